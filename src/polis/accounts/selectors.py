@@ -1,0 +1,22 @@
+from django.shortcuts import get_object_or_404
+
+from polis.accounts.models import Firm, User
+
+
+def mga_staff_emails() -> list[str]:
+    return list(
+        User.objects.filter(role=User.Role.OPERATOR, is_active=True).values_list("email", flat=True)
+    )
+
+
+def firms_for_review(*, status: str = Firm.Status.PENDING):
+    return Firm.objects.filter(status=status).order_by("created_at")
+
+
+def get_firm_for_review(pk: int) -> Firm:
+    """Firms are reviewed by MGA staff only; the view checks the capability first."""
+    return get_object_or_404(Firm, pk=pk)
+
+
+def colleagues_of(user: User):
+    return User.objects.filter(firm=user.firm).order_by("last_name", "first_name")

@@ -1,0 +1,192 @@
+"""Firms and users: registration, approval, invitations, two-factor devices."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from polis.accounts.models import Firm, User
+from polis.accounts.selectors import mga_staff_emails
+from polis.audit.services import record_audit
+from polis.core.access import require
+from polis.core.errors import DomainError, InvalidTransition
+from polis.notify.services import queue_email
+
+
+@dataclass(frozen=True)
+class FirmData:
+    name: str
+    partita_iva: str
+    rui_section: str
+    rui_number: str
+    address: str
+    city: str
+    postal_code: str
+    province: str
+    pec: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class PersonData:
+    first_name: str
+    last_name: str
+    email: str
+
+
+def _set_password_link(user: User, base_url: str, route: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url + reverse(route, kwargs={"uidb64": uid, "token": token})
+
+
+def register_firm(*, firm: FirmData, person: PersonData, password: str) -> Firm | None:
+    """Create a pending firm with its first user (the firm's administrator).
+
+    The caller shows the same answer whatever happens, so nobody learns whether an e-mail or a
+    firm is already registered: a duplicate only gets an explanatory e-mail to the address given.
+    Returns the new firm, or None for a duplicate.
+    """
+    email = person.email.lower()
+    with transaction.atomic():
+        duplicate = (
+            User.objects.filter(email=email).exists()
+            or Firm.objects.filter(partita_iva=firm.partita_iva).exists()
+            or Firm.objects.filter(rui_number=firm.rui_number).exists()
+        )
+        if duplicate:
+            queue_email(to=email, template="registration_duplicate", context={})
+            return None
+        try:
+            with transaction.atomic():
+                new_firm = Firm.objects.create(**firm.__dict__)
+                user = User.objects.create_user(
+                    email,
+                    password,
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    role=User.Role.COLLABORATOR,
+                    firm=new_firm,
+                    is_firm_admin=True,
+                )
+        except IntegrityError:  # a concurrent registration took the same identifiers
+            queue_email(to=email, template="registration_duplicate", context={})
+            return None
+        record_audit(actor=user, action="firm.registered", target=new_firm)
+        queue_email(to=email, template="registration_received", context={"firm": new_firm})
+        for staff_email in mga_staff_emails():
+            queue_email(
+                to=staff_email, template="registration_to_review", context={"firm": new_firm}
+            )
+        return new_firm
+
+
+def _review_firm(*, actor: User, firm: Firm, status: str, reason: str) -> Firm:
+    require(actor, "review_firms")
+    with transaction.atomic():
+        firm = Firm.objects.select_for_update().get(pk=firm.pk)
+        if firm.status != Firm.Status.PENDING:
+            raise InvalidTransition(
+                _("Questa registrazione è già stata esaminata (stato: %(status)s).")
+                % {"status": firm.get_status_display()}
+            )
+        firm.status = status
+        firm.rejection_reason = reason
+        firm.reviewed_by = actor
+        firm.reviewed_at = timezone.now()
+        firm.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        record_audit(
+            actor=actor,
+            action=f"firm.{status}",
+            target=firm,
+            data={"reason": reason} if reason else {},
+        )
+        template = (
+            "registration_approved" if status == Firm.Status.APPROVED else ("registration_rejected")
+        )
+        for user in firm.users.all():
+            queue_email(to=user.email, template=template, context={"firm": firm, "user": user})
+        return firm
+
+
+def approve_firm(*, actor: User, firm: Firm) -> Firm:
+    """An operator approves a pending firm; its users can log in and are e-mailed."""
+    return _review_firm(actor=actor, firm=firm, status=Firm.Status.APPROVED, reason="")
+
+
+def reject_firm(*, actor: User, firm: Firm, reason: str) -> Firm:
+    """An operator rejects a pending firm with a reason, which is e-mailed to its users."""
+    if not reason.strip():
+        raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
+    return _review_firm(actor=actor, firm=firm, status=Firm.Status.REJECTED, reason=reason.strip())
+
+
+def invite_colleague(*, actor: User, person: PersonData, base_url: str) -> User | None:
+    """A firm administrator invites a colleague, who sets a password from the e-mailed link.
+
+    An address that already has an account is not told apart: nothing is created (None).
+    """
+    require(actor, "invite_colleagues")
+    email = person.email.lower()
+    with transaction.atomic():
+        if User.objects.filter(email=email).exists():
+            return None
+        user = User.objects.create_user(
+            email,
+            None,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            role=User.Role.COLLABORATOR,
+            firm=actor.firm,
+        )
+        record_audit(actor=actor, action="user.invited", target=user)
+        queue_email(
+            to=email,
+            template="colleague_invitation",
+            context={
+                "user": user,
+                "inviter": actor,
+                "firm": actor.firm,
+                "link": _set_password_link(user, base_url, "accounts:invitation"),
+            },
+        )
+        return user
+
+
+def start_totp_enrollment(*, actor: User) -> TOTPDevice:
+    """Create (or reuse) the user's unconfirmed TOTP device to show as a QR code."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=actor, name="app", confirmed=False)
+        return device
+
+
+def confirm_totp_enrollment(*, actor: User, token: str) -> TOTPDevice:
+    """Confirm the pending device with a first code from the authenticator app."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+        if device is None or not device.verify_token(token):
+            raise DomainError(
+                _("Codice non valido. Controlla l'ora del telefono e riprova."), field="token"
+            )
+        TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_audit(actor=actor, action="user.2fa_enabled", target=actor)
+        return device
+
+
+def disable_totp(*, actor: User) -> None:
+    """A collaborator turns two-factor off; MGA staff cannot, it is mandatory for them."""
+    if actor.requires_two_factor:
+        raise DomainError(_("L'autenticazione a due fattori è obbligatoria per il tuo ruolo."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor).delete()
+        record_audit(actor=actor, action="user.2fa_disabled", target=actor)

@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from polis.audit.context import current_ip
+from polis.audit.models import AuditEvent
+
+
+def object_label(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def record_audit(*, actor, action: str, target: models.Model, data: dict | None = None) -> None:
+    """Append an audit event for `target`; call it inside the service's transaction.
+
+    `data` must hold no personal data beyond what the object already holds.
+    """
+    AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_label(target),
+        object_id=str(target.pk),
+        data=data or {},
+        ip_address=current_ip.get(),
+    )
+
+
+def purge_old_ip_addresses() -> int:
+    """Forget client addresses older than the retention period (GDPR minimisation)."""
+    cutoff = timezone.now() - timedelta(days=settings.AUDIT_IP_RETENTION_DAYS)
+    return AuditEvent.objects.filter(at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )

@@ -1,0 +1,62 @@
+"""The one place that decides who may do what, by role and firm ownership.
+
+Services call `require()` before changing anything; views use `@capability_required`; scoped
+selectors (`*_visible_to(user)`) apply the same rules to object lists and detail pages.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.utils.translation import gettext as _
+
+from polis.core.errors import PermissionDenied
+
+COLLABORATOR, OPERATOR, ADJUSTER, ADMIN = "collaborator", "operator", "adjuster", "admin"
+MGA_STAFF = {OPERATOR, ADMIN}
+
+
+def _roles(*roles: str) -> Callable:
+    return lambda user: user.role in roles
+
+
+# capability -> predicate on an authenticated, active user
+CAPABILITIES: dict[str, Callable] = {
+    "use_dashboard": _roles(COLLABORATOR, OPERATOR, ADJUSTER, ADMIN),
+    "work_portfolio": _roles(COLLABORATOR),
+    "invite_colleagues": lambda user: user.role == COLLABORATOR and user.is_firm_admin,
+    "review_firms": _roles(*MGA_STAFF),
+    "view_contact_requests": _roles(*MGA_STAFF),
+    "view_audit": _roles(*MGA_STAFF),
+    "manage_outbox": _roles(ADMIN),
+}
+
+
+def can(user, capability: str) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return CAPABILITIES[capability](user)
+
+
+def require(user, capability: str) -> None:
+    """Raise PermissionDenied unless `user` holds `capability`."""
+    if not can(user, capability):
+        raise PermissionDenied(_("Non hai i permessi per questa operazione."))
+
+
+def capability_required(capability: str) -> Callable:
+    """View decorator: anonymous users go to the login page, others without it get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, capability):
+                raise HttpForbidden
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# The admin requires a session verified with two factors and logs in through our own page.
+admin.site.__class__ = OTPAdminSite
+admin.site.login = lambda request, extra_context=None: redirect_to_login(request.get_full_path())
+admin.site.site_header = "polis – amministrazione"
+admin.site.site_title = "polis"
+
+urlpatterns = [
+    path("", include("polis.web.urls")),
+    path("", include("polis.accounts.urls")),
+    path("", include("polis.notify.urls")),
+    path("", include("polis.audit.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,54 @@
+"""`manage.py serve`: the embedded default's server, running the periodic jobs as beat would."""
+
+import logging
+import threading
+from datetime import datetime
+
+from celery.schedules import maybe_schedule
+from django.conf import settings
+from django.core.management.commands.runserver import Command as RunserverCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from polis.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
+    """Run every CELERY_BEAT_SCHEDULE entry that is due; returns the names that ran."""
+    ran = []
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        schedule = maybe_schedule(entry["schedule"])
+        last = last_run.setdefault(name, now)
+        if not schedule.is_due(last).is_due:
+            continue
+        last_run[name] = now
+        try:
+            app.tasks[entry["task"]].apply()
+        finally:
+            close_old_connections()
+        ran.append(name)
+    return ran
+
+
+def scheduler_loop(stop: threading.Event, tick_seconds: float = 5.0) -> None:
+    last_run: dict[str, datetime] = {}
+    while not stop.wait(tick_seconds):
+        ran = run_due_jobs(last_run, timezone.now())
+        if ran:
+            logger.info("periodic jobs run: %s", ", ".join(ran))
+
+
+class Command(RunserverCommand):
+    help = "Serve the app and run the periodic jobs in process (embedded default)."
+
+    def inner_run(self, *args, **options):
+        stop = threading.Event()
+        threading.Thread(
+            target=scheduler_loop, args=(stop,), daemon=True, name="polis-periodic"
+        ).start()
+        try:
+            super().inner_run(*args, **options)
+        finally:
+            stop.set()

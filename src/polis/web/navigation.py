@@ -1,0 +1,73 @@
+"""The dashboard's actions and left column, enabled as each feature's URL lands."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from polis.core.access import can
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    description: str
+    url_name: str
+    capability: str
+    icon: str = ""
+
+    @property
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+DASHBOARD_TILES = [
+    Action(
+        _("AGGIUNGI PRATICA"),
+        _("Per l'emissione di un nuovo contratto"),
+        "practices:create",
+        "work_portfolio",
+        "plus",
+    ),
+    Action(
+        _("RINNOVA PRATICA"),
+        _("Per gestire i rinnovi"),
+        "practices:renewals",
+        "work_portfolio",
+        "repeat",
+    ),
+    Action(
+        _("FAI PREVENTIVO"),
+        _("Per richiedere un preventivo senza emettere un contratto"),
+        "quotes:create",
+        "work_portfolio",
+        "calc",
+    ),
+    Action(
+        _("PRATICHE E PREVENTIVI"),
+        _("Per gestire pratiche, preventivi, scadenze e contratti emessi"),
+        "practices:list",
+        "work_portfolio",
+        "list",
+    ),
+]
+
+SIDEBAR = [
+    Action(_("Dashboard"), "", "web:dashboard", "use_dashboard"),
+    Action(_("APRI SINISTRO"), "", "claims:eligible_policies", "work_portfolio"),
+    Action(_("Pratiche e preventivi"), "", "practices:list", "work_portfolio"),
+    Action(_("Clienti"), "", "clients:list", "work_portfolio"),
+    Action(_("Sinistri"), "", "claims:list", "use_dashboard"),
+    Action(_("Comunicazioni"), "", "practices:messages", "work_portfolio"),
+    Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
+    Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
+    Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
+    Action(_("SMS inviati"), "", "notify:sms_outbox", "manage_outbox"),
+]
+
+
+def actions_for(user, actions: list[Action]) -> list[Action]:
+    return [action for action in actions if can(user, action.capability)]

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from polis.core.access import can, capability_required
+from polis.core.errors import DomainError
+from polis.core.http import client_ip
+from polis.web import selectors, services
+from polis.web.forms import ContactForm
+from polis.web.navigation import DASHBOARD_TILES, actions_for
+
+
+def home(request):
+    return render(request, "web/home.html")
+
+
+def faq(request):
+    query = request.GET.get("q", "").strip()[:100]
+    template = "web/faq.html#entries" if request.htmx else "web/faq.html"
+    return render(
+        request, template, {"entries": selectors.faq_entries(query=query), "query": query}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if is_ratelimited(
+            request,
+            group="contact",
+            key=lambda *_: client_ip(request),
+            rate=settings.CONTACT_RATE,
+            increment=True,
+        ):
+            form.add_error(None, _("Hai inviato troppi messaggi. Riprova più tardi."))
+        else:
+            if not form.is_spam():
+                services.submit_contact_request(data=form.contact_data())
+            return redirect("web:contact_done")
+    return render(request, "web/contact.html", {"form": form})
+
+
+def contact_done(request):
+    return render(request, "web/contact_done.html")
+
+
+@capability_required("use_dashboard")
+def dashboard(request):
+    context = {"tiles": actions_for(request.user, DASHBOARD_TILES)}
+    if can(request.user, "review_firms"):
+        context.update(selectors.operator_overview())
+        context["open_contacts_list"] = selectors.contact_requests(open_only=True)[:5]
+    return render(request, "web/dashboard.html", context)
+
+
+@capability_required("view_contact_requests")
+def contact_requests(request):
+    open_only = request.GET.get("tutte") is None
+    return render(
+        request,
+        "web/contact_requests.html",
+        {
+            "contacts": selectors.contact_requests(open_only=open_only)[:200],
+            "open_only": open_only,
+        },
+    )
+
+
+@capability_required("view_contact_requests")
+@require_POST
+def contact_request_handled(request, pk: int):
+    contact = selectors.get_contact_request(pk)
+    try:
+        services.mark_contact_handled(actor=request.user, contact=contact)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Richiesta segnata come gestita."))
+    return redirect("web:contact_requests")

@@ -1,0 +1,85 @@
+from django.utils import timezone
+
+from polis.accounts.models import Firm
+from polis.accounts.tests.factories import FirmFactory
+from polis.audit.services import record_audit
+from polis.notify.models import OutboundMessage
+from polis.web.models import ContactRequest
+from tests.access import ADMIN, COLLAB_A, COLLAB_B, LOGIN, OPERATOR, Rule, expect, only
+
+STAFF = (OPERATOR, ADMIN)
+EVERY_USER = (COLLAB_A, COLLAB_B, OPERATOR, "adjuster", ADMIN)
+
+
+def arrange(world: dict) -> None:
+    world["pending_firm"] = FirmFactory(status=Firm.Status.PENDING)
+    record_audit(actor=None, action="firm.registered", target=world["pending_firm"])
+    world["contact"] = ContactRequest.objects.create(
+        name="Ada",
+        email="ada@example.it",
+        subject="Info",
+        message="Ciao",
+        privacy_accepted_at=timezone.now(),
+    )
+    world["failed_message"] = OutboundMessage.objects.create(
+        channel="email", recipient="x@example.it", subject="s", body_text="b", status="failed"
+    )
+
+
+RULES = [
+    # Public pages
+    Rule("web:home", expect(200)),
+    Rule("web:faq", expect(200)),
+    Rule("web:contact", expect(200)),
+    Rule("web:contact_done", expect(200)),
+    Rule("accounts:login", expect(200)),
+    # Without a pending login (password step passed) both go back to step one.
+    Rule("accounts:login_otp", expect(LOGIN)),
+    Rule("accounts:login_enroll", expect(LOGIN)),
+    Rule("accounts:logout", expect(302), method="post"),
+    Rule("accounts:register", expect(200)),
+    Rule("accounts:register_done", expect(200)),
+    Rule("accounts:password_reset", expect(200)),
+    Rule("accounts:password_reset_done", expect(200)),
+    Rule("accounts:password_reset_complete", expect(200)),
+    # A forged token shows "link non valido" to anybody, never a form.
+    Rule(
+        "accounts:password_reset_confirm",
+        expect(200),
+        kwargs=lambda w: {"uidb64": "MQ", "token": "forged-token"},
+    ),
+    Rule(
+        "accounts:invitation",
+        expect(200),
+        kwargs=lambda w: {"uidb64": "MQ", "token": "forged-token"},
+    ),
+    # Logged-in pages
+    Rule("web:dashboard", only(*EVERY_USER)),
+    Rule("accounts:security", only(*EVERY_USER)),
+    Rule("accounts:colleagues", only(COLLAB_A, COLLAB_B)),
+    # MGA back office
+    Rule("accounts:firm_queue", only(*STAFF)),
+    Rule("accounts:firm_review", only(*STAFF), kwargs=lambda w: {"pk": w["pending_firm"].pk}),
+    Rule("web:contact_requests", only(*STAFF)),
+    Rule(
+        "web:contact_request_handled",
+        only(*STAFF, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["contact"].pk},
+    ),
+    Rule(
+        "audit:object_history",
+        only(*STAFF),
+        kwargs=lambda w: {"object_type": "accounts.firm", "object_id": w["pending_firm"].pk},
+    ),
+    Rule("notify:sms_outbox", only(ADMIN)),
+    Rule(
+        "notify:retry",
+        only(ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["failed_message"].pk},
+    ),
+    # Django admin: administrators with a two-factor session only; see ADMIN_SAMPLE in the test.
+    Rule("admin:index", expect(LOGIN, admin=200)),
+    Rule("admin:accounts_firm_changelist", expect(LOGIN, admin=200)),
+]
