@@ -96,3 +96,71 @@ def client_for(client):
 
 def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def _require_all() -> bool:
+    return os.environ.get("POLIS_REQUIRE_ALL_TESTS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip loudly in development; in CI (POLIS_REQUIRE_ALL_TESTS=1) a skip is a failure."""
+    if _require_all():
+        pytest.fail(f"required test cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    path = chromium_path()
+    if path is None:
+        skip_or_fail("Chromium is not installed (apt-get install chromium): browser tests SKIPPED")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_chromium, live_server, settings):
+    """A fresh Chromium page (phone-sized when asked) on the live server; see `screenshot`."""
+    settings.ALLOWED_HOSTS = ["*"]
+    context = _chromium.new_context(base_url=live_server.url, locale="it-IT")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, name): save a PNG under var/screenshots/ (kept as a CI artifact)."""
+    from django.conf import settings
+
+    folder = settings.VAR_DIR / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str, full_page: bool = True) -> None:
+        page.screenshot(path=str(folder / f"{request.node.name}-{name}.png"), full_page=full_page)
+
+    return take
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("browser tests SKIPPED" in str(report.longrepr) for report in skipped):
+        terminalreporter.write_sep("!", "BROWSER TESTS WERE SKIPPED: install chromium", red=True)
