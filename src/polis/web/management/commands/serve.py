@@ -1,5 +1,6 @@
 """`manage.py serve`: the embedded default's server, running the periodic jobs as beat would."""
 
+import copy
 import logging
 import threading
 from datetime import datetime
@@ -17,9 +18,11 @@ logger = logging.getLogger(__name__)
 
 def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
     """Run every CELERY_BEAT_SCHEDULE entry that is due; returns the names that ran."""
+    app.loader.import_default_modules()  # registers the apps' tasks, as a worker does
     ran = []
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-        schedule = maybe_schedule(entry["schedule"])
+        schedule = copy.copy(maybe_schedule(entry["schedule"]))
+        schedule.nowfun = lambda: now
         last = last_run.setdefault(name, now)
         if not schedule.is_due(last).is_due:
             continue
