@@ -26,10 +26,10 @@ def broker():
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.ConnectionError:
         skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     yield
-    app.conf.update(saved)
+    app.conf.task_always_eager = saved
 
 
 @pytest.mark.services
@@ -70,7 +70,11 @@ def test_outbox_delivery_runs_on_a_real_worker(broker, tmp_path):
     )
     try:
         # when
-        deliver_message.apply_async(args=[message.pk], queue=queue)
+        # an explicit connection: the app may already hold a pool for its default broker
+        with app.connection_for_write(REDIS_URL) as broker_connection:
+            deliver_message.apply_async(
+                args=[message.pk], queue=queue, connection=broker_connection
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             message.refresh_from_db()

@@ -27,10 +27,7 @@ def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
         if not schedule.is_due(last).is_due:
             continue
         last_run[name] = now
-        try:
-            app.tasks[entry["task"]].apply()
-        finally:
-            close_old_connections()
+        app.tasks[entry["task"]].apply()
         ran.append(name)
     return ran
 
@@ -38,7 +35,10 @@ def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
 def scheduler_loop(stop: threading.Event, tick_seconds: float = 5.0) -> None:
     last_run: dict[str, datetime] = {}
     while not stop.wait(tick_seconds):
-        ran = run_due_jobs(last_run, timezone.now())
+        try:
+            ran = run_due_jobs(last_run, timezone.now())
+        finally:
+            close_old_connections()
         if ran:
             logger.info("periodic jobs run: %s", ", ".join(ran))
 
