@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 import redis
-from conftest import skip_or_fail
 from django.db import connection
 
+from conftest import skip_or_fail
 from polis.celery import app
 from polis.notify.models import OutboundMessage
 from polis.notify.tasks import deliver_message

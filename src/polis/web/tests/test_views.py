@@ -1,4 +1,5 @@
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from polis.accounts.models import Firm
@@ -152,3 +153,17 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_unreachable_database_gives_a_clear_503(client, monkeypatch):
+    # given
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("polis.web.selectors.faq_entries", down)
+    # when
+    response = client.get(reverse("web:faq"))
+    # then
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Servizio momentaneamente non disponibile" in response.content.decode()

@@ -1,0 +1,150 @@
+"""The production profile starts and serves: gunicorn + a Celery worker on Redis + PostgreSQL."""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from conftest import skip_or_fail
+from polis.notify.models import OutboundMessage
+from polis.web.models import ContactRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("POLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    if connection.vendor != "postgresql":
+        skip_or_fail("the production profile runs on PostgreSQL: set DATABASE_URL")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
+    db = connection.settings_dict
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CACHE_URL": REDIS_URL,
+        "POLIS_VAR_DIR": str(tmp_path),
+        "EMAIL_BACKEND": "file",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+    }
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    processes = [
+        subprocess.Popen(
+            [
+                str(bin_dir / "gunicorn"),
+                "polis.wsgi:application",
+                "--config",
+                "deploy/gunicorn.conf.py",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [
+                str(bin_dir / "celery"),
+                "-A",
+                "polis",
+                "worker",
+                "-P",
+                "solo",
+                "-l",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+    ]
+    yield f"http://127.0.0.1:{port}", tmp_path
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=20)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_production_profile_serves_pages_and_delivers_through_the_worker(production_env):
+    # given
+    base, var = production_env
+    wait_for(base + "/")
+    opener = urllib.request.build_opener()
+    # when: a visitor reads the FAQ and writes through "Contattaci"
+    faq = opener.open(base + "/faq/").read().decode()
+    css = opener.open(base + re.search(r'href="(/static/vendor/bootstrap/[^"]+)"', faq)[1])
+    form_response = opener.open(base + "/contattaci/")
+    # The CSRF cookie is Secure in production; over loopback HTTP we hand it back ourselves.
+    cookie = form_response.headers["Set-Cookie"].split(";")[0]
+    form = form_response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Ada",
+            "email": "ada@example.it",
+            "subject": "Dal profilo di produzione",
+            "message": "Ciao",
+            "privacy": "on",
+        }
+    ).encode()
+    sent = opener.open(
+        urllib.request.Request(base + "/contattaci/", data=data, headers={"Cookie": cookie})
+    )
+    # then: pages and hashed static files are served, the worker delivers the e-mail
+    assert "Come usare la Firma Digitale?" in faq
+    assert css.status == 200
+    assert sent.url.endswith("/contattaci/inviato/")
+    assert ContactRequest.objects.get().subject == "Dal profilo di produzione"
+    deadline = time.monotonic() + 60
+    while OutboundMessage.objects.filter(status="sent").count() < 1:
+        assert time.monotonic() < deadline, "the worker did not deliver the e-mail"
+        time.sleep(0.3)
+    mail = b"".join(path.read_bytes() for path in (var / "mail").iterdir())
+    assert b"Contattaci: Dal profilo di produzione" in mail
