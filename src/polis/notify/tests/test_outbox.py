@@ -121,12 +121,15 @@ def test_backoff_doubles_and_ends_in_failed(settings):
 class Gateway(BaseHTTPRequestHandler):
     """A local SMS gateway whose answers the test scripts."""
 
-    script: list[int] = []
+    script: list[int | str] = []
     received: list[dict] = []
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         status = self.script.pop(0) if self.script else 200
+        if status == "hang":  # longer than the client's timeout
+            threading.Event().wait(2.5)
+            status = 200
         if status == 200:
             Gateway.received.append({**body, "auth": self.headers["Authorization"]})
         self.send_response(status)
@@ -169,6 +172,23 @@ def test_sms_gateway_error_is_retried_and_sent_once(gateway):
     assert gateway.received[0]["reference"] == str(message.uuid)
     assert message.provider_id == "gw-1"
     assert message.body_text == services.REDACTED  # a real provider has it: we forget the code
+
+
+def test_sms_gateway_timeout_is_retried_later(gateway):
+    # given: the gateway hangs once (beyond SMS_TIMEOUT), then answers
+    gateway.script = ["hang"]
+    message = services.queue_sms(to="+393331234567", text="Promemoria")
+    # when
+    first = services.deliver_message(message.pk)
+    message.refresh_from_db()
+    error = message.last_error
+    make_due(message)
+    second = services.deliver_message(message.pk)
+    # then
+    assert (first, second) == (False, True)
+    assert "timed out" in error
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboundMessage.Status.SENT, 2)
 
 
 def test_sms_outbox_backend_keeps_the_text_for_admins():
