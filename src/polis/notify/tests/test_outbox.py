@@ -127,9 +127,9 @@ class Gateway(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         status = self.script.pop(0) if self.script else 200
-        if status == "hang":  # longer than the client's timeout
-            threading.Event().wait(2.5)
-            status = 200
+        if status == "hang":  # silent for longer than the client waits
+            threading.Event().wait(1.5)
+            return
         if status == 200:
             Gateway.received.append({**body, "auth": self.headers["Authorization"]})
         self.send_response(status)
