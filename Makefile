@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format otp lock serve-prod clean
+.PHONY: run test install lint format otp lock serve-prod backup restore clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ serve-prod: install $(PROD_ENV)
 	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py migrate --noinput
 	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py collectstatic --noinput -v0
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -e $(PROD_ENV) start
+
+# Backups need DATABASE_URL on PostgreSQL. `make restore BACKUP=var/backups/<time>` loads one
+# into the (empty) database of DATABASE_URL.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=<folder>"; exit 2)
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) node_modules var
