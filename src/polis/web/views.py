@@ -3,11 +3,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.ratelimit import over_limit
 from polis.web import selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
@@ -29,13 +29,7 @@ def faq(request):
 def contact(request):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if is_ratelimited(
-            request,
-            group="contact",
-            key=lambda *_: client_ip(request),
-            rate=settings.CONTACT_RATE,
-            increment=True,
-        ):
+        if over_limit(request, group="contact", key=client_ip(request), rate=settings.CONTACT_RATE):
             form.add_error(None, _("Hai inviato troppi messaggi. Riprova più tardi."))
         else:
             if not form.is_spam():

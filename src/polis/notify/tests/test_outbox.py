@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from polis.core.errors import PermissionDenied
-from polis.notify import services
+from polis.notify import delivery, services
 from polis.notify.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_nothing_is_queued_when_the_change_rolls_back():
 def test_email_is_rendered_in_italian_with_text_and_html(mailoutbox):
     # when
     message = services.queue_email(to="a@example.it", template="registration_duplicate", context={})
-    services.deliver_message(message.pk)
+    delivery.deliver_message(message.pk)
     # then
     sent = mailoutbox[0]
     assert sent.subject == "Richiesta di registrazione a Heca"
@@ -79,19 +79,19 @@ def test_smtp_down_then_up_delivers_exactly_once(smtp):
     controller, inbox = smtp
     message = services.queue_email(to="a@example.it", template="registration_duplicate", context={})
     # when
-    assert services.deliver_message(message.pk) is False
+    assert delivery.deliver_message(message.pk) is False
     message.refresh_from_db()
     # then: kept, with the error and a later attempt
     assert (message.status, message.attempts) == (OutboundMessage.Status.PENDING, 1)
     assert "ConnectionRefusedError" in message.last_error
     assert message.next_attempt_at > timezone.now() + timedelta(seconds=20)
-    assert services.deliver_due_messages() == 0  # not due yet: backoff holds
+    assert delivery.deliver_due_messages() == 0  # not due yet: backoff holds
     # when: the server comes back and the next attempt is due
     controller.start()
     make_due(message)
-    assert services.deliver_due_messages() == 1
-    assert services.deliver_due_messages() == 0
-    services.deliver_message(message.pk)
+    assert delivery.deliver_due_messages() == 1
+    assert delivery.deliver_due_messages() == 0
+    delivery.deliver_message(message.pk)
     # then
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboundMessage.Status.SENT, 2)
@@ -109,7 +109,7 @@ def test_backoff_doubles_and_ends_in_failed(settings):
     # when
     for _ in range(3):
         before = timezone.now()
-        services.deliver_message(message.pk)
+        delivery.deliver_message(message.pk)
         message.refresh_from_db()
         delays.append(round((message.next_attempt_at - before).total_seconds()))
         make_due(message)
@@ -160,10 +160,10 @@ def test_sms_gateway_error_is_retried_and_sent_once(gateway):
     gateway.script = [500]
     message = services.queue_sms(to="+393331234567", text="Codice firma 123456", sensitive=True)
     # when
-    first = services.deliver_message(message.pk)
+    first = delivery.deliver_message(message.pk)
     make_due(message)
-    second = services.deliver_message(message.pk)
-    third = services.deliver_message(message.pk)
+    second = delivery.deliver_message(message.pk)
+    third = delivery.deliver_message(message.pk)
     # then
     message.refresh_from_db()
     assert (first, second, third) == (False, True, True)
@@ -171,7 +171,7 @@ def test_sms_gateway_error_is_retried_and_sent_once(gateway):
     assert gateway.received[0]["auth"] == "Bearer token-di-prova"
     assert gateway.received[0]["reference"] == str(message.uuid)
     assert message.provider_id == "gw-1"
-    assert message.body_text == services.REDACTED  # a real provider has it: we forget the code
+    assert message.body_text == delivery.REDACTED  # a real provider has it: we forget the code
 
 
 def test_sms_gateway_timeout_is_retried_later(gateway):
@@ -179,11 +179,11 @@ def test_sms_gateway_timeout_is_retried_later(gateway):
     gateway.script = ["hang"]
     message = services.queue_sms(to="+393331234567", text="Promemoria")
     # when
-    first = services.deliver_message(message.pk)
+    first = delivery.deliver_message(message.pk)
     message.refresh_from_db()
     error = message.last_error
     make_due(message)
-    second = services.deliver_message(message.pk)
+    second = delivery.deliver_message(message.pk)
     # then
     assert (first, second) == (False, True)
     assert "timed out" in error
@@ -194,7 +194,7 @@ def test_sms_gateway_timeout_is_retried_later(gateway):
 def test_sms_outbox_backend_keeps_the_text_for_admins():
     # when
     message = services.queue_sms(to="+393331234567", text="Codice firma 654321", sensitive=True)
-    services.deliver_message(message.pk)
+    delivery.deliver_message(message.pk)
     # then
     message.refresh_from_db()
     assert (message.status, message.body_text) == (
@@ -247,7 +247,7 @@ def test_concurrent_workers_send_a_message_once(monkeypatch):
 
     def worker():
         try:
-            results.append(services.deliver_message(message.pk))
+            results.append(delivery.deliver_message(message.pk))
         finally:
             connection.close()
 
