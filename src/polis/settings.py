@@ -195,14 +195,13 @@ USE_TZ = True
 
 # --- Static and media files --------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 # Third-party CSS/JS comes from the npm registry at set-up (package.json), never from the repo.
-STATICFILES_DIRS = [
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "polis.core.staticfinders.VendorFinder",
 ]
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

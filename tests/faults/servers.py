@@ -3,8 +3,10 @@
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import redis
 
@@ -67,3 +69,68 @@ def private_redis(folder):
         yield server
     finally:
         server.stop()
+
+
+def _pg_bin(name: str) -> str | None:
+    for version in sorted(Path("/usr/lib/postgresql").glob("*"), reverse=True):
+        if (version / "bin" / name).exists():
+            return str(version / "bin" / name)
+    return None
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL cluster (run as the postgres user) on its own port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="polis-pg-"))
+        self.data = self.folder / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/polis"
+
+    def _as_postgres(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, **kwargs
+        )
+
+    def pg_ctl(self, *args: str) -> None:
+        self._as_postgres(
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            "30",
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}",
+            *args,
+        )
+
+    def create(self) -> None:
+        shutil.chown(self.folder, "postgres")
+        self._as_postgres(
+            _pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"
+        )
+        self.pg_ctl("start")
+        self._as_postgres(
+            _pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "polis"
+        )
+
+    def destroy(self) -> None:
+        try:
+            self.pg_ctl("stop", "-m", "immediate")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def private_postgres():
+    if _pg_bin("initdb") is None or shutil.which("runuser") is None:
+        raise FileNotFoundError("initdb")
+    server = PrivatePostgres()
+    server.create()
+    try:
+        yield server
+    finally:
+        server.destroy()

@@ -6,6 +6,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
+from polis.web.faq_seed import load_seed_faq
+from polis.web.models import FaqEntry
 
 DEMO_PASSWORD = "polis-demo-2026"  # noqa: S105 - development only, refused without DEBUG
 # Fixed TOTP key (base32 JBSWY3DPEHPK3PXP) so the demo staff can be added to any app.
@@ -60,6 +62,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo is for development only: DEBUG is off.")
+        load_seed_faq(FaqEntry)
         firms = []
         for data in FIRMS:
             firm, _ = Firm.objects.get_or_create(partita_iva=data["partita_iva"], defaults=data)
