@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format otp lock serve-prod backup restore clean
+.PHONY: run test install lint format otp lock serve-prod backup restore bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ serve-prod: install $(PROD_ENV)
 	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py migrate --noinput
 	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py collectstatic --noinput -v0
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -e $(PROD_ENV) start
+
+# Benchmarks (bench/), against PostgreSQL: DATABASE_URL must point to a scratch database.
+bench: install
+	$(PY) bench/pages.py
+	$(PY) bench/throughput.py
 
 # Backups need DATABASE_URL on PostgreSQL. `make restore BACKUP=var/backups/<time>` loads one
 # into the (empty) database of DATABASE_URL.

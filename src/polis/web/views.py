@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,6 +12,11 @@ from polis.core.ratelimit import over_limit
 from polis.web import selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
+
+
+def health(request):
+    """Liveness for load balancers, and the "bare view" the throughput benchmark compares with."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):

@@ -86,6 +86,8 @@ class Command(BaseCommand):
             )
             if user.requires_two_factor:
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Password of every demo account: {DEMO_PASSWORD}")
         for email, _first, _last, role, _firm, _admin in USERS:
