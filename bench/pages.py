@@ -15,18 +15,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polis.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
 
-from polis.accounts.models import User  # noqa: E402
+from polis.accounts.models import User
 
 # page name -> (path, user e-mail or None); names with "htmx" are requested as htmx partials
 PAGES = {
@@ -88,7 +88,7 @@ def main() -> None:
     results = {}
     for name, (path, email) in PAGES.items():
         results[name] = measure(path, client_for(email), args.iterations, htmx="htmx" in name)
-        print(f"{name:<28} {results[name]}")  # noqa: T201
+        print(f"{name:<28} {results[name]}")
     out = Path(settings.VAR_DIR) / "bench" / "pages.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"database": connection.vendor, "results": results}, indent=2))

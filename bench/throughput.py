@@ -169,7 +169,7 @@ def main() -> None:
         }
         ratio = results["mixed pages"]["req_per_s"] / results["bare view (/salute/)"]["req_per_s"]
         results["mixed / bare"] = round(ratio, 3)
-        print(json.dumps(results, indent=2))  # noqa: T201
+        print(json.dumps(results, indent=2))
         (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
         (ROOT / "var" / "bench" / "throughput.json").write_text(json.dumps(results, indent=2))
     finally:
