@@ -6,21 +6,15 @@ Prints p50/p95/p99 in ms and the query count of each page; writes var/bench/page
 
 import argparse
 import json
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polis.settings")
+from common import seeded_sessions
 
-import django
-
-django.setup()
+seeded_sessions()  # migrate, demo data, Django set up
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -81,8 +75,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=200)
     args = parser.parse_args()
-    settings.DEBUG = True  # seed_demo refuses otherwise; templates are cached either way
-    call_command("seed_demo", verbosity=0)
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["testserver"]
     results = {}

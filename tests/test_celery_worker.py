@@ -1,8 +1,6 @@
 """A task round-trips through a real Celery worker on Redis (CI runs this on PostgreSQL)."""
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 
@@ -14,6 +12,7 @@ from conftest import skip_or_fail
 from polis.celery import app
 from polis.notify.models import OutboundMessage
 from polis.notify.tasks import deliver_message
+from tests.servers import start_celery_worker, stop
 
 REDIS_URL = os.environ.get("POLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -45,26 +44,7 @@ def test_outbox_delivery_runs_on_a_real_worker(broker, tmp_path):
         "EMAIL_BACKEND": "file",
         "EMAIL_FILE_PATH": str(tmp_path),
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "polis",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        env=env,
-    )
+    worker = start_celery_worker(env, "-Q", queue)
     message = OutboundMessage.objects.create(
         channel="email", recipient="a@example.it", subject="Dal worker", body_text="Ciao"
     )
@@ -82,8 +62,7 @@ def test_outbox_delivery_runs_on_a_real_worker(broker, tmp_path):
                 break
             time.sleep(0.2)
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        stop(worker)
     # then
     assert message.status == OutboundMessage.Status.SENT
     written = b"".join(path.read_bytes() for path in tmp_path.iterdir())

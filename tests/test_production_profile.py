@@ -2,14 +2,9 @@
 
 import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 import redis
@@ -19,30 +14,13 @@ from conftest import skip_or_fail
 from polis.notify.models import OutboundMessage
 from polis.web.faq_seed import load_seed_faq
 from polis.web.models import ContactRequest, FaqEntry
+from tests.servers import production_environment, start_celery_worker, start_gunicorn, stop
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("POLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
-
-
 @pytest.fixture
-def production_env(tmp_path, collected_static):
+def production(tmp_path, collected_static):
     if connection.vendor != "postgresql":
         skip_or_fail("the production profile runs on PostgreSQL: set DATABASE_URL")
     try:
@@ -50,68 +28,27 @@ def production_env(tmp_path, collected_static):
     except redis.ConnectionError:
         skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
     db = connection.settings_dict
-    port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CACHE_URL": REDIS_URL,
-        "POLIS_VAR_DIR": str(tmp_path),
-        "STATIC_ROOT": collected_static,
-        "EMAIL_BACKEND": "file",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-    }
-    bin_dir = Path(sys.executable).parent
-    processes = [
-        subprocess.Popen(
-            [
-                str(bin_dir / "gunicorn"),
-                "polis.wsgi:application",
-                "--config",
-                "deploy/gunicorn.conf.py",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(
-            [
-                str(bin_dir / "celery"),
-                "-A",
-                "polis",
-                "worker",
-                "-P",
-                "solo",
-                "-l",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
-    yield f"http://127.0.0.1:{port}", tmp_path
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=20)
+    env = production_environment(
+        database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        var=tmp_path,
+        STATIC_ROOT=collected_static,
+        CELERY_BROKER_URL=REDIS_URL,
+        CACHE_URL=REDIS_URL,
+        EMAIL_BACKEND="file",
+        EMAIL_FILE_PATH=str(tmp_path / "mail"),
+    )
+    worker = start_celery_worker(env)
+    web, base = start_gunicorn(env)
+    yield base, tmp_path
+    stop(web, worker)
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_production_profile_serves_pages_and_delivers_through_the_worker(production_env):
+def test_production_profile_serves_pages_and_delivers_through_the_worker(production):
     # given
     load_seed_faq(FaqEntry)  # transactional tests start from a flushed database
-    base, var = production_env
-    wait_for(base + "/")
+    base, var = production
     opener = urllib.request.build_opener()
     # when: a visitor reads the FAQ and writes through "Contattaci"
     faq = opener.open(base + "/faq/").read().decode()

@@ -1,7 +1,5 @@
 """PostgreSQL restarts under load: requests fail fast with a clear 503, then recover alone."""
 
-import os
-import secrets
 import subprocess
 import sys
 import threading
@@ -9,15 +7,12 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from conftest import skip_or_fail
-from tests.faults.servers import free_port, private_postgres
 from tests.reliability import report
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.servers import ROOT, private_postgres, production_environment, start_gunicorn, stop
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -35,48 +30,21 @@ def test_postgres_restart_under_load(tmp_path, collected_static):
         database = context.__enter__()
     except (FileNotFoundError, subprocess.CalledProcessError) as error:
         skip_or_fail(f"cannot run a private PostgreSQL: {error}")
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database.url,
-        "DB_CONN_MAX_AGE": "60",
-        "POLIS_VAR_DIR": str(tmp_path),
-        "STATIC_ROOT": collected_static,
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "WEB_THREADS": "4",
-    }
+    env = production_environment(
+        database_url=database.url, var=tmp_path, STATIC_ROOT=collected_static, WEB_THREADS="4"
+    )
     web = None
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
         )
-        web = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "polis.wsgi:application",
-                "--config",
-                "deploy/gunicorn.conf.py",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}/faq/"
-        deadline = time.monotonic() + 30
-        while fetch_or_none(url) != 200:
-            assert time.monotonic() < deadline, "web did not start"
-            time.sleep(0.2)
+        web, base = start_gunicorn(env)
+        url = base + "/faq/"
         results: list[tuple[float, int, str]] = []
-        stop = threading.Event()
+        halt = threading.Event()
 
         def load():
-            while not stop.is_set():
+            while not halt.is_set():
                 started = time.monotonic()
                 status, body = fetch(url)
                 results.append((started, status, body))
@@ -90,7 +58,7 @@ def test_postgres_restart_under_load(tmp_path, collected_static):
         database.pg_ctl("restart", "-m", "fast")
         back_at = time.monotonic()
         time.sleep(3)
-        stop.set()
+        halt.set()
         for worker in workers:
             worker.join(timeout=20)
         # then: only 200 or a clear 503, and 200 again soon after, without restarting the app
@@ -118,13 +86,5 @@ def test_postgres_restart_under_load(tmp_path, collected_static):
         )
     finally:
         if web is not None:
-            web.terminate()
-            web.wait(timeout=20)
+            stop(web)
         context.__exit__(None, None, None)
-
-
-def fetch_or_none(url: str) -> int | None:
-    try:
-        return fetch(url)[0]
-    except OSError:
-        return None

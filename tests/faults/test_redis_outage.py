@@ -10,8 +10,8 @@ from polis.celery import app
 from polis.notify import delivery
 from polis.notify.models import OutboundMessage
 from polis.web.models import ContactRequest
-from tests.faults.servers import private_redis
 from tests.reliability import report
+from tests.servers import private_redis
 
 BURST = 60
 

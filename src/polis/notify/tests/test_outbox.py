@@ -1,5 +1,4 @@
 import json
-import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,14 +11,9 @@ from django.utils import timezone
 from polis.core.errors import PermissionDenied
 from polis.notify import delivery, services
 from polis.notify.models import OutboundMessage
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Inbox:

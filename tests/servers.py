@@ -1,20 +1,106 @@
-"""Private, throwaway servers on loopback for fault tests; each stops itself."""
+"""Servers on loopback for tests and benchmarks: the production profile, private Redis and
+PostgreSQL instances. Everything started here is stopped by its caller or context manager."""
 
+import os
+import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def production_environment(*, database_url: str, var: Path, **extra: str) -> dict[str, str]:
+    """The environment of the production profile on a free loopback port (see `BIND`)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {
+        **inherited,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "DB_CONN_MAX_AGE": "60",
+        "POLIS_VAR_DIR": str(var),
+        "BIND": f"127.0.0.1:{free_port()}",
+        "WEB_CONCURRENCY": "2",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Start the web tier of the production profile; returns the process and its base URL."""
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "polis.wsgi:application",
+            "--config",
+            "deploy/gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://{env['BIND']}"
+    wait_for(base + "/salute/")
+    return process, base
+
+
+def start_celery_worker(env: dict[str, str], *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "polis",
+            "worker",
+            "-P",
+            "solo",
+            "-l",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
 
 
 class PrivateRedis:
