@@ -81,15 +81,15 @@ def main() -> None:
                 f"{int(args.minutes * 60)}s",
                 "--host",
                 base,
-                "--json",
+                "--json-file",
+                str(var / "locust"),
                 "--only-summary",
                 "--stop-timeout",
                 "10",
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.PIPE,
-            text=True,
+            stdout=subprocess.DEVNULL,
         )
         while locust.poll() is None:
             samples.append(
@@ -99,7 +99,7 @@ def main() -> None:
                 }
             )
             time.sleep(10)
-        stats = json.loads(locust.stdout.read())
+        stats = json.loads((var / "locust.json").read_text())
     finally:
         stop(web, worker)
     requests = sum(entry["num_requests"] for entry in stats)
