@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "polis.audit",
     "polis.notify",
     "polis.web",
+    "polis.ledger",
 ]
 
 MIDDLEWARE = [
