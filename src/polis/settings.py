@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "polis.notify",
     "polis.documents",
     "polis.web",
+    "polis.ledger",
 ]
 
 MIDDLEWARE = [
@@ -289,11 +290,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.notify.tasks.deliver_due_messages",
         "schedule": timedelta(seconds=30),
     },
+    "ledger-integrate": {
+        "task": "polis.ledger.tasks.integrate_pending_entries",
+        "schedule": timedelta(seconds=2),
+    },
+    "ledger-verify": {
+        "task": "polis.ledger.tasks.verify_ledger",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "purge-audit-ip": {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# --- Public ledger (registro) --------------------------------------------------------------
+LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", "polis.local/registro")
+# A note signer key "PRIVATE+KEY+<origin>+<id>+<base64>"; generated under VAR_DIR when DEBUG.
+LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
 
 # --- The MGA -----------------------------------------------------------------------------
 MGA_NAME = os.environ.get("MGA_NAME", "Heca")

@@ -1,0 +1,68 @@
+"""Reads of the public log: tiles, proofs, checkpoints."""
+
+from __future__ import annotations
+
+from polis.ledger import merkle
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, entry_bundle
+
+
+def latest_checkpoint() -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.first()
+
+
+def _read_tile(level: int, index: int) -> bytes:
+    row = LedgerTile.objects.filter(level=level, index=index).values_list("hashes", flat=True)
+    return bytes(row[0]) if row else b""
+
+
+def tree_at(size: int) -> TileTree:
+    """A read-only node source over the stored tiles (valid for every size <= the log's)."""
+    return TileTree(size, _read_tile)
+
+
+def hash_tile(level: int, index: int, width: int | None, tree_size: int) -> bytes | None:
+    """The tile's bytes (full, or its first `width` hashes), None if not available yet."""
+    available = min(TILE_WIDTH, (tree_size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH)
+    wanted = TILE_WIDTH if width is None else width
+    if available < wanted or wanted < 1:
+        return None
+    data = _read_tile(level, index)
+    return data[: 32 * wanted] if len(data) >= 32 * wanted else None
+
+
+def entry_tile(index: int, width: int | None, tree_size: int) -> bytes | None:
+    available = min(TILE_WIDTH, tree_size - index * TILE_WIDTH)
+    wanted = TILE_WIDTH if width is None else width
+    if available < wanted or wanted < 1:
+        return None
+    first = index * TILE_WIDTH
+    data = (
+        LedgerEntry.objects.filter(index__gte=first, index__lt=first + wanted)
+        .order_by("index")
+        .values_list("data", flat=True)
+    )
+    return entry_bundle(d.encode() for d in data)
+
+
+def entry_by_leaf_hash(leaf_hash: str) -> LedgerEntry | None:
+    entries = LedgerEntry.objects.filter(leaf_hash=leaf_hash, index__isnull=False)
+    return entries.order_by("index").first()
+
+
+def entries_for_document(sha256: str) -> list[LedgerEntry]:
+    return list(
+        LedgerEntry.objects.filter(sha256=sha256, index__isnull=False).order_by("index")[:20]
+    )
+
+
+def inclusion_proof(index: int, size: int) -> list[bytes]:
+    return merkle.inclusion_proof(tree_at(size), index, size)
+
+
+def consistency_proof(size1: int, size2: int) -> list[bytes]:
+    return merkle.consistency_proof(tree_at(size2), size1, size2)
+
+
+def checkpoint_of_size(size: int) -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.filter(size=size).first()

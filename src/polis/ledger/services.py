@@ -1,0 +1,123 @@
+"""The only code that changes the ledger: queue an event, integrate pending events, sign."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from polis.core.errors import DomainError
+from polis.ledger import merkle, note, selectors
+from polis.ledger.keys import log_signer
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+
+# Event types that may be recorded. Only types, opaque references and hashes reach the log.
+EVENT_TYPES = (
+    "policy.issued",
+    "contract.signed",
+    "contract.evidence",
+    "practice.in_force",
+    "claim.opened",
+    "quietanza.accepted",
+    "quietanza.refused",
+    "demo.document",
+)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+# pg_advisory_xact_lock key: "polis ledger sequencer".
+SEQUENCER_LOCK = 0x706F6C69_736C6467
+BATCH_SIZE = 1000
+
+
+def canonical_entry(*, type: str, ref: str, sha256: str, time: str) -> bytes:
+    """The entry bytes: canonical JSON, sorted keys, no spaces, UTF-8."""
+    data = {"v": 1, "type": type, "ref": ref, "sha256": sha256, "time": time}
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def record_event(*, type: str, ref: str, sha256: str) -> LedgerEntry:
+    """Queue an event for the public log, in the caller's transaction (outbox).
+
+    `ref` must be an opaque identifier (e.g. a UUID or a random code), never a name, tax code or
+    anything personal: the log is public forever. If the caller's transaction rolls back, the
+    entry never reaches the log; once it commits, the sequencer integrates it.
+    """
+    if type not in EVENT_TYPES:
+        raise DomainError(_("Tipo di evento non ammesso nel registro: %(type)s.") % {"type": type})
+    if not isinstance(ref, str) or not _REF.fullmatch(ref):
+        raise DomainError(_("Il riferimento deve essere un codice opaco (lettere, cifre, .:_-)."))
+    sha256 = sha256.lower() if isinstance(sha256, str) else ""
+    if not _HEX64.fullmatch(sha256):
+        raise DomainError(_("L'impronta SHA-256 deve avere 64 cifre esadecimali."))
+    now = timezone.now().replace(microsecond=0)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    data = canonical_entry(type=type, ref=ref, sha256=sha256, time=stamp)
+    return LedgerEntry.objects.create(
+        type=type,
+        ref=ref,
+        sha256=sha256,
+        time=now,
+        data=data.decode(),
+        leaf_hash=merkle.leaf_hash(data).hex(),
+    )
+
+
+def _lock_sequencer() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK])
+
+
+def _sign_checkpoint(size: int, root: bytes) -> LedgerCheckpoint:
+    text = note.Checkpoint(settings.LEDGER_ORIGIN, size, root).text()
+    return LedgerCheckpoint.objects.create(
+        size=size, root_hash=root.hex(), note=note.sign_note(text, log_signer())
+    )
+
+
+def latest_size() -> int:
+    return LedgerCheckpoint.objects.values_list("size", flat=True).first() or 0
+
+
+def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | None:
+    """Sequence up to `batch_size` pending entries, store their tiles, sign a checkpoint.
+
+    A single sequencer at a time (PostgreSQL advisory lock held until commit): the tree never
+    forks. Returns the new checkpoint, or None if nothing was pending (the empty tree gets a
+    size-0 checkpoint the first time).
+    """
+    with transaction.atomic():
+        _lock_sequencer()
+        size = latest_size()
+        pending = list(LedgerEntry.objects.filter(index__isnull=True).order_by("pk")[:batch_size])
+        if not pending:
+            if LedgerCheckpoint.objects.exists():
+                return None
+            return _sign_checkpoint(0, merkle.EMPTY_ROOT)
+        for offset, entry in enumerate(pending):
+            entry.index = size + offset
+        LedgerEntry.objects.bulk_update(pending, ["index"], batch_size=batch_size)
+        tree = selectors.tree_at(size)
+        tree.append(bytes.fromhex(entry.leaf_hash) for entry in pending)
+        for (level, index), hashes in tree.changed_tiles().items():
+            LedgerTile.objects.update_or_create(
+                level=level, index=index, defaults={"hashes": hashes}
+            )
+        return _sign_checkpoint(tree.size, tree.root())
+
+
+def integrate_all(*, batch_size: int = BATCH_SIZE) -> int:
+    """Integrate until nothing is pending; the number of entries integrated."""
+    before = latest_size()
+    while integrate_pending(batch_size=batch_size) is not None:
+        pass
+    return latest_size() - before
+
+
+def document_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from polis.ledger import services
+
+
+@shared_task
+def integrate_pending_entries() -> int:
+    """The embedded sequencer: integrate everything pending (run every few seconds)."""
+    return services.integrate_all()

@@ -1,0 +1,51 @@
+import hashlib
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from polis.ledger import merkle, note, services
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_and_sequencers_never_fork_the_tree(ledger_key):
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory-lock sequencer is exercised on PostgreSQL")
+    # given 6 threads that each record events and run the sequencer in between
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(15):
+                digest = hashlib.sha256(b"%d-%d" % (n, i)).hexdigest()
+                services.record_event(type="policy.issued", ref=f"T{n}-{i}", sha256=digest)
+                if i % 3 == 0:
+                    services.integrate_pending(batch_size=7)
+            services.integrate_all(batch_size=7)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    # when
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    services.integrate_all()
+    # then every entry has exactly one index, 0..89 with no gap
+    assert errors == []
+    entries = list(LedgerEntry.objects.order_by("index"))
+    assert [e.index for e in entries] == list(range(90))
+    # and every checkpoint is a prefix of the same tree, all consistent with the last one
+    memory = merkle.MemoryTree([merkle.leaf_hash(e.data.encode()) for e in entries])
+    sizes = list(LedgerCheckpoint.objects.values_list("size", flat=True))
+    assert sizes[0] == 90
+    assert len(sizes) == len(set(sizes))
+    for cp in LedgerCheckpoint.objects.all():
+        opened = note.open_checkpoint(cp.note, ledger_key.verifier)
+        assert opened.root == memory.root(cp.size)

@@ -1,0 +1,90 @@
+import base64
+import hashlib
+import json
+
+import pytest
+from django.db import transaction
+
+from polis.core.errors import DomainError
+from polis.ledger import merkle, note, selectors, services
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+DOC = hashlib.sha256(b"polizza.pdf").hexdigest()
+
+
+def test_record_event_queues_canonical_json_without_personal_data():
+    # when
+    entry = services.record_event(type="policy.issued", ref="POL-7f3a", sha256=DOC.upper())
+    # then
+    data = json.loads(entry.data)
+    assert entry.index is None
+    assert list(data) == ["ref", "sha256", "time", "type", "v"]
+    assert entry.data == (
+        '{{"ref":"POL-7f3a","sha256":"{}","time":"{}","type":"policy.issued","v":1}}'.format(
+            DOC, data["time"]
+        )
+    )
+    assert data["time"].endswith("Z")
+    assert len(data["time"]) == 20
+    assert entry.leaf_hash == merkle.leaf_hash(entry.data.encode()).hex()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"type": "customer.name", "ref": "x1", "sha256": DOC}, "type"),
+        ({"type": "policy.issued", "ref": "Mario Rossi", "sha256": DOC}, "ref"),
+        ({"type": "policy.issued", "ref": "x1", "sha256": "abc"}, "sha256"),
+        ({"type": "policy.issued", "ref": "", "sha256": DOC}, "ref"),
+    ],
+)
+def test_record_event_refuses_anything_but_types_opaque_refs_and_hashes(kwargs, field):
+    with pytest.raises(DomainError):
+        services.record_event(**kwargs)
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_a_rolled_back_business_change_never_reaches_the_log():
+    # given an event recorded in a transaction that fails
+    def business_change():
+        with transaction.atomic():
+            services.record_event(type="claim.opened", ref="SIN-1", sha256=DOC)
+            raise RuntimeError("business change failed")
+
+    with pytest.raises(RuntimeError):
+        business_change()
+    # when the sequencer runs
+    services.integrate_all()
+    # then the log is empty and signed as such
+    assert LedgerEntry.objects.count() == 0
+    assert LedgerCheckpoint.objects.get().size == 0
+
+
+def test_the_sequencer_numbers_entries_and_signs_checkpoints(ledger_key):
+    # given events queued across two sequencer runs with small batches
+    for i in range(5):
+        services.record_event(type="policy.issued", ref=f"POL-{i}", sha256=DOC)
+    services.integrate_all(batch_size=2)
+    for i in range(5, 8):
+        services.record_event(type="claim.opened", ref=f"SIN-{i}", sha256=DOC)
+    services.integrate_all(batch_size=1000)
+    # then
+    entries = list(LedgerEntry.objects.order_by("index"))
+    assert [e.index for e in entries] == list(range(8))
+    assert [e.ref for e in entries] == [f"POL-{i}" for i in range(5)] + ["SIN-5", "SIN-6", "SIN-7"]
+    assert list(LedgerCheckpoint.objects.values_list("size", flat=True)) == [8, 5, 4, 2]
+    memory = merkle.MemoryTree([merkle.leaf_hash(e.data.encode()) for e in entries])
+    for cp in LedgerCheckpoint.objects.all():
+        opened = note.open_checkpoint(cp.note, ledger_key.verifier, "polis.local/registro")
+        assert opened.size == cp.size
+        assert opened.root == memory.root(cp.size) == bytes.fromhex(cp.root_hash)
+        assert cp.note.startswith(f"polis.local/registro\n{cp.size}\n")
+    # and proofs from the stored tiles verify against the signed roots
+    proof = selectors.inclusion_proof(3, 8)
+    assert merkle.verify_inclusion(3, 8, memory.node(0, 3), proof, memory.root())
+    assert merkle.verify_consistency(
+        2, 8, selectors.consistency_proof(2, 8), memory.root(2), memory.root()
+    )
+    assert base64.b64encode(memory.root()).decode() in LedgerCheckpoint.objects.first().note

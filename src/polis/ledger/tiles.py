@@ -1,0 +1,91 @@
+"""Tree state kept as C2SP tlog-tiles hash tiles (height 8): appending and reading node hashes.
+
+A tile at level L, index N holds the hashes of the full subtrees of 2**(8L) leaves numbered
+256N .. 256N+W-1. Any full-subtree hash (level l, index i) is computed from one tile of level
+l // 8 by hashing at most 128 pairs, so the tiles are all the database needs to store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from polis.ledger import merkle
+
+TILE_HEIGHT = 8
+TILE_WIDTH = 1 << TILE_HEIGHT
+
+TileReader = Callable[[int, int], bytes]  # (level, index) -> concatenated hashes (b"" if none)
+
+
+class TileTree:
+    """Full-subtree hashes over tiles loaded lazily through `read`; records the tiles it changes."""
+
+    def __init__(self, size: int, read: TileReader) -> None:
+        self.size = size
+        self._read = read
+        self._tiles: dict[tuple[int, int], bytes] = {}
+        self.dirty: set[tuple[int, int]] = set()
+
+    def tile(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self._tiles:
+            self._tiles[key] = self._read(level, index)
+        return self._tiles[key]
+
+    def node(self, level: int, index: int) -> bytes:
+        tile_level, sub = divmod(level, TILE_HEIGHT)
+        first = index << sub
+        tile = self.tile(tile_level, first >> TILE_HEIGHT)
+        offset = (first & (TILE_WIDTH - 1)) * 32
+        count = 1 << sub
+        chunk = tile[offset : offset + 32 * count]
+        if len(chunk) != 32 * count:
+            raise merkle.ProofError(f"node {level}/{index} is not in the stored tiles")
+        return merkle.perfect_root([chunk[i : i + 32] for i in range(0, len(chunk), 32)])
+
+    def append(self, leaf_hashes: Iterable[bytes]) -> None:
+        for h in leaf_hashes:
+            level, count = 0, self.size
+            while True:
+                key = (level, count >> TILE_HEIGHT)
+                tile = self.tile(level, key[1]) + h
+                self._tiles[key] = tile
+                self.dirty.add(key)
+                if len(tile) < 32 * TILE_WIDTH:
+                    break
+                h = merkle.perfect_root([tile[i : i + 32] for i in range(0, len(tile), 32)])
+                level, count = level + 1, count >> TILE_HEIGHT
+            self.size += 1
+
+    def root(self) -> bytes:
+        return merkle.range_hash(self, 0, self.size)
+
+    def changed_tiles(self) -> dict[tuple[int, int], bytes]:
+        return {key: self._tiles[key] for key in sorted(self.dirty)}
+
+
+def tile_path(index: int) -> str:
+    """tlog-tiles path elements: 1234067 -> x001/x234/067."""
+    digits = f"{index:d}"
+    digits = digits.zfill(((len(digits) + 2) // 3) * 3)
+    groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
+    return "/".join([f"x{g}" for g in groups[:-1]] + [groups[-1]])
+
+
+def parse_tile_path(path: str) -> int | None:
+    """The index of a tlog-tiles N path (x001/x234/067), None if malformed or not canonical."""
+    parts = path.split("/")
+    if not parts or any(len(p) != (4 if i < len(parts) - 1 else 3) for i, p in enumerate(parts)):
+        return None
+    if any(not p.startswith("x") for p in parts[:-1]):
+        return None
+    digits = "".join(p.removeprefix("x") for p in parts[:-1]) + parts[-1]
+    if not digits.isdigit():
+        return None
+    index = int(digits)
+    return index if tile_path(index) == path else None
+
+
+def entry_bundle(entries: Iterable[bytes]) -> bytes:
+    """tlog-tiles entry bundle: each entry as a big-endian uint16 length and its bytes."""
+    return b"".join(len(e).to_bytes(2, "big") + e for e in entries)
