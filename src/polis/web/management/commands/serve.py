@@ -32,7 +32,7 @@ def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
     return ran
 
 
-def scheduler_loop(stop: threading.Event, tick_seconds: float = 5.0) -> None:
+def scheduler_loop(stop: threading.Event, tick_seconds: float = 1.0) -> None:
     last_run: dict[str, datetime] = {}
     while not stop.wait(tick_seconds):
         try:
