@@ -1,4 +1,7 @@
+import threading
+
 import pytest
+from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -188,3 +191,45 @@ def test_staff_cannot_turn_two_factor_off(operator, collaborator_a):
     TOTPDevice.objects.create(user=collaborator_a, name="app", confirmed=True)
     services.disable_totp(actor=collaborator_a)
     assert not TOTPDevice.objects.filter(user=collaborator_a).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_reviewing_at_once_one_wins_the_other_is_told():
+    # given
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent row locks need PostgreSQL")
+    first = UserFactory(role=User.Role.OPERATOR, email="op1@example.it")
+    second = UserFactory(role=User.Role.OPERATOR, email="op2@example.it")
+    firm = services.register_firm(firm=firm_data(), person=PERSON, password="una-password-lunga")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def review(actor, action):
+        barrier.wait()
+        try:
+            action(actor=actor, firm=firm)
+            outcomes.append("ok")
+        except InvalidTransition as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    # when
+    threads = [
+        threading.Thread(target=review, args=(first, services.approve_firm)),
+        threading.Thread(
+            target=review,
+            args=(second, lambda **kw: services.reject_firm(**kw, reason="doppione")),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    firm.refresh_from_db()
+    assert sorted(outcomes)[0].startswith("Questa registrazione è già stata esaminata")
+    assert sorted(outcomes)[1] == "ok"
+    assert (
+        AuditEvent.objects.filter(object_id=str(firm.pk)).exclude(action="firm.registered").count()
+        == 1
+    )
