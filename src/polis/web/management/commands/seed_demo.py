@@ -6,6 +6,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
+from polis.ledger.services import integrate_all, record_demo_events
 
 DEMO_PASSWORD = "polis-demo-2026"  # noqa: S105 - development only, refused without DEBUG
 # Fixed TOTP key (base32 JBSWY3DPEHPK3PXP) so the demo staff can be added to any app.
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             )
             if user.requires_two_factor:
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
+        record_demo_events()
+        transaction.on_commit(integrate_all)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Password of every demo account: {DEMO_PASSWORD}")
         for email, _first, _last, role, _firm, _admin in USERS:
