@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("polis.accounts.urls")),
     path("", include("polis.notify.urls")),
     path("", include("polis.audit.urls")),
+    path("", include("polis.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

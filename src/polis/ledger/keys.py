@@ -15,8 +15,7 @@ def log_signer() -> Signer:
     origin = settings.LEDGER_ORIGIN
     if settings.LEDGER_SIGNING_KEY:
         signer = Signer.parse(settings.LEDGER_SIGNING_KEY)
-    elif settings.DEBUG:
-        key_file = settings.VAR_DIR / "ledger_signing_key"
+    elif key_file := settings.LEDGER_DEV_KEY_FILE:
         if not key_file.exists():
             key_file.write_text(str(Signer.generate(origin)) + "\n")
             key_file.chmod(0o600)

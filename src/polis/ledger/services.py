@@ -11,10 +11,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polis.accounts.models import User
 from polis.core.errors import DomainError
 from polis.ledger import merkle, note, selectors
 from polis.ledger.keys import log_signer
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.notify.services import queue_email
 
 # Event types that may be recorded. Only types, opaque references and hashes reach the log.
 EVENT_TYPES = (
@@ -121,3 +123,33 @@ def integrate_all(*, batch_size: int = BATCH_SIZE) -> int:
 
 def document_sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+DEMO_DOCUMENTS = (b"polis demo: contratto", b"polis demo: quietanza")
+
+
+def record_demo_events() -> int:
+    """Demo data: two events with opaque references, once (idempotent)."""
+    if LedgerEntry.objects.filter(ref__startswith="DEMO-").exists():
+        return 0
+    for n, content in enumerate(DEMO_DOCUMENTS, start=1):
+        record_event(type="demo.document", ref=f"DEMO-{n}", sha256=document_sha256(content))
+    return len(DEMO_DOCUMENTS)
+
+
+def verify_and_alert() -> bool:
+    """Verify the whole log; on failure queue an e-mail to every active administrator."""
+    from polis.ledger.audit import verify_ledger  # audit imports this module
+
+    report = verify_ledger()
+    if report.ok:
+        return True
+    with transaction.atomic():
+        admins = User.objects.filter(role=User.Role.ADMIN, is_active=True).exclude(email="")
+        for admin in admins:
+            queue_email(
+                to=admin.email,
+                template="ledger_verify_failed",
+                context={"problems": report.problems, "size": report.size},
+            )
+    return False

@@ -7,3 +7,9 @@ from polis.ledger import services
 def integrate_pending_entries() -> int:
     """The embedded sequencer: integrate everything pending (run every few seconds)."""
     return services.integrate_all()
+
+
+@shared_task
+def verify_ledger() -> bool:
+    """Daily: run `ledger verify`; alert the administrators by e-mail if anything is wrong."""
+    return services.verify_and_alert()

@@ -88,3 +88,19 @@ def test_the_sequencer_numbers_entries_and_signs_checkpoints(ledger_key):
         2, 8, selectors.consistency_proof(2, 8), memory.root(2), memory.root()
     )
     assert base64.b64encode(memory.root()).decode() in LedgerCheckpoint.objects.first().note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_leaves_a_non_empty_signed_log(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    # when
+    call_command("seed_demo", stdout=None)
+    call_command("seed_demo", stdout=None)
+    # then two demo events, integrated and signed, only once
+    assert list(LedgerEntry.objects.order_by("index").values_list("index", "ref")) == [
+        (0, "DEMO-1"),
+        (1, "DEMO-2"),
+    ]
+    assert LedgerCheckpoint.objects.first().size == 2

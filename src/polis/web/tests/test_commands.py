@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
+from polis.celery import app
 from polis.notify.models import OutboundMessage
 from polis.web.management.commands.serve import run_due_jobs
 
@@ -54,3 +56,15 @@ def test_embedded_scheduler_runs_jobs_when_due(settings, mailoutbox):
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.SENT
     assert [m.subject for m in mailoutbox] == ["Prova"]
+
+
+def test_every_periodic_job_names_a_registered_task():
+    # given
+    app.loader.import_default_modules()
+    # then
+    missing = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in app.tasks
+    ]
+    assert missing == []

@@ -6,6 +6,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
+from polis.ledger.services import integrate_all, record_demo_events
 from polis.web.faq_seed import load_seed_faq
 from polis.web.models import FaqEntry
 
@@ -86,6 +87,8 @@ class Command(BaseCommand):
             )
             if user.requires_two_factor:
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
+        record_demo_events()
+        transaction.on_commit(integrate_all)
         if options["verbosity"] == 0:
             return
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+
+from polis.ledger import views
+
+app_name = "ledger"
+
+_N = r"(?P<path>(?:x\d{3}/)*\d{3})"
+_W = r"(?:\.p/(?P<width>\d+))?"
+
+urlpatterns = [
+    path("registro/checkpoint", views.checkpoint, name="checkpoint"),
+    path("registro/key", views.key, name="key"),
+    re_path(rf"^registro/tile/entries/{_N}{_W}$", views.entry_tile, name="entry_tile"),
+    re_path(rf"^registro/tile/(?P<level>\d+)/{_N}{_W}$", views.hash_tile, name="hash_tile"),
+    path("registro/proof/inclusion", views.inclusion_proof, name="inclusion_proof"),
+    path("registro/proof/consistency", views.consistency_proof, name="consistency_proof"),
+]
