@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,14 +61,10 @@ def dashboard(request):
 @capability_required("view_contact_requests")
 def contact_requests(request):
     open_only = request.GET.get("tutte") is None
-    return render(
-        request,
-        "web/contact_requests.html",
-        {
-            "contacts": selectors.contact_requests(open_only=open_only)[:200],
-            "open_only": open_only,
-        },
+    page = Paginator(selectors.contact_requests(open_only=open_only), 25).get_page(
+        request.GET.get("pagina")
     )
+    return render(request, "web/contact_requests.html", {"page": page, "open_only": open_only})
 
 
 @capability_required("view_contact_requests")

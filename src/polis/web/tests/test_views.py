@@ -1,6 +1,7 @@
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
 from polis.accounts.models import Firm
 from polis.accounts.tests.factories import FirmFactory
@@ -142,7 +143,7 @@ def test_operator_marks_a_contact_request_handled(client_for, operator, client):
     # then
     contact.refresh_from_db()
     assert contact.handled_by == operator
-    assert staff.get(reverse("web:contact_requests")).context["contacts"].count() == 0
+    assert len(staff.get(reverse("web:contact_requests")).context["page"]) == 0
 
 
 def test_pages_send_a_strict_content_security_policy(client):
@@ -167,3 +168,29 @@ def test_an_unreachable_database_gives_a_clear_503(client, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Servizio momentaneamente non disponibile" in response.content.decode()
+
+
+def test_contact_requests_are_paginated_with_constant_queries(
+    client_for, operator, django_assert_num_queries
+):
+    # given
+    ContactRequest.objects.bulk_create(
+        ContactRequest(
+            name="A",
+            email="a@example.it",
+            subject=f"Oggetto {n}",
+            message="m",
+            privacy_accepted_at=timezone.now(),
+        )
+        for n in range(60)
+    )
+    staff = client_for(operator)
+    # when
+    with django_assert_num_queries(5):
+        first = staff.get(reverse("web:contact_requests"))
+    with django_assert_num_queries(5):
+        last = staff.get(reverse("web:contact_requests"), {"pagina": 3})
+    # then
+    assert len(first.context["page"]) == 25
+    assert len(last.context["page"]) == 10
+    assert "pagina=2" in first.content.decode()
