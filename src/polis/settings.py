@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "polis.core",
     "polis.accounts",
     "polis.audit",
     "polis.notify",
