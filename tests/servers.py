@@ -42,7 +42,8 @@ def production_environment(*, database_url: str, var: Path, **extra: str) -> dic
     return {
         **inherited,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        # A benchmark that prepared sessions exports its key; otherwise a fresh one.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
