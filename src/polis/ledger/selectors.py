@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from polis.ledger import merkle
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.proofbundle import ProofBundle
 from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, entry_bundle
 
 
@@ -66,3 +67,12 @@ def consistency_proof(size1: int, size2: int) -> list[bytes]:
 
 def checkpoint_of_size(size: int) -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.filter(size=size).first()
+
+
+def proof_bundle_for(entry: LedgerEntry) -> ProofBundle | None:
+    """A tlog-proof@v1 bundle for an integrated entry against the latest checkpoint."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None or entry.index is None or entry.index >= checkpoint.size:
+        return None
+    proof = inclusion_proof(entry.index, checkpoint.size)
+    return ProofBundle(entry.index, tuple(proof), checkpoint.signed_note, entry.data.encode())
