@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from polis.ledger import merkle
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.proofbundle import ProofBundle
@@ -76,3 +78,40 @@ def proof_bundle_for(entry: LedgerEntry) -> ProofBundle | None:
         return None
     proof = inclusion_proof(entry.index, checkpoint.size)
     return ProofBundle(entry.index, tuple(proof), checkpoint.signed_note, entry.data.encode())
+
+
+EVENT_LABELS = {
+    "policy.issued": "Polizza emessa",
+    "contract.signed": "Contratto firmato",
+    "contract.evidence": "Rapporto di firma",
+    "practice.in_force": "Pratica in vigore",
+    "claim.opened": "Sinistro aperto",
+    "quietanza.accepted": "Quietanza accettata",
+    "quietanza.refused": "Quietanza rifiutata",
+    "demo.document": "Documento dimostrativo",
+}
+
+
+def document_lookup(sha256: str) -> dict | None:
+    """What the public page shows for a document hash: its first integrated registration."""
+    entries = entries_for_document(sha256)
+    checkpoint = latest_checkpoint()
+    if not entries or checkpoint is None or entries[0].index >= checkpoint.size:
+        return None
+    entry = entries[0]
+    bundle = proof_bundle_for(entry)
+    return {
+        "found": True,
+        "sha256": sha256,
+        "index": entry.index,
+        "type": entry.type,
+        "type_label": EVENT_LABELS.get(entry.type, entry.type),
+        "time": entry.time.strftime("%d/%m/%Y %H:%M:%S UTC"),
+        "ref": entry.ref,
+        "entry": base64.b64encode(entry.data.encode()).decode(),
+        "leaf_hash": entry.leaf_hash,
+        "size": checkpoint.size,
+        "checkpoint": checkpoint.signed_note,
+        "proof": [base64.b64encode(h).decode() for h in bundle.proof],
+        "registrations": len(entries),
+    }
