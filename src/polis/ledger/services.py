@@ -125,6 +125,14 @@ def document_sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def witness_latest() -> int:
+    """Submit the latest checkpoint to the configured witnesses (outside the sequencer lock)."""
+    from polis.ledger.witnessing import submit_checkpoint  # witnessing imports selectors
+
+    latest = LedgerCheckpoint.objects.first()
+    return submit_checkpoint(latest) if latest is not None else 0
+
+
 DEMO_DOCUMENTS = (b"polis demo: contratto", b"polis demo: quietanza")
 
 
