@@ -114,4 +114,14 @@ def document_lookup(sha256: str) -> dict | None:
         "checkpoint": checkpoint.signed_note,
         "proof": [base64.b64encode(h).decode() for h in bundle.proof],
         "registrations": len(entries),
+        "timestamp": _timestamp_display(checkpoint),
     }
+
+
+def _timestamp_display(checkpoint: LedgerCheckpoint) -> str:
+    if not checkpoint.timestamp_token:
+        return ""
+    from polis.ledger.anchoring import token_info
+
+    gen_time, _ = token_info(bytes(checkpoint.timestamp_token))
+    return gen_time.strftime("%d/%m/%Y %H:%M:%S UTC")

@@ -133,6 +133,13 @@ def witness_latest() -> int:
     return submit_checkpoint(latest) if latest is not None else 0
 
 
+def anchor_latest() -> bool:
+    """RFC 3161 time-stamp of the latest checkpoint (LEDGER_TSA_URL), outside the lock."""
+    from polis.ledger.anchoring import anchor_latest as anchor
+
+    return anchor()
+
+
 DEMO_DOCUMENTS = (b"polis demo: contratto", b"polis demo: quietanza")
 
 

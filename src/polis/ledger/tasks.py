@@ -9,6 +9,7 @@ def integrate_pending_entries() -> int:
     count = services.integrate_all()
     if count:
         services.witness_latest()
+        services.anchor_latest()
     return count
 
 

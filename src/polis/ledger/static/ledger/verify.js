@@ -44,7 +44,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const ok = await verifyAnswer(answer);
     show("verify-found", {
       sha256, time: answer.time, type_label: answer.type_label, index: String(answer.index),
-      size: String(answer.size), checkpoint: answer.checkpoint,
+      size: String(answer.size), checkpoint: answer.checkpoint, timestamp: answer.timestamp || "—",
       verdict: ok ? text("ok") : text("bad"),
       download: `${form.dataset.proof}?sha256=${sha256}`,
     });
