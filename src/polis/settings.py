@@ -317,6 +317,10 @@ CELERY_BEAT_SCHEDULE = {
 LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", "polis.local/registro")
 # A note signer key "PRIVATE+KEY+<origin>+<id>+<base64>"; generated under VAR_DIR when DEBUG.
 LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
+# Witnesses: comma-separated "<witness verifier key>=<submission URL prefix>" (C2SP tlog-witness).
+LEDGER_WITNESSES = env_list("LEDGER_WITNESSES")
+# RFC 3161 time-stamping authority URL: each new checkpoint is anchored there (empty: off).
+LEDGER_TSA_URL = os.environ.get("LEDGER_TSA_URL", "")
 LEDGER_DEV_KEY_FILE = VAR_DIR / "ledger_signing_key" if DEBUG else None
 
 # --- The MGA -----------------------------------------------------------------------------

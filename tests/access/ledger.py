@@ -10,6 +10,7 @@ def arrange(world: dict) -> None:
         entry = services.record_event(type="policy.issued", ref=f"ACC-{i}", sha256=digest)
     services.integrate_all()
     world["ledger_leaf"] = entry.leaf_hash
+    world["ledger_document"] = entry.sha256
 
 
 RULES = [
@@ -28,4 +29,7 @@ RULES = [
         data=lambda w: {"hash": w["ledger_leaf"], "size": "3"},
     ),
     Rule("ledger:consistency_proof", expect(200), data=lambda w: {"from": "1", "to": "3"}),
+    Rule("ledger:verify", expect(200)),
+    Rule("ledger:verify_lookup", expect(200), data=lambda w: {"sha256": w["ledger_document"]}),
+    Rule("ledger:verify_proof", expect(200), data=lambda w: {"sha256": w["ledger_document"]}),
 ]

@@ -43,6 +43,17 @@ class LedgerTile(models.Model):
         return len(self.hashes) // 32
 
 
+class LedgerWitness(models.Model):
+    """A witness we submit checkpoints to (tlog-witness) and the last size it cosigned."""
+
+    url = models.URLField(unique=True)
+    name = models.CharField(max_length=200)
+    size = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class LedgerCheckpoint(models.Model):
     """A signed checkpoint (C2SP tlog-checkpoint in a signed note) and what was added to it."""
 

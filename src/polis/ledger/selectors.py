@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 from polis.ledger import merkle
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.proofbundle import ProofBundle
 from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, entry_bundle
 
 
@@ -66,3 +69,59 @@ def consistency_proof(size1: int, size2: int) -> list[bytes]:
 
 def checkpoint_of_size(size: int) -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.filter(size=size).first()
+
+
+def proof_bundle_for(entry: LedgerEntry) -> ProofBundle | None:
+    """A tlog-proof@v1 bundle for an integrated entry against the latest checkpoint."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None or entry.index is None or entry.index >= checkpoint.size:
+        return None
+    proof = inclusion_proof(entry.index, checkpoint.size)
+    return ProofBundle(entry.index, tuple(proof), checkpoint.signed_note, entry.data.encode())
+
+
+EVENT_LABELS = {
+    "policy.issued": "Polizza emessa",
+    "contract.signed": "Contratto firmato",
+    "contract.evidence": "Rapporto di firma",
+    "practice.in_force": "Pratica in vigore",
+    "claim.opened": "Sinistro aperto",
+    "quietanza.accepted": "Quietanza accettata",
+    "quietanza.refused": "Quietanza rifiutata",
+    "demo.document": "Documento dimostrativo",
+}
+
+
+def document_lookup(sha256: str) -> dict | None:
+    """What the public page shows for a document hash: its first integrated registration."""
+    entries = entries_for_document(sha256)
+    checkpoint = latest_checkpoint()
+    if not entries or checkpoint is None or entries[0].index >= checkpoint.size:
+        return None
+    entry = entries[0]
+    bundle = proof_bundle_for(entry)
+    return {
+        "found": True,
+        "sha256": sha256,
+        "index": entry.index,
+        "type": entry.type,
+        "type_label": EVENT_LABELS.get(entry.type, entry.type),
+        "time": entry.time.strftime("%d/%m/%Y %H:%M:%S UTC"),
+        "ref": entry.ref,
+        "entry": base64.b64encode(entry.data.encode()).decode(),
+        "leaf_hash": entry.leaf_hash,
+        "size": checkpoint.size,
+        "checkpoint": checkpoint.signed_note,
+        "proof": [base64.b64encode(h).decode() for h in bundle.proof],
+        "registrations": len(entries),
+        "timestamp": _timestamp_display(checkpoint),
+    }
+
+
+def _timestamp_display(checkpoint: LedgerCheckpoint) -> str:
+    if not checkpoint.timestamp_token:
+        return ""
+    from polis.ledger.anchoring import token_info
+
+    gen_time, _ = token_info(bytes(checkpoint.timestamp_token))
+    return gen_time.strftime("%d/%m/%Y %H:%M:%S UTC")

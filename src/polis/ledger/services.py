@@ -42,13 +42,7 @@ def canonical_entry(*, type: str, ref: str, sha256: str, time: str) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def record_event(*, type: str, ref: str, sha256: str) -> LedgerEntry:
-    """Queue an event for the public log, in the caller's transaction (outbox).
-
-    `ref` must be an opaque identifier (e.g. a UUID or a random code), never a name, tax code or
-    anything personal: the log is public forever. If the caller's transaction rolls back, the
-    entry never reaches the log; once it commits, the sequencer integrates it.
-    """
+def _new_entry(*, type: str, ref: str, sha256: str, now) -> LedgerEntry:
     if type not in EVENT_TYPES:
         raise DomainError(_("Tipo di evento non ammesso nel registro: %(type)s.") % {"type": type})
     if not isinstance(ref, str) or not _REF.fullmatch(ref):
@@ -56,10 +50,9 @@ def record_event(*, type: str, ref: str, sha256: str) -> LedgerEntry:
     sha256 = sha256.lower() if isinstance(sha256, str) else ""
     if not _HEX64.fullmatch(sha256):
         raise DomainError(_("L'impronta SHA-256 deve avere 64 cifre esadecimali."))
-    now = timezone.now().replace(microsecond=0)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     data = canonical_entry(type=type, ref=ref, sha256=sha256, time=stamp)
-    return LedgerEntry.objects.create(
+    return LedgerEntry(
         type=type,
         ref=ref,
         sha256=sha256,
@@ -67,6 +60,25 @@ def record_event(*, type: str, ref: str, sha256: str) -> LedgerEntry:
         data=data.decode(),
         leaf_hash=merkle.leaf_hash(data).hex(),
     )
+
+
+def record_events(*, events: list[dict]) -> list[LedgerEntry]:
+    """Queue many events at once (same rules as record_event), in the caller's transaction."""
+    now = timezone.now().replace(microsecond=0)
+    entries = [_new_entry(**event, now=now) for event in events]
+    return LedgerEntry.objects.bulk_create(entries)
+
+
+def record_event(*, type: str, ref: str, sha256: str) -> LedgerEntry:
+    """Queue an event for the public log, in the caller's transaction (outbox).
+
+    `ref` must be an opaque identifier (e.g. a UUID or a random code), never a name, tax code or
+    anything personal: the log is public forever. If the caller's transaction rolls back, the
+    entry never reaches the log; once it commits, the sequencer integrates it.
+    """
+    entry = _new_entry(type=type, ref=ref, sha256=sha256, now=timezone.now().replace(microsecond=0))
+    entry.save()
+    return entry
 
 
 def _lock_sequencer() -> None:
@@ -123,6 +135,21 @@ def integrate_all(*, batch_size: int = BATCH_SIZE) -> int:
 
 def document_sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def witness_latest() -> int:
+    """Submit the latest checkpoint to the configured witnesses (outside the sequencer lock)."""
+    from polis.ledger.witnessing import submit_checkpoint  # witnessing imports selectors
+
+    latest = LedgerCheckpoint.objects.first()
+    return submit_checkpoint(latest) if latest is not None else 0
+
+
+def anchor_latest() -> bool:
+    """RFC 3161 time-stamp of the latest checkpoint (LEDGER_TSA_URL), outside the lock."""
+    from polis.ledger.anchoring import anchor_latest as anchor
+
+    return anchor()
 
 
 DEMO_DOCUMENTS = (b"polis demo: contratto", b"polis demo: quietanza")

@@ -6,7 +6,11 @@ from polis.ledger import services
 @shared_task
 def integrate_pending_entries() -> int:
     """The embedded sequencer: integrate everything pending (run every few seconds)."""
-    return services.integrate_all()
+    count = services.integrate_all()
+    if count:
+        services.witness_latest()
+        services.anchor_latest()
+    return count
 
 
 @shared_task

@@ -14,4 +14,7 @@ urlpatterns = [
     re_path(rf"^registro/tile/(?P<level>\d+)/{_N}{_W}$", views.hash_tile, name="hash_tile"),
     path("registro/proof/inclusion", views.inclusion_proof, name="inclusion_proof"),
     path("registro/proof/consistency", views.consistency_proof, name="consistency_proof"),
+    path("registro/verifica/", views.verify_page, name="verify"),
+    path("registro/verifica/cerca", views.verify_lookup, name="verify_lookup"),
+    path("registro/verifica/prova", views.verify_proof, name="verify_proof"),
 ]

@@ -6,6 +6,7 @@ import base64
 import re
 
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from polis.ledger import keys, selectors
@@ -113,3 +114,42 @@ def consistency_proof(request):
         return _bad(f"'from' must be an integer between 1 and {second}.")
     proof = selectors.consistency_proof(first, second)
     return JsonResponse({"from": first, "to": second, "proof": _b64(proof)})
+
+
+def _document_hash(request) -> str | None:
+    value = request.GET.get("sha256", "").strip().lower()
+    return value if _HEX64.fullmatch(value) else None
+
+
+@require_GET
+def verify_page(request):
+    """Public "Verifica documento": the browser hashes the PDF; this also works without JS."""
+    asked = "sha256" in request.GET
+    sha256 = _document_hash(request)
+    result = selectors.document_lookup(sha256) if sha256 else None
+    context = {"asked": asked, "sha256": sha256, "result": result}
+    return render(
+        request, "ledger/verify.html", context, status=400 if asked and not sha256 else 200
+    )
+
+
+@require_GET
+def verify_lookup(request):
+    sha256 = _document_hash(request)
+    if sha256 is None:
+        return _bad("'sha256' must be the document's SHA-256 (64 hex digits).")
+    return JsonResponse(selectors.document_lookup(sha256) or {"found": False, "sha256": sha256})
+
+
+@require_GET
+def verify_proof(request):
+    sha256 = _document_hash(request)
+    if sha256 is None:
+        return _bad("'sha256' must be the document's SHA-256 (64 hex digits).")
+    entries = selectors.entries_for_document(sha256)
+    bundle = selectors.proof_bundle_for(entries[0]) if entries else None
+    if bundle is None:
+        return JsonResponse({"error": "This document is not in the log."}, status=404)
+    response = _text(bundle.text())
+    response["Content-Disposition"] = f'attachment; filename="{sha256[:16]}.tlog-proof"'
+    return response

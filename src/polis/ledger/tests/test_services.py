@@ -104,3 +104,16 @@ def test_seed_demo_leaves_a_non_empty_signed_log(settings):
         (1, "DEMO-2"),
     ]
     assert LedgerCheckpoint.objects.first().size == 2
+
+
+def test_record_events_queues_many_with_the_same_rules():
+    entries = services.record_events(
+        events=[{"type": "claim.opened", "ref": f"S-{i}", "sha256": DOC} for i in range(3)]
+    )
+    assert [e.ref for e in LedgerEntry.objects.order_by("pk")] == ["S-0", "S-1", "S-2"]
+    assert entries[0].leaf_hash == merkle.leaf_hash(entries[0].data.encode()).hex()
+    with pytest.raises(DomainError):
+        services.record_events(
+            events=[{"type": "claim.opened", "ref": "Mario Rossi", "sha256": DOC}]
+        )
+    assert LedgerEntry.objects.count() == 3
