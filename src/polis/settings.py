@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "polis.documents",
     "polis.web",
     "polis.ledger",
+    "polis.practices",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,11 @@ MGA_NAME = os.environ.get("MGA_NAME", "Heca")
 MGA_LEGAL_NAME = os.environ.get("MGA_LEGAL_NAME", "Heca Underwriting S.r.l.")
 MGA_CONTACT_EMAIL = os.environ.get("MGA_CONTACT_EMAIL", "assistenza@polis.local")
 MGA_PHONE = os.environ.get("MGA_PHONE", "+39 02 0000 0000")
+MGA_ADDRESS = os.environ.get("MGA_ADDRESS", "Via della Moscova 1, 20121 Milano (MI)")
+MGA_PEC = os.environ.get("MGA_PEC", "heca@pec.polis.local")
+MGA_WEBSITE = os.environ.get("MGA_WEBSITE", "https://polis.local")
+MGA_RUI_NUMBER = os.environ.get("MGA_RUI_NUMBER", "A000000001")
+MGA_RUI_DATE = os.environ.get("MGA_RUI_DATE", "2019-01-15")
 AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
 
 LOGGING = {
@@ -336,5 +342,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

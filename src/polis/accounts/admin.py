@@ -25,6 +25,7 @@ class UserAdmin(BaseUserAdmin):
             "Ruolo",
             {"fields": ["role", "firm", "is_firm_admin", "is_active", "is_staff", "is_superuser"]},
         ),
+        ("Iscrizione RUI", {"fields": ["rui_section", "rui_number", "rui_date", "qualifica"]}),
     ]
     add_fieldsets = [
         (

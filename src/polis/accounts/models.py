@@ -30,6 +30,15 @@ class Firm(models.Model):
     province = models.CharField(_("provincia"), max_length=2)
     pec = models.EmailField(_("PEC"))
     phone = models.CharField(_("telefono"), max_length=20, blank=True)
+    rui_date = models.DateField(_("data di iscrizione al RUI"), null=True, blank=True)
+    website = models.URLField(_("sito internet"), blank=True)
+    # Conflicts of interest printed in the pre-contractual disclosure (Reg. IVASS 40/2018).
+    holds_insurer_stake = models.BooleanField(
+        _("detiene almeno il 10% di un'impresa di assicurazione"), default=False
+    )
+    insurer_holds_stake = models.BooleanField(
+        _("un'impresa di assicurazione detiene almeno il 10% dell'agenzia"), default=False
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     rejection_reason = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(
@@ -78,6 +87,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         Firm, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     is_firm_admin = models.BooleanField(_("amministratore dell'agenzia"), default=False)
+    # The person's own RUI registration, shown to clients in the disclosure (may be the firm's).
+    rui_section = models.CharField(
+        _("sezione RUI"), max_length=1, blank=True, choices=Firm.RuiSection.choices
+    )
+    rui_number = models.CharField(_("numero RUI"), max_length=10, blank=True)
+    rui_date = models.DateField(_("data di iscrizione al RUI"), null=True, blank=True)
+    qualifica = models.CharField(
+        _("qualifica"),
+        max_length=100,
+        blank=True,
+        help_text=_("Es. responsabile dell'attività di intermediazione"),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
