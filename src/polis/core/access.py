@@ -30,6 +30,7 @@ CAPABILITIES: dict[str, Callable] = {
     "view_contact_requests": _roles(*MGA_STAFF),
     "view_audit": _roles(*MGA_STAFF),
     "manage_outbox": _roles(ADMIN),
+    "use_messages": _roles(COLLABORATOR, OPERATOR, ADMIN),
 }
 
 

@@ -14,7 +14,7 @@ class Action:
     description: str
     url_name: str
     capability: str
-    icon: str = ""
+    badge: str = ""  # name of a count shown beside the item
 
     @property
     def url(self) -> str | None:
@@ -61,7 +61,7 @@ SIDEBAR = [
     Action(_("Pratiche e preventivi"), "", "practices:list", "work_portfolio"),
     Action(_("Clienti"), "", "clients:list", "work_portfolio"),
     Action(_("Sinistri"), "", "claims:list", "use_dashboard"),
-    Action(_("Comunicazioni"), "", "practices:messages", "work_portfolio"),
+    Action(_("Comunicazioni"), "", "messaging:inbox", "use_messages", "unread"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),

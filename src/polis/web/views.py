@@ -10,6 +10,7 @@ from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
 from polis.core.ratelimit import over_limit
+from polis.messaging.selectors import threads_visible_to
 from polis.web import selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
@@ -51,7 +52,12 @@ def contact_done(request):
 
 @capability_required("use_dashboard")
 def dashboard(request):
-    context = {"tiles": actions_for(request.user, DASHBOARD_TILES)}
+    context = {
+        "tiles": actions_for(request.user, DASHBOARD_TILES),
+        "requests_to_answer": threads_visible_to(request.user).filter(open_requests__gt=0)[:5]
+        if can(request.user, "work_portfolio")
+        else [],
+    }
     if can(request.user, "review_firms"):
         context.update(selectors.operator_overview())
         context["open_contacts_list"] = selectors.contact_requests(open_only=True)[:5]

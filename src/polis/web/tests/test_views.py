@@ -186,9 +186,9 @@ def test_contact_requests_are_paginated_with_constant_queries(
     )
     staff = client_for(operator)
     # when
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         first = staff.get(reverse("web:contact_requests"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         last = staff.get(reverse("web:contact_requests"), {"pagina": 3})
     # then
     assert len(first.context["page"]) == 25

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from polis.audit.labels import register_action_labels
+
+
+class MessagingConfig(AppConfig):
+    name = "polis.messaging"
+    verbose_name = "Comunicazioni"
+
+    def ready(self):
+        register_action_labels(
+            {
+                "thread.opened": _("Conversazione aperta"),
+                "message.posted": _("Messaggio inviato"),
+            }
+        )

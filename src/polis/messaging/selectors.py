@@ -1,0 +1,42 @@
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from polis.core.access import MGA_STAFF, can
+from polis.messaging.models import Message, ReadMarker, Thread
+
+
+def threads_visible_to(user):
+    if not can(user, "use_messages"):
+        return Thread.objects.none()
+    threads = Thread.objects.select_related("firm")
+    return threads if user.role in MGA_STAFF else threads.filter(firm_id=user.firm_id)
+
+
+def with_unread(threads, user):
+    """Annotate `unread`: a message from the other side after the user's last read."""
+    marker = ReadMarker.objects.filter(thread=OuterRef("thread"), user=user)
+    unread = Message.objects.filter(
+        Q(from_mga=user.role not in MGA_STAFF),
+        Q(created_at__gt=Subquery(marker.values("read_at")[:1])) | ~Exists(marker),
+        thread=OuterRef("pk"),
+    )
+    return threads.annotate(unread=Exists(unread))
+
+
+def unread_count(user) -> int:
+    return with_unread(threads_visible_to(user), user).filter(unread=True).count()
+
+
+def get_thread_for(user, pk: int) -> Thread:
+    """404 both for a missing thread and for one of another firm."""
+    return get_object_or_404(threads_visible_to(user), pk=pk)
+
+
+def messages_of(thread: Thread):
+    return thread.messages.select_related("author").prefetch_related("attachments")
+
+
+def get_attachment_for(user, thread_pk: int, file_pk: int):
+    thread = get_thread_for(user, thread_pk)
+    message = get_object_or_404(Message, thread=thread, attachments__pk=file_pk)
+    return message.attachments.get(pk=file_pk)

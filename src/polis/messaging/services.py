@@ -1,0 +1,124 @@
+"""Comunicazioni: threads between a firm and the MGA, with requests that wait for an answer."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from polis.audit.services import record_audit
+from polis.core.access import MGA_STAFF, OPERATOR, require
+from polis.core.errors import DomainError, PermissionDenied
+from polis.documents.services import store_upload
+from polis.messaging.models import Message, ReadMarker, Thread
+from polis.notify.services import queue_email
+
+
+def _check_side(actor, firm) -> bool:
+    """True when the actor writes for the MGA; refuses users outside the firm."""
+    require(actor, "use_messages")
+    if actor.role in MGA_STAFF:
+        return True
+    if actor.firm_id != firm.pk:
+        raise PermissionDenied(_("Non hai i permessi per questa conversazione."))
+    return False
+
+
+def _notify_other_side(message: Message, base_url: str) -> None:
+    thread = message.thread
+    users = get_user_model().objects.filter(is_active=True)
+    if message.from_mga:
+        recipients = users.filter(firm=thread.firm)
+    else:
+        recipients = users.filter(role=OPERATOR)
+    link = f"{base_url}/comunicazioni/{thread.pk}/"
+    for email in recipients.values_list("email", flat=True):
+        queue_email(
+            to=email,
+            template="message_posted",
+            context={"thread": thread, "message": message, "link": link},
+        )
+
+
+def post_message(
+    *, actor, thread: Thread, body: str, is_request: bool = False, files=(), base_url: str = ""
+) -> Message:
+    """Add a message (with validated attachments) and e-mail the other side.
+
+    A message from the firm answers the MGA's open requests in the thread; only the MGA can
+    ask for something ("richiesta").
+    """
+    from_mga = _check_side(actor, thread.firm)
+    if not body.strip():
+        raise DomainError(_("Scrivi il testo del messaggio."), field="body")
+    if is_request and not from_mga:
+        raise PermissionDenied(_("Solo gli operatori possono inviare richieste."))
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        stored = [store_upload(actor=actor, name=f.name, data=f.read()) for f in files]
+        now = timezone.now()
+        message = Message.objects.create(
+            thread=thread,
+            author=actor,
+            from_mga=from_mga,
+            body=body.strip(),
+            is_request=is_request,
+            created_at=now,
+        )
+        message.attachments.set(stored)
+        if from_mga:
+            thread.open_requests = F("open_requests") + int(is_request)
+        else:
+            thread.messages.filter(is_request=True, answered_at__isnull=True).update(
+                answered_at=now
+            )
+            thread.open_requests = 0
+        thread.last_message_at = now
+        thread.save(update_fields=["open_requests", "last_message_at"])
+        ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"read_at": now})
+        record_audit(
+            actor=actor, action="message.posted", target=thread, data={"request": is_request}
+        )
+        _notify_other_side(message, base_url)
+        return message
+
+
+def open_thread(
+    *,
+    actor,
+    firm,
+    title: str,
+    body: str,
+    subject_type: str = "general",
+    subject_id: str = "",
+    is_request: bool = False,
+    files=(),
+    base_url: str = "",
+) -> Thread:
+    """Start a conversation between `firm` and the MGA with its first message."""
+    _check_side(actor, firm)
+    if not title.strip():
+        raise DomainError(_("Indica l'oggetto della comunicazione."), field="title")
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            firm=firm, title=title.strip(), subject_type=subject_type, subject_id=subject_id
+        )
+        record_audit(actor=actor, action="thread.opened", target=thread)
+        post_message(
+            actor=actor,
+            thread=thread,
+            body=body,
+            is_request=is_request,
+            files=files,
+            base_url=base_url,
+        )
+        thread.refresh_from_db()
+        return thread
+
+
+def mark_thread_read(*, actor, thread: Thread) -> None:
+    """Remember that the actor has read the thread up to now (unread counters)."""
+    _check_side(actor, thread.firm)
+    ReadMarker.objects.update_or_create(
+        thread=thread, user=actor, defaults={"read_at": timezone.now()}
+    )
