@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format otp lock migrate serve-prod clean
+.PHONY: run test install lint format otp lock serve-prod backup restore bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,35 @@ otp: install
 
 lock: install
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
+
+# The production profile on this machine: gunicorn + Celery worker and beat on Redis + PostgreSQL.
+PROD_ENV := $(or $(POLIS_VAR_DIR),var)/prod.env
+$(PROD_ENV):
+	mkdir -p $(dir $@)
+	printf '%s\n' "DEBUG=0" "SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  "DATABASE_URL=postgres://postgres@127.0.0.1:5432/polis" "CACHE_URL=redis://127.0.0.1:6379/1" \
+	  "CELERY_BROKER_URL=redis://127.0.0.1:6379/0" "ALLOWED_HOSTS=127.0.0.1,localhost" \
+	  "SECURE_SSL_REDIRECT=0" "DB_CONN_MAX_AGE=60" "BIND=127.0.0.1:8000" > $@
+	@echo "Wrote $@ (edit it to point at your services)."
+
+serve-prod: install $(PROD_ENV)
+	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py migrate --noinput
+	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py collectstatic --noinput -v0
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -e $(PROD_ENV) start
+
+# Benchmarks (bench/), against PostgreSQL: DATABASE_URL must point to a scratch database.
+bench: install
+	$(PY) bench/pages.py
+	$(PY) bench/throughput.py
+
+# Backups need DATABASE_URL on PostgreSQL. `make restore BACKUP=var/backups/<time>` loads one
+# into the (empty) database of DATABASE_URL.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=<folder>"; exit 2)
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -164,3 +164,22 @@ def pytest_terminal_summary(terminalreporter):
     skipped = terminalreporter.stats.get("skipped", [])
     if any("browser tests SKIPPED" in str(report.longrepr) for report in skipped):
         terminalreporter.write_sep("!", "BROWSER TESTS WERE SKIPPED: install chromium", red=True)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT with collectstatic run once, for tests that start the production profile."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "collectstatic-only", "STATIC_ROOT": str(root)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).parent,
+        env=env,
+        check=True,
+    )
+    return str(root)

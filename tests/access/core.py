@@ -29,6 +29,7 @@ def arrange(world: dict) -> None:
 RULES = [
     # Public pages
     Rule("web:home", expect(200)),
+    Rule("web:health", expect(200)),
     Rule("web:faq", expect(200)),
     Rule("web:contact", expect(200)),
     Rule("web:contact_done", expect(200)),

@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from polis.audit.labels import register_action_labels
 
 
 class AccountsConfig(AppConfig):
     name = "polis.accounts"
     verbose_name = "Utenti e agenzie"
+
+    def ready(self):
+        register_action_labels(
+            {
+                "firm.registered": _("Registrazione inviata"),
+                "firm.approved": _("Agenzia approvata"),
+                "firm.rejected": _("Registrazione respinta"),
+                "user.invited": _("Collega invitato"),
+                "user.2fa_enabled": _("Verifica in due passaggi attivata"),
+                "user.2fa_disabled": _("Verifica in due passaggi disattivata"),
+            }
+        )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -61,6 +62,7 @@ def register_firm(*, firm: FirmData, person: PersonData, password: str) -> Firm 
             or Firm.objects.filter(rui_number=firm.rui_number).exists()
         )
         if duplicate:
+            make_password(password)  # same work as a real sign-up: timing tells nothing
             queue_email(to=email, template="registration_duplicate", context={})
             return None
         try:

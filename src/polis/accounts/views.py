@@ -16,21 +16,18 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_ratelimit.core import is_ratelimited
 
 from polis.accounts import forms, selectors, services
 from polis.accounts.models import Firm, User
 from polis.audit.selectors import audit_events_for
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
+from polis.core.http import client_ip
+from polis.core.ratelimit import over_limit
 
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 300
 BAD_CREDENTIALS = _("E-mail o password non corretti.")
-
-
-def _throttled(request, group: str, key: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=lambda *_: key, rate=rate, increment=True)
 
 
 def _safe_next(request) -> str:
@@ -61,10 +58,10 @@ def login_view(request):
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        limited = _throttled(
-            request, "login-ip", request.META.get("REMOTE_ADDR", ""), settings.LOGIN_RATE
+        limited = over_limit(
+            request, group="login-ip", key=client_ip(request), rate=settings.LOGIN_RATE
         )
-        limited |= _throttled(request, "login-email", email, settings.LOGIN_RATE)
+        limited |= over_limit(request, group="login-email", key=email, rate=settings.LOGIN_RATE)
         user = (
             None
             if limited
@@ -103,7 +100,7 @@ def login_otp(request):
         return redirect("accounts:login")
     form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _throttled(request, "login-otp", str(user.pk), "5/5m"):
+        if over_limit(request, group="login-otp", key=str(user.pk), rate="5/5m"):
             form.add_error("token", _("Troppi tentativi. Riprova tra qualche minuto."))
         elif (device := match_token(user, form.cleaned_data["token"])) is not None:
             return _complete_login(request, user, device)

@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("salute/", views.health, name="health"),
     path("faq/", views.faq, name="faq"),
     path("contattaci/", views.contact, name="contact"),
     path("contattaci/inviato/", views.contact_done, name="contact_done"),

@@ -1,16 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.ratelimit import over_limit
 from polis.web import selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
+
+
+def health(request):
+    """Liveness for load balancers, and the "bare view" the throughput benchmark compares with."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):
@@ -29,13 +36,7 @@ def faq(request):
 def contact(request):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if is_ratelimited(
-            request,
-            group="contact",
-            key=lambda *_: client_ip(request),
-            rate=settings.CONTACT_RATE,
-            increment=True,
-        ):
+        if over_limit(request, group="contact", key=client_ip(request), rate=settings.CONTACT_RATE):
             form.add_error(None, _("Hai inviato troppi messaggi. Riprova più tardi."))
         else:
             if not form.is_spam():
@@ -60,14 +61,10 @@ def dashboard(request):
 @capability_required("view_contact_requests")
 def contact_requests(request):
     open_only = request.GET.get("tutte") is None
-    return render(
-        request,
-        "web/contact_requests.html",
-        {
-            "contacts": selectors.contact_requests(open_only=open_only)[:200],
-            "open_only": open_only,
-        },
+    page = Paginator(selectors.contact_requests(open_only=open_only), 25).get_page(
+        request.GET.get("pagina")
     )
+    return render(request, "web/contact_requests.html", {"page": page, "open_only": open_only})
 
 
 @capability_required("view_contact_requests")

@@ -7,6 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.ledger.services import integrate_all, record_demo_events
+from polis.web.faq_seed import load_seed_faq
+from polis.web.models import FaqEntry
 
 DEMO_PASSWORD = "polis-demo-2026"  # noqa: S105 - development only, refused without DEBUG
 # Fixed TOTP key (base32 JBSWY3DPEHPK3PXP) so the demo staff can be added to any app.
@@ -61,6 +63,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo is for development only: DEBUG is off.")
+        load_seed_faq(FaqEntry)
         firms = []
         for data in FIRMS:
             firm, _ = Firm.objects.get_or_create(partita_iva=data["partita_iva"], defaults=data)
@@ -86,6 +89,8 @@ class Command(BaseCommand):
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
         record_demo_events()
         transaction.on_commit(integrate_all)
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Password of every demo account: {DEMO_PASSWORD}")
         for email, _first, _last, role, _firm, _admin in USERS:

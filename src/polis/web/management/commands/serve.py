@@ -1,5 +1,6 @@
 """`manage.py serve`: the embedded default's server, running the periodic jobs as beat would."""
 
+import copy
 import logging
 import threading
 from datetime import datetime
@@ -17,25 +18,27 @@ logger = logging.getLogger(__name__)
 
 def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
     """Run every CELERY_BEAT_SCHEDULE entry that is due; returns the names that ran."""
+    app.loader.import_default_modules()  # registers the apps' tasks, as a worker does
     ran = []
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-        schedule = maybe_schedule(entry["schedule"])
+        schedule = copy.copy(maybe_schedule(entry["schedule"]))
+        schedule.nowfun = lambda: now
         last = last_run.setdefault(name, now)
         if not schedule.is_due(last).is_due:
             continue
         last_run[name] = now
-        try:
-            app.tasks[entry["task"]].apply()
-        finally:
-            close_old_connections()
+        app.tasks[entry["task"]].apply()
         ran.append(name)
     return ran
 
 
-def scheduler_loop(stop: threading.Event, tick_seconds: float = 5.0) -> None:
+def scheduler_loop(stop: threading.Event, tick_seconds: float = 1.0) -> None:
     last_run: dict[str, datetime] = {}
     while not stop.wait(tick_seconds):
-        ran = run_due_jobs(last_run, timezone.now())
+        try:
+            ran = run_due_jobs(last_run, timezone.now())
+        finally:
+            close_old_connections()
         if ran:
             logger.info("periodic jobs run: %s", ", ".join(ran))
 

@@ -1,0 +1,66 @@
+"""Shared set-up of the benchmarks: Django in this process, demo data, logged-in sessions."""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polis.settings")
+
+
+def require_postgres() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
+    return url
+
+
+def seeded_sessions(*emails: str) -> list[str]:
+    """Migrate, load the demo data and return a session cookie for each user.
+
+    Sets SECRET_KEY in the environment first, so servers started from it accept the sessions.
+    """
+    os.environ["DEBUG"] = "1"  # seed_demo is for development data only
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from polis.accounts.models import User
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    cookies = []
+    for email in emails:
+        user = User.objects.get(email=email)
+        session = SessionStore()
+        session.update(
+            {
+                SESSION_KEY: str(user.pk),
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            }
+        )
+        device = user.totpdevice_set.filter(confirmed=True).first()
+        if device:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        cookies.append(f"sessionid={session.session_key}")
+    return cookies
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    import subprocess
+
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )

@@ -1,0 +1,107 @@
+"""Throughput of a mixed read workload against the production profile, beside a bare view.
+
+Starts gunicorn (production settings) on loopback, runs wrk for a bounded time against
+/salute/ (a bare view: same middleware, same server) and against a mix of real pages, several
+rounds each, and reports medians. Needs `wrk` (apt-get install wrk).
+
+Usage: DATABASE_URL=postgres://… python bench/throughput.py [--seconds 10] [--connections 8]
+"""
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from common import ROOT, collectstatic, require_postgres, seeded_sessions
+
+from tests.servers import production_environment, start_gunicorn, stop
+
+MIXED = ["/", "/faq/", "/faq/?q=sinistro", "/dashboard/", "/contattaci/"]
+LUA = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter %% #paths + 1
+  return wrk.format("GET", paths[counter])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "mix.lua"
+        script.write_text(LUA % ", ".join(f'"{path}"' for path in paths))
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "5s",
+                "-H",
+                f"Cookie: {cookie}",
+                "-s",
+                str(script),
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    requests, errors, p50, p95 = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+)", output).groups()
+    return {
+        "req_per_s": round(int(requests) / seconds, 1),
+        "errors": int(errors),
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", default="4")
+    args = parser.parse_args()
+    database_url = require_postgres()
+    (cookie,) = seeded_sessions("mario.rossi@agenzia-rossi.example.it")
+    var = Path(tempfile.mkdtemp(prefix="polis-bench-"))
+    env = production_environment(database_url=database_url, var=var, WEB_CONCURRENCY=args.workers)
+    collectstatic(env)
+    web, base = start_gunicorn(env)
+    try:
+        rounds = {"bare view (/salute/)": [], "mixed pages": []}
+        for _ in range(args.rounds):
+            rounds["bare view (/salute/)"].append(
+                wrk(base, ["/salute/"], args.seconds, args.connections, cookie)
+            )
+            rounds["mixed pages"].append(wrk(base, MIXED, args.seconds, args.connections, cookie))
+    finally:
+        stop(web)
+    results = {
+        name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        for name, runs in rounds.items()
+    }
+    ratio = results["mixed pages"]["req_per_s"] / results["bare view (/salute/)"]["req_per_s"]
+    results["mixed / bare"] = round(ratio, 3)
+    print(json.dumps(results, indent=2))
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    (ROOT / "var" / "bench" / "throughput.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

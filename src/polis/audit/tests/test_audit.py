@@ -1,0 +1,54 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from polis.accounts.models import Firm
+from polis.accounts.tests.factories import FirmFactory
+from polis.audit.models import AuditEvent
+from polis.audit.services import purge_old_ip_addresses
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_state_change_through_a_view_records_actor_action_object_and_ip(client_for, operator):
+    # given
+    firm = FirmFactory(status=Firm.Status.PENDING)
+    staff = client_for(operator)
+    # when
+    staff.post(
+        reverse("accounts:firm_review", args=[firm.pk]), {"approve": "1"}, REMOTE_ADDR="203.0.113.7"
+    )
+    # then
+    event = AuditEvent.objects.get(action="firm.approved")
+    assert (event.actor, event.object_type, event.object_id, event.ip_address) == (
+        operator,
+        "accounts.firm",
+        str(firm.pk),
+        "203.0.113.7",
+    )
+    history = staff.get(reverse("audit:object_history", args=["accounts.firm", firm.pk]))
+    assert [e.action for e in history.context["events"]] == ["firm.approved"]
+
+
+def test_old_client_addresses_are_forgotten(settings):
+    # given
+    settings.AUDIT_IP_RETENTION_DAYS = 30
+    firm = FirmFactory()
+    old = AuditEvent.objects.create(
+        action="x",
+        object_type="accounts.firm",
+        object_id=firm.pk,
+        ip_address="203.0.113.7",
+        at=timezone.now() - timedelta(days=31),
+    )
+    recent = AuditEvent.objects.create(
+        action="y", object_type="accounts.firm", object_id=firm.pk, ip_address="203.0.113.8"
+    )
+    # when
+    purged = purge_old_ip_addresses()
+    # then
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (purged, old.ip_address, recent.ip_address) == (1, None, "203.0.113.8")

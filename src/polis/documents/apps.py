@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from polis.audit.labels import register_action_labels
+
+
+class DocumentsConfig(AppConfig):
+    name = "polis.documents"
+    verbose_name = "Documenti"
+
+    def ready(self):
+        register_action_labels(
+            {
+                "document.stored": _("Documento caricato"),
+                "document.downloaded": _("Documento aperto"),
+            }
+        )

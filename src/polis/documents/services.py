@@ -1,0 +1,47 @@
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import FileResponse
+
+from polis.audit.services import record_audit
+from polis.documents.models import StoredFile
+from polis.documents.validation import ValidatedFile, validate_upload
+
+
+def store_upload(*, actor, name: str, data: bytes) -> StoredFile:
+    """Validate an upload by its content and store it; raises DomainError and stores nothing."""
+    return store_file(actor=actor, validated=validate_upload(name=name, data=data))
+
+
+def store_file(*, actor, validated: ValidatedFile) -> StoredFile:
+    """Store validated content (an upload or a PDF the platform generated) with its SHA-256.
+
+    The bytes are written before the row commits: a rolled-back transaction can leave an
+    unreferenced object in storage, never a row without its file.
+    """
+    with transaction.atomic():
+        stored = StoredFile(
+            name=validated.name,
+            content_type=validated.content_type,
+            size=validated.size,
+            sha256=validated.sha256,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        stored.file.save(validated.name, ContentFile(validated.content), save=False)
+        stored.save()
+        record_audit(actor=actor, action="document.stored", target=stored)
+        return stored
+
+
+def open_download(*, actor, stored: StoredFile, inline: bool = False) -> FileResponse:
+    """Serve a stored file the caller has already authorized, and log who opened it."""
+    with transaction.atomic():
+        record_audit(actor=actor, action="document.downloaded", target=stored)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=not inline,
+        filename=stored.name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

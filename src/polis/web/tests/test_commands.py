@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from polis.accounts.models import Firm, User
+from polis.celery import app
+from polis.notify.models import OutboundMessage
+from polis.web.management.commands.serve import run_due_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_gives_every_role(settings):
+    # given
+    settings.DEBUG = True
+    # when
+    call_command("seed_demo")
+    call_command("seed_demo")
+    # then
+    assert Firm.objects.filter(status=Firm.Status.APPROVED).count() == 2
+    assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+    assert User.objects.count() == 6
+    staff = User.objects.get(email="operatore@polis.local")
+    assert staff.check_password("polis-demo-2026")
+    device = TOTPDevice.objects.get(user=staff)
+    assert device.verify_token(f"{totp(device.bin_key):06d}")
+
+
+def test_seed_demo_is_refused_in_production(settings):
+    # given
+    settings.DEBUG = False
+    # when / then
+    with pytest.raises(CommandError, match="development only"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_embedded_scheduler_runs_jobs_when_due(settings, mailoutbox):
+    # given: an e-mail whose delivery failed once and is due again
+    message = OutboundMessage.objects.create(
+        channel="email", recipient="a@example.it", subject="Prova", body_text="Testo"
+    )
+    start = timezone.now()
+    last_run: dict = {}
+    # when
+    first = run_due_jobs(last_run, start)
+    later = run_due_jobs(last_run, start + timedelta(seconds=31))
+    # then
+    assert "deliver-outbox" not in first
+    assert "deliver-outbox" in later
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT
+    assert [m.subject for m in mailoutbox] == ["Prova"]
+
+
+def test_every_periodic_job_names_a_registered_task():
+    # given
+    app.loader.import_default_modules()
+    # then
+    missing = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in app.tasks
+    ]
+    assert missing == []

@@ -1,0 +1,196 @@
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+from django.utils import timezone
+
+from polis.accounts.models import Firm
+from polis.accounts.tests.factories import FirmFactory
+from polis.notify.models import OutboundMessage
+from polis.web.models import ContactRequest
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = {
+    "name": "Ada Lovelace",
+    "email": "ada@example.it",
+    "phone": "333 123 4567",
+    "subject": "Preventivo con sinistri",
+    "message": "Un cliente ha avuto due sinistri: potete aiutarmi?",
+    "privacy": "on",
+}
+
+
+def test_home_offers_login_top_right_and_registration(client):
+    # when
+    page = client.get(reverse("web:home")).content.decode()
+    # then
+    assert 'href="/accedi/"' in page
+    assert "Registrati" in page
+
+
+def test_faq_lists_the_seed_questions_by_section(client):
+    # when
+    response = client.get(reverse("web:faq"))
+    # then
+    page = response.content.decode()
+    assert "Come usare la Firma Digitale?" in page
+    assert "Come funziona la Blockchain, e perché usarla?" in page
+    assert len(response.context["entries"]) == 9
+
+
+def test_faq_search_returns_only_the_matching_partial_to_htmx(client):
+    # when
+    response = client.get(reverse("web:faq"), {"q": "quietanza"}, HTTP_HX_REQUEST="true")
+    # then
+    page = response.content.decode()
+    assert "<html" not in page
+    assert page.count("<summary>") == 2
+    assert "Gestione interna dei sinistri" in page
+    assert "Cosa succede al momento della liquidazione del danno?" in page
+    assert "Come usare la Firma Digitale?" not in page
+
+
+def test_contact_request_is_stored_and_emailed_to_the_mga(client):
+    # when
+    response = client.post(reverse("web:contact"), CONTACT)
+    # then
+    assert response["Location"] == reverse("web:contact_done")
+    contact = ContactRequest.objects.get()
+    assert (contact.phone, contact.privacy_accepted_at is not None) == ("+393331234567", True)
+    email = OutboundMessage.objects.get()
+    assert (email.recipient, email.subject) == (
+        "assistenza@polis.local",
+        "Contattaci: Preventivo con sinistri",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "ada@", "Inserisci un indirizzo email valido."),
+        ("phone", "12", "Numero di telefono non valido."),
+        ("privacy", "", "Questo campo è obbligatorio."),
+        ("message", "", "Questo campo è obbligatorio."),
+    ],
+)
+def test_contact_refuses_bad_input_and_stores_nothing(client, field, value, message):
+    # when
+    response = client.post(reverse("web:contact"), {**CONTACT, field: value})
+    # then
+    assert response.context["form"].errors[field] == [message]
+    assert not ContactRequest.objects.exists()
+    assert not OutboundMessage.objects.exists()
+
+
+def test_honeypot_looks_accepted_but_stores_nothing(client):
+    # when
+    response = client.post(reverse("web:contact"), {**CONTACT, "website": "http://spam"})
+    # then
+    assert response["Location"] == reverse("web:contact_done")
+    assert not ContactRequest.objects.exists()
+
+
+def test_contact_is_rate_limited_per_address(client, settings):
+    # given
+    settings.CONTACT_RATE = "2/h"
+    for _ in range(2):
+        client.post(reverse("web:contact"), CONTACT)
+    # when
+    response = client.post(reverse("web:contact"), CONTACT)
+    # then
+    assert response.context["form"].non_field_errors() == [
+        "Hai inviato troppi messaggi. Riprova più tardi."
+    ]
+    assert ContactRequest.objects.count() == 2
+
+
+def test_collaborator_dashboard_shows_the_four_actions_not_yet_available(
+    client_for, collaborator_a
+):
+    # when
+    response = client_for(collaborator_a).get(reverse("web:dashboard"))
+    # then
+    tiles = response.context["tiles"]
+    assert [str(t.label) for t in tiles] == [
+        "AGGIUNGI PRATICA",
+        "RINNOVA PRATICA",
+        "FAI PREVENTIVO",
+        "PRATICHE E PREVENTIVI",
+    ]
+    page = response.content.decode()
+    assert "APRI SINISTRO" in page
+    assert page.count("disponibile a breve") >= 4
+
+
+def test_operator_dashboard_counts_the_queues(client_for, operator, firm_a, client):
+    # given
+    FirmFactory(status=Firm.Status.PENDING)
+    client.post(reverse("web:contact"), CONTACT)
+    # when
+    response = client_for(operator).get(reverse("web:dashboard"))
+    # then
+    assert (response.context["pending_firms"], response.context["open_contacts"]) == (1, 1)
+    assert response.context["tiles"] == []
+
+
+def test_operator_marks_a_contact_request_handled(client_for, operator, client):
+    # given
+    client.post(reverse("web:contact"), CONTACT)
+    contact = ContactRequest.objects.get()
+    staff = client_for(operator)
+    # when
+    staff.post(reverse("web:contact_request_handled", args=[contact.pk]))
+    # then
+    contact.refresh_from_db()
+    assert contact.handled_by == operator
+    assert len(staff.get(reverse("web:contact_requests")).context["page"]) == 0
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    # when
+    response = client.get(reverse("web:home"))
+    # then
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_unreachable_database_gives_a_clear_503(client, monkeypatch):
+    # given
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("polis.web.selectors.faq_entries", down)
+    # when
+    response = client.get(reverse("web:faq"))
+    # then
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Servizio momentaneamente non disponibile" in response.content.decode()
+
+
+def test_contact_requests_are_paginated_with_constant_queries(
+    client_for, operator, django_assert_num_queries
+):
+    # given
+    ContactRequest.objects.bulk_create(
+        ContactRequest(
+            name="A",
+            email="a@example.it",
+            subject=f"Oggetto {n}",
+            message="m",
+            privacy_accepted_at=timezone.now(),
+        )
+        for n in range(60)
+    )
+    staff = client_for(operator)
+    # when
+    with django_assert_num_queries(5):
+        first = staff.get(reverse("web:contact_requests"))
+    with django_assert_num_queries(5):
+        last = staff.get(reverse("web:contact_requests"), {"pagina": 3})
+    # then
+    assert len(first.context["page"]) == 25
+    assert len(last.context["page"]) == 10
+    assert "pagina=2" in first.content.decode()
