@@ -22,11 +22,11 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
 
-from polis.ledger import services  # noqa: E402
-from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile  # noqa: E402
+from polis.ledger import services
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
 
 BATCH = 1000
 
