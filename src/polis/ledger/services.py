@@ -44,12 +44,14 @@ def canonical_entry(*, type: str, ref: str, sha256: str, time: str) -> bytes:
 
 def _new_entry(*, type: str, ref: str, sha256: str, now) -> LedgerEntry:
     if type not in EVENT_TYPES:
-        raise DomainError(_("Tipo di evento non ammesso nel registro: %(type)s.") % {"type": type})
+        message = _("Tipo di evento non ammesso nel registro: %(type)s.") % {"type": type}
+        raise DomainError(message, field="type")
     if not isinstance(ref, str) or not _REF.fullmatch(ref):
-        raise DomainError(_("Il riferimento deve essere un codice opaco (lettere, cifre, .:_-)."))
+        message = _("Il riferimento deve essere un codice opaco (lettere, cifre, .:_-).")
+        raise DomainError(message, field="ref")
     sha256 = sha256.lower() if isinstance(sha256, str) else ""
     if not _HEX64.fullmatch(sha256):
-        raise DomainError(_("L'impronta SHA-256 deve avere 64 cifre esadecimali."))
+        raise DomainError(_("L'impronta SHA-256 deve avere 64 cifre esadecimali."), field="sha256")
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     data = canonical_entry(type=type, ref=ref, sha256=sha256, time=stamp)
     return LedgerEntry(
