@@ -303,7 +303,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "ledger-integrate": {
         "task": "polis.ledger.tasks.integrate_pending_entries",
-        "schedule": timedelta(seconds=2),
+        "schedule": timedelta(seconds=1),
     },
     "ledger-verify": {
         "task": "polis.ledger.tasks.verify_ledger",

@@ -44,12 +44,14 @@ def canonical_entry(*, type: str, ref: str, sha256: str, time: str) -> bytes:
 
 def _new_entry(*, type: str, ref: str, sha256: str, now) -> LedgerEntry:
     if type not in EVENT_TYPES:
-        raise DomainError(_("Tipo di evento non ammesso nel registro: %(type)s.") % {"type": type})
+        message = _("Tipo di evento non ammesso nel registro: %(type)s.") % {"type": type}
+        raise DomainError(message, field="type")
     if not isinstance(ref, str) or not _REF.fullmatch(ref):
-        raise DomainError(_("Il riferimento deve essere un codice opaco (lettere, cifre, .:_-)."))
+        message = _("Il riferimento deve essere un codice opaco (lettere, cifre, .:_-).")
+        raise DomainError(message, field="ref")
     sha256 = sha256.lower() if isinstance(sha256, str) else ""
     if not _HEX64.fullmatch(sha256):
-        raise DomainError(_("L'impronta SHA-256 deve avere 64 cifre esadecimali."))
+        raise DomainError(_("L'impronta SHA-256 deve avere 64 cifre esadecimali."), field="sha256")
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     data = canonical_entry(type=type, ref=ref, sha256=sha256, time=stamp)
     return LedgerEntry(
@@ -98,6 +100,19 @@ def latest_size() -> int:
     return LedgerCheckpoint.objects.values_list("size", flat=True).first() or 0
 
 
+def _number_entries(size: int, pks: list[int]) -> None:
+    """index = size, size+1, ... for exactly these rows in pk order, in one UPDATE statement."""
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(pks))
+    sql = (
+        f'UPDATE {table} SET "index" = %s + numbered.n - 1 FROM '  # noqa: S608 - no user input
+        f"(SELECT id, row_number() OVER (ORDER BY id) AS n FROM {table} "
+        f"WHERE id IN ({placeholders})) AS numbered WHERE {table}.id = numbered.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [size, *pks])
+
+
 def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | None:
     """Sequence up to `batch_size` pending entries, store their tiles, sign a checkpoint.
 
@@ -108,16 +123,18 @@ def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | Non
     with transaction.atomic():
         _lock_sequencer()
         size = latest_size()
-        pending = list(LedgerEntry.objects.filter(index__isnull=True).order_by("pk")[:batch_size])
+        pending = list(
+            LedgerEntry.objects.filter(index__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "leaf_hash")[:batch_size]
+        )
         if not pending:
             if LedgerCheckpoint.objects.exists():
                 return None
             return _sign_checkpoint(0, merkle.EMPTY_ROOT)
-        for offset, entry in enumerate(pending):
-            entry.index = size + offset
-        LedgerEntry.objects.bulk_update(pending, ["index"], batch_size=batch_size)
+        _number_entries(size, [pk for pk, _ in pending])
         tree = selectors.tree_at(size)
-        tree.append(bytes.fromhex(entry.leaf_hash) for entry in pending)
+        tree.append(bytes.fromhex(leaf) for _, leaf in pending)
         for (level, index), hashes in tree.changed_tiles().items():
             LedgerTile.objects.update_or_create(
                 level=level, index=index, defaults={"hashes": hashes}

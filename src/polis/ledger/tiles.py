@@ -7,6 +7,7 @@ l // 8 by hashing at most 128 pairs, so the tiles are all the database needs to 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from polis.ledger import merkle
@@ -15,6 +16,17 @@ TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
 
 TileReader = Callable[[int, int], bytes]  # (level, index) -> concatenated hashes (b"" if none)
+
+
+@functools.lru_cache(maxsize=256)  # ~10 MB: the upper tiles every proof touches
+def _full_tile_levels(tile: bytes) -> tuple[tuple[bytes, ...], ...]:
+    """Every inner level of a full tile (immutable, so safe to cache by content): 511 hashes."""
+    row = tuple(tile[i : i + 32] for i in range(0, len(tile), 32))
+    levels = [row]
+    while len(row) > 1:
+        row = tuple(merkle.node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2))
+        levels.append(row)
+    return tuple(levels)
 
 
 class TileTree:
@@ -36,6 +48,8 @@ class TileTree:
         tile_level, sub = divmod(level, TILE_HEIGHT)
         first = index << sub
         tile = self.tile(tile_level, first >> TILE_HEIGHT)
+        if len(tile) == 32 * TILE_WIDTH:
+            return _full_tile_levels(tile)[sub][(first & (TILE_WIDTH - 1)) >> sub]
         offset = (first & (TILE_WIDTH - 1)) * 32
         count = 1 << sub
         chunk = tile[offset : offset + 32 * count]

@@ -41,8 +41,9 @@ def test_record_event_queues_canonical_json_without_personal_data():
     ],
 )
 def test_record_event_refuses_anything_but_types_opaque_refs_and_hashes(kwargs, field):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as excinfo:
         services.record_event(**kwargs)
+    assert excinfo.value.field == field
     assert LedgerEntry.objects.count() == 0
 
 
