@@ -83,6 +83,8 @@ def main() -> None:
                 base,
                 "--json-file",
                 str(var / "locust"),
+                "--csv",
+                str(var / "locust"),
                 "--only-summary",
                 "--stop-timeout",
                 "10",
