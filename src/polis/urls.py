@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("polis.notify.urls")),
     path("", include("polis.audit.urls")),
     path("", include("polis.messaging.urls")),
+    path("", include("polis.clients.urls")),
     path("", include("polis.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

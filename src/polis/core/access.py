@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, Callable] = {
     "view_audit": _roles(*MGA_STAFF),
     "manage_outbox": _roles(ADMIN),
     "use_messages": _roles(COLLABORATOR, OPERATOR, ADMIN),
+    "view_clients": _roles(COLLABORATOR, OPERATOR, ADMIN),
 }
 
 

@@ -59,7 +59,7 @@ SIDEBAR = [
     Action(_("Dashboard"), "", "web:dashboard", "use_dashboard"),
     Action(_("APRI SINISTRO"), "", "claims:eligible_policies", "work_portfolio"),
     Action(_("Pratiche e preventivi"), "", "practices:list", "work_portfolio"),
-    Action(_("Clienti"), "", "clients:list", "work_portfolio"),
+    Action(_("Clienti"), "", "clients:list", "view_clients"),
     Action(_("Sinistri"), "", "claims:list", "use_dashboard"),
     Action(_("Comunicazioni"), "", "messaging:inbox", "use_messages", "unread"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),

@@ -1,11 +1,15 @@
 """Demo data for development: the two demo firms and a user for each role, idempotently."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
+from polis.clients.models import Client
 from polis.ledger.services import integrate_all, record_demo_events
 from polis.web.faq_seed import load_seed_faq
 from polis.web.models import FaqEntry
@@ -56,6 +60,36 @@ USERS = [
 ]
 
 
+DEMO_CLIENTS = [
+    {
+        "kind": Client.Kind.PERSON,
+        "first_name": "Lucia",
+        "last_name": "Ferri",
+        "codice_fiscale": "FRRLCU80A41F205R",
+        "birth_date": date(1980, 1, 1),
+        "sex": "F",
+        "email": "lucia.ferri@example.it",
+        "mobile": "+393471234567",
+        "address": "Via Torino 5",
+        "postal_code": "20123",
+        "city": "Milano",
+        "province": "MI",
+    },
+    {
+        "kind": Client.Kind.COMPANY,
+        "company_name": "Studio Associato Galli",
+        "partita_iva": "44444440018",
+        "email": "studio@galli.example.it",
+        "mobile": "+393351112233",
+        "pec": "galli@pec.example.it",
+        "address": "Piazza Duomo 2",
+        "postal_code": "20122",
+        "city": "Milano",
+        "province": "MI",
+    },
+]
+
+
 class Command(BaseCommand):
     help = "Create the demo firms and users (development only, idempotent)."
 
@@ -87,6 +121,7 @@ class Command(BaseCommand):
             )
             if user.requires_two_factor:
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
+        self._clients(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
         record_demo_events()
         transaction.on_commit(integrate_all)
         if options["verbosity"] == 0:
@@ -100,3 +135,21 @@ class Command(BaseCommand):
             "key JBSWY3DPEHPK3PXP to an authenticator app, or run "
             "`make otp` for the current code."
         )
+
+    def _clients(self, author: User) -> None:
+        for data in DEMO_CLIENTS:
+            key = (
+                {"codice_fiscale": data["codice_fiscale"]}
+                if "codice_fiscale" in data
+                else {"partita_iva": data["partita_iva"]}
+            )
+            Client.objects.get_or_create(
+                firm=author.firm,
+                **key,
+                defaults={
+                    **data,
+                    "created_by": author,
+                    "privacy_consent_version": "2026-01",
+                    "privacy_consent_at": timezone.now(),
+                },
+            )

@@ -1,0 +1,103 @@
+"""The client registry of each firm."""
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from polis.audit.services import record_audit
+from polis.clients.models import Client
+from polis.core.access import require
+from polis.core.errors import DomainError, PermissionDenied
+
+PRIVACY_NOTICE_VERSION = "2026-01"
+
+
+class DuplicateClient(DomainError):
+    """The firm already has a client with this codice fiscale or partita IVA."""
+
+    def __init__(self, existing: Client):
+        super().__init__(
+            _("Questo cliente è già presente nel tuo portafoglio."),
+            field="codice_fiscale" if existing.codice_fiscale else "partita_iva",
+        )
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class ClientData:
+    kind: str
+    email: str
+    address: str
+    postal_code: str
+    city: str
+    province: str
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    codice_fiscale: str = ""
+    partita_iva: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+    mobile: str = ""
+    pec: str = ""
+    marketing_consent: bool = False
+
+
+def _duplicate_of(firm, data: ClientData, exclude_pk=None) -> Client | None:
+    clients = Client.objects.filter(firm=firm).exclude(pk=exclude_pk)
+    for field in ("codice_fiscale", "partita_iva"):
+        value = getattr(data, field)
+        if value and (existing := clients.filter(**{field: value}).first()):
+            return existing
+    return None
+
+
+def _fields(data: ClientData) -> dict:
+    fields = asdict(data)
+    consent = fields.pop("marketing_consent")
+    fields["marketing_consent_at"] = timezone.now() if consent else None
+    return fields
+
+
+def create_client(*, actor, data: ClientData) -> Client:
+    """Add a client to the actor's firm, with the privacy notice version accepted now.
+
+    A codice fiscale or partita IVA already in the firm raises DuplicateClient with the record.
+    """
+    require(actor, "work_portfolio")
+    with transaction.atomic():
+        if existing := _duplicate_of(actor.firm, data):
+            raise DuplicateClient(existing)
+        client = Client.objects.create(
+            firm=actor.firm,
+            created_by=actor,
+            privacy_consent_version=PRIVACY_NOTICE_VERSION,
+            privacy_consent_at=timezone.now(),
+            **_fields(data),
+        )
+        record_audit(actor=actor, action="client.created", target=client)
+        return client
+
+
+def update_client(*, actor, client: Client, data: ClientData) -> Client:
+    """Correct a client's data; the kind and the firm never change."""
+    require(actor, "work_portfolio")
+    if client.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
+    if data.kind != client.kind:
+        raise DomainError(_("Il tipo di cliente non si può cambiare."), field="kind")
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if existing := _duplicate_of(client.firm, data, exclude_pk=client.pk):
+            raise DuplicateClient(existing)
+        fields = _fields(data)
+        if client.marketing_consent_at and data.marketing_consent:
+            fields["marketing_consent_at"] = client.marketing_consent_at  # keep the first time
+        for name, value in fields.items():
+            setattr(client, name, value)
+        client.save(update_fields=list(fields))
+        record_audit(actor=actor, action="client.updated", target=client)
+        return client

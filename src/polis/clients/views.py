@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from polis.audit.selectors import audit_events_for
+from polis.clients import selectors, services
+from polis.clients.forms import ClientForm
+from polis.core.access import capability_required
+from polis.core.errors import DomainError
+
+
+@capability_required("view_clients")
+def client_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.search_clients(request.user, query), 25).get_page(
+        request.GET.get("pagina")
+    )
+    template = "clients/list.html#results" if request.htmx else "clients/list.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+@capability_required("view_clients")
+def client_detail(request, pk: int):
+    client = selectors.get_client_for(request.user, pk)
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "events": audit_events_for(object_type="clients.client", object_id=str(client.pk))[:20],
+        },
+    )
+
+
+def _save(request, form, save):
+    try:
+        client = save(form.client_data())
+    except services.DuplicateClient as duplicate:
+        form.add_error(duplicate.field, duplicate.message)
+        return None, duplicate.existing
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None, None
+    return client, None
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    form = ClientForm(request.POST or None, initial={"kind": "person"})
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        client, existing = _save(
+            request, form, lambda data: services.create_client(actor=request.user, data=data)
+        )
+        if client:
+            messages.success(request, _("Cliente salvato."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/form.html", {"form": form, "existing": existing})
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def client_edit(request, pk: int):
+    client = selectors.get_client_for(request.user, pk)
+    initial = {
+        name: getattr(client, name) for name in ClientForm.base_fields if hasattr(client, name)
+    }
+    initial["marketing_consent"] = client.marketing_consent_at is not None
+    form = ClientForm(request.POST or None, initial=initial, editing=True)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        saved, existing = _save(
+            request,
+            form,
+            lambda data: services.update_client(actor=request.user, client=client, data=data),
+        )
+        if saved:
+            messages.success(request, _("Dati del cliente aggiornati."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(
+        request, "clients/form.html", {"form": form, "existing": existing, "client": client}
+    )
