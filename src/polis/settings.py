@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "polis.documents",
     "polis.web",
     "polis.ledger",
+    "polis.catalog",
     "polis.clients",
     "polis.messaging",
     "polis.practices",

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
+from polis.catalog.demo import DEMO_TARIFFS
+from polis.catalog.models import Insurer, Product, TariffVersion
 from polis.clients.models import Client
 from polis.ledger.services import integrate_all, record_demo_events
 from polis.web.faq_seed import load_seed_faq
@@ -59,6 +61,12 @@ USERS = [
     ),
 ]
 
+
+PRODUCTS = [
+    ("RCP", "RC Professionale", 13),
+    ("CAU", "Cauzioni e fideiussioni", 15),
+    ("INF", "Infortuni", 1),
+]
 
 DEMO_CLIENTS = [
     {
@@ -122,6 +130,7 @@ class Command(BaseCommand):
             if user.requires_two_factor:
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
         self._clients(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
+        self._catalog()
         record_demo_events()
         transaction.on_commit(integrate_all)
         if options["verbosity"] == 0:
@@ -152,4 +161,19 @@ class Command(BaseCommand):
                     "privacy_consent_version": "2026-01",
                     "privacy_consent_at": timezone.now(),
                 },
+            )
+
+    def _catalog(self) -> None:
+        insurer, _ = Insurer.objects.get_or_create(
+            ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
+        )
+        for code, name, ramo in PRODUCTS:
+            product, _ = Product.objects.get_or_create(
+                code=code, defaults={"insurer": insurer, "name": name, "line_of_business": ramo}
+            )
+            document = DEMO_TARIFFS[code]
+            TariffVersion.objects.get_or_create(
+                product=product,
+                version=document["version"],
+                defaults={"valid_from": date(2026, 1, 1), "document": document},
             )

@@ -1,0 +1,162 @@
+"""The three demo products (shared/domain/products-brief.md): illustrative numbers, as data.
+
+Tax rates marked (unconfirmed) in the brief live here, in the tariff version, so an
+administrator changes them by loading a new version, not by changing code.
+"""
+
+RC_CLASSES = {
+    "TEC-A": [280, 380, 560, 850, 1250],
+    "TEC-B": [380, 520, 780, 1200, 1800],
+    "ECO": [420, 560, 820, 1250, 1900],
+    "LEG": [300, 420, 650, 1000, 1500],
+    "MED-A": [350, 480, 700, 1050, "refer"],
+}
+BANDS = ["F1", "F2", "F3", "F4", "F5"]
+
+RC_PROFESSIONALE = {
+    "product": "RCP",
+    "version": "2026-01",
+    "tax_rate": "0.2225",
+    "commission_rate": "0.15",
+    "components": [
+        {
+            "kind": "lookup",
+            "label": "Premio base RC professionale (massimale € 250.000)",
+            "keys": ["professional_class", "turnover_band"],
+            "table": {
+                cls: dict(zip(BANDS, prices, strict=True)) for cls, prices in RC_CLASSES.items()
+            },
+        }
+    ],
+    "factors": [
+        {
+            "label": "Massimale",
+            "answer": "limit",
+            "values": {
+                "250000": "1.00",
+                "500000": "1.40",
+                "1000000": "1.85",
+                "1500000": "2.15",
+                "2000000": "2.40",
+                "2500000": "2.60",
+                "3000000": "refer",
+                "5000000": "refer",
+            },
+        },
+        {
+            "label": "Franchigia",
+            "answer": "deductible",
+            "values": {
+                "500": "1.05",
+                "1000": "1.00",
+                "2500": "0.92",
+                "5000": "0.85",
+                "scoperto10": "0.90",
+            },
+        },
+        {
+            "label": "Retroattività",
+            "answer": "retroactivity",
+            "values": {"0": "0.85", "2": "0.95", "5": "1.00", "10": "1.10", "illimitata": "1.20"},
+        },
+    ],
+    "minimum": {"amount": "250"},
+    "instalments": {"1": "0", "2": "0.03", "4": "0.04"},
+}
+
+CAUZIONE = {
+    "product": "CAU",
+    "version": "2026-01",
+    "tax_rate": "0.125",
+    "commission_rate": "0.20",
+    "components": [
+        {
+            "kind": "sum_time",
+            "label": "Premio cauzione",
+            "amount": "sum_guaranteed",
+            "months": "months",
+            "by": ["bond_type", "credit_class"],
+            "rates": {
+                "provvisoria": {"A": "0.0020", "B": "0.0030", "C": "refer"},
+                "definitiva_lavori": {"A": "0.0090", "B": "0.0130", "C": "refer"},
+                "definitiva_servizi": {"A": "0.0070", "B": "0.0100", "C": "refer"},
+                "anticipazione": {"A": "0.0120", "B": "0.0180", "C": "refer"},
+                "locazione_abitativa": {"A": "0.0200", "B": "0.0300", "C": "refer"},
+                "locazione_commerciale": {"A": "0.0250", "B": "0.0350", "C": "refer"},
+            },
+            "flat_when": {"bond_type": ["provvisoria"]},
+            "min_months": {
+                "definitiva_lavori": 12,
+                "definitiva_servizi": 12,
+                "anticipazione": 12,
+                "locazione_abitativa": 12,
+                "locazione_commerciale": 12,
+            },
+        }
+    ],
+    "minimum": {
+        "by": "bond_type",
+        "values": {
+            "provvisoria": "100",
+            "definitiva_lavori": "250",
+            "definitiva_servizi": "200",
+            "anticipazione": "300",
+            "locazione_abitativa": "150",
+            "locazione_commerciale": "250",
+        },
+    },
+    "instalments": {"1": "0"},
+}
+
+INFORTUNI = {
+    "product": "INF",
+    "version": "2026-01",
+    "tax_rate": "0.025",
+    "commission_rate": "0.18",
+    "components": [
+        {
+            "kind": "rate",
+            "label": "Morte",
+            "amount": "death_capital",
+            "per": "1000",
+            "by": "occupation_class",
+            "rates": {"1": "0.50", "2": "0.80", "3": "1.20", "4": "1.80"},
+        },
+        {
+            "kind": "rate",
+            "label": "Invalidità permanente",
+            "amount": "disability_capital",
+            "per": "1000",
+            "by": "occupation_class",
+            "rates": {"1": "0.90", "2": "1.50", "3": "2.60", "4": "3.80"},
+        },
+        {
+            "kind": "rate",
+            "label": "Inabilità temporanea (diaria)",
+            "amount": "daily_allowance",
+            "by": "occupation_class",
+            "rates": {"1": "2.50", "2": "4.00", "3": "6.50", "4": "9.50"},
+        },
+    ],
+    "factors": [
+        {
+            "label": "Franchigia invalidità permanente",
+            "answer": "disability_deductible",
+            "values": {"0": "1.30", "3": "1.00", "5": "0.90", "10": "0.75"},
+        },
+        {
+            "label": "Estensione",
+            "answer": "scope",
+            "values": {"24h": "1.00", "professionale": "0.70", "extraprofessionale": "0.60"},
+        },
+        {
+            "label": "Sport",
+            "answer": "sports",
+            "values": {"nessuno": "1.00", "rischio_medio": "1.15", "rischio_alto": "refer"},
+        },
+    ],
+    "minimum": {"amount": "80"},
+    "instalments": {"1": "0", "2": "0.03"},
+}
+
+DEMO_TARIFFS = {"RCP": RC_PROFESSIONALE, "CAU": CAUZIONE, "INF": INFORTUNI}

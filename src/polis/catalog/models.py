@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Insurer(models.Model):
+    name = models.CharField(_("compagnia"), max_length=200)
+    ivass_code = models.CharField(_("codice IVASS"), max_length=10, unique=True)
+
+    class Meta:
+        verbose_name = _("compagnia")
+        verbose_name_plural = _("compagnie")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="products")
+    code = models.CharField(
+        _("codice"),
+        max_length=10,
+        unique=True,
+        help_text=_("Prefisso dei numeri di polizza, es. RCP"),
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    line_of_business = models.PositiveSmallIntegerField(_("ramo"))
+    active = models.BooleanField(_("attivo"), default=True)
+    quote_validity_days = models.PositiveSmallIntegerField(
+        _("validità del preventivo (giorni)"), default=30
+    )
+    reporting_days = models.PositiveSmallIntegerField(
+        _("giorni per denunciare un sinistro"), default=3
+    )
+    auto_issue_max_gross = models.DecimalField(
+        _("premio lordo massimo emettibile senza revisione"),
+        max_digits=12,
+        decimal_places=2,
+        default=5000,
+    )
+
+    class Meta:
+        verbose_name = _("prodotto")
+        verbose_name_plural = _("prodotti")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TariffVersion(models.Model):
+    """A tariff document for a period; frozen once a quote or practice has used it."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="tariffs")
+    version = models.CharField(max_length=20)
+    valid_from = models.DateField(_("valida dal"))
+    valid_to = models.DateField(_("valida fino al"), null=True, blank=True)
+    document = models.JSONField(_("tariffa"))
+    in_use = models.BooleanField(_("usata da preventivi o pratiche"), default=False)
+
+    class Meta:
+        verbose_name = _("versione di tariffa")
+        verbose_name_plural = _("versioni di tariffa")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "version"], name="tariff_version_unique")
+        ]
+        indexes = [models.Index(fields=["product", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} {self.version}"

@@ -1,0 +1,209 @@
+"""The rating engine: a pure function from a tariff document and the answers to a breakdown.
+
+A tariff is data (a validated JSON document per product version), never code:
+- components add up to the net premium, each one either a table lookup ("lookup"), a rate on
+  an amount ("rate": capital × rate / per, e.g. per mille), or a sum guaranteed over time
+  ("sum_time": sum × annual rate × months / 12, or flat);
+- factors multiply the net premium by the answer's value (limit, deductible, retroactivity…);
+- a minimum net premium (fixed or by an answer), an instalment surcharge on the net, the tax.
+A table cell "refer" sends the risk to the MGA's underwriter instead of pricing it.
+Money is Decimal throughout; net, tax and gross are rounded half-up to the cent.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+CENT = Decimal("0.01")
+REFER = "refer"
+Amount = Decimal | Literal["refer"]
+
+
+class TariffError(ValueError):
+    """The tariff document is not valid (shown to the administrator who loads it)."""
+
+
+class ReferralRequired(Exception):
+    """The answers fall outside what the tariff prices: ask the MGA (custom quote)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Lookup(_Strict):
+    kind: Literal["lookup"]
+    label: str
+    keys: list[str] = Field(min_length=1)  # answers naming the table's nested keys
+    table: dict[str, "Amount | dict"]
+
+
+class Rate(_Strict):
+    kind: Literal["rate"]
+    label: str
+    amount: str  # the answer holding the amount (capital, daily allowance…)
+    per: Decimal = Decimal(1)  # 1000 for rates per mille
+    by: str  # the answer choosing the rate (e.g. occupation class)
+    rates: dict[str, Amount]
+
+
+class SumTime(_Strict):
+    kind: Literal["sum_time"]
+    label: str
+    amount: str
+    months: str
+    by: list[str] = Field(min_length=1)
+    rates: dict[str, "Amount | dict"]  # annual rate, nested by the `by` answers
+    flat_when: dict[str, list[str]] = {}  # answer -> values rated flat, not by time
+    min_months: dict[str, int] = {}  # by the first `by` answer
+
+
+class Factor(_Strict):
+    label: str
+    answer: str
+    values: dict[str, Amount]
+
+
+class Minimum(_Strict):
+    by: str | None = None
+    values: dict[str, Decimal] = {}
+    amount: Decimal = Decimal(0)
+
+
+class Tariff(_Strict):
+    product: str
+    version: str
+    tax_rate: Decimal = Field(ge=0, lt=1)
+    commission_rate: Decimal = Field(ge=0, lt=1)
+    components: list[Annotated[Lookup | Rate | SumTime, Field(discriminator="kind")]] = Field(
+        min_length=1
+    )
+    factors: list[Factor] = []
+    minimum: Minimum = Minimum()
+    instalments: dict[str, Decimal] = {"1": Decimal(0)}  # payments a year -> surcharge on net
+
+    @model_validator(mode="after")
+    def _instalments_are_counts(self):
+        if not all(key.isdigit() and int(key) >= 1 for key in self.instalments):
+            raise ValueError("instalment keys are payments a year: 1, 2, 4…")
+        return self
+
+
+def load_tariff(document: dict) -> Tariff:
+    """Validate a tariff document; raise TariffError with a readable explanation."""
+    try:
+        return Tariff.model_validate(document)
+    except ValidationError as exc:
+        raise TariffError(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    explanation: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    lines: list[Line]
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    commission: Decimal
+    instalments: list[Decimal] = field(default_factory=list)
+
+
+def _answer(answers: dict, name: str) -> str:
+    if name not in answers or answers[name] in (None, ""):
+        raise KeyError(name)
+    return str(answers[name])
+
+
+def _cell(table: dict, keys: list[str], answers: dict, label: str):
+    value = table
+    for key in keys:
+        choice = _answer(answers, key)
+        if not isinstance(value, dict) or choice not in value:
+            raise ReferralRequired(f"{label}: nessuna tariffa per «{choice}»")
+        value = value[choice]
+    if value == REFER:
+        raise ReferralRequired(f"{label}: da valutare con l'assuntore")
+    return Decimal(value)
+
+
+def _euro(value: Decimal) -> str:
+    text = f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
+    return "€ " + text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _component(component, answers: dict) -> Line:
+    if isinstance(component, Lookup):
+        amount = _cell(component.table, component.keys, answers, component.label)
+        keys = ", ".join(_answer(answers, key) for key in component.keys)
+        return Line(component.label, f"tabella ({keys})", amount)
+    if isinstance(component, Rate):
+        base = Decimal(_answer(answers, component.amount))
+        rate = _cell(component.rates, [component.by], answers, component.label)
+        unit = "‰" if component.per == 1000 else f"per {component.per}"
+        return Line(component.label, f"{_euro(base)} × {rate} {unit}", base * rate / component.per)
+    base = Decimal(_answer(answers, component.amount))
+    rate = _cell(component.rates, component.by, answers, component.label)
+    first = _answer(answers, component.by[0])
+    if any(_answer(answers, name) in values for name, values in component.flat_when.items()):
+        return Line(component.label, f"{_euro(base)} × {rate * 100}% (una tantum)", base * rate)
+    months = Decimal(_answer(answers, component.months)).to_integral_value(ROUND_CEILING)
+    months = max(months, Decimal(component.min_months.get(first, 0)))
+    return Line(
+        component.label,
+        f"{_euro(base)} × {rate * 100}% annuo × {months}/12 mesi",
+        base * rate * months / 12,
+    )
+
+
+def rate(tariff: Tariff, answers: dict) -> Breakdown:
+    """Price `answers` with `tariff`; every line says how it was computed.
+
+    Raises KeyError for a missing answer and ReferralRequired outside the tariff.
+    """
+    lines = [_component(component, answers) for component in tariff.components]
+    net = sum((line.amount for line in lines), Decimal(0))
+    for factor in tariff.factors:
+        multiplier = _cell(factor.values, [factor.answer], answers, factor.label)
+        net *= multiplier
+        lines.append(
+            Line(factor.label, f"× {multiplier} ({_answer(answers, factor.answer)})", Decimal(0))
+        )
+    payments = _answer(answers, "instalments") if "instalments" in answers else "1"
+    if payments not in tariff.instalments:
+        raise ReferralRequired(f"Frazionamento in {payments} rate non previsto")
+    surcharge = tariff.instalments[payments]
+    if surcharge:
+        net *= 1 + surcharge
+        lines.append(Line("Frazionamento", f"+{surcharge * 100}% per {payments} rate", Decimal(0)))
+    minimum = tariff.minimum.amount
+    if tariff.minimum.by:
+        minimum = tariff.minimum.values.get(_answer(answers, tariff.minimum.by), minimum)
+    if net < minimum:
+        lines.append(Line("Premio minimo", f"{_euro(net)} portato al minimo", minimum - net))
+        net = minimum
+    net = net.quantize(CENT, ROUND_HALF_UP)
+    tax = (net * tariff.tax_rate).quantize(CENT, ROUND_HALF_UP)
+    gross = net + tax
+    count = int(payments)
+    share = (gross / count).quantize(CENT, rounding="ROUND_DOWN")
+    instalments = [gross - share * (count - 1)] + [share] * (count - 1)
+    return Breakdown(
+        lines=lines,
+        net=net,
+        tax=tax,
+        gross=gross,
+        commission=(net * tariff.commission_rate).quantize(CENT, ROUND_HALF_UP),
+        instalments=instalments,
+    )

@@ -1,0 +1,55 @@
+"""The catalog: products and their tariff versions (data, validated, immutable once used)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from polis.catalog.models import Product, TariffVersion
+from polis.catalog.rating import Breakdown, load_tariff, rate
+from polis.core.errors import DomainError
+
+
+def tariff_for(product: Product, on: date) -> TariffVersion:
+    """The version valid on a date; DomainError for an inactive product or a gap in validity."""
+    if not product.active:
+        raise DomainError(
+            _("Il prodotto %(name)s non è più in vendita.") % {"name": product.name},
+            field="product",
+        )
+    version = (
+        product.tariffs.filter(valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+    if version is None:
+        raise DomainError(
+            _("Nessuna tariffa valida al %(date)s per %(name)s.")
+            % {"date": on.strftime("%d/%m/%Y"), "name": product.name},
+            field="product",
+        )
+    return version
+
+
+def price(*, product: Product, on: date, answers: dict) -> tuple[TariffVersion, Breakdown]:
+    """Price answers with the version valid on `on` (no state changes: comparison portals)."""
+    version = tariff_for(product, on)
+    return version, rate(load_tariff(version.document), answers)
+
+
+def mark_tariff_used(version: TariffVersion) -> None:
+    """Freeze a version: called in the transaction that saves a quote or practice priced by it."""
+    with transaction.atomic():
+        TariffVersion.objects.filter(pk=version.pk, in_use=False).update(in_use=True)
+
+
+def save_tariff_version(*, version: TariffVersion) -> TariffVersion:
+    """Validate and store a tariff version (admin); a used version can never change."""
+    load_tariff(version.document)
+    with transaction.atomic():
+        if version.pk and TariffVersion.objects.filter(pk=version.pk, in_use=True).exists():
+            raise DomainError(_("Questa versione è già stata usata: creane una nuova."))
+        version.save()
+        return version

@@ -1,0 +1,229 @@
+"""The rating engine against the brief's hand-computed examples, and its properties."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from polis.catalog.demo import CAUZIONE, INFORTUNI, RC_PROFESSIONALE
+from polis.catalog.rating import ReferralRequired, TariffError, load_tariff, rate
+
+RCP, CAU, INF = load_tariff(RC_PROFESSIONALE), load_tariff(CAUZIONE), load_tariff(INFORTUNI)
+D = Decimal
+
+
+def test_rc_professionale_architect_example():
+    # architect, turnover 45k (F2 → 520), limit 500k, franchigia 2,500, 5 years, semi-annual
+    result = rate(
+        RCP,
+        {
+            "professional_class": "TEC-B",
+            "turnover_band": "F2",
+            "limit": "500000",
+            "deductible": "2500",
+            "retroactivity": "5",
+            "instalments": "2",
+        },
+    )
+    assert (result.net, result.tax, result.gross) == (D("689.85"), D("153.49"), D("843.34"))
+    assert result.instalments == [D("421.67"), D("421.67")]
+    assert result.commission == D("103.48")
+    assert result.lines[0].explanation == "tabella (TEC-B, F2)"
+
+
+@pytest.mark.parametrize(
+    ("answers", "net", "tax", "gross"),
+    [
+        (
+            {
+                "bond_type": "definitiva_lavori",
+                "credit_class": "B",
+                "sum_guaranteed": "112000",
+                "months": "18",
+            },
+            "2184.00",
+            "273.00",
+            "2457.00",
+        ),
+        (
+            {
+                "bond_type": "provvisoria",
+                "credit_class": "A",
+                "sum_guaranteed": "20000",
+                "months": "6",
+            },
+            "100.00",
+            "12.50",
+            "112.50",
+        ),
+        (
+            {
+                "bond_type": "locazione_abitativa",
+                "credit_class": "B",
+                "sum_guaranteed": "5400",
+                "months": "48",
+            },
+            "648.00",
+            "81.00",
+            "729.00",
+        ),
+    ],
+    ids=["definitiva", "provvisoria-minimum", "rent"],
+)
+def test_cauzione_examples(answers, net, tax, gross):
+    result = rate(CAU, answers)
+    assert (result.net, result.tax, result.gross) == (D(net), D(tax), D(gross))
+
+
+def test_cauzione_months_round_up_and_respect_the_minimum_duration():
+    short = rate(
+        CAU,
+        {
+            "bond_type": "definitiva_servizi",
+            "credit_class": "A",
+            "sum_guaranteed": "100000",
+            "months": "7.2",
+        },
+    )
+    assert short.net == D("700.00")  # 12 months minimum, not 8
+    assert "× 12/12 mesi" in short.lines[0].explanation
+
+
+def test_infortuni_lawyer_example_and_the_taxi_driver_check():
+    lawyer = rate(
+        INF,
+        {
+            "occupation_class": "1",
+            "death_capital": "100000",
+            "disability_capital": "100000",
+            "daily_allowance": "50",
+            "disability_deductible": "3",
+            "scope": "24h",
+            "sports": "nessuno",
+        },
+    )
+    assert (lawyer.net, lawyer.tax, lawyer.gross) == (D("265.00"), D("6.63"), D("271.63"))
+    taxi = rate(
+        INF,
+        {
+            "occupation_class": "2",
+            "death_capital": "100000",
+            "disability_capital": "150000",
+            "daily_allowance": "60",
+            "disability_deductible": "3",
+            "scope": "24h",
+            "sports": "nessuno",
+        },
+    )
+    assert (taxi.net, taxi.gross) == (D("545.00"), D("558.63"))
+
+
+def test_outside_the_tariff_goes_to_the_underwriter():
+    with pytest.raises(ReferralRequired, match="Massimale"):
+        rate(
+            RCP,
+            {
+                "professional_class": "LEG",
+                "turnover_band": "F1",
+                "limit": "3000000",
+                "deductible": "1000",
+                "retroactivity": "illimitata",
+            },
+        )
+    with pytest.raises(ReferralRequired, match="Premio base"):
+        rate(
+            RCP,
+            {
+                "professional_class": "MED-A",
+                "turnover_band": "F5",
+                "limit": "250000",
+                "deductible": "1000",
+                "retroactivity": "10",
+            },
+        )
+
+
+def test_a_missing_answer_is_named():
+    with pytest.raises(KeyError, match="limit"):
+        rate(RCP, {"professional_class": "LEG", "turnover_band": "F1"})
+
+
+def test_an_invalid_tariff_document_is_explained():
+    with pytest.raises(TariffError, match="tax_rate"):
+        load_tariff({**RC_PROFESSIONALE, "tax_rate": "1.5"})
+    with pytest.raises(TariffError, match="components"):
+        load_tariff({**RC_PROFESSIONALE, "components": []})
+
+
+RC_ANSWERS = st.fixed_dictionaries(
+    {
+        "professional_class": st.sampled_from(["TEC-A", "TEC-B", "ECO", "LEG"]),
+        "turnover_band": st.sampled_from(["F1", "F2", "F3", "F4", "F5"]),
+        "deductible": st.sampled_from(["500", "1000", "2500", "5000", "scoperto10"]),
+        "retroactivity": st.sampled_from(["0", "2", "5", "10", "illimitata"]),
+        "instalments": st.sampled_from(["1", "2", "4"]),
+    }
+)
+LIMITS = ["250000", "500000", "1000000", "1500000", "2000000", "2500000"]
+
+
+@given(RC_ANSWERS, st.integers(min_value=0, max_value=len(LIMITS) - 2))
+def test_a_higher_limit_never_costs_less(answers, index):
+    lower = rate(RCP, {**answers, "limit": LIMITS[index]})
+    higher = rate(RCP, {**answers, "limit": LIMITS[index + 1]})
+    assert higher.gross >= lower.gross
+
+
+@given(RC_ANSWERS, st.sampled_from(LIMITS))
+def test_rc_breakdown_adds_up_and_respects_the_minimum(answers, limit):
+    result = rate(RCP, {**answers, "limit": limit})
+    assert result.net >= D("250.00")
+    assert result.gross == result.net + result.tax
+    assert sum(result.instalments) == result.gross
+    assert max(result.instalments) - min(result.instalments) <= D("0.03")
+
+
+@given(
+    st.sampled_from(["provvisoria", "definitiva_lavori", "anticipazione", "locazione_commerciale"]),
+    st.sampled_from(["A", "B"]),
+    st.decimals(min_value=0, max_value=10_000_000, places=2),
+    st.integers(min_value=1, max_value=120),
+)
+def test_cauzione_is_never_negative_nor_below_its_minimum(bond, credit, amount, months):
+    result = rate(
+        CAU,
+        {
+            "bond_type": bond,
+            "credit_class": credit,
+            "sum_guaranteed": str(amount),
+            "months": str(months),
+        },
+    )
+    minimum = D(CAUZIONE["minimum"]["values"][bond])
+    assert result.net >= minimum > 0
+    assert result.tax >= 0
+    assert result.gross == result.net + result.tax
+
+
+@given(
+    st.sampled_from(["1", "2", "3", "4"]),
+    st.integers(min_value=0, max_value=500_000),
+    st.integers(min_value=0, max_value=500_000),
+    st.integers(min_value=0, max_value=200),
+)
+def test_infortuni_adds_up(occupation, death, disability, daily):
+    result = rate(
+        INF,
+        {
+            "occupation_class": occupation,
+            "death_capital": str(death),
+            "disability_capital": str(disability),
+            "daily_allowance": str(daily),
+            "disability_deductible": "3",
+            "scope": "24h",
+            "sports": "nessuno",
+        },
+    )
+    components = sum(line.amount for line in result.lines[:3])
+    assert result.net == max(components, D(80)).quantize(D("0.01"))
