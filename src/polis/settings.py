@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "polis.ledger",
     "polis.catalog",
     "polis.clients",
+    "polis.quotes",
     "polis.messaging",
     "polis.practices",
 ]

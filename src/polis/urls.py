@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("polis.audit.urls")),
     path("", include("polis.messaging.urls")),
     path("", include("polis.clients.urls")),
+    path("", include("polis.quotes.urls")),
     path("", include("polis.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -160,3 +160,143 @@ INFORTUNI = {
 }
 
 DEMO_TARIFFS = {"RCP": RC_PROFESSIONALE, "CAU": CAUZIONE, "INF": INFORTUNI}
+
+
+def _choice(name, label, choices):
+    return {"name": name, "label": label, "type": "choice", "choices": choices}
+
+
+def _number(name, label, minimum, maximum, step="1"):
+    return {
+        "name": name,
+        "label": label,
+        "type": "decimal",
+        "min": minimum,
+        "max": maximum,
+        "step": step,
+    }
+
+
+INSTALMENTS = [["1", "Annuale"], ["2", "Semestrale (+3%)"], ["4", "Trimestrale (+4%)"]]
+
+QUESTIONNAIRES = {
+    "RCP": [
+        _choice(
+            "professional_class",
+            "Professione",
+            [
+                ["TEC-A", "Geometra, perito industriale"],
+                ["TEC-B", "Architetto, ingegnere"],
+                ["ECO", "Commercialista, consulente del lavoro"],
+                ["LEG", "Avvocato"],
+                ["MED-A", "Medico non chirurgo, infermiere, fisioterapista"],
+            ],
+        ),
+        _choice(
+            "turnover_band",
+            "Fatturato dell'ultimo esercizio",
+            [
+                ["F1", "fino a € 30.000"],
+                ["F2", "€ 30.000 – 70.000"],
+                ["F3", "€ 70.000 – 150.000"],
+                ["F4", "€ 150.000 – 300.000"],
+                ["F5", "€ 300.000 – 500.000"],
+            ],
+        ),
+        _choice(
+            "limit",
+            "Massimale",
+            [
+                ["250000", "€ 250.000"],
+                ["500000", "€ 500.000"],
+                ["1000000", "€ 1.000.000"],
+                ["1500000", "€ 1.500.000"],
+                ["2000000", "€ 2.000.000"],
+                ["2500000", "€ 2.500.000"],
+            ],
+        ),
+        _choice(
+            "deductible",
+            "Franchigia",
+            [
+                ["500", "€ 500"],
+                ["1000", "€ 1.000"],
+                ["2500", "€ 2.500"],
+                ["5000", "€ 5.000"],
+                ["scoperto10", "Scoperto 10% (minimo € 1.000)"],
+            ],
+        ),
+        _choice(
+            "retroactivity",
+            "Retroattività",
+            [
+                ["0", "Nessuna"],
+                ["2", "2 anni"],
+                ["5", "5 anni"],
+                ["10", "10 anni"],
+                ["illimitata", "Illimitata"],
+            ],
+        ),
+        _choice("instalments", "Frazionamento", INSTALMENTS),
+    ],
+    "CAU": [
+        _choice(
+            "bond_type",
+            "Tipo di garanzia",
+            [
+                ["provvisoria", "Provvisoria (gara)"],
+                ["definitiva_lavori", "Definitiva lavori"],
+                ["definitiva_servizi", "Definitiva servizi e forniture"],
+                ["anticipazione", "Anticipazione"],
+                ["locazione_abitativa", "Locazione abitativa"],
+                ["locazione_commerciale", "Locazione commerciale"],
+            ],
+        ),
+        _choice(
+            "credit_class",
+            "Classe di merito del contraente",
+            [["A", "A – bilanci solidi"], ["B", "B – standard"], ["C", "C – da valutare"]],
+        ),
+        _number("sum_guaranteed", "Somma garantita (€)", "1", "10000000", "0.01"),
+        _number("months", "Durata (mesi)", "1", "120"),
+    ],
+    "INF": [
+        _choice(
+            "occupation_class",
+            "Classe di rischio professionale",
+            [
+                ["1", "1 – ufficio, libero professionista"],
+                ["2", "2 – cantiere, medico, tassista"],
+                ["3", "3 – elettricista, idraulico, meccanico"],
+                ["4", "4 – muratore, lavori in quota"],
+            ],
+        ),
+        _number("death_capital", "Capitale caso morte (€)", "0", "1000000"),
+        _number("disability_capital", "Capitale invalidità permanente (€)", "0", "1500000"),
+        _number("daily_allowance", "Diaria inabilità temporanea (€ al giorno)", "0", "300"),
+        _choice(
+            "disability_deductible",
+            "Franchigia invalidità permanente",
+            [["0", "Nessuna"], ["3", "3%"], ["5", "5%"], ["10", "10%"]],
+        ),
+        _choice(
+            "scope",
+            "Estensione",
+            [
+                ["24h", "24 ore"],
+                ["professionale", "Solo attività professionale"],
+                ["extraprofessionale", "Solo tempo libero"],
+            ],
+        ),
+        _choice(
+            "sports",
+            "Sport praticati",
+            [
+                ["nessuno", "Nessuno o a basso rischio"],
+                ["rischio_medio", "A rischio medio (+15%)"],
+                ["rischio_alto", "A rischio elevato (da valutare)"],
+            ],
+        ),
+        _choice("instalments", "Frazionamento", INSTALMENTS[:2]),
+    ],
+}

@@ -31,6 +31,8 @@ class Product(models.Model):
     reporting_days = models.PositiveSmallIntegerField(
         _("giorni per denunciare un sinistro"), default=3
     )
+    # Typed questions from which the quote form is built: [{name, label, type, choices…}].
+    questionnaire = models.JSONField(_("questionario"), default=list, blank=True)
     auto_issue_max_gross = models.DecimalField(
         _("premio lordo massimo emettibile senza revisione"),
         max_digits=12,

@@ -32,6 +32,7 @@ CAPABILITIES: dict[str, Callable] = {
     "manage_outbox": _roles(ADMIN),
     "use_messages": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "view_clients": _roles(COLLABORATOR, OPERATOR, ADMIN),
+    "view_quotes": _roles(COLLABORATOR, OPERATOR, ADMIN),
 }
 
 

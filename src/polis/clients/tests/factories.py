@@ -1,8 +1,14 @@
 import factory
 from django.utils import timezone
+from stdnum.it import codicefiscale
 
 from polis.accounts.tests.factories import UserFactory
 from polis.clients.models import Client
+
+
+def _codice_fiscale(n: int) -> str:
+    base = f"RSSMRA85T10Z{n % 1000:03d}"  # born abroad: a Z code, distinct per client
+    return base + codicefiscale.calc_check_digit(base)
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -14,7 +20,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     kind = Client.Kind.PERSON
     first_name = "Mario"
     last_name = "Rossi"
-    codice_fiscale = "RSSMRA85T10A562S"
+    codice_fiscale = factory.Sequence(lambda n: _codice_fiscale(n))
     email = "mario.rossi@example.it"
     mobile = "+393331234567"
     address = "Via Roma 1"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
-from polis.catalog.demo import DEMO_TARIFFS
+from polis.catalog.demo import DEMO_TARIFFS, QUESTIONNAIRES
 from polis.catalog.models import Insurer, Product, TariffVersion
 from polis.clients.models import Client
 from polis.ledger.services import integrate_all, record_demo_events
@@ -168,8 +168,14 @@ class Command(BaseCommand):
             ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
         )
         for code, name, ramo in PRODUCTS:
-            product, _ = Product.objects.get_or_create(
-                code=code, defaults={"insurer": insurer, "name": name, "line_of_business": ramo}
+            product, _ = Product.objects.update_or_create(
+                code=code,
+                defaults={
+                    "insurer": insurer,
+                    "name": name,
+                    "line_of_business": ramo,
+                    "questionnaire": QUESTIONNAIRES[code],
+                },
             )
             document = DEMO_TARIFFS[code]
             TariffVersion.objects.get_or_create(

@@ -1,0 +1,144 @@
+import subprocess
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from polis.clients.tests.factories import ClientFactory
+from polis.quotes.models import Quote
+from polis.quotes.tests.factories import demo_product
+
+pytestmark = pytest.mark.django_db
+ARCHITECT = {
+    "professional_class": "TEC-B",
+    "turnover_band": "F2",
+    "limit": "500000",
+    "deductible": "2500",
+    "retroactivity": "5",
+    "instalments": "2",
+}
+
+
+@pytest.fixture
+def setup(collaborator_a):
+    return demo_product("RCP"), ClientFactory(created_by=collaborator_a)
+
+
+def post_quote(client, product, customer, **answers):
+    data = {
+        "client": customer.pk,
+        "effective_date": timezone.localdate().isoformat(),
+        **ARCHITECT,
+        **answers,
+    }
+    return client.post(reverse("quotes:create_for_product", args=[product.code]), data)
+
+
+def test_fai_preventivo_prices_and_keeps_the_quote_with_its_pdf(client_for, collaborator_a, setup):
+    # given
+    product, customer = setup
+    page = client_for(collaborator_a)
+    # when
+    response = post_quote(page, product, customer)
+    # then
+    quote = Quote.objects.get()
+    assert response["Location"] == reverse("quotes:detail", args=[quote.pk])
+    assert quote.number == f"PRV-{timezone.localdate().year}-000001"
+    assert (quote.net, quote.tax, quote.gross) == (
+        Decimal("689.85"),
+        Decimal("153.49"),
+        Decimal("843.34"),
+    )
+    assert quote.valid_until == timezone.localdate() + timedelta(days=30)
+    assert quote.tariff.in_use
+    detail = page.get(reverse("quotes:detail", args=[quote.pk])).content.decode()
+    assert "€ 843,34" in detail
+    pdf = page.get(reverse("quotes:pdf", args=[quote.pk]))
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=b"".join(pdf.streaming_content),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Preventivo n. PRV-" in text
+    assert "843,34" in text
+
+
+def test_outside_the_tariff_nothing_is_saved_and_a_custom_quote_is_suggested(
+    client_for, collaborator_a, setup
+):
+    # given
+    product, customer = setup
+    # when
+    response = post_quote(
+        client_for(collaborator_a),
+        product,
+        customer,
+        professional_class="MED-A",
+        turnover_band="F5",
+    )
+    # then
+    assert "chiedi un preventivo personalizzato" in response.content.decode()
+    assert not Quote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"limit": "9999"}, "limit"), ({"effective_date": "2020-01-01"}, "effective_date")],
+)
+def test_bad_answers_are_refused_next_to_the_field(
+    client_for, collaborator_a, setup, change, field
+):
+    # given
+    product, customer = setup
+    # when
+    response = post_quote(client_for(collaborator_a), product, customer, **change)
+    # then
+    forms = (response.context["start"], response.context["questions"])
+    assert any(field in form.errors for form in forms)
+    assert not Quote.objects.exists()
+
+
+def test_another_firms_client_cannot_be_quoted(client_for, collaborator_b, setup):
+    # given
+    product, customer = setup
+    # when
+    response = post_quote(client_for(collaborator_b), product, customer)
+    # then
+    assert "client" in response.context["start"].errors
+    assert not Quote.objects.exists()
+
+
+def test_an_expired_quote_shows_scaduto_and_is_found_by_the_filter(
+    client_for, collaborator_a, setup
+):
+    # given
+    product, customer = setup
+    page = client_for(collaborator_a)
+    post_quote(page, product, customer)
+    Quote.objects.update(valid_until=timezone.localdate() - timedelta(days=1))
+    # when
+    expired = page.get(reverse("quotes:list"), {"stato": "scaduti"})
+    valid = page.get(reverse("quotes:list"), {"stato": "validi"})
+    # then
+    assert len(expired.context["page"]) == 1
+    assert "scaduto" in expired.content.decode()
+    assert len(valid.context["page"]) == 0
+
+
+def test_quote_list_queries_do_not_grow_with_the_page(
+    client_for, collaborator_a, setup, django_assert_max_num_queries
+):
+    # given
+    product, customer = setup
+    page = client_for(collaborator_a)
+    post_quote(page, product, customer)
+    with django_assert_max_num_queries(9):
+        page.get(reverse("quotes:list"))
+    for _ in range(4):
+        post_quote(page, product, customer)
+    # then
+    with django_assert_max_num_queries(9):
+        page.get(reverse("quotes:list"))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from polis.quotes import views
+
+app_name = "quotes"
+
+urlpatterns = [
+    path("preventivi/", views.quote_list, name="list"),
+    path("preventivi/nuovo/", views.choose_product, name="create"),
+    path("preventivi/nuovo/<str:code>/", views.create_quote, name="create_for_product"),
+    path("preventivi/<int:pk>/", views.quote_detail, name="detail"),
+    path("preventivi/<int:pk>/pdf/", views.quote_pdf, name="pdf"),
+    path("preventivi/<int:pk>/duplica/", views.duplicate, name="duplicate"),
+]

@@ -1,0 +1,42 @@
+from django.utils import timezone
+
+from polis.clients.tests.factories import ClientFactory
+from polis.quotes import services
+from polis.quotes.tests.factories import demo_product
+from polis.quotes.tests.test_quotes import ARCHITECT
+from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, only
+
+
+def arrange(world: dict) -> None:
+    author = world["users"][COLLAB_A]
+    world["product"] = demo_product("RCP")
+    world["quote_a"] = services.create_quote(
+        actor=author,
+        client=ClientFactory(created_by=author),
+        product=world["product"],
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+
+
+RULES = [
+    Rule("quotes:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
+    Rule("quotes:create", only(COLLAB_A, COLLAB_B)),
+    Rule("quotes:create_for_product", only(COLLAB_A, COLLAB_B), kwargs=lambda w: {"code": "RCP"}),
+    Rule(
+        "quotes:detail",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["quote_a"].pk},
+    ),
+    Rule(
+        "quotes:pdf",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["quote_a"].pk},
+    ),
+    Rule(
+        "quotes:duplicate",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["quote_a"].pk},
+    ),
+]
