@@ -21,7 +21,9 @@ class ClientForm(StyledForm):
     codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16, required=False)
     partita_iva = forms.CharField(label=_("Partita IVA"), max_length=16, required=False)
     birth_date = forms.DateField(
-        label=_("Data di nascita"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Data di nascita"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sex = forms.ChoiceField(
         label=_("Sesso"), required=False, choices=[("", "—"), *Client.Sex.choices]

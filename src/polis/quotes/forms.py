@@ -11,7 +11,7 @@ class QuoteStartForm(StyledForm):
         label=_("Cliente"), queryset=None, empty_label=_("— scegli il cliente —")
     )
     effective_date = forms.DateField(
-        label=_("Decorrenza"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Decorrenza"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
     def __init__(self, *args, user, **kwargs):
