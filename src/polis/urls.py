@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("polis.messaging.urls")),
     path("", include("polis.clients.urls")),
     path("", include("polis.quotes.urls")),
+    path("", include("polis.practices.urls")),
     path("", include("polis.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

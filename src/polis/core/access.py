@@ -33,6 +33,8 @@ CAPABILITIES: dict[str, Callable] = {
     "use_messages": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "view_clients": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "view_quotes": _roles(COLLABORATOR, OPERATOR, ADMIN),
+    "view_practices": _roles(COLLABORATOR, OPERATOR, ADMIN),
+    "review_practices": _roles(*MGA_STAFF),
 }
 
 

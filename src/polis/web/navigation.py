@@ -58,7 +58,7 @@ DASHBOARD_TILES = [
 SIDEBAR = [
     Action(_("Dashboard"), "", "web:dashboard", "use_dashboard"),
     Action(_("APRI SINISTRO"), "", "claims:eligible_policies", "work_portfolio"),
-    Action(_("Pratiche e preventivi"), "", "practices:list", "work_portfolio"),
+    Action(_("Pratiche e preventivi"), "", "practices:list", "view_practices"),
     Action(_("Preventivi"), "", "quotes:list", "view_quotes"),
     Action(_("Clienti"), "", "clients:list", "view_clients"),
     Action(_("Sinistri"), "", "claims:list", "use_dashboard"),

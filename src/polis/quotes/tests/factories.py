@@ -5,15 +5,20 @@ from polis.catalog.models import Insurer, Product, TariffVersion
 
 
 def demo_product(code: str = "RCP") -> Product:
+    """The demo product `code` with its 2026 tariff (created once per test database)."""
     insurer, _ = Insurer.objects.get_or_create(ivass_code="D999", defaults={"name": "Compagnia"})
-    product = Product.objects.create(
-        insurer=insurer,
+    product, _ = Product.objects.get_or_create(
         code=code,
-        name=f"Prodotto {code}",
-        line_of_business=13,
-        questionnaire=QUESTIONNAIRES[code],
+        defaults={
+            "insurer": insurer,
+            "name": f"Prodotto {code}",
+            "line_of_business": 13,
+            "questionnaire": QUESTIONNAIRES[code],
+        },
     )
-    TariffVersion.objects.create(
-        product=product, version="2026-01", valid_from=date(2026, 1, 1), document=DEMO_TARIFFS[code]
+    TariffVersion.objects.get_or_create(
+        product=product,
+        version="2026-01",
+        defaults={"valid_from": date(2026, 1, 1), "document": DEMO_TARIFFS[code]},
     )
     return product

@@ -1,0 +1,130 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from polis.clients.tests.factories import ClientFactory
+from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
+from polis.ledger.models import LedgerEntry
+from polis.notify.models import OutboundMessage
+from polis.practices import services
+from polis.practices.models import Practice
+from polis.quotes import services as quotes
+from polis.quotes.models import Quote
+from polis.quotes.tests.factories import demo_product
+from polis.quotes.tests.test_quotes import ARCHITECT
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quote(collaborator_a):
+    return quotes.create_quote(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+
+
+def test_quote_to_issued_policy(collaborator_a, quote):
+    # when
+    practice = services.convert_quote(actor=collaborator_a, quote=quote)
+    issued = services.issue_practice(actor=collaborator_a, practice=practice)
+    # then
+    year = timezone.localdate().year
+    assert (issued.status, issued.policy_number) == (Practice.Status.ISSUED, f"RCP-{year}-000001")
+    assert issued.gross == Decimal("843.34")
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.CONVERTED
+    entry = LedgerEntry.objects.get(type="policy.issued")
+    assert (entry.ref, entry.sha256) == (str(issued.uuid), issued.contract.sha256)
+    assert [d["kind"] for d in issued.disclosures] == ["mup"]
+
+
+def test_policy_numbers_follow_each_other_without_gaps(collaborator_a):
+    # given
+    product = demo_product("RCP")
+    numbers = []
+    for _ in range(3):
+        quote = quotes.create_quote(
+            actor=collaborator_a,
+            client=ClientFactory(created_by=collaborator_a),
+            product=product,
+            answers=ARCHITECT,
+            effective_date=timezone.localdate(),
+        )
+        practice = services.convert_quote(actor=collaborator_a, quote=quote)
+        numbers.append(
+            services.issue_practice(actor=collaborator_a, practice=practice).policy_number[-6:]
+        )
+    # then
+    assert numbers == ["000001", "000002", "000003"]
+
+
+def test_above_the_automatic_limit_the_mga_reviews(collaborator_a, operator, quote):
+    # given
+    quote.product.auto_issue_max_gross = Decimal("500")
+    quote.product.save()
+    practice = services.convert_quote(actor=collaborator_a, quote=quote)
+    # when
+    waiting = services.issue_practice(actor=collaborator_a, practice=practice)
+    # then
+    assert (waiting.status, waiting.policy_number) == (Practice.Status.IN_REVIEW, None)
+    assert OutboundMessage.objects.filter(
+        recipient=operator.email, subject__startswith="Pratica da revisionare"
+    ).exists()
+    with pytest.raises(PermissionDenied):
+        services.approve_practice(actor=collaborator_a, practice=waiting)
+    issued = services.approve_practice(actor=operator, practice=waiting)
+    assert issued.status == Practice.Status.ISSUED
+    with pytest.raises(InvalidTransition):
+        services.approve_practice(actor=operator, practice=issued)
+
+
+def test_a_quote_converts_once_and_not_when_expired(collaborator_a, quote):
+    # given
+    services.convert_quote(actor=collaborator_a, quote=quote)
+    # when / then
+    with pytest.raises(InvalidTransition):
+        services.convert_quote(actor=collaborator_a, quote=quote)
+    Quote.objects.filter(pk=quote.pk).update(
+        status=Quote.Status.PRICED, valid_until=timezone.localdate().replace(year=2020)
+    )
+    quote.refresh_from_db()
+    with pytest.raises(DomainError, match="scaduto"):
+        services.convert_quote(actor=collaborator_a, quote=quote)
+    assert Practice.objects.count() == 1
+
+
+def test_issuing_twice_is_refused_and_changes_nothing(collaborator_a, quote):
+    # given
+    practice = services.issue_practice(
+        actor=collaborator_a, practice=services.convert_quote(actor=collaborator_a, quote=quote)
+    )
+    # when / then
+    with pytest.raises(InvalidTransition, match="Emessa"):
+        services.issue_practice(actor=collaborator_a, practice=practice)
+    assert LedgerEntry.objects.filter(type="policy.issued").count() == 1
+
+
+def test_the_collaborator_issues_from_the_pages_and_downloads_the_contract(
+    client_for, collaborator_a, collaborator_b, quote
+):
+    # given
+    page = client_for(collaborator_a)
+    # when
+    page.post(reverse("practices:convert", args=[quote.pk]))
+    practice = Practice.objects.get()
+    page.post(reverse("practices:issue", args=[practice.pk]))
+    contract = page.get(reverse("practices:contract", args=[practice.pk]))
+    # then
+    assert contract.status_code == 200
+    assert b"".join(contract.streaming_content).startswith(b"%PDF-")
+    listing = page.get(reverse("practices:list"), {"stato": "issued"})
+    assert [p.pk for p in listing.context["page"]] == [practice.pk]
+    other = client_for(collaborator_b)
+    assert other.get(reverse("practices:detail", args=[practice.pk])).status_code == 404
+    assert other.post(reverse("practices:issue", args=[practice.pk])).status_code == 404

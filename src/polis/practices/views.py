@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from polis.core.access import capability_required
+from polis.core.errors import DomainError
+from polis.documents.services import open_download
+from polis.practices import selectors, services
+from polis.practices.models import Practice
+from polis.quotes.selectors import get_quote_for
+
+
+@capability_required("view_practices")
+def practice_list(request):
+    status = request.GET.get("stato", "")
+    practices = selectors.search_practices(
+        request.user, query=request.GET.get("q", "")[:100], status=status
+    )
+    page = Paginator(practices, 25).get_page(request.GET.get("pagina"))
+    template = "practices/list.html#results" if request.htmx else "practices/list.html"
+    return render(
+        request, template, {"page": page, "status": status, "statuses": Practice.Status.choices}
+    )
+
+
+@capability_required("view_practices")
+def practice_detail(request, pk: int):
+    return render(
+        request, "practices/detail.html", {"practice": selectors.get_practice_for(request.user, pk)}
+    )
+
+
+def _act(request, action, success: str, pk: int | None = None):
+    try:
+        practice = action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(request.META.get("HTTP_REFERER") or "practices:list")
+    messages.success(request, success)
+    return redirect("practices:detail", pk=practice.pk if pk is None else pk)
+
+
+@capability_required("work_portfolio")
+@require_POST
+def convert(request, quote_pk: int):
+    quote = get_quote_for(request.user, quote_pk)
+    return _act(
+        request,
+        lambda: services.convert_quote(actor=request.user, quote=quote),
+        _("Pratica creata dal preventivo."),
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def issue(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.issue_practice(actor=request.user, practice=practice),
+        _("Richiesta di emissione registrata."),
+    )
+
+
+@capability_required("review_practices")
+@require_POST
+def approve(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.approve_practice(actor=request.user, practice=practice),
+        _("Pratica approvata: polizza emessa."),
+    )
+
+
+@capability_required("view_practices")
+def contract(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    if practice.contract is None:
+        raise Http404
+    return open_download(actor=request.user, stored=practice.contract)
