@@ -1,4 +1,4 @@
-"""Browser journey: FAI PREVENTIVO from the dashboard, the priced quote, its PDF."""
+"""Browser journey: FAI PREVENTIVO, the priced quote and its PDF, then the issued policy."""
 
 import subprocess
 
@@ -45,3 +45,14 @@ def test_fai_preventivo_end_to_end(browser_page, screenshot, tmp_path):
     assert b"843,34" in text
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "03-priced-quote-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # The quote becomes a practice and the policy is issued within the automatic limits.
+    page.get_by_role("button", name="Trasforma in pratica").click()
+    page.get_by_role("button", name="Emetti polizza").click()
+    page.get_by_text("Polizza emessa.").wait_for()
+    assert page.get_by_text("Emessa", exact=True).count() == 1
+    screenshot(page, "04-issued-practice")
+    with page.expect_download() as contract:
+        page.get_by_role("link", name="Scarica").first.click()
+    assert contract.value.suggested_filename.startswith("contratto-RCP-")

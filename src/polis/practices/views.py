@@ -33,14 +33,15 @@ def practice_detail(request, pk: int):
     )
 
 
-def _act(request, action, success: str, pk: int | None = None):
+def _act(request, action, success):
+    """Run a service; show its error, or `success` (text, or a function of the practice)."""
     try:
         practice = action()
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(request.META.get("HTTP_REFERER") or "practices:list")
-    messages.success(request, success)
-    return redirect("practices:detail", pk=practice.pk if pk is None else pk)
+    messages.success(request, success(practice) if callable(success) else success)
+    return redirect("practices:detail", pk=practice.pk)
 
 
 @capability_required("work_portfolio")
