@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,7 +40,9 @@ def _act(request, action, success):
         practice = action()
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(request.META.get("HTTP_REFERER") or "practices:list")
+        back = request.META.get("HTTP_REFERER", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+        return redirect(back if safe else "practices:list")
     messages.success(request, success(practice) if callable(success) else success)
     return redirect("practices:detail", pk=practice.pk)
 
@@ -62,7 +65,11 @@ def issue(request, pk: int):
     return _act(
         request,
         lambda: services.issue_practice(actor=request.user, practice=practice),
-        _("Richiesta di emissione registrata."),
+        lambda done: (
+            _("Polizza emessa.")
+            if done.status == Practice.Status.ISSUED
+            else _("Pratica inviata in revisione all'MGA: riceverai l'esito.")
+        ),
     )
 
 
