@@ -60,4 +60,12 @@ RULES = [
         method="post",
         kwargs=lambda w: {"quote_pk": w["quote_to_convert"].pk},
     ),
+    Rule(
+        "practices:decline",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["draft_a"].pk},
+        data=lambda w: {"reason": "prova"},
+    ),
+    Rule("practices:review_queue", only(OPERATOR, ADMIN)),
 ]

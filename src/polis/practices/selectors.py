@@ -33,3 +33,12 @@ def search_practices(user, *, query: str = "", status: str = ""):
 def get_practice_for(user, pk: int) -> Practice:
     """404 both for a missing practice and another firm's."""
     return get_object_or_404(practices_visible_to(user), pk=pk)
+
+
+def review_queue():
+    """Practices waiting for the MGA, oldest first."""
+    return (
+        Practice.objects.filter(status=Practice.Status.IN_REVIEW)
+        .select_related("firm", "client", "product")
+        .order_by("created_at", "pk")
+    )

@@ -171,3 +171,24 @@ def approve_practice(*, actor, practice: Practice) -> Practice:
         if practice.status != S.IN_REVIEW:
             raise InvalidTransition(_("La pratica non è in revisione."))
         return _issue(actor=actor, practice=practice)
+
+
+def decline_practice(*, actor, practice: Practice, reason: str) -> Practice:
+    """An operator declines a practice in review, with the reason e-mailed to the firm."""
+    require(actor, "review_practices")
+    if not reason.strip():
+        raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _guard(practice, S.DECLINED)
+        practice.status, practice.review_reason = S.DECLINED, reason.strip()
+        practice.save(update_fields=["status", "review_reason"])
+        record_audit(
+            actor=actor,
+            action="practice.declined",
+            target=practice,
+            data={"reason": practice.review_reason},
+        )
+        for email in practice.firm.users.filter(is_active=True).values_list("email", flat=True):
+            queue_email(to=email, template="practice_declined", context={"practice": practice})
+        return practice

@@ -90,3 +90,22 @@ def contract(request, pk: int):
     if practice.contract is None:
         raise Http404
     return open_download(actor=request.user, stored=practice.contract)
+
+
+@capability_required("review_practices")
+def review_queue(request):
+    page = Paginator(selectors.review_queue(), 25).get_page(request.GET.get("pagina"))
+    return render(request, "practices/review_queue.html", {"page": page})
+
+
+@capability_required("review_practices")
+@require_POST
+def decline(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.decline_practice(
+            actor=request.user, practice=practice, reason=request.POST.get("reason", "")
+        ),
+        _("Pratica rifiutata: l'agenzia è stata avvisata."),
+    )

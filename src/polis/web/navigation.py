@@ -63,6 +63,7 @@ SIDEBAR = [
     Action(_("Clienti"), "", "clients:list", "view_clients"),
     Action(_("Sinistri"), "", "claims:list", "use_dashboard"),
     Action(_("Comunicazioni"), "", "messaging:inbox", "use_messages", "unread"),
+    Action(_("Pratiche in revisione"), "", "practices:review_queue", "review_practices"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),

@@ -128,3 +128,35 @@ def test_the_collaborator_issues_from_the_pages_and_downloads_the_contract(
     other = client_for(collaborator_b)
     assert other.get(reverse("practices:detail", args=[practice.pk])).status_code == 404
     assert other.post(reverse("practices:issue", args=[practice.pk])).status_code == 404
+
+
+def test_operator_declines_from_the_queue_with_a_reason(
+    client_for, collaborator_a, operator, quote
+):
+    # given
+    quote.product.auto_issue_max_gross = Decimal("500")
+    quote.product.save()
+    waiting = services.issue_practice(
+        actor=collaborator_a, practice=services.convert_quote(actor=collaborator_a, quote=quote)
+    )
+    staff = client_for(operator)
+    assert [p.pk for p in staff.get(reverse("practices:review_queue")).context["page"]] == [
+        waiting.pk
+    ]
+    # when
+    staff.post(reverse("practices:decline", args=[waiting.pk]), {"reason": "  "})
+    unchanged = Practice.objects.get(pk=waiting.pk).status
+    staff.post(
+        reverse("practices:decline", args=[waiting.pk]),
+        {"reason": "Sinistri pregressi non dichiarati"},
+    )
+    # then
+    declined = Practice.objects.get(pk=waiting.pk)
+    assert unchanged == Practice.Status.IN_REVIEW
+    assert (declined.status, declined.review_reason) == (
+        Practice.Status.DECLINED,
+        "Sinistri pregressi non dichiarati",
+    )
+    assert OutboundMessage.objects.filter(
+        recipient=collaborator_a.email, subject__startswith="Pratica non accettata"
+    ).exists()
