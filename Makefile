@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format otp lock serve-prod backup restore bench clean
+.PHONY: run test install lint format otp lock openapi serve-prod backup restore bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ format: install
 
 otp: install
 	@$(PY) manage.py totp_code
+
+openapi: install
+	$(PY) -c "import json, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'polis.settings'); django.setup(); from polis.api.api import api; print(json.dumps(api.get_openapi_schema(path_prefix='/api'), indent=2, sort_keys=True, default=str))" > docs/openapi.json
 
 lock: install
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q

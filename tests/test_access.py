@@ -1,6 +1,7 @@
 """Every URL of the project, for every role: who may see or do what."""
 
 import importlib
+import json
 import pkgutil
 
 import pytest
@@ -73,7 +74,12 @@ def test_access(rule, world, client_for):
     outcomes = {}
     for role in ROLES:
         client = client_for(world["users"][role])
-        response = getattr(client, rule.method)(url, rule.data(world))
+        if rule.json:
+            response = getattr(client, rule.method)(
+                url, json.dumps(rule.data(world), default=str), content_type="application/json"
+            )
+        else:
+            response = getattr(client, rule.method)(url, rule.data(world))
         outcome = response.status_code
         login_pages = (reverse("accounts:login"), reverse("admin:login"))
         if outcome == 302 and response["Location"].startswith(login_pages):

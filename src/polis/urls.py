@@ -3,6 +3,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from polis.api.api import api
+
 # The admin requires a session verified with two factors and logs in through our own page.
 admin.site.__class__ = OTPAdminSite
 admin.site.login = lambda request, extra_context=None: redirect_to_login(request.get_full_path())
@@ -19,5 +21,6 @@ urlpatterns = [
     path("", include("polis.quotes.urls")),
     path("", include("polis.practices.urls")),
     path("", include("polis.ledger.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -37,3 +37,4 @@ class Rule:
     kwargs: Callable[[dict], dict] = field(default=lambda world: {})
     method: str = "get"
     data: Callable[[dict], dict] = field(default=lambda world: {})
+    json: bool = False  # send `data` as a JSON body (the API)

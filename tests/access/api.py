@@ -1,0 +1,69 @@
+from django.utils import timezone
+
+from polis.clients.tests.factories import ClientFactory
+from polis.quotes import services
+from polis.quotes.tests.factories import demo_product
+from polis.quotes.tests.test_quotes import ARCHITECT
+from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect
+
+API_USERS = (COLLAB_A, COLLAB_B, OPERATOR, ADMIN)
+
+
+def api_only(*roles: str, ok: object = 200, denied: object = 401) -> dict:
+    """The API answers 401 (no login page) to anyone without access."""
+    return expect(denied, **dict.fromkeys(roles, ok))
+
+
+def arrange(world: dict) -> None:
+    author = world["users"][COLLAB_A]
+    world["api_client_a"] = ClientFactory(created_by=author)
+    world["api_quote_a"] = services.create_quote(
+        actor=author,
+        client=world["api_client_a"],
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+
+
+def _quote_in(world: dict) -> dict:
+    return {
+        "product": "RCP",
+        "effective_date": timezone.localdate(),
+        "answers": ARCHITECT,
+        "client_id": world["api_client_a"].pk,
+    }
+
+
+RULES = [
+    Rule("api:openapi-json", expect(200)),
+    Rule("api:openapi-view", expect(200)),
+    Rule("api:api-root", expect(404)),
+    Rule("api:list_products", api_only(*API_USERS)),
+    Rule(
+        "api:price",
+        api_only(*API_USERS),
+        method="post",
+        json=True,
+        data=lambda w: {
+            "product": "RCP",
+            "effective_date": timezone.localdate(),
+            "answers": ARCHITECT,
+        },
+    ),
+    # list_quotes and create_quote share /api/quotes: GET lists, POST creates (firm A's client:
+    # 201 for its own firm, 404 for firm B, 403 for MGA staff who hold no portfolio).
+    Rule("api:list_quotes", api_only(*API_USERS)),
+    Rule(
+        "api:create_quote",
+        api_only(COLLAB_A, ok=201) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        json=True,
+        data=_quote_in,
+    ),
+    Rule(
+        "api:get_quote",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"quote_id": w["api_quote_a"].pk},
+    ),
+]
