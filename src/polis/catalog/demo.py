@@ -161,6 +161,16 @@ INFORTUNI = {
 
 DEMO_TARIFFS = {"RCP": RC_PROFESSIONALE, "CAU": CAUZIONE, "INF": INFORTUNI}
 
+# The brief's worked example: an architect, net 689.85, tax 153.49, gross 843.34 in 2 rates.
+ARCHITECT_EXAMPLE = {
+    "professional_class": "TEC-B",
+    "turnover_band": "F2",
+    "limit": "500000",
+    "deductible": "2500",
+    "retroactivity": "5",
+    "instalments": "2",
+}
+
 
 def _choice(name, label, choices):
     return {"name": name, "label": label, "type": "choice", "choices": choices}

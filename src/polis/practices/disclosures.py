@@ -5,15 +5,14 @@ older set still renders for practices made under it. Each rendered document is h
 practice can record exactly which version and text the client received.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from polis.accounts.models import Firm, User
+from polis.documents.pdf import render_pdf
 
 MUP_START = date(2025, 7, 4)
 ALLEGATI_START = date(2021, 3, 31)  # Provv. IVASS 97/2020
@@ -112,7 +111,11 @@ def render_disclosures(
     context = _context(firm=firm, person=person, on=on, insurers=insurers)
     rendered = []
     for template in templates_in_force(on):
-        html = render_to_string(template.template, {**context, "doc": template})
-        pdf = HTML(string=html).write_pdf()
-        rendered.append(RenderedDisclosure(template, html, pdf, hashlib.sha256(pdf).hexdigest()))
+        document = {**context, "doc": template}
+        pdf = render_pdf(template=template.template, context=document, name=f"{template.kind}.pdf")
+        rendered.append(
+            RenderedDisclosure(
+                template, render_to_string(template.template, document), pdf.content, pdf.sha256
+            )
+        )
     return rendered

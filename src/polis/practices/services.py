@@ -1,23 +1,21 @@
 """Practices: from a quote to an issued policy (numbered, contract PDF, disclosures, ledger)."""
 
-import hashlib
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from polis.audit.services import record_audit
 from polis.catalog.services import mark_tariff_used
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
+from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
-from polis.documents.validation import PDF, ValidatedFile
+from polis.documents.validation import ValidatedFile
 from polis.ledger.services import record_event
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
@@ -89,21 +87,14 @@ def convert_quote(*, actor, quote: Quote) -> Practice:
 
 
 def _contract(practice: Practice) -> ValidatedFile:
-    html = render_to_string(
-        "practices/contract.html",
-        {
+    return render_pdf(
+        template="practices/contract.html",
+        name=f"contratto-{practice.policy_number}.pdf",
+        context={
             "practice": practice,
             "mga_name": settings.MGA_NAME,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
         },
-    )
-    pdf = HTML(string=html).write_pdf()
-    return ValidatedFile(
-        name=f"contratto-{practice.policy_number}.pdf",
-        content_type=PDF,
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        content=pdf,
     )
 
 

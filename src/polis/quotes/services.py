@@ -1,15 +1,12 @@
 """FAI PREVENTIVO: price a product for a client and keep the offer with its PDF."""
 
-import hashlib
 from dataclasses import asdict
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from polis.audit.services import record_audit
 from polis.catalog import services as catalog
@@ -19,23 +16,21 @@ from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.core.numbering import formatted_number
+from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
-from polis.documents.validation import PDF, ValidatedFile
+from polis.documents.validation import ValidatedFile
 from polis.quotes.models import Quote
 
 
 def _render_pdf(quote: Quote) -> ValidatedFile:
-    html = render_to_string(
-        "quotes/pdf.html",
-        {"quote": quote, "mga_name": settings.MGA_NAME, "mga_legal_name": settings.MGA_LEGAL_NAME},
-    )
-    pdf = HTML(string=html).write_pdf()
-    return ValidatedFile(
+    return render_pdf(
+        template="quotes/pdf.html",
         name=f"preventivo-{quote.number}.pdf",
-        content_type=PDF,
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        content=pdf,
+        context={
+            "quote": quote,
+            "mga_name": settings.MGA_NAME,
+            "mga_legal_name": settings.MGA_LEGAL_NAME,
+        },
     )
 
 

@@ -4,19 +4,12 @@ from decimal import Decimal
 import pytest
 
 from polis.catalog import services
-from polis.catalog.demo import RC_PROFESSIONALE
+from polis.catalog.demo import ARCHITECT_EXAMPLE, RC_PROFESSIONALE
 from polis.catalog.models import Insurer, Product, TariffVersion
 from polis.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
-ANSWERS = {
-    "professional_class": "TEC-B",
-    "turnover_band": "F2",
-    "limit": "500000",
-    "deductible": "2500",
-    "retroactivity": "5",
-    "instalments": "2",
-}
+ANSWERS = ARCHITECT_EXAMPLE
 
 
 @pytest.fixture

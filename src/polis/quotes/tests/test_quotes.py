@@ -6,19 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from polis.catalog.demo import ARCHITECT_EXAMPLE
 from polis.clients.tests.factories import ClientFactory
 from polis.quotes.models import Quote
 from polis.quotes.tests.factories import demo_product
 
 pytestmark = pytest.mark.django_db
-ARCHITECT = {
-    "professional_class": "TEC-B",
-    "turnover_band": "F2",
-    "limit": "500000",
-    "deductible": "2500",
-    "retroactivity": "5",
-    "instalments": "2",
-}
+ARCHITECT = ARCHITECT_EXAMPLE
 
 
 @pytest.fixture
