@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "ninja",  # serves the API docs' Swagger UI from its own static files (CSP: 'self' only)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "polis.core",
