@@ -12,8 +12,15 @@ class Practice(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bozza")
         IN_REVIEW = "in_review", _("In revisione MGA")
+        INFO_REQUESTED = "info_requested", _("Informazioni richieste")
         ISSUED = "issued", _("Emessa")
+        SIGNING = "signing", _("In firma")
+        SIGNED = "signed", _("Firmata")
+        IN_FORCE = "in_force", _("In vigore")
+        RENEWED = "renewed", _("Rinnovata")
+        EXPIRED = "expired", _("Scaduta")
         DECLINED = "declined", _("Rifiutata")
+        CANCELLED = "cancelled", _("Annullata")
 
     # Opaque public reference (ledger entries, signature links): no personal data.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -32,7 +39,7 @@ class Practice(models.Model):
     gross = models.DecimalField(max_digits=12, decimal_places=2)
     commission = models.DecimalField(max_digits=12, decimal_places=2)
     breakdown = models.JSONField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
     review_reason = models.CharField(max_length=300, blank=True)
     policy_number = models.CharField(
         _("numero di polizza"), max_length=20, unique=True, null=True, blank=True

@@ -23,11 +23,19 @@ from polis.practices.models import Practice
 from polis.quotes.models import Quote
 
 S = Practice.Status
+# DESIGN §3. "cancelled" is possible from any state before in force.
 TRANSITIONS = {
-    S.DRAFT: {S.ISSUED, S.IN_REVIEW},
-    S.IN_REVIEW: {S.ISSUED, S.DECLINED},
-    S.ISSUED: set(),
+    S.DRAFT: {S.ISSUED, S.IN_REVIEW, S.CANCELLED},
+    S.IN_REVIEW: {S.ISSUED, S.DECLINED, S.INFO_REQUESTED, S.CANCELLED},
+    S.INFO_REQUESTED: {S.IN_REVIEW, S.DECLINED, S.CANCELLED},
+    S.ISSUED: {S.SIGNING, S.CANCELLED},
+    S.SIGNING: {S.SIGNED, S.ISSUED, S.CANCELLED},
+    S.SIGNED: {S.IN_FORCE, S.CANCELLED},
+    S.IN_FORCE: {S.RENEWED, S.EXPIRED},
+    S.RENEWED: set(),
+    S.EXPIRED: set(),
     S.DECLINED: set(),
+    S.CANCELLED: set(),
 }
 
 
