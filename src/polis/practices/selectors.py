@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from polis.core.access import MGA_STAFF, can
 from polis.practices.models import Practice
+from polis.signatures.selectors import requests_for_subject
 
 
 def practices_visible_to(user):
@@ -42,3 +43,10 @@ def review_queue():
         .select_related("firm", "client", "product")
         .order_by("created_at", "pk")
     )
+
+
+def signature_requests_of(user, practice: Practice):
+    """The practice's signature requests, newest first, for people who may manage them."""
+    if not can(user, "manage_signatures"):
+        return []
+    return list(requests_for_subject(user, "practice", practice.pk).order_by("-created_at"))
