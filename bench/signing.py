@@ -37,7 +37,7 @@ ARTICLE = (
     + "".join(f"<tr><td>Voce {i}</td><td>€ {i * 37},00</td></tr>" for i in range(6))
     + "</table>"
 )
-HTML_DOC = STYLE + "".join(ARTICLE.format(n=n) for n in range(1, 10))
+HTML_DOC = STYLE + "".join(ARTICLE.format(n=n) for n in range(1, 9))
 STAMP = (
     "Firmato con firma elettronica avanzata da Mario Rossi (RSSMRA80A01H501U) mediante codice "
     "OTP inviato a +39 *** *** 567 il 25/11/2026 10:00:00\nSHA-256 del documento: " + "a" * 64

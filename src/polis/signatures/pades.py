@@ -31,6 +31,7 @@ FIELD_NAME = "FirmaFEA"
 # Bottom of the last page, above the page footer: documents meant for signing keep a bottom
 # margin of at least 38 mm (see practices/contract.html).
 SIGNATURE_BOX = (45, 32, 550, 100)
+SIGNATURE_BYTES = 32768  # CMS with certificate chain and time-stamp token, hex-encoded in the PDF
 DEV_CA_NAME = "polis CA di sviluppo (non valida per uso reale)"
 
 
@@ -166,7 +167,8 @@ def _sign_once(content: bytes, *, stamp_text: str, reason: str, timestamper) -> 
         ),
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=SIGNATURE_BOX),
     )
-    return pdf_signer.sign_pdf(writer).getvalue()
+    # A fixed reservation spares pyHanko a trial signature (and a trial TSA request) to size it.
+    return pdf_signer.sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES).getvalue()
 
 
 def sign_pdf(content: bytes, *, stamp_text: str, reason: str) -> tuple[bytes, bool]:
