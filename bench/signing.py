@@ -16,23 +16,25 @@ import time
 from common import ROOT  # noqa: F401  (puts src/ on the path)
 
 os.environ.setdefault("POLIS_VAR_DIR", tempfile.mkdtemp(prefix="polis-bench-"))
-import django  # noqa: E402
+import django
 
 django.setup()
-from django.conf import settings  # noqa: E402
-from weasyprint import HTML  # noqa: E402
+from django.conf import settings
+from weasyprint import HTML
 
-from polis.signatures import pades  # noqa: E402
-from tests.tsa import running_tsa  # noqa: E402
+from polis.signatures import pades
+from tests.tsa import running_tsa
 
 STYLE = """<style>@page { size: A4; margin: 18mm 16mm 38mm; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; color: #1f2d3d; }
-h2 { font-size: 11pt; color: #123c69; } td { border-bottom: 1px solid #c9d3df; padding: 4pt; }</style>"""
+h2 { font-size: 11pt; color: #123c69; }
+td { border-bottom: 1px solid #c9d3df; padding: 4pt; }</style>"""
 ARTICLE = (
     "<h2>Art. {n} - Oggetto dell'assicurazione</h2><p>"
     + "La Società si obbliga a tenere indenne l'Assicurato di quanto questi sia tenuto a pagare, "
     "quale civilmente responsabile ai sensi di legge, per perdite patrimoniali involontariamente "
-    "cagionate a terzi nell'esercizio dell'attività professionale descritta in polizza. " * 4
+    "cagionate a terzi nell'esercizio dell'attività professionale descritta in polizza. "
+    * 4
     + "</p><table>"
     + "".join(f"<tr><td>Voce {i}</td><td>€ {i * 37},00</td></tr>" for i in range(6))
     + "</table>"
