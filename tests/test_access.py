@@ -45,8 +45,8 @@ def test_every_url_has_an_expectation_for_every_role():
         assert set(rule.expected) == set(ROLES), rule.url_name
 
 
-@pytest.fixture
-def world(db):
+def build_world(module) -> dict:
+    """The six users, and the objects the rule's own module arranges (and nothing else)."""
     users = {
         ANON: None,
         COLLAB_A: UserFactory(email="a@example.it", is_firm_admin=True),
@@ -62,14 +62,19 @@ def world(db):
         ),
     }
     world = {"users": users, "firm_a": users[COLLAB_A].firm, "firm_b": users[COLLAB_B].firm}
-    for module in MODULES:
-        if hasattr(module, "arrange"):
-            module.arrange(world)
+    if hasattr(module, "arrange"):
+        module.arrange(world)
     return world
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.url_name)
-def test_access(rule, world, client_for):
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("module", "rule"),
+    [(module, rule) for module in MODULES for rule in module.RULES],
+    ids=lambda value: getattr(value, "url_name", ""),
+)
+def test_access(module, rule, client_for):
+    world = build_world(module)
     url = reverse(rule.url_name, kwargs=rule.kwargs(world))
     outcomes = {}
     for role in ROLES:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "polis.messaging",
     "polis.practices",
     "polis.signatures",
+    "polis.claims",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
     "signature-reminders": {
         "task": "polis.signatures.tasks.send_signature_reminders",
         "schedule": crontab(minute=20),  # hourly: reminders and expiries stay close to due
+    },
+    "claims-overdue": {
+        "task": "polis.claims.tasks.send_overdue_report",
+        "schedule": crontab(hour=7, minute=30),
     },
     "purge-audit-ip": {
         "task": "polis.audit.tasks.purge_old_ip_addresses",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("polis.practices.urls")),
     path("", include("polis.ledger.urls")),
     path("", include("polis.signatures.urls")),
+    path("", include("polis.claims.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

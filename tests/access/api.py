@@ -1,9 +1,12 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.clients.tests.factories import ClientFactory
 from polis.quotes import services
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.signatures.tests.support import PNG
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect
 
 API_USERS = (COLLAB_A, COLLAB_B, OPERATOR, ADMIN)
@@ -16,6 +19,8 @@ def api_only(*roles: str, ok: object = 200, denied: object = 401) -> dict:
 
 def arrange(world: dict) -> None:
     author = world["users"][COLLAB_A]
+    world["api_policy_a"] = policy_in_force(author)
+    world["api_claim_a"] = open_claim_on(author, world["api_policy_a"])
     world["api_client_a"] = ClientFactory(created_by=author)
     world["api_quote_a"] = services.create_quote(
         actor=author,
@@ -65,5 +70,40 @@ RULES = [
         "api:get_quote",
         api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
         kwargs=lambda w: {"quote_id": w["api_quote_a"].pk},
+    ),
+    Rule("api:list_claims", api_only(*API_USERS)),
+    Rule(
+        "api:get_claim",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
+    ),
+    Rule(
+        "api:open_claim",
+        api_only(COLLAB_A, ok=201) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        json=True,
+        data=lambda w: {
+            "practice_id": w["api_policy_a"].pk,
+            "claim_type": "circostanza",
+            "event_date": timezone.localdate(),
+            "reported_on": timezone.localdate(),
+            "place": "Roma",
+            "description": "Contestazione del committente",
+        },
+    ),
+    Rule(
+        "api:add_claim_note",
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
+        data=lambda w: {"text": "Allegata la perizia di parte"},
+    ),
+    Rule(
+        "api:add_claim_documents",
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
+        data=lambda w: {"kind": "altro", "files": SimpleUploadedFile("foto.png", PNG)},
     ),
 ]

@@ -55,9 +55,8 @@ def _token(w):
 
 EVERYONE = expect(200)
 BACK_TO_PAGE = expect(302)  # each step redirects back to the page with its message
-STAFF = {ANON: LOGIN, COLLAB_A: 302, COLLAB_B: 404, ADJUSTER: 403} | {
-    role: 302 for role in (OPERATOR, ADMIN)
-}
+# adjusters act on signatures only through their claims' pages
+STAFF = {ANON: LOGIN, COLLAB_A: 302, COLLAB_B: 404, OPERATOR: 302, ADJUSTER: 404, ADMIN: 302}
 
 RULES = [
     Rule("signatures:note", EVERYONE),

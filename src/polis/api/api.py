@@ -4,13 +4,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema, Status
+from ninja import File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from polis.catalog import services as catalog
 from polis.catalog.models import Product
 from polis.catalog.rating import ReferralRequired
+from polis.claims import selectors as claims
+from polis.claims import services as claim_services
 from polis.clients.selectors import get_client_for
 from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
@@ -30,7 +32,7 @@ api = NinjaAPI(
     version="1",
     auth=CollaboratorAuth(),
     urls_namespace="api",
-    description="Prodotti, quotazione e preventivi della piattaforma polis.",
+    description="Prodotti, quotazione, preventivi e sinistri della piattaforma polis.",
 )
 
 
@@ -200,3 +202,113 @@ def create_quote(request, payload: QuoteIn):
         effective_date=payload.effective_date,
     )
     return Status(201, _quote_out(quote))
+
+
+class ClaimIn(Schema):
+    practice_id: int
+    claim_type: str
+    event_date: date
+    reported_on: date
+    place: str
+    description: str
+    estimated_amount: Decimal | None = None
+    third_parties: str = ""
+
+
+class ClaimOut(Schema):
+    id: int
+    number: str
+    policy_number: str
+    claim_type: str
+    status: str
+    event_date: date
+    reported_on: date
+    sla_due: date | None
+    insurer_claim_number: str
+    missing_documents: list[str]
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    label: str
+    name: str
+    sha256: str
+
+
+class NoteIn(Schema):
+    text: str
+
+
+def _claim_out(claim) -> ClaimOut:
+    return ClaimOut(
+        id=claim.pk,
+        number=claim.number,
+        policy_number=claim.practice.policy_number,
+        claim_type=claim.claim_type,
+        status=claim.status,
+        event_date=claim.event_date,
+        reported_on=claim.reported_on,
+        sla_due=claim.sla_due,
+        insurer_claim_number=claim.insurer_claim_number,
+        missing_documents=claims.missing_documents(claim),
+    )
+
+
+@api.get("/claims", response={200: list[ClaimOut], **ERRORS}, summary="Sinistri visibili")
+def list_claims(request, limit: int = 50, offset: int = 0):
+    limit, offset = max(1, min(limit, 200)), max(offset, 0)
+    return [_claim_out(c) for c in claims.search_claims(request.auth)[offset : offset + limit]]
+
+
+@api.get("/claims/{claim_id}", response={200: ClaimOut, **ERRORS}, summary="Un sinistro")
+def get_claim(request, claim_id: int):
+    return _claim_out(claims.get_claim_for(request.auth, claim_id))
+
+
+@api.post("/claims", response={201: ClaimOut, **ERRORS}, summary="Apri un sinistro")
+def open_claim(request, payload: ClaimIn):
+    if not can(request.auth, "open_claims"):
+        raise HttpError(403, "Solo le agenzie aprono sinistri.")
+    claim = claim_services.open_claim(
+        actor=request.auth,
+        practice=claims.get_eligible_policy_for(request.auth, payload.practice_id),
+        claim_type=payload.claim_type,
+        event_date=payload.event_date,
+        reported_on=payload.reported_on,
+        place=payload.place,
+        description=payload.description,
+        estimated_amount=payload.estimated_amount,
+        third_parties=payload.third_parties,
+    )
+    return Status(201, _claim_out(claim))
+
+
+@api.post(
+    "/claims/{claim_id}/documents",
+    response={201: list[DocumentOut], **ERRORS},
+    summary="Aggiungi documenti a un sinistro",
+)
+def add_claim_documents(request, claim_id: int, kind: Form[str], files: File[list[UploadedFile]]):
+    added = claim_services.add_claim_documents(
+        actor=request.auth,
+        claim=claims.get_claim_for(request.auth, claim_id),
+        kind=kind[:40],
+        uploads=[(f.name, f.read()) for f in files[:10]],
+    )
+    return Status(
+        201,
+        [
+            DocumentOut(id=d.pk, kind=d.kind, label=d.label, name=d.file.name, sha256=d.file.sha256)
+            for d in added
+        ],
+    )
+
+
+@api.post(
+    "/claims/{claim_id}/notes", response={201: ClaimOut, **ERRORS}, summary="Aggiungi una nota"
+)
+def add_claim_note(request, claim_id: int, payload: NoteIn):
+    claim = claims.get_claim_for(request.auth, claim_id)
+    claim_services.add_claim_note(actor=request.auth, claim=claim, text=payload.text)
+    return Status(201, _claim_out(claim))

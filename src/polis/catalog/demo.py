@@ -310,3 +310,76 @@ QUESTIONNAIRES = {
         _choice("instalments", "Frazionamento", INSTALMENTS[:2]),
     ],
 }
+
+
+def _claim_type(code, label, *documents):
+    return {
+        "code": code,
+        "label": label,
+        "documents": [
+            {"code": doc_code, "label": doc_label, "required": required}
+            for doc_code, doc_label, required in documents
+        ],
+    }
+
+
+_CLAIM_FORM = ("modulo", "Modulo di denuncia (chi, cosa, quando, importo)", True)
+# Claim types and the documents to open one (products brief §1.4, §2.4, §3.4; illustrative).
+CLAIM_TYPES = {
+    "RCP": [
+        _claim_type(
+            "richiesta_danni",
+            "Richiesta di risarcimento scritta",
+            _CLAIM_FORM,
+            ("lettera_terzo", "Lettera del terzo danneggiato", True),
+            ("incarico", "Lettera d'incarico o contratto con il cliente", False),
+            ("corrispondenza", "Corrispondenza", False),
+        ),
+        _claim_type(
+            "citazione",
+            "Atto di citazione o mediazione",
+            _CLAIM_FORM,
+            ("atto", "Atto di citazione o istanza di mediazione", True),
+            ("incarico", "Lettera d'incarico o contratto con il cliente", False),
+        ),
+        _claim_type(
+            "circostanza",
+            "Circostanza notificata",
+            _CLAIM_FORM,
+            ("relazione", "Relazione sui fatti", True),
+        ),
+    ],
+    "CAU": [
+        _claim_type(
+            "escussione",
+            "Escussione della garanzia",
+            _CLAIM_FORM,
+            ("richiesta_beneficiario", "Richiesta scritta del beneficiario (PEC)", True),
+            ("atto_presupposto", "Atto presupposto (revoca, risoluzione, verbale)", True),
+            ("conteggio", "Conteggio della somma richiesta", False),
+        ),
+    ],
+    "INF": [
+        _claim_type(
+            "invalidita",
+            "Invalidità permanente",
+            _CLAIM_FORM,
+            ("certificato_medico", "Primo certificato medico o verbale di pronto soccorso", True),
+            ("cartella_clinica", "Cartella clinica", False),
+            ("guarigione", "Certificato di guarigione", False),
+        ),
+        _claim_type(
+            "ricovero",
+            "Ricovero ospedaliero",
+            _CLAIM_FORM,
+            ("cartella_clinica", "Cartella clinica", True),
+        ),
+        _claim_type(
+            "morte",
+            "Morte",
+            _CLAIM_FORM,
+            ("certificato_morte", "Certificato di morte", True),
+            ("eredi", "Dichiarazione sostitutiva sugli eredi", True),
+        ),
+    ],
+}

@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class Insurer(models.Model):
     name = models.CharField(_("compagnia"), max_length=200)
     ivass_code = models.CharField(_("codice IVASS"), max_length=10, unique=True)
+    # Days the claims office is closed besides weekends and national holidays (ISO dates): the
+    # claims SLA counts working days on this calendar.
+    claims_closures = models.JSONField(
+        _("chiusure dell'ufficio sinistri"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("compagnia")
@@ -33,6 +38,8 @@ class Product(models.Model):
     )
     # Typed questions from which the quote form is built: [{name, label, type, choices…}].
     questionnaire = models.JSONField(_("questionario"), default=list, blank=True)
+    # [{code, label, documents: [{code, label, required}]}]: what a claim of each type needs.
+    claim_types = models.JSONField(_("tipi di sinistro"), default=list, blank=True)
     auto_issue_max_gross = models.DecimalField(
         _("premio lordo massimo emettibile senza revisione"),
         max_digits=12,

@@ -35,7 +35,12 @@ CAPABILITIES: dict[str, Callable] = {
     "view_quotes": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "view_practices": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "review_practices": _roles(*MGA_STAFF),
-    "manage_signatures": _roles(COLLABORATOR, OPERATOR, ADMIN),
+    # adjusters send quietanze to sign from the claims pages only (see signatures.selectors)
+    "manage_signatures": _roles(COLLABORATOR, OPERATOR, ADMIN, ADJUSTER),
+    "open_claims": _roles(COLLABORATOR),
+    "view_claims": _roles(COLLABORATOR, OPERATOR, ADMIN, ADJUSTER),
+    "handle_claims": _roles(*MGA_STAFF),
+    "adjust_claims": _roles(OPERATOR, ADMIN, ADJUSTER),
 }
 
 

@@ -75,6 +75,9 @@ class SignatureRequest(models.Model):
     failures = models.PositiveSmallIntegerField(_("codici errati"), default=0)
     declarations_accepted_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(max_length=500, blank=True)
+    decline_attachments = models.ManyToManyField(
+        "documents.StoredFile", blank=True, related_name="+"
+    )
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_document = models.ForeignKey(
         "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

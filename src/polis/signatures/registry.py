@@ -17,13 +17,16 @@ class SubjectHandler:
     on_closed: Callable
     # the staff page of the subject, for links and redirects
     url: Callable
+    # what the signer's page offers instead of signing (e.g. refusing a quietanza)
+    decline_title: str = ""
+    decline_help: str = ""
 
 
 _handlers: dict[str, SubjectHandler] = {}
 
 
-def register_subject(kind: str, *, on_signed: Callable, on_closed: Callable, url: Callable) -> None:
-    _handlers[kind] = SubjectHandler(on_signed=on_signed, on_closed=on_closed, url=url)
+def register_subject(kind: str, **handler) -> None:
+    _handlers[kind] = SubjectHandler(**handler)
 
 
 def handler_for(kind: str) -> SubjectHandler:

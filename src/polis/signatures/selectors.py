@@ -7,11 +7,14 @@ from polis.signatures.models import SignatureRequest
 
 
 def signature_requests_visible_to(user):
-    """Collaborators see their firm's requests; MGA staff see all."""
+    """Collaborators see their firm's requests; MGA staff see all; adjusters act on quietanze
+    only through the claims they are assigned."""
     require(user, "manage_signatures")
     requests = SignatureRequest.objects.select_related("document", "signed_document", "report")
     if user.role == "collaborator":
         requests = requests.filter(firm_id=user.firm_id)
+    elif user.role == "adjuster":
+        requests = requests.none()
     return requests
 
 

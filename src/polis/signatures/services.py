@@ -22,7 +22,7 @@ from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.pdf import render_pdf
-from polis.documents.services import store_file
+from polis.documents.services import store_file, store_upload
 from polis.documents.validation import PDF, ValidatedFile
 from polis.ledger.services import record_event
 from polis.notify.services import queue_email, queue_sms
@@ -515,8 +515,9 @@ def _report(request: SignatureRequest) -> ValidatedFile:
     )
 
 
-def decline_signature(*, token: str, reason: str, visit: Visit) -> SignatureRequest:
-    """The signer declines to sign, with a reason the firm is told."""
+def decline_signature(*, token: str, reason: str, visit: Visit, attachments=()) -> SignatureRequest:
+    """The signer declines to sign, with a reason (and files, e.g. objections to a quietanza)
+    the owner and the firm are told."""
     reason = " ".join(reason.split())
     if not reason:
         raise DomainError(_("Scrivi il motivo per cui non vuoi firmare."), field="reason")
@@ -525,7 +526,15 @@ def decline_signature(*, token: str, reason: str, visit: Visit) -> SignatureRequ
         _expire_if_due(request)
         _usable(request)
         request.decline_reason = reason[:500]
-        _evidence(request, "declined", visit, reason=request.decline_reason)
+        files = [store_upload(actor=None, name=name, data=data) for name, data in attachments]
+        request.decline_attachments.set(files)
+        _evidence(
+            request,
+            "declined",
+            visit,
+            reason=request.decline_reason,
+            attachments=[f.sha256 for f in files],
+        )
         _close(request, Status.DECLINED)
         _tell_firm(request, "signature_declined")
         return request

@@ -130,7 +130,10 @@ def confirm(request, token: str):
 def decline(request, token: str):
     try:
         services.decline_signature(
-            token=token, reason=request.POST.get("reason", "")[:500], visit=_visit(request)
+            token=token,
+            reason=request.POST.get("reason", "")[:500],
+            visit=_visit(request),
+            attachments=[(f.name, f.read()) for f in request.FILES.getlist("files")[:10]],
         )
     except services.LinkUnusable:
         raise

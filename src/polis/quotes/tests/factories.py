@@ -1,6 +1,6 @@
 from datetime import date
 
-from polis.catalog.demo import DEMO_TARIFFS, QUESTIONNAIRES
+from polis.catalog.demo import CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES
 from polis.catalog.models import Insurer, Product, TariffVersion
 
 
@@ -14,6 +14,7 @@ def demo_product(code: str = "RCP") -> Product:
             "name": f"Prodotto {code}",
             "line_of_business": 13,
             "questionnaire": QUESTIONNAIRES[code],
+            "claim_types": CLAIM_TYPES[code],
         },
     )
     TariffVersion.objects.get_or_create(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
-from polis.catalog.demo import DEMO_TARIFFS, QUESTIONNAIRES
+from polis.catalog.demo import CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES
 from polis.catalog.models import Insurer, Product, TariffVersion
 from polis.clients.models import Client
 from polis.ledger.services import integrate_all, record_demo_events
@@ -175,6 +175,7 @@ class Command(BaseCommand):
                     "name": name,
                     "line_of_business": ramo,
                     "questionnaire": QUESTIONNAIRES[code],
+                    "claim_types": CLAIM_TYPES[code],
                 },
             )
             document = DEMO_TARIFFS[code]

@@ -1,0 +1,225 @@
+"""Who sees which claims (the firm, MGA staff, the assigned adjuster), eligibility, the SLA."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from polis.catalog.models import Product
+from polis.claims.models import Claim, ClaimDocument, ClaimEvent
+from polis.core.access import ADJUSTER, MGA_STAFF, can
+from polis.core.workdays import working_days_between
+from polis.practices.models import Practice
+from polis.signatures.models import SignatureRequest
+
+
+def claims_visible_to(user):
+    """GDPR art. 9: only the firm, MGA staff and the assigned adjuster see a claim."""
+    claims = Claim.objects.select_related(
+        "practice__client", "practice__product", "firm", "adjuster"
+    )
+    if not can(user, "view_claims"):
+        return claims.none()
+    if user.role in MGA_STAFF:
+        return claims
+    if user.role == ADJUSTER:
+        return claims.filter(adjuster=user)
+    return claims.filter(firm_id=user.firm_id)
+
+
+def get_claim_for(user, pk: int) -> Claim:
+    claim = claims_visible_to(user).filter(pk=pk).first()
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def search_claims(user, *, query: str = "", status: str = "", overdue: bool = False):
+    claims = claims_visible_to(user)
+    if status in Claim.Status.values:
+        claims = claims.filter(status=status)
+    if overdue:
+        claims = _overdue(claims, timezone.localdate())
+    query = query.strip()
+    if query:
+        claims = claims.filter(
+            Q(number__icontains=query)
+            | Q(insurer_claim_number__icontains=query)
+            | Q(practice__policy_number__icontains=query)
+            | Q(practice__client__last_name__icontains=query)
+            | Q(practice__client__company_name__icontains=query)
+            | Q(practice__client__codice_fiscale__iexact=query)
+        )
+    return claims.order_by("-created_at")
+
+
+def is_eligible(practice: Practice, today: date) -> bool:
+    """In force, or ended less than the product's reporting period ago."""
+    if practice.status == Practice.Status.IN_FORCE:
+        return True
+    ended = practice.status in (Practice.Status.EXPIRED, Practice.Status.RENEWED)
+    return ended and practice.end_date >= today - timedelta(days=practice.product.reporting_days)
+
+
+def eligible_policies(user, *, query: str = ""):
+    """APRI SINISTRO: the firm's policies on which a claim can be opened."""
+    if not can(user, "open_claims"):
+        return Practice.objects.none()
+    today = timezone.localdate()
+    recently_ended = Q(pk__in=[])
+    for product_id, days in Product.objects.values_list("pk", "reporting_days"):
+        recently_ended |= Q(product_id=product_id, end_date__gte=today - timedelta(days=days))
+    practices = (
+        Practice.objects.filter(firm_id=user.firm_id)
+        .filter(
+            Q(status=Practice.Status.IN_FORCE)
+            | (Q(status__in=(Practice.Status.EXPIRED, Practice.Status.RENEWED)) & recently_ended)
+        )
+        .select_related("client", "product")
+        .annotate(claim_count=Count("claims"))
+        .order_by("-effective_date", "-pk")
+    )
+    query = query.strip()
+    if query:
+        practices = practices.filter(
+            Q(policy_number__icontains=query)
+            | Q(client__last_name__icontains=query)
+            | Q(client__first_name__icontains=query)
+            | Q(client__company_name__icontains=query)
+            | Q(client__codice_fiscale__iexact=query)
+        )
+    return practices
+
+
+def get_eligible_policy_for(user, pk: int) -> Practice:
+    practice = eligible_policies(user).filter(pk=pk).first()
+    if practice is None:
+        raise Http404
+    return practice
+
+
+def claim_type_of(product, code: str) -> dict | None:
+    return next((kind for kind in product.claim_types if kind["code"] == code), None)
+
+
+def missing_documents(claim: Claim) -> list[str]:
+    """Labels of the required documents of the claim's type not uploaded yet."""
+    kind = claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
+    present = set(claim.documents.values_list("kind", flat=True))
+    return [d["label"] for d in kind["documents"] if d["required"] and d["code"] not in present]
+
+
+def sla_closures(claim: Claim) -> list[date]:
+    return [date.fromisoformat(day) for day in claim.practice.product.insurer.claims_closures]
+
+
+@dataclass(frozen=True)
+class Sla:
+    due: date | None
+    days_left: int | None  # working days; negative when overdue
+    number_done: bool
+    investigation_done: bool
+
+    @property
+    def running(self) -> bool:
+        return self.due is not None and not (self.number_done and self.investigation_done)
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.running and self.days_left is not None and self.days_left < 0
+
+
+def sla_of(claim: Claim, today: date | None = None) -> Sla:
+    today = today or timezone.localdate()
+    days_left = None
+    if claim.sla_due is not None:
+        days_left = working_days_between(today, claim.sla_due, sla_closures(claim))
+    return Sla(
+        due=claim.sla_due,
+        days_left=days_left,
+        number_done=bool(claim.insurer_number_on),
+        investigation_done=bool(claim.investigation_done_on),
+    )
+
+
+def _overdue(claims, today: date):
+    return claims.filter(status__in=Claim.OPEN, sla_due__lt=today).filter(
+        Q(insurer_number_on__isnull=True) | Q(investigation_done_on__isnull=True)
+    )
+
+
+def overdue_claims():
+    return _overdue(
+        Claim.objects.select_related("practice__client"), timezone.localdate()
+    ).order_by("sla_due")
+
+
+def documents_of(claim: Claim):
+    return claim.documents.select_related("file", "uploaded_by")
+
+
+def get_document_for(user, claim_pk: int, document_pk: int) -> ClaimDocument:
+    claim = get_claim_for(user, claim_pk)
+    document = (
+        ClaimDocument.objects.filter(claim=claim, pk=document_pk).select_related("file").first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+def timeline_of(user, claim: Claim):
+    events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
+    if user.role not in MGA_STAFF and user.role != ADJUSTER:
+        events = events.filter(shared=True)
+    return events
+
+
+def identity_document_of(practice: Practice):
+    """The identity document attested when the contract was signed with the FEA, if any."""
+    signed = (
+        SignatureRequest.objects.filter(
+            subject_kind="practice",
+            subject_id=practice.pk,
+            status=SignatureRequest.Status.SIGNED,
+        )
+        .select_related("identity_document")
+        .order_by("-signed_at")
+        .first()
+    )
+    return signed.identity_document if signed else None
+
+
+def quietanza_requests(claim: Claim) -> dict[int, SignatureRequest]:
+    """The latest signature request of each quietanza of the claim."""
+    requests = SignatureRequest.objects.filter(
+        subject_kind="quietanza", subject_id__in=claim.quietanze.values("pk")
+    ).order_by("created_at")
+    return {request.subject_id: request for request in requests}
+
+
+def sla_overview() -> dict:
+    """Operators' dashboard: overdue count, average working days to the insurer's number, and
+    claims by status for the chart."""
+    numbered = Claim.objects.filter(
+        docs_complete_on__isnull=False, insurer_number_on__isnull=False
+    ).values_list("docs_complete_on", "insurer_number_on")[:2000]
+    days = [working_days_between(start, end) for start, end in numbered]
+    by_status = dict(
+        Claim.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {
+        "overdue_count": _overdue(Claim.objects.all(), timezone.localdate()).count(),
+        "average_days_to_number": round(sum(days) / len(days), 1) if days else None,
+        "open_count": Claim.objects.filter(status__in=Claim.OPEN).count(),
+        "chart": {
+            "labels": [str(label) for value, label in Claim.Status.choices],
+            "values": [by_status.get(value, 0) for value, _label in Claim.Status.choices],
+        },
+    }

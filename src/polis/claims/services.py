@@ -1,0 +1,667 @@
+"""Claims: every transition of DESIGN §3 is one function here, in one transaction, with the
+actor's right checked, the timeline written, the outbox fed and the ledger where it matters."""
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+
+from polis.audit.services import record_audit
+from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
+from polis.claims.selectors import (
+    claim_type_of,
+    identity_document_of,
+    is_eligible,
+    missing_documents,
+    sla_closures,
+)
+from polis.core.access import ADJUSTER, OPERATOR, require
+from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
+from polis.core.numbering import formatted_number
+from polis.core.workdays import add_working_days
+from polis.documents.pdf import render_pdf
+from polis.documents.services import store_file, store_upload
+from polis.ledger.services import record_event
+from polis.notify.services import queue_email, queue_sms
+from polis.practices.models import Practice
+from polis.signatures.models import SignatureRequest
+from polis.signatures.services import (
+    SignerData,
+    create_signature_request,
+    signing_url,
+    void_signature_request,
+)
+
+S = Claim.Status
+SLA_WORKING_DAYS = 20
+_CLOSED = {S.CLOSED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT}
+_ENDABLE = {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.OFFER_RECEIVED, S.REOPENED}
+TRANSITIONS = {
+    S.OPENED: {S.DOCS_MISSING, S.ASSIGNED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
+    S.DOCS_MISSING: {S.OPENED, S.ASSIGNED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
+    S.ASSIGNED: {S.ASSIGNED, S.DOCS_MISSING, S.INVESTIGATION, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
+    S.INVESTIGATION: {
+        S.ASSIGNED,
+        S.DOCS_MISSING,
+        S.OFFER_RECEIVED,
+        S.REJECTED,
+        S.CLOSED_WITHOUT_PAYMENT,
+    },
+    S.OFFER_RECEIVED: {
+        S.OFFER_RECEIVED,
+        S.ACCEPTED,
+        S.INVESTIGATION,
+        S.REJECTED,
+        S.CLOSED_WITHOUT_PAYMENT,
+    },
+    S.ACCEPTED: {S.PAID},
+    S.PAID: {S.CLOSED},
+    S.CLOSED: {S.REOPENED},
+    S.REJECTED: {S.REOPENED},
+    S.CLOSED_WITHOUT_PAYMENT: {S.REOPENED},
+    S.REOPENED: {S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
+}
+
+
+def _guard(claim: Claim, wanted: str) -> None:
+    if wanted not in TRANSITIONS[claim.status]:
+        raise InvalidTransition(
+            _("Il sinistro è «%(current)s»: non può passare a «%(wanted)s».")
+            % {"current": claim.get_status_display(), "wanted": S(wanted).label}
+        )
+
+
+def _locked(actor, claim: Claim, version: int | None) -> Claim:
+    """Lock the row; refuse if someone changed the claim since the form was rendered."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    _may_see(actor, locked)
+    if version is not None and locked.version != version:
+        raise DomainError(
+            _("Il sinistro è stato modificato da un altro utente: ricarica la pagina.")
+        )
+    return locked
+
+
+def _may_see(actor, claim: Claim) -> None:
+    if actor.role == "collaborator" and claim.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questo sinistro."))
+    if actor.role == ADJUSTER and claim.adjuster_id != actor.pk:
+        raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
+
+
+def _save(claim: Claim, *fields: str) -> None:
+    claim.version += 1
+    claim.save(update_fields=[*fields, "version"])
+
+
+def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) -> None:
+    ClaimEvent.objects.create(
+        claim=claim, actor=actor, kind=kind, text=text, shared=shared, at=timezone.now()
+    )
+
+
+def _tell_firm(claim: Claim, template: str, **context) -> None:
+    for email in claim.firm.users.filter(is_active=True).values_list("email", flat=True):
+        queue_email(to=email, template=template, context={"claim": claim, **context})
+
+
+def _tell_mga(claim: Claim, template: str, **context) -> None:
+    recipients = set(
+        get_user_model()
+        .objects.filter(role=OPERATOR, is_active=True)
+        .values_list("email", flat=True)
+    )
+    if claim.adjuster_id:
+        recipients.add(claim.adjuster.email)
+    for email in sorted(recipients):
+        queue_email(to=email, template=template, context={"claim": claim, **context})
+
+
+def _store_documents(actor, claim: Claim, kind: str, label: str, uploads) -> list[ClaimDocument]:
+    return [
+        ClaimDocument.objects.create(
+            claim=claim,
+            kind=kind,
+            label=label,
+            file=store_upload(actor=actor, name=name, data=data),
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        for name, data in uploads
+    ]
+
+
+def _start_sla(claim: Claim) -> None:
+    if claim.docs_complete_on is None:
+        claim.docs_complete_on = timezone.localdate()
+        claim.sla_due = add_working_days(
+            claim.docs_complete_on, SLA_WORKING_DAYS, sla_closures(claim)
+        )
+
+
+def _amount(value, *, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Importo non valido."), field=field) from None
+    if amount <= 0:
+        raise DomainError(_("L'importo deve essere maggiore di zero."), field=field)
+    return amount
+
+
+def open_claim(
+    *,
+    actor,
+    practice: Practice,
+    claim_type: str,
+    event_date: date,
+    reported_on: date,
+    place: str,
+    description: str,
+    estimated_amount=None,
+    third_parties: str = "",
+    documents: dict | None = None,
+    notify_insured: bool = False,
+) -> Claim:
+    """APRI SINISTRO: a claim on an eligible policy of the firm, with its documents.
+
+    `documents` maps a checklist code to [(file name, bytes)]. The claim gets its number at once;
+    when every required document is there the SLA clock starts.
+    """
+    require(actor, "open_claims")
+    if practice.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questa polizza."))
+    today = timezone.localdate()
+    if not is_eligible(practice, today):
+        raise DomainError(_("Su questa polizza non si può aprire un sinistro."))
+    if event_date > today:
+        raise DomainError(_("La data dell'evento non può essere futura."), field="event_date")
+    if not practice.effective_date <= event_date <= practice.end_date:
+        raise DomainError(
+            _("La data dell'evento è fuori dal periodo di polizza (%(start)s – %(end)s).")
+            % {
+                "start": practice.effective_date.strftime("%d/%m/%Y"),
+                "end": practice.end_date.strftime("%d/%m/%Y"),
+            },
+            field="event_date",
+        )
+    if not event_date <= reported_on <= today:
+        raise DomainError(
+            _("La data della denuncia va tra la data dell'evento e oggi."), field="reported_on"
+        )
+    kind = claim_type_of(practice.product, claim_type)
+    if kind is None:
+        raise DomainError(_("Scegli il tipo di sinistro."), field="claim_type")
+    if not place.strip() or not description.strip():
+        raise DomainError(_("Indica luogo e descrizione dell'evento."), field="description")
+    estimate = (
+        _amount(estimated_amount, field="estimated_amount")
+        if estimated_amount not in (None, "")
+        else None
+    )
+    labels = {doc["code"]: doc["label"] for doc in kind["documents"]}
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            number=formatted_number("SIN", today.year),
+            firm=practice.firm,
+            practice=practice,
+            claim_type=kind["code"],
+            claim_type_label=kind["label"],
+            event_date=event_date,
+            reported_on=reported_on,
+            place=place.strip(),
+            description=description.strip(),
+            estimated_amount=estimate,
+            third_parties=third_parties.strip(),
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        for code, uploads in (documents or {}).items():
+            _store_documents(actor, claim, code, labels.get(code, _("Altro documento")), uploads)
+        if not missing_documents(claim):
+            _start_sla(claim)
+            claim.save(update_fields=["docs_complete_on", "sla_due"])
+        _event(claim, actor, "opened", _("Sinistro aperto: %(type)s") % {"type": kind["label"]})
+        summary = json.dumps(
+            {
+                "claim": str(claim.uuid),
+                "policy": str(practice.uuid),
+                "type": claim.claim_type,
+                "event_date": event_date.isoformat(),
+                "documents": sorted(d.file.sha256 for d in claim.documents.all()),
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        record_event(
+            type="claim.opened",
+            ref=str(claim.uuid),
+            sha256=hashlib.sha256(summary.encode()).hexdigest(),
+        )
+        record_audit(actor=actor, action="claim.opened", target=claim)
+        queue_email(to=actor.email, template="claim_opened", context={"claim": claim})
+        if notify_insured and practice.client.email:
+            queue_email(
+                to=practice.client.email, template="claim_opened_insured", context={"claim": claim}
+            )
+        _tell_mga(claim, "claim_to_handle")
+        return claim
+
+
+def add_claim_documents(*, actor, claim: Claim, kind: str, uploads) -> list[ClaimDocument]:
+    """Add documents to an open claim (the firm, operators or the assigned adjuster)."""
+    require(actor, "view_claims")
+    if not uploads:
+        raise DomainError(_("Scegli almeno un file."), field="files")
+    with transaction.atomic():
+        claim = _locked(actor, claim, None)
+        if not claim.is_open:
+            raise InvalidTransition(_("Il sinistro è chiuso: non si aggiungono documenti."))
+        labels = {
+            doc["code"]: doc["label"]
+            for doc in (claim_type_of(claim.practice.product, claim.claim_type) or {}).get(
+                "documents", []
+            )
+        }
+        added = _store_documents(
+            actor, claim, kind, labels.get(kind, _("Altro documento")), uploads
+        )
+        _event(claim, actor, "documents", ", ".join(d.file.name for d in added))
+        _save(claim)
+        if actor.role == "collaborator":
+            _tell_mga(claim, "claim_documents_added")
+        return added
+
+
+def request_claim_documents(*, actor, claim: Claim, text: str, version: int | None = None) -> Claim:
+    """The MGA asks the firm for missing documents: the claim waits in `docs_missing`."""
+    require(actor, "adjust_claims")
+    if not text.strip():
+        raise DomainError(_("Scrivi quali documenti servono."), field="text")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        _guard(claim, S.DOCS_MISSING)
+        claim.status = S.DOCS_MISSING
+        _save(claim, "status")
+        _event(claim, actor, "documents_requested", text.strip())
+        _tell_firm(claim, "claim_documents_requested", text=text.strip())
+        return claim
+
+
+def mark_documentation_complete(*, actor, claim: Claim, version: int | None = None) -> Claim:
+    """An operator confirms the documentation is complete: the SLA clock starts."""
+    require(actor, "handle_claims")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        missing = missing_documents(claim)
+        if missing:
+            raise DomainError(
+                _("Mancano documenti obbligatori: %(docs)s.") % {"docs": ", ".join(missing)}
+            )
+        if claim.status == S.DOCS_MISSING:
+            _guard(claim, S.OPENED)
+            claim.status = S.OPENED
+        elif not claim.is_open:
+            raise InvalidTransition(_("Il sinistro è chiuso."))
+        _start_sla(claim)
+        _save(claim, "status", "docs_complete_on", "sla_due")
+        _event(claim, actor, "documents_complete", _("Documentazione completa"))
+        return claim
+
+
+def assign_adjuster(
+    *, actor, claim: Claim, adjuster=None, external: str = "", version: int | None = None
+) -> Claim:
+    """An operator assigns a Liquidatore user, or records an external adjuster."""
+    require(actor, "handle_claims")
+    external = external.strip()
+    if (adjuster is None) == (not external):
+        raise DomainError(
+            _("Scegli un liquidatore oppure indica un liquidatore esterno."), field="adjuster"
+        )
+    if adjuster is not None and (adjuster.role != ADJUSTER or not adjuster.is_active):
+        raise DomainError(_("L'utente scelto non è un liquidatore."), field="adjuster")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        if claim.status not in (S.ASSIGNED, S.INVESTIGATION):
+            _guard(claim, S.ASSIGNED)
+            claim.status = S.ASSIGNED
+        claim.adjuster, claim.external_adjuster = adjuster, external
+        _save(claim, "status", "adjuster", "external_adjuster")
+        who = adjuster.get_full_name() if adjuster else external
+        _event(claim, actor, "assigned", _("Liquidatore: %(who)s") % {"who": who})
+        if adjuster is not None:
+            queue_email(to=adjuster.email, template="claim_assigned", context={"claim": claim})
+        _tell_firm(
+            claim, "claim_update", update=_("Assegnato il liquidatore %(who)s") % {"who": who}
+        )
+        return claim
+
+
+def record_insurer_claim_number(
+    *, actor, claim: Claim, number: str, version: int | None = None
+) -> Claim:
+    """The insurer's claim number arrives (first SLA milestone); the investigation starts."""
+    require(actor, "handle_claims")
+    number = number.strip()
+    if not number:
+        raise DomainError(_("Indica il numero di sinistro della compagnia."), field="number")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        if claim.status == S.ASSIGNED:
+            claim.status = S.INVESTIGATION
+        elif not claim.is_open:
+            raise InvalidTransition(_("Il sinistro è chiuso."))
+        claim.insurer_claim_number = number
+        claim.insurer_number_on = claim.insurer_number_on or timezone.localdate()
+        _save(claim, "status", "insurer_claim_number", "insurer_number_on")
+        _event(
+            claim, actor, "insurer_number", _("Numero sinistro compagnia: %(n)s") % {"n": number}
+        )
+        _tell_firm(
+            claim,
+            "claim_update",
+            update=_("Numero sinistro della compagnia: %(n)s") % {"n": number},
+        )
+        return claim
+
+
+def add_claim_note(*, actor, claim: Claim, text: str, shared: bool = True) -> None:
+    """A note on the timeline; MGA staff and adjusters may keep it internal."""
+    require(actor, "view_claims")
+    if not text.strip():
+        raise DomainError(_("Scrivi la nota."), field="text")
+    with transaction.atomic():
+        claim = _locked(actor, claim, None)
+        internal = not shared and actor.role != "collaborator"
+        _event(claim, actor, "note", text.strip(), shared=not internal)
+        _save(claim)
+
+
+def _quietanza_pdf(claim: Claim, quietanza: Quietanza):
+    return render_pdf(
+        template="claims/quietanza.html",
+        name=f"quietanza-{claim.number}-v{quietanza.version}.pdf",
+        context={
+            "claim": claim,
+            "quietanza": quietanza,
+            "client": claim.practice.client,
+            "mga_legal_name": settings.MGA_LEGAL_NAME,
+        },
+    )
+
+
+def _signer(claim: Claim) -> SignerData:
+    client = claim.practice.client
+    return SignerData(
+        name=client.display_name,
+        codice_fiscale=client.codice_fiscale or client.partita_iva,
+        email=client.email,
+        mobile=client.mobile,
+    )
+
+
+def post_quietanza(
+    *,
+    actor,
+    claim: Claim,
+    amount,
+    kind: str,
+    conditions: str,
+    version: int | None = None,
+) -> Quietanza:
+    """The adjuster (or an operator) records the quietanza the MGA received: a new version,
+    sent at once to the insured by e-mail and SMS to accept with the FEA or refuse."""
+    require(actor, "adjust_claims")
+    amount = _amount(amount, field="amount")
+    if kind not in Quietanza.Kind.values:
+        raise DomainError(_("Scegli se la quietanza è a saldo o in acconto."), field="kind")
+    if not conditions.strip():
+        raise DomainError(_("Riporta le condizioni della quietanza."), field="conditions")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        _guard(claim, S.OFFER_RECEIVED)
+        identity = identity_document_of(claim.practice)
+        if identity is None:
+            raise DomainError(
+                _(
+                    "Non risulta un documento d'identità dell'assicurato (firma FEA del "
+                    "contratto): chiedilo all'agenzia prima di inviare la quietanza."
+                )
+            )
+        for previous in claim.quietanze.filter(status=Quietanza.Status.PENDING):
+            previous.status = Quietanza.Status.SUPERSEDED
+            previous.save(update_fields=["status"])
+            for request in SignatureRequest.objects.filter(
+                subject_kind="quietanza", subject_id=previous.pk, status__in=SignatureRequest.OPEN
+            ):
+                void_signature_request(actor=actor, request=request)
+        quietanza = Quietanza(
+            claim=claim,
+            version=claim.quietanze.count() + 1,
+            amount=amount,
+            kind=kind,
+            conditions=conditions.strip(),
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        quietanza.document = store_file(actor=actor, validated=_quietanza_pdf(claim, quietanza))
+        quietanza.save()
+        request = create_signature_request(
+            actor=actor,
+            firm=claim.firm,
+            subject_kind="quietanza",
+            subject_id=quietanza.pk,
+            title=_("Quietanza del sinistro %(n)s (v%(v)s): € %(a)s")
+            % {"n": claim.number, "v": quietanza.version, "a": amount},
+            document=quietanza.document,
+            signer=_signer(claim),
+            identity_document=identity,
+            identity_attested=True,
+        )
+        if claim.practice.client.mobile:
+            queue_sms(
+                to=claim.practice.client.mobile,
+                text=_("%(mga)s: quietanza del sinistro %(n)s da accettare o rifiutare: %(url)s")
+                % {"mga": settings.MGA_NAME, "n": claim.number, "url": signing_url(request)},
+            )
+        claim.status = S.OFFER_RECEIVED
+        claim.investigation_done_on = claim.investigation_done_on or timezone.localdate()
+        _save(claim, "status", "investigation_done_on")
+        _event(
+            claim,
+            actor,
+            "quietanza",
+            _("Quietanza v%(v)s: € %(a)s (%(k)s)")
+            % {"v": quietanza.version, "a": amount, "k": quietanza.get_kind_display()},
+        )
+        _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
+        return quietanza
+
+
+def claim_of(signature) -> Claim:
+    return Quietanza.objects.select_related("claim").get(pk=signature.subject_id).claim
+
+
+def record_quietanza_signed(signature) -> None:
+    """Signature handler: the insured accepted the quietanza with the FEA."""
+    quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
+    claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
+    if quietanza.status != Quietanza.Status.PENDING:
+        raise InvalidTransition(_("Questa quietanza non è più in attesa di risposta."))
+    _guard(claim, S.ACCEPTED)
+    quietanza.status, quietanza.decided_at = Quietanza.Status.ACCEPTED, timezone.now()
+    quietanza.signed_document = signature.signed_document
+    quietanza.save(update_fields=["status", "decided_at", "signed_document"])
+    claim.status = S.ACCEPTED
+    _save(claim, "status")
+    _event(
+        claim,
+        None,
+        "accepted",
+        _("L'assicurato ha accettato la quietanza v%(v)s") % {"v": quietanza.version},
+    )
+    record_event(
+        type="quietanza.accepted", ref=str(claim.uuid), sha256=signature.signed_document.sha256
+    )
+    _tell_firm(claim, "claim_update", update=_("L'assicurato ha accettato la quietanza."))
+    _tell_mga(claim, "claim_update", update=_("L'assicurato ha accettato la quietanza."))
+
+
+def record_quietanza_closed(signature) -> None:
+    """Signature handler: refused with objections (back to investigation), or a link that
+    expired or was voided (the quietanza stays to be re-sent)."""
+    quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
+    claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
+    if signature.status != SignatureRequest.Status.DECLINED:
+        if quietanza.status == Quietanza.Status.PENDING:
+            _event(claim, None, "link_closed", signature.get_status_display(), shared=False)
+        return
+    quietanza.status, quietanza.decided_at = Quietanza.Status.REFUSED, timezone.now()
+    quietanza.objections = signature.decline_reason
+    quietanza.save(update_fields=["status", "decided_at", "objections"])
+    for stored in signature.decline_attachments.all():
+        ClaimDocument.objects.create(
+            claim=claim,
+            kind="obiezioni",
+            label=_("Allegato alle obiezioni (quietanza v%(v)s)") % {"v": quietanza.version},
+            file=stored,
+            uploaded_by=claim.created_by,
+            uploaded_at=timezone.now(),
+        )
+    _guard(claim, S.INVESTIGATION)
+    claim.status = S.INVESTIGATION
+    _save(claim, "status")
+    _event(
+        claim,
+        None,
+        "refused",
+        _("L'assicurato ha rifiutato la quietanza v%(v)s: %(why)s")
+        % {"v": quietanza.version, "why": quietanza.objections},
+    )
+    record_event(type="quietanza.refused", ref=str(claim.uuid), sha256=quietanza.document.sha256)
+    _tell_firm(claim, "claim_update", update=_("L'assicurato ha rifiutato la quietanza."))
+    _tell_mga(claim, "claim_update", update=_("L'assicurato ha rifiutato la quietanza."))
+
+
+def record_claim_payment(
+    *, actor, claim: Claim, amount, paid_on: date, iban: str, version: int | None = None
+) -> Claim:
+    """The MGA records the payment of the accepted quietanza: `paid`."""
+    require(actor, "handle_claims")
+    amount = _amount(amount, field="amount")
+    try:
+        iban = stdnum_iban.validate(iban)
+    except StdnumError:
+        raise DomainError(_("IBAN non valido: controlla i caratteri."), field="iban") from None
+    if paid_on > timezone.localdate():
+        raise DomainError(_("La data del pagamento non può essere futura."), field="paid_on")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        _guard(claim, S.PAID)
+        accepted = claim.quietanze.get(status=Quietanza.Status.ACCEPTED)
+        if amount != accepted.amount:
+            raise DomainError(
+                _("L'importo pagato deve essere quello della quietanza accettata (€ %(a)s).")
+                % {"a": accepted.amount},
+                field="amount",
+            )
+        claim.status, claim.paid_amount, claim.paid_on, claim.payee_iban = (
+            S.PAID,
+            amount,
+            paid_on,
+            iban,
+        )
+        _save(claim, "status", "paid_amount", "paid_on", "payee_iban")
+        _event(
+            claim,
+            actor,
+            "paid",
+            _("Pagati € %(a)s il %(d)s") % {"a": amount, "d": paid_on.strftime("%d/%m/%Y")},
+        )
+        _tell_firm(claim, "claim_update", update=_("Indennizzo pagato: € %(a)s") % {"a": amount})
+        return claim
+
+
+def close_claim(*, actor, claim: Claim, version: int | None = None) -> Claim:
+    """A paid claim is closed."""
+    require(actor, "handle_claims")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        _guard(claim, S.CLOSED)
+        claim.status = S.CLOSED
+        _save(claim, "status")
+        _event(claim, actor, "closed", _("Sinistro chiuso"))
+        _tell_firm(claim, "claim_update", update=_("Sinistro chiuso."))
+        return claim
+
+
+def end_claim(
+    *, actor, claim: Claim, outcome: str, reason: str, version: int | None = None
+) -> Claim:
+    """Reject a claim, or close it without payment, with the reason the firm is told."""
+    require(actor, "handle_claims")
+    if outcome not in (S.REJECTED, S.CLOSED_WITHOUT_PAYMENT):
+        raise DomainError(_("Esito non valido."))
+    if not reason.strip():
+        raise DomainError(_("Indica il motivo."), field="reason")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        if claim.status not in _ENDABLE:
+            raise InvalidTransition(_("In questo stato il sinistro non può essere chiuso così."))
+        _guard(claim, outcome)
+        claim.status, claim.outcome_reason = outcome, reason.strip()[:500]
+        _save(claim, "status", "outcome_reason")
+        for pending in claim.quietanze.filter(status=Quietanza.Status.PENDING):
+            pending.status = Quietanza.Status.SUPERSEDED
+            pending.save(update_fields=["status"])
+            for request in SignatureRequest.objects.filter(
+                subject_kind="quietanza", subject_id=pending.pk, status__in=SignatureRequest.OPEN
+            ):
+                void_signature_request(actor=actor, request=request)
+        _event(claim, actor, outcome, claim.outcome_reason)
+        _tell_firm(claim, "claim_update", update=f"{S(outcome).label}: {claim.outcome_reason}")
+        return claim
+
+
+def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None) -> Claim:
+    """A closed, rejected or dropped claim is reopened, with the reason."""
+    require(actor, "handle_claims")
+    if not reason.strip():
+        raise DomainError(_("Indica perché riapri il sinistro."), field="reason")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        if claim.status not in _CLOSED:
+            raise InvalidTransition(_("Si riapre solo un sinistro chiuso."))
+        claim.status = S.REOPENED
+        _save(claim, "status")
+        _event(claim, actor, "reopened", reason.strip())
+        _tell_firm(
+            claim, "claim_update", update=_("Sinistro riaperto: %(r)s") % {"r": reason.strip()}
+        )
+        return claim
+
+
+def send_overdue_report() -> int:
+    """Daily: e-mail the operators the open claims past their SLA; returns how many."""
+    from polis.claims.selectors import overdue_claims
+
+    overdue = list(overdue_claims())
+    if not overdue:
+        return 0
+    with transaction.atomic():
+        for email in (
+            get_user_model()
+            .objects.filter(role=OPERATOR, is_active=True)
+            .values_list("email", flat=True)
+        ):
+            queue_email(to=email, template="claims_overdue", context={"claims": overdue})
+    return len(overdue)

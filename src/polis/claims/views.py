@@ -1,0 +1,279 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from polis.claims import selectors, services
+from polis.claims.forms import ClaimForm
+from polis.claims.models import Claim, Quietanza
+from polis.core.access import ADJUSTER, can, capability_required
+from polis.core.errors import DomainError
+from polis.documents.services import open_download
+
+
+def _uploads(request, field: str):
+    return [(f.name, f.read()) for f in request.FILES.getlist(field)[:10]]
+
+
+@capability_required("open_claims")
+def eligible_policies(request):
+    """APRI SINISTRO: the policies on which a claim can be opened, with search."""
+    query = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.eligible_policies(request.user, query=query), 25).get_page(
+        request.GET.get("pagina")
+    )
+    template = "claims/eligible.html#results" if request.htmx else "claims/eligible.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+@capability_required("open_claims")
+@require_http_methods(["GET", "POST"])
+def open_claim(request, practice_pk: int):
+    practice = selectors.get_eligible_policy_for(request.user, practice_pk)
+    form = ClaimForm(practice, request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = services.open_claim(
+                actor=request.user,
+                practice=practice,
+                claim_type=data["claim_type"],
+                event_date=data["event_date"],
+                reported_on=data["reported_on"],
+                place=data["place"],
+                description=data["description"],
+                estimated_amount=data["estimated_amount"],
+                third_parties=data["third_parties"],
+                documents={code: _uploads(request, f"doc_{code}") for code in form.document_codes},
+                notify_insured=data["notify_insured"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Sinistro aperto con il numero %(n)s. Ti abbiamo inviato la conferma per e-mail.")
+                % {"n": claim.number},
+            )
+            return redirect("claims:detail", pk=claim.pk)
+    selected = request.POST.get("claim_type") or request.GET.get("claim_type", "")
+    return render(
+        request,
+        "claims/open.html",
+        {"practice": practice, "form": form, "selected_type": selected},
+    )
+
+
+@capability_required("view_claims")
+def claim_list(request):
+    """VISUALIZZA SINISTRI: status, SLA, filters and search."""
+    status = request.GET.get("stato", "")
+    claims = selectors.search_claims(
+        request.user,
+        query=request.GET.get("q", "")[:100],
+        status=status,
+        overdue=request.GET.get("scaduti") == "1",
+    )
+    if request.GET.get("polizza", "").isdigit():
+        claims = claims.filter(practice_id=int(request.GET["polizza"]))
+    page = Paginator(claims, 25).get_page(request.GET.get("pagina"))
+    today = timezone.localdate()
+    rows = [(claim, selectors.sla_of(claim, today)) for claim in page]
+    context = {"page": page, "rows": rows, "status": status, "statuses": Claim.Status.choices}
+    if can(request.user, "handle_claims") and not request.htmx:
+        context["overview"] = selectors.sla_overview()
+    template = "claims/list.html#results" if request.htmx else "claims/list.html"
+    return render(request, template, context)
+
+
+@capability_required("view_claims")
+def claim_detail(request, pk: int):
+    claim = selectors.get_claim_for(request.user, pk)
+    kind = selectors.claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
+    requests = selectors.quietanza_requests(claim)
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "claim": claim,
+            "sla": selectors.sla_of(claim),
+            "documents": selectors.documents_of(claim),
+            "missing": selectors.missing_documents(claim),
+            "checklist": kind["documents"],
+            "timeline": selectors.timeline_of(request.user, claim),
+            "quietanze": [
+                (quietanza, requests.get(quietanza.pk)) for quietanza in claim.quietanze.all()
+            ],
+            "adjusters": get_user_model().objects.filter(role=ADJUSTER, is_active=True),
+            "today": timezone.localdate(),
+            "Kind": Quietanza.Kind,
+        },
+    )
+
+
+@capability_required("view_claims")
+def claim_document(request, pk: int, document_pk: int):
+    """Every opening of a claim document is authorized and logged (health data)."""
+    document = selectors.get_document_for(request.user, pk, document_pk)
+    return open_download(actor=request.user, stored=document.file)
+
+
+@capability_required("view_claims")
+def quietanza_pdf(request, pk: int, quietanza_pk: int):
+    claim = selectors.get_claim_for(request.user, pk)
+    quietanza = claim.quietanze.filter(pk=quietanza_pk).first()
+    if quietanza is None:
+        raise Http404
+    stored = quietanza.signed_document if request.GET.get("firmata") else quietanza.document
+    if stored is None:
+        raise Http404
+    return open_download(actor=request.user, stored=stored)
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Data non valida."), field="date") from None
+
+
+def _adjuster(request):
+    value = request.POST.get("adjuster", "")
+    if not value.isdigit():
+        return None
+    return get_user_model().objects.filter(pk=int(value), role=ADJUSTER).first()
+
+
+# action name -> (capability, service call, success message)
+ACTIONS = {
+    "documents": (
+        "view_claims",
+        lambda r, c: services.add_claim_documents(
+            actor=r.user,
+            claim=c,
+            kind=r.POST.get("kind", "altro")[:40],
+            uploads=_uploads(r, "files"),
+        ),
+        gettext_lazy("Documenti aggiunti."),
+    ),
+    "note": (
+        "view_claims",
+        lambda r, c: services.add_claim_note(
+            actor=r.user, claim=c, text=r.POST.get("text", ""), shared=r.POST.get("internal") != "1"
+        ),
+        gettext_lazy("Nota aggiunta."),
+    ),
+    "request_documents": (
+        "adjust_claims",
+        lambda r, c: services.request_claim_documents(
+            actor=r.user, claim=c, text=r.POST.get("text", ""), version=_version(r)
+        ),
+        gettext_lazy("Richiesta inviata all'agenzia."),
+    ),
+    "documents_complete": (
+        "handle_claims",
+        lambda r, c: services.mark_documentation_complete(
+            actor=r.user, claim=c, version=_version(r)
+        ),
+        gettext_lazy("Documentazione completa: parte il conteggio dei 20 giorni lavorativi."),
+    ),
+    "assign": (
+        "handle_claims",
+        lambda r, c: services.assign_adjuster(
+            actor=r.user,
+            claim=c,
+            adjuster=_adjuster(r),
+            external=r.POST.get("external", "")[:200],
+            version=_version(r),
+        ),
+        gettext_lazy("Liquidatore assegnato."),
+    ),
+    "insurer_number": (
+        "handle_claims",
+        lambda r, c: services.record_insurer_claim_number(
+            actor=r.user, claim=c, number=r.POST.get("number", "")[:50], version=_version(r)
+        ),
+        gettext_lazy("Numero della compagnia registrato."),
+    ),
+    "quietanza": (
+        "adjust_claims",
+        lambda r, c: services.post_quietanza(
+            actor=r.user,
+            claim=c,
+            amount=r.POST.get("amount", ""),
+            kind=r.POST.get("kind", ""),
+            conditions=r.POST.get("conditions", ""),
+            version=_version(r),
+        ),
+        gettext_lazy("Quietanza inviata all'assicurato per e-mail e SMS."),
+    ),
+    "payment": (
+        "handle_claims",
+        lambda r, c: services.record_claim_payment(
+            actor=r.user,
+            claim=c,
+            amount=r.POST.get("amount", ""),
+            paid_on=_date(r.POST.get("paid_on", "")),
+            iban=r.POST.get("iban", ""),
+            version=_version(r),
+        ),
+        gettext_lazy("Pagamento registrato."),
+    ),
+    "close": (
+        "handle_claims",
+        lambda r, c: services.close_claim(actor=r.user, claim=c, version=_version(r)),
+        gettext_lazy("Sinistro chiuso."),
+    ),
+    "end": (
+        "handle_claims",
+        lambda r, c: services.end_claim(
+            actor=r.user,
+            claim=c,
+            outcome=r.POST.get("outcome", ""),
+            reason=r.POST.get("reason", ""),
+            version=_version(r),
+        ),
+        gettext_lazy("Esito registrato."),
+    ),
+    "reopen": (
+        "handle_claims",
+        lambda r, c: services.reopen_claim(
+            actor=r.user, claim=c, reason=r.POST.get("reason", ""), version=_version(r)
+        ),
+        gettext_lazy("Sinistro riaperto."),
+    ),
+}
+
+
+@require_POST
+def claim_action(request, pk: int, action: str):
+    """One POST endpoint per claim action: the capability, then the service (which checks the
+    claim is the actor's), then back to the claim with the outcome."""
+    if action not in ACTIONS:
+        raise Http404
+    capability, call, success = ACTIONS[action]
+
+    @capability_required(capability)
+    def run(request):
+        claim = selectors.get_claim_for(request.user, pk)
+        try:
+            call(request, claim)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, success)
+        return redirect("claims:detail", pk=claim.pk)
+
+    return run(request)
