@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
@@ -145,6 +146,10 @@ def _start_sla(claim: Claim) -> None:
         claim.sla_due = add_working_days(
             claim.docs_complete_on, SLA_WORKING_DAYS, sla_closures(claim)
         )
+
+
+def _euro(amount: Decimal) -> str:
+    return number_format(amount, 2, force_grouping=True)
 
 
 def _amount(value, *, field: str) -> Decimal:
@@ -461,7 +466,7 @@ def post_quietanza(
             subject_kind="quietanza",
             subject_id=quietanza.pk,
             title=_("Quietanza del sinistro %(n)s (v%(v)s): € %(a)s")
-            % {"n": claim.number, "v": quietanza.version, "a": amount},
+            % {"n": claim.number, "v": quietanza.version, "a": _euro(amount)},
             document=quietanza.document,
             signer=_signer(claim),
             identity_document=identity,
@@ -481,7 +486,7 @@ def post_quietanza(
             actor,
             "quietanza",
             _("Quietanza v%(v)s: € %(a)s (%(k)s)")
-            % {"v": quietanza.version, "a": amount, "k": quietanza.get_kind_display()},
+            % {"v": quietanza.version, "a": _euro(amount), "k": quietanza.get_kind_display()},
         )
         _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
         return quietanza
@@ -571,7 +576,7 @@ def record_claim_payment(
         if amount != accepted.amount:
             raise DomainError(
                 _("L'importo pagato deve essere quello della quietanza accettata (€ %(a)s).")
-                % {"a": accepted.amount},
+                % {"a": _euro(accepted.amount)},
                 field="amount",
             )
         claim.status, claim.paid_amount, claim.paid_on, claim.payee_iban = (
@@ -585,9 +590,11 @@ def record_claim_payment(
             claim,
             actor,
             "paid",
-            _("Pagati € %(a)s il %(d)s") % {"a": amount, "d": paid_on.strftime("%d/%m/%Y")},
+            _("Pagati € %(a)s il %(d)s") % {"a": _euro(amount), "d": paid_on.strftime("%d/%m/%Y")},
         )
-        _tell_firm(claim, "claim_update", update=_("Indennizzo pagato: € %(a)s") % {"a": amount})
+        _tell_firm(
+            claim, "claim_update", update=_("Indennizzo pagato: € %(a)s") % {"a": _euro(amount)}
+        )
         return claim
 
 

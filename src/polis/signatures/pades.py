@@ -6,9 +6,11 @@ committed; their names say they are for development). Production reads a PKCS#12
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -149,6 +151,18 @@ def signing_identity() -> signers.SimpleSigner:
 
 
 def _sign_once(content: bytes, *, stamp_text: str, reason: str, timestamper) -> bytes:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign_here(content, stamp_text=stamp_text, reason=reason, timestamper=timestamper)
+    # pyHanko's synchronous API starts its own event loop: not inside a running one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(
+            _sign_here, content, stamp_text=stamp_text, reason=reason, timestamper=timestamper
+        ).result()
+
+
+def _sign_here(content: bytes, *, stamp_text: str, reason: str, timestamper) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(content))
     pdf_signer = signers.PdfSigner(
         signers.PdfSignatureMetadata(

@@ -63,6 +63,7 @@ def sign(request, token: str):
             "code_sent": code_sent,
             "development": pades.is_development_certificate(),
             "version": services.DECLARATIONS_VERSION,
+            "subject": handler_for(signature.subject_kind),
         },
     )
 
