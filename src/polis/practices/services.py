@@ -254,7 +254,10 @@ def record_payment(
         raise DomainError(_("La data del pagamento non può essere nel futuro."), field="paid_on")
     if receipt is None:
         raise DomainError(_("Allega la ricevuta del pagamento."), field="receipt")
-    validated = validate_upload(name=receipt.name, data=receipt.read())
+    try:
+        validated = validate_upload(name=receipt.name, data=receipt.read())
+    except DomainError as refused:
+        raise DomainError(refused.message, field="receipt") from refused
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
         if practice.status not in (S.SIGNED, S.IN_FORCE):
@@ -364,9 +367,7 @@ ABANDONED = (S.CANCELLED, S.DECLINED)
 
 def live_renewal_exists():
     """Expression: the practice has a renewal that is not abandoned."""
-    return Exists(
-        Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED)
-    )
+    return Exists(Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED))
 
 
 def _collaborator_emails(practice: Practice) -> list[str]:

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practices', '0001_initial'),
+        ("practices", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='practice',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Bozza'), ('in_review', 'In revisione MGA'), ('info_requested', 'Informazioni richieste'), ('issued', 'Emessa'), ('signing', 'In firma'), ('signed', 'Firmata'), ('in_force', 'In vigore'), ('renewed', 'Rinnovata'), ('expired', 'Scaduta'), ('declined', 'Rifiutata'), ('cancelled', 'Annullata')], default='draft', max_length=14),
+            model_name="practice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Bozza"),
+                    ("in_review", "In revisione MGA"),
+                    ("info_requested", "Informazioni richieste"),
+                    ("issued", "Emessa"),
+                    ("signing", "In firma"),
+                    ("signed", "Firmata"),
+                    ("in_force", "In vigore"),
+                    ("renewed", "Rinnovata"),
+                    ("expired", "Scaduta"),
+                    ("declined", "Rifiutata"),
+                    ("cancelled", "Annullata"),
+                ],
+                default="draft",
+                max_length=14,
+            ),
         ),
     ]

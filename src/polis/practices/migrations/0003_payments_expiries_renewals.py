@@ -7,135 +7,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_disclosure_data'),
-        ('catalog', '0002_questionnaire'),
-        ('clients', '0001_initial'),
-        ('documents', '0001_initial'),
-        ('practices', '0002_practice_lifecycle_statuses'),
-        ('quotes', '0001_initial'),
+        ("accounts", "0002_disclosure_data"),
+        ("catalog", "0002_questionnaire"),
+        ("clients", "0001_initial"),
+        ("documents", "0001_initial"),
+        ("practices", "0002_practice_lifecycle_statuses"),
+        ("quotes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpiryReminder',
+            name="ExpiryReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days', models.PositiveSmallIntegerField()),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days", models.PositiveSmallIntegerField()),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instalment', models.PositiveSmallIntegerField(verbose_name='rata')),
-                ('method', models.CharField(choices=[('transfer', 'Bonifico'), ('pos', 'POS (carta)'), ('cash', 'Contanti'), ('cheque', 'Assegno'), ('direct_debit', 'Addebito diretto (SDD)')], max_length=12, verbose_name='modalità')),
-                ('paid_on', models.DateField(verbose_name='data del pagamento')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='importo')),
-                ('commission', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='provvigione')),
-                ('status', models.CharField(choices=[('to_verify', 'Da verificare'), ('verified', 'Verificato'), ('rejected', 'Respinto')], default='to_verify', max_length=9)),
-                ('rejection_reason', models.CharField(blank=True, max_length=300, verbose_name='motivo')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("instalment", models.PositiveSmallIntegerField(verbose_name="rata")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "Bonifico"),
+                            ("pos", "POS (carta)"),
+                            ("cash", "Contanti"),
+                            ("cheque", "Assegno"),
+                            ("direct_debit", "Addebito diretto (SDD)"),
+                        ],
+                        max_length=12,
+                        verbose_name="modalità",
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="data del pagamento")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="importo"),
+                ),
+                (
+                    "commission",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="provvigione"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("to_verify", "Da verificare"),
+                            ("verified", "Verificato"),
+                            ("rejected", "Respinto"),
+                        ],
+                        default="to_verify",
+                        max_length=9,
+                    ),
+                ),
+                (
+                    "rejection_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="motivo"),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'pagamento',
-                'verbose_name_plural': 'pagamenti',
+                "verbose_name": "pagamento",
+                "verbose_name_plural": "pagamenti",
             },
         ),
         migrations.AddField(
-            model_name='practice',
-            name='in_force_at',
+            model_name="practice",
+            name="in_force_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='renewal_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renewals', to='practices.practice'),
+            model_name="practice",
+            name="renewal_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="renewals",
+                to="practices.practice",
+            ),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['firm', '-created_at'], name='practice_firm_created'),
+            model_name="practice",
+            index=models.Index(fields=["firm", "-created_at"], name="practice_firm_created"),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['firm', 'status', 'end_date'], name='practice_firm_status_end'),
+            model_name="practice",
+            index=models.Index(
+                fields=["firm", "status", "end_date"], name="practice_firm_status_end"
+            ),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['firm', 'product', '-created_at'], name='practice_firm_product'),
+            model_name="practice",
+            index=models.Index(
+                fields=["firm", "product", "-created_at"], name="practice_firm_product"
+            ),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['firm', 'effective_date'], name='practice_firm_effective'),
+            model_name="practice",
+            index=models.Index(fields=["firm", "effective_date"], name="practice_firm_effective"),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['-created_at'], name='practice_created'),
+            model_name="practice",
+            index=models.Index(fields=["-created_at"], name="practice_created"),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['status', '-created_at'], name='practice_status_created'),
+            model_name="practice",
+            index=models.Index(fields=["status", "-created_at"], name="practice_status_created"),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['product', '-created_at'], name='practice_product_created'),
+            model_name="practice",
+            index=models.Index(fields=["product", "-created_at"], name="practice_product_created"),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['effective_date'], name='practice_effective'),
+            model_name="practice",
+            index=models.Index(fields=["effective_date"], name="practice_effective"),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['policy_number'], name='practice_policy_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="practice",
+            index=models.Index(
+                fields=["policy_number"],
+                name="practice_policy_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
         migrations.AddField(
-            model_name='expiryreminder',
-            name='practice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expiry_reminders', to='practices.practice'),
+            model_name="expiryreminder",
+            name="practice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="expiry_reminders",
+                to="practices.practice",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='checked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="payment",
+            name="checked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='firm',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.firm'),
+            model_name="payment",
+            name="firm",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.firm"
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='practice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='practices.practice'),
+            model_name="payment",
+            name="practice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payments",
+                to="practices.practice",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='receipt',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile'),
+            model_name="payment",
+            name="receipt",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="documents.storedfile",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="payment",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expiryreminder',
-            constraint=models.UniqueConstraint(fields=('practice', 'days'), name='expiry_reminder_once'),
+            model_name="expiryreminder",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "days"), name="expiry_reminder_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['firm', 'paid_on'], name='payment_firm_paid_on'),
+            model_name="payment",
+            index=models.Index(fields=["firm", "paid_on"], name="payment_firm_paid_on"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['status', 'recorded_at'], name='payment_status_recorded'),
+            model_name="payment",
+            index=models.Index(fields=["status", "recorded_at"], name="payment_status_recorded"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'rejected'), _negated=True), fields=('practice', 'instalment'), name='payment_once_per_instalment'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "rejected"), _negated=True),
+                fields=("practice", "instalment"),
+                name="payment_once_per_instalment",
+            ),
         ),
     ]
