@@ -66,6 +66,8 @@ class Practice(models.Model):
         verbose_name_plural = _("pratiche")
         # PRATICHE E PREVENTIVI for a firm with 100k practices and the MGA with 1M: every
         # filter and sort of the list starts from an index (firm first for collaborators).
+        # Policy-number prefix search uses the unique column's own index (on PostgreSQL Django
+        # adds a varchar_pattern_ops twin for LIKE 'RCP-2026%').
         indexes = [
             models.Index(fields=["firm", "status", "-created_at"]),
             models.Index(fields=["status", "end_date"]),
@@ -77,16 +79,20 @@ class Practice(models.Model):
             models.Index(fields=["status", "-created_at"], name="practice_status_created"),
             models.Index(fields=["product", "-created_at"], name="practice_product_created"),
             models.Index(fields=["effective_date"], name="practice_effective"),
-            # Policy-number prefix search (LIKE 'RCP-2026%' on PostgreSQL; ignored elsewhere).
-            models.Index(
-                fields=["policy_number"],
-                name="practice_policy_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
         ]
 
     def __str__(self) -> str:
         return self.policy_number or f"Pratica {self.pk}"
+
+    @property
+    def premium_difference(self) -> Decimal | None:
+        """For a renewal: its gross premium minus the renewed practice's."""
+        return self.gross - self.renewal_of.gross if self.renewal_of_id else None
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the end of the period (negative once past)."""
+        return (self.end_date - timezone.localdate()).days
 
     @property
     def instalments(self) -> list[Decimal]:

@@ -24,6 +24,12 @@ from polis.ledger.services import record_event
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import ExpiryReminder, Payment, Practice
+from polis.practices.selectors import (
+    ABANDONED,
+    due_instalment,
+    live_renewal_exists,
+    renewal_window,
+)
 from polis.quotes.models import Quote
 
 S = Practice.Status
@@ -213,12 +219,6 @@ def _firm_emails(practice: Practice) -> list[str]:
     return list(practice.firm.users.filter(is_active=True).values_list("email", flat=True))
 
 
-def _due_instalment(practice: Practice) -> int | None:
-    """The first instalment (1-based) without a payment that stands, or None when all are paid."""
-    paid = set(practice.payments.exclude(status=P.REJECTED).values_list("instalment", flat=True))
-    return next((n for n in range(1, len(practice.instalments) + 1) if n not in paid), None)
-
-
 def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
     """The one place a practice enters into force; a renewal in force makes its old one renewed."""
     _guard(practice, S.IN_FORCE)
@@ -265,7 +265,7 @@ def record_payment(
                 _("La pratica è «%(current)s»: il pagamento si registra a contratto firmato.")
                 % {"current": practice.get_status_display()}
             )
-        instalment = _due_instalment(practice)
+        instalment = due_instalment(practice)
         if instalment is None:
             raise InvalidTransition(_("Il premio di questa pratica è già stato pagato."))
         due = practice.instalments[instalment - 1]
@@ -361,14 +361,6 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
 
 # --- Expiries and renewals -------------------------------------------------------------------
 
-# A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
-ABANDONED = (S.CANCELLED, S.DECLINED)
-
-
-def live_renewal_exists():
-    """Expression: the practice has a renewal that is not abandoned."""
-    return Exists(Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED))
-
 
 def _collaborator_emails(practice: Practice) -> list[str]:
     author = practice.created_by
@@ -424,15 +416,6 @@ def expire_practices(*, today: date | None = None) -> int:
                 record_audit(actor=None, action="practice.expired", target=Practice(pk=pk))
                 expired += 1
     return expired
-
-
-def renewal_window(today: date) -> tuple[date, date]:
-    """End dates of the practices that may be renewed today: from the grace period after expiry
-    to the widest window of "Pratiche in scadenza"."""
-    return (
-        today - timedelta(days=settings.PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS),
-        today + timedelta(days=max(settings.PRACTICE_EXPIRING_WINDOWS)),
-    )
 
 
 def renew_practice(*, actor, practice: Practice) -> Practice:
