@@ -8,13 +8,12 @@ from polis.catalog.forms import PortfolioFilterForm, date_input
 from polis.core.forms import StyledForm
 from polis.practices.models import Payment, Practice
 
+# Only orders an index serves (practices' Meta.indexes; policy numbers are unique).
 PRACTICE_ORDERINGS = {
     "recenti": (_("Più recenti"), ("-created_at", "-pk")),
     "scadenza": (_("Scadenza"), ("end_date", "pk")),
     "decorrenza": (_("Decorrenza"), ("-effective_date", "-pk")),
-    "premio": (_("Premio più alto"), ("-gross", "-pk")),
-    "polizza": (_("Numero di polizza"), ("policy_number", "pk")),
-    "cliente": (_("Cliente"), ("client__last_name", "client__company_name", "pk")),
+    "polizza": (_("Numero di polizza"), ("policy_number",)),
 }
 
 

@@ -69,16 +69,25 @@ class Practice(models.Model):
         # Policy-number prefix search uses the unique column's own index (on PostgreSQL Django
         # adds a varchar_pattern_ops twin for LIKE 'RCP-2026%').
         indexes = [
-            models.Index(fields=["firm", "status", "-created_at"]),
             models.Index(fields=["status", "end_date"]),
-            models.Index(fields=["firm", "-created_at"], name="practice_firm_created"),
+            # Each sort of the list (with its tie-break) for a firm and for the MGA, so that a page
+            # is read in index order and never sorted in memory.
+            models.Index(fields=["firm", "-created_at", "-id"], name="practice_firm_created"),
+            models.Index(fields=["firm", "end_date", "id"], name="practice_firm_end"),
+            models.Index(fields=["firm", "-effective_date", "-id"], name="practice_firm_effective"),
+            models.Index(fields=["-created_at", "-id"], name="practice_created"),
+            models.Index(fields=["end_date", "id"], name="practice_end"),
+            models.Index(fields=["-effective_date", "-id"], name="practice_effective"),
+            # Filters (status, product) in the default order; the expiring tab by end date.
+            models.Index(
+                fields=["firm", "status", "-created_at", "-id"], name="practice_firm_status"
+            ),
+            models.Index(
+                fields=["firm", "product", "-created_at", "-id"], name="practice_firm_product"
+            ),
+            models.Index(fields=["status", "-created_at", "-id"], name="practice_status_created"),
+            models.Index(fields=["product", "-created_at", "-id"], name="practice_product_created"),
             models.Index(fields=["firm", "status", "end_date"], name="practice_firm_status_end"),
-            models.Index(fields=["firm", "product", "-created_at"], name="practice_firm_product"),
-            models.Index(fields=["firm", "effective_date"], name="practice_firm_effective"),
-            models.Index(fields=["-created_at"], name="practice_created"),
-            models.Index(fields=["status", "-created_at"], name="practice_status_created"),
-            models.Index(fields=["product", "-created_at"], name="practice_product_created"),
-            models.Index(fields=["effective_date"], name="practice_effective"),
         ]
 
     def __str__(self) -> str:

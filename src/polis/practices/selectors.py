@@ -1,10 +1,11 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.practices.models import Payment, Practice
 
@@ -39,17 +40,9 @@ def practices_visible_to(user):
 
 
 def matching(practices, query: str):
-    """Practices matching every word: policy number (prefix, indexed), codice fiscale or partita
-    IVA (exact), or the client's name."""
+    """Practices matching every word: policy number, codice fiscale or client name."""
     for word in query.split()[:5]:
-        practices = practices.filter(
-            Q(policy_number__startswith=word.upper())
-            | Q(client__codice_fiscale=word.upper())
-            | Q(client__partita_iva=word)
-            | Q(client__last_name__icontains=word)
-            | Q(client__first_name__icontains=word)
-            | Q(client__company_name__icontains=word)
-        )
+        practices = practices.filter(portfolio_search(word, number_field="policy_number"))
     return practices
 
 

@@ -34,8 +34,7 @@ class QuoteFilterForm(PortfolioFilterForm):
         "recenti": (_("Più recenti"), ("-created_at", "-pk")),
         "validita": (_("Validità"), ("valid_until", "pk")),
         "decorrenza": (_("Decorrenza"), ("-effective_date", "-pk")),
-        "premio": (_("Premio più alto"), ("-gross", "-pk")),
-        "numero": (_("Numero"), ("number", "pk")),
+        "numero": (_("Numero"), ("number",)),
     }
     search_label = _("Numero, cliente o codice fiscale")
 

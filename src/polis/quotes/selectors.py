@@ -1,6 +1,6 @@
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.quotes.models import Quote
 
@@ -13,17 +13,9 @@ def quotes_visible_to(user):
 
 
 def matching(quotes, query: str):
-    """Quotes matching every word: number (prefix, indexed), codice fiscale or partita IVA
-    (exact), or the client's name."""
+    """Quotes matching every word: quote number, codice fiscale or client name."""
     for word in query.split()[:5]:
-        quotes = quotes.filter(
-            Q(number__startswith=word.upper())
-            | Q(client__codice_fiscale=word.upper())
-            | Q(client__partita_iva=word)
-            | Q(client__last_name__icontains=word)
-            | Q(client__first_name__icontains=word)
-            | Q(client__company_name__icontains=word)
-        )
+        quotes = quotes.filter(portfolio_search(word, number_field="number"))
     return quotes
 
 

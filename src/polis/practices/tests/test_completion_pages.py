@@ -160,3 +160,21 @@ def test_rinnova_from_the_renewals_search(client_for, collaborator_a, collaborat
     assert renewal.effective_date == end
     assert refused["Location"] == "/rinnovi/"
     assert list(page.get(reverse("practices:renewals")).context["page"]) == []
+
+
+def test_the_dashboards_show_expiring_practices_and_payments_to_verify(
+    client_for, collaborator_a, operator
+):
+    # given
+    end = timezone.localdate() + timedelta(days=5)
+    practice = PracticeFactory(
+        created_by=collaborator_a, effective_date=end - timedelta(days=365), end_date=end
+    )
+    pay(collaborator_a, practice)
+    # when
+    mine = client_for(collaborator_a).get(reverse("web:dashboard"))
+    staff = client_for(operator).get(reverse("web:dashboard"))
+    # then
+    assert [p.pk for p in mine.context["expiring_soon"]] == [practice.pk]
+    assert "5 giorni" in mine.content.decode()
+    assert staff.context["payments_to_verify"] == 1

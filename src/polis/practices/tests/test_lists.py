@@ -114,7 +114,7 @@ def test_filters_search_and_sorting(client_for, collaborator_a, portfolio):
 def test_htmx_reloads_only_the_results(client_for, collaborator_a, portfolio):
     # when
     response = client_for(collaborator_a).get(
-        reverse("practices:list"), {"q": "RCP"}, headers={"HX-Request": "true"}
+        reverse("practices:list"), {"q": "RCP-2026"}, headers={"HX-Request": "true"}
     )
     # then
     html = response.content.decode()
@@ -199,9 +199,9 @@ def test_quotes_tab_filters_and_exports(client_for, collaborator_a, collaborator
     listing = page.get(reverse("quotes:list"), {"stato": "validi", "prodotto": "RCP"})
     assert [q.number for q in listing.context["page"]] == [quote.number]
     assert "Pratiche in scadenza" in listing.content.decode()
-    assert [q.number for q in page.get(reverse("quotes:list"), {"q": "prv-"}).context["page"]] == [
-        quote.number
-    ]
+    assert [
+        q.number for q in page.get(reverse("quotes:list"), {"q": "prv-2026"}).context["page"]
+    ] == [quote.number]
     assert [row[0] for row in csv_rows(page.get(reverse("quotes:export", args=["csv"])))[1:]] == [
         quote.number
     ]
