@@ -18,7 +18,7 @@ class PracticesConfig(AppConfig):
                 "practice.completion_undone": _("Pratica di nuovo in attesa del pagamento"),
                 "practice.renewal_created": _("Rinnovo preparato"),
                 "practice.renewed": _("Pratica rinnovata"),
-                "practice.renewal_undone": _("Rinnovo annullato: pratica di nuovo in vigore"),
+                "practice.renewal_undone": _("Rinnovo non perfezionato: pratica non più rinnovata"),
                 "practice.expired": _("Pratica scaduta"),
             }
         )

@@ -43,8 +43,8 @@ TRANSITIONS = {
     S.SIGNED: {S.IN_FORCE, S.CANCELLED},
     # Back to "signed" when the MGA rejects the payment that completed it.
     S.IN_FORCE: {S.RENEWED, S.EXPIRED, S.SIGNED},
-    # Back in force when the renewal's completing payment is rejected.
-    S.RENEWED: {S.IN_FORCE},
+    # Not renewed after all when the renewal's completing payment is rejected.
+    S.RENEWED: {S.IN_FORCE, S.EXPIRED},
     # A renewal completed after the end date (within the grace period) still renews it.
     S.EXPIRED: {S.RENEWED},
     S.DECLINED: set(),
@@ -346,8 +346,10 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
             record_audit(actor=actor, action="practice.completion_undone", target=practice)
             old = practice.renewal_of
             if old is not None and old.status == S.RENEWED:
-                _guard(old, S.IN_FORCE)
-                old.status = S.IN_FORCE
+                # Not renewed after all: in force again, or expired if its period is over.
+                back = S.IN_FORCE if old.end_date >= timezone.localdate() else S.EXPIRED
+                _guard(old, back)
+                old.status = back
                 old.save(update_fields=["status"])
                 record_audit(actor=actor, action="practice.renewal_undone", target=old)
         for email in _firm_emails(practice):

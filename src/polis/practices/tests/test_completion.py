@@ -1,10 +1,12 @@
 """Perfezionamento: payments put a signed practice in force; operators verify or reject them."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -169,3 +171,32 @@ def test_a_single_instalment_practice_is_paid_in_full(collaborator_a):
     payment = pay(collaborator_a, practice, amount=practice.gross)
     # then
     assert (payment.amount, payment.commission) == (practice.gross, practice.commission)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_record_one_payment_per_instalment(collaborator_a):
+    # given
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent row locks need PostgreSQL")
+    practice = PracticeFactory(created_by=collaborator_a)
+    barrier, recorded, errors = threading.Barrier(6), [], []
+
+    def click():
+        try:
+            barrier.wait()
+            recorded.append(pay(collaborator_a, practice).instalment)
+        except DomainError as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=click) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then: the two instalments once each, the other clicks refused
+    assert sorted(recorded) == [1, 2]
+    assert len(errors) == 4
+    assert LedgerEntry.objects.filter(type="practice.in_force").count() == 1

@@ -85,16 +85,19 @@ def test_when_the_renewal_comes_into_force_the_old_practice_is_renewed(collabora
     assert (old.status, renewal.status) == (S.IN_FORCE, S.SIGNED)
 
 
-def test_a_recently_expired_practice_can_be_renewed_and_becomes_renewed(collaborator_a):
+def test_a_recently_expired_practice_can_be_renewed_and_becomes_renewed(collaborator_a, operator):
     # given
     old = expiring(collaborator_a, days=-10, status=S.EXPIRED)
     # when
     renewal = services.renew_practice(actor=collaborator_a, practice=old)
     Practice.objects.filter(pk=renewal.pk).update(status=S.SIGNED)
-    pay(collaborator_a, renewal, amount=renewal.instalments[0])
+    payment = pay(collaborator_a, renewal, amount=renewal.instalments[0])
     # then
     old.refresh_from_db()
     assert old.status == S.RENEWED
+    services.reject_payment(actor=operator, payment=payment, reason="Non pervenuto")
+    old.refresh_from_db()
+    assert old.status == S.EXPIRED
 
 
 def test_one_live_renewal_at_a_time(collaborator_a):
