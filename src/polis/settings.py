@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "polis.quotes",
     "polis.messaging",
     "polis.practices",
+    "polis.signatures",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.ledger.tasks.verify_ledger",
         "schedule": crontab(hour=4, minute=10),
     },
+    "signature-reminders": {
+        "task": "polis.signatures.tasks.send_signature_reminders",
+        "schedule": crontab(minute=20),  # hourly: reminders and expiries stay close to due
+    },
     "purge-audit-ip": {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
@@ -332,6 +337,26 @@ LEDGER_WITNESSES = env_list("LEDGER_WITNESSES")
 # RFC 3161 time-stamping authority URL: each new checkpoint is anchored there (empty: off).
 LEDGER_TSA_URL = os.environ.get("LEDGER_TSA_URL", "")
 LEDGER_DEV_KEY_FILE = VAR_DIR / "ledger_signing_key" if DEBUG else None
+
+# Absolute address of the site, for links in messages sent by background jobs (reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Firma elettronica avanzata (signatures) -----------------------------------------------
+# PKCS#12 with the platform's signing certificate; empty: a development CA under VAR_DIR.
+SIGNATURE_P12_FILE = os.environ.get("SIGNATURE_P12_FILE", "")
+SIGNATURE_P12_PASSWORD = os.environ.get("SIGNATURE_P12_PASSWORD", "")
+# RFC 3161 TSA for PAdES B-T (empty: B-B); a failing TSA is retried, never skipped silently.
+SIGNATURE_TSA_URL = os.environ.get("SIGNATURE_TSA_URL", "")
+SIGNATURE_TSA_ATTEMPTS = int(os.environ.get("SIGNATURE_TSA_ATTEMPTS", "3"))
+SIGNATURE_LINK_DAYS = 14
+SIGNATURE_REMINDER_DAYS = (3, 7)
+SIGNATURE_CODE_MINUTES = 5
+SIGNATURE_CODE_ATTEMPTS = 5  # wrong entries that burn a code
+SIGNATURE_BURNED_CODES_LOCK = 3  # burned codes that lock a request until a person re-sends it
+SIGNATURE_CODES_PER_WINDOW = 3  # codes per 30 minutes
+SIGNATURE_CODE_WINDOW_MINUTES = 30
+SIGNATURE_CODE_COOLDOWN_SECONDS = 60
+SIGNATURE_SIGNER_MAX_FAILURES = 100  # across requests (NIST SP 800-63B §5.2.2)
 
 # --- The MGA -----------------------------------------------------------------------------
 MGA_NAME = os.environ.get("MGA_NAME", "Heca")

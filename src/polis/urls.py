@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("polis.quotes.urls")),
     path("", include("polis.practices.urls")),
     path("", include("polis.ledger.urls")),
+    path("", include("polis.signatures.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

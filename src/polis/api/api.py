@@ -42,6 +42,18 @@ def domain_error(request, error: DomainError):
     )
 
 
+class ErrorOut(Schema):
+    """Every error: a message (or ninja's list of invalid fields) and the field at fault."""
+
+    detail: str | list[dict]
+    field: str | None = None
+
+
+# Documented on every operation: unreadable body, not logged in, not allowed, not found (or
+# not yours), invalid.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
 class Question(Schema):
     name: str
     label: str
@@ -113,7 +125,11 @@ def _quote_out(quote) -> QuoteOut:
     )
 
 
-@api.get("/products", response=list[ProductOut], summary="Prodotti in vendita e questionari")
+@api.get(
+    "/products",
+    response={200: list[ProductOut], **ERRORS},
+    summary="Prodotti in vendita e questionari",
+)
 def list_products(request):
     return [
         ProductOut(
@@ -128,7 +144,9 @@ def list_products(request):
 
 
 @api.post(
-    "/price", response={200: PriceOut, 422: dict}, summary="Quota senza salvare (per i comparatori)"
+    "/price",
+    response={200: PriceOut, **ERRORS},
+    summary="Quota senza salvare (per i comparatori)",
 )
 def price(request, payload: PriceIn):
     product = get_object_or_404(Product, code=payload.product)
@@ -154,19 +172,21 @@ def price(request, payload: PriceIn):
     )
 
 
-@api.get("/quotes", response=list[QuoteOut], summary="Preventivi visibili all'utente")
+@api.get(
+    "/quotes", response={200: list[QuoteOut], **ERRORS}, summary="Preventivi visibili all'utente"
+)
 def list_quotes(request, limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
     quotes = selectors.search_quotes(request.auth)[max(offset, 0) : max(offset, 0) + limit]
     return [_quote_out(quote) for quote in quotes]
 
 
-@api.get("/quotes/{quote_id}", response=QuoteOut, summary="Un preventivo")
+@api.get("/quotes/{quote_id}", response={200: QuoteOut, **ERRORS}, summary="Un preventivo")
 def get_quote(request, quote_id: int):
     return _quote_out(selectors.get_quote_for(request.auth, quote_id))
 
 
-@api.post("/quotes", response={201: QuoteOut, 422: dict}, summary="Crea un preventivo")
+@api.post("/quotes", response={201: QuoteOut, **ERRORS}, summary="Crea un preventivo")
 def create_quote(request, payload: QuoteIn):
     if not can(request.auth, "work_portfolio"):
         raise HttpError(403, "Solo le agenzie creano preventivi.")

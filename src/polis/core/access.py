@@ -35,6 +35,7 @@ CAPABILITIES: dict[str, Callable] = {
     "view_quotes": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "view_practices": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "review_practices": _roles(*MGA_STAFF),
+    "manage_signatures": _roles(COLLABORATOR, OPERATOR, ADMIN),
 }
 
 

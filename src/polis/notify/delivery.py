@@ -30,6 +30,9 @@ def _send(message: OutboundMessage) -> str:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for stored in message.attachments.all():
+        with stored.file.open("rb") as content:
+            email.attach(stored.name, content.read(), stored.content_type)
     email.send()
     return ""
 

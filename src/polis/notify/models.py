@@ -27,6 +27,7 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=255, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    attachments = models.ManyToManyField("documents.StoredFile", blank=True, related_name="+")
     # Sensitive bodies (signature codes) are blanked once a real provider has them.
     sensitive = models.BooleanField(default=False)
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)

@@ -17,8 +17,9 @@ def _deliver_after_commit(message: OutboundMessage) -> None:
     transaction.on_commit(partial(enqueue_delivery, message.pk))
 
 
-def queue_email(*, to: str, template: str, context: dict) -> OutboundMessage:
-    """Render `notify/email/<template>` (subject, text, html) and queue it for delivery.
+def queue_email(*, to: str, template: str, context: dict, attachments=()) -> OutboundMessage:
+    """Render `notify/email/<template>` (subject, text, html) and queue it for delivery,
+    with stored files (`documents.StoredFile`) attached.
 
     Call it inside the transaction of the change that causes the e-mail: if that rolls back,
     no e-mail is sent; once it commits, delivery is attempted until it succeeds or is marked
@@ -33,6 +34,8 @@ def queue_email(*, to: str, template: str, context: dict) -> OutboundMessage:
         body_text=render_to_string(f"notify/email/{template}.txt", context),
         body_html=render_to_string(f"notify/email/{template}.html", context),
     )
+    if attachments:
+        message.attachments.set(attachments)
     _deliver_after_commit(message)
     return message
 

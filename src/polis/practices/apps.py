@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from polis.audit.labels import register_action_labels
@@ -9,8 +10,20 @@ class PracticesConfig(AppConfig):
     verbose_name = "Pratiche"
 
     def ready(self):
+        from polis.practices import services
+        from polis.signatures.registry import register_subject
+
+        register_subject(
+            "practice",
+            on_signed=services.record_contract_signed,
+            on_closed=services.record_signature_closed,
+            url=lambda signature: reverse("practices:detail", args=[signature.subject_id]),
+        )
         register_action_labels(
             {
+                "practice.sent_for_signature": _("Contratto inviato in firma"),
+                "practice.signed": _("Contratto firmato dal cliente"),
+                "practice.signature_closed": _("Firma del contratto non completata"),
                 "practice.payment_recorded": _("Pagamento registrato"),
                 "practice.payment_verified": _("Pagamento verificato"),
                 "practice.payment_rejected": _("Pagamento respinto"),

@@ -48,6 +48,12 @@ class Practice(models.Model):
     contract = models.ForeignKey(
         "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    signed_contract = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signature_report = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # What the client received before signing: [{kind, version, sha256, delivered_at}]
     disclosures = models.JSONField(default=list, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.practices.models import Payment, Practice
+from polis.signatures.selectors import requests_for_subject
 
 S = Practice.Status
 # A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
@@ -144,3 +145,10 @@ def renewable_practices(user, query: str = ""):
         .exclude(live_renewal_exists())
     )
     return matching(practices, query).order_by("end_date", "pk")
+
+
+def signature_requests_of(user, practice: Practice):
+    """The practice's signature requests, newest first, for people who may manage them."""
+    if not can(user, "manage_signatures"):
+        return []
+    return list(requests_for_subject(user, "practice", practice.pk).order_by("-created_at"))

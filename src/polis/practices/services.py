@@ -18,7 +18,7 @@ from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.documents.pdf import render_pdf
-from polis.documents.services import store_file
+from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
 from polis.ledger.services import record_event
 from polis.notify.services import queue_email
@@ -31,6 +31,7 @@ from polis.practices.selectors import (
     renewal_window,
 )
 from polis.quotes.models import Quote
+from polis.signatures.services import SignerData, create_signature_request
 
 S = Practice.Status
 # DESIGN §3. "cancelled" is possible from any state before in force.
@@ -204,6 +205,90 @@ def decline_practice(*, actor, practice: Practice, reason: str) -> Practice:
         for email in practice.firm.users.filter(is_active=True).values_list("email", flat=True):
             queue_email(to=email, template="practice_declined", context={"practice": practice})
         return practice
+
+
+def send_practice_for_signature(
+    *,
+    actor,
+    practice: Practice,
+    identity_name: str,
+    identity_data: bytes,
+    identity_attested: bool,
+    signer_name: str = "",
+    signer_codice_fiscale: str = "",
+) -> Practice:
+    """Send the issued contract to the client for the FEA signature by SMS code.
+
+    The collaborator uploads the identity document they identified the signer with; a
+    company signs through its legal representative, named here.
+    """
+    require(actor, "manage_signatures")
+    _own(actor, practice)
+    client = practice.client
+    if client.kind == client.Kind.PERSON:
+        signer_name, signer_codice_fiscale = client.display_name, client.codice_fiscale
+    elif not signer_name.strip() or not signer_codice_fiscale.strip():
+        raise DomainError(
+            _("Indica nome e codice fiscale del legale rappresentante che firma."),
+            field="signer_name",
+        )
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _guard(practice, S.SIGNING)
+        identity = (
+            store_upload(actor=actor, name=identity_name, data=identity_data)
+            if identity_data
+            else None
+        )
+        create_signature_request(
+            actor=actor,
+            firm=practice.firm,
+            subject_kind="practice",
+            subject_id=practice.pk,
+            title=_("Contratto di polizza %(number)s — %(product)s")
+            % {"number": practice.policy_number, "product": practice.product.name},
+            document=practice.contract,
+            signer=SignerData(
+                name=signer_name.strip(),
+                codice_fiscale=signer_codice_fiscale.strip().upper(),
+                email=client.email,
+                mobile=client.mobile,
+            ),
+            identity_document=identity,
+            identity_attested=identity_attested,
+        )
+        practice.status = S.SIGNING
+        practice.save(update_fields=["status"])
+        record_audit(actor=actor, action="practice.sent_for_signature", target=practice)
+        return practice
+
+
+def record_contract_signed(signature) -> None:
+    """Signature handler: the client signed the contract (called inside the signing
+    transaction)."""
+    practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
+    _guard(practice, S.SIGNED)
+    practice.status = S.SIGNED
+    practice.signed_contract, practice.signature_report = (
+        signature.signed_document,
+        signature.report,
+    )
+    practice.save(update_fields=["status", "signed_contract", "signature_report"])
+    record_audit(actor=None, action="practice.signed", target=practice)
+
+
+def record_signature_closed(signature) -> None:
+    """Signature handler: the request ended unsigned; the contract can be sent again."""
+    practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
+    if practice.status == S.SIGNING:
+        practice.status = S.ISSUED
+        practice.save(update_fields=["status"])
+        record_audit(
+            actor=None,
+            action="practice.signature_closed",
+            target=practice,
+            data={"outcome": signature.get_status_display()},
+        )
 
 
 # --- Perfezionamento: payments put a signed practice in force ------------------------------

@@ -18,7 +18,22 @@ urlpatterns = [
     path("pratiche/<int:pk>/approva/", views.approve, name="approve"),
     path("pratiche/<int:pk>/rifiuta/", views.decline, name="decline"),
     path("back-office/pratiche/", views.review_queue, name="review_queue"),
-    path("pratiche/<int:pk>/contratto/", views.contract, name="contract"),
+    path(
+        "pratiche/<int:pk>/contratto/", views.practice_file, {"which": "contract"}, name="contract"
+    ),
+    path(
+        "pratiche/<int:pk>/contratto-firmato/",
+        views.practice_file,
+        {"which": "signed_contract"},
+        name="signed_contract",
+    ),
+    path(
+        "pratiche/<int:pk>/rapporto-di-firma/",
+        views.practice_file,
+        {"which": "signature_report"},
+        name="signature_report",
+    ),
+    path("pratiche/<int:pk>/firma/", views.send_for_signature, name="send_for_signature"),
     path("preventivi/<int:quote_pk>/trasforma/", views.convert, name="convert"),
     # Perfezionamento
     path("pratiche/<int:pk>/pagamento/", views.record_payment, name="record_payment"),

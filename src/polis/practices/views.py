@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
+from polis.core.forms import StyledForm
 from polis.documents.services import open_download
 from polis.practices import selectors, services
 from polis.practices.forms import (
@@ -120,6 +122,8 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "renewable": can(request.user, "work_portfolio")
         and selectors.renewable_practices(request.user).filter(pk=practice.pk).exists(),
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
+        "signatures": selectors.signature_requests_of(request.user, practice),
+        "signature_form": SignatureForm(),
     }
 
 
@@ -174,11 +178,49 @@ def approve(request, pk: int):
 
 
 @capability_required("view_practices")
-def contract(request, pk: int):
+def practice_file(request, pk: int, which: str):
+    """The contract, the signed contract or the signature report of a visible practice."""
     practice = selectors.get_practice_for(request.user, pk)
-    if practice.contract is None:
+    stored = getattr(practice, which)
+    if stored is None:
         raise Http404
-    return open_download(actor=request.user, stored=practice.contract)
+    return open_download(actor=request.user, stored=stored)
+
+
+class SignatureForm(StyledForm):
+    identity_document = forms.FileField(label=_("Documento d'identità del firmatario"))
+    identity_attested = forms.BooleanField(
+        label=_("Ho identificato il firmatario con questo documento d'identità valido"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    signer_name = forms.CharField(label=_("Legale rappresentante"), required=False, max_length=200)
+    signer_codice_fiscale = forms.CharField(
+        label=_("Codice fiscale del legale rappresentante"), required=False, max_length=16
+    )
+
+
+@capability_required("manage_signatures")
+@require_POST
+def send_for_signature(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    form = SignatureForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Carica il documento d'identità e conferma l'identificazione."))
+        return redirect("practices:detail", pk=practice.pk)
+    upload = form.cleaned_data["identity_document"]
+    return _act(
+        request,
+        lambda: services.send_practice_for_signature(
+            actor=request.user,
+            practice=practice,
+            identity_name=upload.name,
+            identity_data=upload.read(),
+            identity_attested=form.cleaned_data["identity_attested"],
+            signer_name=form.cleaned_data["signer_name"],
+            signer_codice_fiscale=form.cleaned_data["signer_codice_fiscale"],
+        ),
+        _("Contratto inviato in firma: il cliente ha ricevuto il link per e-mail."),
+    )
 
 
 @capability_required("review_practices")

@@ -1,0 +1,176 @@
+"""FEA by SMS code (DESIGN §6): signers, signature requests, one-time codes, evidence."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Signer(models.Model):
+    """A person who signs with our FEA, keyed by codice fiscale across requests and firms.
+
+    Holds what must outlive a single request: the first acceptance of the service (adesione),
+    a withdrawal of consent, and the failure count that bounds guessing across requests.
+    """
+
+    codice_fiscale = models.CharField(_("codice fiscale"), max_length=16, unique=True)
+    adhered_at = models.DateTimeField(_("adesione al servizio FEA"), null=True, blank=True)
+    adhesion_version = models.CharField(max_length=20, blank=True)
+    withdrawn_at = models.DateTimeField(_("consenso FEA revocato il"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("codici errati"), default=0)
+
+    class Meta:
+        verbose_name = _("firmatario")
+        verbose_name_plural = _("firmatari")
+
+    def __str__(self) -> str:
+        return self.codice_fiscale
+
+
+class SignatureRequest(models.Model):
+    class Status(models.TextChoices):
+        SENT = "sent", _("Inviata")
+        OPENED = "opened", _("Aperta")
+        CODE_SENT = "code_sent", _("Codice inviato")
+        LOCKED = "locked", _("Bloccata")
+        SIGNED = "signed", _("Firmata")
+        DECLINED = "declined", _("Rifiutata dal firmatario")
+        EXPIRED = "expired", _("Scaduta")
+        VOIDED = "voided", _("Annullata")
+
+    OPEN = (Status.SENT, Status.OPENED, Status.CODE_SENT)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="+")
+    # What is being signed, for the owning domain's handler (registry.py): e.g. ("practice", 12).
+    subject_kind = models.CharField(max_length=30)
+    subject_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("documento"), max_length=200)
+    document = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(Signer, on_delete=models.PROTECT, related_name="requests")
+    signer_name = models.CharField(_("firmatario"), max_length=200)
+    signer_email = models.EmailField(_("e-mail"))
+    signer_mobile = models.CharField(_("cellulare"), max_length=20)
+    identity_document = models.ForeignKey(
+        "documents.StoredFile",
+        verbose_name=_("documento d'identità"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    identified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The link's token is HMAC(SECRET_KEY, nonce): reminders can rebuild the link, while the
+    # database alone (nonce, SHA-256 of the token) cannot.
+    link_nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    failures = models.PositiveSmallIntegerField(_("codici errati"), default=0)
+    declarations_accepted_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_document = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("richiesta di firma")
+        verbose_name_plural = _("richieste di firma")
+        indexes = [
+            models.Index(fields=["subject_kind", "subject_id"]),
+            models.Index(fields=["status", "sent_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def masked_mobile(self) -> str:
+        """ "+39 *** *** 123": what the signer and the evidence see of the number."""
+        number = self.signer_mobile
+        prefix = "+39" if number.startswith("+39") else number[:3]
+        return f"{prefix} *** *** {number[-3:]}"
+
+
+class SignatureCode(models.Model):
+    """A one-time SMS code: stored as a keyed hash, valid a few minutes, used once."""
+
+    request = models.ForeignKey(SignatureRequest, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["request", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"codice del {self.created_at:%d/%m/%Y %H:%M}"
+
+
+EVIDENCE_LABELS = {
+    "identification_attested": _("Identificazione del firmatario attestata"),
+    "email_sent": _("E-mail con il link inviata"),
+    "email_resent": _("Nuovo link inviato"),
+    "link_opened": _("Link aperto"),
+    "document_viewed": _("Documento visualizzato"),
+    "fea_adhesion": _("Adesione al servizio FEA"),
+    "declarations_accepted": _("Condizioni accettate"),
+    "code_sent": _("Codice inviato via SMS"),
+    "code_wrong": _("Codice errato"),
+    "code_burned": _("Codice annullato per troppi errori"),
+    "locked": _("Richiesta bloccata"),
+    "signed": _("Firma apposta"),
+    "declined": _("Firma rifiutata"),
+    "voided": _("Richiesta annullata"),
+    "expired": _("Link scaduto"),
+    "reminder_sent": _("Promemoria inviato"),
+    "consent_withdrawn": _("Consenso FEA revocato"),
+}
+
+
+class Evidence(models.Model):
+    """One step of a signature, append-only: the database refuses updates and deletes."""
+
+    request = models.ForeignKey(SignatureRequest, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("evidenza di firma")
+        verbose_name_plural = _("evidenze di firma")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M:%S} {self.label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("signature evidence is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("signature evidence is append-only")
+
+    @property
+    def label(self) -> str:
+        return EVIDENCE_LABELS.get(self.kind, self.kind)

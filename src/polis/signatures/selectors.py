@@ -1,0 +1,41 @@
+import hashlib
+
+from django.http import Http404
+
+from polis.core.access import require
+from polis.signatures.models import SignatureRequest
+
+
+def signature_requests_visible_to(user):
+    """Collaborators see their firm's requests; MGA staff see all."""
+    require(user, "manage_signatures")
+    requests = SignatureRequest.objects.select_related("document", "signed_document", "report")
+    if user.role == "collaborator":
+        requests = requests.filter(firm_id=user.firm_id)
+    return requests
+
+
+def get_signature_request_for(user, pk: int) -> SignatureRequest:
+    request = signature_requests_visible_to(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def requests_for_subject(user, kind: str, subject_id: int):
+    return signature_requests_visible_to(user).filter(subject_kind=kind, subject_id=subject_id)
+
+
+def evidence_of(request: SignatureRequest):
+    return list(request.evidence.all())
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_by_token(token: str, *, lock: bool = False) -> SignatureRequest | None:
+    requests = SignatureRequest.objects.select_related("signer", "document")
+    if lock:
+        requests = requests.select_for_update(of=("self",))
+    return requests.filter(token_hash=hash_token(token)).first()

@@ -1,0 +1,584 @@
+"""FEA by SMS code (DESIGN §6, DPCM 22/02/2013 artt. 56-57).
+
+Staff create, re-send and void requests; the signer acts through the e-mailed link only
+(`token`), with every step kept as append-only evidence. The owning domain learns the outcome
+through its registered handler (registry.py), in the same transaction.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from polis.audit.services import record_audit
+from polis.core.access import require
+from polis.core.errors import DomainError, PermissionDenied
+from polis.documents.pdf import render_pdf
+from polis.documents.services import store_file
+from polis.documents.validation import PDF, ValidatedFile
+from polis.ledger.services import record_event
+from polis.notify.services import queue_email, queue_sms
+from polis.signatures import pades
+from polis.signatures.models import Evidence, SignatureCode, SignatureRequest, Signer
+from polis.signatures.registry import handler_for
+from polis.signatures.selectors import hash_token, request_by_token
+
+# The versioned text the signer accepts (templates/signatures/_declarations.html).
+DECLARATIONS_VERSION = "2026-11"
+
+Status = SignatureRequest.Status
+
+
+@dataclass(frozen=True)
+class SignerData:
+    """Who signs, as the client record has it."""
+
+    name: str
+    codice_fiscale: str
+    email: str
+    mobile: str
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Where a signer's step came from, for the evidence."""
+
+    ip: str | None
+    user_agent: str
+
+
+class LinkUnusable(DomainError):
+    """The link is unknown, expired, voided, declined or locked."""
+
+
+def _hash_code(request: SignatureRequest, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{request.uuid}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _evidence(request: SignatureRequest, kind: str, visit: Visit | None = None, **data) -> None:
+    Evidence.objects.create(
+        request=request,
+        kind=kind,
+        at=timezone.now(),
+        ip=visit.ip if visit else None,
+        user_agent=(visit.user_agent[:300] if visit else ""),
+        data=data,
+    )
+
+
+def _token(request: SignatureRequest) -> str:
+    mac = hmac.new(
+        settings.SECRET_KEY.encode(), f"signature-link:{request.link_nonce}".encode(), "sha256"
+    )
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+
+
+def signing_url(request: SignatureRequest) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("signatures:sign", args=[_token(request)])
+
+
+def _send_link(request: SignatureRequest) -> str:
+    """A new link for `request` (the previous one stops working), e-mailed; its token."""
+    request.link_nonce = secrets.token_hex(16)
+    token = _token(request)
+    now = timezone.now()
+    request.token_hash = hash_token(token)
+    request.sent_at = now
+    request.expires_at = now + timedelta(days=settings.SIGNATURE_LINK_DAYS)
+    queue_email(
+        to=request.signer_email,
+        template="signature_request",
+        context={"request": request, "url": signing_url(request)},
+    )
+    return token
+
+
+def _tell_firm(request: SignatureRequest, template: str) -> None:
+    for email in request.firm.users.filter(is_active=True).values_list("email", flat=True):
+        queue_email(to=email, template=template, context={"request": request})
+
+
+def _own(actor, request_or_firm_id) -> None:
+    firm_id = getattr(request_or_firm_id, "firm_id", request_or_firm_id)
+    if actor.role == "collaborator" and actor.firm_id != firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questa firma."))
+
+
+def create_signature_request(
+    *,
+    actor,
+    firm,
+    subject_kind: str,
+    subject_id: int,
+    title: str,
+    document,
+    signer: SignerData,
+    identity_document,
+    identity_attested: bool,
+) -> SignatureRequest:
+    """Send `document` (a PDF the platform generated) to `signer` for an FEA signature.
+
+    The person sending attests that they identified the signer with the identity document on
+    file. The returned request carries the new link's token in `.link_token` (never stored).
+    """
+    require(actor, "manage_signatures")
+    _own(actor, firm.pk)
+    if not identity_attested:
+        raise DomainError(
+            _("Conferma di aver identificato il firmatario con un documento d'identità valido."),
+            field="identity_attested",
+        )
+    if identity_document is None:
+        raise DomainError(
+            _("Serve il documento d'identità del firmatario."), field="identity_document"
+        )
+    if not signer.mobile or not signer.email:
+        raise DomainError(
+            _("Il cliente deve avere e-mail e cellulare in anagrafica per firmare con FEA.")
+        )
+    if document.content_type != PDF:
+        raise DomainError(_("Si può firmare solo un PDF generato dalla piattaforma."))
+    with transaction.atomic():
+        person, _created = Signer.objects.select_for_update().get_or_create(
+            codice_fiscale=signer.codice_fiscale.upper()
+        )
+        if person.withdrawn_at is not None:
+            raise DomainError(
+                _("Il cliente ha revocato il consenso alla firma elettronica avanzata.")
+            )
+        if SignatureRequest.objects.filter(
+            subject_kind=subject_kind, subject_id=subject_id, status__in=SignatureRequest.OPEN
+        ).exists():
+            raise DomainError(_("C'è già una richiesta di firma aperta per questo documento."))
+        request = SignatureRequest(
+            created_at=timezone.now(),
+            firm=firm,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            title=title,
+            document=document,
+            signer=person,
+            signer_name=signer.name,
+            signer_email=signer.email,
+            signer_mobile=signer.mobile,
+            identity_document=identity_document,
+            identified_by=actor,
+        )
+        request.link_token = _send_link(request)
+        request.save()
+        _evidence(
+            request,
+            "identification_attested",
+            by=actor.get_full_name() or actor.email,
+            identity_document_sha256=identity_document.sha256,
+        )
+        _evidence(request, "email_sent", document_sha256=document.sha256)
+        record_audit(actor=actor, action="signature.requested", target=request)
+        return request
+
+
+def _staff_request(actor, request: SignatureRequest) -> SignatureRequest:
+    require(actor, "manage_signatures")
+    _own(actor, request)
+    return SignatureRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def resend_signature_request(*, actor, request: SignatureRequest) -> SignatureRequest:
+    """A person sends a fresh link (also what unlocks a request locked by wrong codes)."""
+    with transaction.atomic():
+        request = _staff_request(actor, request)
+        if request.status not in (*SignatureRequest.OPEN, Status.LOCKED, Status.EXPIRED):
+            raise DomainError(_("Questa richiesta di firma è chiusa: non si può reinviare."))
+        if request.signer.withdrawn_at is not None:
+            raise DomainError(
+                _("Il cliente ha revocato il consenso alla firma elettronica avanzata.")
+            )
+        request.codes.filter(used_at=None).update(superseded=True)
+        request.link_token = _send_link(request)
+        request.status, request.failures, request.reminders_sent = Status.SENT, 0, 0
+        request.declarations_accepted_at = None
+        request.save()
+        _evidence(request, "email_resent", by=actor.get_full_name() or actor.email)
+        record_audit(actor=actor, action="signature.resent", target=request)
+        return request
+
+
+def _close(request: SignatureRequest, status: str) -> None:
+    request.status = status
+    request.save(update_fields=["status", "decline_reason"])
+    request.codes.filter(used_at=None).update(superseded=True)
+    handler_for(request.subject_kind).on_closed(request)
+
+
+def void_signature_request(*, actor, request: SignatureRequest) -> SignatureRequest:
+    """The collaborator or an operator withdraws a request: its link stops working."""
+    with transaction.atomic():
+        request = _staff_request(actor, request)
+        if request.status not in (*SignatureRequest.OPEN, Status.LOCKED):
+            raise DomainError(_("Questa richiesta di firma è già chiusa."))
+        _evidence(request, "voided", by=actor.get_full_name() or actor.email)
+        _close(request, Status.VOIDED)
+        record_audit(actor=actor, action="signature.voided", target=request)
+        return request
+
+
+# --- The signer, through the link ---------------------------------------------------------
+
+
+def _by_token(token: str, *, lock: bool = False) -> SignatureRequest:
+    request = request_by_token(token, lock=lock)
+    if request is None:
+        raise LinkUnusable(
+            _("Questo link di firma non è valido. Controlla di averlo copiato per intero.")
+        )
+    return request
+
+
+def signed_request(*, token: str) -> SignatureRequest:
+    """What the signer may download at any time: the signed PDF and its evidence."""
+    request = _by_token(token)
+    if request.status != Status.SIGNED:
+        raise LinkUnusable(_("Il documento non è ancora stato firmato."))
+    return request
+
+
+def _expire_if_due(request: SignatureRequest) -> None:
+    if request.is_open and request.expires_at <= timezone.now():
+        _evidence(request, "expired")
+        _close(request, Status.EXPIRED)
+
+
+def _usable(request: SignatureRequest) -> None:
+    messages = {
+        Status.EXPIRED: _(
+            "Il link è scaduto. Chiedi al tuo intermediario di inviartene uno nuovo."
+        ),
+        Status.VOIDED: _("Questa richiesta di firma è stata annullata dal tuo intermediario."),
+        Status.DECLINED: _("Hai rifiutato di firmare questo documento."),
+        Status.LOCKED: _(
+            "Troppi codici errati: la firma è bloccata. Il tuo intermediario può inviarti "
+            "un nuovo link."
+        ),
+        Status.SIGNED: _("Hai già firmato questo documento."),
+    }
+    if request.status in messages:
+        raise LinkUnusable(messages[request.status])
+
+
+def open_signature_request(*, token: str, visit: Visit) -> SignatureRequest:
+    """The signer opens the link: recorded every time; a closed request is still returned so
+    that a signer can download what they signed and its evidence at any time."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        if request.status in (Status.VOIDED, Status.EXPIRED):
+            _usable(request)
+        _evidence(request, "link_opened", visit)
+        if request.status == Status.SENT:
+            request.status = Status.OPENED
+            request.save(update_fields=["status"])
+        return request
+
+
+def record_document_view(*, token: str, visit: Visit) -> SignatureRequest:
+    """The signer opened the document: the hash of what they saw goes into the evidence."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        if request.status != Status.SIGNED:
+            _expire_if_due(request)
+            _usable(request)
+        _evidence(request, "document_viewed", visit, sha256=request.document.sha256)
+        return request
+
+
+def accept_declarations(*, token: str, visit: Visit, accepted: bool) -> SignatureRequest:
+    """The signer accepts the FEA note and declarations; the first time also records their
+    adhesion to the service (DPCM art. 57 c.1 a)."""
+    if not accepted:
+        raise DomainError(
+            _("Per firmare devi accettare le condizioni del servizio di firma."), field="accept"
+        )
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        _usable(request)
+        now = timezone.now()
+        signer = Signer.objects.select_for_update().get(pk=request.signer_id)
+        if signer.withdrawn_at is not None:
+            raise LinkUnusable(_("Hai revocato il consenso alla firma elettronica avanzata."))
+        if signer.adhered_at is None:
+            signer.adhered_at, signer.adhesion_version = now, DECLARATIONS_VERSION
+            signer.save(update_fields=["adhered_at", "adhesion_version"])
+            _evidence(request, "fea_adhesion", visit, version=DECLARATIONS_VERSION)
+        request.declarations_accepted_at = now
+        request.save(update_fields=["declarations_accepted_at"])
+        _evidence(request, "declarations_accepted", visit, version=DECLARATIONS_VERSION)
+        return request
+
+
+def send_signature_code(*, token: str, visit: Visit) -> SignatureRequest:
+    """ "Invia codice": a 6-digit code by SMS to the client record's mobile, within the limits
+    (cooldown, codes per window); a new code supersedes the previous one but never resets
+    the count of wrong entries."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        _usable(request)
+        if request.declarations_accepted_at is None:
+            raise DomainError(_("Prima accetta le condizioni del servizio di firma."))
+        if request.signer.withdrawn_at is not None:
+            raise LinkUnusable(_("Hai revocato il consenso alla firma elettronica avanzata."))
+        if request.signer.failures >= settings.SIGNATURE_SIGNER_MAX_FAILURES:
+            raise LinkUnusable(
+                _("Troppi codici errati: contatta il tuo intermediario per firmare.")
+            )
+        now = timezone.now()
+        window = now - timedelta(minutes=settings.SIGNATURE_CODE_WINDOW_MINUTES)
+        recent = list(request.codes.filter(created_at__gte=window).order_by("-created_at"))
+        cooldown = timedelta(seconds=settings.SIGNATURE_CODE_COOLDOWN_SECONDS)
+        if recent and now - recent[0].created_at < cooldown:
+            wait = int((recent[0].created_at + cooldown - now).total_seconds()) + 1
+            raise DomainError(
+                _("Attendi %(s)s secondi prima di chiedere un nuovo codice.") % {"s": wait}
+            )
+        if len(recent) >= settings.SIGNATURE_CODES_PER_WINDOW:
+            raise DomainError(
+                _("Hai chiesto troppi codici. Riprova tra %(m)s minuti.")
+                % {"m": settings.SIGNATURE_CODE_WINDOW_MINUTES}
+            )
+        request.codes.filter(used_at=None).update(superseded=True)
+        code = f"{secrets.randbelow(10**6):06d}"
+        SignatureCode.objects.create(
+            request=request,
+            created_at=now,
+            code_hash=_hash_code(request, code),
+            expires_at=now + timedelta(minutes=settings.SIGNATURE_CODE_MINUTES),
+        )
+        queue_sms(
+            to=request.signer_mobile,
+            text=_("Codice firma %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s")
+            % {"code": code, "m": settings.SIGNATURE_CODE_MINUTES, "mga": settings.MGA_NAME},
+            sensitive=True,
+        )
+        request.status = Status.CODE_SENT
+        request.save(update_fields=["status"])
+        _evidence(request, "code_sent", visit, to=request.masked_mobile)
+        return request
+
+
+def _wrong_code(request: SignatureRequest, current: SignatureCode, visit: Visit) -> str:
+    """Count a wrong entry; returns the message for the signer."""
+    request.failures += 1
+    request.save(update_fields=["failures"])
+    Signer.objects.filter(pk=request.signer_id).update(failures=request.signer.failures + 1)
+    _evidence(request, "code_wrong", visit, failures=request.failures)
+    per_code = settings.SIGNATURE_CODE_ATTEMPTS
+    if request.failures % per_code:
+        left = per_code - request.failures % per_code
+        return _("Codice errato. Tentativi rimasti per questo codice: %(n)s.") % {"n": left}
+    current.superseded = True
+    current.save(update_fields=["superseded"])
+    _evidence(request, "code_burned", visit)
+    if request.failures // per_code >= settings.SIGNATURE_BURNED_CODES_LOCK:
+        request.status = Status.LOCKED
+        request.save(update_fields=["status"])
+        _evidence(request, "locked", visit)
+        _tell_firm(request, "signature_locked")
+        return _(
+            "Troppi codici errati: la firma è bloccata. Il tuo intermediario può inviarti "
+            "un nuovo link."
+        )
+    return _("Troppi tentativi errati: questo codice non vale più. Chiedine uno nuovo.")
+
+
+def sign_with_code(*, token: str, code: str, visit: Visit) -> SignatureRequest:
+    """The right code signs: the document's hash is checked against the one the signer saw,
+    the PDF is sealed PAdES with the visible block, the evidence report is made, both hashes
+    go into the ledger and the owner's handler runs — all in one transaction."""
+    code = "".join(code.split())
+    error = None
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        _usable(request)
+        current = request.codes.filter(used_at=None, superseded=False).order_by("-pk").first()
+        if request.status != Status.CODE_SENT or current is None:
+            raise DomainError(_("Chiedi prima un codice con «Invia codice»."))
+        if current.expires_at <= timezone.now():
+            raise DomainError(_("Il codice è scaduto: chiedine uno nuovo."))
+        if not (code.isdigit() and len(code) == 6) or not hmac.compare_digest(
+            current.code_hash, _hash_code(request, code)
+        ):
+            error = _wrong_code(request, current, visit)
+        else:
+            _apply_signature(request, current, visit)
+    if error:
+        # the failure is counted (committed above); the signer sees why nothing was signed
+        raise DomainError(error, field="code")
+    return request
+
+
+def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: Visit) -> None:
+    document = request.document
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    actual = hashlib.sha256(content).hexdigest()
+    if actual != document.sha256:
+        raise DomainError(
+            _(
+                "Il documento è cambiato dopo che l'hai visualizzato: non è stato firmato. "
+                "Il tuo intermediario ti invierà un nuovo link."
+            )
+        )
+    now = timezone.now()
+    stamp = _(
+        "Firmato con firma elettronica avanzata da %(name)s (%(cf)s) mediante codice OTP "
+        "inviato a %(mobile)s il %(when)s\nSHA-256 del documento: %(sha)s\n"
+        "Richiesta di firma %(id)s"
+    ) % {
+        "name": request.signer_name,
+        "cf": request.signer.codice_fiscale,
+        "mobile": request.masked_mobile,
+        "when": timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S"),
+        "sha": document.sha256,
+        "id": request.uuid,
+    }
+    if pades.is_development_certificate():
+        stamp += "\n" + _("Certificato di sviluppo: firma priva di valore legale")
+    try:
+        signed, timestamped = pades.sign_pdf(content, stamp_text=stamp, reason=request.title)
+    except pades.TimestampUnavailable:
+        raise DomainError(
+            _(
+                "Il servizio di marca temporale non risponde: il documento non è stato firmato "
+                "e il codice resta valido. Riprova tra qualche minuto."
+            )
+        ) from None
+    current.used_at = now
+    current.save(update_fields=["used_at"])
+    stem = document.name.removesuffix(".pdf")
+    signed_file = store_file(
+        actor=None,
+        validated=ValidatedFile(
+            name=f"{stem}-firmato.pdf",
+            content_type=PDF,
+            size=len(signed),
+            sha256=hashlib.sha256(signed).hexdigest(),
+            content=signed,
+        ),
+    )
+    _evidence(
+        request,
+        "signed",
+        visit,
+        document_sha256=document.sha256,
+        signed_sha256=signed_file.sha256,
+        timestamped=timestamped,
+        development_certificate=pades.is_development_certificate(),
+    )
+    request.status, request.signed_at, request.signed_document = Status.SIGNED, now, signed_file
+    request.report = store_file(actor=None, validated=_report(request))
+    request.save(update_fields=["status", "signed_at", "signed_document", "report"])
+    record_event(type="contract.signed", ref=str(request.uuid), sha256=signed_file.sha256)
+    record_event(type="contract.evidence", ref=str(request.uuid), sha256=request.report.sha256)
+    handler_for(request.subject_kind).on_signed(request)
+    queue_email(
+        to=request.signer_email,
+        template="signature_done",
+        context={"request": request},
+        attachments=[signed_file, request.report],
+    )
+    _tell_firm(request, "signature_signed_firm")
+
+
+def _report(request: SignatureRequest) -> ValidatedFile:
+    """The "Rapporto di firma": every evidence record of the request, as a PDF."""
+    return render_pdf(
+        template="signatures/report.html",
+        name=f"rapporto-di-firma-{request.uuid}.pdf",
+        context={
+            "request": request,
+            "evidence": list(request.evidence.all()),
+            "mga_legal_name": settings.MGA_LEGAL_NAME,
+            "development": pades.is_development_certificate(),
+            "declarations_version": DECLARATIONS_VERSION,
+        },
+    )
+
+
+def decline_signature(*, token: str, reason: str, visit: Visit) -> SignatureRequest:
+    """The signer declines to sign, with a reason the firm is told."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DomainError(_("Scrivi il motivo per cui non vuoi firmare."), field="reason")
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        _usable(request)
+        request.decline_reason = reason[:500]
+        _evidence(request, "declined", visit, reason=request.decline_reason)
+        _close(request, Status.DECLINED)
+        _tell_firm(request, "signature_declined")
+        return request
+
+
+def withdraw_fea_consent(*, token: str, visit: Visit) -> SignatureRequest:
+    """The signer withdraws consent to FEA: their open requests are voided and no new one can
+    be sent to them."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        signer = Signer.objects.select_for_update().get(pk=request.signer_id)
+        if signer.withdrawn_at is None:
+            signer.withdrawn_at = timezone.now()
+            signer.save(update_fields=["withdrawn_at"])
+        _evidence(request, "consent_withdrawn", visit)
+        for pending in SignatureRequest.objects.select_for_update().filter(
+            signer=signer, status__in=(*SignatureRequest.OPEN, Status.LOCKED)
+        ):
+            _evidence(pending, "voided", visit, reason="consent_withdrawn")
+            _close(pending, Status.VOIDED)
+        _tell_firm(request, "signature_consent_withdrawn")
+        request.refresh_from_db()
+        return request
+
+
+def send_reminders() -> int:
+    """Daily: remind signers after 3 and 7 days and expire links older than 14 days.
+    Idempotent: each reminder is counted on the request under its row lock."""
+    now = timezone.now()
+    done = 0
+    for pk in SignatureRequest.objects.filter(status__in=SignatureRequest.OPEN).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            request = SignatureRequest.objects.select_for_update().get(pk=pk)
+            if not request.is_open:
+                continue
+            if request.expires_at <= now:
+                _expire_if_due(request)
+                done += 1
+                continue
+            days = settings.SIGNATURE_REMINDER_DAYS
+            due = request.reminders_sent < len(days) and now >= request.sent_at + timedelta(
+                days=days[request.reminders_sent]
+            )
+            if due:
+                request.reminders_sent += 1
+                request.save(update_fields=["reminders_sent"])
+                queue_email(
+                    to=request.signer_email,
+                    template="signature_reminder",
+                    context={"request": request, "url": signing_url(request)},
+                )
+                _evidence(request, "reminder_sent", number=request.reminders_sent)
+                done += 1
+    return done

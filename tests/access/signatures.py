@@ -1,0 +1,116 @@
+"""The signing pages are public but reachable only through a valid link; staff actions are
+for the firm (others get 404) and the MGA."""
+
+from django.utils import timezone
+
+from polis.clients.tests.factories import ClientFactory
+from polis.practices import services
+from polis.quotes import services as quotes
+from polis.quotes.tests.factories import demo_product
+from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.signatures.models import SignatureRequest
+from polis.signatures.tests.support import last_link_token, send, sign_practice
+from tests.access import (
+    ADJUSTER,
+    ADMIN,
+    ANON,
+    COLLAB_A,
+    COLLAB_B,
+    LOGIN,
+    OPERATOR,
+    Rule,
+    expect,
+    only,
+)
+
+BAD_TOKEN = "x" * 43
+
+
+def _issued(author):
+    quote = quotes.create_quote(
+        actor=author,
+        client=ClientFactory(created_by=author),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    return services.issue_practice(
+        actor=author, practice=services.convert_quote(actor=author, quote=quote)
+    )
+
+
+def arrange(world: dict) -> None:
+    author = world["users"][COLLAB_A]
+    world["to_sign"] = send(author, _issued(author))
+    world["sign_token"] = last_link_token(world["to_sign"].client.email)
+    world["sign_request"] = SignatureRequest.objects.get(subject_id=world["to_sign"].pk)
+    world["unsent"] = _issued(author)
+    world["signed"] = _issued(author)
+    world["signed_token"] = sign_practice(author, world["signed"])
+
+
+def _token(w):
+    return {"token": w["sign_token"]}
+
+
+EVERYONE = expect(200)
+BACK_TO_PAGE = expect(302)  # each step redirects back to the page with its message
+STAFF = {ANON: LOGIN, COLLAB_A: 302, COLLAB_B: 404, ADJUSTER: 403} | {
+    role: 302 for role in (OPERATOR, ADMIN)
+}
+
+RULES = [
+    Rule("signatures:note", EVERYONE),
+    Rule("signatures:sign", EVERYONE, kwargs=_token),
+    Rule("signatures:sign", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
+    Rule("signatures:document", EVERYONE, kwargs=_token),
+    Rule("signatures:document", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
+    Rule(
+        "signatures:accept",
+        BACK_TO_PAGE,
+        method="post",
+        kwargs=_token,
+        data=lambda w: {"accept": "1"},
+    ),
+    Rule("signatures:send_code", BACK_TO_PAGE, method="post", kwargs=_token),
+    Rule("signatures:send_code", expect(410), method="post", kwargs=lambda w: {"token": BAD_TOKEN}),
+    Rule(
+        "signatures:confirm",
+        BACK_TO_PAGE,
+        method="post",
+        kwargs=_token,
+        data=lambda w: {"code": "000000"},
+    ),
+    Rule(
+        "signatures:decline",
+        BACK_TO_PAGE,
+        method="post",
+        kwargs=_token,
+        data=lambda w: {"reason": ""},
+    ),
+    Rule("signatures:withdraw", expect(410), method="post", kwargs=lambda w: {"token": BAD_TOKEN}),
+    Rule("signatures:withdraw", EVERYONE, method="post", kwargs=_token),
+    # the signed copies: only once signed, then at any time
+    Rule("signatures:signed_document", expect(410), kwargs=_token),
+    Rule("signatures:signed_document", EVERYONE, kwargs=lambda w: {"token": w["signed_token"]}),
+    Rule("signatures:report", EVERYONE, kwargs=lambda w: {"token": w["signed_token"]}),
+    Rule("signatures:report", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
+    Rule("signatures:resend", STAFF, method="post", kwargs=lambda w: {"pk": w["sign_request"].pk}),
+    Rule("signatures:void", STAFF, method="post", kwargs=lambda w: {"pk": w["sign_request"].pk}),
+    Rule(
+        "practices:send_for_signature",
+        STAFF,
+        method="post",
+        kwargs=lambda w: {"pk": w["unsent"].pk},
+    ),
+    Rule(
+        "practices:signed_contract",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["signed"].pk},
+    ),
+    Rule(
+        "practices:signature_report",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["signed"].pk},
+    ),
+]

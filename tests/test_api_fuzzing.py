@@ -1,0 +1,49 @@
+"""API fuzzing: schemathesis generates requests from the OpenAPI schema for every operation,
+authenticated as a collaborator: no server errors, every response as the schema documents."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.middleware.csrf import _get_new_csrf_string
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from polis.clients.tests.factories import ClientFactory
+from polis.quotes.tests.factories import demo_product
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def collaborator_session(collaborator_a, client):
+    """Session and CSRF cookies of a logged-in collaborator with a client and a product."""
+    ClientFactory(created_by=collaborator_a)
+    demo_product("RCP")
+    client.force_login(collaborator_a)
+    token = _get_new_csrf_string()
+    return {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_api_conforms_to_its_schema(case, collaborator_session):
+    cookies = collaborator_session
+    response = case.call(cookies=cookies, headers={"X-CSRFToken": cookies["csrftoken"]})
+    case.validate_response(response, checks=CHECKS)
