@@ -327,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
     },
+    "practice-expiries": {
+        "task": "polis.practices.tasks.process_expiries",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- Public ledger (registro) --------------------------------------------------------------
@@ -369,6 +373,13 @@ MGA_PEC = os.environ.get("MGA_PEC", "heca@pec.polis.local")
 MGA_WEBSITE = os.environ.get("MGA_WEBSITE", "https://polis.local")
 MGA_RUI_NUMBER = os.environ.get("MGA_RUI_NUMBER", "A000000001")
 MGA_RUI_DATE = os.environ.get("MGA_RUI_DATE", "2019-01-15")
+# --- Practices: expiries and renewals ------------------------------------------------------
+# The windows offered by "Pratiche in scadenza" (days ahead; the first is the default).
+PRACTICE_EXPIRING_WINDOWS = [int(d) for d in env_list("PRACTICE_EXPIRING_WINDOWS", "30,60,90")]
+# Days before the end at which the collaborator is e-mailed, once per threshold.
+PRACTICE_REMINDER_DAYS = [int(d) for d in env_list("PRACTICE_REMINDER_DAYS", "60,30,7")]
+# An expired practice can still be renewed (RINNOVA PRATICA) for this many days.
+PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS = int(os.environ.get("PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS", "60"))
 AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
 
 LOGGING = {

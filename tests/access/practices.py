@@ -1,7 +1,12 @@
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from polis.clients.tests.factories import ClientFactory
+from polis.documents.tests.test_validation import pdf_bytes
 from polis.practices import services
+from polis.practices.tests.factories import PracticeFactory
 from polis.quotes import services as quotes
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
@@ -27,6 +32,20 @@ def arrange(world: dict) -> None:
     draft = services.convert_quote(actor=author, quote=_quote(world))
     world["practice_a"] = services.issue_practice(actor=author, practice=draft)
     world["draft_a"] = services.convert_quote(actor=author, quote=_quote(world))
+    # A signed practice ending soon, completed by its first payment: in force and renewable.
+    end = timezone.localdate() + timedelta(days=20)
+    signed = PracticeFactory(
+        created_by=author, effective_date=end - timedelta(days=365), end_date=end
+    )
+    world["in_force_a"] = signed
+    world["payment_a"] = services.record_payment(
+        actor=author,
+        practice=signed,
+        method="transfer",
+        paid_on=timezone.localdate(),
+        amount=signed.instalments[0],
+        receipt=SimpleUploadedFile("ricevuta.pdf", pdf_bytes()),
+    )
 
 
 RULES = [
@@ -68,4 +87,55 @@ RULES = [
         data=lambda w: {"reason": "prova"},
     ),
     Rule("practices:review_queue", only(OPERATOR, ADMIN)),
+    # PRATICHE E PREVENTIVI: lists and exports are scoped to the firm (tested in test_lists).
+    Rule("practices:expiring", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
+    *[
+        Rule(
+            name, only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN), kwargs=lambda w, fmt=fmt: {"fmt": fmt}
+        )
+        for name in ("practices:export", "practices:expiring_export")
+        for fmt in ("csv", "xlsx")
+    ],
+    # Perfezionamento. An empty payment form is refused (422) and changes nothing.
+    Rule(
+        "practices:record_payment",
+        only(COLLAB_A, ok=422) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["in_force_a"].pk},
+    ),
+    Rule(
+        "practices:payment_receipt",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["payment_a"].pk},
+    ),
+    Rule(
+        "practices:verify_payment",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["payment_a"].pk},
+    ),
+    Rule(
+        "practices:reject_payment",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["payment_a"].pk},
+        data=lambda w: {"reason": "prova"},
+    ),
+    Rule("practices:payments_queue", only(OPERATOR, ADMIN)),
+    # Each firm sees its own statement; MGA staff choose the firm.
+    Rule("practices:commissions", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
+    Rule(
+        "practices:commissions_export",
+        only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN),
+        kwargs=lambda w: {"fmt": "xlsx"},
+        data=lambda w: {"agenzia": w["firm_a"].pk},
+    ),
+    # Renewals are the collaborator's job.
+    Rule("practices:renewals", only(COLLAB_A, COLLAB_B)),
+    Rule(
+        "practices:renew",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["in_force_a"].pk},
+    ),
 ]

@@ -21,6 +21,14 @@ def arrange(world: dict) -> None:
 
 RULES = [
     Rule("quotes:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
+    *[
+        Rule(
+            "quotes:export",
+            only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN),
+            kwargs=lambda w, f=f: {"fmt": f},
+        )
+        for f in ("csv", "xlsx")
+    ],
     Rule("quotes:create", only(COLLAB_A, COLLAB_B)),
     Rule("quotes:create_for_product", only(COLLAB_A, COLLAB_B), kwargs=lambda w: {"code": "RCP"}),
     Rule(

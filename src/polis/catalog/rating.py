@@ -10,7 +10,7 @@ A table cell "refer" sends the risk to the MGA's underwriter instead of pricing 
 Money is Decimal throughout; net, tax and gross are rounded half-up to the cent.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
@@ -118,6 +118,13 @@ class Breakdown:
     gross: Decimal
     commission: Decimal
     instalments: list[Decimal] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The explained lines and the instalments as stored on quotes and practices."""
+        return {
+            "lines": [{**asdict(line), "amount": str(line.amount)} for line in self.lines],
+            "instalments": [str(amount) for amount in self.instalments],
+        }
 
 
 def _answer(answers: dict, name: str) -> str:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from polis.catalog.models import Product, TariffVersion
-from polis.catalog.rating import Breakdown, load_tariff, rate
+from polis.catalog.rating import Breakdown, ReferralRequired, load_tariff, rate
 from polis.core.errors import DomainError
 
 
@@ -37,6 +37,23 @@ def price(*, product: Product, on: date, answers: dict) -> tuple[TariffVersion, 
     """Price answers with the version valid on `on` (no state changes: comparison portals)."""
     version = tariff_for(product, on)
     return version, rate(load_tariff(version.document), answers)
+
+
+def price_or_refuse(
+    *, product: Product, on: date, answers: dict
+) -> tuple[TariffVersion, Breakdown]:
+    """price(), with what the tariff cannot price turned into a DomainError the user can read."""
+    try:
+        return price(product=product, on=on, answers=answers)
+    except ReferralRequired as referral:
+        raise DomainError(
+            _("%(reason)s: chiedi un preventivo personalizzato all'MGA.")
+            % {"reason": referral.reason}
+        ) from referral
+    except KeyError as missing:
+        raise DomainError(
+            _("Manca una risposta del questionario (%(name)s).") % {"name": missing.args[0]}
+        ) from missing
 
 
 def mark_tariff_used(version: TariffVersion) -> None:

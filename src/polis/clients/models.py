@@ -62,6 +62,9 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["firm", "last_name", "first_name"]),
             models.Index(fields=["firm", "company_name"]),
+            # The MGA's portfolio search by tax code, across firms.
+            models.Index(fields=["codice_fiscale"], name="client_codice_fiscale"),
+            models.Index(fields=["partita_iva"], name="client_partita_iva"),
         ]
 
     def __str__(self) -> str:

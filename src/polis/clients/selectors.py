@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -29,3 +31,25 @@ def search_clients(user, query: str = ""):
 def get_client_for(user, pk: int) -> Client:
     """404 both for a missing client and for another firm's."""
     return get_object_or_404(clients_visible_to(user), pk=pk)
+
+
+_TAX_ID = re.compile(r"[A-Z0-9]{16}|\d{11}")
+
+
+def portfolio_search(word: str, *, number_field: str) -> Q:
+    """One word typed in the search of a portfolio list (practices, quotes), read the way people
+    type it, so that each form uses one index: a codice fiscale or partita IVA finds its client
+    exactly, a word with digits is the start of a policy or quote number, anything else is part of
+    the client's name."""
+    upper = word.upper()
+    if _TAX_ID.fullmatch(upper):
+        clients = Client.objects.filter(Q(codice_fiscale=upper) | Q(partita_iva=upper))
+    elif any(char.isdigit() for char in word):
+        return Q(**{f"{number_field}__startswith": upper})
+    else:
+        clients = Client.objects.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(company_name__icontains=word)
+        )
+    return Q(client__in=clients.values("pk"))

@@ -24,5 +24,14 @@ class PracticesConfig(AppConfig):
                 "practice.sent_for_signature": _("Contratto inviato in firma"),
                 "practice.signed": _("Contratto firmato dal cliente"),
                 "practice.signature_closed": _("Firma del contratto non completata"),
+                "practice.payment_recorded": _("Pagamento registrato"),
+                "practice.payment_verified": _("Pagamento verificato"),
+                "practice.payment_rejected": _("Pagamento respinto"),
+                "practice.in_force": _("Pratica in vigore"),
+                "practice.completion_undone": _("Pratica di nuovo in attesa del pagamento"),
+                "practice.renewal_created": _("Rinnovo preparato"),
+                "practice.renewed": _("Pratica rinnovata"),
+                "practice.renewal_undone": _("Rinnovo non perfezionato: pratica non più rinnovata"),
+                "practice.expired": _("Pratica scaduta"),
             }
         )

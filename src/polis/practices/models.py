@@ -1,4 +1,5 @@
 import uuid
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -56,6 +57,11 @@ class Practice(models.Model):
     # What the client received before signing: [{kind, version, sha256, delivered_at}]
     disclosures = models.JSONField(default=list, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+    # RINNOVA PRATICA: the practice this one renews for the next period.
+    renewal_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -64,10 +70,131 @@ class Practice(models.Model):
     class Meta:
         verbose_name = _("pratica")
         verbose_name_plural = _("pratiche")
+        # PRATICHE E PREVENTIVI for a firm with 100k practices and the MGA with 1M: every
+        # filter and sort of the list starts from an index (firm first for collaborators).
+        # Policy-number prefix search uses the unique column's own index (on PostgreSQL Django
+        # adds a varchar_pattern_ops twin for LIKE 'RCP-2026%').
         indexes = [
-            models.Index(fields=["firm", "status", "-created_at"]),
             models.Index(fields=["status", "end_date"]),
+            # Each sort of the list (with its tie-break) for a firm and for the MGA, so that a page
+            # is read in index order and never sorted in memory.
+            models.Index(fields=["firm", "-created_at", "-id"], name="practice_firm_created"),
+            models.Index(fields=["firm", "end_date", "id"], name="practice_firm_end"),
+            models.Index(fields=["firm", "-effective_date", "-id"], name="practice_firm_effective"),
+            models.Index(fields=["-created_at", "-id"], name="practice_created"),
+            models.Index(fields=["end_date", "id"], name="practice_end"),
+            models.Index(fields=["-effective_date", "-id"], name="practice_effective"),
+            # Filters (status, product) in the default order; the expiring tab by end date.
+            models.Index(
+                fields=["firm", "status", "-created_at", "-id"], name="practice_firm_status"
+            ),
+            models.Index(
+                fields=["firm", "product", "-created_at", "-id"], name="practice_firm_product"
+            ),
+            models.Index(fields=["status", "-created_at", "-id"], name="practice_status_created"),
+            models.Index(fields=["product", "-created_at", "-id"], name="practice_product_created"),
+            models.Index(fields=["firm", "status", "end_date"], name="practice_firm_status_end"),
         ]
 
     def __str__(self) -> str:
         return self.policy_number or f"Pratica {self.pk}"
+
+    @property
+    def premium_difference(self) -> Decimal | None:
+        """For a renewal: its gross premium minus the renewed practice's."""
+        return self.gross - self.renewal_of.gross if self.renewal_of_id else None
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the end of the period (negative once past)."""
+        return (self.end_date - timezone.localdate()).days
+
+    @property
+    def instalments(self) -> list[Decimal]:
+        """The premium's instalments as the rating engine split it (the first takes the cents)."""
+        return [Decimal(amount) for amount in self.breakdown.get("instalments") or [self.gross]]
+
+    @property
+    def commission_shares(self) -> list[Decimal]:
+        """The collaborator's commission split like the premium, one share per instalment."""
+        count = len(self.instalments)
+        share = (self.commission / count).quantize(Decimal("0.01"), ROUND_DOWN)
+        return [self.commission - share * (count - 1)] + [share] * (count - 1)
+
+    @property
+    def commission_rate(self) -> Decimal | None:
+        """The commission as a share of the net premium (e.g. 0.15), when there is a premium."""
+        return (self.commission / self.net).quantize(Decimal("0.0001")) if self.net else None
+
+
+class Payment(models.Model):
+    """Perfezionamento: one instalment of the premium paid by the client, with its receipt."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Bonifico")
+        POS = "pos", _("POS (carta)")
+        CASH = "cash", _("Contanti")
+        CHEQUE = "cheque", _("Assegno")
+        DIRECT_DEBIT = "direct_debit", _("Addebito diretto (SDD)")
+
+    class Status(models.TextChoices):
+        TO_VERIFY = "to_verify", _("Da verificare")
+        VERIFIED = "verified", _("Verificato")
+        REJECTED = "rejected", _("Respinto")
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="payments")
+    # Denormalized from the practice: the monthly commission statement reads by firm and date.
+    firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="+")
+    instalment = models.PositiveSmallIntegerField(_("rata"))  # 1 = the first
+    method = models.CharField(_("modalità"), max_length=12, choices=Method.choices)
+    paid_on = models.DateField(_("data del pagamento"))
+    amount = models.DecimalField(_("importo"), max_digits=12, decimal_places=2)
+    commission = models.DecimalField(_("provvigione"), max_digits=12, decimal_places=2)
+    receipt = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.TO_VERIFY)
+    rejection_reason = models.CharField(_("motivo"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pagamento")
+        verbose_name_plural = _("pagamenti")
+        constraints = [
+            # An instalment is paid once; a rejected payment leaves room for a new one.
+            models.UniqueConstraint(
+                fields=["practice", "instalment"],
+                condition=~models.Q(status="rejected"),
+                name="payment_once_per_instalment",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["firm", "paid_on"], name="payment_firm_paid_on"),
+            models.Index(fields=["status", "recorded_at"], name="payment_status_recorded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} rata {self.instalment}"
+
+
+class ExpiryReminder(models.Model):
+    """An expiry e-mail sent for a practice at a threshold (days before the end): never twice."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="expiry_reminders"
+    )
+    days = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "days"], name="expiry_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} −{self.days}"

@@ -1,9 +1,32 @@
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
-from polis.practices.models import Practice
+from polis.practices.models import Payment, Practice
 from polis.signatures.selectors import requests_for_subject
+
+S = Practice.Status
+# A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
+ABANDONED = (S.CANCELLED, S.DECLINED)
+
+
+def live_renewal_exists():
+    """Expression: the practice has a renewal that is not abandoned."""
+    return Exists(Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED))
+
+
+def renewal_window(today: date) -> tuple[date, date]:
+    """End dates of the practices that may be renewed today: from the grace period after expiry
+    to the widest window of "Pratiche in scadenza"."""
+    return (
+        today - timedelta(days=settings.PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS),
+        today + timedelta(days=max(settings.PRACTICE_EXPIRING_WINDOWS)),
+    )
 
 
 def practices_visible_to(user):
@@ -17,18 +40,33 @@ def practices_visible_to(user):
     )
 
 
+def matching(practices, query: str):
+    """Practices matching every word: policy number, codice fiscale or client name."""
+    for word in query.split()[:5]:
+        practices = practices.filter(portfolio_search(word, number_field="policy_number"))
+    return practices
+
+
 def search_practices(user, *, query: str = "", status: str = ""):
     practices = practices_visible_to(user)
     if status in Practice.Status.values:
         practices = practices.filter(status=status)
-    for word in query.split()[:5]:
-        practices = practices.filter(
-            Q(policy_number__icontains=word)
-            | Q(client__last_name__icontains=word)
-            | Q(client__company_name__icontains=word)
-            | Q(client__codice_fiscale__iexact=word)
-        )
-    return practices.order_by("-created_at", "-pk")
+    return matching(practices, query).order_by("-created_at", "-pk")
+
+
+def filtered_practices(user, form):
+    """Pratiche: the user's practices with the list's search, filters and sorting."""
+    return form.apply(matching(practices_visible_to(user), form.value("q") or ""))
+
+
+def expiring_practices(user, form):
+    """Pratiche in scadenza: in force, ending between today and the chosen window."""
+    today = timezone.localdate()
+    practices = practices_visible_to(user).filter(
+        status=S.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=form.days)
+    )
+    practices = practices.annotate(renewing=live_renewal_exists())
+    return form.apply(matching(practices, form.value("q") or ""))
 
 
 def get_practice_for(user, pk: int) -> Practice:
@@ -43,6 +81,70 @@ def review_queue():
         .select_related("firm", "client", "product")
         .order_by("created_at", "pk")
     )
+
+
+# --- Perfezionamento --------------------------------------------------------------------------
+
+
+def payments_of(practice: Practice):
+    return practice.payments.select_related("receipt").order_by("instalment", "recorded_at")
+
+
+def due_instalment(practice: Practice) -> int | None:
+    """The first instalment (1-based) without a payment that stands, or None when all are paid."""
+    paid = set(
+        practice.payments.exclude(status=Payment.Status.REJECTED).values_list(
+            "instalment", flat=True
+        )
+    )
+    return next((n for n in range(1, len(practice.instalments) + 1) if n not in paid), None)
+
+
+def get_payment_for(user, pk: int) -> Payment:
+    """A payment of a practice the user may see (404 otherwise)."""
+    return get_object_or_404(
+        Payment.objects.select_related("practice", "receipt").filter(
+            practice__in=practices_visible_to(user)
+        ),
+        pk=pk,
+    )
+
+
+def payments_to_verify():
+    """Payments the MGA has not checked yet, oldest first."""
+    return (
+        Payment.objects.filter(status=Payment.Status.TO_VERIFY)
+        .select_related("practice__client", "practice__product", "firm")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def commission_statement(*, firm_id: int, month):
+    """The firm's payments in `month` (not rejected) with the commission of each, and totals."""
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    payments = (
+        Payment.objects.filter(firm_id=firm_id, paid_on__gte=month, paid_on__lt=following)
+        .exclude(status=Payment.Status.REJECTED)
+        .select_related("practice__client", "practice__product")
+        .order_by("paid_on", "pk")
+    )
+    totals = payments.aggregate(premium=Sum("amount"), commission=Sum("commission"))
+    return payments, totals
+
+
+# --- Renewals ---------------------------------------------------------------------------------
+
+
+def renewable_practices(user, query: str = ""):
+    """RINNOVA PRATICA: the firm's practices in force ending soon or expired recently, without a
+    renewal on its way; nearest end first."""
+    earliest, latest = renewal_window(timezone.localdate())
+    practices = (
+        practices_visible_to(user)
+        .filter(status__in=(S.IN_FORCE, S.EXPIRED), end_date__gte=earliest, end_date__lte=latest)
+        .exclude(live_renewal_exists())
+    )
+    return matching(practices, query).order_by("end_date", "pk")
 
 
 def signature_requests_of(user, practice: Practice):

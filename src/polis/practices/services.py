@@ -1,25 +1,35 @@
-"""Practices: from a quote to an issued policy (numbered, contract PDF, disclosures, ledger)."""
+"""Practices: from a quote to an issued policy (numbered, contract PDF, disclosures, ledger),
+perfezionamento (payments, in force), expiries and renewals."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
-from polis.catalog.services import mark_tariff_used
+from polis.catalog.services import mark_tariff_used, price_or_refuse
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
-from polis.documents.validation import ValidatedFile
+from polis.documents.validation import ValidatedFile, validate_upload
 from polis.ledger.services import record_event
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
-from polis.practices.models import Practice
+from polis.practices.models import ExpiryReminder, Payment, Practice
+from polis.practices.selectors import (
+    ABANDONED,
+    due_instalment,
+    live_renewal_exists,
+    renewal_window,
+)
 from polis.quotes.models import Quote
 from polis.signatures.services import SignerData, create_signature_request
 
@@ -32,9 +42,12 @@ TRANSITIONS = {
     S.ISSUED: {S.SIGNING, S.CANCELLED},
     S.SIGNING: {S.SIGNED, S.ISSUED, S.CANCELLED},
     S.SIGNED: {S.IN_FORCE, S.CANCELLED},
-    S.IN_FORCE: {S.RENEWED, S.EXPIRED},
-    S.RENEWED: set(),
-    S.EXPIRED: set(),
+    # Back to "signed" when the MGA rejects the payment that completed it.
+    S.IN_FORCE: {S.RENEWED, S.EXPIRED, S.SIGNED},
+    # Not renewed after all when the renewal's completing payment is rejected.
+    S.RENEWED: {S.IN_FORCE, S.EXPIRED},
+    # A renewal completed after the end date (within the grace period) still renews it.
+    S.EXPIRED: {S.RENEWED},
     S.DECLINED: set(),
     S.CANCELLED: set(),
 }
@@ -276,3 +289,269 @@ def record_signature_closed(signature) -> None:
             target=practice,
             data={"outcome": signature.get_status_display()},
         )
+
+
+# --- Perfezionamento: payments put a signed practice in force ------------------------------
+
+P = Payment.Status
+
+
+def _euro(amount: Decimal) -> str:
+    return "€ " + number_format(amount, 2, force_grouping=True)
+
+
+def _firm_emails(practice: Practice) -> list[str]:
+    return list(practice.firm.users.filter(is_active=True).values_list("email", flat=True))
+
+
+def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
+    """The one place a practice enters into force; a renewal in force makes its old one renewed."""
+    _guard(practice, S.IN_FORCE)
+    practice.status, practice.in_force_at = S.IN_FORCE, timezone.now()
+    practice.save(update_fields=["status", "in_force_at"])
+    record_event(type="practice.in_force", ref=str(practice.uuid), sha256=sha256)
+    record_audit(actor=actor, action="practice.in_force", target=practice)
+    if practice.renewal_of_id is not None:
+        old = Practice.objects.select_for_update().get(pk=practice.renewal_of_id)
+        if old.status in (S.IN_FORCE, S.EXPIRED):
+            _guard(old, S.RENEWED)
+            old.status = S.RENEWED
+            old.save(update_fields=["status"])
+            record_audit(
+                actor=actor, action="practice.renewed", target=old, data={"renewal": practice.pk}
+            )
+
+
+def record_payment(
+    *, actor, practice: Practice, method: str, paid_on: date, amount: Decimal, receipt
+) -> Payment:
+    """Perfezionamento: the collaborator records the instalment the client paid, with the receipt
+    (`receipt`: an uploaded file, validated by its content).
+
+    The amount must equal the instalment due; an instalment is paid once. The first payment of a
+    signed practice puts it in force (ledger: practice.in_force with the receipt's hash).
+    """
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    if method not in Payment.Method.values:
+        raise DomainError(_("Scegli la modalità di pagamento."), field="method")
+    if paid_on > timezone.localdate():
+        raise DomainError(_("La data del pagamento non può essere nel futuro."), field="paid_on")
+    if receipt is None:
+        raise DomainError(_("Allega la ricevuta del pagamento."), field="receipt")
+    try:
+        validated = validate_upload(name=receipt.name, data=receipt.read())
+    except DomainError as refused:
+        raise DomainError(refused.message, field="receipt") from refused
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        if practice.status not in (S.SIGNED, S.IN_FORCE):
+            raise InvalidTransition(
+                _("La pratica è «%(current)s»: il pagamento si registra a contratto firmato.")
+                % {"current": practice.get_status_display()}
+            )
+        instalment = due_instalment(practice)
+        if instalment is None:
+            raise InvalidTransition(_("Il premio di questa pratica è già stato pagato."))
+        due = practice.instalments[instalment - 1]
+        if amount != due:
+            raise DomainError(
+                _("L'importo deve essere uguale alla rata dovuta (%(n)s di %(count)s): %(due)s.")
+                % {"n": instalment, "count": len(practice.instalments), "due": _euro(due)},
+                field="amount",
+            )
+        payment = Payment.objects.create(
+            practice=practice,
+            firm_id=practice.firm_id,
+            instalment=instalment,
+            method=method,
+            paid_on=paid_on,
+            amount=amount,
+            commission=practice.commission_shares[instalment - 1],
+            receipt=store_file(actor=actor, validated=validated),
+            recorded_by=actor,
+        )
+        record_audit(
+            actor=actor,
+            action="practice.payment_recorded",
+            target=practice,
+            data={"instalment": instalment, "amount": str(amount), "method": method},
+        )
+        if practice.status == S.SIGNED:
+            _put_in_force(actor=actor, practice=practice, sha256=payment.receipt.sha256)
+        return payment
+
+
+def _checked_payment(actor, payment: Payment) -> Payment:
+    require(actor, "review_practices")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != P.TO_VERIFY:
+        raise InvalidTransition(
+            _("Il pagamento è già «%(status)s».") % {"status": payment.get_status_display()}
+        )
+    return payment
+
+
+def verify_payment(*, actor, payment: Payment) -> Payment:
+    """An operator confirms that the money arrived."""
+    with transaction.atomic():
+        payment = _checked_payment(actor, payment)
+        payment.status, payment.checked_by, payment.checked_at = P.VERIFIED, actor, timezone.now()
+        payment.save(update_fields=["status", "checked_by", "checked_at"])
+        record_audit(
+            actor=actor,
+            action="practice.payment_verified",
+            target=payment.practice,
+            data={"instalment": payment.instalment},
+        )
+        return payment
+
+
+def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
+    """An operator rejects a payment with a reason e-mailed to the firm: the instalment is due
+    again, and a practice that this payment had put in force goes back to waiting for it."""
+    if not reason.strip():
+        raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
+    with transaction.atomic():
+        payment = _checked_payment(actor, payment)
+        practice = Practice.objects.select_for_update().get(pk=payment.practice_id)
+        payment.status, payment.rejection_reason = P.REJECTED, reason.strip()[:300]
+        payment.checked_by, payment.checked_at = actor, timezone.now()
+        payment.save(update_fields=["status", "rejection_reason", "checked_by", "checked_at"])
+        record_audit(
+            actor=actor,
+            action="practice.payment_rejected",
+            target=practice,
+            data={"instalment": payment.instalment, "reason": payment.rejection_reason},
+        )
+        if payment.instalment == 1 and practice.status == S.IN_FORCE:
+            _guard(practice, S.SIGNED)
+            practice.status, practice.in_force_at = S.SIGNED, None
+            practice.save(update_fields=["status", "in_force_at"])
+            record_audit(actor=actor, action="practice.completion_undone", target=practice)
+            old = practice.renewal_of
+            if old is not None and old.status == S.RENEWED:
+                # Not renewed after all: in force again, or expired if its period is over.
+                back = S.IN_FORCE if old.end_date >= timezone.localdate() else S.EXPIRED
+                _guard(old, back)
+                old.status = back
+                old.save(update_fields=["status"])
+                record_audit(actor=actor, action="practice.renewal_undone", target=old)
+        for email in _firm_emails(practice):
+            queue_email(
+                to=email,
+                template="payment_rejected",
+                context={"practice": practice, "payment": payment},
+            )
+        return payment
+
+
+# --- Expiries and renewals -------------------------------------------------------------------
+
+
+def _collaborator_emails(practice: Practice) -> list[str]:
+    author = practice.created_by
+    return [author.email] if author.is_active else _firm_emails(practice)
+
+
+def send_expiry_reminders(*, today: date | None = None) -> int:
+    """Daily job: e-mail the collaborator when an in-force practice without a renewal is within
+    60, 30 and 7 days (PRACTICE_REMINDER_DAYS) of its end — once per threshold, however often the
+    job runs; after missed days only the nearest threshold is e-mailed. Returns the e-mails sent.
+    """
+    today = today or timezone.localdate()
+    thresholds = sorted(settings.PRACTICE_REMINDER_DAYS)
+    sent = 0
+    for days in thresholds:
+        window = (
+            Practice.objects.filter(
+                status=S.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=days)
+            )
+            .exclude(live_renewal_exists())
+            .exclude(Exists(ExpiryReminder.objects.filter(practice=OuterRef("pk"), days=days)))
+            .select_related("client", "product", "created_by", "firm")
+        )
+        for practice in window.iterator(chunk_size=500):
+            left = (practice.end_date - today).days
+            with transaction.atomic():
+                recorded = [
+                    threshold
+                    for threshold in thresholds
+                    if threshold >= days
+                    and ExpiryReminder.objects.get_or_create(practice=practice, days=threshold)[1]
+                ]
+                if days not in recorded:
+                    continue  # another run got here first
+                for email in _collaborator_emails(practice):
+                    queue_email(
+                        to=email,
+                        template="practice_expiring",
+                        context={"practice": practice, "days": left},
+                    )
+                sent += 1
+    return sent
+
+
+def expire_practices(*, today: date | None = None) -> int:
+    """Daily job: practices in force past their end date (not renewed) become expired."""
+    today = today or timezone.localdate()
+    expired = 0
+    ended = Practice.objects.filter(status=S.IN_FORCE, end_date__lt=today)
+    for pk in ended.values_list("pk", flat=True).iterator(chunk_size=1000):
+        with transaction.atomic():
+            if Practice.objects.filter(pk=pk, status=S.IN_FORCE).update(status=S.EXPIRED):
+                record_audit(actor=None, action="practice.expired", target=Practice(pk=pk))
+                expired += 1
+    return expired
+
+
+def renew_practice(*, actor, practice: Practice) -> Practice:
+    """RINNOVA PRATICA: a new draft for the next period (effective on the old end date), with the
+    same client, product and answers, re-rated with the tariff valid then. It follows the normal
+    flow; when it comes into force the old practice becomes renewed."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    with transaction.atomic():
+        old = Practice.objects.select_for_update().get(pk=practice.pk)
+        if old.status not in (S.IN_FORCE, S.EXPIRED):
+            raise InvalidTransition(
+                _("La pratica è «%(current)s»: si rinnovano le pratiche in vigore o scadute.")
+                % {"current": old.get_status_display()}
+            )
+        earliest, latest = renewal_window(timezone.localdate())
+        if old.end_date > latest:
+            raise DomainError(
+                _("Il rinnovo si prepara negli ultimi %(days)s giorni prima della scadenza.")
+                % {"days": max(settings.PRACTICE_EXPIRING_WINDOWS)}
+            )
+        if old.end_date < earliest:
+            raise DomainError(_("La pratica è scaduta da troppo tempo: fai una nuova pratica."))
+        if old.renewals.exclude(status__in=ABANDONED).exists():
+            raise DomainError(_("Questa pratica ha già un rinnovo in corso."))
+        version, breakdown = price_or_refuse(
+            product=old.product, on=old.end_date, answers=old.answers
+        )
+        renewal = Practice.objects.create(
+            firm=old.firm,
+            client=old.client,
+            product=old.product,
+            tariff=version,
+            answers=old.answers,
+            effective_date=old.end_date,
+            end_date=_one_year_after(old.end_date),
+            net=breakdown.net,
+            tax=breakdown.tax,
+            gross=breakdown.gross,
+            commission=breakdown.commission,
+            breakdown=breakdown.as_json(),
+            renewal_of=old,
+            created_by=actor,
+        )
+        mark_tariff_used(version)
+        record_audit(
+            actor=actor,
+            action="practice.renewal_created",
+            target=renewal,
+            data={"renews": old.policy_number, "previous_gross": str(old.gross)},
+        )
+        return renewal

@@ -1,11 +1,18 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from polis.practices import views
 
 app_name = "practices"
 
+
+# Exports: the same filters as the list, as CSV or Excel.
+EXPORT = r"esporta\.(?P<fmt>csv|xlsx)$"
+
 urlpatterns = [
     path("pratiche/", views.practice_list, name="list"),
+    re_path(rf"^pratiche/{EXPORT}", views.export, name="export"),
+    path("pratiche/in-scadenza/", views.expiring_list, name="expiring"),
+    re_path(rf"^pratiche/in-scadenza/{EXPORT}", views.expiring_export, name="expiring_export"),
     path("pratiche/<int:pk>/", views.practice_detail, name="detail"),
     path("pratiche/<int:pk>/emetti/", views.issue, name="issue"),
     path("pratiche/<int:pk>/approva/", views.approve, name="approve"),
@@ -28,4 +35,15 @@ urlpatterns = [
     ),
     path("pratiche/<int:pk>/firma/", views.send_for_signature, name="send_for_signature"),
     path("preventivi/<int:quote_pk>/trasforma/", views.convert, name="convert"),
+    # Perfezionamento
+    path("pratiche/<int:pk>/pagamento/", views.record_payment, name="record_payment"),
+    path("pagamenti/<int:pk>/ricevuta/", views.payment_receipt, name="payment_receipt"),
+    path("pagamenti/<int:pk>/verifica/", views.verify_payment, name="verify_payment"),
+    path("pagamenti/<int:pk>/respingi/", views.reject_payment, name="reject_payment"),
+    path("back-office/pagamenti/", views.payments_queue, name="payments_queue"),
+    path("provvigioni/", views.commissions, name="commissions"),
+    re_path(rf"^provvigioni/{EXPORT}", views.commissions_export, name="commissions_export"),
+    # Renewals
+    path("rinnovi/", views.renewals, name="renewals"),
+    path("pratiche/<int:pk>/rinnova/", views.renew, name="renew"),
 ]

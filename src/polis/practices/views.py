@@ -3,44 +3,128 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from polis.core.access import capability_required
+from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
+from polis.core.exports import export_response
 from polis.core.forms import StyledForm
 from polis.documents.services import open_download
 from polis.practices import selectors, services
-from polis.practices.models import Practice
+from polis.practices.forms import (
+    CommissionFilterForm,
+    ExpiringFilterForm,
+    PaymentForm,
+    PracticeFilterForm,
+)
+from polis.practices.models import Payment, Practice
 from polis.quotes.selectors import get_quote_for
+
+
+def _listing(request, template: str, rows, form, **context):
+    """A page of `rows`; htmx asks only for the results partial."""
+    page = Paginator(rows, form.page_size).get_page(request.GET.get("pagina"))
+    template = f"{template}#results" if request.htmx else template
+    return render(request, template, {"page": page, "form": form, **context})
 
 
 @capability_required("view_practices")
 def practice_list(request):
-    status = request.GET.get("stato", "")
-    practices = selectors.search_practices(
-        request.user, query=request.GET.get("q", "")[:100], status=status
+    form = PracticeFilterForm(request.GET)
+    return _listing(
+        request, "practices/list.html", selectors.filtered_practices(request.user, form), form
     )
-    page = Paginator(practices, 25).get_page(request.GET.get("pagina"))
-    template = "practices/list.html#results" if request.htmx else "practices/list.html"
-    return render(
-        request, template, {"page": page, "status": status, "statuses": Practice.Status.choices}
+
+
+@capability_required("view_practices")
+def expiring_list(request):
+    form = ExpiringFilterForm(request.GET)
+    return _listing(
+        request, "practices/expiring.html", selectors.expiring_practices(request.user, form), form
     )
+
+
+PRACTICE_COLUMNS = [
+    _("Polizza"),
+    _("Stato"),
+    _("Cliente"),
+    _("Codice fiscale / P. IVA"),
+    _("Prodotto"),
+    _("Compagnia"),
+    _("Decorrenza"),
+    _("Scadenza"),
+    _("Premio lordo"),
+    _("Provvigione"),
+]
+
+
+def _export_practices(practices, fmt: str, name: str):
+    practices = practices.select_related("product__insurer")
+    return export_response(
+        fmt=fmt,
+        name=name,
+        headers=[str(column) for column in PRACTICE_COLUMNS],
+        rows=(
+            [
+                p.policy_number or "",
+                p.get_status_display(),
+                p.client.display_name,
+                p.client.tax_id,
+                p.product.name,
+                p.product.insurer.name,
+                p.effective_date,
+                p.end_date,
+                p.gross,
+                p.commission,
+            ]
+            for p in practices.iterator(chunk_size=2000)
+        ),
+    )
+
+
+@capability_required("view_practices")
+def export(request, fmt: str):
+    form = PracticeFilterForm(request.GET)
+    practices = selectors.filtered_practices(request.user, form)
+    return _export_practices(practices, fmt, f"pratiche-{timezone.localdate():%Y%m%d}")
+
+
+@capability_required("view_practices")
+def expiring_export(request, fmt: str):
+    form = ExpiringFilterForm(request.GET)
+    practices = selectors.expiring_practices(request.user, form)
+    return _export_practices(practices, fmt, f"pratiche-in-scadenza-{timezone.localdate():%Y%m%d}")
 
 
 @capability_required("view_practices")
 def practice_detail(request, pk: int):
     practice = selectors.get_practice_for(request.user, pk)
-    return render(
-        request,
-        "practices/detail.html",
-        {
-            "practice": practice,
-            "signatures": selectors.signature_requests_of(request.user, practice),
-            "signature_form": SignatureForm(),
-        },
+    return render(request, "practices/detail.html", _detail_context(request, practice))
+
+
+def _detail_context(request, practice: Practice, payment_form=None) -> dict:
+    due = selectors.due_instalment(practice)
+    payable = (
+        due is not None
+        and practice.status in (Practice.Status.SIGNED, Practice.Status.IN_FORCE)
+        and can(request.user, "work_portfolio")
     )
+    return {
+        "practice": practice,
+        "payments": selectors.payments_of(practice),
+        "due_instalment": due,
+        "due_amount": practice.instalments[due - 1] if due else None,
+        "payment_form": payment_form
+        or (PaymentForm(due=practice.instalments[due - 1]) if payable else None),
+        "renewable": can(request.user, "work_portfolio")
+        and selectors.renewable_practices(request.user).filter(pk=practice.pk).exists(),
+        "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
+        "signatures": selectors.signature_requests_of(request.user, practice),
+        "signature_form": SignatureForm(),
+    }
 
 
 def _act(request, action, success):
@@ -155,4 +239,174 @@ def decline(request, pk: int):
             actor=request.user, practice=practice, reason=request.POST.get("reason", "")
         ),
         _("Pratica rifiutata: l'agenzia è stata avvisata."),
+    )
+
+
+# --- Perfezionamento ------------------------------------------------------------------------
+
+
+@capability_required("work_portfolio")
+@require_POST
+def record_payment(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    form = PaymentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_payment(
+                actor=request.user,
+                practice=practice,
+                method=data["method"],
+                paid_on=data["paid_on"],
+                amount=data["amount"],
+                receipt=data["receipt"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            practice.refresh_from_db()
+            messages.success(
+                request,
+                _("Pagamento registrato: la polizza è in vigore.")
+                if practice.status == Practice.Status.IN_FORCE
+                and practice.payments.exclude(status=Payment.Status.REJECTED).count() == 1
+                else _("Pagamento registrato."),
+            )
+            return redirect("practices:detail", pk=practice.pk)
+    context = _detail_context(request, practice, payment_form=form)
+    return render(request, "practices/detail.html", context, status=422)
+
+
+@capability_required("view_practices")
+def payment_receipt(request, pk: int):
+    payment = selectors.get_payment_for(request.user, pk)
+    return open_download(actor=request.user, stored=payment.receipt)
+
+
+@capability_required("review_practices")
+def payments_queue(request):
+    page = Paginator(selectors.payments_to_verify(), 25).get_page(request.GET.get("pagina"))
+    return render(request, "practices/payments_queue.html", {"page": page})
+
+
+def _check_payment(request, pk: int, action, success: str):
+    payment = selectors.get_payment_for(request.user, pk)
+    try:
+        action(payment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("practices:detail", pk=payment.practice_id)
+
+
+@capability_required("review_practices")
+@require_POST
+def verify_payment(request, pk: int):
+    return _check_payment(
+        request,
+        pk,
+        lambda payment: services.verify_payment(actor=request.user, payment=payment),
+        _("Pagamento verificato."),
+    )
+
+
+@capability_required("review_practices")
+@require_POST
+def reject_payment(request, pk: int):
+    return _check_payment(
+        request,
+        pk,
+        lambda payment: services.reject_payment(
+            actor=request.user, payment=payment, reason=request.POST.get("reason", "")
+        ),
+        _("Pagamento respinto: l'agenzia è stata avvisata."),
+    )
+
+
+COMMISSION_COLUMNS = [
+    _("Data pagamento"),
+    _("Polizza"),
+    _("Cliente"),
+    _("Prodotto"),
+    _("Rata"),
+    _("Modalità"),
+    _("Premio incassato"),
+    _("Provvigione"),
+    _("Verifica MGA"),
+]
+
+
+def _statement(request):
+    staff = request.user.role in MGA_STAFF
+    form = CommissionFilterForm(request.GET, staff=staff)
+    firm = form.firm if staff else request.user.firm
+    payments, totals = (
+        selectors.commission_statement(firm_id=firm.pk, month=form.month) if firm else ([], {})
+    )
+    return form, firm, payments, totals
+
+
+@capability_required("view_practices")
+def commissions(request):
+    form, firm, payments, totals = _statement(request)
+    return render(
+        request,
+        "practices/commissions.html",
+        {"form": form, "firm": firm, "payments": payments, "totals": totals},
+    )
+
+
+@capability_required("view_practices")
+def commissions_export(request, fmt: str):
+    form, firm, payments, totals = _statement(request)
+    if firm is None:
+        raise Http404
+    rows = [
+        [
+            p.paid_on,
+            p.practice.policy_number,
+            p.practice.client.display_name,
+            p.practice.product.name,
+            f"{p.instalment}/{len(p.practice.instalments)}",
+            p.get_method_display(),
+            p.amount,
+            p.commission,
+            p.get_status_display(),
+        ]
+        for p in payments
+    ]
+    rows.append(["", "", "", "", "", str(_("Totale")), totals["premium"], totals["commission"], ""])
+    return export_response(
+        fmt=fmt,
+        name=f"provvigioni-{form.month:%Y-%m}",
+        headers=[str(column) for column in COMMISSION_COLUMNS],
+        rows=rows,
+    )
+
+
+# --- Renewals -----------------------------------------------------------------------------
+
+
+@capability_required("work_portfolio")
+def renewals(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.renewable_practices(request.user, query), 25).get_page(
+        request.GET.get("pagina")
+    )
+    template = "practices/renewals.html#results" if request.htmx else "practices/renewals.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+@capability_required("work_portfolio")
+@require_POST
+def renew(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.renew_practice(actor=request.user, practice=practice),
+        _("Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."),
     )

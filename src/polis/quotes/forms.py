@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.catalog.forms import PortfolioFilterForm
 from polis.clients.selectors import clients_visible_to
 from polis.core.forms import StyledForm
+from polis.quotes.models import Quote
 
 
 class QuoteStartForm(StyledForm):
@@ -20,3 +22,26 @@ class QuoteStartForm(StyledForm):
             "last_name", "first_name", "company_name"
         )
         self.fields["effective_date"].initial = timezone.localdate()
+
+
+class QuoteFilterForm(PortfolioFilterForm):
+    statuses = [
+        ("validi", _("Validi")),
+        ("scaduti", _("Scaduti")),
+        ("trasformati", _("Trasformati in pratica")),
+    ]
+    orderings = {
+        "recenti": (_("Più recenti"), ("-created_at", "-pk")),
+        "validita": (_("Validità"), ("valid_until", "pk")),
+        "decorrenza": (_("Decorrenza"), ("-effective_date", "-pk")),
+        "numero": (_("Numero"), ("number",)),
+    }
+    search_label = _("Numero, cliente o codice fiscale")
+
+    def status_filter(self, queryset, status: str):
+        today = timezone.localdate()
+        if status == "validi":
+            return queryset.filter(status=Quote.Status.PRICED, valid_until__gte=today)
+        if status == "scaduti":
+            return queryset.filter(status=Quote.Status.PRICED, valid_until__lt=today)
+        return queryset.filter(status=Quote.Status.CONVERTED)

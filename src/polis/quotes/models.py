@@ -39,6 +39,9 @@ class Quote(models.Model):
         indexes = [
             models.Index(fields=["firm", "-created_at"]),
             models.Index(fields=["firm", "status", "valid_until"]),
+            models.Index(fields=["firm", "product", "-created_at"], name="quote_firm_product"),
+            models.Index(fields=["firm", "effective_date"], name="quote_firm_effective"),
+            models.Index(fields=["-created_at"], name="quote_created"),
         ]
 
     def __str__(self) -> str:

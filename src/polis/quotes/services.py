@@ -1,6 +1,5 @@
 """FAI PREVENTIVO: price a product for a client and keep the offer with its PDF."""
 
-from dataclasses import asdict
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 from polis.audit.services import record_audit
 from polis.catalog import services as catalog
 from polis.catalog.models import Product
-from polis.catalog.rating import ReferralRequired
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
@@ -47,17 +45,9 @@ def create_quote(
         raise PermissionDenied(_("Non hai i permessi per questo cliente."))
     if effective_date < timezone.localdate():
         raise DomainError(_("La decorrenza non può essere nel passato."), field="effective_date")
-    try:
-        version, breakdown = catalog.price(product=product, on=effective_date, answers=answers)
-    except ReferralRequired as referral:
-        raise DomainError(
-            _("%(reason)s: chiedi un preventivo personalizzato all'MGA.")
-            % {"reason": referral.reason}
-        ) from referral
-    except KeyError as missing:
-        raise DomainError(
-            _("Manca una risposta del questionario (%(name)s).") % {"name": missing.args[0]}
-        ) from missing
+    version, breakdown = catalog.price_or_refuse(
+        product=product, on=effective_date, answers=answers
+    )
     with transaction.atomic():
         quote = Quote.objects.create(
             number=formatted_number("PRV", timezone.localdate().year),
@@ -71,10 +61,7 @@ def create_quote(
             tax=breakdown.tax,
             gross=breakdown.gross,
             commission=breakdown.commission,
-            breakdown={
-                "lines": [{**asdict(line), "amount": str(line.amount)} for line in breakdown.lines],
-                "instalments": [str(amount) for amount in breakdown.instalments],
-            },
+            breakdown=breakdown.as_json(),
             valid_until=timezone.localdate() + timedelta(days=product.quote_validity_days),
             created_by=actor,
         )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from polis.quotes import views
 
@@ -6,6 +6,7 @@ app_name = "quotes"
 
 urlpatterns = [
     path("preventivi/", views.quote_list, name="list"),
+    re_path(r"^preventivi/esporta\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("preventivi/nuovo/", views.choose_product, name="create"),
     path("preventivi/nuovo/<str:code>/", views.create_quote, name="create_for_product"),
     path("preventivi/<int:pk>/", views.quote_detail, name="detail"),

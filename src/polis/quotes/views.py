@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -8,9 +9,10 @@ from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
+from polis.core.exports import export_response
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
-from polis.quotes.forms import QuoteStartForm
+from polis.quotes.forms import QuoteFilterForm, QuoteStartForm
 
 
 @capability_required("work_portfolio")
@@ -49,17 +51,48 @@ def create_quote(request, code: str):
 
 @capability_required("view_quotes")
 def quote_list(request):
-    status = request.GET.get("stato", "")
-    quotes = selectors.search_quotes(
-        request.user,
-        query=request.GET.get("q", "").strip()[:100],
-        status=status if status in selectors.STATUS_FILTERS else "",
-        product=request.GET.get("prodotto", ""),
-    )
-    page = Paginator(quotes, 25).get_page(request.GET.get("pagina"))
+    form = QuoteFilterForm(request.GET)
+    quotes = selectors.filtered_quotes(request.user, form)
+    page = Paginator(quotes, form.page_size).get_page(request.GET.get("pagina"))
     template = "quotes/list.html#results" if request.htmx else "quotes/list.html"
-    return render(
-        request, template, {"page": page, "status": status, "products": Product.objects.all()}
+    return render(request, template, {"page": page, "form": form})
+
+
+@capability_required("view_quotes")
+def export(request, fmt: str):
+    form = QuoteFilterForm(request.GET)
+    quotes = selectors.filtered_quotes(request.user, form).select_related("product__insurer")
+    return export_response(
+        fmt=fmt,
+        name=f"preventivi-{timezone.localdate():%Y%m%d}",
+        headers=[
+            str(column)
+            for column in (
+                _("Numero"),
+                _("Stato"),
+                _("Cliente"),
+                _("Codice fiscale / P. IVA"),
+                _("Prodotto"),
+                _("Compagnia"),
+                _("Decorrenza"),
+                _("Valido fino al"),
+                _("Premio lordo"),
+            )
+        ],
+        rows=(
+            [
+                q.number,
+                q.status_label,
+                q.client.display_name,
+                q.client.tax_id,
+                q.product.name,
+                q.product.insurer.name,
+                q.effective_date,
+                q.valid_until,
+                q.gross,
+            ]
+            for q in quotes.iterator(chunk_size=2000)
+        ),
     )
 
 

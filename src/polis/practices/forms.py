@@ -1,0 +1,93 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from polis.accounts.models import Firm
+from polis.catalog.forms import PortfolioFilterForm, date_input
+from polis.core.forms import StyledForm
+from polis.practices.models import Payment, Practice
+
+# Only orders an index serves (practices' Meta.indexes; policy numbers are unique).
+PRACTICE_ORDERINGS = {
+    "recenti": (_("Più recenti"), ("-created_at", "-pk")),
+    "scadenza": (_("Scadenza"), ("end_date", "pk")),
+    "decorrenza": (_("Decorrenza"), ("-effective_date", "-pk")),
+    "polizza": (_("Numero di polizza"), ("policy_number",)),
+}
+
+
+class PracticeFilterForm(PortfolioFilterForm):
+    statuses = Practice.Status.choices
+    orderings = PRACTICE_ORDERINGS
+    search_label = _("Numero di polizza, cliente o codice fiscale")
+
+
+class ExpiringFilterForm(PortfolioFilterForm):
+    """Pratiche in scadenza: in force practices ending within the chosen window."""
+
+    orderings = {
+        "scadenza": PRACTICE_ORDERINGS["scadenza"],
+        **{key: value for key, value in PRACTICE_ORDERINGS.items() if key != "scadenza"},
+    }
+    search_label = _("Numero di polizza, cliente o codice fiscale")
+    giorni = forms.TypedChoiceField(label=_("Scadenza entro"), coerce=int, required=False)
+    field_order = ["q", "giorni"]
+
+    def __init__(self, data=None, **kwargs):
+        self.base_fields["giorni"].choices = [
+            (days, _("%(days)s giorni") % {"days": days})
+            for days in settings.PRACTICE_EXPIRING_WINDOWS
+        ]
+        super().__init__(data, **kwargs)
+        del self.fields["stato"]
+
+    @property
+    def days(self) -> int:
+        return self.value("giorni") or settings.PRACTICE_EXPIRING_WINDOWS[0]
+
+
+class PaymentForm(StyledForm):
+    method = forms.ChoiceField(label=_("Modalità di pagamento"), choices=Payment.Method.choices)
+    paid_on = forms.DateField(label=_("Data del pagamento"), widget=date_input())
+    amount = forms.DecimalField(
+        label=_("Importo (€)"), max_digits=12, decimal_places=2, min_value=0, localize=True
+    )
+    receipt = forms.FileField(label=_("Ricevuta (PDF, JPEG, PNG, TIFF, P7M; max 20 MB)"))
+
+    def __init__(self, *args, due=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
+        self.fields["amount"].initial = due
+        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
+
+
+class CommissionFilterForm(StyledForm):
+    """The month of the commission statement and, for MGA staff, the firm."""
+
+    mese = forms.DateField(
+        label=_("Mese"),
+        input_formats=["%Y-%m"],
+        required=False,
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),
+    )
+    agenzia = forms.ModelChoiceField(
+        label=_("Agenzia"),
+        queryset=Firm.objects.filter(status=Firm.Status.APPROVED).order_by("name"),
+        required=False,
+        empty_label=_("— scegli l'agenzia —"),
+    )
+
+    def __init__(self, data=None, *, staff: bool):
+        super().__init__(data or {})
+        if not staff:
+            del self.fields["agenzia"]
+        forms.Form.full_clean(self)  # a bad value is ignored: the current month, no firm
+
+    @property
+    def month(self):
+        return (self.cleaned_data.get("mese") or timezone.localdate()).replace(day=1)
+
+    @property
+    def firm(self):
+        return self.cleaned_data.get("agenzia")

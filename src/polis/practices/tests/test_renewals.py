@@ -1,0 +1,163 @@
+"""RINNOVA PRATICA: a draft for the next period re-rated with the tariff valid then; when it
+comes into force the old practice is renewed."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from polis.catalog.demo import DEMO_TARIFFS
+from polis.catalog.models import TariffVersion
+from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
+from polis.practices import services
+from polis.practices.models import Practice
+from polis.practices.tests.factories import PracticeFactory
+from polis.practices.tests.test_completion import pay
+
+pytestmark = pytest.mark.django_db
+S = Practice.Status
+
+
+def expiring(user, days=20, **fields):
+    end = timezone.localdate() + timedelta(days=days)
+    return PracticeFactory(
+        created_by=user,
+        status=fields.pop("status", S.IN_FORCE),
+        effective_date=end - timedelta(days=365),
+        end_date=end,
+        **fields,
+    )
+
+
+def next_year_tariff(product, valid_from):
+    """A tariff from `valid_from` with the tax rate at 25%."""
+    return TariffVersion.objects.create(
+        product=product,
+        version="2027-01",
+        valid_from=valid_from,
+        document={**DEMO_TARIFFS["RCP"], "version": "2027-01", "tax_rate": "0.25"},
+    )
+
+
+def test_the_renewal_is_a_draft_for_the_next_period_with_the_tariff_valid_then(collaborator_a):
+    # given
+    old = expiring(collaborator_a)
+    tariff = next_year_tariff(old.product, valid_from=old.end_date)
+    # when
+    renewal = services.renew_practice(actor=collaborator_a, practice=old)
+    # then
+    assert renewal.status == S.DRAFT
+    assert renewal.renewal_of == old
+    assert (renewal.client, renewal.product, renewal.answers) == (
+        old.client,
+        old.product,
+        old.answers,
+    )
+    assert renewal.effective_date == old.end_date
+    assert renewal.end_date == old.end_date.replace(year=old.end_date.year + 1)
+    assert renewal.tariff == tariff
+    assert TariffVersion.objects.get(pk=tariff.pk).in_use
+    assert (renewal.net, renewal.tax, renewal.gross) == (
+        Decimal("689.85"),
+        Decimal("172.46"),
+        Decimal("862.31"),
+    )
+    old.refresh_from_db()
+    assert old.status == S.IN_FORCE
+
+
+def test_when_the_renewal_comes_into_force_the_old_practice_is_renewed(collaborator_a, operator):
+    # given
+    old = expiring(collaborator_a)
+    renewal = services.renew_practice(actor=collaborator_a, practice=old)
+    Practice.objects.filter(pk=renewal.pk).update(status=S.SIGNED)  # the signature flow
+    # when
+    payment = pay(collaborator_a, renewal, amount=renewal.instalments[0])
+    # then
+    old.refresh_from_db()
+    renewal.refresh_from_db()
+    assert (old.status, renewal.status) == (S.RENEWED, S.IN_FORCE)
+    # and a rejected payment undoes both
+    services.reject_payment(actor=operator, payment=payment, reason="Non pervenuto")
+    old.refresh_from_db()
+    renewal.refresh_from_db()
+    assert (old.status, renewal.status) == (S.IN_FORCE, S.SIGNED)
+
+
+def test_a_recently_expired_practice_can_be_renewed_and_becomes_renewed(collaborator_a, operator):
+    # given
+    old = expiring(collaborator_a, days=-10, status=S.EXPIRED)
+    # when
+    renewal = services.renew_practice(actor=collaborator_a, practice=old)
+    Practice.objects.filter(pk=renewal.pk).update(status=S.SIGNED)
+    payment = pay(collaborator_a, renewal, amount=renewal.instalments[0])
+    # then
+    old.refresh_from_db()
+    assert old.status == S.RENEWED
+    services.reject_payment(actor=operator, payment=payment, reason="Non pervenuto")
+    old.refresh_from_db()
+    assert old.status == S.EXPIRED
+
+
+def test_one_live_renewal_at_a_time(collaborator_a):
+    # given
+    old = expiring(collaborator_a)
+    first = services.renew_practice(actor=collaborator_a, practice=old)
+    # when / then
+    with pytest.raises(DomainError, match="già un rinnovo"):
+        services.renew_practice(actor=collaborator_a, practice=old)
+    Practice.objects.filter(pk=first.pk).update(status=S.CANCELLED)
+    assert services.renew_practice(actor=collaborator_a, practice=old).renewal_of == old
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "error"),
+    [
+        (200, S.IN_FORCE, "ultimi 90 giorni"),
+        (-61, S.EXPIRED, "troppo tempo"),
+        (20, S.SIGNED, "in vigore o scadute"),
+        (20, S.RENEWED, "in vigore o scadute"),
+        (20, S.DRAFT, "in vigore o scadute"),
+    ],
+)
+def test_what_cannot_be_renewed(collaborator_a, days, status, error):
+    # given
+    old = expiring(collaborator_a, days=days, status=status)
+    # when / then
+    with pytest.raises(DomainError, match=error):
+        services.renew_practice(actor=collaborator_a, practice=old)
+    assert not Practice.objects.filter(renewal_of=old).exists()
+
+
+def test_only_the_firm_renews_its_practices(collaborator_b, operator, collaborator_a):
+    # given
+    old = expiring(collaborator_a)
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.renew_practice(actor=collaborator_b, practice=old)
+    with pytest.raises(PermissionDenied):
+        services.renew_practice(actor=operator, practice=old)
+
+
+def test_a_product_no_longer_sold_cannot_be_renewed(collaborator_a):
+    # given
+    old = expiring(collaborator_a)
+    old.product.active = False
+    old.product.save()
+    # when / then
+    with pytest.raises(DomainError, match="non è più in vendita"):
+        services.renew_practice(actor=collaborator_a, practice=old)
+
+
+def test_transitions_allowed_and_forbidden():
+    # then: the lifecycle after signature (DESIGN §3)
+    table = services.TRANSITIONS
+    assert table[S.SIGNED] >= {S.IN_FORCE}
+    assert S.IN_FORCE not in table[S.ISSUED]
+    assert table[S.IN_FORCE] == {S.RENEWED, S.EXPIRED, S.SIGNED}
+    assert table[S.EXPIRED] == {S.RENEWED}
+    for final in (S.DECLINED, S.CANCELLED):
+        assert table[final] == set()
+    with pytest.raises(InvalidTransition):
+        services._guard(Practice(status=S.ISSUED), S.IN_FORCE)
