@@ -147,6 +147,10 @@ def test_claim_from_opening_to_closing(browser_page, screenshot, live_server, se
     desk.get_by_role("button", name="Chiudi il sinistro").click()
     desk.get_by_text("Sinistro chiuso.").first.wait_for()
     screenshot(desk, "06-closed")
+    desk.get_by_role("link", name="Dashboard").click()
+    desk.get_by_text("Giorni lavorativi medi al numero della compagnia").wait_for()
+    desk.wait_for_timeout(500)  # the chart draws itself
+    screenshot(desk, "07-operator-dashboard")
     mga.close()
     claim.refresh_from_db()
     assert claim.status == Claim.Status.CLOSED

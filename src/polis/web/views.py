@@ -3,10 +3,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from polis.core.access import can, capability_required
+from polis.claims import selectors as claims
+from polis.claims.models import Claim
+from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
 from polis.core.ratelimit import over_limit
@@ -64,6 +67,14 @@ def dashboard(request):
         context["expiring_soon"] = expiring_practices(request.user, ExpiringFilterForm())[:5]
     if can(request.user, "review_practices"):
         context["payments_to_verify"] = payments_to_verify().count()
+    if can(request.user, "handle_claims"):
+        context["overview"] = claims.sla_overview()
+    if request.user.role == ADJUSTER:
+        today = timezone.localdate()
+        context["assigned_claims"] = [
+            (claim, claims.sla_of(claim, today))
+            for claim in claims.claims_visible_to(request.user).filter(status__in=Claim.OPEN)[:20]
+        ]
     if can(request.user, "review_firms"):
         context.update(selectors.operator_overview())
         context["open_contacts_list"] = selectors.contact_requests(open_only=True)[:5]

@@ -99,12 +99,13 @@ def test_seed_demo_leaves_a_non_empty_signed_log(settings):
     # when
     call_command("seed_demo", stdout=None)
     call_command("seed_demo", stdout=None)
-    # then two demo events, integrated and signed, only once
-    assert list(LedgerEntry.objects.order_by("index").values_list("index", "ref")) == [
-        (0, "DEMO-1"),
-        (1, "DEMO-2"),
-    ]
-    assert LedgerCheckpoint.objects.first().size == 2
+    # then the demo portfolio's events and the two demo documents, integrated and signed once
+    types = sorted(LedgerEntry.objects.values_list("type", flat=True))
+    expected = ["policy.issued", "policy.issued", "contract.signed", "contract.evidence"]
+    expected += ["practice.in_force", "claim.opened", "demo.document", "demo.document"]
+    assert types == sorted(expected)
+    assert not LedgerEntry.objects.filter(index__isnull=True).exists()
+    assert LedgerCheckpoint.objects.first().size == len(types)
 
 
 def test_record_events_queues_many_with_the_same_rules():

@@ -104,7 +104,7 @@ def test_contact_is_rate_limited_per_address(client, settings):
     assert ContactRequest.objects.count() == 2
 
 
-def test_collaborator_dashboard_shows_the_four_actions_not_yet_available(
+def test_collaborator_dashboard_shows_the_four_actions_each_live_once_it_lands(
     client_for, collaborator_a
 ):
     # when
@@ -118,9 +118,9 @@ def test_collaborator_dashboard_shows_the_four_actions_not_yet_available(
         "PRATICHE E PREVENTIVI",
     ]
     page = response.content.decode()
-    assert "APRI SINISTRO" in page
-    assert page.count("disponibile a breve") >= 3
+    assert f'href="{reverse("claims:eligible_policies")}"' in page
     assert f'href="{reverse("practices:renewals")}"' in page
+    assert page.count("disponibile a breve") == sum(tile.url is None for tile in tiles)
 
 
 def test_operator_dashboard_counts_the_queues(client_for, operator, firm_a, client):

@@ -3,16 +3,27 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
-from polis.catalog.demo import CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES
+from polis.catalog.demo import ARCHITECT_EXAMPLE, CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES
 from polis.catalog.models import Insurer, Product, TariffVersion
+from polis.claims.services import open_claim
 from polis.clients.models import Client
 from polis.ledger.services import integrate_all, record_demo_events
+from polis.practices.models import Practice
+from polis.practices.services import (
+    convert_quote,
+    issue_practice,
+    record_payment,
+    send_practice_for_signature,
+)
+from polis.quotes.services import create_quote
+from polis.signatures.demo import identity_png, link_token, sign_as_client
 from polis.web.faq_seed import load_seed_faq
 from polis.web.models import FaqEntry
 
@@ -131,6 +142,7 @@ class Command(BaseCommand):
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
         self._clients(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
         self._catalog()
+        self._portfolio(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
         record_demo_events()
         transaction.on_commit(integrate_all)
         if options["verbosity"] == 0:
@@ -143,6 +155,54 @@ class Command(BaseCommand):
             "Operators and administrators use two-factor authentication: add the "
             "key JBSWY3DPEHPK3PXP to an authenticator app, or run "
             "`make otp` for the current code."
+        )
+
+    def _portfolio(self, author: User) -> None:
+        """A policy signed with the FEA, paid and in force, with a claim on it; and an issued
+        policy ready to be sent for signature. Made through the services, once."""
+        if Practice.objects.filter(firm=author.firm).exists():
+            return
+        client = Client.objects.filter(firm=author.firm, kind=Client.Kind.PERSON).first()
+        practices = []
+        for _ in range(2):
+            quote = create_quote(
+                actor=author,
+                client=client,
+                product=Product.objects.get(code="RCP"),
+                answers=ARCHITECT_EXAMPLE,
+                effective_date=timezone.localdate(),
+            )
+            practice = convert_quote(actor=author, quote=quote)
+            practices.append(issue_practice(actor=author, practice=practice))
+        in_force = practices[0]
+        send_practice_for_signature(
+            actor=author,
+            practice=in_force,
+            identity_name="carta-identita.png",
+            identity_data=identity_png(),
+            identity_attested=True,
+        )
+        sign_as_client(link_token(in_force.client.email), in_force.client.mobile)
+        in_force.refresh_from_db()
+        record_payment(
+            actor=author,
+            practice=in_force,
+            method="transfer",
+            paid_on=timezone.localdate(),
+            amount=in_force.instalments[0],
+            receipt=SimpleUploadedFile("ricevuta-bonifico.png", identity_png()),
+        )
+        in_force.refresh_from_db()
+        open_claim(
+            actor=author,
+            practice=in_force,
+            claim_type="richiesta_danni",
+            event_date=timezone.localdate(),
+            reported_on=timezone.localdate(),
+            place="Milano",
+            description="Il committente contesta un errore nel calcolo dei carichi del solaio.",
+            estimated_amount="15000",
+            documents={"modulo": [("modulo-denuncia.png", identity_png())]},
         )
 
     def _clients(self, author: User) -> None:
