@@ -17,6 +17,13 @@ def arrange(world: dict) -> None:
         answers=ARCHITECT,
         effective_date=timezone.localdate(),
     )
+    world["request_a"] = services.request_custom_quote(
+        actor=author,
+        client=ClientFactory(created_by=author),
+        need="RC professionale con un sinistro",
+        claims_count=1,
+        claims_text="Sinistro 2024 chiuso",
+    )
 
 
 RULES = [
@@ -46,5 +53,43 @@ RULES = [
         only(COLLAB_A, ok=302) | {COLLAB_B: 404},
         method="post",
         kwargs=lambda w: {"pk": w["quote_a"].pk},
+    ),
+    Rule(
+        "quotes:send",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["quote_a"].pk},
+    ),
+    Rule("quotes:requests", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
+    Rule("quotes:request_create", only(COLLAB_A, COLLAB_B)),
+    Rule(
+        "quotes:request_detail",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["request_a"].pk},
+    ),
+    Rule(
+        "quotes:request_offer",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["request_a"].pk},
+        data=lambda w: {
+            "product": w["product"].pk,
+            "gross": "800",
+            "conditions": "Standard",
+            "valid_until": timezone.localdate().isoformat(),
+        },
+    ),
+    Rule(
+        "quotes:request_decline",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["request_a"].pk},
+        data=lambda w: {"reason": "Fuori appetito"},
+    ),
+    Rule(
+        "quotes:request_accept",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["request_a"].pk},
     ),
 ]

@@ -35,6 +35,7 @@ CAPABILITIES: dict[str, Callable] = {
     "view_quotes": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "view_practices": _roles(COLLABORATOR, OPERATOR, ADMIN),
     "review_practices": _roles(*MGA_STAFF),
+    "answer_quote_requests": _roles(*MGA_STAFF),
     # adjusters send quietanze to sign from the claims pages only (see signatures.selectors)
     "manage_signatures": _roles(COLLABORATOR, OPERATOR, ADMIN, ADJUSTER),
     "open_claims": _roles(COLLABORATOR),

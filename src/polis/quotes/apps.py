@@ -9,4 +9,13 @@ class QuotesConfig(AppConfig):
     verbose_name = "Preventivi"
 
     def ready(self):
-        register_action_labels({"quote.priced": _("Preventivo calcolato")})
+        register_action_labels(
+            {
+                "quote.priced": _("Preventivo calcolato"),
+                "quote.sent": _("Preventivo inviato al cliente"),
+                "quote_request.created": _("Preventivo personalizzato richiesto"),
+                "quote_request.offered": _("Offerta dell'MGA"),
+                "quote_request.declined": _("Rischio non quotabile"),
+                "quote_request.accepted": _("Offerta accettata"),
+            }
+        )

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from polis.catalog.forms import PortfolioFilterForm
+from polis.catalog.models import Product
 from polis.clients.selectors import clients_visible_to
 from polis.core.forms import StyledForm
 from polis.quotes.models import Quote
@@ -45,3 +46,57 @@ class QuoteFilterForm(PortfolioFilterForm):
         if status == "scaduti":
             return queryset.filter(status=Quote.Status.PRICED, valid_until__lt=today)
         return queryset.filter(status=Quote.Status.CONVERTED)
+
+
+class CustomQuoteRequestForm(StyledForm):
+    """Preventivo personalizzato: special coverages or a client with claims."""
+
+    client = forms.ModelChoiceField(
+        label=_("Cliente"), queryset=None, empty_label=_("— scegli il cliente —")
+    )
+    product = forms.ModelChoiceField(
+        label=_("Prodotto (se c'è)"),
+        queryset=Product.objects.filter(active=True),
+        required=False,
+        empty_label=_("— nessuno in particolare —"),
+    )
+    need = forms.CharField(label=_("Esigenza del cliente"), max_length=300)
+    special_coverages = forms.CharField(
+        label=_("Garanzie particolari richieste"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )
+    claims_count = forms.IntegerField(
+        label=_("Sinistri negli ultimi 5 anni"), min_value=0, max_value=99, initial=0
+    )
+    claims_years = forms.CharField(label=_("Anni"), required=False, max_length=100)
+    claims_amount = forms.DecimalField(
+        label=_("Importi pagati o richiesti (€)"), required=False, min_value=0, decimal_places=2
+    )
+    claims_text = forms.CharField(
+        label=_("Descrizione dei sinistri (stato, cause)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients_visible_to(user).order_by(
+            "last_name", "first_name", "company_name"
+        )
+
+
+class OfferForm(StyledForm):
+    product = forms.ModelChoiceField(
+        label=_("Prodotto"), queryset=Product.objects.filter(active=True)
+    )
+    gross = forms.DecimalField(label=_("Premio lordo (€)"), min_value=0, decimal_places=2)
+    conditions = forms.CharField(
+        label=_("Condizioni"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    valid_until = forms.DateField(
+        label=_("Valida fino al"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )

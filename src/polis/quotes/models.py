@@ -54,3 +54,57 @@ class Quote(models.Model):
     @property
     def status_label(self) -> str:
         return str(_("scaduto")) if self.is_expired else self.get_status_display()
+
+
+class QuoteRequest(models.Model):
+    """A custom quote ("garanzie particolari o con sinistri") asked to the MGA, answered in its
+    Comunicazioni thread with an offer or a refusal; an accepted offer becomes a priced quote."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Richiesto")
+        OFFERED = "offered", _("Offerta ricevuta")
+        DECLINED = "declined", _("Non quotabile")
+        ACCEPTED = "accepted", _("Offerta accettata")
+
+    number = models.CharField(_("numero"), max_length=20, unique=True)
+    firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    need = models.CharField(_("esigenza"), max_length=300)
+    special_coverages = models.TextField(_("garanzie particolari"), blank=True)
+    claims_count = models.PositiveSmallIntegerField(_("sinistri negli ultimi 5 anni"), default=0)
+    claims_years = models.CharField(_("anni dei sinistri"), max_length=100, blank=True)
+    claims_amount = models.DecimalField(
+        _("importi dei sinistri"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    claims_text = models.TextField(_("descrizione dei sinistri"), blank=True)
+    thread = models.OneToOneField(
+        "messaging.Thread", on_delete=models.PROTECT, related_name="quote_request"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    offer_gross = models.DecimalField(
+        _("premio lordo offerto"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    offer_conditions = models.TextField(_("condizioni dell'offerta"), blank=True)
+    offer_valid_until = models.DateField(_("offerta valida fino al"), null=True, blank=True)
+    decline_reason = models.CharField(_("motivo"), max_length=500, blank=True)
+    quote = models.OneToOneField(
+        Quote, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("richiesta di preventivo personalizzato")
+        verbose_name_plural = _("richieste di preventivo personalizzato")
+        indexes = [
+            models.Index(fields=["firm", "-created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

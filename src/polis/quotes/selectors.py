@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
-from polis.quotes.models import Quote
+from polis.quotes.models import Quote, QuoteRequest
 
 
 def quotes_visible_to(user):
@@ -31,3 +31,17 @@ def filtered_quotes(user, form):
 def get_quote_for(user, pk: int) -> Quote:
     """404 both for a missing quote and another firm's."""
     return get_object_or_404(quotes_visible_to(user), pk=pk)
+
+
+def quote_requests_visible_to(user):
+    """Custom quote requests: the firm's own; for MGA staff all, open ones first."""
+    requests = QuoteRequest.objects.select_related("client", "product", "firm", "quote")
+    if user.role in MGA_STAFF:
+        return requests.order_by("status", "created_at")
+    if can(user, "work_portfolio"):
+        return requests.filter(firm_id=user.firm_id).order_by("-created_at")
+    return requests.none()
+
+
+def get_quote_request_for(user, pk: int) -> QuoteRequest:
+    return get_object_or_404(quote_requests_visible_to(user), pk=pk)

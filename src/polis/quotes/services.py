@@ -1,23 +1,29 @@
 """FAI PREVENTIVO: price a product for a client and keep the offer with its PDF."""
 
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.catalog import services as catalog
 from polis.catalog.models import Product
+from polis.catalog.rating import CENT, load_tariff
 from polis.clients.models import Client
 from polis.core.access import require
-from polis.core.errors import DomainError, PermissionDenied
+from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.documents.validation import ValidatedFile
-from polis.quotes.models import Quote
+from polis.messaging.services import open_thread, post_message
+from polis.notify.services import queue_email
+from polis.quotes.models import Quote, QuoteRequest
 
 
 def _render_pdf(quote: Quote) -> ValidatedFile:
@@ -84,3 +90,225 @@ def duplicate_quote(*, actor, quote: Quote) -> Quote:
         answers=quote.answers,
         effective_date=effective,
     )
+
+
+def send_quote_to_client(*, actor, quote: Quote) -> Quote:
+    """E-mail the quote PDF to the client."""
+    require(actor, "work_portfolio")
+    if quote.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questo preventivo."))
+    if quote.is_expired:
+        raise DomainError(_("Il preventivo è scaduto: duplicalo per ricalcolarlo."))
+    with transaction.atomic():
+        queue_email(
+            to=quote.client.email,
+            template="quote_to_client",
+            context={"quote": quote, "firm": quote.firm},
+            attachments=[quote.pdf],
+        )
+        record_audit(actor=actor, action="quote.sent", target=quote)
+        return quote
+
+
+def request_custom_quote(
+    *,
+    actor,
+    client: Client,
+    need: str,
+    product: Product | None = None,
+    special_coverages: str = "",
+    claims_count: int = 0,
+    claims_years: str = "",
+    claims_amount=None,
+    claims_text: str = "",
+    files=(),
+    base_url: str = "",
+) -> QuoteRequest:
+    """Ask the MGA for a custom quote (special coverages, a client with claims): it opens a
+    Comunicazioni thread, where the operators answer."""
+    require(actor, "work_portfolio")
+    if client.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
+    if not need.strip():
+        raise DomainError(_("Descrivi il prodotto o l'esigenza del cliente."), field="need")
+    if claims_count and not claims_text.strip():
+        raise DomainError(
+            _("Descrivi i sinistri degli ultimi 5 anni (anno, importo, stato)."),
+            field="claims_text",
+        )
+    with transaction.atomic():
+        number = formatted_number("RPV", timezone.localdate().year)
+        summary = render_to_string(
+            "quotes/request_summary.txt",
+            {
+                "client": client,
+                "product": product,
+                "need": need.strip(),
+                "special_coverages": special_coverages.strip(),
+                "claims_count": claims_count,
+                "claims_years": claims_years.strip(),
+                "claims_amount": claims_amount,
+                "claims_text": claims_text.strip(),
+            },
+        )
+        thread = open_thread(
+            actor=actor,
+            firm=actor.firm,
+            title=_("Preventivo personalizzato %(n)s — %(client)s")
+            % {"n": number, "client": client.display_name},
+            body=summary,
+            subject_type="quote_request",
+            subject_id=number,
+            files=files,
+            base_url=base_url,
+        )
+        request = QuoteRequest.objects.create(
+            number=number,
+            firm=actor.firm,
+            client=client,
+            product=product,
+            need=need.strip()[:300],
+            special_coverages=special_coverages.strip(),
+            claims_count=claims_count,
+            claims_years=claims_years.strip()[:100],
+            claims_amount=claims_amount,
+            claims_text=claims_text.strip(),
+            thread=thread,
+            created_by=actor,
+        )
+        record_audit(actor=actor, action="quote_request.created", target=request)
+        return request
+
+
+def _open_request(request: QuoteRequest) -> QuoteRequest:
+    locked = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != QuoteRequest.Status.REQUESTED and locked.status != (
+        QuoteRequest.Status.OFFERED
+    ):
+        raise InvalidTransition(_("Questa richiesta è già chiusa."))
+    return locked
+
+
+def offer_custom_quote(
+    *,
+    actor,
+    request: QuoteRequest,
+    product: Product,
+    gross,
+    conditions: str,
+    valid_until: date,
+    files=(),
+    base_url: str = "",
+) -> QuoteRequest:
+    """An operator answers with an offer (premium, conditions, validity, attachments); a new
+    offer replaces the previous one."""
+    require(actor, "answer_quote_requests")
+    try:
+        gross = Decimal(str(gross)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Premio non valido."), field="gross") from None
+    if gross <= 0:
+        raise DomainError(_("Il premio deve essere maggiore di zero."), field="gross")
+    if not conditions.strip():
+        raise DomainError(_("Scrivi le condizioni dell'offerta."), field="conditions")
+    if valid_until < timezone.localdate():
+        raise DomainError(_("La validità non può essere nel passato."), field="valid_until")
+    catalog.tariff_for(product, timezone.localdate())  # the offer is taxed by this product
+    with transaction.atomic():
+        request = _open_request(request)
+        request.product = product
+        request.offer_gross, request.offer_conditions = gross, conditions.strip()
+        request.offer_valid_until = valid_until
+        request.status = QuoteRequest.Status.OFFERED
+        request.save()
+        post_message(
+            actor=actor,
+            thread=request.thread,
+            body=_(
+                "Offerta per %(product)s: premio lordo € %(gross)s, valida fino al %(until)s.\n"
+                "Condizioni: %(conditions)s\nPuoi accettarla dalla richiesta %(n)s."
+            )
+            % {
+                "product": product.name,
+                "gross": number_format(gross, 2, force_grouping=True),
+                "until": valid_until.strftime("%d/%m/%Y"),
+                "conditions": request.offer_conditions,
+                "n": request.number,
+            },
+            files=files,
+            base_url=base_url,
+        )
+        record_audit(actor=actor, action="quote_request.offered", target=request)
+        return request
+
+
+def decline_custom_quote(
+    *, actor, request: QuoteRequest, reason: str, base_url: str = ""
+) -> QuoteRequest:
+    """An operator declines to quote, with the reason."""
+    require(actor, "answer_quote_requests")
+    if not reason.strip():
+        raise DomainError(_("Indica il motivo."), field="reason")
+    with transaction.atomic():
+        request = _open_request(request)
+        request.status, request.decline_reason = QuoteRequest.Status.DECLINED, reason.strip()[:500]
+        request.save(update_fields=["status", "decline_reason"])
+        post_message(
+            actor=actor,
+            thread=request.thread,
+            body=_("Non possiamo quotare questo rischio: %(reason)s") % {"reason": reason.strip()},
+            base_url=base_url,
+        )
+        record_audit(actor=actor, action="quote_request.declined", target=request)
+        return request
+
+
+def accept_custom_offer(*, actor, request: QuoteRequest) -> Quote:
+    """The firm accepts the MGA's offer: it becomes a priced quote, convertible into a practice,
+    taxed with the product's tariff (net = gross / (1 + tax rate))."""
+    require(actor, "work_portfolio")
+    if request.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questa richiesta."))
+    with transaction.atomic():
+        request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != QuoteRequest.Status.OFFERED:
+            raise InvalidTransition(_("Non c'è un'offerta da accettare."))
+        today = timezone.localdate()
+        if request.offer_valid_until < today:
+            raise DomainError(_("L'offerta è scaduta: chiedine una nuova all'MGA."))
+        version = catalog.tariff_for(request.product, today)
+        tariff = load_tariff(version.document)
+        net = (request.offer_gross / (1 + tariff.tax_rate)).quantize(CENT, ROUND_HALF_UP)
+        quote = Quote.objects.create(
+            number=formatted_number("PRV", today.year),
+            firm=request.firm,
+            client=request.client,
+            product=request.product,
+            tariff=version,
+            answers={},
+            effective_date=today,
+            net=net,
+            tax=request.offer_gross - net,
+            gross=request.offer_gross,
+            commission=(net * tariff.commission_rate).quantize(CENT, ROUND_HALF_UP),
+            breakdown={
+                "lines": [
+                    {
+                        "label": _("Premio concordato con l'MGA (richiesta %(n)s)")
+                        % {"n": request.number},
+                        "explanation": request.offer_conditions[:200],
+                        "amount": str(net),
+                    }
+                ],
+                "instalments": [str(request.offer_gross)],
+            },
+            valid_until=request.offer_valid_until,
+            created_by=actor,
+        )
+        catalog.mark_tariff_used(version)
+        quote.pdf = store_file(actor=actor, validated=_render_pdf(quote))
+        quote.save(update_fields=["pdf"])
+        request.status, request.quote = QuoteRequest.Status.ACCEPTED, quote
+        request.save(update_fields=["status", "quote"])
+        record_audit(actor=actor, action="quote_request.accepted", target=request)
+        return quote

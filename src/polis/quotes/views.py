@@ -12,7 +12,8 @@ from polis.core.errors import DomainError
 from polis.core.exports import export_response
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
-from polis.quotes.forms import QuoteFilterForm, QuoteStartForm
+from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, QuoteFilterForm, QuoteStartForm
+from polis.quotes.models import Quote
 
 
 @capability_required("work_portfolio")
@@ -120,3 +121,138 @@ def duplicate(request, pk: int):
         return redirect("quotes:detail", pk=quote.pk)
     messages.success(request, _("Preventivo duplicato e ricalcolato con la tariffa di oggi."))
     return redirect("quotes:detail", pk=copy.pk)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+@capability_required("work_portfolio")
+@require_POST
+def send_to_client(request, pk: int):
+    quote = selectors.get_quote_for(request.user, pk)
+    try:
+        services.send_quote_to_client(actor=request.user, quote=quote)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Preventivo inviato a %(email)s.") % {"email": quote.client.email}
+        )
+    return redirect("quotes:detail", pk=quote.pk)
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def request_custom(request):
+    form = CustomQuoteRequestForm(
+        request.POST or None, user=request.user, initial=request.GET.dict()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            custom = services.request_custom_quote(
+                actor=request.user,
+                client=data["client"],
+                product=data["product"],
+                need=data["need"],
+                special_coverages=data["special_coverages"],
+                claims_count=data["claims_count"],
+                claims_years=data["claims_years"],
+                claims_amount=data["claims_amount"],
+                claims_text=data["claims_text"],
+                files=request.FILES.getlist("files")[:10],
+                base_url=_base_url(request),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Richiesta %(n)s inviata all'MGA: riceverai la risposta nelle Comunicazioni.")
+                % {"n": custom.number},
+            )
+            return redirect("quotes:request_detail", pk=custom.pk)
+    return render(request, "quotes/request_form.html", {"form": form})
+
+
+@capability_required("view_quotes")
+def request_list(request):
+    page = Paginator(selectors.quote_requests_visible_to(request.user), 25).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "quotes/request_list.html", {"page": page})
+
+
+@capability_required("view_quotes")
+def request_detail(request, pk: int):
+    custom = selectors.get_quote_request_for(request.user, pk)
+    offer = OfferForm(initial={"product": custom.product_id})
+    return render(request, "quotes/request_detail.html", {"custom": custom, "offer": offer})
+
+
+def _answer(request, pk: int, action, success: str):
+    """Run a service on the request; back to it with the outcome (an accepted offer goes to
+    its new quote)."""
+    custom = selectors.get_quote_request_for(request.user, pk)
+    try:
+        quote = action(custom)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("quotes:request_detail", pk=custom.pk)
+    messages.success(request, success)
+    if isinstance(quote, Quote):
+        return redirect("quotes:detail", pk=quote.pk)
+    return redirect("quotes:request_detail", pk=custom.pk)
+
+
+@capability_required("answer_quote_requests")
+@require_POST
+def request_offer(request, pk: int):
+    form = OfferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Completa l'offerta: prodotto, premio, condizioni e validità."))
+        return redirect("quotes:request_detail", pk=pk)
+    data = form.cleaned_data
+    return _answer(
+        request,
+        pk,
+        lambda custom: services.offer_custom_quote(
+            actor=request.user,
+            request=custom,
+            product=data["product"],
+            gross=data["gross"],
+            conditions=data["conditions"],
+            valid_until=data["valid_until"],
+            files=request.FILES.getlist("files")[:10],
+            base_url=_base_url(request),
+        ),
+        _("Offerta inviata all'agenzia."),
+    )
+
+
+@capability_required("answer_quote_requests")
+@require_POST
+def request_decline(request, pk: int):
+    return _answer(
+        request,
+        pk,
+        lambda custom: services.decline_custom_quote(
+            actor=request.user,
+            request=custom,
+            reason=request.POST.get("reason", ""),
+            base_url=_base_url(request),
+        ),
+        _("Risposta inviata all'agenzia."),
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def request_accept(request, pk: int):
+    return _answer(
+        request,
+        pk,
+        lambda custom: services.accept_custom_offer(actor=request.user, request=custom),
+        _("Offerta accettata: ecco il preventivo, che puoi trasformare in pratica."),
+    )

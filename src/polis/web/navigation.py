@@ -60,6 +60,7 @@ SIDEBAR = [
     Action(_("APRI SINISTRO"), "", "claims:eligible_policies", "work_portfolio"),
     Action(_("Pratiche e preventivi"), "", "practices:list", "view_practices"),
     Action(_("Preventivi"), "", "quotes:list", "view_quotes"),
+    Action(_("Preventivi personalizzati"), "", "quotes:requests", "view_quotes"),
     Action(_("Clienti"), "", "clients:list", "view_clients"),
     Action(_("Sinistri"), "", "claims:list", "use_dashboard"),
     Action(_("Comunicazioni"), "", "messaging:inbox", "use_messages", "unread"),
