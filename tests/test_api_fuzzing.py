@@ -3,7 +3,9 @@ authenticated as a collaborator: no server errors, every response as the schema 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -26,7 +28,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def collaborator_session(collaborator_a, client):
+def _keep_test_connection():
+    """The real WSGI handler closes "old" connections at each request, as Django's test client
+    does not: inside the test's transaction that would close it (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def collaborator_session(collaborator_a, client, _keep_test_connection):
     """Session and CSRF cookies of a logged-in collaborator with a client and a product."""
     ClientFactory(created_by=collaborator_a)
     demo_product("RCP")
