@@ -55,6 +55,17 @@ def test_backup_restores_into_a_new_database(settings, tmp_path, capsys):
         assert (users, faq) == (6, 9)
         copy = tmp_path / "restored-media" / stored.file.name
         assert copy.read_bytes() == GOOD["contratto.pdf"]
+        # and the restored public ledger verifies end to end (tree, tiles, signed checkpoints)
+        verified = subprocess.run(
+            [sys.executable, "manage.py", "ledger", "verify"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert verified.returncode == 0, verified.stderr
+        assert "Registro integro: " in verified.stdout
+        assert "Registro integro: 0 voci" not in verified.stdout
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
