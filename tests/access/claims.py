@@ -90,6 +90,13 @@ RULES = [
     ),
     Rule(
         "claims:action",
+        ACTS_ON_CLAIM | {ADJUSTER: 403},
+        method="post",
+        kwargs=lambda w: _claim(w) | {"action": "message"},
+        data=lambda w: {"body": "Aggiornamenti?"},
+    ),
+    Rule(
+        "claims:action",
         expect(404),
         method="post",
         kwargs=lambda w: _claim(w) | {"action": "unknown"},

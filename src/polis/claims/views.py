@@ -113,6 +113,7 @@ def claim_detail(request, pk: int):
             ],
             "adjusters": get_user_model().objects.filter(role=ADJUSTER, is_active=True),
             "today": timezone.localdate(),
+            "thread": selectors.thread_of(claim),
             "Kind": Quietanza.Kind,
         },
     )
@@ -167,6 +168,17 @@ ACTIONS = {
             uploads=_uploads(r, "files"),
         ),
         gettext_lazy("Documenti aggiunti."),
+    ),
+    "message": (
+        "use_messages",
+        lambda r, c: services.write_about_claim(
+            actor=r.user,
+            claim=c,
+            body=r.POST.get("body", ""),
+            files=r.FILES.getlist("files")[:10],
+            base_url=r.build_absolute_uri("/")[:-1],
+        ),
+        gettext_lazy("Messaggio inviato."),
     ),
     "note": (
         "view_claims",

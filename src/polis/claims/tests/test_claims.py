@@ -310,3 +310,11 @@ def test_a_second_policy_keeps_its_claims_apart(collaborator_a, policy):
     counts = {p.pk: p.claim_count for p in selectors.eligible_policies(collaborator_a)}
     assert counts == {policy.pk: 1, other.pk: 1}
     assert ClaimDocument.objects.count() == 4
+
+
+def test_the_firm_and_the_mga_write_in_the_claims_thread(claim, operator, collaborator_a):
+    thread = services.write_about_claim(actor=collaborator_a, claim=claim, body="Novità?")
+    again = services.write_about_claim(actor=operator, claim=claim, body="Perizia in corso")
+    assert again == thread == selectors.thread_of(claim)
+    assert claim.number in thread.title
+    assert list(thread.messages.values_list("from_mga", flat=True)) == [False, True]
