@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("polis.ledger.urls")),
     path("", include("polis.signatures.urls")),
     path("", include("polis.claims.urls")),
+    path("", include("polis.catalog.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

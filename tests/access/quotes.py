@@ -1,10 +1,13 @@
 from django.utils import timezone
 
+from polis.catalog.models import ProductDocument
 from polis.clients.tests.factories import ClientFactory
+from polis.documents.services import store_upload
+from polis.documents.tests.test_validation import GOOD
 from polis.quotes import services
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
-from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, only
+from tests.access import ADJUSTER, ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, only
 
 
 def arrange(world: dict) -> None:
@@ -16,6 +19,13 @@ def arrange(world: dict) -> None:
         product=world["product"],
         answers=ARCHITECT,
         effective_date=timezone.localdate(),
+    )
+    world["dip"] = ProductDocument.objects.create(
+        product=world["product"],
+        kind="dip",
+        version="2026-01",
+        valid_from=timezone.localdate(),
+        file=store_upload(actor=None, name="dip.pdf", data=GOOD["contratto.pdf"]),
     )
     world["request_a"] = services.request_custom_quote(
         actor=author,
@@ -91,5 +101,11 @@ RULES = [
         only(COLLAB_A, ok=302) | {COLLAB_B: 404},
         method="post",
         kwargs=lambda w: {"pk": w["request_a"].pk},
+    ),
+    # a product's DIP is the same for everyone logged in
+    Rule(
+        "catalog:document",
+        only(COLLAB_A, COLLAB_B, OPERATOR, ADJUSTER, ADMIN),
+        kwargs=lambda w: {"pk": w["dip"].pk},
     ),
 ]

@@ -383,3 +383,73 @@ CLAIM_TYPES = {
         ),
     ],
 }
+
+# Coverages of the demo products: (code, name, description, optional, limit answer, deductible
+# answer). Limits and deductibles are chosen in the questionnaire.
+COVERAGES = {
+    "RCP": [
+        (
+            "rc_professionale",
+            "Responsabilità civile professionale",
+            "Perdite patrimoniali cagionate a terzi nell'esercizio della professione, "
+            "in forma claims made.",
+            False,
+            "limit",
+            "deductible",
+        ),
+        (
+            "retroattivita",
+            "Retroattività",
+            "Copre le richieste per fatti avvenuti prima della decorrenza, nel periodo scelto.",
+            True,
+            "retroactivity",
+            "",
+        ),
+    ],
+    "CAU": [
+        (
+            "cauzione",
+            "Garanzia fideiussoria",
+            "Garanzia a favore del beneficiario per l'obbligazione indicata in polizza.",
+            False,
+            "sum_guaranteed",
+            "",
+        ),
+    ],
+    "INF": [
+        ("morte", "Morte da infortunio", "", False, "death_capital", ""),
+        (
+            "invalidita",
+            "Invalidità permanente da infortunio",
+            "",
+            False,
+            "disability_capital",
+            "disability_deductible",
+        ),
+        ("diaria", "Diaria da inabilità temporanea", "", True, "daily_allowance", ""),
+    ],
+}
+
+# Pre-contractual documents of the demo products (rendered to PDF by seed_demo).
+PRODUCT_DOCUMENTS = ("dip", "dip_aggiuntivo", "condizioni")
+
+
+def install_coverages(product) -> None:
+    """Create or update the demo coverages of `product` (by its code)."""
+    from polis.catalog.models import Coverage
+
+    for order, (code, name, text, optional, limit, deductible) in enumerate(
+        COVERAGES[product.code]
+    ):
+        Coverage.objects.update_or_create(
+            product=product,
+            code=code,
+            defaults={
+                "name": name,
+                "description": text,
+                "optional": optional,
+                "limit_answer": limit,
+                "deductible_answer": deductible,
+                "order": order,
+            },
+        )

@@ -75,3 +75,58 @@ class TariffVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.code} {self.version}"
+
+
+class Coverage(models.Model):
+    """A garanzia of a product. Its limit and deductible are chosen in the questionnaire: the
+    coverage names the answers that hold them, so quotes and contracts can list what is covered."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="coverages")
+    code = models.CharField(_("codice"), max_length=30)
+    name = models.CharField(_("garanzia"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True)
+    optional = models.BooleanField(_("facoltativa"), default=False)
+    limit_answer = models.CharField(
+        _("domanda del massimale o capitale"), max_length=40, blank=True
+    )
+    deductible_answer = models.CharField(_("domanda della franchigia"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "order", "pk"]
+        verbose_name = _("garanzia")
+        verbose_name_plural = _("garanzie")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "code"], name="coverage_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductDocument(models.Model):
+    """A pre-contractual document of a product version (DIP, DIP aggiuntivo, condizioni)."""
+
+    class Kind(models.TextChoices):
+        DIP = "dip", _("DIP – Documento informativo precontrattuale")
+        DIP_AGGIUNTIVO = "dip_aggiuntivo", _("DIP aggiuntivo")
+        CONDITIONS = "condizioni", _("Condizioni di assicurazione")
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("documento"), max_length=20, choices=Kind.choices)
+    version = models.CharField(_("versione"), max_length=20)
+    valid_from = models.DateField(_("valido dal"))
+    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["product", "kind", "-valid_from"]
+        verbose_name = _("documento precontrattuale")
+        verbose_name_plural = _("documenti precontrattuali")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "kind", "version"], name="product_document_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.version}"

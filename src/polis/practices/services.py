@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
+from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.catalog.services import mark_tariff_used, price_or_refuse
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -114,6 +115,7 @@ def _contract(practice: Practice) -> ValidatedFile:
         name=f"contratto-{practice.policy_number}.pdf",
         context={
             "practice": practice,
+            "coverages": coverages_of(practice.product, practice.answers),
             "mga_name": settings.MGA_NAME,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
         },
@@ -137,6 +139,16 @@ def _issue(*, actor, practice: Practice) -> Practice:
             on=timezone.localdate(),
             insurers=[practice.product.insurer.name],
         )
+    ] + [
+        # the insurer's documents of the product version, delivered with the disclosure
+        {
+            "kind": document.kind,
+            "label": document.get_kind_display(),
+            "version": document.version,
+            "sha256": document.file.sha256,
+            "delivered_at": now.isoformat(),
+        }
+        for document in documents_in_force(practice.product, practice.effective_date)
     ]
     practice.policy_number = formatted_number(practice.product.code, timezone.localdate().year)
     practice.contract = store_file(actor=actor, validated=_contract(practice))

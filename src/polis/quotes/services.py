@@ -14,6 +14,7 @@ from polis.audit.services import record_audit
 from polis.catalog import services as catalog
 from polis.catalog.models import Product
 from polis.catalog.rating import CENT, load_tariff
+from polis.catalog.selectors import coverages_of
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -32,6 +33,7 @@ def _render_pdf(quote: Quote) -> ValidatedFile:
         name=f"preventivo-{quote.number}.pdf",
         context={
             "quote": quote,
+            "coverages": coverages_of(quote.product, quote.answers),
             "mga_name": settings.MGA_NAME,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
         },

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
+from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
@@ -99,8 +100,15 @@ def export(request, fmt: str):
 
 @capability_required("view_quotes")
 def quote_detail(request, pk: int):
+    quote = selectors.get_quote_for(request.user, pk)
     return render(
-        request, "quotes/detail.html", {"quote": selectors.get_quote_for(request.user, pk)}
+        request,
+        "quotes/detail.html",
+        {
+            "quote": quote,
+            "coverages": coverages_of(quote.product, quote.answers),
+            "product_documents": documents_in_force(quote.product, quote.effective_date),
+        },
     )
 
 

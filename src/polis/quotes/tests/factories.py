@@ -1,6 +1,6 @@
 from datetime import date
 
-from polis.catalog.demo import CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES
+from polis.catalog.demo import CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES, install_coverages
 from polis.catalog.models import Insurer, Product, TariffVersion
 
 
@@ -17,6 +17,7 @@ def demo_product(code: str = "RCP") -> Product:
             "claim_types": CLAIM_TYPES[code],
         },
     )
+    install_coverages(product)
     TariffVersion.objects.get_or_create(
         product=product,
         version="2026-01",

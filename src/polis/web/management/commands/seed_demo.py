@@ -10,10 +10,19 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
-from polis.catalog.demo import ARCHITECT_EXAMPLE, CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES
-from polis.catalog.models import Insurer, Product, TariffVersion
+from polis.catalog.demo import (
+    ARCHITECT_EXAMPLE,
+    CLAIM_TYPES,
+    DEMO_TARIFFS,
+    PRODUCT_DOCUMENTS,
+    QUESTIONNAIRES,
+    install_coverages,
+)
+from polis.catalog.models import Insurer, Product, ProductDocument, TariffVersion
 from polis.claims.services import open_claim
 from polis.clients.models import Client
+from polis.documents.pdf import render_pdf
+from polis.documents.services import store_file
 from polis.ledger.services import integrate_all, record_demo_events
 from polis.practices.models import Practice
 from polis.practices.services import (
@@ -238,6 +247,22 @@ class Command(BaseCommand):
                     "claim_types": CLAIM_TYPES[code],
                 },
             )
+            install_coverages(product)
+            for kind in PRODUCT_DOCUMENTS:
+                if not product.documents.filter(kind=kind).exists():
+                    label = ProductDocument.Kind(kind).label
+                    rendered = render_pdf(
+                        template="catalog/demo_document.html",
+                        context={"title": label, "product": product, "version": "2026-01"},
+                        name=f"{kind}-{code.lower()}-2026-01.pdf",
+                    )
+                    ProductDocument.objects.create(
+                        product=product,
+                        kind=kind,
+                        version="2026-01",
+                        valid_from=date(2026, 1, 1),
+                        file=store_file(actor=None, validated=rendered),
+                    )
             document = DEMO_TARIFFS[code]
             TariffVersion.objects.get_or_create(
                 product=product,

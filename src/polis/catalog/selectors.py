@@ -1,0 +1,56 @@
+"""Reads of the catalog: what a product covers for given answers, and its documents in force."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from polis.catalog.models import Product, ProductDocument
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    name: str
+    description: str
+    limit: str
+    deductible: str
+
+
+def _answer_label(product: Product, name: str, answers: dict) -> str:
+    value = str(answers.get(name, ""))
+    question = next((q for q in product.questionnaire if q.get("name") == name), None)
+    if not value or question is None:
+        return value
+    for choice_value, label in question.get("choices") or []:
+        if str(choice_value) == value:
+            return label
+    return f"€ {int(value):,}".replace(",", ".") if value.isdigit() else value
+
+
+def coverages_of(product: Product, answers: dict) -> list[CoverageLine]:
+    """The product's coverages with the limit and deductible the answers chose; an optional
+    coverage is listed only when its answer takes it (not empty, not 0)."""
+    lines = []
+    for coverage in product.coverages.all():
+        limit = answers.get(coverage.limit_answer, "") if coverage.limit_answer else ""
+        if coverage.optional and str(limit) in ("", "0", "no"):
+            continue
+        lines.append(
+            CoverageLine(
+                name=coverage.name,
+                description=coverage.description,
+                limit=_answer_label(product, coverage.limit_answer, answers)
+                if coverage.limit_answer
+                else "",
+                deductible=_answer_label(product, coverage.deductible_answer, answers)
+                if coverage.deductible_answer
+                else "",
+            )
+        )
+    return lines
+
+
+def documents_in_force(product: Product, on: date) -> list[ProductDocument]:
+    """The latest version of each pre-contractual document valid on `on`."""
+    latest: dict[str, ProductDocument] = {}
+    for document in product.documents.filter(valid_from__lte=on).select_related("file"):
+        latest.setdefault(document.kind, document)
+    return [latest[kind] for kind in ProductDocument.Kind.values if kind in latest]
