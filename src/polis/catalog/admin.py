@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 
 from polis.catalog import services
-from polis.catalog.models import Insurer, Product, TariffVersion
+from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
 from polis.catalog.rating import TariffError, load_tariff
 from polis.core.errors import DomainError
+from polis.documents.services import store_file
+from polis.documents.validation import validate_upload
 
 
 class TariffVersionForm(forms.ModelForm):
@@ -44,5 +46,50 @@ class TariffVersionAdmin(admin.ModelAdmin):
         return obj is None or not obj.in_use
 
 
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "insurer", "active"]
+    inlines = [CoverageInline]
+
+
+class ProductDocumentForm(forms.ModelForm):
+    upload = forms.FileField(label="File PDF")
+
+    class Meta:
+        model = ProductDocument
+        fields = ["product", "kind", "version", "valid_from"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        try:
+            self.validated = validate_upload(name=upload.name, data=upload.read())
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from error
+        return upload
+
+
+@admin.register(ProductDocument)
+class ProductDocumentAdmin(admin.ModelAdmin):
+    """A new version is a new row: documents already delivered to clients never change."""
+
+    form = ProductDocumentForm
+    list_display = ["product", "kind", "version", "valid_from"]
+    list_filter = ["product", "kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.file = store_file(actor=request.user, validated=form.validated)
+        super().save_model(request, obj, form, change)
+
+
 admin.site.register(Insurer)
-admin.site.register(Product)
