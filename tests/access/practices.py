@@ -49,6 +49,10 @@ def arrange(world: dict) -> None:
 
 
 RULES = [
+    Rule("practices:create", only(COLLAB_A, COLLAB_B)),
+    Rule(
+        "practices:create_for_product", only(COLLAB_A, COLLAB_B), kwargs=lambda w: {"code": "RCP"}
+    ),
     Rule("practices:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     Rule(
         "practices:detail",

@@ -74,6 +74,56 @@ def _one_year_after(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+def _new_practice(
+    actor, *, client, product, tariff, answers, effective_date, priced, breakdown, **extra
+) -> Practice:
+    """A draft practice for a year from `effective_date`, priced as `priced` (net, tax, gross,
+    commission) says."""
+    return Practice.objects.create(
+        firm=client.firm,
+        client=client,
+        product=product,
+        tariff=tariff,
+        answers=answers,
+        effective_date=effective_date,
+        end_date=_one_year_after(effective_date),
+        net=priced.net,
+        tax=priced.tax,
+        gross=priced.gross,
+        commission=priced.commission,
+        breakdown=breakdown,
+        created_by=actor,
+        **extra,
+    )
+
+
+def create_practice(*, actor, client, product, answers: dict, effective_date: date) -> Practice:
+    """AGGIUNGI PRATICA: a new practice from scratch, rated with the tariff valid on the
+    effective date; then the normal flow (Emetti polizza, or the MGA's review)."""
+    require(actor, "work_portfolio")
+    if client.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
+    if not product.active:
+        raise DomainError(_("Questo prodotto non è più in vendita."))
+    if effective_date < timezone.localdate():
+        raise DomainError(_("La decorrenza non può essere nel passato."), field="effective_date")
+    version, breakdown = price_or_refuse(product=product, on=effective_date, answers=answers)
+    with transaction.atomic():
+        practice = _new_practice(
+            actor,
+            client=client,
+            product=product,
+            tariff=version,
+            answers=answers,
+            effective_date=effective_date,
+            priced=breakdown,
+            breakdown=breakdown.as_json(),
+        )
+        mark_tariff_used(version)
+        record_audit(actor=actor, action="practice.created", target=practice)
+        return practice
+
+
 def convert_quote(*, actor, quote: Quote) -> Practice:
     """Start a practice from a valid quote: same client, product, answers, tariff and premium."""
     require(actor, "work_portfolio")
@@ -84,21 +134,16 @@ def convert_quote(*, actor, quote: Quote) -> Practice:
             raise InvalidTransition(_("Questo preventivo è già stato trasformato in pratica."))
         if quote.is_expired:
             raise DomainError(_("Il preventivo è scaduto: duplicalo per ricalcolarlo."))
-        practice = Practice.objects.create(
-            firm=quote.firm,
+        practice = _new_practice(
+            actor,
             client=quote.client,
             product=quote.product,
             tariff=quote.tariff,
-            quote=quote,
             answers=quote.answers,
             effective_date=quote.effective_date,
-            end_date=_one_year_after(quote.effective_date),
-            net=quote.net,
-            tax=quote.tax,
-            gross=quote.gross,
-            commission=quote.commission,
+            priced=quote,
             breakdown=quote.breakdown,
-            created_by=actor,
+            quote=quote,
         )
         mark_tariff_used(quote.tariff)
         quote.status = Quote.Status.CONVERTED
@@ -543,21 +588,16 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
         version, breakdown = price_or_refuse(
             product=old.product, on=old.end_date, answers=old.answers
         )
-        renewal = Practice.objects.create(
-            firm=old.firm,
+        renewal = _new_practice(
+            actor,
             client=old.client,
             product=old.product,
             tariff=version,
             answers=old.answers,
             effective_date=old.end_date,
-            end_date=_one_year_after(old.end_date),
-            net=breakdown.net,
-            tax=breakdown.tax,
-            gross=breakdown.gross,
-            commission=breakdown.commission,
+            priced=breakdown,
             breakdown=breakdown.as_json(),
             renewal_of=old,
-            created_by=actor,
         )
         mark_tariff_used(version)
         record_audit(

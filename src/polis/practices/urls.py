@@ -10,6 +10,8 @@ EXPORT = r"esporta\.(?P<fmt>csv|xlsx)$"
 
 urlpatterns = [
     path("pratiche/", views.practice_list, name="list"),
+    path("pratiche/nuova/", views.choose_product, name="create"),
+    path("pratiche/nuova/<str:code>/", views.create_practice, name="create_for_product"),
     re_path(rf"^pratiche/{EXPORT}", views.export, name="export"),
     path("pratiche/in-scadenza/", views.expiring_list, name="expiring"),
     re_path(rf"^pratiche/in-scadenza/{EXPORT}", views.expiring_export, name="expiring_export"),

@@ -2,12 +2,14 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from polis.catalog.models import Product
 from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
@@ -21,6 +23,7 @@ from polis.practices.forms import (
     PracticeFilterForm,
 )
 from polis.practices.models import Payment, Practice
+from polis.quotes.forms import PricingForms
 from polis.quotes.selectors import get_quote_for
 
 
@@ -409,4 +412,53 @@ def renew(request, pk: int):
         request,
         lambda: services.renew_practice(actor=request.user, practice=practice),
         _("Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."),
+    )
+
+
+@capability_required("work_portfolio")
+def choose_product(request):
+    """AGGIUNGI PRATICA: first the product."""
+    return render(
+        request,
+        "quotes/choose_product.html",
+        {
+            "products": Product.objects.filter(active=True).select_related("insurer"),
+            "heading": _("Aggiungi pratica"),
+            "intro": _(
+                "Scegli il prodotto del nuovo contratto: il premio si calcola con la tariffa "
+                "valida alla decorrenza, poi potrai emettere la polizza."
+            ),
+            "product_url": "practices:create_for_product",
+        },
+    )
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def create_practice(request, code: str):
+    product = get_object_or_404(Product, code=code, active=True)
+    forms = PricingForms(request, product)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            practice = services.create_practice(
+                actor=request.user, product=product, **forms.values()
+            )
+        except DomainError as error:
+            forms.show(error)
+        else:
+            messages.success(
+                request, _("Pratica creata: controlla il premio ed emetti la polizza.")
+            )
+            return redirect("practices:detail", pk=practice.pk)
+    return render(
+        request,
+        "quotes/form.html",
+        {
+            "product": product,
+            "start": forms.start,
+            "questions": forms.questions,
+            "heading": _("Nuova pratica"),
+            "submit_label": _("Calcola il premio e crea la pratica"),
+            "back_url": reverse("practices:create"),
+        },
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polis.catalog.forms import PortfolioFilterForm
+from polis.catalog.forms import PortfolioFilterForm, answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.clients.selectors import clients_visible_to
 from polis.core.forms import StyledForm
@@ -100,3 +100,27 @@ class OfferForm(StyledForm):
         label=_("Valida fino al"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
+
+
+class PricingForms:
+    """The client and effective-date form with the product's questionnaire, as FAI PREVENTIVO
+    and AGGIUNGI PRATICA ask them."""
+
+    def __init__(self, request, product):
+        self.start = QuoteStartForm(request.POST or None, user=request.user)
+        self.questions = questionnaire_form_class(product)(request.POST or None)
+
+    def is_valid(self) -> bool:
+        return self.start.is_valid() & self.questions.is_valid()
+
+    def values(self) -> dict:
+        return {
+            "client": self.start.cleaned_data["client"],
+            "answers": answers_of(self.questions),
+            "effective_date": self.start.cleaned_data["effective_date"],
+        }
+
+    def show(self, error) -> None:
+        """Put a service's error next to its field (or on top of the form)."""
+        form = self.start if error.field in self.start.fields else self.questions
+        form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import capability_required
@@ -13,7 +13,7 @@ from polis.core.errors import DomainError
 from polis.core.exports import export_response
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
-from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, QuoteFilterForm, QuoteStartForm
+from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, PricingForms, QuoteFilterForm
 from polis.quotes.models import Quote
 
 
@@ -22,7 +22,15 @@ def choose_product(request):
     return render(
         request,
         "quotes/choose_product.html",
-        {"products": Product.objects.filter(active=True).select_related("insurer")},
+        {
+            "products": Product.objects.filter(active=True).select_related("insurer"),
+            "heading": _("Fai preventivo"),
+            "intro": _(
+                "Scegli il prodotto. Il preventivo non emette alcun contratto e resta valido "
+                "per il periodo indicato."
+            ),
+            "product_url": "quotes:create_for_product",
+        },
     )
 
 
@@ -30,24 +38,25 @@ def choose_product(request):
 @require_http_methods(["GET", "POST"])
 def create_quote(request, code: str):
     product = get_object_or_404(Product, code=code, active=True)
-    start = QuoteStartForm(request.POST or None, user=request.user)
-    questions = questionnaire_form_class(product)(request.POST or None)
-    if request.method == "POST" and start.is_valid() and questions.is_valid():
+    forms = PricingForms(request, product)
+    if request.method == "POST" and forms.is_valid():
         try:
-            quote = services.create_quote(
-                actor=request.user,
-                client=start.cleaned_data["client"],
-                product=product,
-                answers=answers_of(questions),
-                effective_date=start.cleaned_data["effective_date"],
-            )
+            quote = services.create_quote(actor=request.user, product=product, **forms.values())
         except DomainError as error:
-            target = start if error.field in start.fields else questions
-            target.add_error(error.field if error.field in target.fields else None, error.message)
+            forms.show(error)
         else:
             return redirect("quotes:detail", pk=quote.pk)
     return render(
-        request, "quotes/form.html", {"product": product, "start": start, "questions": questions}
+        request,
+        "quotes/form.html",
+        {
+            "product": product,
+            "start": forms.start,
+            "questions": forms.questions,
+            "heading": _("Preventivo"),
+            "submit_label": _("Calcola il premio"),
+            "back_url": reverse("quotes:create"),
+        },
     )
 
 

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -160,3 +161,57 @@ def test_operator_declines_from_the_queue_with_a_reason(
     assert OutboundMessage.objects.filter(
         recipient=collaborator_a.email, subject__startswith="Pratica non accettata"
     ).exists()
+
+
+def test_a_new_practice_from_scratch_is_rated_and_issued(collaborator_a):
+    client = ClientFactory(created_by=collaborator_a)
+    practice = services.create_practice(
+        actor=collaborator_a,
+        client=client,
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    assert (practice.status, practice.gross, practice.quote) == (
+        Practice.Status.DRAFT,
+        Decimal("843.34"),
+        None,
+    )
+    assert practice.end_date == practice.effective_date.replace(
+        year=practice.effective_date.year + 1
+    )
+    practice.tariff.refresh_from_db()
+    assert practice.tariff.in_use
+    issued = services.issue_practice(actor=collaborator_a, practice=practice)
+    assert issued.status == Practice.Status.ISSUED
+
+
+def test_a_new_practice_refuses_bad_input_and_saves_nothing(collaborator_a, collaborator_b):
+    product = demo_product("RCP")
+    mine = ClientFactory(created_by=collaborator_a)
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.create_practice(
+            actor=collaborator_b,
+            client=mine,
+            product=product,
+            answers=ARCHITECT,
+            effective_date=today,
+        )
+    with pytest.raises(DomainError, match="nel passato"):
+        services.create_practice(
+            actor=collaborator_a,
+            client=mine,
+            product=product,
+            answers=ARCHITECT,
+            effective_date=today - timedelta(days=1),
+        )
+    with pytest.raises(DomainError, match="preventivo personalizzato"):
+        services.create_practice(
+            actor=collaborator_a,
+            client=mine,
+            product=product,
+            answers={**ARCHITECT, "limit": "5000000", "turnover_band": "F5"},
+            effective_date=today,
+        )
+    assert not Practice.objects.exists()
