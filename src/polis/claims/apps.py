@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from polis.audit.labels import register_action_labels
+
 
 class ClaimsConfig(AppConfig):
     name = "polis.claims"
@@ -11,6 +13,26 @@ class ClaimsConfig(AppConfig):
         from polis.claims import services
         from polis.signatures.registry import register_subject
 
+        register_action_labels(
+            {
+                "claim.opened": _("Sinistro aperto"),
+                "claim.documents": _("Documenti del sinistro aggiunti"),
+                "claim.documents_requested": _("Documenti richiesti all'agenzia"),
+                "claim.documents_complete": _("Documentazione completa (parte lo SLA)"),
+                "claim.assigned": _("Liquidatore assegnato"),
+                "claim.insurer_number": _("Numero sinistro della compagnia registrato"),
+                "claim.note": _("Nota sul sinistro"),
+                "claim.quietanza": _("Quietanza inviata all'assicurato"),
+                "claim.accepted": _("Quietanza accettata dall'assicurato"),
+                "claim.refused": _("Quietanza rifiutata con obiezioni"),
+                "claim.link_closed": _("Link della quietanza chiuso"),
+                "claim.paid": _("Indennizzo pagato"),
+                "claim.closed": _("Sinistro chiuso"),
+                "claim.rejected": _("Sinistro respinto"),
+                "claim.closed_nopay": _("Sinistro chiuso senza seguito"),
+                "claim.reopened": _("Sinistro riaperto"),
+            }
+        )
         register_subject(
             "quietanza",
             on_signed=services.record_quietanza_signed,

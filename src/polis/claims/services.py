@@ -106,9 +106,12 @@ def _save(claim: Claim, *fields: str) -> None:
 
 
 def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) -> None:
+    """One step on the claim's timeline, and in the audit log as `claim.<kind>` (its text,
+    which can hold health data, stays on the timeline only)."""
     ClaimEvent.objects.create(
         claim=claim, actor=actor, kind=kind, text=text, shared=shared, at=timezone.now()
     )
+    record_audit(actor=actor, action=f"claim.{kind}", target=claim)
 
 
 def _tell_firm(claim: Claim, template: str, **context) -> None:
@@ -253,7 +256,6 @@ def open_claim(
             ref=str(claim.uuid),
             sha256=hashlib.sha256(summary.encode()).hexdigest(),
         )
-        record_audit(actor=actor, action="claim.opened", target=claim)
         queue_email(to=actor.email, template="claim_opened", context={"claim": claim})
         if notify_insured and practice.client.email:
             queue_email(

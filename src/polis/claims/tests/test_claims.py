@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from polis.audit.labels import action_label
+from polis.audit.models import AuditEvent
 from polis.claims import selectors, services
 from polis.claims.models import Claim, ClaimDocument, Quietanza
 from polis.claims.tests.support import open_claim_on, policy_in_force
@@ -202,6 +204,22 @@ def test_the_whole_life_of_a_claim(claim, operator, adjuster, collaborator_a):
         services.reopen_claim(actor=operator, claim=claim, reason="Nuove spese").status
         == S.REOPENED
     )
+    # every step is in the audit log, with its Italian label and without the timeline's text
+    audit = AuditEvent.objects.filter(object_type="claims.claim", object_id=str(claim.pk))
+    assert list(audit.order_by("pk").values_list("action", flat=True)) == [
+        "claim.opened",
+        "claim.assigned",
+        "claim.insurer_number",
+        "claim.quietanza",
+        "claim.refused",
+        "claim.quietanza",
+        "claim.accepted",
+        "claim.paid",
+        "claim.closed",
+        "claim.reopened",
+    ]
+    assert action_label("claim.refused") == "Quietanza rifiutata con obiezioni"
+    assert not audit.filter(data__icontains="spese").exists()
 
 
 def test_a_new_quietanza_voids_the_pending_link(claim, operator, adjuster):
@@ -295,8 +313,6 @@ def test_overdue_claims_are_reported_to_operators(claim, operator):
 
 
 def test_opening_a_claim_document_is_logged(claim, client_for, collaborator_a):
-    from polis.audit.models import AuditEvent
-
     document = claim.documents.first()
     response = client_for(collaborator_a).get(f"/sinistri/{claim.pk}/documenti/{document.pk}/")
     assert response.status_code == 200
