@@ -323,6 +323,15 @@ def mark_documentation_complete(*, actor, claim: Claim, version: int | None = No
         _start_sla(claim)
         _save(claim, "status", "docs_complete_on", "sla_due")
         _event(claim, actor, "documents_complete", _("Documentazione completa"))
+        _tell_firm(
+            claim,
+            "claim_update",
+            update=_(
+                "Documentazione completa: numero della compagnia e istruttoria attesi entro il "
+                "%(due)s (20 giorni lavorativi)."
+            )
+            % {"due": claim.sla_due.strftime("%d/%m/%Y")},
+        )
         return claim
 
 

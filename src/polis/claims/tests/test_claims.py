@@ -37,6 +37,10 @@ def test_opening_numbers_the_claim_records_it_and_starts_the_sla(collaborator_a,
     assert LedgerEntry.objects.filter(type="claim.opened", ref=str(claim.uuid)).exists()
     recipients = set(OutboundMessage.objects.values_list("recipient", flat=True))
     assert {collaborator_a.email, policy.client.email, operator.email} <= recipients
+    acknowledgement = OutboundMessage.objects.get(
+        recipient=collaborator_a.email, subject__contains=claim.number
+    )
+    assert f"attesi entro il {claim.sla_due:%d/%m/%Y}" in acknowledgement.body_text
     assert claim.documents.count() == 2
 
 
@@ -49,6 +53,9 @@ def test_numbers_follow_each_other(collaborator_a, policy):
 def test_without_the_mandatory_documents_the_sla_waits(collaborator_a, policy, operator):
     claim = open_claim_on(collaborator_a, policy, complete=False)
     assert claim.sla_due is None
+    assert OutboundMessage.objects.filter(
+        recipient=collaborator_a.email, body_text__contains="i 20 giorni lavorativi partono"
+    ).exists()
     assert selectors.missing_documents(claim) == ["Lettera del terzo danneggiato"]
     with pytest.raises(DomainError, match="Mancano documenti obbligatori: Lettera del terzo"):
         services.mark_documentation_complete(actor=operator, claim=claim)
@@ -57,6 +64,11 @@ def test_without_the_mandatory_documents_the_sla_waits(collaborator_a, policy, o
     )
     claim = services.mark_documentation_complete(actor=operator, claim=claim)
     assert claim.sla_due is not None
+    # the firm learns when the 20 working days end
+    assert OutboundMessage.objects.filter(
+        recipient=collaborator_a.email,
+        body_text__contains=f"attesi entro il {claim.sla_due:%d/%m/%Y}",
+    ).exists()
 
 
 @pytest.mark.parametrize(
