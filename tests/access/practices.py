@@ -49,6 +49,20 @@ def arrange(world: dict) -> None:
 
 
 RULES = [
+    Rule(
+        "practices:request_information",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["draft_a"].pk},
+        data=lambda w: {"text": "Serve la visura"},
+    ),
+    Rule(
+        "practices:answer_information",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["draft_a"].pk},
+        data=lambda w: {"text": "Ecco la visura"},
+    ),
     Rule("practices:create", only(COLLAB_A, COLLAB_B)),
     Rule(
         "practices:create_for_product", only(COLLAB_A, COLLAB_B), kwargs=lambda w: {"code": "RCP"}

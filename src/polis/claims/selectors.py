@@ -11,7 +11,7 @@ from polis.catalog.models import Product
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
 from polis.core.access import ADJUSTER, MGA_STAFF, can
 from polis.core.workdays import working_days_between
-from polis.messaging.models import Thread
+from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
 from polis.signatures.models import SignatureRequest
 
@@ -228,6 +228,4 @@ def sla_overview() -> dict:
 
 def thread_of(claim: Claim):
     """The claim's Comunicazioni thread, if a message was written."""
-    return Thread.objects.filter(
-        firm_id=claim.firm_id, subject_type="claim", subject_id=claim.number
-    ).first()
+    return subject_thread(claim.firm, "claim", claim.number)

@@ -32,7 +32,7 @@ from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.ledger.services import record_event
 from polis.messaging.models import Thread
-from polis.messaging.services import open_thread, post_message
+from polis.messaging.services import write_about
 from polis.notify.services import queue_email, queue_sms
 from polis.practices.models import Practice
 from polis.signatures.models import SignatureRequest
@@ -410,23 +410,17 @@ def write_about_claim(*, actor, claim: Claim, body: str, files=(), base_url: str
     require(actor, "use_messages")
     with transaction.atomic():
         claim = _locked(actor, claim, None)
-        thread = Thread.objects.filter(
-            firm=claim.firm, subject_type="claim", subject_id=claim.number
-        ).first()
-        if thread is None:
-            return open_thread(
-                actor=actor,
-                firm=claim.firm,
-                title=_("Sinistro %(n)s — %(client)s")
-                % {"n": claim.number, "client": claim.practice.client.display_name},
-                body=body,
-                subject_type="claim",
-                subject_id=claim.number,
-                files=files,
-                base_url=base_url,
-            )
-        post_message(actor=actor, thread=thread, body=body, files=files, base_url=base_url)
-        return thread
+        return write_about(
+            actor=actor,
+            firm=claim.firm,
+            subject_type="claim",
+            subject_id=claim.number,
+            title=_("Sinistro %(n)s — %(client)s")
+            % {"n": claim.number, "client": claim.practice.client.display_name},
+            body=body,
+            files=files,
+            base_url=base_url,
+        )
 
 
 def _quietanza_pdf(claim: Claim, quietanza: Quietanza):

@@ -40,3 +40,10 @@ def get_attachment_for(user, thread_pk: int, file_pk: int):
     thread = get_thread_for(user, thread_pk)
     message = get_object_or_404(Message, thread=thread, attachments__pk=file_pk)
     return message.attachments.get(pk=file_pk)
+
+
+def subject_thread(firm, subject_type: str, subject_id: str) -> Thread | None:
+    """The one thread about a subject (a practice, a claim) of the firm, if written."""
+    return Thread.objects.filter(
+        firm=firm, subject_type=subject_type, subject_id=subject_id
+    ).first()

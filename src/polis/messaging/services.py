@@ -11,6 +11,7 @@ from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import store_upload
 from polis.messaging.models import Message, ReadMarker, Thread
+from polis.messaging.selectors import subject_thread
 from polis.notify.services import queue_email
 
 
@@ -122,3 +123,35 @@ def mark_thread_read(*, actor, thread: Thread) -> None:
     ReadMarker.objects.update_or_create(
         thread=thread, user=actor, defaults={"read_at": timezone.now()}
     )
+
+
+def write_about(
+    *,
+    actor,
+    firm,
+    subject_type: str,
+    subject_id: str,
+    title: str,
+    body: str,
+    is_request: bool = False,
+    files=(),
+    base_url: str = "",
+) -> Thread:
+    """A message in the one thread about a subject (a practice, a claim), opened by the first."""
+    thread = subject_thread(firm, subject_type, subject_id)
+    if thread is None:
+        return open_thread(
+            actor=actor,
+            firm=firm,
+            title=title,
+            body=body,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            is_request=is_request,
+            files=files,
+            base_url=base_url,
+        )
+    post_message(
+        actor=actor, thread=thread, body=body, is_request=is_request, files=files, base_url=base_url
+    )
+    return thread

@@ -66,6 +66,8 @@ class Practice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic locking: every save bumps it; forms carry the version they showed.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("pratica")
@@ -98,6 +100,13 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.policy_number or f"Pratica {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
+        super().save(*args, **kwargs)
 
     @property
     def premium_difference(self) -> Decimal | None:

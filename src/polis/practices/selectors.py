@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
+from polis.messaging.selectors import subject_thread
 from polis.practices.models import Payment, Practice
 from polis.signatures.selectors import requests_for_subject
 
@@ -77,7 +78,9 @@ def get_practice_for(user, pk: int) -> Practice:
 def review_queue():
     """Practices waiting for the MGA, oldest first."""
     return (
-        Practice.objects.filter(status=Practice.Status.IN_REVIEW)
+        Practice.objects.filter(
+            status__in=(Practice.Status.IN_REVIEW, Practice.Status.INFO_REQUESTED)
+        )
         .select_related("firm", "client", "product")
         .order_by("created_at", "pk")
     )
@@ -152,3 +155,8 @@ def signature_requests_of(user, practice: Practice):
     if not can(user, "manage_signatures"):
         return []
     return list(requests_for_subject(user, "practice", practice.pk).order_by("-created_at"))
+
+
+def thread_of(practice: Practice):
+    """The practice's Comunicazioni thread with the MGA, if written."""
+    return subject_thread(practice.firm, "practice", str(practice.pk))

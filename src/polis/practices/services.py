@@ -22,6 +22,7 @@ from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
 from polis.ledger.services import record_event
+from polis.messaging.services import write_about
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import ExpiryReminder, Payment, Practice
@@ -60,6 +61,16 @@ def _guard(practice: Practice, wanted: str) -> None:
             _("La pratica è «%(current)s»: non può passare a «%(wanted)s».")
             % {"current": practice.get_status_display(), "wanted": S(wanted).label}
         )
+
+
+def _locked(practice: Practice, version: int | None) -> Practice:
+    """The practice's row, locked; refused when someone changed it since the page showed it."""
+    locked = Practice.objects.select_for_update().get(pk=practice.pk)
+    if version is not None and locked.version != version:
+        raise DomainError(
+            _("La pratica è stata modificata da un altro utente: ricarica la pagina.")
+        )
+    return locked
 
 
 def _own(actor, practice_or_quote) -> None:
@@ -209,14 +220,14 @@ def _issue(*, actor, practice: Practice) -> Practice:
     return practice
 
 
-def issue_practice(*, actor, practice: Practice) -> Practice:
+def issue_practice(*, actor, practice: Practice, version: int | None = None) -> Practice:
     """ "Emetti polizza": within the product's automatic limits the policy is issued at once —
     gap-free number per product and year, contract PDF hashed into the ledger, disclosures
     recorded — otherwise the practice goes to the MGA's review and operators are e-mailed."""
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        practice = _locked(practice, version)
         if practice.gross <= practice.product.auto_issue_max_gross:
             return _issue(actor=actor, practice=practice)
         _guard(practice, S.IN_REVIEW)
@@ -233,23 +244,25 @@ def issue_practice(*, actor, practice: Practice) -> Practice:
         return practice
 
 
-def approve_practice(*, actor, practice: Practice) -> Practice:
+def approve_practice(*, actor, practice: Practice, version: int | None = None) -> Practice:
     """An operator approves a practice in review: it is issued."""
     require(actor, "review_practices")
     with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        practice = _locked(practice, version)
         if practice.status != S.IN_REVIEW:
             raise InvalidTransition(_("La pratica non è in revisione."))
         return _issue(actor=actor, practice=practice)
 
 
-def decline_practice(*, actor, practice: Practice, reason: str) -> Practice:
+def decline_practice(
+    *, actor, practice: Practice, reason: str, version: int | None = None
+) -> Practice:
     """An operator declines a practice in review, with the reason e-mailed to the firm."""
     require(actor, "review_practices")
     if not reason.strip():
         raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
     with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        practice = _locked(practice, version)
         _guard(practice, S.DECLINED)
         practice.status, practice.review_reason = S.DECLINED, reason.strip()
         practice.save(update_fields=["status", "review_reason"])
@@ -261,6 +274,59 @@ def decline_practice(*, actor, practice: Practice, reason: str) -> Practice:
         )
         for email in practice.firm.users.filter(is_active=True).values_list("email", flat=True):
             queue_email(to=email, template="practice_declined", context={"practice": practice})
+        return practice
+
+
+def _practice_thread(
+    actor, practice: Practice, body: str, *, is_request=False, files=(), base_url=""
+):
+    return write_about(
+        actor=actor,
+        firm=practice.firm,
+        subject_type="practice",
+        subject_id=str(practice.pk),
+        title=_("Pratica %(product)s — %(client)s")
+        % {"product": practice.product.name, "client": practice.client.display_name},
+        body=body,
+        is_request=is_request,
+        files=files,
+        base_url=base_url,
+    )
+
+
+def request_practice_information(
+    *, actor, practice: Practice, text: str, version: int | None = None, base_url: str = ""
+) -> Practice:
+    """An operator asks the firm for information on a practice in review: it waits in
+    `info_requested`; the request is a to-do in the practice's Comunicazioni thread."""
+    require(actor, "review_practices")
+    if not text.strip():
+        raise DomainError(_("Scrivi che cosa serve."), field="text")
+    with transaction.atomic():
+        practice = _locked(practice, version)
+        _guard(practice, S.INFO_REQUESTED)
+        practice.status = S.INFO_REQUESTED
+        practice.save(update_fields=["status"])
+        _practice_thread(actor, practice, text.strip(), is_request=True, base_url=base_url)
+        record_audit(actor=actor, action="practice.info_requested", target=practice)
+        return practice
+
+
+def answer_practice_information(
+    *, actor, practice: Practice, text: str, files=(), base_url: str = ""
+) -> Practice:
+    """The firm answers the MGA's request (message and documents): back to review."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    if not text.strip():
+        raise DomainError(_("Scrivi la risposta all'operatore."), field="text")
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        _guard(practice, S.IN_REVIEW)
+        practice.status = S.IN_REVIEW
+        practice.save(update_fields=["status"])
+        _practice_thread(actor, practice, text.strip(), files=files, base_url=base_url)
+        record_audit(actor=actor, action="practice.info_answered", target=practice)
         return practice
 
 

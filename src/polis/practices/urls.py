@@ -19,6 +19,12 @@ urlpatterns = [
     path("pratiche/<int:pk>/emetti/", views.issue, name="issue"),
     path("pratiche/<int:pk>/approva/", views.approve, name="approve"),
     path("pratiche/<int:pk>/rifiuta/", views.decline, name="decline"),
+    path(
+        "pratiche/<int:pk>/richiedi-informazioni/",
+        views.request_information,
+        name="request_information",
+    ),
+    path("pratiche/<int:pk>/rispondi/", views.answer_information, name="answer_information"),
     path("back-office/pratiche/", views.review_queue, name="review_queue"),
     path(
         "pratiche/<int:pk>/contratto/", views.practice_file, {"which": "contract"}, name="contract"

@@ -117,6 +117,7 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
     )
     return {
         "practice": practice,
+        "thread": selectors.thread_of(practice),
         "payments": selectors.payments_of(practice),
         "due_instalment": due,
         "due_amount": practice.instalments[due - 1] if due else None,
@@ -160,7 +161,9 @@ def issue(request, pk: int):
     practice = selectors.get_practice_for(request.user, pk)
     return _act(
         request,
-        lambda: services.issue_practice(actor=request.user, practice=practice),
+        lambda: services.issue_practice(
+            actor=request.user, practice=practice, version=_version(request)
+        ),
         lambda done: (
             _("Polizza emessa.")
             if done.status == Practice.Status.ISSUED
@@ -175,7 +178,9 @@ def approve(request, pk: int):
     practice = selectors.get_practice_for(request.user, pk)
     return _act(
         request,
-        lambda: services.approve_practice(actor=request.user, practice=practice),
+        lambda: services.approve_practice(
+            actor=request.user, practice=practice, version=_version(request)
+        ),
         _("Pratica approvata: polizza emessa."),
     )
 
@@ -239,7 +244,10 @@ def decline(request, pk: int):
     return _act(
         request,
         lambda: services.decline_practice(
-            actor=request.user, practice=practice, reason=request.POST.get("reason", "")
+            actor=request.user,
+            practice=practice,
+            reason=request.POST.get("reason", ""),
+            version=_version(request),
         ),
         _("Pratica rifiutata: l'agenzia è stata avvisata."),
     )
@@ -461,4 +469,44 @@ def create_practice(request, code: str):
             "submit_label": _("Calcola il premio e crea la pratica"),
             "back_url": reverse("practices:create"),
         },
+    )
+
+
+def _version(request) -> int | None:
+    """The version of the practice the form showed (optimistic locking)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@capability_required("review_practices")
+@require_POST
+def request_information(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.request_practice_information(
+            actor=request.user,
+            practice=practice,
+            text=request.POST.get("text", ""),
+            version=_version(request),
+            base_url=request.build_absolute_uri("/")[:-1],
+        ),
+        _("Richiesta inviata all'agenzia: la pratica attende la risposta."),
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def answer_information(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.answer_practice_information(
+            actor=request.user,
+            practice=practice,
+            text=request.POST.get("text", ""),
+            files=request.FILES.getlist("files")[:10],
+            base_url=request.build_absolute_uri("/")[:-1],
+        ),
+        _("Risposta inviata: la pratica torna in revisione all'MGA."),
     )

@@ -215,3 +215,55 @@ def test_a_new_practice_refuses_bad_input_and_saves_nothing(collaborator_a, coll
             effective_date=today,
         )
     assert not Practice.objects.exists()
+
+
+def _in_review(collaborator_a):
+    quote = quotes.create_quote(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    practice = services.convert_quote(actor=collaborator_a, quote=quote)
+    practice.product.auto_issue_max_gross = Decimal("100")
+    practice.product.save()
+    return services.issue_practice(actor=collaborator_a, practice=practice)
+
+
+def test_the_mga_asks_for_information_and_the_firm_answers(collaborator_a, operator):
+    from polis.practices.selectors import review_queue, thread_of
+
+    practice = _in_review(collaborator_a)
+    assert practice.status == Practice.Status.IN_REVIEW
+    services.request_practice_information(
+        actor=operator, practice=practice, text="Serve la visura camerale"
+    )
+    practice.refresh_from_db()
+    assert practice.status == Practice.Status.INFO_REQUESTED
+    assert list(review_queue()) == [practice]
+    thread = thread_of(practice)
+    assert thread.open_requests == 1
+    with pytest.raises(DomainError, match="risposta"):
+        services.answer_practice_information(actor=collaborator_a, practice=practice, text="")
+    services.answer_practice_information(
+        actor=collaborator_a, practice=practice, text="Allegata la visura"
+    )
+    practice.refresh_from_db()
+    thread.refresh_from_db()
+    assert practice.status == Practice.Status.IN_REVIEW
+    assert thread.open_requests == 0
+    assert services.approve_practice(actor=operator, practice=practice).status == "issued"
+
+
+def test_two_operators_at_once_the_second_is_told_and_nothing_changes(
+    collaborator_a, operator, admin_user
+):
+    practice = _in_review(collaborator_a)
+    seen = practice.version
+    services.approve_practice(actor=operator, practice=practice, version=seen)
+    with pytest.raises(DomainError, match="modificata da un altro utente"):
+        services.decline_practice(actor=admin_user, practice=practice, reason="no", version=seen)
+    practice.refresh_from_db()
+    assert practice.status == Practice.Status.ISSUED
+    assert practice.review_reason != "no"
