@@ -49,7 +49,14 @@ _CLOSED = {S.CLOSED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT}
 _ENDABLE = {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.OFFER_RECEIVED, S.REOPENED}
 TRANSITIONS = {
     S.OPENED: {S.DOCS_MISSING, S.ASSIGNED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
-    S.DOCS_MISSING: {S.OPENED, S.ASSIGNED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
+    S.DOCS_MISSING: {
+        S.DOCS_MISSING,
+        S.OPENED,
+        S.ASSIGNED,
+        S.INVESTIGATION,
+        S.REJECTED,
+        S.CLOSED_WITHOUT_PAYMENT,
+    },
     S.ASSIGNED: {S.ASSIGNED, S.DOCS_MISSING, S.INVESTIGATION, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT},
     S.INVESTIGATION: {
         S.ASSIGNED,
@@ -291,7 +298,8 @@ def add_claim_documents(*, actor, claim: Claim, kind: str, uploads) -> list[Clai
 
 
 def request_claim_documents(*, actor, claim: Claim, text: str, version: int | None = None) -> Claim:
-    """The MGA asks the firm for missing documents: the claim waits in `docs_missing`."""
+    """The MGA asks the firm for missing documents (again, if need be): the claim waits in
+    `docs_missing`."""
     require(actor, "adjust_claims")
     if not text.strip():
         raise DomainError(_("Scrivi quali documenti servono."), field="text")
@@ -305,8 +313,16 @@ def request_claim_documents(*, actor, claim: Claim, text: str, version: int | No
         return claim
 
 
+def _resumed_status(claim: Claim) -> str:
+    """Where a claim waiting for documents goes back to: as far as it had got."""
+    if not (claim.adjuster_id or claim.external_adjuster):
+        return S.OPENED
+    return S.INVESTIGATION if claim.insurer_claim_number else S.ASSIGNED
+
+
 def mark_documentation_complete(*, actor, claim: Claim, version: int | None = None) -> Claim:
-    """An operator confirms the documentation is complete: the SLA clock starts."""
+    """An operator confirms the documentation is complete: the SLA clock starts (the first
+    time), and a claim waiting for documents goes back to where it was."""
     require(actor, "handle_claims")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
@@ -316,8 +332,7 @@ def mark_documentation_complete(*, actor, claim: Claim, version: int | None = No
                 _("Mancano documenti obbligatori: %(docs)s.") % {"docs": ", ".join(missing)}
             )
         if claim.status == S.DOCS_MISSING:
-            _guard(claim, S.OPENED)
-            claim.status = S.OPENED
+            claim.status = _resumed_status(claim)
         elif not claim.is_open:
             raise InvalidTransition(_("Il sinistro è chiuso."))
         _start_sla(claim)
