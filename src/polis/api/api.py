@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, NinjaAPI, Schema, Status, UploadedFile
+from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
@@ -221,9 +221,14 @@ class ClaimOut(Schema):
     policy_number: str
     claim_type: str
     status: str
+    status_label: str
     event_date: date
     reported_on: date
     sla_due: date | None
+    sla_working_days_left: int | None = Field(
+        None, description="Giorni lavorativi alla scadenza SLA; negativi se in ritardo."
+    )
+    overdue: bool
     insurer_claim_number: str
     missing_documents: list[str]
 
@@ -238,27 +243,41 @@ class DocumentOut(Schema):
 
 class NoteIn(Schema):
     text: str
+    shared: bool = Field(True, description="False: nota interna dell'MGA, non vista dall'agenzia.")
 
 
 def _claim_out(claim) -> ClaimOut:
+    sla = claims.sla_of(claim)
     return ClaimOut(
         id=claim.pk,
         number=claim.number,
         policy_number=claim.practice.policy_number,
         claim_type=claim.claim_type,
         status=claim.status,
+        status_label=claim.get_status_display(),
         event_date=claim.event_date,
         reported_on=claim.reported_on,
         sla_due=claim.sla_due,
+        sla_working_days_left=sla.days_left if sla.running else None,
+        overdue=sla.overdue,
         insurer_claim_number=claim.insurer_claim_number,
         missing_documents=claims.missing_documents(claim),
     )
 
 
 @api.get("/claims", response={200: list[ClaimOut], **ERRORS}, summary="Sinistri visibili")
-def list_claims(request, limit: int = 50, offset: int = 0):
+def list_claims(
+    request,
+    q: str = "",
+    status: str = "",
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
+    """Newest first; `q` searches claim, insurer and policy numbers, client name, tax code."""
     limit, offset = max(1, min(limit, 200)), max(offset, 0)
-    return [_claim_out(c) for c in claims.search_claims(request.auth)[offset : offset + limit]]
+    found = claims.search_claims(request.auth, query=q[:100], status=status, overdue=overdue)
+    return [_claim_out(c) for c in found[offset : offset + limit]]
 
 
 @api.get("/claims/{claim_id}", response={200: ClaimOut, **ERRORS}, summary="Un sinistro")
@@ -310,5 +329,7 @@ def add_claim_documents(request, claim_id: int, kind: Form[str], files: File[lis
 )
 def add_claim_note(request, claim_id: int, payload: NoteIn):
     claim = claims.get_claim_for(request.auth, claim_id)
-    claim_services.add_claim_note(actor=request.auth, claim=claim, text=payload.text)
+    claim_services.add_claim_note(
+        actor=request.auth, claim=claim, text=payload.text, shared=payload.shared
+    )
     return Status(201, _claim_out(claim))
