@@ -176,7 +176,7 @@ ROLES = {
 }
 CALLS = {name: call for name, (call, _allowed) in OPERATIONS.items()} | {
     "note": lambda a, c: services.add_claim_note(actor=a, claim=c, text="Nota"),
-    "message": lambda a, c: services.post_claim_message(actor=a, claim=c, body="Domanda"),
+    "message": lambda a, c: services.write_about_claim(actor=a, claim=c, body="Domanda"),
 }
 
 
