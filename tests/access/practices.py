@@ -10,6 +10,7 @@ from polis.practices.tests.factories import PracticeFactory
 from polis.quotes import services as quotes
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.signatures.tests.support import PNG
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, only
 
 
@@ -32,6 +33,9 @@ def arrange(world: dict) -> None:
     draft = services.convert_quote(actor=author, quote=_quote(world))
     world["practice_a"] = services.issue_practice(actor=author, practice=draft)
     world["draft_a"] = services.convert_quote(actor=author, quote=_quote(world))
+    world["document_a"] = services.add_practice_documents(
+        actor=author, practice=world["draft_a"], kind="altro", uploads=[("id.png", PNG)]
+    )[0]
     # A signed practice ending soon, completed by its first payment: in force and renewable.
     end = timezone.localdate() + timedelta(days=20)
     signed = PracticeFactory(
@@ -49,6 +53,18 @@ def arrange(world: dict) -> None:
 
 
 RULES = [
+    Rule(
+        "practices:add_documents",
+        only(COLLAB_A, OPERATOR, ADMIN, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["draft_a"].pk},
+        data=lambda w: {"kind": "altro", "files": SimpleUploadedFile("doc.png", PNG)},
+    ),
+    Rule(
+        "practices:document",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["draft_a"].pk, "document_pk": w["document_a"].pk},
+    ),
     Rule(
         "practices:request_information",
         only(OPERATOR, ADMIN, ok=302),

@@ -453,3 +453,11 @@ def install_coverages(product) -> None:
                 "order": order,
             },
         )
+
+
+# Documents a firm uploads before issuing (the infortuni and cauzioni demo products).
+REQUIRED_DOCUMENTS = {
+    "RCP": [],
+    "CAU": [{"code": "visura", "label": "Visura camerale del contraente"}],
+    "INF": [{"code": "identita", "label": "Documento d'identità dell'assicurato"}],
+}

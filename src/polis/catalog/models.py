@@ -38,6 +38,10 @@ class Product(models.Model):
     )
     # Typed questions from which the quote form is built: [{name, label, type, choices…}].
     questionnaire = models.JSONField(_("questionario"), default=list, blank=True)
+    # [{code, label}]: documents the firm uploads before a practice of this product is issued.
+    required_documents = models.JSONField(
+        _("documenti obbligatori per l'emissione"), default=list, blank=True
+    )
     # [{code, label, documents: [{code, label, required}]}]: what a claim of each type needs.
     claim_types = models.JSONField(_("tipi di sinistro"), default=list, blank=True)
     auto_issue_max_gross = models.DecimalField(

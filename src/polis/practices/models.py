@@ -207,3 +207,25 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice} −{self.days}"
+
+
+class PracticeDocument(models.Model):
+    """A document the firm or the MGA added to a practice; a new upload of the same kind is a
+    new version, the older ones stay."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("documento"), max_length=40)
+    label = models.CharField(max_length=200)
+    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at", "-pk"]
+        verbose_name = _("documento della pratica")
+        verbose_name_plural = _("documenti della pratica")
+
+    def __str__(self) -> str:
+        return f"{self.practice} · {self.label}"

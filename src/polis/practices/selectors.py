@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -160,3 +161,25 @@ def signature_requests_of(user, practice: Practice):
 def thread_of(practice: Practice):
     """The practice's Comunicazioni thread with the MGA, if written."""
     return subject_thread(practice.firm, "practice", str(practice.pk))
+
+
+def uploaded_documents(practice: Practice) -> list:
+    """The documents added to the practice, each with its version number within its kind
+    (newest first)."""
+    documents = list(practice.documents.select_related("file", "uploaded_by"))
+    counts: dict[str, int] = {}
+    for document in documents:
+        counts[document.kind] = counts.get(document.kind, 0) + 1
+    seen: dict[str, int] = {}
+    for document in documents:
+        seen[document.kind] = seen.get(document.kind, 0) + 1
+        document.number = counts[document.kind] - seen[document.kind] + 1
+    return documents
+
+
+def get_practice_document_for(user, pk: int, document_pk: int):
+    practice = get_practice_for(user, pk)
+    document = practice.documents.select_related("file").filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    return document

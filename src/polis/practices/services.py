@@ -25,7 +25,7 @@ from polis.ledger.services import record_event
 from polis.messaging.services import write_about
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
-from polis.practices.models import ExpiryReminder, Payment, Practice
+from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
 from polis.practices.selectors import (
     ABANDONED,
     due_instalment,
@@ -220,6 +220,46 @@ def _issue(*, actor, practice: Practice) -> Practice:
     return practice
 
 
+OTHER_DOCUMENT = "altro"
+
+
+def add_practice_documents(*, actor, practice: Practice, kind: str, uploads) -> list:
+    """Documents added to a practice by its firm or the MGA (validated by content); the same
+    kind again is a new version."""
+    require(actor, "view_practices")
+    _own(actor, practice)
+    if not uploads:
+        raise DomainError(_("Scegli almeno un file."), field="files")
+    labels = {d["code"]: d["label"] for d in practice.product.required_documents}
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        added = [
+            PracticeDocument.objects.create(
+                practice=practice,
+                kind=kind if kind in labels else OTHER_DOCUMENT,
+                label=labels.get(kind, _("Altro documento")),
+                file=store_upload(actor=actor, name=name, data=data),
+                uploaded_by=actor,
+                uploaded_at=timezone.now(),
+            )
+            for name, data in uploads
+        ]
+        record_audit(
+            actor=actor,
+            action="practice.documents_added",
+            target=practice,
+            data={"files": [d.file.name for d in added]},
+        )
+        return added
+
+
+def _check_required_documents(practice: Practice) -> None:
+    present = set(practice.documents.values_list("kind", flat=True))
+    missing = [d["label"] for d in practice.product.required_documents if d["code"] not in present]
+    if missing:
+        raise DomainError(_("Prima di emettere carica: %(docs)s.") % {"docs": ", ".join(missing)})
+
+
 def issue_practice(*, actor, practice: Practice, version: int | None = None) -> Practice:
     """ "Emetti polizza": within the product's automatic limits the policy is issued at once —
     gap-free number per product and year, contract PDF hashed into the ledger, disclosures
@@ -228,6 +268,7 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
     _own(actor, practice)
     with transaction.atomic():
         practice = _locked(practice, version)
+        _check_required_documents(practice)
         if practice.gross <= practice.product.auto_issue_max_gross:
             return _issue(actor=actor, practice=practice)
         _guard(practice, S.IN_REVIEW)

@@ -25,6 +25,10 @@ urlpatterns = [
         name="request_information",
     ),
     path("pratiche/<int:pk>/rispondi/", views.answer_information, name="answer_information"),
+    path("pratiche/<int:pk>/documenti/", views.add_documents, name="add_documents"),
+    path(
+        "pratiche/<int:pk>/documenti/<int:document_pk>/", views.practice_document, name="document"
+    ),
     path("back-office/pratiche/", views.review_queue, name="review_queue"),
     path(
         "pratiche/<int:pk>/contratto/", views.practice_file, {"which": "contract"}, name="contract"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.models import Product
+from polis.catalog.selectors import documents_in_force
 from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
@@ -118,6 +119,9 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
     return {
         "practice": practice,
         "thread": selectors.thread_of(practice),
+        "uploaded": selectors.uploaded_documents(practice),
+        "required_documents": practice.product.required_documents,
+        "product_documents": documents_in_force(practice.product, practice.effective_date),
         "payments": selectors.payments_of(practice),
         "due_instalment": due,
         "due_amount": practice.instalments[due - 1] if due else None,
@@ -510,3 +514,27 @@ def answer_information(request, pk: int):
         ),
         _("Risposta inviata: la pratica torna in revisione all'MGA."),
     )
+
+
+@capability_required("view_practices")
+@require_POST
+def add_documents(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+
+    def add():
+        services.add_practice_documents(
+            actor=request.user,
+            practice=practice,
+            kind=request.POST.get("kind", "")[:40],
+            uploads=[(f.name, f.read()) for f in request.FILES.getlist("files")[:10]],
+        )
+        return practice
+
+    return _act(request, add, _("Documenti aggiunti alla pratica."))
+
+
+@capability_required("view_practices")
+def practice_document(request, pk: int, document_pk: int):
+    """A document added to the practice: authorized by the practice, and logged."""
+    document = selectors.get_practice_document_for(request.user, pk, document_pk)
+    return open_download(actor=request.user, stored=document.file)

@@ -267,3 +267,36 @@ def test_two_operators_at_once_the_second_is_told_and_nothing_changes(
     practice.refresh_from_db()
     assert practice.status == Practice.Status.ISSUED
     assert practice.review_reason != "no"
+
+
+def test_required_documents_are_checked_before_issuing(collaborator_a, collaborator_b):
+    from polis.practices.selectors import uploaded_documents
+    from polis.signatures.tests.support import PNG
+
+    product = demo_product("RCP")
+    product.required_documents = [{"code": "identita", "label": "Documento d'identità"}]
+    product.save()
+    practice = services.create_practice(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a),
+        product=product,
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    with pytest.raises(DomainError, match="Prima di emettere carica: Documento d'identità"):
+        services.issue_practice(actor=collaborator_a, practice=practice)
+    with pytest.raises(PermissionDenied):
+        services.add_practice_documents(
+            actor=collaborator_b, practice=practice, kind="identita", uploads=[("id.png", PNG)]
+        )
+    with pytest.raises(DomainError):
+        services.add_practice_documents(
+            actor=collaborator_a, practice=practice, kind="identita", uploads=[("x.exe", b"MZ")]
+        )
+    for _ in range(2):
+        services.add_practice_documents(
+            actor=collaborator_a, practice=practice, kind="identita", uploads=[("id.png", PNG)]
+        )
+    assert [d.number for d in uploaded_documents(practice)] == [2, 1]
+    issued = services.issue_practice(actor=collaborator_a, practice=practice)
+    assert issued.status == Practice.Status.ISSUED

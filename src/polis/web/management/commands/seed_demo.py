@@ -16,6 +16,7 @@ from polis.catalog.demo import (
     DEMO_TARIFFS,
     PRODUCT_DOCUMENTS,
     QUESTIONNAIRES,
+    REQUIRED_DOCUMENTS,
     install_coverages,
 )
 from polis.catalog.models import Insurer, Product, ProductDocument, TariffVersion
@@ -245,6 +246,7 @@ class Command(BaseCommand):
                     "line_of_business": ramo,
                     "questionnaire": QUESTIONNAIRES[code],
                     "claim_types": CLAIM_TYPES[code],
+                    "required_documents": REQUIRED_DOCUMENTS[code],
                 },
             )
             install_coverages(product)
