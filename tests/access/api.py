@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.clients.tests.factories import ClientFactory
+from polis.practices import services as practices
 from polis.quotes import services
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
@@ -21,6 +22,13 @@ def arrange(world: dict) -> None:
     author = world["users"][COLLAB_A]
     world["api_policy_a"] = policy_in_force(author)
     world["api_claim_a"] = open_claim_on(author, world["api_policy_a"])
+    world["api_draft_a"] = practices.create_practice(
+        actor=author,
+        client=ClientFactory(created_by=author),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
     world["api_client_a"] = ClientFactory(created_by=author)
     world["api_quote_a"] = services.create_quote(
         actor=author,
@@ -105,5 +113,49 @@ RULES = [
         method="post",
         kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
         data=lambda w: {"kind": "altro", "files": SimpleUploadedFile("foto.png", PNG)},
+    ),
+    Rule("api:list_practices", api_only(*API_USERS)),
+    Rule(
+        "api:get_practice",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+    ),
+    Rule(
+        "api:create_practice",
+        api_only(COLLAB_A, ok=201) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        json=True,
+        data=lambda w: {
+            "product": "RCP",
+            "effective_date": timezone.localdate(),
+            "answers": ARCHITECT,
+            "client_id": w["api_draft_a"].client_id,
+        },
+    ),
+    Rule(
+        "api:issue_practice",
+        api_only(COLLAB_A) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+    ),
+    Rule(
+        "api:list_practice_documents",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+    ),
+    Rule(
+        "api:add_practice_documents",
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+        data=lambda w: {"kind": "altro", "files": SimpleUploadedFile("doc.png", PNG)},
+    ),
+    Rule(
+        "api:write_about_practice",
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+        data=lambda w: {"text": "Una domanda sulla pratica"},
     ),
 ]

@@ -16,6 +16,8 @@ from polis.claims import services as claim_services
 from polis.clients.selectors import get_client_for
 from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
+from polis.practices import selectors as practice_selectors
+from polis.practices import services as practice_services
 from polis.quotes import selectors, services
 
 
@@ -32,7 +34,7 @@ api = NinjaAPI(
     version="1",
     auth=CollaboratorAuth(),
     urls_namespace="api",
-    description="Prodotti, quotazione, preventivi e sinistri della piattaforma polis.",
+    description="Prodotti, quotazione, preventivi, pratiche e sinistri della piattaforma polis.",
 )
 
 
@@ -333,3 +335,140 @@ def add_claim_note(request, claim_id: int, payload: NoteIn):
         actor=request.auth, claim=claim, text=payload.text, shared=payload.shared
     )
     return Status(201, _claim_out(claim))
+
+
+class PracticeIn(PriceIn):
+    client_id: int
+
+
+class PracticeOut(Schema):
+    id: int
+    policy_number: str | None
+    status: str
+    status_label: str
+    product: str
+    client_id: int
+    effective_date: date
+    end_date: date
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    commission: Decimal
+    review_reason: str
+    version: int
+
+
+class MessageIn(Schema):
+    text: str
+
+
+def _practice_out(practice) -> PracticeOut:
+    return PracticeOut(
+        id=practice.pk,
+        policy_number=practice.policy_number,
+        status=practice.status,
+        status_label=practice.get_status_display(),
+        product=practice.product.code,
+        client_id=practice.client_id,
+        effective_date=practice.effective_date,
+        end_date=practice.end_date,
+        net=practice.net,
+        tax=practice.tax,
+        gross=practice.gross,
+        commission=practice.commission,
+        review_reason=practice.review_reason,
+        version=practice.version,
+    )
+
+
+def _document_out(document) -> DocumentOut:
+    return DocumentOut(
+        id=document.pk,
+        kind=document.kind,
+        label=document.label,
+        name=document.file.name,
+        sha256=document.file.sha256,
+    )
+
+
+@api.get("/practices", response={200: list[PracticeOut], **ERRORS}, summary="Pratiche visibili")
+def list_practices(request, q: str = "", status: str = "", limit: int = 50, offset: int = 0):
+    limit, offset = max(1, min(limit, 200)), max(offset, 0)
+    practices = practice_selectors.search_practices(request.auth, query=q[:100], status=status)
+    return [_practice_out(p) for p in practices[offset : offset + limit]]
+
+
+@api.get("/practices/{practice_id}", response={200: PracticeOut, **ERRORS}, summary="Una pratica")
+def get_practice(request, practice_id: int):
+    return _practice_out(practice_selectors.get_practice_for(request.auth, practice_id))
+
+
+@api.post("/practices", response={201: PracticeOut, **ERRORS}, summary="Crea una pratica")
+def create_practice(request, payload: PracticeIn):
+    if not can(request.auth, "work_portfolio"):
+        raise HttpError(403, "Solo le agenzie creano pratiche.")
+    practice = practice_services.create_practice(
+        actor=request.auth,
+        client=get_client_for(request.auth, payload.client_id),
+        product=get_object_or_404(Product, code=payload.product, active=True),
+        answers=payload.answers,
+        effective_date=payload.effective_date,
+    )
+    return Status(201, _practice_out(practice))
+
+
+@api.post(
+    "/practices/{practice_id}/issue",
+    response={200: PracticeOut, **ERRORS},
+    summary="Emetti la polizza (o invia in revisione all'MGA)",
+)
+def issue_practice(request, practice_id: int, version: int | None = None):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return _practice_out(
+        practice_services.issue_practice(actor=request.auth, practice=practice, version=version)
+    )
+
+
+@api.get(
+    "/practices/{practice_id}/documents",
+    response={200: list[DocumentOut], **ERRORS},
+    summary="Documenti caricati su una pratica",
+)
+def list_practice_documents(request, practice_id: int):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return [_document_out(d) for d in practice_selectors.uploaded_documents(practice)]
+
+
+@api.post(
+    "/practices/{practice_id}/documents",
+    response={201: list[DocumentOut], **ERRORS},
+    summary="Carica documenti su una pratica",
+)
+def add_practice_documents(
+    request, practice_id: int, kind: Form[str], files: File[list[UploadedFile]]
+):
+    added = practice_services.add_practice_documents(
+        actor=request.auth,
+        practice=practice_selectors.get_practice_for(request.auth, practice_id),
+        kind=kind[:40],
+        uploads=[(f.name, f.read()) for f in files[:10]],
+    )
+    return Status(201, [_document_out(d) for d in added])
+
+
+@api.post(
+    "/practices/{practice_id}/messages",
+    response={201: PracticeOut, **ERRORS},
+    summary="Scrivi all'MGA sulla pratica (risponde a una richiesta di informazioni)",
+)
+def write_about_practice(request, practice_id: int, payload: MessageIn):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    if practice.status == practice.Status.INFO_REQUESTED and can(request.auth, "work_portfolio"):
+        practice = practice_services.answer_practice_information(
+            actor=request.auth, practice=practice, text=payload.text
+        )
+    else:
+        practice_services.write_about_practice(
+            actor=request.auth, practice=practice, text=payload.text
+        )
+    return Status(201, _practice_out(practice))

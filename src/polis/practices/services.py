@@ -335,6 +335,13 @@ def _practice_thread(
     )
 
 
+def write_about_practice(*, actor, practice: Practice, text: str, base_url: str = ""):
+    """A message between the firm and the MGA in the practice's Comunicazioni thread."""
+    require(actor, "use_messages")
+    _own(actor, practice)
+    return _practice_thread(actor, practice, text, base_url=base_url)
+
+
 def request_practice_information(
     *, actor, practice: Practice, text: str, version: int | None = None, base_url: str = ""
 ) -> Practice:
