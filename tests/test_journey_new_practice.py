@@ -3,6 +3,7 @@
 import pytest
 
 from polis.accounts.tests.factories import PASSWORD, UserFactory
+from polis.catalog.demo import NEEDS_QUESTIONNAIRES
 from polis.clients.tests.factories import ClientFactory
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
@@ -14,7 +15,9 @@ def test_aggiungi_pratica_end_to_end(browser_page, screenshot):
     page = browser_page
     user = UserFactory(email="agente@example.it", first_name="Marco")
     ClientFactory(created_by=user, first_name="Lucia", last_name="Ferri")
-    demo_product("RCP")
+    product = demo_product("RCP")
+    product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]
+    product.save()
 
     page.goto("/accedi/")
     page.get_by_label("E-mail").fill(user.email)
@@ -33,9 +36,21 @@ def test_aggiungi_pratica_end_to_end(browser_page, screenshot):
     page.get_by_role("button", name="Calcola il premio e crea la pratica").click()
     page.get_by_text("Pratica creata").wait_for()
     assert page.get_by_text("€ 843,34").count() >= 1
+    # issuing waits for the demands and needs, and refuses an inconsistent product
+    page.get_by_role("button", name="Emetti polizza").click()
+    page.get_by_text("Prima di emettere raccogli le esigenze").wait_for()
+    page.get_by_label("Sì").first.check()
+    page.locator("#need-registered-si").check()
+    page.locator("#need-other_policy-si").check()
+    page.get_by_role("button", name="Registra le esigenze").click()
+    page.get_by_text("Prodotto non coerente con le esigenze").first.wait_for()
+    page.locator("#need-other_policy-no").check()
+    page.get_by_role("button", name="Registra le esigenze").click()
+    page.get_by_text("il prodotto è coerente").wait_for()
+    screenshot(page, "02-needs")
     page.get_by_role("button", name="Emetti polizza").click()
     page.get_by_text("Polizza emessa.").wait_for()
-    screenshot(page, "02-issued")
+    screenshot(page, "03-issued")
     practice = Practice.objects.get()
     assert practice.status == Practice.Status.ISSUED
     assert practice.quote is None

@@ -54,6 +54,12 @@ def arrange(world: dict) -> None:
 
 RULES = [
     Rule(
+        "practices:needs",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["draft_a"].pk},
+    ),
+    Rule(
         "practices:add_documents",
         only(COLLAB_A, OPERATOR, ADMIN, ok=302) | {COLLAB_B: 404},
         method="post",

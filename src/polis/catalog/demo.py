@@ -461,3 +461,71 @@ REQUIRED_DOCUMENTS = {
     "CAU": [{"code": "visura", "label": "Visura camerale del contraente"}],
     "INF": [{"code": "identita", "label": "Documento d'identità dell'assicurato"}],
 }
+
+
+def _need(name, label, choices, consistent):
+    return {"name": name, "label": label, "choices": choices, "consistent": consistent}
+
+
+_YES_NO = [["si", "Sì"], ["no", "No"]]
+# Demands-and-needs questionnaires of the demo products (regulatory brief §3.2; illustrative).
+NEEDS_QUESTIONNAIRES = {
+    "RCP": {
+        "version": "2026-01",
+        "questions": [
+            _need(
+                "need",
+                "Il cliente vuole assicurare la responsabilità civile della sua professione?",
+                _YES_NO,
+                ["si"],
+            ),
+            _need(
+                "registered",
+                "È iscritto a un albo o esercita una professione regolamentata?",
+                _YES_NO,
+                ["si"],
+            ),
+            _need(
+                "other_policy",
+                "Ha già una polizza RC professionale in corso sullo stesso rischio?",
+                _YES_NO,
+                ["no"],
+            ),
+        ],
+    },
+    "CAU": {
+        "version": "2026-01",
+        "questions": [
+            _need(
+                "need",
+                "Il cliente deve prestare una garanzia a favore di un beneficiario?",
+                _YES_NO,
+                ["si"],
+            ),
+            _need(
+                "first_demand",
+                "Il beneficiario chiede una garanzia autonoma «a prima richiesta» fuori dagli "
+                "schemi di legge?",
+                _YES_NO,
+                ["no"],
+            ),
+        ],
+    },
+    "INF": {
+        "version": "2026-01",
+        "questions": [
+            _need(
+                "need",
+                "Il cliente vuole un capitale in caso di morte o invalidità da infortunio?",
+                _YES_NO,
+                ["si"],
+            ),
+            _need(
+                "age",
+                "Età dell'assicurato",
+                [["18-75", "Da 18 a 75 anni"], ["oltre", "Oltre 75 anni"], ["minore", "Minorenne"]],
+                ["18-75"],
+            ),
+        ],
+    },
+}

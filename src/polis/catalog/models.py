@@ -38,6 +38,11 @@ class Product(models.Model):
     )
     # Typed questions from which the quote form is built: [{name, label, type, choices…}].
     questionnaire = models.JSONField(_("questionario"), default=list, blank=True)
+    # Demands and needs (IVASS Reg. 40/2018 art. 58), a versioned template: {version, questions:
+    # [{name, label, choices: [[value, label]], consistent: [values the product fits]}]}.
+    needs_questionnaire = models.JSONField(
+        _("questionario esigenze e bisogni"), default=dict, blank=True
+    )
     # [{code, label}]: documents the firm uploads before a practice of this product is issued.
     required_documents = models.JSONField(
         _("documenti obbligatori per l'emissione"), default=list, blank=True

@@ -66,6 +66,8 @@ class Practice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Demands and needs as collected: {version, answers, refused, consistent, reason, by, at}.
+    needs = models.JSONField(_("esigenze e bisogni"), default=dict, blank=True)
     # Optimistic locking: every save bumps it; forms carry the version they showed.
     version = models.PositiveIntegerField(default=1)
 

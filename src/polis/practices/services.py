@@ -253,6 +253,66 @@ def add_practice_documents(*, actor, practice: Practice, kind: str, uploads) -> 
         return added
 
 
+def record_demands_and_needs(
+    *, actor, practice: Practice, answers: dict, refused: bool = False
+) -> Practice:
+    """Esigenze e bisogni (IVASS Reg. 40/2018 art. 58): the client's answers to the product's
+    versioned questionnaire, with the consistency result and the rule that gave it. A refusal
+    to answer, or an answer the product does not fit, will stop the issuing."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    template = practice.product.needs_questionnaire
+    questions = template.get("questions", [])
+    reason = ""
+    if refused:
+        reason = _(
+            "Il cliente non ha risposto al questionario sulle esigenze: non si può emettere."
+        )
+    else:
+        for question in questions:
+            labels = dict(question["choices"])
+            value = answers.get(question["name"], "")
+            if value not in labels:
+                raise DomainError(_("Rispondi a ogni domanda."), field=question["name"])
+            if not reason and value not in question["consistent"]:
+                reason = _("Prodotto non coerente con le esigenze: «%(q)s» – %(a)s.") % {
+                    "q": question["label"],
+                    "a": labels[value],
+                }
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        if practice.status not in (S.DRAFT, S.INFO_REQUESTED):
+            raise InvalidTransition(_("Le esigenze si raccolgono prima dell'emissione."))
+        practice.needs = {
+            "version": template.get("version", ""),
+            "answers": {} if refused else {q["name"]: answers[q["name"]] for q in questions},
+            "refused": refused,
+            "consistent": not reason,
+            "reason": reason,
+            "by": actor.get_full_name(),
+            "at": timezone.now().isoformat(),
+        }
+        practice.save(update_fields=["needs"])
+        record_audit(
+            actor=actor,
+            action="practice.needs_recorded",
+            target=practice,
+            data={"consistent": not reason},
+        )
+        return practice
+
+
+def _check_demands_and_needs(practice: Practice) -> None:
+    template = practice.product.needs_questionnaire
+    if not template.get("questions"):
+        return
+    needs = practice.needs
+    if needs.get("version") != template.get("version"):
+        raise DomainError(_("Prima di emettere raccogli le esigenze e i bisogni del cliente."))
+    if not needs.get("consistent"):
+        raise DomainError(needs["reason"])
+
+
 def _check_required_documents(practice: Practice) -> None:
     present = set(practice.documents.values_list("kind", flat=True))
     missing = [d["label"] for d in practice.product.required_documents if d["code"] not in present]
@@ -268,6 +328,7 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
     _own(actor, practice)
     with transaction.atomic():
         practice = _locked(practice, version)
+        _check_demands_and_needs(practice)
         _check_required_documents(practice)
         if practice.gross <= practice.product.auto_issue_max_gross:
             return _issue(actor=actor, practice=practice)

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("pratiche/<int:pk>/rispondi/", views.answer_information, name="answer_information"),
     path("pratiche/<int:pk>/documenti/", views.add_documents, name="add_documents"),
+    path("pratiche/<int:pk>/esigenze/", views.record_needs, name="needs"),
     path(
         "pratiche/<int:pk>/documenti/<int:document_pk>/", views.practice_document, name="document"
     ),

@@ -538,3 +538,24 @@ def practice_document(request, pk: int, document_pk: int):
     """A document added to the practice: authorized by the practice, and logged."""
     document = selectors.get_practice_document_for(request.user, pk, document_pk)
     return open_download(actor=request.user, stored=document.file)
+
+
+@capability_required("work_portfolio")
+@require_POST
+def record_needs(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    names = [q["name"] for q in practice.product.needs_questionnaire.get("questions", [])]
+    return _act(
+        request,
+        lambda: services.record_demands_and_needs(
+            actor=request.user,
+            practice=practice,
+            answers={name: request.POST.get(name, "") for name in names},
+            refused=request.POST.get("refused") == "1",
+        ),
+        lambda done: (
+            _("Esigenze registrate: il prodotto è coerente.")
+            if done.needs["consistent"]
+            else done.needs["reason"]
+        ),
+    )

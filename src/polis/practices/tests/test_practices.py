@@ -300,3 +300,38 @@ def test_required_documents_are_checked_before_issuing(collaborator_a, collabora
     assert [d.number for d in uploaded_documents(practice)] == [2, 1]
     issued = services.issue_practice(actor=collaborator_a, practice=practice)
     assert issued.status == Practice.Status.ISSUED
+
+
+def test_demands_and_needs_decide_whether_the_policy_can_be_issued(collaborator_a):
+    from polis.catalog.demo import NEEDS_QUESTIONNAIRES
+
+    product = demo_product("RCP")
+    product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]
+    product.save()
+    practice = services.create_practice(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a),
+        product=product,
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    with pytest.raises(DomainError, match="raccogli le esigenze"):
+        services.issue_practice(actor=collaborator_a, practice=practice)
+    with pytest.raises(DomainError, match="Rispondi a ogni domanda"):
+        services.record_demands_and_needs(actor=collaborator_a, practice=practice, answers={})
+    services.record_demands_and_needs(
+        actor=collaborator_a, practice=practice, answers={}, refused=True
+    )
+    with pytest.raises(DomainError, match="non ha risposto"):
+        services.issue_practice(actor=collaborator_a, practice=practice)
+    answers = {"need": "si", "registered": "si", "other_policy": "si"}
+    services.record_demands_and_needs(actor=collaborator_a, practice=practice, answers=answers)
+    with pytest.raises(DomainError, match=r"non coerente.*Ha già una polizza"):
+        services.issue_practice(actor=collaborator_a, practice=practice)
+    answers["other_policy"] = "no"
+    practice = services.record_demands_and_needs(
+        actor=collaborator_a, practice=practice, answers=answers
+    )
+    assert practice.needs["consistent"]
+    assert practice.needs["version"] == "2026-01"
+    assert services.issue_practice(actor=collaborator_a, practice=practice).status == "issued"

@@ -14,6 +14,7 @@ from polis.catalog.demo import (
     ARCHITECT_EXAMPLE,
     CLAIM_TYPES,
     DEMO_TARIFFS,
+    NEEDS_QUESTIONNAIRES,
     PRODUCT_DOCUMENTS,
     QUESTIONNAIRES,
     REQUIRED_DOCUMENTS,
@@ -29,6 +30,7 @@ from polis.practices.models import Practice
 from polis.practices.services import (
     convert_quote,
     issue_practice,
+    record_demands_and_needs,
     record_payment,
     send_practice_for_signature,
 )
@@ -183,6 +185,11 @@ class Command(BaseCommand):
                 effective_date=timezone.localdate(),
             )
             practice = convert_quote(actor=author, quote=quote)
+            record_demands_and_needs(
+                actor=author,
+                practice=practice,
+                answers={"need": "si", "registered": "si", "other_policy": "no"},
+            )
             practices.append(issue_practice(actor=author, practice=practice))
         in_force = practices[0]
         send_practice_for_signature(
@@ -247,6 +254,7 @@ class Command(BaseCommand):
                     "questionnaire": QUESTIONNAIRES[code],
                     "claim_types": CLAIM_TYPES[code],
                     "required_documents": REQUIRED_DOCUMENTS[code],
+                    "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
                 },
             )
             install_coverages(product)
