@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from polis.catalog.validators import validate_claim_types, validate_claims_closures
+
 
 class Insurer(models.Model):
     name = models.CharField(_("compagnia"), max_length=200)
@@ -8,7 +10,10 @@ class Insurer(models.Model):
     # Days the claims office is closed besides weekends and national holidays (ISO dates): the
     # claims SLA counts working days on this calendar.
     claims_closures = models.JSONField(
-        _("chiusure dell'ufficio sinistri"), default=list, blank=True
+        _("chiusure dell'ufficio sinistri"),
+        default=list,
+        blank=True,
+        validators=[validate_claims_closures],
     )
 
     class Meta:
@@ -48,7 +53,9 @@ class Product(models.Model):
         _("documenti obbligatori per l'emissione"), default=list, blank=True
     )
     # [{code, label, documents: [{code, label, required}]}]: what a claim of each type needs.
-    claim_types = models.JSONField(_("tipi di sinistro"), default=list, blank=True)
+    claim_types = models.JSONField(
+        _("tipi di sinistro"), default=list, blank=True, validators=[validate_claim_types]
+    )
     auto_issue_max_gross = models.DecimalField(
         _("premio lordo massimo emettibile senza revisione"),
         max_digits=12,
