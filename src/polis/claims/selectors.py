@@ -208,10 +208,18 @@ def quietanza_requests(claim: Claim) -> dict[int, SignatureRequest]:
 def sla_overview() -> dict:
     """Operators' dashboard: overdue count, average working days to the insurer's number, and
     claims by status for the chart."""
-    numbered = Claim.objects.filter(
-        docs_complete_on__isnull=False, insurer_number_on__isnull=False
-    ).values_list("docs_complete_on", "insurer_number_on")[:2000]
-    days = [working_days_between(start, end) for start, end in numbered]
+    # the latest 2000 numbered claims, each on its insurer's calendar
+    numbered = (
+        Claim.objects.filter(docs_complete_on__isnull=False, insurer_number_on__isnull=False)
+        .order_by("-insurer_number_on", "-pk")
+        .values_list(
+            "docs_complete_on", "insurer_number_on", "practice__product__insurer__claims_closures"
+        )[:2000]
+    )
+    days = [
+        working_days_between(start, end, [date.fromisoformat(day) for day in closures])
+        for start, end, closures in numbered
+    ]
     by_status = dict(
         Claim.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )

@@ -346,3 +346,20 @@ def test_the_firm_and_the_mga_write_in_the_claims_thread(claim, operator, collab
     assert again == thread == selectors.thread_of(claim)
     assert claim.number in thread.title
     assert list(thread.messages.values_list("from_mga", flat=True)) == [False, True]
+
+
+def test_the_dashboard_averages_working_days_to_the_insurers_number(collaborator_a, policy):
+    # complete on Friday 24 April 2026, numbered on Monday 4 May: 27, 28, 29, 30 April and
+    # 4 May (1 May is a holiday) = 5 working days; the other one took 1 day
+    first, second = open_claim_on(collaborator_a, policy), open_claim_on(collaborator_a, policy)
+    Claim.objects.filter(pk=first.pk).update(
+        docs_complete_on=date(2026, 4, 24), insurer_number_on=date(2026, 5, 4)
+    )
+    Claim.objects.filter(pk=second.pk).update(
+        docs_complete_on=date(2026, 5, 4), insurer_number_on=date(2026, 5, 5)
+    )
+    assert selectors.sla_overview()["average_days_to_number"] == 3.0
+    # the insurer's own closing day on 27 April does not count either
+    policy.product.insurer.claims_closures = ["2026-04-27"]
+    policy.product.insurer.save()
+    assert selectors.sla_overview()["average_days_to_number"] == 2.5

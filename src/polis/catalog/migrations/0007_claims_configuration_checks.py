@@ -7,7 +7,7 @@ import polis.catalog.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_claims_configuration"),
+        ("catalog", "0006_demands_and_needs"),
     ]
 
     operations = [
