@@ -54,3 +54,71 @@ def test_aggiungi_pratica_end_to_end(browser_page, screenshot):
     practice = Practice.objects.get()
     assert practice.status == Practice.Status.ISSUED
     assert practice.quote is None
+
+
+def test_review_with_an_information_request(browser_page, screenshot, live_server):
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from polis.accounts.models import User
+    from polis.practices import services
+    from polis.quotes.tests.test_quotes import ARCHITECT
+
+    page = browser_page
+    agent = UserFactory(email="agente@example.it", first_name="Marco")
+    operator = UserFactory(role=User.Role.OPERATOR, email="op@example.it", with_totp=True)
+    product = demo_product("RCP")
+    product.auto_issue_max_gross = Decimal("500")  # this premium needs the MGA's review
+    product.save()
+    practice = services.create_practice(
+        actor=agent,
+        client=ClientFactory(created_by=agent),
+        product=product,
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+
+    page.goto("/accedi/")
+    page.get_by_label("E-mail").fill(agent.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.goto(f"/pratiche/{practice.pk}/")
+    page.get_by_role("button", name="Emetti polizza").click()
+    page.get_by_text("Pratica inviata in revisione").wait_for()
+
+    # The operator asks for information from the review queue.
+    mga = page.context.browser.new_context(base_url=live_server.url, locale="it-IT")
+    desk = mga.new_page()
+    desk.set_default_timeout(15_000)
+    desk.goto("/accedi/")
+    desk.get_by_label("E-mail").fill(operator.email)
+    desk.get_by_label("Password").fill(PASSWORD)
+    desk.get_by_role("button", name="Accedi").click()
+    device = TOTPDevice.objects.get(user=operator)
+    desk.get_by_label("Codice a 6 cifre").fill(f"{totp(device.bin_key):06d}")
+    desk.get_by_role("button", name="Verifica").click()
+    desk.get_by_role("link", name="Pratiche in revisione").click()
+    desk.locator(f"a[href='/pratiche/{practice.pk}/']").click()
+    desk.get_by_label("Richiedi informazioni all'agenzia").fill("Serve la visura camerale")
+    desk.get_by_role("button", name="Richiedi informazioni").click()
+    desk.get_by_text("Richiesta inviata all'agenzia").wait_for()
+
+    # The firm answers with a document; the practice goes back to review.
+    page.reload()
+    page.get_by_text("L'MGA ha chiesto informazioni su questa pratica.").wait_for()
+    screenshot(page, "01-info-requested")
+    page.get_by_label("La tua risposta").fill("Allego la visura")
+    page.get_by_role("button", name="Rispondi e rimanda in revisione").click()
+    page.get_by_text("Risposta inviata").wait_for()
+
+    # The operator approves: issued.
+    desk.reload()
+    desk.get_by_role("button", name="Approva ed emetti").click()
+    desk.get_by_text("Pratica approvata").wait_for()
+    screenshot(desk, "02-approved")
+    mga.close()
+    practice.refresh_from_db()
+    assert practice.status == Practice.Status.ISSUED
