@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.models import Product
-from polis.catalog.selectors import documents_in_force
+from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
@@ -122,6 +122,7 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "uploaded": selectors.uploaded_documents(practice),
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
+        "coverages": coverages_of(practice.product, practice.answers),
         "payments": selectors.payments_of(practice),
         "due_instalment": due,
         "due_amount": practice.instalments[due - 1] if due else None,
