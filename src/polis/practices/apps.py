@@ -21,6 +21,14 @@ class PracticesConfig(AppConfig):
         )
         register_action_labels(
             {
+                "practice.created": _("Pratica creata"),
+                "practice.needs_recorded": _("Esigenze e bisogni del cliente registrati"),
+                "practice.documents_added": _("Documenti aggiunti alla pratica"),
+                "practice.submitted": _("Pratica inviata in revisione all'MGA"),
+                "practice.info_requested": _("Informazioni richieste all'agenzia"),
+                "practice.info_answered": _("L'agenzia ha risposto: pratica di nuovo in revisione"),
+                "practice.declined": _("Pratica rifiutata dall'MGA"),
+                "practice.issued": _("Polizza emessa"),
                 "practice.sent_for_signature": _("Contratto inviato in firma"),
                 "practice.signed": _("Contratto firmato dal cliente"),
                 "practice.signature_closed": _("Firma del contratto non completata"),
