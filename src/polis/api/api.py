@@ -463,12 +463,6 @@ def add_practice_documents(
 )
 def write_about_practice(request, practice_id: int, payload: MessageIn):
     practice = practice_selectors.get_practice_for(request.auth, practice_id)
-    if practice.status == practice.Status.INFO_REQUESTED and can(request.auth, "work_portfolio"):
-        practice = practice_services.answer_practice_information(
-            actor=request.auth, practice=practice, text=payload.text
-        )
-    else:
-        practice_services.write_about_practice(
-            actor=request.auth, practice=practice, text=payload.text
-        )
+    practice_services.write_about_practice(actor=request.auth, practice=practice, text=payload.text)
+    practice.refresh_from_db()
     return Status(201, _practice_out(practice))

@@ -10,8 +10,11 @@ class PracticesConfig(AppConfig):
     verbose_name = "Pratiche"
 
     def ready(self):
+        from polis.messaging.registry import follow_subject
         from polis.practices import services
         from polis.signatures.registry import register_subject
+
+        follow_subject("practice", services.record_practice_message)
 
         register_subject(
             "practice",

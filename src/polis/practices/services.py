@@ -328,6 +328,11 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
     _own(actor, practice)
     with transaction.atomic():
         practice = _locked(practice, version)
+        if practice.status != S.DRAFT:  # in review, only the MGA issues it
+            raise InvalidTransition(
+                _("La pratica è «%(current)s»: non si può emettere.")
+                % {"current": practice.get_status_display()}
+            )
         _check_demands_and_needs(practice)
         _check_required_documents(practice)
         if practice.gross <= practice.product.auto_issue_max_gross:
@@ -397,7 +402,8 @@ def _practice_thread(
 
 
 def write_about_practice(*, actor, practice: Practice, text: str, base_url: str = ""):
-    """A message between the firm and the MGA in the practice's Comunicazioni thread."""
+    """A message between the firm and the MGA in the practice's Comunicazioni thread; from the
+    firm, it answers the MGA's request for information (record_practice_message)."""
     require(actor, "use_messages")
     _own(actor, practice)
     return _practice_thread(actor, practice, text, base_url=base_url)
@@ -412,11 +418,13 @@ def request_practice_information(
     if not text.strip():
         raise DomainError(_("Scrivi che cosa serve."), field="text")
     with transaction.atomic():
+        # The thread first, then the practice: the order every message in the thread locks
+        # them (record_practice_message); a refusal below drops the request too.
+        _practice_thread(actor, practice, text.strip(), is_request=True, base_url=base_url)
         practice = _locked(practice, version)
         _guard(practice, S.INFO_REQUESTED)
         practice.status = S.INFO_REQUESTED
         practice.save(update_fields=["status"])
-        _practice_thread(actor, practice, text.strip(), is_request=True, base_url=base_url)
         record_audit(actor=actor, action="practice.info_requested", target=practice)
         return practice
 
@@ -424,19 +432,54 @@ def request_practice_information(
 def answer_practice_information(
     *, actor, practice: Practice, text: str, files=(), base_url: str = ""
 ) -> Practice:
-    """The firm answers the MGA's request (message and documents): back to review."""
+    """The firm answers the MGA's request with a message and/or documents (which join the
+    practice's documents): the practice goes back to review."""
     require(actor, "work_portfolio")
     _own(actor, practice)
-    if not text.strip():
-        raise DomainError(_("Scrivi la risposta all'operatore."), field="text")
+    if not text.strip() and not files:
+        raise DomainError(_("Scrivi la risposta o allega i documenti richiesti."), field="text")
+    _waiting_for_answer(Practice.objects.get(pk=practice.pk))
+    body = text.strip() or _("Documenti inviati: %(names)s.") % {
+        "names": ", ".join(f.name for f in files)
+    }
     with transaction.atomic():
-        practice = _locked(practice, None)
-        _guard(practice, S.IN_REVIEW)
+        _practice_thread(actor, practice, body, files=files, base_url=base_url)
+        # record_practice_message has locked the practice and put it back in review, unless it
+        # stopped waiting meanwhile (e.g. declined): then nothing is sent.
+        practice = Practice.objects.get(pk=practice.pk)
+        if practice.status != S.IN_REVIEW:
+            _waiting_for_answer(practice)
+        return practice
+
+
+def _waiting_for_answer(practice: Practice) -> None:
+    if practice.status != S.INFO_REQUESTED:
+        raise InvalidTransition(
+            _("La pratica è «%(current)s»: l'MGA non sta aspettando informazioni.")
+            % {"current": practice.get_status_display()}
+        )
+
+
+def record_practice_message(message) -> None:
+    """Comunicazioni follower: a message in a practice's thread (inside its transaction).
+    Its attachments join the practice's documents; any message from the firm answers the
+    MGA's request, and the practice goes back to review."""
+    practice = Practice.objects.select_for_update().get(pk=int(message.thread.subject_id))
+    PracticeDocument.objects.bulk_create(
+        PracticeDocument(
+            practice=practice,
+            kind=OTHER_DOCUMENT,
+            label=_("Allegato alle comunicazioni"),
+            file=attachment,
+            uploaded_by=message.author,
+            uploaded_at=message.created_at,
+        )
+        for attachment in message.attachments.all()
+    )
+    if not message.from_mga and practice.status == S.INFO_REQUESTED:
         practice.status = S.IN_REVIEW
         practice.save(update_fields=["status"])
-        _practice_thread(actor, practice, text.strip(), files=files, base_url=base_url)
-        record_audit(actor=actor, action="practice.info_answered", target=practice)
-        return practice
+        record_audit(actor=message.author, action="practice.info_answered", target=practice)
 
 
 def send_practice_for_signature(
