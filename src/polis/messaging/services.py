@@ -122,6 +122,28 @@ def open_thread(
         return thread
 
 
+def withdraw_requests(*, actor, thread: Thread) -> int:
+    """The MGA closes its open requests in the thread without an answer, when their subject no
+    longer needs one (e.g. a declined practice): they leave the firm's to-dos. Returns how many."""
+    if not _check_side(actor, thread.firm):
+        raise PermissionDenied(_("Solo gli operatori possono ritirare le richieste."))
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        withdrawn = thread.messages.filter(is_request=True, answered_at__isnull=True).update(
+            answered_at=timezone.now(), withdrawn=True
+        )
+        if withdrawn:
+            thread.open_requests = 0
+            thread.save(update_fields=["open_requests"])
+            record_audit(
+                actor=actor,
+                action="thread.requests_withdrawn",
+                target=thread,
+                data={"requests": withdrawn},
+            )
+        return withdrawn
+
+
 def mark_thread_read(*, actor, thread: Thread) -> None:
     """Remember that the actor has read the thread up to now (unread counters)."""
     _check_side(actor, thread.firm)

@@ -22,7 +22,7 @@ from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
 from polis.ledger.services import record_event
-from polis.messaging.services import write_about
+from polis.messaging.services import withdraw_requests, write_about
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
@@ -31,6 +31,7 @@ from polis.practices.selectors import (
     due_instalment,
     live_renewal_exists,
     renewal_window,
+    thread_of,
 )
 from polis.quotes.models import Quote
 from polis.signatures.services import SignerData, create_signature_request
@@ -364,11 +365,15 @@ def approve_practice(*, actor, practice: Practice, version: int | None = None) -
 def decline_practice(
     *, actor, practice: Practice, reason: str, version: int | None = None
 ) -> Practice:
-    """An operator declines a practice in review, with the reason e-mailed to the firm."""
+    """An operator declines a practice in review, with the reason e-mailed to the firm; the
+    MGA's open requests about it leave the firm's to-dos."""
     require(actor, "review_practices")
     if not reason.strip():
         raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
     with transaction.atomic():
+        thread = thread_of(practice)
+        if thread is not None:  # the thread before the practice: the lock order of messages
+            withdraw_requests(actor=actor, thread=thread)
         practice = _locked(practice, version)
         _guard(practice, S.DECLINED)
         practice.status, practice.review_reason = S.DECLINED, reason.strip()

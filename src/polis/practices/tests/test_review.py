@@ -194,3 +194,19 @@ def test_mga_attachments_in_the_thread_join_the_practice_documents(
     assert practice.status == S.INFO_REQUESTED  # the MGA's own message answers nothing
     [document] = uploaded_documents(practice)
     assert (document.uploaded_by, document.label) == (operator, "Allegato alle comunicazioni")
+
+
+def test_declining_a_practice_waiting_for_information_clears_the_firms_to_do(
+    client_for, collaborator_a, operator
+):
+    from polis.messaging.services import withdraw_requests
+
+    practice = _asked(collaborator_a, operator)
+    thread = thread_of(practice)
+    with pytest.raises(PermissionDenied):
+        withdraw_requests(actor=collaborator_a, thread=thread)
+    home = client_for(collaborator_a)
+    assert list(home.get(reverse("web:dashboard")).context["requests_to_answer"]) == [thread]
+    services.decline_practice(actor=operator, practice=practice, reason="Fuori assunzione")
+    assert list(home.get(reverse("web:dashboard")).context["requests_to_answer"]) == []
+    assert "Richiesta ritirata" in home.get(reverse("messaging:thread", args=[thread.pk])).text
