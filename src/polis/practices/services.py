@@ -339,9 +339,9 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
         if practice.gross <= practice.product.auto_issue_max_gross:
             return _issue(actor=actor, practice=practice)
         _guard(practice, S.IN_REVIEW)
-        practice.status = S.IN_REVIEW
+        practice.status, practice.submitted_at = S.IN_REVIEW, timezone.now()
         practice.review_reason = _("Premio oltre il limite di emissione automatica")
-        practice.save(update_fields=["status", "review_reason"])
+        practice.save(update_fields=["status", "submitted_at", "review_reason"])
         record_audit(actor=actor, action="practice.submitted", target=practice)
         for email in (
             get_user_model()

@@ -210,3 +210,60 @@ def test_declining_a_practice_waiting_for_information_clears_the_firms_to_do(
     services.decline_practice(actor=operator, practice=practice, reason="Fuori assunzione")
     assert list(home.get(reverse("web:dashboard")).context["requests_to_answer"]) == []
     assert "Richiesta ritirata" in home.get(reverse("messaging:thread", args=[thread.pk])).text
+
+
+def test_the_queue_lists_the_longest_waiting_first_with_actions(
+    client_for, collaborator_a, operator, admin_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given: an old draft sent to review today, and a recent one sent three days ago
+    now = timezone.now()
+    today = PracticeFactory(
+        created_by=collaborator_a,
+        status=S.IN_REVIEW,
+        created_at=now - timedelta(days=40),
+        submitted_at=now,
+    )
+    waiting = PracticeFactory(
+        created_by=collaborator_a,
+        status=S.INFO_REQUESTED,
+        created_at=now - timedelta(days=4),
+        submitted_at=now - timedelta(days=3),
+    )
+    PracticeFactory(created_by=collaborator_a, status=S.DRAFT)
+    staff = client_for(operator)
+    queue = reverse("practices:review_queue")
+    # when
+    page = staff.get(queue)
+    # then: by time in the MGA's hands, with their age
+    assert [p.pk for p in page.context["page"]] == [waiting.pk, today.pk]
+    assert "in attesa da 3\xa0giorni" in page.text
+    # approving from the queue stays on the queue; a second click on the stale row changes nothing
+    response = staff.post(
+        reverse("practices:approve", args=[today.pk]),
+        {"version": today.version, "next": queue},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == queue
+    assert [p.pk for p in response.context["page"]] == [waiting.pk]
+    stale = client_for(admin_user).post(
+        reverse("practices:decline", args=[today.pk]),
+        {"version": today.version, "reason": "No", "next": queue},
+        HTTP_REFERER=queue,
+        follow=True,
+    )
+    assert "modificata da un altro utente" in stale.text
+    today.refresh_from_db()
+    assert today.status == S.ISSUED
+
+
+def test_sending_to_review_records_when(collaborator_a):
+    practice = PracticeFactory(created_by=collaborator_a, status=S.DRAFT)
+    practice.product.auto_issue_max_gross = Decimal("100")
+    practice.product.save()
+    sent = services.issue_practice(actor=collaborator_a, practice=practice)
+    assert sent.status == S.IN_REVIEW
+    assert sent.submitted_at is not None
