@@ -34,6 +34,7 @@ from polis.practices.selectors import (
     thread_of,
 )
 from polis.quotes.models import Quote
+from polis.quotes.services import price_for_client
 from polis.signatures.services import SignerData, create_signature_request
 
 S = Practice.Status
@@ -112,14 +113,9 @@ def _new_practice(
 def create_practice(*, actor, client, product, answers: dict, effective_date: date) -> Practice:
     """AGGIUNGI PRATICA: a new practice from scratch, rated with the tariff valid on the
     effective date; then the normal flow (Emetti polizza, or the MGA's review)."""
-    require(actor, "work_portfolio")
-    if client.firm_id != actor.firm_id:
-        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
-    if not product.active:
-        raise DomainError(_("Questo prodotto non è più in vendita."))
-    if effective_date < timezone.localdate():
-        raise DomainError(_("La decorrenza non può essere nel passato."), field="effective_date")
-    version, breakdown = price_or_refuse(product=product, on=effective_date, answers=answers)
+    version, breakdown = price_for_client(
+        actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
+    )
     with transaction.atomic():
         practice = _new_practice(
             actor,
