@@ -267,3 +267,60 @@ def test_sending_to_review_records_when(collaborator_a):
     sent = services.issue_practice(actor=collaborator_a, practice=practice)
     assert sent.status == S.IN_REVIEW
     assert sent.submitted_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_firm_answering_while_the_operator_declines(collaborator_a, operator):
+    # given: both lock the thread, then the practice — never the other way round
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent row locks need PostgreSQL")
+    for _ in range(5):
+        practice = _asked(collaborator_a, operator)
+        barrier, unexpected = threading.Barrier(2), []
+
+        def run(action, practice=practice, barrier=barrier, unexpected=unexpected):
+            try:
+                barrier.wait()
+                action(practice)
+            except InvalidTransition:
+                pass  # the answer came too late: the practice was declined
+            except Exception as error:  # a deadlock would land here
+                unexpected.append(error)
+            finally:
+                connection.close()
+
+        # when
+        threads = [
+            threading.Thread(
+                target=run,
+                args=[
+                    lambda p: services.answer_practice_information(
+                        actor=collaborator_a, practice=p, text="Ecco la visura"
+                    )
+                ],
+            ),
+            threading.Thread(
+                target=run,
+                args=[lambda p: services.decline_practice(actor=operator, practice=p, reason="No")],
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # then: declined, no request left open, an answer kept only if it came first
+        assert unexpected == []
+        practice.refresh_from_db()
+        thread = thread_of(practice)
+        assert (practice.status, thread.open_requests) == (S.DECLINED, 0)
+        answered = thread.messages.filter(from_mga=False).exists()
+        assert (
+            answered
+            == AuditEvent.objects.filter(
+                action="practice.info_answered", object_id=str(practice.pk)
+            ).exists()
+        )
