@@ -1,4 +1,5 @@
-"""Browser journey: AGGIUNGI PRATICA from the dashboard, rated with the tariff, issued."""
+"""Browser journeys: AGGIUNGI PRATICA from the dashboard, rated with the tariff, issued at once
+or after the MGA's review with an information request."""
 
 import pytest
 
@@ -56,38 +57,44 @@ def test_aggiungi_pratica_end_to_end(browser_page, screenshot):
     assert practice.quote is None
 
 
-def test_review_with_an_information_request(browser_page, screenshot, live_server):
+def test_new_practice_reviewed_with_an_information_request(browser_page, screenshot, live_server):
+    """AGGIUNGI PRATICA over the automatic limit → the MGA asks for a document → the firm
+    answers with it → the operator approves from the queue → issued."""
     from decimal import Decimal
 
-    from django.utils import timezone
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from polis.accounts.models import User
-    from polis.practices import services
-    from polis.quotes.tests.test_quotes import ARCHITECT
+    from polis.signatures.tests.support import PNG
 
     page = browser_page
     agent = UserFactory(email="agente@example.it", first_name="Marco")
     operator = UserFactory(role=User.Role.OPERATOR, email="op@example.it", with_totp=True)
+    ClientFactory(created_by=agent, first_name="Lucia", last_name="Ferri")
     product = demo_product("RCP")
     product.auto_issue_max_gross = Decimal("500")  # this premium needs the MGA's review
     product.save()
-    practice = services.create_practice(
-        actor=agent,
-        client=ClientFactory(created_by=agent),
-        product=product,
-        answers=ARCHITECT,
-        effective_date=timezone.localdate(),
-    )
 
+    # The collaborator adds the practice from scratch and sends it to the MGA.
     page.goto("/accedi/")
     page.get_by_label("E-mail").fill(agent.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Accedi").click()
-    page.goto(f"/pratiche/{practice.pk}/")
+    page.get_by_role("link", name="AGGIUNGI PRATICA").click()
+    page.get_by_role("link", name="Prodotto RCP").click()
+    page.get_by_label("Cliente").select_option(label="Ferri Lucia")
+    page.get_by_label("Professione").select_option("TEC-B")
+    page.get_by_label("Fatturato dell'ultimo esercizio").select_option("F2")
+    page.get_by_label("Massimale").select_option("500000")
+    page.get_by_label("Franchigia").select_option("2500")
+    page.get_by_label("Retroattività").select_option("5")
+    page.get_by_label("Frazionamento").select_option("2")
+    page.get_by_role("button", name="Calcola il premio e crea la pratica").click()
+    page.get_by_text("Pratica creata").wait_for()
     page.get_by_role("button", name="Emetti polizza").click()
     page.get_by_text("Pratica inviata in revisione").wait_for()
+    practice = Practice.objects.get()
 
     # The operator asks for information from the review queue.
     mga = page.context.browser.new_context(base_url=live_server.url, locale="it-IT")
@@ -101,24 +108,36 @@ def test_review_with_an_information_request(browser_page, screenshot, live_serve
     desk.get_by_label("Codice a 6 cifre").fill(f"{totp(device.bin_key):06d}")
     desk.get_by_role("button", name="Verifica").click()
     desk.get_by_role("link", name="Pratiche in revisione").click()
-    desk.locator(f"a[href='/pratiche/{practice.pk}/']").click()
+    desk.get_by_text("in attesa da").first.wait_for()
+    desk.get_by_role("link", name="Richiedi informazioni").click()
     desk.get_by_label("Richiedi informazioni all'agenzia").fill("Serve la visura camerale")
     desk.get_by_role("button", name="Richiedi informazioni").click()
     desk.get_by_text("Richiesta inviata all'agenzia").wait_for()
 
-    # The firm answers with a document; the practice goes back to review.
-    page.reload()
+    # The firm sees the to-do and answers with the document; the practice goes back to review.
+    page.goto("/dashboard/")
+    page.get_by_text("Richieste dell'operatore da evadere").wait_for()
+    page.goto(f"/pratiche/{practice.pk}/")
     page.get_by_text("L'MGA ha chiesto informazioni su questa pratica.").wait_for()
     screenshot(page, "01-info-requested")
     page.get_by_label("La tua risposta").fill("Allego la visura")
+    page.get_by_label("Documenti (facoltativi)").set_input_files(
+        files=[{"name": "visura.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     page.get_by_role("button", name="Rispondi e rimanda in revisione").click()
     page.get_by_text("Risposta inviata").wait_for()
+    page.get_by_text("Allegato alle comunicazioni").wait_for()
 
-    # The operator approves: issued.
+    # The operator finds the document on the practice and approves from the queue: issued.
     desk.reload()
+    desk.get_by_text("Allegato alle comunicazioni").wait_for()
+    desk.goto("/back-office/pratiche/")
+    screenshot(desk, "02-queue")
     desk.get_by_role("button", name="Approva ed emetti").click()
     desk.get_by_text("Pratica approvata").wait_for()
-    screenshot(desk, "02-approved")
+    desk.get_by_text("Nessuna pratica da revisionare.").wait_for()
+    screenshot(desk, "03-approved")
     mga.close()
     practice.refresh_from_db()
     assert practice.status == Practice.Status.ISSUED
+    assert practice.policy_number

@@ -151,6 +151,11 @@ RULES = [
         data=lambda w: {"kind": "altro", "files": SimpleUploadedFile("doc.png", PNG)},
     ),
     Rule(
+        "api:list_practice_messages",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+    ),
+    Rule(
         "api:write_about_practice",
         api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
         method="post",

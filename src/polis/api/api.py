@@ -1,6 +1,6 @@
 """The JSON API (OpenAPI at /api/openapi.json): the same services and rules as the pages."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
@@ -16,6 +16,7 @@ from polis.claims import services as claim_services
 from polis.clients.selectors import get_client_for
 from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
+from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
 from polis.practices import services as practice_services
 from polis.quotes import selectors, services
@@ -362,6 +363,17 @@ class MessageIn(Schema):
     text: str
 
 
+class MessageOut(Schema):
+    id: int
+    author: str
+    from_mga: bool = Field(description="True: scritto dall'MGA; False: dall'agenzia.")
+    body: str
+    is_request: bool = Field(description="Una richiesta dell'MGA che attende una risposta.")
+    answered: bool
+    created_at: datetime
+    attachments: list[str]
+
+
 def _practice_out(practice) -> PracticeOut:
     return PracticeOut(
         id=practice.pk,
@@ -456,6 +468,29 @@ def add_practice_documents(
     return Status(201, [_document_out(d) for d in added])
 
 
+@api.get(
+    "/practices/{practice_id}/messages",
+    response={200: list[MessageOut], **ERRORS},
+    summary="Comunicazioni tra agenzia e MGA sulla pratica",
+)
+def list_practice_messages(request, practice_id: int):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    thread = practice_selectors.thread_of(practice)
+    return [
+        MessageOut(
+            id=message.pk,
+            author=message.author.get_full_name(),
+            from_mga=message.from_mga,
+            body=message.body,
+            is_request=message.is_request,
+            answered=message.answered_at is not None,
+            created_at=message.created_at,
+            attachments=[f.name for f in message.attachments.all()],
+        )
+        for message in (messages_of(thread) if thread else [])
+    ]
+
+
 @api.post(
     "/practices/{practice_id}/messages",
     response={201: PracticeOut, **ERRORS},
@@ -463,12 +498,6 @@ def add_practice_documents(
 )
 def write_about_practice(request, practice_id: int, payload: MessageIn):
     practice = practice_selectors.get_practice_for(request.auth, practice_id)
-    if practice.status == practice.Status.INFO_REQUESTED and can(request.auth, "work_portfolio"):
-        practice = practice_services.answer_practice_information(
-            actor=request.auth, practice=practice, text=payload.text
-        )
-    else:
-        practice_services.write_about_practice(
-            actor=request.auth, practice=practice, text=payload.text
-        )
+    practice_services.write_about_practice(actor=request.auth, practice=practice, text=payload.text)
+    practice.refresh_from_db()
     return Status(201, _practice_out(practice))

@@ -1,7 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from polis.catalog.validators import validate_claim_types, validate_claims_closures
+from polis.catalog.validators import (
+    validate_claim_types,
+    validate_claims_closures,
+    validate_needs_questionnaire,
+    validate_required_documents,
+)
 
 
 class Insurer(models.Model):
@@ -46,11 +51,17 @@ class Product(models.Model):
     # Demands and needs (IVASS Reg. 40/2018 art. 58), a versioned template: {version, questions:
     # [{name, label, choices: [[value, label]], consistent: [values the product fits]}]}.
     needs_questionnaire = models.JSONField(
-        _("questionario esigenze e bisogni"), default=dict, blank=True
+        _("questionario esigenze e bisogni"),
+        default=dict,
+        blank=True,
+        validators=[validate_needs_questionnaire],
     )
     # [{code, label}]: documents the firm uploads before a practice of this product is issued.
     required_documents = models.JSONField(
-        _("documenti obbligatori per l'emissione"), default=list, blank=True
+        _("documenti obbligatori per l'emissione"),
+        default=list,
+        blank=True,
+        validators=[validate_required_documents],
     )
     # [{code, label, documents: [{code, label, required}]}]: what a claim of each type needs.
     claim_types = models.JSONField(

@@ -73,3 +73,55 @@ def validate_claim_types(value) -> None:
                     _("«%(code)s»: indica se il documento è obbligatorio (true o false).")
                     % {"code": document["code"]}
                 )
+
+
+def validate_required_documents(value) -> None:
+    """[{code, label}]: what the firm uploads before issuing; "altro" is the practices' own."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValidationError(_('Indica una lista di documenti, es. [{"code": …, "label": …}].'))
+    codes: set = set()
+    for item in value:
+        if item.get("code") == "altro":
+            raise ValidationError(_("Il codice del documento «altro» è riservato."))
+        _check_code(item.get("code"), codes, _("del documento"))
+        _check_label(item)
+
+
+def validate_needs_questionnaire(value) -> None:
+    """{} (none), or {version, questions: [{name, label, choices: [[value, label]], consistent:
+    [values among the choices]}]}: the demands-and-needs template of a product."""
+    if value == {}:
+        return
+    if not isinstance(value, dict) or not isinstance(value.get("questions"), list):
+        raise ValidationError(_("Indica la versione e la lista delle domande."))
+    if not isinstance(value.get("version"), str) or not value["version"].strip():
+        raise ValidationError(_("Indica la versione del questionario (es. «2026-01»)."))
+    names: set = set()
+    for question in value["questions"]:
+        if not isinstance(question, dict):
+            raise ValidationError(_("Ogni domanda è un oggetto con nome, testo e risposte."))
+        _check_code(question.get("name"), names, _("della domanda"))
+        if not isinstance(question.get("label"), str) or not question["label"].strip():
+            raise ValidationError(
+                _("«%(code)s»: manca il testo della domanda.") % {"code": question["name"]}
+            )
+        choices = question.get("choices")
+        if (
+            not isinstance(choices, list)
+            or not choices
+            or not all(
+                isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c)
+                for c in choices
+            )
+        ):
+            raise ValidationError(
+                _("«%(code)s»: indica le risposte come [valore, etichetta].")
+                % {"code": question["name"]}
+            )
+        consistent = question.get("consistent")
+        values = {choice[0] for choice in choices}
+        if not isinstance(consistent, list) or not consistent or not set(consistent) <= values:
+            raise ValidationError(
+                _("«%(code)s»: indica tra le risposte quelle coerenti con il prodotto.")
+                % {"code": question["name"]}
+            )

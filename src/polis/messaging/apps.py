@@ -13,5 +13,6 @@ class MessagingConfig(AppConfig):
             {
                 "thread.opened": _("Conversazione aperta"),
                 "message.posted": _("Messaggio inviato"),
+                "thread.requests_withdrawn": _("Richieste ritirate dall'MGA"),
             }
         )

@@ -36,6 +36,8 @@ class Message(models.Model):
     # A "richiesta" from the MGA waits for the firm's answer and shows as a to-do.
     is_request = models.BooleanField(_("richiede una risposta"), default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Closed by the MGA without an answer: its subject no longer needs one (e.g. declined).
+    withdrawn = models.BooleanField(default=False)
     attachments = models.ManyToManyField("documents.StoredFile", blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

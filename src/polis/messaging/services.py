@@ -11,6 +11,7 @@ from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import store_upload
 from polis.messaging.models import Message, ReadMarker, Thread
+from polis.messaging.registry import follower_of
 from polis.messaging.selectors import subject_thread
 from polis.notify.services import queue_email
 
@@ -47,7 +48,8 @@ def post_message(
     """Add a message (with validated attachments) and e-mail the other side.
 
     A message from the firm answers the MGA's open requests in the thread; only the MGA can
-    ask for something ("richiesta").
+    ask for something ("richiesta"). The domain following the thread's subject sees the message
+    in the same transaction (registry.py).
     """
     from_mga = _check_side(actor, thread.firm)
     if not body.strip():
@@ -80,6 +82,9 @@ def post_message(
         record_audit(
             actor=actor, action="message.posted", target=thread, data={"request": is_request}
         )
+        follower = follower_of(thread.subject_type)
+        if follower is not None:
+            follower(message)
         _notify_other_side(message, base_url)
         return message
 
@@ -115,6 +120,28 @@ def open_thread(
         )
         thread.refresh_from_db()
         return thread
+
+
+def withdraw_requests(*, actor, thread: Thread) -> int:
+    """The MGA closes its open requests in the thread without an answer, when their subject no
+    longer needs one (e.g. a declined practice): they leave the firm's to-dos. Returns how many."""
+    if not _check_side(actor, thread.firm):
+        raise PermissionDenied(_("Solo gli operatori possono ritirare le richieste."))
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        withdrawn = thread.messages.filter(is_request=True, answered_at__isnull=True).update(
+            answered_at=timezone.now(), withdrawn=True
+        )
+        if withdrawn:
+            thread.open_requests = 0
+            thread.save(update_fields=["open_requests"])
+            record_audit(
+                actor=actor,
+                action="thread.requests_withdrawn",
+                target=thread,
+                data={"requests": withdrawn},
+            )
+        return withdrawn
 
 
 def mark_thread_read(*, actor, thread: Thread) -> None:

@@ -10,8 +10,11 @@ class PracticesConfig(AppConfig):
     verbose_name = "Pratiche"
 
     def ready(self):
+        from polis.messaging.registry import follow_subject
         from polis.practices import services
         from polis.signatures.registry import register_subject
+
+        follow_subject("practice", services.record_practice_message)
 
         register_subject(
             "practice",
@@ -21,6 +24,14 @@ class PracticesConfig(AppConfig):
         )
         register_action_labels(
             {
+                "practice.created": _("Pratica creata"),
+                "practice.needs_recorded": _("Esigenze e bisogni del cliente registrati"),
+                "practice.documents_added": _("Documenti aggiunti alla pratica"),
+                "practice.submitted": _("Pratica inviata in revisione all'MGA"),
+                "practice.info_requested": _("Informazioni richieste all'agenzia"),
+                "practice.info_answered": _("L'agenzia ha risposto: pratica di nuovo in revisione"),
+                "practice.declined": _("Pratica rifiutata dall'MGA"),
+                "practice.issued": _("Polizza emessa"),
                 "practice.sent_for_signature": _("Contratto inviato in firma"),
                 "practice.signed": _("Contratto firmato dal cliente"),
                 "practice.signature_closed": _("Firma del contratto non completata"),

@@ -56,6 +56,8 @@ class Practice(models.Model):
     )
     # What the client received before signing: [{kind, version, sha256, delivered_at}]
     disclosures = models.JSONField(default=list, blank=True)
+    # When the firm sent it to the MGA's review: the back-office queue's order and age.
+    submitted_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     in_force_at = models.DateTimeField(null=True, blank=True)
     # RINNOVA PRATICA: the practice this one renews for the next period.
@@ -98,6 +100,12 @@ class Practice(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="practice_status_created"),
             models.Index(fields=["product", "-created_at", "-id"], name="practice_product_created"),
             models.Index(fields=["firm", "status", "end_date"], name="practice_firm_status_end"),
+            # The back-office queue: only the few practices waiting for the MGA, oldest first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=["in_review", "info_requested"]),
+                name="practice_review_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -77,13 +77,13 @@ def get_practice_for(user, pk: int) -> Practice:
 
 
 def review_queue():
-    """Practices waiting for the MGA, oldest first."""
+    """Practices in review or waiting for the firm's information, the longest waiting first."""
     return (
         Practice.objects.filter(
             status__in=(Practice.Status.IN_REVIEW, Practice.Status.INFO_REQUESTED)
         )
         .select_related("firm", "client", "product")
-        .order_by("created_at", "pk")
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -22,7 +22,7 @@ from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
 from polis.ledger.services import record_event
-from polis.messaging.services import write_about
+from polis.messaging.services import withdraw_requests, write_about
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
@@ -31,8 +31,10 @@ from polis.practices.selectors import (
     due_instalment,
     live_renewal_exists,
     renewal_window,
+    thread_of,
 )
 from polis.quotes.models import Quote
+from polis.quotes.services import price_for_client
 from polis.signatures.services import SignerData, create_signature_request
 
 S = Practice.Status
@@ -111,14 +113,9 @@ def _new_practice(
 def create_practice(*, actor, client, product, answers: dict, effective_date: date) -> Practice:
     """AGGIUNGI PRATICA: a new practice from scratch, rated with the tariff valid on the
     effective date; then the normal flow (Emetti polizza, or the MGA's review)."""
-    require(actor, "work_portfolio")
-    if client.firm_id != actor.firm_id:
-        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
-    if not product.active:
-        raise DomainError(_("Questo prodotto non è più in vendita."))
-    if effective_date < timezone.localdate():
-        raise DomainError(_("La decorrenza non può essere nel passato."), field="effective_date")
-    version, breakdown = price_or_refuse(product=product, on=effective_date, answers=answers)
+    version, breakdown = price_for_client(
+        actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
+    )
     with transaction.atomic():
         practice = _new_practice(
             actor,
@@ -328,14 +325,19 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
     _own(actor, practice)
     with transaction.atomic():
         practice = _locked(practice, version)
+        if practice.status != S.DRAFT:  # in review, only the MGA issues it
+            raise InvalidTransition(
+                _("La pratica è «%(current)s»: non si può emettere.")
+                % {"current": practice.get_status_display()}
+            )
         _check_demands_and_needs(practice)
         _check_required_documents(practice)
         if practice.gross <= practice.product.auto_issue_max_gross:
             return _issue(actor=actor, practice=practice)
         _guard(practice, S.IN_REVIEW)
-        practice.status = S.IN_REVIEW
+        practice.status, practice.submitted_at = S.IN_REVIEW, timezone.now()
         practice.review_reason = _("Premio oltre il limite di emissione automatica")
-        practice.save(update_fields=["status", "review_reason"])
+        practice.save(update_fields=["status", "submitted_at", "review_reason"])
         record_audit(actor=actor, action="practice.submitted", target=practice)
         for email in (
             get_user_model()
@@ -359,11 +361,15 @@ def approve_practice(*, actor, practice: Practice, version: int | None = None) -
 def decline_practice(
     *, actor, practice: Practice, reason: str, version: int | None = None
 ) -> Practice:
-    """An operator declines a practice in review, with the reason e-mailed to the firm."""
+    """An operator declines a practice in review, with the reason e-mailed to the firm; the
+    MGA's open requests about it leave the firm's to-dos."""
     require(actor, "review_practices")
     if not reason.strip():
         raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
     with transaction.atomic():
+        thread = thread_of(practice)
+        if thread is not None:  # the thread before the practice: the lock order of messages
+            withdraw_requests(actor=actor, thread=thread)
         practice = _locked(practice, version)
         _guard(practice, S.DECLINED)
         practice.status, practice.review_reason = S.DECLINED, reason.strip()
@@ -397,7 +403,8 @@ def _practice_thread(
 
 
 def write_about_practice(*, actor, practice: Practice, text: str, base_url: str = ""):
-    """A message between the firm and the MGA in the practice's Comunicazioni thread."""
+    """A message between the firm and the MGA in the practice's Comunicazioni thread; from the
+    firm, it answers the MGA's request for information (record_practice_message)."""
     require(actor, "use_messages")
     _own(actor, practice)
     return _practice_thread(actor, practice, text, base_url=base_url)
@@ -412,11 +419,13 @@ def request_practice_information(
     if not text.strip():
         raise DomainError(_("Scrivi che cosa serve."), field="text")
     with transaction.atomic():
+        # The thread first, then the practice: the order every message in the thread locks
+        # them (record_practice_message); a refusal below drops the request too.
+        _practice_thread(actor, practice, text.strip(), is_request=True, base_url=base_url)
         practice = _locked(practice, version)
         _guard(practice, S.INFO_REQUESTED)
         practice.status = S.INFO_REQUESTED
         practice.save(update_fields=["status"])
-        _practice_thread(actor, practice, text.strip(), is_request=True, base_url=base_url)
         record_audit(actor=actor, action="practice.info_requested", target=practice)
         return practice
 
@@ -424,19 +433,54 @@ def request_practice_information(
 def answer_practice_information(
     *, actor, practice: Practice, text: str, files=(), base_url: str = ""
 ) -> Practice:
-    """The firm answers the MGA's request (message and documents): back to review."""
+    """The firm answers the MGA's request with a message and/or documents (which join the
+    practice's documents): the practice goes back to review."""
     require(actor, "work_portfolio")
     _own(actor, practice)
-    if not text.strip():
-        raise DomainError(_("Scrivi la risposta all'operatore."), field="text")
+    if not text.strip() and not files:
+        raise DomainError(_("Scrivi la risposta o allega i documenti richiesti."), field="text")
+    _waiting_for_answer(Practice.objects.get(pk=practice.pk))
+    body = text.strip() or _("Documenti inviati: %(names)s.") % {
+        "names": ", ".join(f.name for f in files)
+    }
     with transaction.atomic():
-        practice = _locked(practice, None)
-        _guard(practice, S.IN_REVIEW)
+        _practice_thread(actor, practice, body, files=files, base_url=base_url)
+        # record_practice_message has locked the practice and put it back in review, unless it
+        # stopped waiting meanwhile (e.g. declined): then nothing is sent.
+        practice = Practice.objects.get(pk=practice.pk)
+        if practice.status != S.IN_REVIEW:
+            _waiting_for_answer(practice)
+        return practice
+
+
+def _waiting_for_answer(practice: Practice) -> None:
+    if practice.status != S.INFO_REQUESTED:
+        raise InvalidTransition(
+            _("La pratica è «%(current)s»: l'MGA non sta aspettando informazioni.")
+            % {"current": practice.get_status_display()}
+        )
+
+
+def record_practice_message(message) -> None:
+    """Comunicazioni follower: a message in a practice's thread (inside its transaction).
+    Its attachments join the practice's documents; any message from the firm answers the
+    MGA's request, and the practice goes back to review."""
+    practice = Practice.objects.select_for_update().get(pk=int(message.thread.subject_id))
+    PracticeDocument.objects.bulk_create(
+        PracticeDocument(
+            practice=practice,
+            kind=OTHER_DOCUMENT,
+            label=_("Allegato alle comunicazioni"),
+            file=attachment,
+            uploaded_by=message.author,
+            uploaded_at=message.created_at,
+        )
+        for attachment in message.attachments.all()
+    )
+    if not message.from_mga and practice.status == S.INFO_REQUESTED:
         practice.status = S.IN_REVIEW
         practice.save(update_fields=["status"])
-        _practice_thread(actor, practice, text.strip(), files=files, base_url=base_url)
-        record_audit(actor=actor, action="practice.info_answered", target=practice)
-        return practice
+        record_audit(actor=message.author, action="practice.info_answered", target=practice)
 
 
 def send_practice_for_signature(

@@ -136,16 +136,23 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
     }
 
 
+def _safe(request, url: str) -> bool:
+    return url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+
+
 def _act(request, action, success):
-    """Run a service; show its error, or `success` (text, or a function of the practice)."""
+    """Run a service; show its error, or `success` (text, or a function of the practice) on
+    the practice's page or the page the form names in `next` (e.g. the back-office queue)."""
     try:
         practice = action()
     except DomainError as error:
         messages.error(request, error.message)
         back = request.META.get("HTTP_REFERER", "")
-        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-        return redirect(back if safe else "practices:list")
+        return redirect(back if _safe(request, back) else "practices:list")
     messages.success(request, success(practice) if callable(success) else success)
+    then = request.POST.get("next", "")
+    if _safe(request, then):
+        return redirect(then)
     return redirect("practices:detail", pk=practice.pk)
 
 
@@ -314,7 +321,7 @@ def _check_payment(request, pk: int, action, success: str):
     else:
         messages.success(request, success)
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+    if _safe(request, back):
         return redirect(back)
     return redirect("practices:detail", pk=payment.practice_id)
 

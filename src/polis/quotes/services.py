@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.catalog import services as catalog
-from polis.catalog.models import Product
-from polis.catalog.rating import CENT, load_tariff
+from polis.catalog.models import Product, TariffVersion
+from polis.catalog.rating import CENT, Breakdown, load_tariff
 from polis.catalog.selectors import coverages_of
 from polis.clients.models import Client
 from polis.core.access import require
@@ -40,6 +40,22 @@ def _render_pdf(quote: Quote) -> ValidatedFile:
     )
 
 
+def price_for_client(
+    *, actor, client: Client, product: Product, answers: dict, effective_date: date
+) -> tuple[TariffVersion, Breakdown]:
+    """What FAI PREVENTIVO and AGGIUNGI PRATICA check and price: a client of the actor's firm,
+    a product on sale, an effective date from today, the answers priced with the tariff valid
+    then (outside the tariff: a DomainError telling to ask the MGA for a custom quote)."""
+    require(actor, "work_portfolio")
+    if client.firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
+    if not product.active:
+        raise DomainError(_("Questo prodotto non è più in vendita."))
+    if effective_date < timezone.localdate():
+        raise DomainError(_("La decorrenza non può essere nel passato."), field="effective_date")
+    return catalog.price_or_refuse(product=product, on=effective_date, answers=answers)
+
+
 def create_quote(
     *, actor, client: Client, product: Product, answers: dict, effective_date: date
 ) -> Quote:
@@ -48,13 +64,8 @@ def create_quote(
     Outside the tariff (ReferralRequired) nothing is saved and the message says to ask the MGA
     for a custom quote. The tariff version used becomes immutable.
     """
-    require(actor, "work_portfolio")
-    if client.firm_id != actor.firm_id:
-        raise PermissionDenied(_("Non hai i permessi per questo cliente."))
-    if effective_date < timezone.localdate():
-        raise DomainError(_("La decorrenza non può essere nel passato."), field="effective_date")
-    version, breakdown = catalog.price_or_refuse(
-        product=product, on=effective_date, answers=answers
+    version, breakdown = price_for_client(
+        actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
     )
     with transaction.atomic():
         quote = Quote.objects.create(

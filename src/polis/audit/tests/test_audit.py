@@ -52,3 +52,23 @@ def test_old_client_addresses_are_forgotten(settings):
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (purged, old.ip_address, recent.ip_address) == (1, None, "203.0.113.8")
+
+
+def test_every_audited_action_has_an_italian_label():
+    # given: every action name the services record (dotted, e.g. "practice.issued")
+    import re
+    from pathlib import Path
+
+    import polis
+    from polis.audit.labels import ACTION_LABELS
+
+    root = Path(polis.__file__).parent
+    recorded = {
+        name
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        for name in re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text())
+    }
+    # then: the audit pages show a label, not the code
+    assert recorded
+    assert sorted(recorded - set(ACTION_LABELS)) == []

@@ -214,7 +214,19 @@ def test_a_new_practice_refuses_bad_input_and_saves_nothing(collaborator_a, coll
             answers={**ARCHITECT, "limit": "5000000", "turnover_band": "F5"},
             effective_date=today,
         )
+    product.active = False
+    product.save()
+    for create in (services.create_practice, quotes.create_quote):
+        with pytest.raises(DomainError, match="non è più in vendita"):
+            create(
+                actor=collaborator_a,
+                client=mine,
+                product=product,
+                answers=ARCHITECT,
+                effective_date=today,
+            )
     assert not Practice.objects.exists()
+    assert not Quote.objects.exists()
 
 
 def _in_review(collaborator_a):
