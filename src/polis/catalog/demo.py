@@ -176,7 +176,7 @@ def _choice(name, label, choices):
     return {"name": name, "label": label, "type": "choice", "choices": choices}
 
 
-def _number(name, label, minimum, maximum, step="1"):
+def _number(name, label, minimum, maximum, step="1", **review):
     return {
         "name": name,
         "label": label,
@@ -184,6 +184,19 @@ def _number(name, label, minimum, maximum, step="1"):
         "min": minimum,
         "max": maximum,
         "step": step,
+        **review,
+    }
+
+
+def _flag(name, label, reason):
+    """A yes/no declaration that sends the practice to the MGA's review when ticked."""
+    return {
+        "name": name,
+        "label": label,
+        "type": "boolean",
+        "required": False,
+        "review_when": ["True"],
+        "review_reason": reason,
     }
 
 
@@ -248,6 +261,17 @@ QUESTIONNAIRES = {
             ],
         ),
         _choice("instalments", "Frazionamento", INSTALMENTS),
+        # Non-standard risks go to the MGA's underwriter (products brief §1.5).
+        _flag(
+            "claims_last_5_years",
+            "Sinistri o circostanze note negli ultimi 5 anni",
+            "Sinistri o circostanze dichiarati negli ultimi 5 anni",
+        ),
+        _flag(
+            "past_refusal",
+            "Rifiuto o disdetta da un precedente assicuratore",
+            "Rifiuto o disdetta da un precedente assicuratore",
+        ),
     ],
     "CAU": [
         _choice(
@@ -281,9 +305,31 @@ QUESTIONNAIRES = {
                 ["4", "4 – muratore, lavori in quota"],
             ],
         ),
-        _number("death_capital", "Capitale caso morte (€)", "0", "1000000"),
-        _number("disability_capital", "Capitale invalidità permanente (€)", "0", "1500000"),
-        _number("daily_allowance", "Diaria inabilità temporanea (€ al giorno)", "0", "300"),
+        # Above these amounts the MGA's underwriter looks at the risk (products brief §3.5).
+        _number(
+            "death_capital",
+            "Capitale caso morte (€)",
+            "0",
+            "1000000",
+            review_above="500000",
+            review_reason="Capitale caso morte oltre € 500.000",
+        ),
+        _number(
+            "disability_capital",
+            "Capitale invalidità permanente (€)",
+            "0",
+            "1500000",
+            review_above="750000",
+            review_reason="Capitale invalidità permanente oltre € 750.000",
+        ),
+        _number(
+            "daily_allowance",
+            "Diaria inabilità temporanea (€ al giorno)",
+            "0",
+            "300",
+            review_above="150",
+            review_reason="Diaria oltre € 150 al giorno",
+        ),
         _choice(
             "disability_deductible",
             "Franchigia invalidità permanente",
@@ -308,6 +354,11 @@ QUESTIONNAIRES = {
             ],
         ),
         _choice("instalments", "Frazionamento", INSTALMENTS[:2]),
+        _flag(
+            "existing_conditions",
+            "Invalidità preesistenti o patologie da dichiarare",
+            "Invalidità preesistenti o patologie dichiarate",
+        ),
     ],
 }
 

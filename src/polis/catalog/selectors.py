@@ -1,7 +1,9 @@
-"""Reads of the catalog: what a product covers for given answers, and its documents in force."""
+"""Reads of the catalog: what a product covers for given answers, which answers need the MGA's
+review, and its documents in force."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from polis.catalog.models import Product, ProductDocument
 
@@ -46,6 +48,26 @@ def coverages_of(product: Product, answers: dict) -> list[CoverageLine]:
             )
         )
     return lines
+
+
+def review_flags(product: Product, answers: dict) -> list[str]:
+    """Why the questionnaire's answers send a practice to the MGA's review: a question flags
+    the values listed in `review_when`, or an amount over `review_above`, with its
+    `review_reason` (products brief §1.5, §3.5)."""
+    flags = []
+    for question in product.questionnaire:
+        value = str(answers.get(question["name"], ""))
+        if not value:
+            continue
+        flagged = value in question.get("review_when", [])
+        if "review_above" in question:
+            try:
+                flagged = Decimal(value) > Decimal(question["review_above"])
+            except InvalidOperation:  # not an amount: let a person look at it
+                flagged = True
+        if flagged:
+            flags.append(question.get("review_reason") or question["label"])
+    return flags
 
 
 def documents_in_force(product: Product, on: date) -> list[ProductDocument]:

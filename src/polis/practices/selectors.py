@@ -5,7 +5,11 @@ from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from polis.catalog.selectors import review_flags
+from polis.claims.models import Claim
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.messaging.selectors import subject_thread
@@ -183,3 +187,30 @@ def get_practice_document_for(user, pk: int, document_pk: int):
     if document is None:
         raise Http404
     return document
+
+
+CLAIMS_HISTORY_YEARS = 5
+
+
+def review_reasons(practice: Practice) -> list[str]:
+    """Why the practice is outside the product's automatic limits and needs the MGA's review:
+    the premium over the limit, answers the questionnaire flags, the client's recent claims
+    (on the firm's policies). Empty: the firm may issue it at once."""
+    reasons = []
+    if practice.gross > practice.product.auto_issue_max_gross:
+        reasons.append(_("Premio oltre il limite di emissione automatica"))
+    reasons += review_flags(practice.product, practice.answers)
+    since = timezone.localdate() - timedelta(days=365 * CLAIMS_HISTORY_YEARS + 1)
+    claims = Claim.objects.filter(
+        practice__client_id=practice.client_id, event_date__gte=since
+    ).count()
+    if claims:
+        reasons.append(
+            ngettext(
+                "%(count)d sinistro del cliente negli ultimi %(years)d anni",
+                "%(count)d sinistri del cliente negli ultimi %(years)d anni",
+                claims,
+            )
+            % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
+        )
+    return reasons

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
@@ -31,6 +32,7 @@ from polis.practices.selectors import (
     due_instalment,
     live_renewal_exists,
     renewal_window,
+    review_reasons,
     thread_of,
 )
 from polis.quotes.models import Quote
@@ -332,11 +334,12 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
             )
         _check_demands_and_needs(practice)
         _check_required_documents(practice)
-        if practice.gross <= practice.product.auto_issue_max_gross:
+        reasons = review_reasons(practice)
+        if not reasons:
             return _issue(actor=actor, practice=practice)
         _guard(practice, S.IN_REVIEW)
         practice.status, practice.submitted_at = S.IN_REVIEW, timezone.now()
-        practice.review_reason = _("Premio oltre il limite di emissione automatica")
+        practice.review_reason = Truncator("; ".join(reasons)).chars(300)
         practice.save(update_fields=["status", "submitted_at", "review_reason"])
         record_audit(actor=actor, action="practice.submitted", target=practice)
         for email in (

@@ -123,6 +123,10 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
         "coverages": coverages_of(practice.product, practice.answers),
+        # Told before "Emetti polizza": this one will wait for the MGA's review, and why.
+        "review_ahead": selectors.review_reasons(practice)
+        if practice.status == Practice.Status.DRAFT
+        else [],
         "payments": selectors.payments_of(practice),
         "due_instalment": due,
         "due_amount": practice.instalments[due - 1] if due else None,
