@@ -43,11 +43,21 @@ def test_aggiungi_pratica_end_to_end(browser_page, screenshot):
     page.get_by_label("Sì").first.check()
     page.locator("#need-registered-si").check()
     page.locator("#need-other_policy-si").check()
+    # documents by e-mail need the client's consent to a durable non-paper medium
+    page.get_by_label("Per e-mail").check()
+    page.get_by_role("button", name="Registra le esigenze").click()
+    page.get_by_text("Senza il consenso del cliente").wait_for()
+    page.locator("#need-need-si").check()
+    page.locator("#need-registered-si").check()
+    page.locator("#need-other_policy-si").check()
+    page.get_by_label("Per e-mail").check()
+    page.get_by_label("Il cliente acconsente a ricevere i documenti").check()
     page.get_by_role("button", name="Registra le esigenze").click()
     page.get_by_text("Prodotto non coerente con le esigenze").first.wait_for()
     page.locator("#need-other_policy-no").check()
     page.get_by_role("button", name="Registra le esigenze").click()
     page.get_by_text("il prodotto è coerente").wait_for()
+    page.get_by_text("con il consenso del cliente al supporto durevole").wait_for()
     screenshot(page, "02-needs")
     page.get_by_role("button", name="Emetti polizza").click()
     page.get_by_text("Polizza emessa.").wait_for()
@@ -55,6 +65,7 @@ def test_aggiungi_pratica_end_to_end(browser_page, screenshot):
     practice = Practice.objects.get()
     assert practice.status == Practice.Status.ISSUED
     assert practice.quote is None
+    assert {d["medium"] for d in practice.disclosures} == {"email"}
 
 
 def test_new_practice_reviewed_with_an_information_request(browser_page, screenshot, live_server):

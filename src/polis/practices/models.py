@@ -23,6 +23,14 @@ class Practice(models.Model):
         DECLINED = "declined", _("Rifiutata")
         CANCELLED = "cancelled", _("Annullata")
 
+    class DeliveryMedium(models.TextChoices):
+        """How the client receives the pre-contractual documents (art. 120-quater CAP): any
+        medium but paper needs his consent to a durable non-paper medium."""
+
+        PAPER = "paper", _("Su carta")
+        EMAIL = "email", _("Per e-mail")
+        LINK = "link", _("Con un link per scaricarli")
+
     # Opaque public reference (ledger entries, signature links): no personal data.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="practices")
@@ -54,7 +62,8 @@ class Practice(models.Model):
     signature_report = models.ForeignKey(
         "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # What the client received before signing: [{kind, version, sha256, delivered_at}]
+    # What the client received before signing:
+    # [{kind, version, sha256, delivered_at, medium, durable_consent}]
     disclosures = models.JSONField(default=list, blank=True)
     # When the firm sent it to the MGA's review: the back-office queue's order and age.
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -68,7 +77,8 @@ class Practice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # Demands and needs as collected: {version, answers, refused, consistent, reason, by, at}.
+    # Demands and needs as collected, with how the documents reach the client:
+    # {version, answers, refused, consistent, reason, medium, durable_consent, by, at}.
     needs = models.JSONField(_("esigenze e bisogni"), default=dict, blank=True)
     # Optimistic locking: every save bumps it; forms carry the version they showed.
     version = models.PositiveIntegerField(default=1)

@@ -181,12 +181,17 @@ def _issue(*, actor, practice: Practice) -> Practice:
     _guard(practice, S.ISSUED)
     now = timezone.now()
     issuer = practice.created_by
+    delivery = {
+        "delivered_at": now.isoformat(),
+        "medium": practice.needs.get("medium", ""),
+        "durable_consent": practice.needs.get("durable_consent", False),
+    }
     practice.disclosures = [
         {
             "kind": d.template.kind,
             "version": d.template.version,
             "sha256": d.sha256,
-            "delivered_at": now.isoformat(),
+            **delivery,
         }
         for d in render_disclosures(
             firm=practice.firm,
@@ -201,7 +206,7 @@ def _issue(*, actor, practice: Practice) -> Practice:
             "label": document.get_kind_display(),
             "version": document.version,
             "sha256": document.file.sha256,
-            "delivered_at": now.isoformat(),
+            **delivery,
         }
         for document in documents_in_force(practice.product, practice.effective_date)
     ]
@@ -253,11 +258,20 @@ def add_practice_documents(*, actor, practice: Practice, kind: str, uploads) -> 
 
 
 def record_demands_and_needs(
-    *, actor, practice: Practice, answers: dict, refused: bool = False
+    *,
+    actor,
+    practice: Practice,
+    answers: dict,
+    refused: bool = False,
+    medium: str = "",
+    durable_consent: bool = False,
 ) -> Practice:
     """Esigenze e bisogni (IVASS Reg. 40/2018 art. 58): the client's answers to the product's
     versioned questionnaire, with the consistency result and the rule that gave it. A refusal
-    to answer, or an answer the product does not fit, will stop the issuing."""
+    to answer, or an answer the product does not fit, will stop the issuing.
+
+    With them, how the client receives the pre-contractual documents (Reg. 40/2018 art. 73):
+    on paper, or on a durable non-paper medium only with the client's consent."""
     require(actor, "work_portfolio")
     _own(actor, practice)
     template = practice.product.needs_questionnaire
@@ -267,6 +281,7 @@ def record_demands_and_needs(
         reason = _(
             "Il cliente non ha risposto al questionario sulle esigenze: non si può emettere."
         )
+        medium, durable_consent = "", False
     else:
         for question in questions:
             labels = dict(question["choices"])
@@ -278,6 +293,19 @@ def record_demands_and_needs(
                     "q": question["label"],
                     "a": labels[value],
                 }
+        if medium not in Practice.DeliveryMedium.values:
+            raise DomainError(
+                _("Indica come il cliente riceve i documenti precontrattuali."), field="medium"
+            )
+        durable_consent = durable_consent and medium != Practice.DeliveryMedium.PAPER
+        if medium != Practice.DeliveryMedium.PAPER and not durable_consent:
+            raise DomainError(
+                _(
+                    "Senza il consenso del cliente a un supporto durevole non cartaceo i "
+                    "documenti precontrattuali si consegnano su carta."
+                ),
+                field="durable_consent",
+            )
     with transaction.atomic():
         practice = _locked(practice, None)
         if practice.status not in (S.DRAFT, S.INFO_REQUESTED):
@@ -288,6 +316,8 @@ def record_demands_and_needs(
             "refused": refused,
             "consistent": not reason,
             "reason": reason,
+            "medium": medium,
+            "durable_consent": durable_consent,
             "by": actor.get_full_name(),
             "at": timezone.now().isoformat(),
         }
@@ -310,6 +340,8 @@ def _check_demands_and_needs(practice: Practice) -> None:
         raise DomainError(_("Prima di emettere raccogli le esigenze e i bisogni del cliente."))
     if not needs.get("consistent"):
         raise DomainError(needs["reason"])
+    if not needs.get("medium"):
+        raise DomainError(_("Prima di emettere indica come il cliente riceve i documenti."))
 
 
 def _check_required_documents(practice: Practice) -> None:

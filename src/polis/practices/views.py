@@ -123,6 +123,7 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
         "coverages": coverages_of(practice.product, practice.answers),
+        "delivery_media": Practice.DeliveryMedium.choices,
         # Told before "Emetti polizza": this one will wait for the MGA's review, and why.
         "review_ahead": selectors.review_reasons(practice)
         if practice.status == Practice.Status.DRAFT
@@ -564,6 +565,8 @@ def record_needs(request, pk: int):
             practice=practice,
             answers={name: request.POST.get(name, "") for name in names},
             refused=request.POST.get("refused") == "1",
+            medium=request.POST.get("medium", ""),
+            durable_consent=request.POST.get("durable_consent") == "1",
         ),
         lambda done: (
             _("Esigenze registrate: il prodotto è coerente.")

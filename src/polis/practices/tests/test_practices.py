@@ -337,12 +337,14 @@ def test_demands_and_needs_decide_whether_the_policy_can_be_issued(collaborator_
     with pytest.raises(DomainError, match="non ha risposto"):
         services.issue_practice(actor=collaborator_a, practice=practice)
     answers = {"need": "si", "registered": "si", "other_policy": "si"}
-    services.record_demands_and_needs(actor=collaborator_a, practice=practice, answers=answers)
+    services.record_demands_and_needs(
+        actor=collaborator_a, practice=practice, answers=answers, medium="paper"
+    )
     with pytest.raises(DomainError, match=r"non coerente.*Ha già una polizza"):
         services.issue_practice(actor=collaborator_a, practice=practice)
     answers["other_policy"] = "no"
     practice = services.record_demands_and_needs(
-        actor=collaborator_a, practice=practice, answers=answers
+        actor=collaborator_a, practice=practice, answers=answers, medium="paper"
     )
     assert practice.needs["consistent"]
     assert practice.needs["version"] == "2026-01"

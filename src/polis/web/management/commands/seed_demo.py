@@ -189,6 +189,8 @@ class Command(BaseCommand):
                 actor=author,
                 practice=practice,
                 answers={"need": "si", "registered": "si", "other_policy": "no"},
+                medium=Practice.DeliveryMedium.EMAIL,
+                durable_consent=True,
             )
             practices.append(issue_practice(actor=author, practice=practice))
         in_force = practices[0]
