@@ -10,10 +10,12 @@ class LedgerEntry(models.Model):
     index = models.BigIntegerField(_("indice"), null=True, blank=True, unique=True)
     type = models.CharField(_("tipo"), max_length=40)
     ref = models.CharField(_("riferimento"), max_length=64)
-    sha256 = models.CharField(_("SHA-256 del documento"), max_length=64, db_index=True)
+    # sha256 and leaf_hash are looked up by equality only: migration 0003 indexes them with hash
+    # indexes on PostgreSQL (cheaper to insert into than B-trees of random keys).
+    sha256 = models.CharField(_("SHA-256 del documento"), max_length=64)
     time = models.DateTimeField(_("registrato il"))
     data = models.TextField(_("voce canonica"))
-    leaf_hash = models.CharField(_("hash della foglia"), max_length=64, db_index=True)
+    leaf_hash = models.CharField(_("hash della foglia"), max_length=64)
 
     class Meta:
         verbose_name = _("voce del registro")

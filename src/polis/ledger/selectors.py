@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from django.db.models import Q
+
 from polis.ledger import merkle
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.proofbundle import ProofBundle
@@ -17,6 +19,17 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
 def _read_tile(level: int, index: int) -> bytes:
     row = LedgerTile.objects.filter(level=level, index=index).values_list("hashes", flat=True)
     return bytes(row[0]) if row else b""
+
+
+def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored tiles among `keys`, in one query."""
+    if not keys:
+        return {}
+    wanted = Q()
+    for level, index in keys:
+        wanted |= Q(level=level, index=index)
+    rows = LedgerTile.objects.filter(wanted).values_list("level", "index", "hashes")
+    return {(level, index): bytes(hashes) for level, index, hashes in rows}
 
 
 def tree_at(size: int) -> TileTree:

@@ -19,9 +19,8 @@ TILE_WIDTH = 1 << TILE_HEIGHT
 TileReader = Callable[[int, int], bytes]  # (level, index) -> concatenated hashes (b"" if none)
 
 
-@functools.lru_cache(maxsize=256)  # ~10 MB: the upper tiles every proof touches
-def _full_tile_levels(tile: bytes) -> tuple[list[bytes], ...]:
-    """Every inner level of a full tile (immutable, so safe to cache by content): 511 hashes.
+def _tile_levels(tile: bytes) -> tuple[list[bytes], ...]:
+    """Every inner level of a full tile: 511 hashes, the last level being the tile's root.
 
     The RFC 9162 node hash is inlined (no call per node): this loop is most of a proof's time.
     """
@@ -36,6 +35,11 @@ def _full_tile_levels(tile: bytes) -> tuple[list[bytes], ...]:
         ]
         levels.append(row)
     return tuple(levels)
+
+
+# Full tiles never change, so caching by content is safe: ~10 MB, the upper tiles every proof
+# touches. Appends use _tile_levels directly so as not to evict them.
+_full_tile_levels = functools.lru_cache(maxsize=256)(_tile_levels)
 
 
 class TileTree:
@@ -66,19 +70,43 @@ class TileTree:
             raise merkle.ProofError(f"node {level}/{index} is not in the stored tiles")
         return merkle.perfect_root([chunk[i : i + 32] for i in range(0, len(chunk), 32)])
 
+    def right_edge(self) -> list[tuple[int, int]]:
+        """The partial tiles an append extends and a root reads: at most one per level."""
+        keys, count, level = [], self.size, 0
+        while count:
+            if count & (TILE_WIDTH - 1):
+                keys.append((level, count >> TILE_HEIGHT))
+            count >>= TILE_HEIGHT
+            level += 1
+        return keys
+
+    def preload(self, tiles: dict[tuple[int, int], bytes]) -> None:
+        """Tiles already read (one query for the right edge instead of one per tile)."""
+        self._tiles.update(tiles)
+
     def append(self, leaf_hashes: Iterable[bytes]) -> None:
-        for h in leaf_hashes:
-            level, count = 0, self.size
-            while True:
-                key = (level, count >> TILE_HEIGHT)
-                tile = self.tile(level, key[1]) + h
-                self._tiles[key] = tile
-                self.dirty.add(key)
-                if len(tile) < 32 * TILE_WIDTH:
-                    break
-                h = merkle.perfect_root([tile[i : i + 32] for i in range(0, len(tile), 32)])
-                level, count = level + 1, count >> TILE_HEIGHT
-            self.size += 1
+        """Append leaf hashes: each level's tile is extended once per batch, not once per leaf."""
+        pending, level, first = b"".join(leaf_hashes), 0, self.size
+        self.size += len(pending) // 32
+        while pending:
+            # `pending` holds the new level-`level` hashes; `first` is the position of the first.
+            carried = bytearray()
+            offset = 0
+            # Only the tile holding a level's last stored hashes is read; those after start empty.
+            edge = first >> TILE_HEIGHT if first & (TILE_WIDTH - 1) else -1
+            while offset < len(pending):
+                index, used = divmod(first, TILE_WIDTH)
+                room = TILE_WIDTH - used
+                chunk = pending[offset : offset + 32 * room]
+                tile = (self.tile(level, index) if index == edge else b"") + chunk
+                self._tiles[(level, index)] = tile
+                self.dirty.add((level, index))
+                if len(tile) == 32 * TILE_WIDTH:
+                    carried += _tile_levels(tile)[-1][0]
+                first += len(chunk) // 32
+                offset += len(chunk)
+            pending, level = bytes(carried), level + 1
+            first = (self.size >> (TILE_HEIGHT * level)) - len(pending) // 32
 
     def root(self) -> bytes:
         return merkle.range_hash(self, 0, self.size)

@@ -12,9 +12,24 @@ from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 def test_concurrent_writers_and_sequencers_never_fork_the_tree(ledger_key):
     if connection.vendor != "postgresql":
         pytest.skip("the advisory-lock sequencer is exercised on PostgreSQL")
-    # given 6 threads that each record events and run the sequencer in between
+    # given 6 threads that each record events and run the sequencer in between, and one that
+    # appends batches directly
     errors: list[BaseException] = []
-    barrier = threading.Barrier(6)
+    barrier = threading.Barrier(7)
+
+    def bulk() -> None:
+        try:
+            barrier.wait()
+            for b in range(3):
+                batch = [
+                    {"type": "claim.opened", "ref": f"B{b}-{i}", "sha256": "ab" * 32}
+                    for i in range(100)
+                ]
+                services.append_events(events=batch)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
 
     def worker(n: int) -> None:
         try:
@@ -31,20 +46,25 @@ def test_concurrent_writers_and_sequencers_never_fork_the_tree(ledger_key):
             connections.close_all()
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    threads.append(threading.Thread(target=bulk))
     # when
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     services.integrate_all()
-    # then every entry has exactly one index, 0..89 with no gap
+    # then every entry has exactly one index, 0..389 with no gap
     assert errors == []
     entries = list(LedgerEntry.objects.order_by("index"))
-    assert [e.index for e in entries] == list(range(90))
+    assert [e.index for e in entries] == list(range(390))
+    # and each directly appended batch is contiguous
+    for b in range(3):
+        batch = [e.index for e in entries if e.ref.startswith(f"B{b}-")]
+        assert batch == list(range(batch[0], batch[0] + 100))
     # and every checkpoint is a prefix of the same tree, all consistent with the last one
     memory = merkle.MemoryTree([merkle.leaf_hash(e.data.encode()) for e in entries])
     sizes = list(LedgerCheckpoint.objects.values_list("size", flat=True))
-    assert sizes[0] == 90
+    assert sizes[0] == 390
     assert len(sizes) == len(set(sizes))
     for cp in LedgerCheckpoint.objects.all():
         opened = note.open_checkpoint(cp.note, ledger_key.verifier)

@@ -4,9 +4,11 @@ import json
 
 import pytest
 from django.db import transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from polis.core.errors import DomainError
-from polis.ledger import merkle, note, selectors, services
+from polis.ledger import audit, merkle, note, selectors, services
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +121,51 @@ def test_record_events_queues_many_with_the_same_rules():
             events=[{"type": "claim.opened", "ref": "Mario Rossi", "sha256": DOC}]
         )
     assert LedgerEntry.objects.count() == 3
+
+
+def test_append_events_numbers_tiles_and_signs_a_batch_beside_the_outbox(ledger_key):
+    # given two outbox events already integrated and one still queued
+    services.record_event(type="policy.issued", ref="POL-A", sha256=DOC)
+    services.record_event(type="policy.issued", ref="POL-B", sha256=DOC)
+    services.integrate_all()
+    services.record_event(type="claim.opened", ref="SIN-Q", sha256=DOC)
+    # when a batch of 300 crossing a tile boundary is appended directly
+    batch = [{"type": "claim.opened", "ref": f"B-{i}", "sha256": DOC.upper()} for i in range(300)]
+    checkpoint = services.append_events(events=batch)
+    services.integrate_all()
+    # then the batch follows the integrated entries and the queued one keeps its turn after it
+    assert checkpoint.size == 302
+    entries = list(LedgerEntry.objects.order_by("index"))
+    assert [e.ref for e in entries[:3]] == ["POL-A", "POL-B", "B-0"]
+    assert entries[-1].ref == "SIN-Q"
+    assert [e.index for e in entries] == list(range(303))
+    assert all(e.sha256 == DOC for e in entries)
+    memory = merkle.MemoryTree([merkle.leaf_hash(e.data.encode()) for e in entries])
+    opened = note.open_checkpoint(checkpoint.note, ledger_key.verifier)
+    assert opened.root == memory.root(302)
+    proof = selectors.inclusion_proof(257, 303)
+    assert merkle.verify_inclusion(257, 303, memory.node(0, 257), proof, memory.root())
+    assert audit.verify_ledger().ok
+
+
+def test_append_events_stores_nothing_of_a_batch_with_one_bad_event():
+    batch = [{"type": "claim.opened", "ref": f"B-{i}", "sha256": DOC} for i in range(5)]
+    batch.append({"type": "claim.opened", "ref": "Mario Rossi", "sha256": DOC})
+    with pytest.raises(DomainError):
+        services.append_events(events=batch)
+    assert LedgerEntry.objects.count() == 0
+    assert LedgerCheckpoint.objects.count() == 0
+
+
+@given(
+    type=st.sampled_from(services.EVENT_TYPES),
+    ref=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}", fullmatch=True),
+    digest=st.binary(min_size=32, max_size=32),
+)
+def test_entries_are_exactly_the_canonical_json(type, ref, digest):
+    # the fast formatter must agree with json.dumps(sort_keys) for every valid event
+    stamp = "2026-11-25T10:00:00Z"
+    data = services._entry_data(type=type, ref=ref, sha256=digest.hex(), stamp=stamp)
+    assert data.encode() == services.canonical_entry(
+        type=type, ref=ref, sha256=digest.hex(), time=stamp
+    )
