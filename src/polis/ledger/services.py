@@ -173,9 +173,10 @@ def _insert_numbered(first_index: int, rows: list[tuple], now) -> None:
     The rows come from _new_rows, whose validation leaves nothing for COPY's text format to escape.
     """
     if connection.vendor != "postgresql":
+        fields = ("type", "ref", "sha256", "data", "leaf_hash")
         LedgerEntry.objects.bulk_create(
-            LedgerEntry(index=first_index + n, type=t, ref=r, sha256=s, time=now, data=d, leaf_hash=h)
-            for n, (t, r, s, d, h) in enumerate(rows)
+            LedgerEntry(index=first_index + n, time=now, **dict(zip(fields, row, strict=True)))
+            for n, row in enumerate(rows)
         )
         return
     table = connection.ops.quote_name(LedgerEntry._meta.db_table)
