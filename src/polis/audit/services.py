@@ -27,6 +27,21 @@ def record_audit(*, actor, action: str, target: models.Model, data: dict | None 
     )
 
 
+def record_audits(*, actor, action: str, targets: list[models.Model]) -> None:
+    """record_audit for many targets at once (batch jobs): one INSERT."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action,
+            object_type=object_label(target),
+            object_id=str(target.pk),
+            data={},
+            ip_address=current_ip.get(),
+        )
+        for target in targets
+    )
+
+
 def purge_old_ip_addresses() -> int:
     """Forget client addresses older than the retention period (GDPR minimisation)."""
     cutoff = timezone.now() - timedelta(days=settings.AUDIT_IP_RETENTION_DAYS)

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from polis.audit.services import record_audit
+from polis.audit.services import record_audit, record_audits
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.catalog.services import mark_tariff_used, price_or_refuse
 from polis.core.access import OPERATOR, require
@@ -765,10 +765,29 @@ def _collaborator_emails(practice: Practice) -> list[str]:
     return [author.email] if author.is_active else _firm_emails(practice)
 
 
-def send_expiry_reminders(*, today: date | None = None) -> int:
+def _record_reminders(pks: list[int], thresholds: list[int]) -> set[int]:
+    """Record the reminders of these practices at these thresholds, once each (a concurrent or
+    repeated run inserts nothing twice). Returns the practices whose first threshold is new."""
+    now = timezone.now()
+    table = connection.ops.quote_name(ExpiryReminder._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * (len(pks) * len(thresholds)))
+    params = [value for pk in pks for days in thresholds for value in (pk, days, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (practice_id, days, sent_at) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (practice_id, days) DO NOTHING RETURNING practice_id, days",
+            params,
+        )
+        return {pk for pk, days in cursor.fetchall() if days == thresholds[0]}
+
+
+def send_expiry_reminders(*, today: date | None = None, chunk: int = 500) -> int:
     """Daily job: e-mail the collaborator when an in-force practice without a renewal is within
     60, 30 and 7 days (PRACTICE_REMINDER_DAYS) of its end — once per threshold, however often the
     job runs; after missed days only the nearest threshold is e-mailed. Returns the e-mails sent.
+
+    Works in chunks, each its own transaction: the reminders are recorded with one statement and
+    the e-mails queued beside them, so a failure loses nothing and a rerun repeats nothing.
     """
     today = today or timezone.localdate()
     thresholds = sorted(settings.PRACTICE_REMINDER_DAYS)
@@ -780,39 +799,57 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
             )
             .exclude(live_renewal_exists())
             .exclude(Exists(ExpiryReminder.objects.filter(practice=OuterRef("pk"), days=days)))
-            .select_related("client", "product", "created_by", "firm")
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        for practice in window.iterator(chunk_size=500):
-            left = (practice.end_date - today).days
+        due = list(window)
+        for first in range(0, len(due), chunk):
             with transaction.atomic():
-                recorded = [
-                    threshold
-                    for threshold in thresholds
-                    if threshold >= days
-                    and ExpiryReminder.objects.get_or_create(practice=practice, days=threshold)[1]
-                ]
-                if days not in recorded:
-                    continue  # another run got here first
-                for email in _collaborator_emails(practice):
-                    queue_email(
-                        to=email,
-                        template="practice_expiring",
-                        context={"practice": practice, "days": left},
-                    )
-                sent += 1
+                fresh = _record_reminders(
+                    due[first : first + chunk], [t for t in thresholds if t >= days]
+                )
+                practices = Practice.objects.filter(pk__in=fresh).select_related(
+                    "client", "product", "created_by", "firm"
+                )
+                for practice in practices:
+                    for email in _collaborator_emails(practice):
+                        queue_email(
+                            to=email,
+                            template="practice_expiring",
+                            context={
+                                "practice": practice,
+                                "days": (practice.end_date - today).days,
+                            },
+                        )
+                    sent += 1
     return sent
 
 
-def expire_practices(*, today: date | None = None) -> int:
-    """Daily job: practices in force past their end date (not renewed) become expired."""
+def expire_practices(*, today: date | None = None, chunk: int = 1000) -> int:
+    """Daily job: practices in force past their end date (not renewed) become expired.
+
+    In chunks, each one UPDATE and one audit INSERT in its own transaction: a rerun after a
+    failure picks up what is left and expires nothing twice.
+    """
     today = today or timezone.localdate()
     expired = 0
-    ended = Practice.objects.filter(status=S.IN_FORCE, end_date__lt=today)
-    for pk in ended.values_list("pk", flat=True).iterator(chunk_size=1000):
+    ended = list(
+        Practice.objects.filter(status=S.IN_FORCE, end_date__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for first in range(0, len(ended), chunk):
         with transaction.atomic():
-            if Practice.objects.filter(pk=pk, status=S.IN_FORCE).update(status=S.EXPIRED):
-                record_audit(actor=None, action="practice.expired", target=Practice(pk=pk))
-                expired += 1
+            rows = Practice.objects.select_for_update().filter(
+                pk__in=ended[first : first + chunk], status=S.IN_FORCE
+            )
+            pks = list(rows.values_list("pk", flat=True))
+            # version + 1: a form still open on one of them is told it changed.
+            Practice.objects.filter(pk__in=pks).update(status=S.EXPIRED, version=F("version") + 1)
+            record_audits(
+                actor=None, action="practice.expired", targets=[Practice(pk=pk) for pk in pks]
+            )
+            expired += len(pks)
     return expired
 
 
