@@ -125,20 +125,46 @@ def _number_entries(size: int, pks: list[int]) -> None:
         cursor.execute(sql, [size, *pks])
 
 
-def _extend(size: int, leaf_hashes: list[bytes]) -> LedgerCheckpoint:
-    """Append leaf hashes to the tree of `size`: store the changed tiles, sign the checkpoint."""
-    tree = selectors.tree_at(size)
+def _store_tiles(changed: dict[tuple[int, int], bytes]) -> None:
+    """Insert or replace the changed tiles with one statement."""
+    table = connection.ops.quote_name(LedgerTile._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(changed))
+    sql = (
+        f'INSERT INTO {table} (level, "index", hashes) VALUES {values} '  # noqa: S608
+        'ON CONFLICT (level, "index") DO UPDATE SET hashes = excluded.hashes'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for (level, index), h in changed.items() for v in (level, index, h)])
+
+
+# The right edge of the tree this process last signed, by (size, root): the next batch reads no
+# tile. The same size and root mean the same tree, so an entry can never be stale.
+_right_edge: dict[tuple[int, str], dict[tuple[int, int], bytes]] = {}
+
+
+def _latest() -> tuple[int, str]:
+    latest = LedgerCheckpoint.objects.values_list("size", "root_hash").first()
+    return latest or (0, merkle.EMPTY_ROOT.hex())
+
+
+def _extend(latest: tuple[int, str], leaf_hashes: list[bytes]) -> LedgerCheckpoint:
+    """Append leaf hashes to the tree `latest` (size, root): store the changed tiles, sign."""
+    tree = selectors.tree_at(latest[0])
     edge = tree.right_edge()
-    stored = selectors.tiles(edge)
+    known = _right_edge.get(latest)
+    stored = known if known is not None else selectors.tiles(edge)
     tree.preload({key: stored.get(key, b"") for key in edge})
     tree.append(leaf_hashes)
-    LedgerTile.objects.bulk_create(
-        [LedgerTile(level=k[0], index=k[1], hashes=h) for k, h in tree.changed_tiles().items()],
-        update_conflicts=True,
-        unique_fields=["level", "index"],
-        update_fields=["hashes"],
-    )
-    return _sign_checkpoint(tree.size, tree.root())
+    _store_tiles(tree.changed_tiles())
+    checkpoint = _sign_checkpoint(tree.size, tree.root())
+    after = {key: tree.tile(*key) for key in tree.right_edge()}
+
+    def remember() -> None:
+        _right_edge.clear()
+        _right_edge[tree.size, checkpoint.root_hash] = after
+
+    transaction.on_commit(remember)
+    return checkpoint
 
 
 def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | None:
@@ -150,7 +176,7 @@ def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | Non
     """
     with transaction.atomic():
         _lock_sequencer()
-        size = latest_size()
+        latest = _latest()
         pending = list(
             LedgerEntry.objects.filter(index__isnull=True)
             .order_by("pk")
@@ -160,8 +186,8 @@ def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | Non
             if LedgerCheckpoint.objects.exists():
                 return None
             return _sign_checkpoint(0, merkle.EMPTY_ROOT)
-        _number_entries(size, [pk for pk, _ in pending])
-        return _extend(size, [bytes.fromhex(leaf) for _, leaf in pending])
+        _number_entries(latest[0], [pk for pk, _ in pending])
+        return _extend(latest, [bytes.fromhex(leaf) for _, leaf in pending])
 
 
 _COPY_COLUMNS = ("index", "type", "ref", "sha256", "time", "data", "leaf_hash")
@@ -199,12 +225,13 @@ def append_events(*, events: list[dict]) -> LedgerCheckpoint:
     their turn with the sequencer.
     """
     now = timezone.now().replace(microsecond=0)
+    rows = _new_rows(events, now)  # validated and hashed before taking the lock
+    leaves = [bytes.fromhex(row[4]) for row in rows]
     with transaction.atomic():
         _lock_sequencer()
-        size = latest_size()
-        rows = _new_rows(events, now)
-        _insert_numbered(size, rows, now)
-        return _extend(size, [bytes.fromhex(row[4]) for row in rows])
+        latest = _latest()
+        _insert_numbered(latest[0], rows, now)
+        return _extend(latest, leaves)
 
 
 def integrate_all(*, batch_size: int = BATCH_SIZE) -> int:
