@@ -86,6 +86,12 @@ class Claim(models.Model):
             models.Index(fields=["firm", "status", "-created_at"]),
             models.Index(fields=["adjuster", "status"]),
             models.Index(fields=["status", "sla_due"]),
+            # VISUALIZZA SINISTRI, newest first, for the MGA, a firm and an adjuster, with and
+            # without the status filter: a page is read in index order, never sorted.
+            models.Index(fields=["-created_at", "-id"], name="claim_created"),
+            models.Index(fields=["firm", "-created_at", "-id"], name="claim_firm_created"),
+            models.Index(fields=["status", "-created_at", "-id"], name="claim_status_created"),
+            models.Index(fields=["adjuster", "-created_at", "-id"], name="claim_adjuster_created"),
         ]
 
     def __str__(self) -> str:

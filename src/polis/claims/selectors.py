@@ -3,16 +3,19 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from polis.catalog.models import Product
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
+from polis.clients.selectors import WHOLE_NUMBER, clients_for_word
 from polis.core.access import ADJUSTER, MGA_STAFF, can
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
+from polis.practices.selectors import matching
 from polis.signatures.models import SignatureRequest
 
 
@@ -43,17 +46,27 @@ def search_claims(user, *, query: str = "", status: str = "", overdue: bool = Fa
         claims = claims.filter(status=status)
     if overdue:
         claims = _overdue(claims, timezone.localdate())
-    query = query.strip()
-    if query:
-        claims = claims.filter(
-            Q(number__icontains=query)
-            | Q(insurer_claim_number__icontains=query)
-            | Q(practice__policy_number__icontains=query)
-            | Q(practice__client__last_name__icontains=query)
-            | Q(practice__client__company_name__icontains=query)
-            | Q(practice__client__codice_fiscale__iexact=query)
+    for word in query.split()[:5]:
+        claims = claims.filter(claim_matches(word))
+    return claims.order_by("-created_at", "-pk")
+
+
+def claim_matches(word: str) -> Q:
+    """One typed word: part of the claim's number, the insurer's number or the policy number,
+    or the client (name, codice fiscale, partita IVA) as the portfolio lists read it."""
+    clients = clients_for_word(word)
+    if clients is None:
+        upper = word.upper()
+        if WHOLE_NUMBER.fullmatch(upper):  # a claim or a policy number, each of a unique index
+            policies = Practice.objects.filter(policy_number=upper)
+            return Q(number=upper) | Q(practice__in=policies.values("pk"))
+        policies = Practice.objects.filter(policy_number__icontains=upper)
+        return (
+            Q(number__icontains=upper)
+            | Q(insurer_claim_number__icontains=upper)
+            | Q(practice__in=policies.values("pk"))
         )
-    return claims.order_by("-created_at")
+    return Q(practice__client__in=clients.values("pk"))
 
 
 def is_eligible(practice: Practice, today: date) -> bool:
@@ -79,19 +92,16 @@ def eligible_policies(user, *, query: str = ""):
             | (Q(status__in=(Practice.Status.EXPIRED, Practice.Status.RENEWED)) & recently_ended)
         )
         .select_related("client", "product")
-        .annotate(claim_count=Count("claims"))
+        # Counted for the page's rows only, not grouped over every eligible policy.
+        .annotate(claim_count=_claim_count())
         .order_by("-effective_date", "-pk")
     )
-    query = query.strip()
-    if query:
-        practices = practices.filter(
-            Q(policy_number__icontains=query)
-            | Q(client__last_name__icontains=query)
-            | Q(client__first_name__icontains=query)
-            | Q(client__company_name__icontains=query)
-            | Q(client__codice_fiscale__iexact=query)
-        )
-    return practices
+    return matching(practices, query)
+
+
+def _claim_count():
+    claims = Claim.objects.filter(practice=OuterRef("pk")).order_by().values("practice")
+    return Coalesce(Subquery(claims.annotate(n=Count("pk")).values("n")), 0)
 
 
 def get_eligible_policy_for(user, pk: int) -> Practice:

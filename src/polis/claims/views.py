@@ -2,7 +2,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
 from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.errors import DomainError
+from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 
 
@@ -26,7 +26,7 @@ def _uploads(request, field: str):
 def eligible_policies(request):
     """APRI SINISTRO: the policies on which a claim can be opened, with search."""
     query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.eligible_policies(request.user, query=query), 25).get_page(
+    page = CappedPaginator(selectors.eligible_policies(request.user, query=query), 25).get_page(
         request.GET.get("pagina")
     )
     template = "claims/eligible.html#results" if request.htmx else "claims/eligible.html"
@@ -83,7 +83,7 @@ def claim_list(request):
     )
     if request.GET.get("polizza", "").isdigit():
         claims = claims.filter(practice_id=int(request.GET["polizza"]))
-    page = Paginator(claims, 25).get_page(request.GET.get("pagina"))
+    page = CappedPaginator(claims, 25).get_page(request.GET.get("pagina"))
     today = timezone.localdate()
     rows = [(claim, selectors.sla_of(claim, today)) for claim in page]
     context = {"page": page, "rows": rows, "status": status, "statuses": Claim.Status.choices}

@@ -62,6 +62,10 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["firm", "last_name", "first_name"]),
             models.Index(fields=["firm", "company_name"]),
+            # The MGA's client list, in the list's order (name, then id).
+            models.Index(
+                fields=["last_name", "first_name", "company_name", "id"], name="client_name_order"
+            ),
             # The MGA's portfolio search by tax code, across firms.
             models.Index(fields=["codice_fiscale"], name="client_codice_fiscale"),
             models.Index(fields=["partita_iva"], name="client_partita_iva"),

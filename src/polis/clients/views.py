@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -9,12 +8,13 @@ from polis.clients import selectors, services
 from polis.clients.forms import ClientForm
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
+from polis.core.pagination import CappedPaginator
 
 
 @capability_required("view_clients")
 def client_list(request):
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.search_clients(request.user, query), 25).get_page(
+    page = CappedPaginator(selectors.search_clients(request.user, query), 25).get_page(
         request.GET.get("pagina")
     )
     template = "clients/list.html#results" if request.htmx else "clients/list.html"

@@ -110,6 +110,8 @@ class Practice(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="practice_status_created"),
             models.Index(fields=["product", "-created_at", "-id"], name="practice_product_created"),
             models.Index(fields=["firm", "status", "end_date"], name="practice_firm_status_end"),
+            # The MGA's list of one status by end date (in force, soonest first).
+            models.Index(fields=["status", "end_date", "id"], name="practice_status_end"),
             # The back-office queue: only the few practices waiting for the MGA, oldest first.
             models.Index(
                 fields=["submitted_at", "id"],

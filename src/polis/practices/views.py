@@ -15,6 +15,7 @@ from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
 from polis.core.forms import StyledForm
+from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.practices import selectors, services
 from polis.practices.forms import (
@@ -30,7 +31,7 @@ from polis.quotes.selectors import get_quote_for
 
 def _listing(request, template: str, rows, form, **context):
     """A page of `rows`; htmx asks only for the results partial."""
-    page = Paginator(rows, form.page_size).get_page(request.GET.get("pagina"))
+    page = CappedPaginator(rows, form.page_size).get_page(request.GET.get("pagina"))
     template = f"{template}#results" if request.htmx else template
     return render(request, template, {"page": page, "form": form, **context})
 
@@ -422,7 +423,7 @@ def commissions_export(request, fmt: str):
 @capability_required("work_portfolio")
 def renewals(request):
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.renewable_practices(request.user, query), 25).get_page(
+    page = CappedPaginator(selectors.renewable_practices(request.user, query), 25).get_page(
         request.GET.get("pagina")
     )
     template = "practices/renewals.html#results" if request.htmx else "practices/renewals.html"

@@ -11,6 +11,7 @@ from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
+from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
 from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, PricingForms, QuoteFilterForm
@@ -64,7 +65,7 @@ def create_quote(request, code: str):
 def quote_list(request):
     form = QuoteFilterForm(request.GET)
     quotes = selectors.filtered_quotes(request.user, form)
-    page = Paginator(quotes, form.page_size).get_page(request.GET.get("pagina"))
+    page = CappedPaginator(quotes, form.page_size).get_page(request.GET.get("pagina"))
     template = "quotes/list.html#results" if request.htmx else "quotes/list.html"
     return render(request, template, {"page": page, "form": form})
 

@@ -153,7 +153,7 @@ class Command(BaseCommand):
             if user.requires_two_factor:
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
         self._clients(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
-        self._catalog()
+        install_demo_catalog()
         self._portfolio(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
         record_demo_events()
         transaction.on_commit(integrate_all)
@@ -242,42 +242,45 @@ class Command(BaseCommand):
                 },
             )
 
-    def _catalog(self) -> None:
-        insurer, _ = Insurer.objects.get_or_create(
-            ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
+
+def install_demo_catalog() -> None:
+    """The demo insurer, its three products (RCP, CAU, INF) with coverages, pre-contractual
+    documents and tariff, idempotently (seed_demo and seed_scale)."""
+    insurer, _ = Insurer.objects.get_or_create(
+        ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
+    )
+    for code, name, ramo in PRODUCTS:
+        product, _ = Product.objects.update_or_create(
+            code=code,
+            defaults={
+                "insurer": insurer,
+                "name": name,
+                "line_of_business": ramo,
+                "questionnaire": QUESTIONNAIRES[code],
+                "claim_types": CLAIM_TYPES[code],
+                "required_documents": REQUIRED_DOCUMENTS[code],
+                "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
+            },
         )
-        for code, name, ramo in PRODUCTS:
-            product, _ = Product.objects.update_or_create(
-                code=code,
-                defaults={
-                    "insurer": insurer,
-                    "name": name,
-                    "line_of_business": ramo,
-                    "questionnaire": QUESTIONNAIRES[code],
-                    "claim_types": CLAIM_TYPES[code],
-                    "required_documents": REQUIRED_DOCUMENTS[code],
-                    "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
-                },
-            )
-            install_coverages(product)
-            for kind in PRODUCT_DOCUMENTS:
-                if not product.documents.filter(kind=kind).exists():
-                    label = ProductDocument.Kind(kind).label
-                    rendered = render_pdf(
-                        template="catalog/demo_document.html",
-                        context={"title": label, "product": product, "version": "2026-01"},
-                        name=f"{kind}-{code.lower()}-2026-01.pdf",
-                    )
-                    ProductDocument.objects.create(
-                        product=product,
-                        kind=kind,
-                        version="2026-01",
-                        valid_from=date(2026, 1, 1),
-                        file=store_file(actor=None, validated=rendered),
-                    )
-            document = DEMO_TARIFFS[code]
-            TariffVersion.objects.get_or_create(
-                product=product,
-                version=document["version"],
-                defaults={"valid_from": date(2026, 1, 1), "document": document},
-            )
+        install_coverages(product)
+        for kind in PRODUCT_DOCUMENTS:
+            if not product.documents.filter(kind=kind).exists():
+                label = ProductDocument.Kind(kind).label
+                rendered = render_pdf(
+                    template="catalog/demo_document.html",
+                    context={"title": label, "product": product, "version": "2026-01"},
+                    name=f"{kind}-{code.lower()}-2026-01.pdf",
+                )
+                ProductDocument.objects.create(
+                    product=product,
+                    kind=kind,
+                    version="2026-01",
+                    valid_from=date(2026, 1, 1),
+                    file=store_file(actor=None, validated=rendered),
+                )
+        document = DEMO_TARIFFS[code]
+        TariffVersion.objects.get_or_create(
+            product=product,
+            version=document["version"],
+            defaults={"valid_from": date(2026, 1, 1), "document": document},
+        )

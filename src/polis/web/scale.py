@@ -1,0 +1,855 @@
+"""A synthetic MGA portfolio at production scale for benchmarks (`manage.py seed_scale`).
+
+Rows are generated in memory with plausible Italian data and distributions, then loaded with
+PostgreSQL COPY in large text chunks. The big tables (clients, practices, claims) are loaded
+without their secondary indexes and foreign keys, which are rebuilt afterwards from their own
+definitions: one sorted build per index instead of a million random inserts into each.
+
+What the data keeps true (the models' invariants and the services' rules):
+- a practice is a period of a contract; renewals chain through `renewal_of`, a renewed period's
+  successor is in force (or was), an expired one ended without a renewal in force;
+- statuses follow the dates: a period that has not started yet is still being arranged (draft,
+  review, issued, signing, signed), a period in progress is in force, a past one expired;
+- issued practices carry a policy number `CODE-YEAR-NNNNNN`, gap-free per product and year of
+  issue in issuing order, and the numbering counters continue after the last one;
+- premiums come from the demo tariffs' own rating of random answers;
+- claims are opened on policies in force (or that were), after the period started, with their
+  number per year, SLA dates on the insurer's calendar and a status that follows their age.
+"""
+
+import json
+import random
+import time
+from bisect import bisect
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from itertools import accumulate, pairwise
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from polis.accounts.models import Firm, User
+from polis.catalog.models import Product, TariffVersion
+from polis.catalog.rating import ReferralRequired, load_tariff, rate
+from polis.claims.models import Claim
+from polis.claims.services import SLA_WORKING_DAYS
+from polis.clients.models import Client
+from polis.core.models import Counter
+from polis.core.workdays import add_working_days
+from polis.practices.models import Practice
+
+S = Practice.Status
+C = Claim.Status
+
+CHUNK_ROWS = 50_000
+PASSWORD = "polis-demo-2026"  # noqa: S105 - development data, like seed_demo's accounts
+
+SURNAMES = (
+    "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo Conti "
+    "DeLuca Mancini Costa Giordano Rizzo Lombardi Moretti Barbieri Fontana Santoro Mariani "
+    "Rinaldi Caruso Ferrara Galli Martini Leone Longo Gentile Martinelli Vitale Lombardo Serra "
+    "Coppola DeSantis DAngelo Marchetti Parisi Villa Conte Ferraro Ferri Fabbri Bianco Marini "
+    "Grasso Valentini Messina Sala DeRosa Gatti Pellegrini Palumbo Sanna Farina Rizzi Monti "
+    "Cattaneo Morelli Amato Silvestri Mazza Testa Grassi Pellegrino Carbone Giuliani Benedetti"
+).split()
+# Written forms of the compound surnames above.
+SURNAME_SPELLING = {
+    "DeLuca": "De Luca",
+    "DeSantis": "De Santis",
+    "DAngelo": "D'Angelo",
+    "DeRosa": "De Rosa",
+}
+MALE_NAMES = (
+    "Marco Alessandro Giuseppe Flavio Luca Giovanni Roberto Andrea Stefano Angelo Francesco "
+    "Mario Luigi Antonio Paolo Davide Matteo Simone Federico Lorenzo Riccardo Tommaso Pietro"
+).split()
+FEMALE_NAMES = (
+    "Anna Maria Giulia Francesca Sara Laura Valentina Chiara Alessandra Silvia Elena Martina "
+    "Federica Paola Roberta Giorgia Elisa Monica Cristina Lucia Simona Barbara Ilaria Marta"
+).split()
+COMPANY_FORMS = (
+    "{s} Costruzioni S.r.l.",
+    "Studio Tecnico {s}",
+    "Studio Associato {s}",
+    "{s} & Figli S.n.c.",
+    "Impresa Edile {s} S.r.l.",
+    "{s} Servizi S.p.A.",
+    "Immobiliare {s} S.r.l.",
+)
+# (comune, provincia, CAP, codice catastale, weight)
+CITIES = (
+    ("Roma", "RM", "00184", "H501", 14),
+    ("Milano", "MI", "20121", "F205", 13),
+    ("Napoli", "NA", "80133", "F839", 9),
+    ("Torino", "TO", "10121", "L219", 8),
+    ("Palermo", "PA", "90133", "G273", 5),
+    ("Genova", "GE", "16121", "D969", 5),
+    ("Bologna", "BO", "40121", "A944", 5),
+    ("Firenze", "FI", "50122", "D612", 5),
+    ("Bari", "BA", "70121", "A662", 4),
+    ("Catania", "CT", "95121", "C351", 3),
+    ("Venezia", "VE", "30121", "L736", 3),
+    ("Verona", "VR", "37121", "L781", 3),
+    ("Padova", "PD", "35121", "G224", 3),
+    ("Brescia", "BS", "25121", "B157", 3),
+    ("Bergamo", "BG", "24121", "A794", 2),
+    ("Parma", "PR", "43121", "G337", 2),
+    ("Modena", "MO", "41121", "F257", 2),
+    ("Trieste", "TS", "34121", "L424", 2),
+    ("Cagliari", "CA", "09124", "B354", 2),
+    ("Perugia", "PG", "06121", "G478", 2),
+    ("Lecce", "LE", "73100", "E506", 2),
+    ("Salerno", "SA", "84121", "H703", 2),
+)
+STREETS = ("Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Via Dante",
+           "Via Verdi", "Piazza della Repubblica", "Viale Europa", "Via Cavour")  # fmt: skip
+
+# Share of new contracts by product, and per product the share of companies among its clients.
+PRODUCT_MIX = {"RCP": 50, "INF": 30, "CAU": 20}
+RENEWAL_RATE = 0.85  # share of contracts renewed at each expiry
+YEARS_OF_HISTORY = 4
+LEAD_DAYS = 60  # practices are arranged up to this many days before they start
+PENDING_MIX = {
+    S.DRAFT: 30,
+    S.IN_REVIEW: 6,
+    S.INFO_REQUESTED: 3,
+    S.ISSUED: 20,
+    S.SIGNING: 12,
+    S.SIGNED: 22,
+    S.DECLINED: 3,
+    S.CANCELLED: 4,
+}
+ISSUED_STATUSES = {S.ISSUED, S.SIGNING, S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
+REVIEW_REASON = "Premio oltre il limite di emissione automatica"
+
+
+@dataclass
+class Plan:
+    firms: int
+    clients: int
+    practices: int
+    claims: int
+    seed: int = 2026
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# --- small formatters (COPY text format: tab-separated, \N for NULL) --------------------------
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _json(value) -> str:
+    return _copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+class _Clock:
+    """Fast ISO texts for dates (ordinals) and timestamps (epoch seconds, UTC)."""
+
+    def __init__(self):
+        self._days: dict[int, str] = {}
+
+    def day(self, ordinal: int) -> str:
+        text = self._days.get(ordinal)
+        if text is None:
+            text = self._days[ordinal] = date.fromordinal(ordinal).isoformat()
+        return text
+
+    def stamp(self, seconds: int) -> str:
+        day, rest = divmod(seconds, 86400)
+        hours, rest = divmod(rest, 3600)
+        return f"{self.day(day + EPOCH_ORDINAL)} {hours:02d}:{rest // 60:02d}:{rest % 60:02d}+00"
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _plus_year(ordinal: int) -> int:
+    day = date.fromordinal(ordinal)
+    try:
+        return day.replace(year=day.year + 1).toordinal()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28).toordinal()
+
+
+# --- Italian identifiers ------------------------------------------------------------------------
+
+# Values of the characters in odd positions (A or 0, B or 1, …) for the check character.
+_ODD = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25]
+_ODD += [24, 23]
+_MONTHS = "ABCDEHLMPRST"
+
+
+def _cf_part(word: str, is_first_name: bool) -> str:
+    letters = [c for c in word.upper() if c.isalpha()]
+    consonants = [c for c in letters if c not in "AEIOU"]
+    vowels = [c for c in letters if c in "AEIOU"]
+    if is_first_name and len(consonants) >= 4:
+        consonants = [consonants[0], consonants[2], consonants[3]]
+    return ("".join(consonants + vowels) + "XXX")[:3]
+
+
+def codice_fiscale(last: str, first: str, born: date, female: bool, town: str) -> str:
+    """A well-formed codice fiscale, check character included."""
+    day = born.day + (40 if female else 0)
+    body = (
+        f"{_cf_part(last, False)}{_cf_part(first, True)}{born.year % 100:02d}"
+        f"{_MONTHS[born.month - 1]}{day:02d}{town}"
+    )
+    total = 0
+    for position, char in enumerate(body):
+        index = int(char) if char.isdigit() else ord(char) - 65
+        total += _ODD[index] if position % 2 == 0 else index
+    return body + chr(65 + total % 26)
+
+
+def partita_iva(number: int) -> str:
+    """An 11-digit partita IVA from a serial, with its check digit."""
+    digits = f"{number % 10_000_000:07d}{(number // 10_000_000) % 1000 + 1:03d}"
+    total = 0
+    for position, char in enumerate(digits):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value * 2 > 9 else value * 2
+        total += value
+    return digits + str((10 - total % 10) % 10)
+
+
+# --- the loader ---------------------------------------------------------------------------------
+
+
+def _columns(model, names: list[str]) -> str:
+    return ", ".join(model._meta.get_field(name).column for name in names)
+
+
+def copy_rows(table: str, columns: str, rows) -> int:
+    """COPY `rows` (already formatted lines, without the newline) into `table`."""
+    count = 0
+    buffer: list[str] = []
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            buffer.append(row)
+            if len(buffer) >= CHUNK_ROWS:
+                copy.write("\n".join(buffer) + "\n")
+                count += len(buffer)
+                buffer.clear()
+        if buffer:
+            copy.write("\n".join(buffer) + "\n")
+            count += len(buffer)
+    return count
+
+
+class _WithoutIndexes:
+    """Drop a table's secondary indexes, unique and foreign-key constraints (not its primary
+    key) and recreate them, from their own definitions, on exit."""
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            # Check the rows loaded so far now: a table with pending (deferred) foreign-key
+            # checks cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
+                [self.table],
+            )
+            self.constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "AND schemaname = current_schema() AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                [self.table, self.table],
+            )
+            self.indexes = cursor.fetchall()
+            for name, _definition in self.constraints:
+                cursor.execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
+            for name, _definition in self.indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is not None:
+            return  # the transaction rolls the drops back
+        with connection.cursor() as cursor:
+            for _name, definition in self.indexes:
+                cursor.execute(definition)
+            for name, definition in self.constraints:
+                cursor.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _next_id(model) -> int:
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (last or 0) + 1
+
+
+def _reset_sequence(model) -> None:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        )
+
+
+class Generator:
+    def __init__(self, plan: Plan, *, log=print):
+        self.plan = plan
+        self.rng = random.Random(plan.seed)  # noqa: S311 - synthetic data, not secrets
+        self.clock = _Clock()
+        self.log = log
+        self.now = int(timezone.now().timestamp())
+        self.today = timezone.localdate().toordinal()
+        self.password = make_password(PASSWORD)
+
+    def _timed(self, name: str, function, *args):
+        start = time.perf_counter()
+        result = function(*args)
+        self.plan.timings[name] = time.perf_counter() - start
+        self.log(f"  {name}: {self.plan.timings[name]:.1f} s")
+        return result
+
+    def _load(self, name: str, model, function) -> None:
+        """Generate and COPY a big table without its indexes, then rebuild them (timed apart)."""
+        with _WithoutIndexes(model._meta.db_table):
+            self._timed(name, function)
+            start = time.perf_counter()
+        rebuild = self.plan.timings[f"{name}: indexes"] = time.perf_counter() - start
+        self.log(f"  {name}: indexes and foreign keys: {rebuild:.1f} s")
+
+    def run(self) -> dict[str, float]:
+        total = time.perf_counter()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            self._timed("catalog and staff", self.staff_and_catalog)
+            self._timed("firms and users", self.firms_and_users)
+            self._load("clients", Client, self.clients)
+            self._load("practices", Practice, self.practices)
+            self._load("claims", Claim, self.claims)
+            self._timed("counters", self.counters)
+            for model in (Firm, User, Client, Practice, Claim):
+                _reset_sequence(model)
+        self._timed("vacuum analyze", self.vacuum)
+        self.plan.timings["total"] = time.perf_counter() - total
+        return self.plan.timings
+
+    # --- catalog, staff, firms and users ------------------------------------------------------
+
+    def staff_and_catalog(self) -> None:
+        from polis.web.management.commands.seed_demo import install_demo_catalog
+
+        install_demo_catalog()
+        self.products = {p.code: p for p in Product.objects.filter(code__in=PRODUCT_MIX)}
+        self.tariffs = {}
+        self.pool = {}
+        for code, product in self.products.items():
+            tariff = TariffVersion.objects.filter(product=product).order_by("-valid_from").first()
+            tariff.in_use = True
+            tariff.save(update_fields=["in_use"])
+            self.tariffs[code] = tariff
+            self.pool[code] = self._priced_answers(product, tariff)
+        staff = [
+            ("operatore.scala@polis.local", "Ottavio", "Operatore", User.Role.OPERATOR),
+            *[
+                (f"liquidatore{n}.scala@polis.local", "Liquidatore", f"N. {n}", User.Role.ADJUSTER)
+                for n in range(1, 9)
+            ],
+        ]
+        users = User.objects.bulk_create(
+            User(email=email, first_name=first, last_name=last, role=role, password=self.password)
+            for email, first, last, role in staff
+        )
+        self.operator, self.adjusters = users[0], [user.pk for user in users[1:]]
+
+    def _priced_answers(self, product: Product, tariff: TariffVersion) -> list[tuple]:
+        """64 answer sets rated by the product's tariff: (answers, net, tax, gross, commission,
+        breakdown) as COPY texts, and the demands-and-needs prefix the practices share."""
+        rng, rules = self.rng, load_tariff(tariff.document)
+        priced = []
+        while len(priced) < 64:
+            answers = {}
+            for question in product.questionnaire:
+                if question["type"] == "choice":
+                    answers[question["name"]] = rng.choice(question["choices"])[0]
+                elif question["type"] == "decimal":
+                    low, high = Decimal(question["min"]), Decimal(question["max"])
+                    share = Decimal(rng.choice(("0.05", "0.1", "0.2", "0.25", "0.4", "0.5")))
+                    answers[question["name"]] = str(int(low + (high - low) * share))
+                else:
+                    answers[question["name"]] = str(rng.random() < 0.3)
+            try:
+                breakdown = rate(rules, answers)
+            except ReferralRequired:
+                continue
+            priced.append(
+                (
+                    _json(answers),
+                    str(breakdown.net),
+                    str(breakdown.tax),
+                    str(breakdown.gross),
+                    str(breakdown.commission),
+                    _json(breakdown.as_json()),
+                    breakdown.gross > product.auto_issue_max_gross,
+                )
+            )
+        return priced
+
+    def _needs(self, product: Product, by: str, at: int) -> str:
+        template = product.needs_questionnaire
+        needs = {
+            "version": template.get("version", ""),
+            "answers": {q["name"]: q["consistent"][0] for q in template.get("questions", [])},
+            "refused": False,
+            "consistent": True,
+            "reason": "",
+            "medium": "email",
+            "durable_consent": True,
+            "by": by,
+            "at": datetime.fromtimestamp(at, UTC).isoformat(),
+        }
+        return _json(needs)
+
+    def firms_and_users(self) -> None:
+        rng, plan = self.rng, self.plan
+        # Firm sizes follow a power law: a few large agencies, a long tail of small ones.
+        weights = [1 / (rank + 1) ** 0.7 for rank in range(plan.firms)]
+        self.firm_cumulative = list(accumulate(weights))
+        total = self.firm_cumulative[-1]
+        first_firm = _next_id(Firm)
+        self.firm_ids = list(range(first_firm, first_firm + plan.firms))
+        self.firm_city = [rng.choices(CITIES, weights=[c[4] for c in CITIES])[0] for _ in weights]
+        opened = self.today - 8 * 365
+        firm_rows = []
+        for n, firm_id in enumerate(self.firm_ids):
+            city, province, cap, _town, _w = self.firm_city[n]
+            surname = SURNAME_SPELLING.get(s := rng.choice(SURNAMES), s)
+            section = "A" if n % 3 else "B"
+            created = (opened + rng.randrange(365) - EPOCH_ORDINAL) * 86400 + 36000
+            firm_rows.append(
+                "\t".join(
+                    (
+                        str(firm_id),
+                        _copy_text(f"Agenzia {surname} Assicurazioni S.r.l. ({n + 1})"),
+                        partita_iva(900_000 + firm_id),
+                        section,
+                        f"{section}{firm_id:09d}",
+                        f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+                        city,
+                        cap,
+                        province,
+                        f"agenzia{firm_id}@pec.example.it",
+                        f"+39 02 {rng.randint(1_000_000, 9_999_999)}",
+                        self.clock.day(opened - rng.randrange(3650)),
+                        "",
+                        "f",
+                        "f",
+                        Firm.Status.APPROVED,
+                        "",
+                        str(self.operator.pk),
+                        self.clock.stamp(created + 86400),
+                        self.clock.stamp(created),
+                    )
+                )
+            )
+        firm_columns = _columns(
+            Firm,
+            [
+                "id", "name", "partita_iva", "rui_section", "rui_number", "address", "city",
+                "postal_code", "province", "pec", "phone", "rui_date", "website",
+                "holds_insurer_stake", "insurer_holds_stake", "status", "rejection_reason",
+                "reviewed_by", "reviewed_at", "created_at",
+            ],
+        )  # fmt: skip
+        copy_rows(Firm._meta.db_table, firm_columns, firm_rows)
+        # Several users a firm, more in the large ones; the first is the firm's administrator.
+        self.firm_users: list[list[tuple[int, str]]] = []
+        user_rows = []
+        next_user = _next_id(User)
+        for n, firm_id in enumerate(self.firm_ids):
+            size = 2 + min(10, int(weights[n] / total * plan.firms * 2))
+            users = []
+            for i in range(size):
+                female = rng.random() < 0.5
+                first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+                last = SURNAME_SPELLING.get(s := rng.choice(SURNAMES), s)
+                email = f"{first}.{s}.{firm_id}.{i}@agenzia{firm_id}.example.it".lower()
+                users.append((next_user, _copy_text(f"{first} {last}")))
+                user_rows.append(
+                    "\t".join(
+                        (
+                            str(next_user), self.password, "\\N", "f", email, first,
+                            _copy_text(last), User.Role.COLLABORATOR, str(firm_id),
+                            "t" if i == 0 else "f",
+                            "", "", "\\N", "", "t", "f",
+                            self.clock.stamp((opened - EPOCH_ORDINAL + 400) * 86400 + i * 3600),
+                        )
+                    )
+                )  # fmt: skip
+                next_user += 1
+            self.firm_users.append(users)
+        user_columns = _columns(
+            User,
+            [
+                "id", "password", "last_login", "is_superuser", "email", "first_name", "last_name",
+                "role", "firm", "is_firm_admin", "rui_section", "rui_number", "rui_date",
+                "qualifica", "is_active", "is_staff", "date_joined",
+            ],
+        )  # fmt: skip
+        copy_rows(User._meta.db_table, user_columns, user_rows)
+
+    # --- clients --------------------------------------------------------------------------------
+
+    def clients(self) -> None:
+        rng, plan = self.rng, self.plan
+        total = self.firm_cumulative[-1]
+        cumulative = self.firm_cumulative
+        counts = [
+            max(1, round(plan.clients * (cumulative[n] - (cumulative[n - 1] if n else 0)) / total))
+            for n in range(plan.firms)
+        ]
+        counts[0] += plan.clients - sum(counts)  # the largest firm takes the rounding
+        self.firm_clients: list[tuple[int, int]] = []  # (first client id, count) per firm
+        self.client_names: list[str] = []
+        seen: set[str] = set()
+        next_client = _next_id(Client)
+        city_weights = list(accumulate(c[4] for c in CITIES))
+        surname_weights = list(accumulate(1 / (rank + 3) for rank in range(len(SURNAMES))))
+        first_client = next_client
+        rows = []
+        for n, firm_id in enumerate(self.firm_ids):
+            self.firm_clients.append((next_client, max(counts[n], 1)))
+            users = self.firm_users[n]
+            for _ in range(max(counts[n], 1)):
+                city, province, cap, town, _w = CITIES[
+                    bisect(city_weights, rng.random() * city_weights[-1])
+                ]
+                surname = SURNAMES[bisect(surname_weights, rng.random() * surname_weights[-1])]
+                last = SURNAME_SPELLING.get(surname, surname)
+                created = self.now - rng.randrange(5 * 365 * 86400)
+                user_id, _user_name = rng.choice(users)
+                if rng.random() < 0.2:
+                    kind, first, last_name, sex, born = Client.Kind.COMPANY, "", "", "", "\\N"
+                    company = rng.choice(COMPANY_FORMS).format(s=last)
+                    cf, piva = "", partita_iva(next_client)
+                    email = f"info{next_client}@{surname.lower()}.example.it"
+                else:
+                    kind, company, piva = Client.Kind.PERSON, "", ""
+                    female = rng.random() < 0.5
+                    first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+                    last_name, sex = last, "F" if female else "M"
+                    while True:
+                        birthday = date.fromordinal(self.today - rng.randint(20 * 365, 80 * 365))
+                        cf = codice_fiscale(last, first, birthday, female, town)
+                        if cf not in seen:
+                            seen.add(cf)
+                            break
+                    born = birthday.isoformat()
+                    email = f"{first}.{surname}{next_client}@example.it".lower()
+                self.client_names.append(company or f"{last_name} {first}")
+                rows.append(
+                    "\t".join(
+                        (
+                            str(next_client), str(firm_id), kind, first, _copy_text(last_name),
+                            _copy_text(company), cf, piva, born, sex, email,
+                            f"+3934{rng.randint(10_000_000, 99_999_999)}", "",
+                            f"{rng.choice(STREETS)} {rng.randint(1, 200)}", cap, city, province,
+                            "2026-01", self.clock.stamp(created),
+                            self.clock.stamp(created) if rng.random() < 0.4 else "\\N",
+                            str(user_id), self.clock.stamp(created),
+                        )
+                    )
+                )  # fmt: skip
+                next_client += 1
+        columns = _columns(
+            Client,
+            [
+                "id", "firm", "kind", "first_name", "last_name", "company_name", "codice_fiscale",
+                "partita_iva", "birth_date", "sex", "email", "mobile", "pec", "address",
+                "postal_code", "city", "province", "privacy_consent_version",
+                "privacy_consent_at", "marketing_consent_at", "created_by", "created_at",
+            ],
+        )  # fmt: skip
+        copy_rows(Client._meta.db_table, columns, rows)
+        self.first_client = first_client
+
+    # --- practices --------------------------------------------------------------------------
+
+    def _period_status(self, start: int, end: int, first: bool) -> str:
+        """The status of the last period of a contract, from its dates."""
+        rng, today = self.rng, self.today
+        if start > today:
+            return rng.choices(list(PENDING_MIX), weights=list(PENDING_MIX.values()))[0]
+        if first and rng.random() < 0.06:  # abandoned before issuing: never a policy
+            return rng.choice((S.DRAFT, S.CANCELLED, S.CANCELLED, S.DECLINED))
+        if end < today:
+            return S.EXPIRED
+        return S.SIGNED if start > today - 20 and rng.random() < 0.3 else S.IN_FORCE
+
+    def _contracts(self):
+        """Yield contracts: (firm index, client id, product code, [(start, end, status)])."""
+        rng, today = self.rng, self.today
+        codes, mix = list(PRODUCT_MIX), list(accumulate(PRODUCT_MIX.values()))
+        cumulative, total = self.firm_cumulative, self.firm_cumulative[-1]
+        while True:
+            firm = bisect(cumulative, rng.random() * total)
+            first_client, count = self.firm_clients[firm]
+            code = codes[bisect(mix, rng.random() * mix[-1])]
+            start = today - rng.randint(-LEAD_DAYS, YEARS_OF_HISTORY * 365)
+            periods = []
+            while start <= today + LEAD_DAYS:
+                end = _plus_year(start)
+                status = self._period_status(start, end, not periods)
+                periods.append([start, end, status])
+                if status not in (S.IN_FORCE, S.EXPIRED) or end > today + LEAD_DAYS:
+                    break
+                if rng.random() > RENEWAL_RATE:
+                    break
+                start = end
+            # A period followed by a renewal in force (or that was) is renewed; one followed by
+            # a renewal still being arranged stays in force, or expired in the grace period.
+            for current, following in pairwise(periods):
+                if following[2] in (S.IN_FORCE, S.RENEWED, S.EXPIRED):
+                    current[2] = S.RENEWED
+                else:
+                    current[2] = S.IN_FORCE if current[1] >= today else S.EXPIRED
+            yield firm, first_client + rng.randrange(count), code, periods
+
+    def practices(self) -> None:
+        rng, plan, now, day = self.rng, self.plan, self.now, 86400
+        records = []  # (created, firm, client, code, start, end, status, predecessor index)
+        for firm, client, code, periods in self._contracts():
+            previous = None
+            for start, end, status in periods:
+                lead = rng.randint(15, 45) if previous is not None else rng.randint(2, 40)
+                created = (start - lead - EPOCH_ORDINAL) * day + rng.randrange(8 * 3600, 19 * 3600)
+                if created > now:
+                    created = now - rng.randrange(60, 3 * day)
+                records.append((created, firm, client, code, start, end, status, previous))
+                previous = len(records) - 1
+                if len(records) == plan.practices:
+                    break
+            if len(records) >= plan.practices:
+                break
+        # Ids follow creation time, as they would in production.
+        order = sorted(range(len(records)), key=lambda index: records[index][0])
+        first_id = _next_id(Practice)
+        new_id = [0] * len(records)
+        for position, index in enumerate(order):
+            new_id[index] = first_id + position
+        # Policy numbers: gap-free per product and year of issue, in issuing order.
+        issued = {}
+        for index in order:
+            created, status = records[index][0], records[index][6]
+            if status in ISSUED_STATUSES:
+                issued[index] = min(created + rng.randrange(600, 3 * day), now)
+        series: dict[str, int] = {}
+        numbers = {}
+        for index in sorted(issued, key=issued.get):
+            key = f"{records[index][3]}-{datetime.fromtimestamp(issued[index], UTC).year}"
+            series[key] = series.get(key, 0) + 1
+            numbers[index] = f"{key}-{series[key]:06d}"
+        self.series = series
+        self.policies = []  # (practice id, firm index, code, start, end) of claimable policies
+        rows = (
+            self._practice_row(index, records[index], new_id, issued.get(index), numbers)
+            for index in order
+        )
+        copy_rows(Practice._meta.db_table, PRACTICE_COLUMNS, rows)
+        self.practice_count = len(records)
+
+    def _practice_row(self, index, record, new_id, issued_at, numbers) -> str:
+        rng, clock, now, day = self.rng, self.clock, self.now, 86400
+        created, firm, client, code, start, end, status, previous = record
+        product = self.products[code]
+        answers, net, tax, gross, commission, breakdown, over_limit = rng.choice(self.pool[code])
+        user_id, user_name = rng.choice(self.firm_users[firm])
+        reviewed = status in (S.IN_REVIEW, S.INFO_REQUESTED, S.DECLINED) or (
+            issued_at is not None and over_limit
+        )
+        submitted = min(created + rng.randrange(3600, 2 * day), now) if reviewed else None
+        if issued_at is not None and submitted is not None and submitted > issued_at:
+            submitted = issued_at - 60
+        in_force = None
+        if status in (S.IN_FORCE, S.RENEWED, S.EXPIRED):
+            in_force = min(issued_at + rng.randrange(3600, 10 * day), now)
+            if start < self.today:
+                self.policies.append((new_id[index], firm, code, start, end))
+        needs = (
+            self._needs(product, user_name, created + 600)
+            if status != S.DRAFT or rng.random() < 0.5
+            else "{}"
+        )
+        return "\t".join(
+            (
+                str(new_id[index]), f"{rng.getrandbits(128):032x}", str(self.firm_ids[firm]),
+                str(client), str(product.pk), str(self.tariffs[code].pk), "\\N", answers,
+                clock.day(start), clock.day(end), net, tax, gross, commission, breakdown, status,
+                REVIEW_REASON if reviewed else "", numbers.get(index, "\\N"), "\\N", "\\N", "\\N",
+                "[]", clock.stamp(submitted) if submitted else "\\N",
+                clock.stamp(issued_at) if issued_at else "\\N",
+                clock.stamp(in_force) if in_force else "\\N",
+                str(new_id[previous]) if previous is not None else "\\N",
+                str(user_id), clock.stamp(created), needs, "1",
+            )
+        )  # fmt: skip
+
+    # --- claims -----------------------------------------------------------------------------
+
+    def claims(self) -> None:
+        rng, clock, today, day = self.rng, self.clock, self.today, 86400
+        if not self.policies:
+            self.claim_series: dict[str, int] = {}
+            return
+        closures = [date.fromisoformat(d) for d in self.products["RCP"].insurer.claims_closures]
+        sla_cache: dict[int, str] = {}
+        drafts = []
+        for _ in range(self.plan.claims):
+            practice_id, firm, code, start, end = rng.choice(self.policies)
+            event = rng.randint(start, min(end, today - 1))
+            reported = min(event + rng.randint(0, 5), today)
+            created = (reported - EPOCH_ORDINAL) * day + rng.randrange(8 * 3600, 19 * 3600)
+            drafts.append((min(created, self.now), practice_id, firm, code, event, reported))
+        drafts.sort()
+        series: dict[str, int] = {}
+        rows = []
+        next_claim = _next_id(Claim)
+        for created, practice_id, firm, code, event, reported in drafts:
+            year = date.fromordinal(reported).year
+            series[str(year)] = number = series.get(str(year), 0) + 1
+            kind = rng.choice(self.products[code].claim_types)
+            status = self._claim_status(today - reported)
+            user_id, _name = rng.choice(self.firm_users[firm])
+            complete = assigned = investigated = paid = None
+            if status not in (C.OPENED, C.DOCS_MISSING):
+                complete = min(reported + rng.randint(0, 15), today)
+            if complete is not None and status not in (C.REJECTED, C.CLOSED_WITHOUT_PAYMENT):
+                assigned = min(complete + rng.randint(1, 12), today)
+            if assigned is not None and status not in (C.ASSIGNED,):
+                investigated = min(assigned + rng.randint(5, 40), today)
+            amount = rng.choice((1500, 3000, 5000, 8000, 12000, 25000, 40000, 90000))
+            if status in (C.PAID, C.CLOSED) and investigated is not None:
+                paid = min(investigated + rng.randint(10, 60), today)
+            if complete is not None and complete not in sla_cache:
+                due = add_working_days(date.fromordinal(complete), SLA_WORKING_DAYS, closures)
+                sla_cache[complete] = due.isoformat()
+            city = CITIES[rng.randrange(len(CITIES))][0]
+            outcome = (
+                "Evento non coperto dalla polizza"
+                if status == C.REJECTED
+                else "Richiesta ritirata dal terzo"
+                if status == C.CLOSED_WITHOUT_PAYMENT
+                else ""
+            )
+            rows.append(
+                "\t".join(
+                    (
+                        str(next_claim), f"SIN-{year}-{number:06d}", f"{rng.getrandbits(128):032x}",
+                        str(self.firm_ids[firm]), str(practice_id), kind["code"],
+                        _copy_text(kind["label"]), clock.day(event), clock.day(reported), city,
+                        f"Denuncia di sinistro: {_copy_text(kind['label']).lower()} ({city}).",
+                        f"{amount}.00", "", status,
+                        clock.day(complete) if complete else "\\N",
+                        sla_cache[complete] if complete else "\\N",
+                        f"D999-{year}-{number:07d}" if assigned else "",
+                        clock.day(assigned) if assigned else "\\N",
+                        clock.day(investigated) if investigated else "\\N",
+                        str(rng.choice(self.adjusters)) if assigned else "\\N", "", outcome,
+                        f"{amount * rng.choice((6, 8, 10)) // 10}.00" if paid else "\\N",
+                        clock.day(paid) if paid else "\\N",
+                        "IT60X0542811101000000123456" if paid else "", "1", str(user_id),
+                        clock.stamp(created),
+                    )
+                )
+            )  # fmt: skip
+            next_claim += 1
+        self.claim_series = series
+        columns = _columns(
+            Claim,
+            [
+                "id", "number", "uuid", "firm", "practice", "claim_type", "claim_type_label",
+                "event_date", "reported_on", "place", "description", "estimated_amount",
+                "third_parties", "status", "docs_complete_on", "sla_due",
+                "insurer_claim_number", "insurer_number_on", "investigation_done_on",
+                "adjuster", "external_adjuster", "outcome_reason", "paid_amount", "paid_on",
+                "payee_iban", "version", "created_by", "created_at",
+            ],
+        )  # fmt: skip
+        copy_rows(Claim._meta.db_table, columns, rows)
+
+    def _claim_status(self, age: int) -> str:
+        choices = self.rng.choices
+        if age < 15:
+            return choices((C.OPENED, C.DOCS_MISSING, C.ASSIGNED), (5, 3, 2))[0]
+        if age < 60:
+            return choices(
+                (C.DOCS_MISSING, C.ASSIGNED, C.INVESTIGATION, C.OFFER_RECEIVED), (1, 3, 4, 2)
+            )[0]
+        if age < 180:
+            return choices(
+                (C.INVESTIGATION, C.OFFER_RECEIVED, C.ACCEPTED, C.PAID, C.CLOSED, C.REJECTED),
+                (3, 2, 1, 1, 4, 1),
+            )[0]
+        return choices(
+            (C.CLOSED, C.CLOSED_WITHOUT_PAYMENT, C.REJECTED, C.REOPENED, C.INVESTIGATION),
+            (60, 20, 14, 2, 4),
+        )[0]
+
+    # --- after the load ---------------------------------------------------------------------
+
+    def counters(self) -> None:
+        """The numbering continues after the seeded policy and claim numbers."""
+        values = {**self.series, **{f"SIN-{y}": n for y, n in self.claim_series.items()}}
+        for series, value in values.items():
+            Counter.objects.update_or_create(series=series, defaults={"value": value})
+
+    def vacuum(self) -> None:
+        with connection.cursor() as cursor:
+            for model in (Firm, User, Client, Practice, Claim):
+                cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+
+
+PRACTICE_COLUMNS = _columns(
+    Practice,
+    [
+        "id", "uuid", "firm", "client", "product", "tariff", "quote", "answers", "effective_date",
+        "end_date", "net", "tax", "gross", "commission", "breakdown", "status", "review_reason",
+        "policy_number", "contract", "signed_contract", "signature_report", "disclosures",
+        "submitted_at", "issued_at", "in_force_at", "renewal_of", "created_by", "created_at",
+        "needs", "version",
+    ],
+)  # fmt: skip
+
+
+def seed_scale(plan: Plan, *, log=print) -> dict[str, float]:
+    """Load `plan` into an empty PostgreSQL database; return the time of each phase (s)."""
+    return Generator(plan, log=log).run()
+
+
+def portfolio_is_empty() -> bool:
+    return not (
+        Firm.objects.exists()
+        or Client.objects.exists()
+        or Practice.objects.exists()
+        or Claim.objects.exists()
+    )
+
+
+def describe() -> dict[str, int]:
+    """What the database holds (the command's summary)."""
+    return {
+        "firms": Firm.objects.count(),
+        "users": User.objects.count(),
+        "clients": Client.objects.count(),
+        "practices": Practice.objects.count(),
+        "claims": Claim.objects.count(),
+    }

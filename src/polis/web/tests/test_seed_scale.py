@@ -1,0 +1,108 @@
+"""seed_scale: a small load on PostgreSQL keeps the models' invariants; refusals elsewhere."""
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from stdnum.it import codicefiscale, iva
+
+from polis.accounts.models import Firm, User
+from polis.accounts.tests.factories import UserFactory
+from polis.claims.models import Claim
+from polis.clients.models import Client
+from polis.clients.tests.factories import ClientFactory
+from polis.core.numbering import formatted_number
+from polis.practices.models import Practice
+
+S = Practice.Status
+ISSUED = {S.ISSUED, S.SIGNING, S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="seed_scale loads with PostgreSQL COPY"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction
+def test_a_small_load_keeps_the_models_invariants(settings):
+    # given
+    settings.DEBUG = True
+    today = timezone.localdate()
+    # when
+    call_command("seed_scale", firms=4, clients=60, practices=500, claims=40, verbosity=0)
+    # then the requested volumes, several users per firm, approved firms
+    assert Firm.objects.filter(status=Firm.Status.APPROVED).count() == 4
+    assert Client.objects.count() == 60
+    assert Practice.objects.count() == 500
+    assert Claim.objects.count() == 40
+    per_firm = (
+        User.objects.filter(role=User.Role.COLLABORATOR).values("firm").annotate(n=Count("pk"))
+    )
+    assert min(row["n"] for row in per_firm) >= 2
+    # identifiers are well formed
+    for cf, piva in Client.objects.values_list("codice_fiscale", "partita_iva"):
+        assert codicefiscale.is_valid(cf) if cf else iva.is_valid(piva)
+    # statuses follow the dates; policy numbers exactly on issued practices
+    practices = list(Practice.objects.select_related("renewal_of", "product"))
+    for practice in practices:
+        assert (practice.policy_number is not None) == (practice.status in ISSUED)
+        if practice.policy_number:
+            code, year, _number = practice.policy_number.split("-")
+            assert code == practice.product.code
+            assert int(year) == practice.issued_at.year
+        if practice.status == S.IN_FORCE:
+            assert practice.effective_date <= today <= practice.end_date
+        if practice.status == S.EXPIRED:
+            assert practice.end_date < today
+        if practice.status in (S.DRAFT, S.IN_REVIEW, S.INFO_REQUESTED):
+            assert practice.issued_at is None
+        if practice.renewal_of is not None:
+            assert practice.effective_date == practice.renewal_of.end_date
+            if practice.status in (S.IN_FORCE, S.RENEWED, S.EXPIRED):
+                assert practice.renewal_of.status == S.RENEWED
+        assert practice.created_at <= timezone.now()
+    statuses = {practice.status for practice in practices}
+    assert {S.IN_FORCE, S.RENEWED, S.EXPIRED} <= statuses
+    # claims are on policies that were in force when the event happened
+    for claim in Claim.objects.select_related("practice"):
+        assert claim.practice.status in (S.IN_FORCE, S.RENEWED, S.EXPIRED)
+        assert claim.practice.effective_date <= claim.event_date <= claim.practice.end_date
+        assert claim.event_date <= claim.reported_on <= today
+        assert claim.firm_id == claim.practice.firm_id
+        assert re.fullmatch(r"SIN-\d{4}-\d{6}", claim.number)
+    # the numbering continues after the seeded numbers, and ids after the seeded rows
+    last = Practice.objects.filter(policy_number__startswith=f"RCP-{today.year}-")
+    last = last.order_by("-policy_number").values_list("policy_number", flat=True).first()
+    with transaction.atomic():
+        following = formatted_number("RCP", today.year)
+    assert following == f"RCP-{today.year}-{int((last or 'x-0-0').split('-')[2]) + 1:06d}"
+    seeded = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert ClientFactory(created_by=UserFactory()).pk == seeded + 1
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_database_with_a_portfolio_is_refused(settings, collaborator_a):
+    # given
+    settings.DEBUG = True
+    # when / then
+    with pytest.raises(CommandError, match="only fills an empty database"):
+        call_command("seed_scale", firms=1, clients=1, practices=1, claims=0, verbosity=0)
+    assert Practice.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite refusal")
+@pytest.mark.django_db
+def test_sqlite_is_refused_with_an_explanation(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="PostgreSQL COPY"):
+        call_command("seed_scale", firms=1, clients=1, practices=1, claims=0, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_production_is_refused(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_scale", firms=1, clients=1, practices=1, claims=0, verbosity=0)
