@@ -101,3 +101,44 @@ class ClientForm(StyledForm):
         return ClientData(
             **{name: self.cleaned_data[name] for name in fields if name in self.cleaned_data}
         )
+
+
+# Clients listed in the picker before anything is typed; more are reached by searching.
+PICKER_SIZE = 50
+
+
+class ClientPicker(forms.Select):
+    """A client select with a search box above it that refills its options (htmx): a firm with
+    thousands of clients does not render them all. Without JavaScript the first PICKER_SIZE
+    clients, and the chosen one, are still there to choose from."""
+
+    template_name = "clients/widgets/client_picker.html"
+
+    def optgroups(self, name, value, attrs=None):
+        iterator = self.choices
+        clients = list(iterator.queryset[: PICKER_SIZE + 1])
+        self.more = len(clients) > PICKER_SIZE
+        clients = clients[:PICKER_SIZE]
+        chosen = [v for v in value if v and v not in {str(c.pk) for c in clients}]
+        clients += list(iterator.queryset.filter(pk__in=chosen))
+        self.choices = [("", iterator.field.empty_label), *map(iterator.choice, clients)]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = iterator
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["more"] = self.more
+        return context
+
+
+class ClientChoiceField(forms.ModelChoiceField):
+    """One of the clients the user may see, chosen with a ClientPicker."""
+
+    widget = ClientPicker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Cliente"))
+        kwargs.setdefault("empty_label", _("— scegli il cliente —"))
+        super().__init__(queryset=Client.objects.none(), **kwargs)

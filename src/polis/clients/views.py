@@ -5,7 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from polis.audit.selectors import audit_events_for
 from polis.clients import selectors, services
-from polis.clients.forms import ClientForm
+from polis.clients.forms import PICKER_SIZE, ClientForm
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.pagination import CappedPaginator
@@ -19,6 +19,15 @@ def client_list(request):
     )
     template = "clients/list.html#results" if request.htmx else "clients/list.html"
     return render(request, template, {"page": page, "query": query})
+
+
+@capability_required("view_clients")
+def picker(request):
+    """Options of the client picker (htmx): the clients matching what was typed."""
+    query = request.GET.get("q", "").strip()[:100]
+    clients = list(selectors.search_clients(request.user, query)[: PICKER_SIZE + 1])
+    context = {"clients": clients[:PICKER_SIZE], "more": len(clients) > PICKER_SIZE}
+    return render(request, "clients/picker_options.html", context)
 
 
 @capability_required("view_clients")

@@ -4,15 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from polis.catalog.forms import PortfolioFilterForm, answers_of, questionnaire_form_class
 from polis.catalog.models import Product
+from polis.clients.forms import ClientChoiceField
 from polis.clients.selectors import clients_visible_to
 from polis.core.forms import StyledForm
 from polis.quotes.models import Quote
 
 
 class QuoteStartForm(StyledForm):
-    client = forms.ModelChoiceField(
-        label=_("Cliente"), queryset=None, empty_label=_("— scegli il cliente —")
-    )
+    client = ClientChoiceField()
     effective_date = forms.DateField(
         label=_("Decorrenza"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
@@ -51,9 +50,7 @@ class QuoteFilterForm(PortfolioFilterForm):
 class CustomQuoteRequestForm(StyledForm):
     """Preventivo personalizzato: special coverages or a client with claims."""
 
-    client = forms.ModelChoiceField(
-        label=_("Cliente"), queryset=None, empty_label=_("— scegli il cliente —")
-    )
+    client = ClientChoiceField()
     product = forms.ModelChoiceField(
         label=_("Prodotto (se c'è)"),
         queryset=Product.objects.filter(active=True),
