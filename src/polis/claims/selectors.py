@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from polis.catalog.models import Product
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
-from polis.clients.selectors import WHOLE_NUMBER, clients_for_word
+from polis.clients.selectors import WHOLE_NUMBER, clients_for_word, searchable_clients
 from polis.core.access import ADJUSTER, MGA_STAFF, can
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
@@ -47,26 +47,39 @@ def search_claims(user, *, query: str = "", status: str = "", overdue: bool = Fa
     if overdue:
         claims = _overdue(claims, timezone.localdate())
     for word in query.split()[:5]:
-        claims = claims.filter(claim_matches(word))
+        claims = claims.filter(claim_matches(word, user))
     return claims.order_by("-created_at", "-pk")
 
 
-def claim_matches(word: str) -> Q:
+def claim_matches(word: str, user) -> Q:
     """One typed word: part of the claim's number, the insurer's number or the policy number,
     or the client (name, codice fiscale, partita IVA) as the portfolio lists read it."""
-    clients = clients_for_word(word)
+    clients = clients_for_word(word, searchable_clients(user))
     if clients is None:
         upper = word.upper()
+        policies = (
+            Practice.objects.filter(firm_id=user.firm_id) if user.firm_id else Practice.objects
+        )
         if WHOLE_NUMBER.fullmatch(upper):  # a claim or a policy number, each of a unique index
-            policies = Practice.objects.filter(policy_number=upper)
-            return Q(number=upper) | Q(practice__in=policies.values("pk"))
-        policies = Practice.objects.filter(policy_number__icontains=upper)
+            return Q(number=upper) | _on_policies(policies.filter(policy_number=upper))
         return (
             Q(number__icontains=upper)
             | Q(insurer_claim_number__icontains=upper)
-            | Q(practice__in=policies.values("pk"))
+            | _on_policies(policies.filter(policy_number__icontains=upper))
         )
     return Q(practice__client__in=clients.values("pk"))
+
+
+# Up to this many policies are passed as literal keys, which PostgreSQL ORs with the claim
+# number indexes (a BitmapOr); a subquery would make it scan every claim.
+POLICY_KEYS = 500
+
+
+def _on_policies(policies) -> Q:
+    keys = list(policies.values_list("pk", flat=True)[: POLICY_KEYS + 1])
+    if len(keys) <= POLICY_KEYS:
+        return Q(practice_id__in=keys)
+    return Q(practice__in=policies.values("pk"))
 
 
 def is_eligible(practice: Practice, today: date) -> bool:
@@ -96,7 +109,7 @@ def eligible_policies(user, *, query: str = ""):
         .annotate(claim_count=_claim_count())
         .order_by("-effective_date", "-pk")
     )
-    return matching(practices, query)
+    return matching(practices, query, user)
 
 
 def _claim_count():

@@ -44,7 +44,14 @@ _TAX_ID = re.compile(r"[A-Z0-9]{16}|\d{11}")
 WHOLE_NUMBER = re.compile(r"[A-Z]{2,5}-\d{4}-\d{6}")
 
 
-def clients_for_word(word: str):
+def searchable_clients(user):
+    """The clients a user's search may designate: a firm's own for its collaborators (so the
+    planner starts from a few hundred clients, not every firm's), all for the MGA's staff, whose
+    lists are restricted otherwise."""
+    return Client.objects.filter(firm_id=user.firm_id) if user.firm_id else Client.objects.all()
+
+
+def clients_for_word(word: str, within):
     """The clients one typed word designates in a portfolio search, or None when the word is
     part of a policy, quote or claim number. Read the way people type, so that each form is
     served by its own index:
@@ -54,18 +61,18 @@ def clients_for_word(word: str):
     - anything else is part of the client's name or codice fiscale."""
     upper = word.upper()
     if _TAX_ID.fullmatch(upper):
-        return Client.objects.filter(Q(codice_fiscale=upper) | Q(partita_iva=upper))
+        return within.filter(Q(codice_fiscale=upper) | Q(partita_iva=upper))
     if upper.isdigit() or ("-" in upper and any(char.isdigit() for char in upper)):
         return None
     if any(char.isdigit() for char in upper):
-        return Client.objects.filter(codice_fiscale__icontains=upper)
-    return Client.objects.filter(client_matches(word))
+        return within.filter(codice_fiscale__icontains=upper)
+    return within.filter(client_matches(word))
 
 
-def portfolio_search(word: str, *, number_field: str) -> Q:
+def portfolio_search(word: str, *, number_field: str, user) -> Q:
     """One word typed in the search of a portfolio list (practices, quotes): part of the
-    number, or the clients it designates (`clients_for_word`)."""
-    clients = clients_for_word(word)
+    number, or the user's clients it designates (`clients_for_word`)."""
+    clients = clients_for_word(word, searchable_clients(user))
     if clients is None:
         upper = word.upper()
         lookup = "exact" if WHOLE_NUMBER.fullmatch(upper) else "icontains"

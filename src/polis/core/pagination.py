@@ -17,8 +17,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT(*) over a LIMIT subquery: reads at most cap + 1 rows of an index.
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        # COUNT(*) over a LIMIT subquery, unsorted: stops after cap + 1 rows.
+        return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap + 1)
 
     @property
     def capped(self) -> bool:

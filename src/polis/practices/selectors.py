@@ -46,10 +46,12 @@ def practices_visible_to(user):
     )
 
 
-def matching(practices, query: str):
+def matching(practices, query: str, user):
     """Practices matching every word: policy number, codice fiscale or client name."""
     for word in query.split()[:5]:
-        practices = practices.filter(portfolio_search(word, number_field="policy_number"))
+        practices = practices.filter(
+            portfolio_search(word, number_field="policy_number", user=user)
+        )
     return practices
 
 
@@ -57,12 +59,12 @@ def search_practices(user, *, query: str = "", status: str = ""):
     practices = practices_visible_to(user)
     if status in Practice.Status.values:
         practices = practices.filter(status=status)
-    return matching(practices, query).order_by("-created_at", "-pk")
+    return matching(practices, query, user).order_by("-created_at", "-pk")
 
 
 def filtered_practices(user, form):
     """Pratiche: the user's practices with the list's search, filters and sorting."""
-    return form.apply(matching(practices_visible_to(user), form.value("q") or ""))
+    return form.apply(matching(practices_visible_to(user), form.value("q") or "", user))
 
 
 def expiring_practices(user, form):
@@ -72,7 +74,7 @@ def expiring_practices(user, form):
         status=S.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=form.days)
     )
     practices = practices.annotate(renewing=live_renewal_exists())
-    return form.apply(matching(practices, form.value("q") or ""))
+    return form.apply(matching(practices, form.value("q") or "", user))
 
 
 def get_practice_for(user, pk: int) -> Practice:
@@ -152,7 +154,7 @@ def renewable_practices(user, query: str = ""):
         .filter(status__in=(S.IN_FORCE, S.EXPIRED), end_date__gte=earliest, end_date__lte=latest)
         .exclude(live_renewal_exists())
     )
-    return matching(practices, query).order_by("end_date", "pk")
+    return matching(practices, query, user).order_by("end_date", "pk")
 
 
 def signature_requests_of(user, practice: Practice):

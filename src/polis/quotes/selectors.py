@@ -12,20 +12,20 @@ def quotes_visible_to(user):
     return quotes.filter(firm_id=user.firm_id) if can(user, "work_portfolio") else quotes.none()
 
 
-def matching(quotes, query: str):
+def matching(quotes, query: str, user):
     """Quotes matching every word: quote number, codice fiscale or client name."""
     for word in query.split()[:5]:
-        quotes = quotes.filter(portfolio_search(word, number_field="number"))
+        quotes = quotes.filter(portfolio_search(word, number_field="number", user=user))
     return quotes
 
 
 def search_quotes(user, *, query: str = ""):
-    return matching(quotes_visible_to(user), query).order_by("-created_at", "-pk")
+    return matching(quotes_visible_to(user), query, user).order_by("-created_at", "-pk")
 
 
 def filtered_quotes(user, form):
     """Preventivi: the user's quotes with the list's search, filters and sorting."""
-    return form.apply(matching(quotes_visible_to(user), form.value("q") or ""))
+    return form.apply(matching(quotes_visible_to(user), form.value("q") or "", user))
 
 
 def get_quote_for(user, pk: int) -> Quote:
