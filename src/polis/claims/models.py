@@ -40,6 +40,9 @@ class Claim(models.Model):
     practice = models.ForeignKey(
         "practices.Practice", on_delete=models.PROTECT, related_name="claims"
     )
+    # The policy's client, kept on the claim so that a search by name reads the client index
+    # directly rather than joining a million practices (a practice's client never changes).
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="claims")
     claim_type = models.CharField(_("tipo di sinistro"), max_length=40)
     claim_type_label = models.CharField(max_length=200)
     event_date = models.DateField(_("data dell'evento"))

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -22,7 +23,7 @@ from polis.signatures.models import SignatureRequest
 def claims_visible_to(user):
     """GDPR art. 9: only the firm, MGA staff and the assigned adjuster see a claim."""
     claims = Claim.objects.select_related(
-        "practice__client", "practice__product", "firm", "adjuster"
+        "practice__client", "practice__product__insurer", "firm", "adjuster"
     )
     if not can(user, "view_claims"):
         return claims.none()
@@ -67,7 +68,7 @@ def claim_matches(word: str, user) -> Q:
             | Q(insurer_claim_number__icontains=upper)
             | _on_policies(policies.filter(policy_number__icontains=upper))
         )
-    return Q(practice__client__in=clients.values("pk"))
+    return Q(client__in=clients.values("pk"))
 
 
 # Up to this many policies are passed as literal keys, which PostgreSQL ORs with the claim
@@ -255,6 +256,12 @@ def sla_overview() -> dict:
             "values": [by_status.get(value, 0) for value, _label in Claim.Status.choices],
         },
     }
+
+
+def recent_sla_overview() -> dict:
+    """sla_overview as of at most a minute ago: the operators' pages show it on every visit, and
+    over 100,000 claims it costs tens of milliseconds."""
+    return cache.get_or_set("claims:sla-overview", sla_overview, timeout=60)
 
 
 def thread_of(claim: Claim):

@@ -230,6 +230,7 @@ def open_claim(
             number=formatted_number("SIN", today.year),
             firm=practice.firm,
             practice=practice,
+            client_id=practice.client_id,
             claim_type=kind["code"],
             claim_type_label=kind["label"],
             event_date=event_date,

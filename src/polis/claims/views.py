@@ -88,7 +88,7 @@ def claim_list(request):
     rows = [(claim, selectors.sla_of(claim, today)) for claim in page]
     context = {"page": page, "rows": rows, "status": status, "statuses": Claim.Status.choices}
     if can(request.user, "handle_claims") and not request.htmx:
-        context["overview"] = selectors.sla_overview()
+        context["overview"] = selectors.recent_sla_overview()
     template = "claims/list.html#results" if request.htmx else "claims/list.html"
     return render(request, template, context)
 

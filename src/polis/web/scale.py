@@ -659,7 +659,8 @@ class Generator:
             series[key] = series.get(key, 0) + 1
             numbers[index] = f"{key}-{series[key]:06d}"
         self.series = series
-        self.policies = []  # (practice id, firm index, code, start, end) of claimable policies
+        # (practice id, client id, firm index, code, start, end) of claimable policies
+        self.policies = []
         rows = (
             self._practice_row(index, records[index], new_id, issued.get(index), numbers)
             for index in order
@@ -683,7 +684,7 @@ class Generator:
         if status in (S.IN_FORCE, S.RENEWED, S.EXPIRED):
             in_force = min(issued_at + rng.randrange(3600, 10 * day), now)
             if start < self.today:
-                self.policies.append((new_id[index], firm, code, start, end))
+                self.policies.append((new_id[index], client, firm, code, start, end))
         needs = (
             self._needs(product, user_name, created + 600)
             if status != S.DRAFT or rng.random() < 0.5
@@ -714,16 +715,17 @@ class Generator:
         sla_cache: dict[int, str] = {}
         drafts = []
         for _ in range(self.plan.claims):
-            practice_id, firm, code, start, end = rng.choice(self.policies)
+            practice_id, client, firm, code, start, end = rng.choice(self.policies)
             event = rng.randint(start, min(end, today - 1))
             reported = min(event + rng.randint(0, 5), today)
             created = (reported - EPOCH_ORDINAL) * day + rng.randrange(8 * 3600, 19 * 3600)
-            drafts.append((min(created, self.now), practice_id, firm, code, event, reported))
+            created = min(created, self.now)
+            drafts.append((created, practice_id, client, firm, code, event, reported))
         drafts.sort()
         series: dict[str, int] = {}
         rows = []
         next_claim = _next_id(Claim)
-        for created, practice_id, firm, code, event, reported in drafts:
+        for created, practice_id, client, firm, code, event, reported in drafts:
             year = date.fromordinal(reported).year
             series[str(year)] = number = series.get(str(year), 0) + 1
             kind = rng.choice(self.products[code].claim_types)
@@ -754,7 +756,7 @@ class Generator:
                 "\t".join(
                     (
                         str(next_claim), f"SIN-{year}-{number:06d}", f"{rng.getrandbits(128):032x}",
-                        str(self.firm_ids[firm]), str(practice_id), kind["code"],
+                        str(self.firm_ids[firm]), str(practice_id), str(client), kind["code"],
                         _copy_text(kind["label"]), clock.day(event), clock.day(reported), city,
                         f"Denuncia di sinistro: {_copy_text(kind['label']).lower()} ({city}).",
                         f"{amount}.00", "", status,
@@ -776,7 +778,8 @@ class Generator:
         columns = _columns(
             Claim,
             [
-                "id", "number", "uuid", "firm", "practice", "claim_type", "claim_type_label",
+                "id", "number", "uuid", "firm", "practice", "client", "claim_type",
+                "claim_type_label",
                 "event_date", "reported_on", "place", "description", "estimated_amount",
                 "third_parties", "status", "docs_complete_on", "sla_due",
                 "insurer_claim_number", "insurer_number_on", "investigation_done_on",

@@ -68,7 +68,7 @@ def dashboard(request):
     if can(request.user, "review_practices"):
         context["payments_to_verify"] = payments_to_verify().count()
     if can(request.user, "handle_claims"):
-        context["overview"] = claims.sla_overview()
+        context["overview"] = claims.recent_sla_overview()
     if request.user.role == ADJUSTER:
         today = timezone.localdate()
         context["assigned_claims"] = [

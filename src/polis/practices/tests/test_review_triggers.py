@@ -47,6 +47,7 @@ def _claim_on(practice, *, days_ago: int) -> Claim:
         number=f"SIN-TEST-{Claim.objects.count() + 1}",
         firm=practice.firm,
         practice=practice,
+        client=practice.client,
         claim_type="richiesta_danni",
         claim_type_label="Richiesta di risarcimento",
         event_date=timezone.localdate() - timedelta(days=days_ago),
