@@ -1,0 +1,58 @@
+"""The daily expiry job over seed_scale's portfolio: reminders at 60/30/7 days and expiries.
+
+Usage: DEBUG=1 DATABASE_URL=postgres://…/scratch CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
+    python bench/expiries.py [--days 3] [--start 0]
+The database must hold `manage.py seed_scale` data (it is changed: reminders and e-mails are
+recorded, practices expire; the reminders and e-mails of earlier runs are deleted first). With a
+broker the e-mails are queued for a worker, as in production (flush that Redis database after);
+without one they would be delivered in process. Runs the daily job's two steps as the scheduler
+would, from `--start` days after today: the first run catches up with everything in the windows
+(no reminder recorded yet), then one run per following day (--days) is the steady state.
+"""
+
+import argparse
+import time
+from datetime import timedelta
+
+from common import require_postgres
+
+require_postgres()
+
+import django
+
+django.setup()
+
+from django.utils import timezone
+
+from polis.notify.models import OutboundMessage
+from polis.practices import services
+from polis.practices.models import ExpiryReminder, Practice
+
+
+def run(today) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    reminders = services.send_expiry_reminders(today=today)
+    expired = services.expire_practices(today=today)
+    return time.perf_counter() - started, reminders, expired
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--days", type=int, default=3)
+    parser.add_argument("--start", type=int, default=0)
+    args = parser.parse_args()
+    ExpiryReminder.objects.all().delete()
+    OutboundMessage.objects.all().delete()
+    in_force = Practice.objects.filter(status=Practice.Status.IN_FORCE).count()
+    print(f"practices: {Practice.objects.count():,}, in force: {in_force:,}")
+    print("| run | s | reminders e-mailed | practices expired |\n|---|---|---|---|")
+    today = timezone.localdate() + timedelta(days=args.start)
+    for n in range(args.days + 1):
+        seconds, reminders, expired = run(today + timedelta(days=n))
+        name = "first run (catch-up)" if n == 0 else f"day +{n}"
+        print(f"| {name} | {seconds:.2f} | {reminders:,} | {expired:,} |", flush=True)
+    print(f"e-mails queued in all: {OutboundMessage.objects.count():,}")
+
+
+if __name__ == "__main__":
+    main()
