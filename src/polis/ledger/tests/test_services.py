@@ -148,11 +148,22 @@ def test_append_events_numbers_tiles_and_signs_a_batch_beside_the_outbox(ledger_
     assert audit.verify_ledger().ok
 
 
-def test_append_events_stores_nothing_of_a_batch_with_one_bad_event():
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"ref": "Mario Rossi"}, "ref"),
+        ({"ref": "B-1\nB-2"}, "ref"),  # one line each in the batch check: still refused
+        ({"sha256": DOC[:32] + "\n" + DOC[32:]}, "sha256"),
+        ({"sha256": None}, "sha256"),
+        ({"type": "client.name"}, "type"),
+    ],
+)
+def test_append_events_stores_nothing_of_a_batch_with_one_bad_event(bad, field):
     batch = [{"type": "claim.opened", "ref": f"B-{i}", "sha256": DOC} for i in range(5)]
-    batch.append({"type": "claim.opened", "ref": "Mario Rossi", "sha256": DOC})
-    with pytest.raises(DomainError):
+    batch.insert(3, {"type": "claim.opened", "ref": "B-x", "sha256": DOC} | bad)
+    with pytest.raises(DomainError) as excinfo:
         services.append_events(events=batch)
+    assert excinfo.value.field == field
     assert LedgerEntry.objects.count() == 0
     assert LedgerCheckpoint.objects.count() == 0
 
@@ -163,9 +174,11 @@ def test_append_events_stores_nothing_of_a_batch_with_one_bad_event():
     digest=st.binary(min_size=32, max_size=32),
 )
 def test_entries_are_exactly_the_canonical_json(type, ref, digest):
-    # the fast formatter must agree with json.dumps(sort_keys) for every valid event
+    # the fast formatter must agree with json.dumps(sort_keys) for every valid event, and the
+    # batch check must accept it
+    assert services._valid_batch([{"type": type, "ref": ref, "sha256": digest.hex().upper()}])
     stamp = "2026-11-25T10:00:00Z"
-    data = services._entry_data(type=type, ref=ref, sha256=digest.hex(), stamp=stamp)
+    data = services._canonical(type, ref, digest.hex(), stamp)
     assert data.encode() == services.canonical_entry(
         type=type, ref=ref, sha256=digest.hex(), time=stamp
     )
