@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format otp lock openapi serve-prod backup restore bench clean
+.PHONY: run test install lint format otp lock openapi serve-prod backup restore bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,10 +61,25 @@ serve-prod: install $(PROD_ENV)
 	$(VENV)/bin/honcho -e $(PROD_ENV) run $(PY) manage.py collectstatic --noinput -v0
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -e $(PROD_ENV) start
 
-# Benchmarks (bench/), against PostgreSQL: DATABASE_URL must point to a scratch database.
+# Benchmarks (bench/, results in docs/PERFORMANCE.md), against PostgreSQL: DATABASE_URL must
+# point to a scratch database. pymerkle is the ledger benchmarks' reference, not a dependency.
 bench: install
+	$(UV) pip install --quiet --python $(PY) pymerkle==7.0.0
 	$(PY) bench/pages.py
 	$(PY) bench/throughput.py
+	$(PY) bench/quotes.py
+	$(PY) bench/signing.py
+	$(PY) bench/ledger_append.py 100000
+	$(PY) bench/ledger_proofs.py 1000000
+
+# The same at 1M practices: fills the (empty) DATABASE_URL with seed_scale, then measures the
+# list queries, the pages and the daily expiry job. About 10 minutes on 2 cores.
+bench-scale: install
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py seed_scale --firms 1000 --clients 200000 --practices 1000000 --claims 100000
+	DEBUG=1 $(PY) bench/scale_lists.py
+	DEBUG=1 $(PY) bench/scale_pages.py
+	DEBUG=1 CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/9} $(PY) bench/expiries.py
 
 # Backups need DATABASE_URL on PostgreSQL. `make restore BACKUP=var/backups/<time>` loads one
 # into the (empty) database of DATABASE_URL.
