@@ -85,12 +85,25 @@ def create_quote(
             created_by=actor,
         )
         catalog.mark_tariff_used(version)
-        quote.pdf = store_file(actor=actor, validated=_render_pdf(quote))
-        quote.save(update_fields=["pdf"])
         record_audit(
             actor=actor, action="quote.priced", target=quote, data={"gross": str(quote.gross)}
         )
         return quote
+
+
+def quote_pdf(*, actor, quote: Quote):
+    """The quote's PDF, rendered and stored the first time someone needs it (a download, the
+    e-mail to the client): pricing stays quick, and a quote never opened costs no file. The
+    quote's content never changes, so rendering later gives the same document."""
+    if quote.pdf_id is not None:
+        return quote.pdf
+    with transaction.atomic():
+        locked = Quote.objects.select_for_update().get(pk=quote.pk)
+        if locked.pdf_id is None:  # nobody rendered it while we waited for the lock
+            locked.pdf = store_file(actor=actor, validated=_render_pdf(locked))
+            locked.save(update_fields=["pdf"])
+    quote.pdf = locked.pdf
+    return quote.pdf
 
 
 def duplicate_quote(*, actor, quote: Quote) -> Quote:
@@ -117,7 +130,7 @@ def send_quote_to_client(*, actor, quote: Quote) -> Quote:
             to=quote.client.email,
             template="quote_to_client",
             context={"quote": quote, "firm": quote.firm},
-            attachments=[quote.pdf],
+            attachments=[quote_pdf(actor=actor, quote=quote)],
         )
         record_audit(actor=actor, action="quote.sent", target=quote)
         return quote
@@ -319,8 +332,6 @@ def accept_custom_offer(*, actor, request: QuoteRequest) -> Quote:
             created_by=actor,
         )
         catalog.mark_tariff_used(version)
-        quote.pdf = store_file(actor=actor, validated=_render_pdf(quote))
-        quote.save(update_fields=["pdf"])
         request.status, request.quote = QuoteRequest.Status.ACCEPTED, quote
         request.save(update_fields=["status", "quote"])
         record_audit(actor=actor, action="quote_request.accepted", target=request)

@@ -125,7 +125,8 @@ def quote_detail(request, pk: int):
 @capability_required("view_quotes")
 def quote_pdf(request, pk: int):
     quote = selectors.get_quote_for(request.user, pk)
-    return open_download(actor=request.user, stored=quote.pdf)
+    stored = services.quote_pdf(actor=request.user, quote=quote)
+    return open_download(actor=request.user, stored=stored)
 
 
 @capability_required("work_portfolio")

@@ -77,7 +77,7 @@ def test_an_offer_accepted_becomes_a_priced_quote_that_converts(custom, operator
     assert quote.net + quote.tax == quote.gross
     assert quote.net == (Decimal("1342.50") / Decimal("1.2225")).quantize(Decimal("0.01"))
     assert (quote.status, quote.valid_until) == (Quote.Status.PRICED, until)
-    assert quote.pdf is not None
+    assert services.quote_pdf(actor=collaborator_a, quote=quote).name.endswith(".pdf")
     practice = practices.convert_quote(actor=collaborator_a, quote=quote)
     assert practice.gross == Decimal("1342.50")
     with pytest.raises(InvalidTransition):

@@ -136,3 +136,20 @@ def test_quote_list_queries_do_not_grow_with_the_page(
     # then
     with django_assert_max_num_queries(9):
         page.get(reverse("quotes:list"))
+
+
+def test_the_pdf_is_rendered_once_when_first_needed(client_for, collaborator_a, setup):
+    from polis.documents.models import StoredFile
+
+    product, customer = setup
+    page = client_for(collaborator_a)
+    post_quote(page, product, customer)
+    quote = Quote.objects.get()
+    # pricing stores no file; the first download renders and keeps it, the next reuses it
+    assert quote.pdf is None
+    files = StoredFile.objects.count()
+    first = b"".join(page.get(reverse("quotes:pdf", args=[quote.pk])).streaming_content)
+    second = b"".join(page.get(reverse("quotes:pdf", args=[quote.pk])).streaming_content)
+    assert first == second
+    assert first.startswith(b"%PDF")
+    assert StoredFile.objects.count() == files + 1
