@@ -55,7 +55,9 @@ def test_the_picker_searches_only_the_users_clients(
     assert options(response.content.decode()) == [str(c.pk) for c in many_clients[50:60]]
     assert str(other.pk) not in options(response.content.decode())
     assert "scegli tra 10 clienti" in response.content.decode()
-    # and nothing found says so
+    # and a single match is chosen at once, nothing found says so
+    one = client_for(collaborator_a).get(reverse("clients:picker"), {"q": "cliente059"})
+    assert f'<option value="{many_clients[59].pk}" selected>' in one.content.decode()
     empty = client_for(collaborator_a).get(reverse("clients:picker"), {"q": "zzz"})
     assert "nessun cliente trovato" in empty.content.decode()
 
