@@ -13,6 +13,7 @@ from polis.catalog.models import Product
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
 from polis.clients.selectors import WHOLE_NUMBER, clients_for_word, searchable_clients
 from polis.core.access import ADJUSTER, MGA_STAFF, can
+from polis.core.search import text_search
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
@@ -41,8 +42,14 @@ def get_claim_for(user, pk: int) -> Claim:
     return claim
 
 
-def search_claims(user, *, query: str = "", status: str = "", overdue: bool = False):
+def search_claims(
+    user, *, query: str = "", text: str = "", status: str = "", overdue: bool = False
+):
+    """VISUALIZZA SINISTRI: `query` words are numbers or clients, `text` words are searched in
+    the description of the event (Italian full-text search)."""
     claims = claims_visible_to(user)
+    if text.strip():
+        claims = text_search(claims, "description", text)
     if status in Claim.Status.values:
         claims = claims.filter(status=status)
     if overdue:

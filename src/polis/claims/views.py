@@ -78,6 +78,7 @@ def claim_list(request):
     claims = selectors.search_claims(
         request.user,
         query=request.GET.get("q", "")[:100],
+        text=request.GET.get("testo", "")[:200],
         status=status,
         overdue=request.GET.get("scaduti") == "1",
     )

@@ -6,7 +6,9 @@ without reading the table. The indexes live in migrations that are no-ops on SQL
 same lookups stay correct by scanning.
 """
 
-from django.db import migrations
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection, migrations
+from django.db.models import Q
 
 
 def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython:
@@ -27,6 +29,43 @@ def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython
         if schema_editor.connection.vendor != "postgresql":
             return
         for name in columns:
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+    return migrations.RunPython(create, drop, atomic=False)
+
+
+# The text search configuration of the descriptions people write: Italian stemming and stop
+# words, so «infiltrazioni» finds «infiltrazione d'acqua».
+TEXT_SEARCH_CONFIG = "italian"
+
+
+def text_search(queryset, field: str, text: str):
+    """Rows whose `field` matches the words of `text`: PostgreSQL full-text search with the
+    Italian configuration (served by the GIN index of `fulltext_index` on the same expression),
+    on SQLite every word as a substring."""
+    if connection.vendor == "postgresql":
+        vector = SearchVector(field, config=TEXT_SEARCH_CONFIG)
+        query = SearchQuery(text, config=TEXT_SEARCH_CONFIG, search_type="websearch")
+        return queryset.annotate(_text=vector).filter(_text=query)
+    for word in text.split()[:8]:
+        queryset = queryset.filter(Q(**{f"{field}__icontains": word}))
+    return queryset
+
+
+def fulltext_index(table: str, name: str, column: str) -> migrations.RunPython:
+    """A migration operation: the GIN index `text_search` reads, on PostgreSQL only (the
+    expression is the one Django's SearchVector writes). `atomic = False` (CONCURRENTLY)."""
+    expression = f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, COALESCE({column}, ''))"
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
+                f"USING gin ({expression})"
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
     return migrations.RunPython(create, drop, atomic=False)

@@ -1,15 +1,31 @@
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from polis.accounts.models import Firm
+from polis.core.search import TEXT_SEARCH_CONFIG
 from polis.web.models import ContactRequest, FaqEntry
 
 
 def faq_entries(*, query: str = ""):
+    """Published FAQ entries with every word of `query` in the question or the answer, as typed
+    (a word being typed is a prefix); on PostgreSQL also by Italian stemming («rinnovare» finds
+    «rinnovo»). In the FAQ's own order, which groups them by section."""
     entries = FaqEntry.objects.filter(published=True)
-    for word in query.split()[:8]:
-        entries = entries.filter(Q(question__icontains=word) | Q(answer__icontains=word))
-    return entries
+    words = query.split()[:8]
+    if not words:
+        return entries
+    typed = Q()
+    for word in words:
+        typed &= Q(question__icontains=word) | Q(answer__icontains=word)
+    if connection.vendor != "postgresql":
+        return entries.filter(typed)
+    document = SearchVector("question", weight="A", config=TEXT_SEARCH_CONFIG) + SearchVector(
+        "answer", weight="B", config=TEXT_SEARCH_CONFIG
+    )
+    wanted = SearchQuery(" ".join(words), config=TEXT_SEARCH_CONFIG, search_type="websearch")
+    return entries.annotate(document=document).filter(Q(document=wanted) | typed)
 
 
 def contact_requests(*, open_only: bool):

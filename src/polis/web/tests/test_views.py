@@ -1,5 +1,5 @@
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +48,15 @@ def test_faq_search_returns_only_the_matching_partial_to_htmx(client):
     assert "Gestione interna dei sinistri" in page
     assert "Cosa succede al momento della liquidazione del danno?" in page
     assert "Come usare la Firma Digitale?" not in page
+
+
+def test_faq_search_finds_other_forms_of_a_word_on_postgresql(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("Italian stemming is PostgreSQL's full-text search")
+    # «rinnovare» is nowhere in the FAQ; «rinnovo» and «rinnovi» are
+    page = client.get(reverse("web:faq"), {"q": "rinnovare"}).content.decode()
+    assert "<summary>" in page
+    assert all("rinnov" in entry.lower() for entry in page.split("<summary>")[1:])
 
 
 def test_contact_request_is_stored_and_emailed_to_the_mga(client):
