@@ -17,42 +17,50 @@ def require_postgres() -> str:
     return url
 
 
-def seeded_sessions(*emails: str) -> list[str]:
-    """Migrate, load the demo data and return a session cookie for each user.
-
-    Sets SECRET_KEY in the environment first, so servers started from it accept the sessions.
-    """
-    os.environ["DEBUG"] = "1"  # seed_demo is for development data only
+def django_for_sessions() -> None:
+    """Set Django up in this process with a SECRET_KEY in the environment, so that servers
+    started from it accept the sessions it creates."""
+    os.environ["DEBUG"] = "1"  # seed_demo and seed_scale are for development data only
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     import django
 
     django.setup()
+
+
+def session_cookie(user) -> str:
+    """A logged-in session (two-factor verified for staff) for `user`, as a Cookie value."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
     from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        }
+    )
+    device = user.totpdevice_set.filter(confirmed=True).first()
+    if device is None and user.firm_id is None:
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    if device:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return f"sessionid={session.session_key}"
+
+
+def seeded_sessions(*emails: str) -> list[str]:
+    """Migrate, load the demo data and return a session cookie for each user."""
+    django_for_sessions()
+    from django.core.management import call_command
 
     from polis.accounts.models import User
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    cookies = []
-    for email in emails:
-        user = User.objects.get(email=email)
-        session = SessionStore()
-        session.update(
-            {
-                SESSION_KEY: str(user.pk),
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-            }
-        )
-        device = user.totpdevice_set.filter(confirmed=True).first()
-        if device:
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.create()
-        cookies.append(f"sessionid={session.session_key}")
-    return cookies
+    return [session_cookie(User.objects.get(email=email)) for email in emails]
 
 
 def collectstatic(env: dict[str, str]) -> None:

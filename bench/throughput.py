@@ -5,6 +5,11 @@ Starts gunicorn (production settings) on loopback, runs wrk for a bounded time a
 rounds each, and reports medians. Needs `wrk` (apt-get install wrk).
 
 Usage: DATABASE_URL=postgres://… python bench/throughput.py [--seconds 10] [--connections 8]
+       [--scale]
+Without --scale: demo data (seed_demo) and the public pages and dashboard of a collaborator.
+With --scale: the database must hold seed_scale data (1M practices); the mix is the working
+lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims,
+clients, dashboard).
 """
 
 import argparse
@@ -15,11 +20,39 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from common import ROOT, collectstatic, require_postgres, seeded_sessions
+from common import (
+    ROOT,
+    collectstatic,
+    django_for_sessions,
+    require_postgres,
+    seeded_sessions,
+    session_cookie,
+)
 
 from tests.servers import production_environment, start_gunicorn, stop
 
 MIXED = ["/", "/faq/", "/faq/?q=sinistro", "/dashboard/", "/contattaci/"]
+MIXED_AT_SCALE = [
+    "/dashboard/",
+    "/pratiche/",
+    "/pratiche/?stato=in_force&ordina=scadenza",
+    "/pratiche/?q=Rossi",
+    "/pratiche/in-scadenza/",
+    "/sinistri/",
+    "/clienti/",
+    "/rinnovi/",
+]
+
+
+def largest_firm_session() -> str:
+    from django.db.models import Count
+
+    from polis.accounts.models import Firm, User
+
+    firm = Firm.objects.annotate(size=Count("practices")).order_by("-size").first()
+    return session_cookie(User.objects.filter(firm=firm).order_by("pk").first())
+
+
 LUA = """
 paths = {%s}
 counter = 0
@@ -76,11 +109,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", default="4")
+    parser.add_argument("--threads", default="1", help="more than 1: gthread workers")
+    parser.add_argument("--scale", action="store_true")
     args = parser.parse_args()
     database_url = require_postgres()
-    (cookie,) = seeded_sessions("mario.rossi@agenzia-rossi.example.it")
+    if args.scale:
+        django_for_sessions()
+        cookie, mixed = largest_firm_session(), MIXED_AT_SCALE
+    else:
+        (cookie,) = seeded_sessions("mario.rossi@agenzia-rossi.example.it")
+        mixed = MIXED
     var = Path(tempfile.mkdtemp(prefix="polis-bench-"))
-    env = production_environment(database_url=database_url, var=var, WEB_CONCURRENCY=args.workers)
+    env = production_environment(
+        database_url=database_url, var=var, WEB_CONCURRENCY=args.workers, WEB_THREADS=args.threads
+    )
     collectstatic(env)
     web, base = start_gunicorn(env)
     try:
@@ -89,7 +131,7 @@ def main() -> None:
             rounds["bare view (/salute/)"].append(
                 wrk(base, ["/salute/"], args.seconds, args.connections, cookie)
             )
-            rounds["mixed pages"].append(wrk(base, MIXED, args.seconds, args.connections, cookie))
+            rounds["mixed pages"].append(wrk(base, mixed, args.seconds, args.connections, cookie))
     finally:
         stop(web)
     results = {

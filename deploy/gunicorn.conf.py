@@ -10,8 +10,11 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Workers are recycled now and then (a leak can't grow forever); the app is loaded once in the
+# master, so a recycled worker is a fork, not a 2-second import with requests queued behind it.
+preload_app = True
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 accesslog = "-"
 # No query strings in the access log: they may carry search terms with personal data.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
