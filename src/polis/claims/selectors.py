@@ -13,7 +13,7 @@ from polis.catalog.models import Product
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
 from polis.clients.selectors import WHOLE_NUMBER, clients_for_word, searchable_clients
 from polis.core.access import ADJUSTER, MGA_STAFF, can
-from polis.core.search import text_search
+from polis.core.search import matching_keys, text_search
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
@@ -69,25 +69,15 @@ def claim_matches(word: str, user) -> Q:
             Practice.objects.filter(firm_id=user.firm_id) if user.firm_id else Practice.objects
         )
         if WHOLE_NUMBER.fullmatch(upper):  # a claim or a policy number, each of a unique index
-            return Q(number=upper) | _on_policies(policies.filter(policy_number=upper))
+            return Q(number=upper) | matching_keys(
+                "practice_id", policies.filter(policy_number=upper)
+            )
         return (
             Q(number__icontains=upper)
             | Q(insurer_claim_number__icontains=upper)
-            | _on_policies(policies.filter(policy_number__icontains=upper))
+            | matching_keys("practice_id", policies.filter(policy_number__icontains=upper))
         )
-    return Q(client__in=clients.values("pk"))
-
-
-# Up to this many policies are passed as literal keys, which PostgreSQL ORs with the claim
-# number indexes (a BitmapOr); a subquery would make it scan every claim.
-POLICY_KEYS = 500
-
-
-def _on_policies(policies) -> Q:
-    keys = list(policies.values_list("pk", flat=True)[: POLICY_KEYS + 1])
-    if len(keys) <= POLICY_KEYS:
-        return Q(practice_id__in=keys)
-    return Q(practice__in=policies.values("pk"))
+    return matching_keys("client_id", clients)
 
 
 def is_eligible(practice: Practice, today: date) -> bool:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from polis.clients.models import Client
 from polis.core.access import MGA_STAFF, can
+from polis.core.search import matching_keys
 
 
 def clients_visible_to(user):
@@ -77,4 +78,4 @@ def portfolio_search(word: str, *, number_field: str, user) -> Q:
         upper = word.upper()
         lookup = "exact" if WHOLE_NUMBER.fullmatch(upper) else "icontains"
         return Q(**{f"{number_field}__{lookup}": upper})
-    return Q(client__in=clients.values("pk"))
+    return matching_keys("client_id", clients)

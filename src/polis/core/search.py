@@ -69,3 +69,18 @@ def fulltext_index(table: str, name: str, column: str) -> migrations.RunPython:
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
     return migrations.RunPython(create, drop, atomic=False)
+
+
+# Up to this many matching keys are passed as literals: the planner then reads the outer table's
+# index by key (and can OR it with other indexes), where a semi-join on a subquery was misjudged
+# at 1M rows (a parallel scan of every client for one firm's search).
+LITERAL_KEYS = 2000
+
+
+def matching_keys(field: str, queryset) -> Q:
+    """`field` among the keys of `queryset`: as literal keys when there are few, else as a
+    subquery. Runs the (small, indexed) query once, when the filter is built."""
+    keys = list(queryset.values_list("pk", flat=True)[: LITERAL_KEYS + 1])
+    if len(keys) <= LITERAL_KEYS:
+        return Q(**{f"{field}__in": keys})
+    return Q(**{f"{field}__in": queryset.values("pk")})
