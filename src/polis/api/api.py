@@ -68,12 +68,22 @@ class Question(Schema):
     max: str | None = None
 
 
+class NeedsQuestion(Schema):
+    name: str
+    label: str
+    choices: list[list[str]]
+
+
 class ProductOut(Schema):
     code: str
     name: str
     insurer: str
     line_of_business: int
     questionnaire: list[Question]
+    needs_questionnaire: list[NeedsQuestion] = Field(
+        description="Esigenze e bisogni (IVASS Reg. 40/2018): da registrare su ogni pratica "
+        "con POST /practices/{id}/needs prima dell'emissione."
+    )
 
 
 class PriceIn(Schema):
@@ -143,6 +153,10 @@ def list_products(request):
             insurer=p.insurer.name,
             line_of_business=p.line_of_business,
             questionnaire=p.questionnaire,
+            needs_questionnaire=[
+                NeedsQuestion(name=q["name"], label=q["label"], choices=q["choices"])
+                for q in p.needs_questionnaire.get("questions", [])
+            ],
         )
         for p in Product.objects.filter(active=True).select_related("insurer")
     ]
@@ -356,7 +370,25 @@ class PracticeOut(Schema):
     gross: Decimal
     commission: Decimal
     review_reason: str
+    needs_recorded: bool
+    needs_consistent: bool | None = Field(
+        description="Esigenze coerenti con il prodotto (null se non ancora registrate)."
+    )
+    needs_reason: str
     version: int
+
+
+class NeedsIn(Schema):
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="{nome della domanda: valore scelto}"
+    )
+    refused: bool = Field(False, description="Il cliente non ha voluto rispondere.")
+    medium: str = Field(
+        "", description="Consegna dei documenti precontrattuali: paper, email o link."
+    )
+    durable_consent: bool = Field(
+        False, description="Consenso del cliente a un supporto durevole non cartaceo."
+    )
 
 
 class MessageIn(Schema):
@@ -389,6 +421,9 @@ def _practice_out(practice) -> PracticeOut:
         gross=practice.gross,
         commission=practice.commission,
         review_reason=practice.review_reason,
+        needs_recorded=bool(practice.needs),
+        needs_consistent=practice.needs.get("consistent") if practice.needs else None,
+        needs_reason=(practice.needs or {}).get("reason", ""),
         version=practice.version,
     )
 
@@ -427,6 +462,25 @@ def create_practice(request, payload: PracticeIn):
         effective_date=payload.effective_date,
     )
     return Status(201, _practice_out(practice))
+
+
+@api.post(
+    "/practices/{practice_id}/needs",
+    response={200: PracticeOut, **ERRORS},
+    summary="Registra esigenze e bisogni del cliente e come riceve i documenti",
+)
+def record_needs(request, practice_id: int, payload: NeedsIn):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return _practice_out(
+        practice_services.record_demands_and_needs(
+            actor=request.auth,
+            practice=practice,
+            answers=payload.answers,
+            refused=payload.refused,
+            medium=payload.medium,
+            durable_consent=payload.durable_consent,
+        )
+    )
 
 
 @api.post(

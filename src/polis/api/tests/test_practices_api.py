@@ -109,3 +109,71 @@ def test_the_mgas_request_is_read_and_answered_through_the_api(
         ("Serve il documento d'identità", True),
         ("Caricato il documento", False),
     ]
+
+
+def test_demands_and_needs_are_recorded_through_the_api_before_issuing(
+    client_for, collaborator_a, collaborator_b
+):
+    from polis.catalog.demo import NEEDS_QUESTIONNAIRES
+
+    # given a product with its demands-and-needs questionnaire, published with the products
+    product = demo_product("RCP")
+    product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]
+    product.save()
+    api_client = client_for(collaborator_a)
+    listed = {p["code"]: p for p in api_client.get("/api/products").json()}
+    questions = [q["name"] for q in listed["RCP"]["needs_questionnaire"]]
+    assert questions == ["need", "registered", "other_policy"]
+    practice = _create(api_client, ClientFactory(created_by=collaborator_a).pk).json()
+    assert (practice["needs_recorded"], practice["needs_consistent"]) == (False, None)
+    url = f"/api/practices/{practice['id']}"
+    # when issuing without them, then recording them incomplete, by e-mail without consent,
+    # from another firm, and at last as the client gave them
+    early = api_client.post(f"{url}/issue")
+    answers = {"need": "si", "registered": "si", "other_policy": "no"}
+    incomplete = api_client.post(
+        f"{url}/needs", {"answers": {"need": "si"}, "medium": "paper"}, "application/json"
+    )
+    no_consent = api_client.post(
+        f"{url}/needs", {"answers": answers, "medium": "email"}, "application/json"
+    )
+    foreign = client_for(collaborator_b).post(
+        f"{url}/needs", {"answers": answers, "medium": "paper"}, "application/json"
+    )
+    recorded = api_client.post(
+        f"{url}/needs",
+        {"answers": answers, "medium": "email", "durable_consent": True},
+        "application/json",
+    )
+    issued = api_client.post(f"{url}/issue")
+    # then issuing waits for the needs, each bad answer says why, and then the policy is issued
+    assert early.status_code == 422
+    assert (incomplete.status_code, incomplete.json()["field"]) == (422, "registered")
+    assert (no_consent.status_code, no_consent.json()["field"]) == (422, "durable_consent")
+    assert foreign.status_code == 404
+    assert recorded.status_code == 200
+    assert (recorded.json()["needs_recorded"], recorded.json()["needs_consistent"]) == (True, True)
+    assert issued.status_code == 200
+    assert issued.json()["policy_number"].startswith("RCP-")
+    needs = Practice.objects.get(pk=practice["id"]).needs
+    assert (needs["medium"], needs["durable_consent"], needs["answers"]) == ("email", True, answers)
+
+
+def test_an_inconsistent_answer_is_recorded_and_stops_the_issuing(client_for, collaborator_a):
+    from polis.catalog.demo import NEEDS_QUESTIONNAIRES
+
+    product = demo_product("RCP")
+    product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]
+    product.save()
+    api_client = client_for(collaborator_a)
+    practice = _create(api_client, ClientFactory(created_by=collaborator_a).pk).json()
+    url = f"/api/practices/{practice['id']}"
+    answers = {"need": "si", "registered": "si", "other_policy": "si"}
+    recorded = api_client.post(
+        f"{url}/needs", {"answers": answers, "medium": "paper"}, "application/json"
+    )
+    assert recorded.json()["needs_consistent"] is False
+    assert "Ha già una polizza" in recorded.json()["needs_reason"]
+    refused = api_client.post(f"{url}/issue")
+    assert refused.status_code == 422
+    assert Practice.objects.get(pk=practice["id"]).status == Practice.Status.DRAFT
