@@ -34,7 +34,11 @@ class Practice(models.Model):
     # Opaque public reference (ledger entries, signature links): no personal data.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="practices")
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="practices")
+    # Indexed by practice_client_cover below, which also answers a client search's count and
+    # page keys without reading the table.
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="practices", db_index=False
+    )
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     tariff = models.ForeignKey("catalog.TariffVersion", on_delete=models.PROTECT, related_name="+")
     quote = models.OneToOneField(
@@ -98,6 +102,11 @@ class Practice(models.Model):
             models.Index(fields=["firm", "end_date", "id"], name="practice_firm_end"),
             models.Index(fields=["firm", "-effective_date", "-id"], name="practice_firm_effective"),
             models.Index(fields=["-created_at", "-id"], name="practice_created"),
+            models.Index(
+                fields=["client"],
+                include=["firm", "created_at", "id"],
+                name="practice_client_cover",
+            ),
             models.Index(fields=["end_date", "id"], name="practice_end"),
             models.Index(fields=["-effective_date", "-id"], name="practice_effective"),
             # Filters (status, product) in the default order; the expiring tab by end date.
