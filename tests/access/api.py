@@ -133,6 +133,14 @@ RULES = [
         },
     ),
     Rule(
+        "api:record_needs",
+        api_only(COLLAB_A) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+        data=lambda w: {"answers": {}, "medium": "paper"},
+    ),
+    Rule(
         "api:issue_practice",
         api_only(COLLAB_A) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
         method="post",

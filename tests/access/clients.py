@@ -9,6 +9,8 @@ def arrange(world: dict) -> None:
 RULES = [
     Rule("clients:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     Rule("clients:create", only(COLLAB_A, COLLAB_B)),
+    # The picker's options: each user searches only the clients he may see.
+    Rule("clients:picker", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     # Firm B gets 404 on firm A's client; MGA staff read it but only the firm edits it.
     Rule(
         "clients:detail",
