@@ -21,6 +21,7 @@ import django
 
 django.setup()
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count
 
@@ -35,7 +36,10 @@ from polis.practices.models import Practice
 
 
 def plan_of(queryset) -> tuple[float, list[str]]:
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match (e.g. no client has that name): no query at all
+        return 0.0, ["(no query)"]
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
