@@ -17,7 +17,7 @@ from polis.core.search import matching_keys, text_search
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
-from polis.practices.selectors import matching
+from polis.practices.selectors import LIST_DEFERRED, matching
 from polis.signatures.models import SignatureRequest
 
 
@@ -47,7 +47,7 @@ def search_claims(
 ):
     """VISUALIZZA SINISTRI: `query` words are numbers or clients, `text` words are searched in
     the description of the event (Italian full-text search)."""
-    claims = claims_visible_to(user)
+    claims = claims_visible_to(user).defer(*(f"practice__{f}" for f in LIST_DEFERRED))
     if text.strip():
         claims = text_search(claims, "description", text)
     if status in Claim.Status.values:
