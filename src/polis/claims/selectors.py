@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from polis.catalog.models import Product
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
-from polis.clients.selectors import WHOLE_NUMBER, clients_for_word, searchable_clients
+from polis.clients.selectors import (
+    WHOLE_NUMBER,
+    clients_for_word,
+    designated_clients,
+    searchable_clients,
+)
 from polis.core.access import ADJUSTER, MGA_STAFF, can
 from polis.core.search import matching_keys, text_search
 from polis.core.workdays import working_days_between
@@ -77,7 +82,7 @@ def claim_matches(word: str, user) -> Q:
             | Q(insurer_claim_number__icontains=upper)
             | matching_keys("practice_id", policies.filter(policy_number__icontains=upper))
         )
-    return matching_keys("client_id", clients)
+    return designated_clients("client_id", clients, user)
 
 
 def is_eligible(practice: Practice, today: date) -> bool:

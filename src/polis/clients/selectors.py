@@ -52,6 +52,14 @@ def searchable_clients(user):
     return Client.objects.filter(firm_id=user.firm_id) if user.firm_id else Client.objects.all()
 
 
+def designated_clients(field: str, clients, user) -> Q:
+    """`field` among the clients a word designates: a firm's few as literal keys (its own client
+    index then serves the outer list), the MGA's thousands as a subquery."""
+    if user.firm_id:
+        return matching_keys(field, clients)
+    return Q(**{f"{field}__in": clients.values("pk")})
+
+
 def clients_for_word(word: str, within):
     """The clients one typed word designates in a portfolio search, or None when the word is
     part of a policy, quote or claim number. Read the way people type, so that each form is
@@ -78,4 +86,4 @@ def portfolio_search(word: str, *, number_field: str, user) -> Q:
         upper = word.upper()
         lookup = "exact" if WHOLE_NUMBER.fullmatch(upper) else "icontains"
         return Q(**{f"{number_field}__{lookup}": upper})
-    return matching_keys("client_id", clients)
+    return designated_clients("client_id", clients, user)
