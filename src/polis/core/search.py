@@ -1,9 +1,9 @@
-"""Substring search that PostgreSQL serves from trigram indexes, and SQLite still answers.
+"""Search at scale: substrings from trigram indexes, Italian full-text search, literal keys.
 
-Django's `icontains` is `UPPER(col::text) LIKE UPPER('%word%')` on PostgreSQL: a GIN index with
-`gin_trgm_ops` on the same expression, `UPPER(col)`, answers it (and `istartswith`, `iexact`)
-without reading the table. The indexes live in migrations that are no-ops on SQLite, where the
-same lookups stay correct by scanning.
+Each is served by an index on PostgreSQL and stays correct on SQLite (the embedded default),
+where the migrations below do nothing and the same lookups scan. Django's `icontains` is
+`UPPER(col::text) LIKE UPPER('%word%')` on PostgreSQL: a GIN index with `gin_trgm_ops` on the
+same expression, `UPPER(col)`, answers it (and `istartswith`, `iexact`) without reading the table.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
