@@ -286,14 +286,18 @@ def _claim_out(claim) -> ClaimOut:
 def list_claims(
     request,
     q: str = "",
+    text: str = "",
     status: str = "",
     overdue: bool = False,
     limit: int = 50,
     offset: int = 0,
 ):
-    """Newest first; `q` searches claim, insurer and policy numbers, client name, tax code."""
+    """Newest first; `q` searches claim, insurer and policy numbers, client name, tax code;
+    `text` the words of the event's description (Italian full-text search on PostgreSQL)."""
     limit, offset = max(1, min(limit, 200)), max(offset, 0)
-    found = claims.search_claims(request.auth, query=q[:100], status=status, overdue=overdue)
+    found = claims.search_claims(
+        request.auth, query=q[:100], text=text[:200], status=status, overdue=overdue
+    )
     return [_claim_out(c) for c in found[offset : offset + limit]]
 
 

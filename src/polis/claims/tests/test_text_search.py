@@ -29,3 +29,10 @@ def test_claims_are_found_by_words_of_their_description(
         # Italian stemming: the plural finds the singular
         plural = page.get(reverse("claims:list"), {"testo": "infiltrazioni"})
         assert [c.pk for c, _sla in plural.context["rows"]] == [water.pk]
+
+
+def test_the_api_searches_descriptions_too(client_for, collaborator_a, policy):
+    water = open_claim_on(collaborator_a, policy, description="Infiltrazione d'acqua.")
+    open_claim_on(collaborator_a, policy, description="Furto in cantiere.")
+    found = client_for(collaborator_a).get("/api/claims", {"text": "infiltrazione"}).json()
+    assert [c["id"] for c in found] == [water.pk]
