@@ -125,6 +125,14 @@ class QuoteOut(Schema):
     gross: Decimal
 
 
+# Pages of at most 200 rows; an offset past any real list (and within PostgreSQL's bigint).
+MAX_PAGE, MAX_OFFSET = 200, 10_000_000
+
+
+def _window(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, MAX_PAGE)), max(0, min(offset, MAX_OFFSET))
+
+
 def _quote_out(quote) -> QuoteOut:
     return QuoteOut(
         id=quote.pk,
@@ -195,8 +203,8 @@ def price(request, payload: PriceIn):
     "/quotes", response={200: list[QuoteOut], **ERRORS}, summary="Preventivi visibili all'utente"
 )
 def list_quotes(request, limit: int = 50, offset: int = 0):
-    limit = max(1, min(limit, 200))
-    quotes = selectors.search_quotes(request.auth)[max(offset, 0) : max(offset, 0) + limit]
+    limit, offset = _window(limit, offset)
+    quotes = selectors.search_quotes(request.auth)[offset : offset + limit]
     return [_quote_out(quote) for quote in quotes]
 
 
@@ -294,7 +302,7 @@ def list_claims(
 ):
     """Newest first; `q` searches claim, insurer and policy numbers, client name, tax code;
     `text` the words of the event's description (Italian full-text search on PostgreSQL)."""
-    limit, offset = max(1, min(limit, 200)), max(offset, 0)
+    limit, offset = _window(limit, offset)
     found = claims.search_claims(
         request.auth, query=q[:100], text=text[:200], status=status, overdue=overdue
     )
@@ -444,7 +452,7 @@ def _document_out(document) -> DocumentOut:
 
 @api.get("/practices", response={200: list[PracticeOut], **ERRORS}, summary="Pratiche visibili")
 def list_practices(request, q: str = "", status: str = "", limit: int = 50, offset: int = 0):
-    limit, offset = max(1, min(limit, 200)), max(offset, 0)
+    limit, offset = _window(limit, offset)
     practices = practice_selectors.search_practices(request.auth, query=q[:100], status=status)
     return [_practice_out(p) for p in practices[offset : offset + limit]]
 

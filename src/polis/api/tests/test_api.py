@@ -101,3 +101,10 @@ def test_a_past_effective_date_is_refused_with_the_field(client_for, collaborato
     # then
     assert (response.status_code, response.json()["field"]) == (422, "effective_date")
     assert not Quote.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/quotes", "/api/claims", "/api/practices"])
+def test_lists_answer_an_offset_past_any_list_with_an_empty_page(client_for, collaborator_a, path):
+    # found by schemathesis: an offset beyond PostgreSQL's bigint was a server error
+    response = client_for(collaborator_a).get(path, {"offset": 10**30, "limit": 10**6})
+    assert (response.status_code, response.json()) == (200, [])
