@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from common import require_postgres
+from common import require_postgres, session_cookie
 
 require_postgres()
 
@@ -29,8 +29,6 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.catalog.demo import ARCHITECT_EXAMPLE
@@ -45,14 +43,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def logged_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
-    if user.firm_id is None:
-        device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="bench", confirmed=True
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    client.cookies.load(session_cookie(user))
     return client
 
 

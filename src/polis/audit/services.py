@@ -12,12 +12,8 @@ def object_label(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def record_audit(*, actor, action: str, target: models.Model, data: dict | None = None) -> None:
-    """Append an audit event for `target`; call it inside the service's transaction.
-
-    `data` must hold no personal data beyond what the object already holds.
-    """
-    AuditEvent.objects.create(
+def _event(actor, action: str, target: models.Model, data: dict | None) -> AuditEvent:
+    return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=object_label(target),
@@ -27,19 +23,17 @@ def record_audit(*, actor, action: str, target: models.Model, data: dict | None 
     )
 
 
+def record_audit(*, actor, action: str, target: models.Model, data: dict | None = None) -> None:
+    """Append an audit event for `target`; call it inside the service's transaction.
+
+    `data` must hold no personal data beyond what the object already holds.
+    """
+    _event(actor, action, target, data).save()
+
+
 def record_audits(*, actor, action: str, targets: list[models.Model]) -> None:
     """record_audit for many targets at once (batch jobs): one INSERT."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            action=action,
-            object_type=object_label(target),
-            object_id=str(target.pk),
-            data={},
-            ip_address=current_ip.get(),
-        )
-        for target in targets
-    )
+    AuditEvent.objects.bulk_create(_event(actor, action, target, None) for target in targets)
 
 
 def purge_old_ip_addresses() -> int:

@@ -17,8 +17,7 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
 
 
 def _read_tile(level: int, index: int) -> bytes:
-    row = LedgerTile.objects.filter(level=level, index=index).values_list("hashes", flat=True)
-    return bytes(row[0]) if row else b""
+    return tiles([(level, index)]).get((level, index), b"")
 
 
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:

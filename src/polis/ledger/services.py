@@ -135,8 +135,13 @@ def _sign_checkpoint(size: int, root: bytes) -> LedgerCheckpoint:
     )
 
 
+def _latest() -> tuple[int, str]:
+    latest = LedgerCheckpoint.objects.values_list("size", "root_hash").first()
+    return latest or (0, merkle.EMPTY_ROOT.hex())
+
+
 def latest_size() -> int:
-    return LedgerCheckpoint.objects.values_list("size", flat=True).first() or 0
+    return _latest()[0]
 
 
 def _number_entries(size: int, pks: list[int]) -> None:
@@ -167,11 +172,6 @@ def _store_tiles(changed: dict[tuple[int, int], bytes]) -> None:
 # The right edge of the tree this process last signed, by (size, root): the next batch reads no
 # tile. The same size and root mean the same tree, so an entry can never be stale.
 _right_edge: dict[tuple[int, str], dict[tuple[int, int], bytes]] = {}
-
-
-def _latest() -> tuple[int, str]:
-    latest = LedgerCheckpoint.objects.values_list("size", "root_hash").first()
-    return latest or (0, merkle.EMPTY_ROOT.hex())
 
 
 def _extend(latest: tuple[int, str], leaf_hashes: list[bytes]) -> LedgerCheckpoint:
