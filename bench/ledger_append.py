@@ -4,12 +4,14 @@
         .venv/bin/python bench/ledger_append.py [N]
 
 Two polis paths, each batch committed (durable) before the next starts:
-- append_events: one transaction takes the sequencer lock, numbers the 1,000 entries, stores them
-  with one COPY, stores the changed tiles and signs a checkpoint;
+- append_events: one transaction takes the sequencer lock, validates nothing more (done before),
+  stores the batch in C2SP entry bundles with its changed hash tiles and a signed checkpoint;
+  then, timed apart, the follower (index_entries) writes the lookup rows of the same entries;
 - outbox: the business path, 1,000 entries queued in one transaction (record_events), then one
-  sequencer run (integrate_pending) numbers them with one UPDATE, stores tiles, signs.
+  sequencer run (integrate_pending) numbers them with one UPDATE, stores bundles and tiles, signs.
 Each pymerkle batch: append_entries of the same 1,000 entries into a SqliteTree file (it neither
-signs nor stores tiles). Every figure is the median of --runs runs, in this order each run.
+signs nor stores tiles). Every side gets its input built before the clock starts. Every figure is
+the median of --runs runs, in this order each run.
 Needs `pip install pymerkle` (bench only). Wipes the ledger tables of the database it is given.
 """
 
@@ -34,7 +36,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 
 from polis.ledger import services
-from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 
 BATCH = 1000
 
@@ -46,42 +48,56 @@ def events(n: int, start: int) -> list[dict]:
     ]
 
 
+def batches(total: int) -> list[list[dict]]:
+    return [events(BATCH, start) for start in range(0, total, BATCH)]
+
+
 def _reset() -> None:
     """An empty log, as a new one would be (TRUNCATE: deleted rows would bloat the indexes)."""
-    tables = ", ".join(m._meta.db_table for m in (LedgerEntry, LedgerTile, LedgerCheckpoint))
+    tables = ", ".join(
+        m._meta.db_table for m in (LedgerEntry, LedgerBundle, LedgerTile, LedgerCheckpoint)
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
 
 
-def bench_append(total: int) -> float:
+def bench_append(total: int) -> tuple[float, float]:
+    """Seconds to append `total` entries, then seconds for the follower to index them."""
     _reset()
+    work = batches(total)
     started = time.perf_counter()
-    for start in range(0, total, BATCH):
-        services.append_events(events=events(BATCH, start))
+    for batch in work:
+        services.append_events(events=batch)
     elapsed = time.perf_counter() - started
     if services.latest_size() != total:
         raise SystemExit("polis append_events: wrong final size")
-    return elapsed
+    started = time.perf_counter()
+    while services.index_entries():
+        pass
+    following = time.perf_counter() - started
+    if LedgerEntry.objects.count() != total:
+        raise SystemExit("polis index_entries: wrong number of lookup rows")
+    return elapsed, following
 
 
 def bench_append_concurrent(total: int, producers: int = 2) -> float:
     """The same batches from `producers` threads at once (one connection each): one validates
     and hashes its next batch while another holds the sequencer lock."""
     _reset()
-    starts = list(range(0, total, BATCH))
+    work = batches(total)
     errors: list[BaseException] = []
 
-    def produce(mine: list[int]) -> None:
+    def produce(mine: list[list[dict]]) -> None:
         try:
-            for start in mine:
-                services.append_events(events=events(BATCH, start))
+            for batch in mine:
+                services.append_events(events=batch)
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()
 
     threads = [
-        threading.Thread(target=produce, args=(starts[n::producers],)) for n in range(producers)
+        threading.Thread(target=produce, args=(work[n::producers],)) for n in range(producers)
     ]
     started = time.perf_counter()
     for thread in threads:
@@ -96,10 +112,11 @@ def bench_append_concurrent(total: int, producers: int = 2) -> float:
 
 def bench_outbox(total: int) -> float:
     _reset()
+    work = batches(total)
     started = time.perf_counter()
-    for start in range(0, total, BATCH):
+    for batch in work:
         with transaction.atomic():
-            services.record_events(events=events(BATCH, start))
+            services.record_events(events=batch)
         services.integrate_pending(batch_size=BATCH)
     elapsed = time.perf_counter() - started
     if services.latest_size() != total:
@@ -148,19 +165,23 @@ if __name__ == "__main__":
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database for this benchmark.")
     call_command("migrate", verbosity=0)
-    results = {"append": [], "append2": [], "outbox": [], "pymerkle": []}
+    results = {"append": [], "follower": [], "append2": [], "outbox": [], "pymerkle": []}
     for _ in range(args.runs):
-        results["append"].append(bench_append(args.total))
+        appending, following = bench_append(args.total)
+        results["append"].append(appending)
+        results["follower"].append(following)
         results["append2"].append(bench_append_concurrent(args.total))
         results["outbox"].append(bench_outbox(args.total))
         results["pymerkle"].append(bench_pymerkle(args.total))
     rate = {name: args.total / statistics.median(times) for name, times in results.items()}
     sys.stdout.write(
         f"entries: {args.total:,} in batches of {BATCH:,}, median of {args.runs} runs\n"
-        f"polis append_events (COPY, tiles, signed checkpoint per batch): "
+        f"polis append_events (bundles, tiles, signed checkpoint per batch): "
         f"{rate['append']:,.0f} entries/s\n"
+        f"polis follower (index_entries: lookup rows by COPY, one batch per transaction): "
+        f"{rate['follower']:,.0f} entries/s\n"
         f"polis append_events from 2 producers at once: {rate['append2']:,.0f} entries/s\n"
-        f"polis outbox + sequencer (INSERT, UPDATE, tiles, signed checkpoint per batch): "
+        f"polis outbox + sequencer (INSERT, UPDATE, bundles, tiles, signed checkpoint): "
         f"{rate['outbox']:,.0f} entries/s\n"
         f"pymerkle SqliteTree.append_entries per batch: {rate['pymerkle']:,.0f} entries/s\n"
         f"ratio append_events / pymerkle: {rate['append'] / rate['pymerkle']:.2f} "

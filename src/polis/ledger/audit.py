@@ -1,8 +1,9 @@
 """`ledger verify`: recompute the whole tree from the stored entries and check everything.
 
-Independent records are compared with each other: each entry's canonical bytes, its stored leaf
-hash, the stored tiles (a second copy of every leaf hash, by position) and every signed
-checkpoint. An edit, deletion, insertion or reordering of entries changes at least one of them.
+Independent records are compared with each other: the entries in their bundles (canonical
+bytes), the stored tiles (a second copy of every leaf hash, by position), every signed checkpoint
+and the lookup rows (a third copy of each indexed entry). An edit, deletion, insertion or
+reordering of entries changes at least one of them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.conf import settings
 
 from polis.ledger import merkle, note
 from polis.ledger.keys import log_verifier
-from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.services import canonical_entry
-from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH
+from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, bundle_entries
 
 
 @dataclass
@@ -30,24 +31,78 @@ class Report:
         return not self.problems
 
 
-def _check_entry(entry: LedgerEntry, problems: list[str]) -> bytes:
-    data = entry.data.encode()
-    leaf = merkle.leaf_hash(data)
-    if leaf.hex() != entry.leaf_hash:
-        problems.append(
-            f"Voce {entry.index}: il contenuto non corrisponde al suo hash di foglia "
-            "(voce modificata)."
-        )
+def _canonical_fields(data: bytes) -> tuple[str, str, str] | None:
+    """(type, ref, sha256) of a canonical entry, None if the bytes are not one."""
     try:
         fields = json.loads(data)
         expected = canonical_entry(
-            type=entry.type, ref=entry.ref, sha256=entry.sha256, time=fields.get("time", "")
+            type=fields["type"], ref=fields["ref"], sha256=fields["sha256"], time=fields["time"]
         )
-    except (ValueError, AttributeError):
-        expected = None
-    if expected != data:
-        problems.append(f"Voce {entry.index}: JSON non canonico o diverso dai campi memorizzati.")
-    return leaf
+    except (ValueError, TypeError, KeyError):
+        return None
+    return (fields["type"], fields["ref"], fields["sha256"]) if expected == data else None
+
+
+def _log_leaves(problems: list[str]):
+    """The leaf hash of every entry of the log, in order, from its bundles."""
+    expected, short = 0, None
+    for bundle in LedgerBundle.objects.order_by("index").iterator():
+        if short is not None:
+            problems.append(
+                f"Bundle {short[0]}: {short[1]} voci invece di {TILE_WIDTH} prima di altri "
+                "bundle (voci cancellate o inserite)."
+            )
+            short = None
+        if bundle.index != expected:
+            problems.append(
+                f"Bundle di voci mancanti da {expected} a {bundle.index - 1} "
+                "(voci cancellate o spostate)."
+            )
+        try:
+            entries = bundle_entries(bytes(bundle.data))
+        except ValueError:
+            problems.append(f"Bundle {bundle.index}: non leggibile (bundle alterato).")
+            entries = []
+        for offset, data in enumerate(entries):
+            if _canonical_fields(data) is None:
+                problems.append(f"Voce {bundle.index * TILE_WIDTH + offset}: JSON non canonico.")
+            yield merkle.leaf_hash(data)
+        expected = bundle.index + 1
+        if len(entries) != TILE_WIDTH:
+            short = (bundle.index, len(entries))
+
+
+def _check_lookup_rows(tree: merkle.MemoryTree, problems: list[str]) -> None:
+    """Each lookup row is its log entry, and no batch the follower indexed lacks a row."""
+    leaves = tree.levels[0]
+    rows = LedgerEntry.objects.filter(index__isnull=False).order_by("index")
+    present = set()
+    for index, type, ref, sha256, data, leaf_hash in rows.values_list(
+        "index", "type", "ref", "sha256", "data", "leaf_hash"
+    ).iterator():
+        present.add(index)
+        leaf = merkle.leaf_hash(data.encode())
+        if leaf.hex() != leaf_hash:
+            problems.append(
+                f"Voce {index}: il contenuto non corrisponde al suo hash di foglia "
+                "(riga di ricerca modificata)."
+            )
+        if index >= len(leaves) or leaves[index] != leaf:
+            problems.append(
+                f"Voce {index}: la riga di ricerca non è la voce del registro in quella "
+                "posizione (riga modificata, spostata o inserita)."
+            )
+        if _canonical_fields(data.encode()) != (type, ref, sha256):
+            problems.append(f"Voce {index}: JSON non canonico o diverso dai campi memorizzati.")
+    previous = 0
+    for size, indexed in LedgerCheckpoint.objects.order_by("size").values_list("size", "indexed"):
+        missing = [i for i in range(previous, size) if i not in present] if indexed else []
+        if missing:
+            problems.append(
+                f"Indici mancanti da {missing[0]} a {missing[-1]} nelle righe di ricerca "
+                "(righe cancellate)."
+            )
+        previous = size
 
 
 def _check_tiles(tree: merkle.MemoryTree, problems: list[str]) -> None:
@@ -91,15 +146,8 @@ def _check_checkpoint(cp: LedgerCheckpoint, tree: merkle.MemoryTree, problems: l
 def verify_ledger() -> Report:
     report = Report()
     tree = merkle.MemoryTree()
-    expected = 0
-    for entry in LedgerEntry.objects.filter(index__isnull=False).order_by("index").iterator():
-        if entry.index != expected:
-            report.problems.append(
-                f"Indici mancanti da {expected} a {entry.index - 1} (voci cancellate o spostate)."
-            )
-            expected = entry.index
-        tree.append_hash(_check_entry(entry, report.problems))
-        expected += 1
+    for leaf in _log_leaves(report.problems):
+        tree.append_hash(leaf)
     report.size = tree.size
     _check_tiles(tree, report.problems)
     latest = LedgerCheckpoint.objects.first()
@@ -111,4 +159,5 @@ def verify_ledger() -> Report:
     for cp in LedgerCheckpoint.objects.order_by("size").iterator():
         _check_checkpoint(cp, tree, report.problems)
         report.checkpoints += 1
+    _check_lookup_rows(tree, report.problems)
     return report

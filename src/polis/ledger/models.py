@@ -1,11 +1,18 @@
-"""The public transparency log: entries (the outbox and the log), stored tiles, checkpoints."""
+"""The public transparency log: entry bundles and hash tiles (the log), checkpoints, and the
+entries one by one (the outbox and the lookup index)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class LedgerEntry(models.Model):
-    """One event. Queued with index NULL in the business transaction; the sequencer numbers it."""
+    """One event, for lookups by document or leaf hash, and the outbox.
+
+    A business transaction queues it with index NULL and the sequencer numbers it. Entries
+    appended straight to the log (services.append_events) get their row from the follower
+    (services.index_entries). The log itself is the bundles: `ledger verify` checks these rows
+    against them.
+    """
 
     index = models.BigIntegerField(_("indice"), null=True, blank=True, unique=True)
     type = models.CharField(_("tipo"), max_length=40)
@@ -45,6 +52,16 @@ class LedgerTile(models.Model):
         return len(self.hashes) // 32
 
 
+class LedgerBundle(models.Model):
+    """A C2SP tlog-tiles entry bundle: entries 256N .. 256N+W-1 of the log, as served."""
+
+    index = models.BigIntegerField(primary_key=True)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"entries {self.index}"
+
+
 class LedgerWitness(models.Model):
     """A witness we submit checkpoints to (tlog-witness) and the last size it cosigned."""
 
@@ -65,6 +82,8 @@ class LedgerCheckpoint(models.Model):
     cosignatures = models.TextField(_("cofirme dei testimoni"), blank=True, default="")
     timestamp_token = models.BinaryField(_("marca temporale RFC 3161"), null=True, blank=True)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    # False until the follower has written the LedgerEntry rows of the entries it added.
+    indexed = models.BooleanField(_("voci indicizzate"), default=True)
 
     class Meta:
         verbose_name = _("checkpoint")

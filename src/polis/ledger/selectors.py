@@ -7,9 +7,9 @@ import base64
 from django.db import connection
 
 from polis.ledger import merkle
-from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.proofbundle import ProofBundle
-from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, entry_bundle
+from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, bundle_entries, entry_bundle
 
 
 def latest_checkpoint() -> LedgerCheckpoint | None:
@@ -47,18 +47,40 @@ def hash_tile(level: int, index: int, width: int | None, tree_size: int) -> byte
     return data[: 32 * wanted] if len(data) >= 32 * wanted else None
 
 
+def _bundle(index: int) -> bytes:
+    return bytes(
+        LedgerBundle.objects.filter(index=index).values_list("data", flat=True).first() or b""
+    )
+
+
+def partial_bundle(size: int) -> bytes:
+    """The last entry bundle of a log of `size` entries if incomplete, else b""."""
+    return _bundle(size >> TILE_HEIGHT) if size & (TILE_WIDTH - 1) else b""
+
+
 def entry_tile(index: int, width: int | None, tree_size: int) -> bytes | None:
+    """The entry bundle (full, or its first `width` entries), None if not available yet."""
     available = min(TILE_WIDTH, tree_size - index * TILE_WIDTH)
     wanted = TILE_WIDTH if width is None else width
     if available < wanted or wanted < 1:
         return None
-    first = index * TILE_WIDTH
-    data = (
-        LedgerEntry.objects.filter(index__gte=first, index__lt=first + wanted)
-        .order_by("index")
-        .values_list("data", flat=True)
-    )
-    return entry_bundle(d.encode() for d in data)
+    entries = bundle_entries(_bundle(index))
+    return entry_bundle(entries[:wanted]) if len(entries) >= wanted else None
+
+
+def log_entries(start: int, end: int) -> list[bytes]:
+    """Entries start .. end-1 of the log, from its bundles (ValueError if any is missing)."""
+    bundles = LedgerBundle.objects.filter(
+        index__gte=start >> TILE_HEIGHT, index__lte=(end - 1) >> TILE_HEIGHT
+    ).order_by("index")
+    entries = [
+        e for data in bundles.values_list("data", flat=True) for e in bundle_entries(bytes(data))
+    ]
+    offset = (start >> TILE_HEIGHT) * TILE_WIDTH
+    wanted = entries[start - offset : end - offset]
+    if len(wanted) != end - start:
+        raise ValueError(f"the stored bundles do not hold entries {start} to {end - 1}")
+    return wanted
 
 
 def entry_by_leaf_hash(leaf_hash: str) -> LedgerEntry | None:

@@ -1,11 +1,17 @@
-"""The only code that changes the ledger: queue an event, integrate pending events, sign."""
+"""The only code that changes the ledger: queue an event, integrate pending events, sign.
+
+The log is stored as C2SP tlog-tiles: entry bundles (LedgerBundle) and hash tiles (LedgerTile),
+each batch closed by a signed checkpoint. LedgerEntry rows are the outbox and the lookup index.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from datetime import datetime
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,7 +21,8 @@ from polis.accounts.models import User
 from polis.core.errors import DomainError
 from polis.ledger import merkle, note, selectors
 from polis.ledger.keys import log_signer
-from polis.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
+from polis.ledger.tiles import append_bundles
 from polis.notify.services import queue_email
 
 # Event types that may be recorded. Only types, opaque references and hashes reach the log.
@@ -81,25 +88,27 @@ def _valid_batch(events: list[dict]) -> bool:
     )
 
 
-def _new_rows(events: list[dict], now) -> list[tuple[str, str, str, str, str]]:
-    """(type, ref, sha256, canonical entry, leaf hash) of each event, validated."""
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _canonical_entries(events: list[dict], now) -> list[str]:
+    """The canonical entry of each event, all validated first."""
     if not _valid_batch(events):
         for event in events:
             _check_event(**event)  # raises for the first invalid event
-    sha256 = hashlib.sha256
-    rows = []
-    for event in events:
-        type, ref, digest = event["type"], event["ref"], event["sha256"].lower()
-        data = _canonical(type, ref, digest, stamp)
-        rows.append((type, ref, digest, data, sha256(b"\x00" + data.encode()).hexdigest()))
-    return rows
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [_canonical(e["type"], e["ref"], e["sha256"].lower(), stamp) for e in events]
 
 
 def _new_entries(events: list[dict], now) -> list[LedgerEntry]:
+    sha256 = hashlib.sha256
     return [
-        LedgerEntry(type=type, ref=ref, sha256=sha256, time=now, data=data, leaf_hash=leaf)
-        for type, ref, sha256, data, leaf in _new_rows(events, now)
+        LedgerEntry(
+            type=event["type"],
+            ref=event["ref"],
+            sha256=event["sha256"].lower(),
+            time=now,
+            data=data,
+            leaf_hash=sha256(b"\x00" + data.encode()).hexdigest(),
+        )
+        for event, data in zip(events, _canonical_entries(events, now), strict=True)
     ]
 
 
@@ -122,21 +131,39 @@ def record_event(*, type: str, ref: str, sha256: str) -> LedgerEntry:
     return entry
 
 
-def _lock_sequencer() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK])
-
-
-def _sign_checkpoint(size: int, root: bytes) -> LedgerCheckpoint:
+def _sign_checkpoint(size: int, root: bytes, *, indexed: bool = True) -> LedgerCheckpoint:
+    """A signed checkpoint, not yet saved."""
     text = note.Checkpoint(settings.LEDGER_ORIGIN, size, root).text()
-    return LedgerCheckpoint.objects.create(
-        size=size, root_hash=root.hex(), note=note.sign_note(text, log_signer())
+    return LedgerCheckpoint(
+        size=size,
+        root_hash=root.hex(),
+        note=note.sign_note(text, log_signer()),
+        indexed=indexed,
+        created_at=timezone.now(),
     )
 
 
 def _latest() -> tuple[int, str]:
     latest = LedgerCheckpoint.objects.values_list("size", "root_hash").first()
+    return latest or (0, merkle.EMPTY_ROOT.hex())
+
+
+def _lock_latest() -> tuple[int, str]:
+    """Take the sequencer lock (held until commit), then read the latest checkpoint.
+
+    On PostgreSQL in one round trip: two statements, the second with a snapshot taken once the
+    lock is held (READ COMMITTED), so it sees every batch committed before.
+    """
+    if connection.vendor != "postgresql":
+        return _latest()
+    table = connection.ops.quote_name(LedgerCheckpoint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({SEQUENCER_LOCK:d}); "  # noqa: S608 - constants only
+            f"SELECT size, root_hash FROM {table} ORDER BY size DESC LIMIT 1"
+        )
+        cursor.nextset()
+        latest = cursor.fetchone()
     return latest or (0, merkle.EMPTY_ROOT.hex())
 
 
@@ -157,34 +184,87 @@ def _number_entries(size: int, pks: list[int]) -> None:
         cursor.execute(sql, [size, *pks])
 
 
-def _store_tiles(changed: dict[tuple[int, int], bytes]) -> None:
-    """Insert or replace the changed tiles with one statement."""
-    table = connection.ops.quote_name(LedgerTile._meta.db_table)
-    values = ", ".join(["(%s, %s, %s)"] * len(changed))
-    sql = (
-        f'INSERT INTO {table} (level, "index", hashes) VALUES {values} '  # noqa: S608
-        'ON CONFLICT (level, "index") DO UPDATE SET hashes = excluded.hashes'
+def _upsert_sql(model, columns: tuple[str, ...], rows: int, binary: str) -> str:
+    """INSERT of `rows` rows replacing those with the same key: the last column is the value,
+    its placeholder `binary`, the other columns are the model's unique key."""
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), [quote(c) for c in columns]
+    row = "(" + ", ".join(["%s"] * (len(columns) - 1) + [binary]) + ")"
+    return (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * rows)} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(names[:-1])}) DO UPDATE SET {names[-1]} = excluded.{names[-1]}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for (level, index), h in changed.items() for v in (level, index, h)])
 
 
-# The right edge of the tree this process last signed, by (size, root): the next batch reads no
-# tile. The same size and root mean the same tree, so an entry can never be stale.
-_right_edge: dict[tuple[int, str], dict[tuple[int, int], bytes]] = {}
+def _store(
+    bundles: dict[int, bytes],
+    tiles: dict[tuple[int, int], bytes],
+    checkpoint: LedgerCheckpoint,
+) -> None:
+    """Write a batch's changed entry bundles and hash tiles, and its checkpoint.
+
+    On PostgreSQL the three statements go in one round trip (a psycopg pipeline) with the bytes
+    bound in binary by the server: Django's client-side binding would send ~200 kB of hex text
+    for the server to parse back (measured: 1.9 against 0.5 ms a batch for the bundles alone).
+    """
+    binary = "%b" if connection.vendor == "postgresql" else "%s"
+    writes = [
+        (
+            _upsert_sql(LedgerBundle, ("index", "data"), len(bundles), binary),
+            [value for item in bundles.items() for value in item],
+        ),
+        (
+            _upsert_sql(LedgerTile, ("level", "index", "hashes"), len(tiles), binary),
+            [value for (level, index), hashes in tiles.items() for value in (level, index, hashes)],
+        ),
+    ]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for sql, params in writes:
+                cursor.execute(sql, params)
+        checkpoint.save()
+        return
+    table = connection.ops.quote_name(LedgerCheckpoint._meta.db_table)
+    fields = ("size", "root_hash", "note", "cosignatures", "created_at", "indexed")
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.pipeline(), psycopg.Cursor(raw) as cursor:
+        for sql, params in writes:
+            cursor.execute(sql, params)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(fields)}) "  # noqa: S608 - constants only
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id",
+            [getattr(checkpoint, field) for field in fields],
+        )
+        (checkpoint.pk,) = cursor.fetchone()
 
 
-def _extend(latest: tuple[int, str], leaf_hashes: list[bytes]) -> LedgerCheckpoint:
-    """Append leaf hashes to the tree `latest` (size, root): store the changed tiles, sign."""
+# The right edge of the tree this process last signed, by (size, root): its partial hash tiles
+# and its partial entry bundle, so that the next batch reads neither. The same size and root
+# mean the same log, so an entry can never be stale.
+_right_edge: dict[tuple[int, str], tuple[dict[tuple[int, int], bytes], bytes]] = {}
+
+
+def _extend(
+    latest: tuple[int, str], entries: list[bytes], leaf_hashes: list[bytes], *, indexed: bool
+) -> LedgerCheckpoint:
+    """Append entries (and their leaf hashes) to the log `latest` (size, root): store the changed
+    bundles and tiles, sign a checkpoint."""
     tree = selectors.tree_at(latest[0])
     edge = tree.right_edge()
     known = _right_edge.get(latest)
-    stored = known if known is not None else selectors.tiles(edge)
+    if known is None:
+        known = (selectors.tiles(edge), selectors.partial_bundle(latest[0]))
+    stored, partial = known
     tree.preload({key: stored.get(key, b"") for key in edge})
     tree.append(leaf_hashes)
-    _store_tiles(tree.changed_tiles())
-    checkpoint = _sign_checkpoint(tree.size, tree.root())
-    after = {key: tree.tile(*key) for key in tree.right_edge()}
+    bundles = append_bundles(latest[0], partial, entries)
+    checkpoint = _sign_checkpoint(tree.size, tree.root(), indexed=indexed)
+    _store(bundles, tree.changed_tiles(), checkpoint)
+    after = (
+        {key: tree.tile(*key) for key in tree.right_edge()},
+        bundles[max(bundles)] if tree.size % 256 else b"",
+    )
 
     def remember() -> None:
         _right_edge.clear()
@@ -202,42 +282,46 @@ def integrate_pending(*, batch_size: int = BATCH_SIZE) -> LedgerCheckpoint | Non
     size-0 checkpoint the first time).
     """
     with transaction.atomic():
-        _lock_sequencer()
-        latest = _latest()
+        latest = _lock_latest()
         pending = list(
             LedgerEntry.objects.filter(index__isnull=True)
             .order_by("pk")
-            .values_list("pk", "leaf_hash")[:batch_size]
+            .values_list("pk", "data", "leaf_hash")[:batch_size]
         )
         if not pending:
             if LedgerCheckpoint.objects.exists():
                 return None
-            return _sign_checkpoint(0, merkle.EMPTY_ROOT)
-        _number_entries(latest[0], [pk for pk, _ in pending])
-        return _extend(latest, [bytes.fromhex(leaf) for _, leaf in pending])
+            checkpoint = _sign_checkpoint(0, merkle.EMPTY_ROOT)
+            checkpoint.save()
+            return checkpoint
+        _number_entries(latest[0], [pk for pk, _, _ in pending])
+        entries = [data.encode() for _, data, _ in pending]
+        leaves = [bytes.fromhex(leaf) for _, _, leaf in pending]
+        return _extend(latest, entries, leaves, indexed=True)
 
 
 _COPY_COLUMNS = ("index", "type", "ref", "sha256", "time", "data", "leaf_hash")
 
 
-def _insert_numbered(first_index: int, rows: list[tuple], now) -> None:
-    """Store entries numbered from `first_index`: one COPY on PostgreSQL.
+def _insert_numbered(first_index: int, rows: list[tuple]) -> None:
+    """Store lookup rows (type, ref, sha256, time, data, leaf hash) numbered from
+    `first_index`: one COPY on PostgreSQL.
 
-    The rows come from _new_rows, whose validation leaves nothing for COPY's text format to escape.
+    The rows come from stored entries, validated when appended: nothing for COPY's text format
+    to escape.
     """
     if connection.vendor != "postgresql":
-        fields = ("type", "ref", "sha256", "data", "leaf_hash")
+        fields = ("type", "ref", "sha256", "time", "data", "leaf_hash")
         LedgerEntry.objects.bulk_create(
-            LedgerEntry(index=first_index + n, time=now, **dict(zip(fields, row, strict=True)))
+            LedgerEntry(index=first_index + n, **dict(zip(fields, row, strict=True)))
             for n, row in enumerate(rows)
         )
         return
     table = connection.ops.quote_name(LedgerEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
-    stamp = now.isoformat()
     text = "".join(
-        f"{first_index + n}\t{t}\t{r}\t{s}\t{stamp}\t{d}\t{h}\n"
-        for n, (t, r, s, d, h) in enumerate(rows)
+        f"{first_index + n}\t{t}\t{r}\t{s}\t{time.isoformat()}\t{d}\t{h}\n"
+        for n, (t, r, s, time, d, h) in enumerate(rows)
     )
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         copy.write(text)
@@ -246,19 +330,59 @@ def _insert_numbered(first_index: int, rows: list[tuple], now) -> None:
 def append_events(*, events: list[dict]) -> LedgerCheckpoint:
     """Append a batch of events straight to the log, in one transaction of its own.
 
-    Same rules as record_event, but the batch is numbered, tiled and closed by a signed
-    checkpoint before this returns (or nothing of it is stored): for bulk producers that need
-    no business transaction around each event, such as imports. Pending outbox entries keep
-    their turn with the sequencer.
+    Same rules as record_event, but the batch is numbered, stored in entry bundles, tiled and
+    closed by a signed checkpoint before this returns (or nothing of it is stored): for bulk
+    producers that need no business transaction around each event, such as imports. Pending
+    outbox entries keep their turn with the sequencer. Lookups by document or leaf hash find
+    the batch once the follower (index_entries) has run.
     """
     now = timezone.now().replace(microsecond=0)
-    rows = _new_rows(events, now)  # validated and hashed before taking the lock
-    leaves = [bytes.fromhex(row[4]) for row in rows]
+    # validated and hashed before taking the lock
+    entries = [data.encode() for data in _canonical_entries(events, now)]
+    sha256 = hashlib.sha256
+    leaves = [sha256(b"\x00" + entry).digest() for entry in entries]
     with transaction.atomic():
-        _lock_sequencer()
-        latest = _latest()
-        _insert_numbered(latest[0], rows, now)
-        return _extend(latest, leaves)
+        return _extend(_lock_latest(), entries, leaves, indexed=False)
+
+
+def _lookup_row(entry: bytes) -> tuple:
+    """A stored entry's lookup columns: type, ref, sha256, time, data, leaf hash."""
+    fields = json.loads(entry)
+    time = datetime.fromisoformat(fields["time"])
+    leaf = merkle.leaf_hash(entry).hex()
+    return (fields["type"], fields["ref"], fields["sha256"], time, entry.decode(), leaf)
+
+
+def index_entries(*, checkpoints: int = 100) -> int:
+    """The follower: write the lookup rows of the entries appended straight to the log, one
+    checkpoint's batch per transaction, up to `checkpoints` batches; the entries indexed.
+
+    The rows are read back from the stored bundles. Runs after the sequencer (the same task);
+    concurrent runs take different batches (SKIP LOCKED) and a rerun does nothing twice.
+    """
+    indexed = 0
+    for _batch in range(checkpoints):
+        with transaction.atomic():
+            checkpoint = (
+                LedgerCheckpoint.objects.select_for_update(skip_locked=True)
+                .filter(indexed=False)
+                .order_by("size")
+                .first()
+            )
+            if checkpoint is None:
+                break
+            first = (
+                LedgerCheckpoint.objects.filter(size__lt=checkpoint.size)
+                .order_by("-size")
+                .values_list("size", flat=True)
+                .first()
+            ) or 0
+            _insert_numbered(
+                first, [_lookup_row(e) for e in selectors.log_entries(first, checkpoint.size)]
+            )
+            LedgerCheckpoint.objects.filter(pk=checkpoint.pk).update(indexed=True)
+            indexed += checkpoint.size - first
+    return indexed
 
 
 def integrate_all(*, batch_size: int = BATCH_SIZE) -> int:

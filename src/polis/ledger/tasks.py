@@ -5,8 +5,10 @@ from polis.ledger import services
 
 @shared_task
 def integrate_pending_entries() -> int:
-    """The embedded sequencer: integrate everything pending (run every few seconds)."""
+    """The sequencer: integrate everything pending, then index what was appended straight to
+    the log (run every few seconds)."""
     count = services.integrate_all()
+    services.index_entries()
     if count:
         services.witness_latest()
         services.anchor_latest()

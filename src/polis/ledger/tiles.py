@@ -140,3 +140,26 @@ def parse_tile_path(path: str) -> int | None:
 def entry_bundle(entries: Iterable[bytes]) -> bytes:
     """tlog-tiles entry bundle: each entry as a big-endian uint16 length and its bytes."""
     return b"".join(len(e).to_bytes(2, "big") + e for e in entries)
+
+
+def bundle_entries(bundle: bytes) -> list[bytes]:
+    """The entries of an entry bundle; ValueError if it does not parse to its last byte."""
+    entries, offset = [], 0
+    while offset < len(bundle):
+        end = offset + 2 + int.from_bytes(bundle[offset : offset + 2], "big")
+        if end > len(bundle):
+            raise ValueError("truncated entry bundle")
+        entries.append(bundle[offset + 2 : end])
+        offset = end
+    return entries
+
+
+def append_bundles(size: int, partial: bytes, entries: list[bytes]) -> dict[int, bytes]:
+    """The entry bundles that change when `entries` follow the log's first `size` entries,
+    `partial` being its last bundle if incomplete (b"" when `size` is a multiple of 256)."""
+    changed, index, used, start = {}, size >> TILE_HEIGHT, size & (TILE_WIDTH - 1), 0
+    while start < len(entries):
+        room = TILE_WIDTH - used
+        changed[index] = (partial if used else b"") + entry_bundle(entries[start : start + room])
+        start, index, used = start + room, index + 1, 0
+    return changed

@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from polis.ledger import merkle, note, services
+from polis.ledger import audit, merkle, note, services
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 
 
@@ -12,10 +12,9 @@ from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 def test_concurrent_writers_and_sequencers_never_fork_the_tree(ledger_key):
     if connection.vendor != "postgresql":
         pytest.skip("the advisory-lock sequencer is exercised on PostgreSQL")
-    # given 6 threads that each record events and run the sequencer in between, and one that
-    # appends batches directly
+    # given 6 threads that each record events and run the sequencer in between, one that
+    # appends batches directly and two followers indexing them
     errors: list[BaseException] = []
-    barrier = threading.Barrier(7)
 
     def bulk() -> None:
         try:
@@ -45,15 +44,27 @@ def test_concurrent_writers_and_sequencers_never_fork_the_tree(ledger_key):
         finally:
             connections.close_all()
 
+    def follower() -> None:
+        try:
+            barrier.wait()
+            for _ in range(20):
+                services.index_entries()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    barrier = threading.Barrier(9)
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
-    threads.append(threading.Thread(target=bulk))
+    threads += [threading.Thread(target=target) for target in (bulk, follower, follower)]
     # when
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     services.integrate_all()
-    # then every entry has exactly one index, 0..389 with no gap
+    services.index_entries()
+    # then every entry has exactly one index and one lookup row, 0..389 with no gap
     assert errors == []
     entries = list(LedgerEntry.objects.order_by("index"))
     assert [e.index for e in entries] == list(range(390))
@@ -69,3 +80,4 @@ def test_concurrent_writers_and_sequencers_never_fork_the_tree(ledger_key):
     for cp in LedgerCheckpoint.objects.all():
         opened = note.open_checkpoint(cp.note, ledger_key.verifier)
         assert opened.root == memory.root(cp.size)
+    assert audit.verify_ledger().ok

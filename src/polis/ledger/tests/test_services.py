@@ -1,5 +1,6 @@
 import base64
 import hashlib
+import importlib
 import json
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from polis.core.errors import DomainError
 from polis.ledger import audit, merkle, note, selectors, services
-from polis.ledger.models import LedgerCheckpoint, LedgerEntry
+from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +134,12 @@ def test_append_events_numbers_tiles_and_signs_a_batch_beside_the_outbox(ledger_
     batch = [{"type": "claim.opened", "ref": f"B-{i}", "sha256": DOC.upper()} for i in range(300)]
     checkpoint = services.append_events(events=batch)
     services.integrate_all()
-    # then the batch follows the integrated entries and the queued one keeps its turn after it
+    # then the batch is in the log at once, and found by its reference once the follower ran
     assert checkpoint.size == 302
+    assert not LedgerEntry.objects.filter(ref="B-0").exists()
+    assert services.index_entries() == 300
+    assert services.index_entries() == 0
+    # and it follows the integrated entries, the queued one keeping its turn after it
     entries = list(LedgerEntry.objects.order_by("index"))
     assert [e.ref for e in entries[:3]] == ["POL-A", "POL-B", "B-0"]
     assert entries[-1].ref == "SIN-Q"
@@ -182,3 +187,21 @@ def test_entries_are_exactly_the_canonical_json(type, ref, digest):
     assert data.encode() == services.canonical_entry(
         type=type, ref=ref, sha256=digest.hex(), time=stamp
     )
+
+
+def test_the_bundles_migration_rebuilds_the_log_of_an_entry_by_entry_database():
+    from django.apps import apps
+
+    migration = importlib.import_module("polis.ledger.migrations.0004_entry_bundles")
+    # given a log of 300 entries whose bundles a database from before 0004 would not have
+    for i in range(300):
+        services.record_event(type="policy.issued", ref=f"P-{i}", sha256=DOC)
+    services.integrate_all(batch_size=120)
+    written = {n: bytes(data) for n, data in LedgerBundle.objects.values_list("index", "data")}
+    LedgerBundle.objects.all().delete()
+    # when the migration bundles the numbered entries
+    migration.bundle_existing_entries(apps, None)
+    # then the log is what the sequencer wrote, and verifies
+    assert {n: bytes(d) for n, d in LedgerBundle.objects.values_list("index", "data")} == written
+    assert sorted(written) == [0, 1]
+    assert audit.verify_ledger().ok

@@ -64,3 +64,26 @@ def test_non_canonical_tile_paths_are_refused(path):
 
 def test_entry_bundle_is_length_prefixed():
     assert tiles.entry_bundle([b"ab", b""]) == b"\x00\x02ab\x00\x00"
+
+
+@settings(max_examples=25, deadline=None)
+@given(batches=st.lists(st.integers(min_value=1, max_value=600), min_size=1, max_size=4))
+def test_bundles_appended_in_any_batching_are_the_log_in_chunks_of_256(batches):
+    # given entries of varied lengths appended batch after batch, as the sequencer does
+    entries = [b"e" * (n % 300) + b"%d" % n for n in range(sum(batches))]
+    stored: dict[int, bytes] = {}
+    size = 0
+    for batch in batches:
+        partial = stored.get(size >> 8, b"") if size % 256 else b""
+        stored.update(tiles.append_bundles(size, partial, entries[size : size + batch]))
+        size += batch
+    # then every bundle holds its 256 entries (the last one the rest), in order
+    chunks = [entries[i : i + 256] for i in range(0, size, 256)]
+    assert stored == {n: tiles.entry_bundle(chunk) for n, chunk in enumerate(chunks)}
+    assert [tiles.bundle_entries(stored[n]) for n in sorted(stored)] == chunks
+
+
+def test_a_truncated_bundle_does_not_parse():
+    bundle = tiles.entry_bundle([b"abc", b"de"])
+    with pytest.raises(ValueError, match="truncated"):
+        tiles.bundle_entries(bundle[:-1])
