@@ -6,7 +6,7 @@ from polis.ledger import services
 @shared_task
 def integrate_pending_entries() -> int:
     """The sequencer: integrate everything pending, then index what was appended straight to
-    the log (run every few seconds)."""
+    the log (every second)."""
     count = services.integrate_all()
     services.index_entries()
     if count:
