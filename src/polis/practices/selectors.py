@@ -50,11 +50,23 @@ def reminders_due(today: date) -> list[tuple[int, int, int]]:
 
 
 def practices_to_remind(pks: list[int]):
-    """The practices an expiry digest lists, with what it shows and who receives it."""
+    """The practices an expiry digest lists, with only what it shows and who receives it (the
+    catch-up run reads thousands)."""
     return (
         Practice.objects.filter(pk__in=pks)
         .select_related("client", "product", "created_by", "firm")
-        .defer(*LIST_DEFERRED)
+        .only(
+            "policy_number",
+            "end_date",
+            "client__kind",
+            "client__company_name",
+            "client__first_name",
+            "client__last_name",
+            "product__name",
+            "created_by__email",
+            "created_by__is_active",
+            "firm__id",
+        )
     )
 
 

@@ -793,8 +793,8 @@ def _record_reminders(due: list[tuple[int, int, int]], thresholds: list[int]) ->
 
 
 def _whole_firms(due: list[tuple[int, int, int]], size: int):
-    """`due` (ordered by firm) in batches of whole firms, of `size` practices or a few more
-    (one firm alone may exceed it)."""
+    """`due` (ordered by firm) in batches of whole firms, each closed once it reaches `size`
+    practices: a large firm makes a large batch."""
     batch: list[tuple[int, int, int]] = []
     for _firm, rows in groupby(due, key=itemgetter(1)):
         batch += rows
@@ -806,8 +806,10 @@ def _whole_firms(due: list[tuple[int, int, int]], size: int):
 
 
 def _queue_expiry_digest(*, to: str, practices: list[Practice], today: date) -> None:
+    """Queue "Pratiche in scadenza" to `to`: the practices by end date, each linked by its id,
+    and a link to the expiring list over a window that shows them all."""
     site = settings.SITE_URL.rstrip("/")
-    practices.sort(key=lambda p: (p.end_date, p.policy_number, p.pk))
+    practices = sorted(practices, key=lambda p: (p.end_date, p.policy_number, p.pk))
     rows = [
         {
             "practice": p,

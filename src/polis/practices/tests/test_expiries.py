@@ -5,6 +5,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from polis.accounts.tests.factories import UserFactory
 from polis.notify.models import OutboundMessage
@@ -207,6 +209,20 @@ def test_a_collaborators_practices_in_several_chunks_make_one_digest(collaborato
             (three.policy_number, "tra 3 giorni"),
         ]
     ]
+
+
+def test_the_queries_do_not_grow_with_the_practices(collaborator_a, collaborator_b):
+    # given: one practice of one collaborator, then six of each of two
+    ending(collaborator_a, 10)
+    with CaptureQueriesContext(connection) as one:
+        services.send_expiry_reminders(today=END)
+    ending(collaborator_a, 10, 11, 12, 13, 14, 15)
+    ending(collaborator_b, 10, 11, 12, 13, 14, 15)
+    # when
+    with CaptureQueriesContext(connection) as twelve:
+        services.send_expiry_reminders(today=END)
+    # then: one more INSERT, of the second digest
+    assert len(twelve) == len(one) + 1
 
 
 def test_a_failure_loses_nothing(monkeypatch, collaborator_a, collaborator_b):
