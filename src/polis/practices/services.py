@@ -764,9 +764,9 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
 
 # --- Expiries and renewals -------------------------------------------------------------------
 
-# Rows listed in an expiry digest: mail clients clip longer messages (Gmail at about 100 kB);
-# the rest are counted, and the link opens them all.
-EXPIRY_DIGEST_ROWS = 200
+# Rows listed in an expiry digest: mail clients clip longer messages (Gmail at 102 kB, about
+# 180 rows); the rest are counted, and the link opens them all.
+EXPIRY_DIGEST_ROWS = 150
 
 
 def _collaborator_emails(practice: Practice) -> list[str]:
