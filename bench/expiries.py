@@ -1,4 +1,4 @@
-"""The daily expiry job over seed_scale's portfolio: reminders at 60/30/7 days and expiries.
+"""The daily expiry job over seed_scale's portfolio: reminder digests at 60/30/7 days, expiries.
 
 Usage: DEBUG=1 DATABASE_URL=postgres://…/scratch CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
     python bench/expiries.py [--days 3] [--start 0]
@@ -29,11 +29,14 @@ from polis.practices import services
 from polis.practices.models import ExpiryReminder, Practice
 
 
-def run(today) -> tuple[float, int, int]:
+def run(today) -> tuple[float, float, int, int, int]:
+    queued = OutboundMessage.objects.count()
     started = time.perf_counter()
     reminders = services.send_expiry_reminders(today=today)
+    reminding = time.perf_counter() - started
     expired = services.expire_practices(today=today)
-    return time.perf_counter() - started, reminders, expired
+    seconds = time.perf_counter() - started
+    return seconds, reminding, reminders, OutboundMessage.objects.count() - queued, expired
 
 
 def main() -> None:
@@ -45,12 +48,19 @@ def main() -> None:
     OutboundMessage.objects.all().delete()
     in_force = Practice.objects.filter(status=Practice.Status.IN_FORCE).count()
     print(f"practices: {Practice.objects.count():,}, in force: {in_force:,}")
-    print("| run | s | reminders e-mailed | practices expired |\n|---|---|---|---|")
+    print(
+        "| run | s | reminders s | practices reminded | digests e-mailed | practices expired |\n"
+        "|---|---|---|---|---|---|"
+    )
     today = timezone.localdate() + timedelta(days=args.start)
     for n in range(args.days + 1):
-        seconds, reminders, expired = run(today + timedelta(days=n))
+        seconds, reminding, reminders, emails, expired = run(today + timedelta(days=n))
         name = "first run (catch-up)" if n == 0 else f"day +{n}"
-        print(f"| {name} | {seconds:.2f} | {reminders:,} | {expired:,} |", flush=True)
+        print(
+            f"| {name} | {seconds:.2f} | {reminding:.2f} | {reminders:,} | {emails:,} "
+            f"| {expired:,} |",
+            flush=True,
+        )
     print(f"e-mails queued in all: {OutboundMessage.objects.count():,}")
 
 

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Case, Exists, OuterRef, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +13,7 @@ from polis.claims.models import Claim
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.messaging.selectors import subject_thread
-from polis.practices.models import Payment, Practice
+from polis.practices.models import ExpiryReminder, Payment, Practice
 from polis.signatures.selectors import requests_for_subject
 
 S = Practice.Status
@@ -24,6 +24,50 @@ ABANDONED = (S.CANCELLED, S.DECLINED)
 def live_renewal_exists():
     """Expression: the practice has a renewal that is not abandoned."""
     return Exists(Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED))
+
+
+def reminders_due(today: date) -> list[tuple[int, int, int]]:
+    """Expiry reminders due today as (practice, firm, threshold), by firm: in-force practices
+    without a renewal within PRACTICE_REMINDER_DAYS of their end, each at its nearest threshold
+    (after missed days the farther ones are skipped) unless already reminded at it."""
+    thresholds = sorted(settings.PRACTICE_REMINDER_DAYS)
+    nearest = Case(
+        *[When(end_date__lte=today + timedelta(days=t), then=Value(t)) for t in thresholds]
+    )
+    reminded = ExpiryReminder.objects.filter(practice=OuterRef("pk"), days=OuterRef("threshold"))
+    return list(
+        Practice.objects.filter(
+            status=S.IN_FORCE,
+            end_date__gte=today,
+            end_date__lte=today + timedelta(days=thresholds[-1]),
+        )
+        .exclude(live_renewal_exists())
+        .annotate(threshold=nearest)
+        .exclude(Exists(reminded))
+        .order_by("firm_id", "pk")
+        .values_list("pk", "firm_id", "threshold")
+    )
+
+
+def practices_to_remind(pks: list[int]):
+    """The practices an expiry digest lists, with only what it shows and who receives it (the
+    catch-up run reads thousands)."""
+    return (
+        Practice.objects.filter(pk__in=pks)
+        .select_related("client", "product", "created_by", "firm")
+        .only(
+            "policy_number",
+            "end_date",
+            "client__kind",
+            "client__company_name",
+            "client__first_name",
+            "client__last_name",
+            "product__name",
+            "created_by__email",
+            "created_by__is_active",
+            "firm__id",
+        )
+    )
 
 
 def renewal_window(today: date) -> tuple[date, date]:

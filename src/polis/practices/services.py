@@ -1,13 +1,17 @@
 """Practices: from a quote to an issued policy (numbered, contract PDF, disclosures, ledger),
 perfezionamento (payments, in force), expiries and renewals."""
 
-from datetime import date, timedelta
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
@@ -30,7 +34,8 @@ from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDo
 from polis.practices.selectors import (
     ABANDONED,
     due_instalment,
-    live_renewal_exists,
+    practices_to_remind,
+    reminders_due,
     renewal_window,
     review_reasons,
     thread_of,
@@ -759,70 +764,105 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
 
 # --- Expiries and renewals -------------------------------------------------------------------
 
+# Rows listed in an expiry digest: mail clients clip longer messages (Gmail at 102 kB, about
+# 180 rows); the rest are counted, and the link opens them all.
+EXPIRY_DIGEST_ROWS = 150
+
 
 def _collaborator_emails(practice: Practice) -> list[str]:
     author = practice.created_by
     return [author.email] if author.is_active else _firm_emails(practice)
 
 
-def _record_reminders(pks: list[int], thresholds: list[int]) -> set[int]:
-    """Record the reminders of these practices at these thresholds, once each (a concurrent or
-    repeated run inserts nothing twice). Returns the practices whose first threshold is new."""
+def _record_reminders(due: list[tuple[int, int, int]], thresholds: list[int]) -> list[int]:
+    """Record each due practice's reminder at its threshold and at the farther ones (skipped
+    after missed days), once each: a concurrent or repeated run inserts nothing twice. Returns
+    the practices whose reminder at their threshold is new."""
     now = timezone.now()
+    threshold_of = {pk: threshold for pk, _firm, threshold in due}
+    rows = [(pk, t) for pk, threshold in threshold_of.items() for t in thresholds if t >= threshold]
     table = connection.ops.quote_name(ExpiryReminder._meta.db_table)
-    values = ", ".join(["(%s, %s, %s)"] * (len(pks) * len(thresholds)))
-    params = [value for pk in pks for days in thresholds for value in (pk, days, now)]
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (practice_id, days, sent_at) VALUES {values} "  # noqa: S608
             "ON CONFLICT (practice_id, days) DO NOTHING RETURNING practice_id, days",
-            params,
+            [value for pk, days in rows for value in (pk, days, now)],
         )
-        return {pk for pk, days in cursor.fetchall() if days == thresholds[0]}
+        return [pk for pk, days in cursor.fetchall() if days == threshold_of[pk]]
+
+
+def _whole_firms(due: list[tuple[int, int, int]], size: int):
+    """`due` (ordered by firm) in batches of whole firms, each closed once it reaches `size`
+    practices: a large firm makes a large batch."""
+    batch: list[tuple[int, int, int]] = []
+    for _firm, rows in groupby(due, key=itemgetter(1)):
+        batch += rows
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _queue_expiry_digest(*, to: str, practices: list[Practice], today: date) -> None:
+    """Queue "Pratiche in scadenza" to `to`: the practices by end date, each linked by its id,
+    and a link to the expiring list over a window that shows them all."""
+    site = settings.SITE_URL.rstrip("/")
+    practices = sorted(practices, key=lambda p: (p.end_date, p.policy_number, p.pk))
+    rows = [
+        {
+            "practice": p,
+            "days": (p.end_date - today).days,
+            "link": site + reverse("practices:detail", args=[p.pk]),
+        }
+        for p in practices[:EXPIRY_DIGEST_ROWS]
+    ]
+    farthest = (practices[-1].end_date - today).days
+    window = min(
+        (w for w in settings.PRACTICE_EXPIRING_WINDOWS if w >= farthest),
+        default=max(settings.PRACTICE_EXPIRING_WINDOWS),
+    )
+    queue_email(
+        to=to,
+        template="practices_expiring",
+        context={
+            "rows": rows,
+            "count": len(practices),
+            "more": len(practices) - len(rows),
+            "list_link": f"{site}{reverse('practices:expiring')}?giorni={window}",
+        },
+    )
 
 
 def send_expiry_reminders(*, today: date | None = None, chunk: int = 500) -> int:
-    """Daily job: e-mail the collaborator when an in-force practice without a renewal is within
-    60, 30 and 7 days (PRACTICE_REMINDER_DAYS) of its end — once per threshold, however often the
-    job runs; after missed days only the nearest threshold is e-mailed. Returns the e-mails sent.
+    """Daily job: e-mail each collaborator one digest of their in-force practices without a
+    renewal that came within 60, 30 or 7 days (PRACTICE_REMINDER_DAYS) of their end — each
+    practice once per threshold, however often the job runs; after missed days only at the
+    nearest threshold. Returns the practices reminded.
 
-    Works in chunks, each its own transaction: the reminders are recorded with one statement and
-    the e-mails queued beside them, so a failure loses nothing and a rerun repeats nothing.
+    A recipient's practices all belong to one firm (the author's, or the firm's users when the
+    author is inactive), so the job works in batches of whole firms, each its own transaction:
+    the reminders are recorded (`INSERT … ON CONFLICT DO NOTHING RETURNING`, `chunk` practices a
+    statement) and each recipient's digest of the new ones queued beside them. A failure loses
+    nothing and a rerun repeats nothing; a concurrent run waits on the rows being inserted and,
+    once they are committed, finds them taken and e-mails nothing for them.
     """
     today = today or timezone.localdate()
     thresholds = sorted(settings.PRACTICE_REMINDER_DAYS)
-    sent = 0
-    for days in thresholds:
-        window = (
-            Practice.objects.filter(
-                status=S.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=days)
-            )
-            .exclude(live_renewal_exists())
-            .exclude(Exists(ExpiryReminder.objects.filter(practice=OuterRef("pk"), days=days)))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        due = list(window)
-        for first in range(0, len(due), chunk):
-            with transaction.atomic():
-                fresh = _record_reminders(
-                    due[first : first + chunk], [t for t in thresholds if t >= days]
-                )
-                practices = Practice.objects.filter(pk__in=fresh).select_related(
-                    "client", "product", "created_by", "firm"
-                )
-                for practice in practices:
+    reminded = 0
+    for batch in _whole_firms(reminders_due(today), chunk):
+        with transaction.atomic():
+            digests: dict[str, list[Practice]] = defaultdict(list)
+            for first in range(0, len(batch), chunk):
+                fresh = _record_reminders(batch[first : first + chunk], thresholds)
+                for practice in practices_to_remind(fresh):
                     for email in _collaborator_emails(practice):
-                        queue_email(
-                            to=email,
-                            template="practice_expiring",
-                            context={
-                                "practice": practice,
-                                "days": (practice.end_date - today).days,
-                            },
-                        )
-                    sent += 1
-    return sent
+                        digests[email].append(practice)
+                reminded += len(fresh)
+            for email, practices in digests.items():
+                _queue_expiry_digest(to=email, practices=practices, today=today)
+    return reminded
 
 
 def expire_practices(*, today: date | None = None, chunk: int = 1000) -> int:

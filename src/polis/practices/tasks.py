@@ -5,7 +5,7 @@ from polis.practices import services
 
 @shared_task
 def process_expiries() -> dict:
-    """Daily: expiry e-mails at 60/30/7 days, then practices past their end become expired."""
+    """Daily: expiry digests at 60/30/7 days, then practices past their end become expired."""
     return {
         "reminders": services.send_expiry_reminders(),
         "expired": services.expire_practices(),
