@@ -5,7 +5,9 @@ Starts gunicorn (production settings) on loopback, runs wrk for a bounded time a
 rounds each, and reports medians. Needs `wrk` (apt-get install wrk).
 
 Usage: DATABASE_URL=postgres://… python bench/throughput.py [--seconds 10] [--connections 8]
-       [--scale]
+       [--scale] [--cache-url redis://127.0.0.1:6379/11]
+The shared cache is a Redis database of its own, emptied before the run (the pages keep cached
+fragments and counters there, as in production).
 Without --scale: demo data (seed_demo) and the public pages and dashboard of a collaborator.
 With --scale: the database must hold seed_scale data (1M practices); the mix is the working
 lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims,
@@ -20,6 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import redis
 from common import (
     ROOT,
     collectstatic,
@@ -111,7 +114,9 @@ def main() -> None:
     parser.add_argument("--workers", default="4")
     parser.add_argument("--threads", default="1", help="more than 1: gthread workers")
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/11")
     args = parser.parse_args()
+    redis.Redis.from_url(args.cache_url).flushdb()  # values cached from another database
     database_url = require_postgres()
     if args.scale:
         django_for_sessions()
@@ -121,7 +126,11 @@ def main() -> None:
         mixed = MIXED
     var = Path(tempfile.mkdtemp(prefix="polis-bench-"))
     env = production_environment(
-        database_url=database_url, var=var, WEB_CONCURRENCY=args.workers, WEB_THREADS=args.threads
+        database_url=database_url,
+        var=var,
+        WEB_CONCURRENCY=args.workers,
+        WEB_THREADS=args.threads,
+        CACHE_URL=args.cache_url,
     )
     collectstatic(env)
     web, base = start_gunicorn(env)

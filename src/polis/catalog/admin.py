@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin
 
 from polis.catalog import services
+from polis.catalog.forms import CATALOG_STAMP
 from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
 from polis.catalog.rating import TariffError, load_tariff
+from polis.core.cache import touch
 from polis.core.errors import DomainError
 from polis.documents.services import store_file
 from polis.documents.validation import validate_upload
@@ -51,8 +53,24 @@ class CoverageInline(admin.TabularInline):
     extra = 0
 
 
+class CatalogNamesAdmin(admin.ModelAdmin):
+    """Products and insurers are named in the cached portfolio filters (PortfolioFilterForm)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        touch(CATALOG_STAMP)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        touch(CATALOG_STAMP)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        touch(CATALOG_STAMP)
+
+
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(CatalogNamesAdmin):
     list_display = ["code", "name", "insurer", "active"]
     inlines = [CoverageInline]
 
@@ -92,4 +110,4 @@ class ProductDocumentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-admin.site.register(Insurer)
+admin.site.register(Insurer, CatalogNamesAdmin)

@@ -1,12 +1,18 @@
 """Forms built from a product's questionnaire (data), with ranges and choices checked."""
 
+import hashlib
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from polis.catalog.models import Insurer, Product
+from polis.core.cache import cached
 from polis.core.forms import StyledForm
+
+# Touched when products or insurers change: their names are in the portfolio filters.
+CATALOG_STAMP = "catalog"
 
 
 def _field(question: dict) -> forms.Field:
@@ -62,6 +68,7 @@ class PortfolioFilterForm(StyledForm):
     orderings: dict[str, tuple[str, tuple[str, ...]]] = {}
     date_field = "effective_date"
     search_label = _("Cerca")
+    template_name = "web/_portfolio_filter_fields.html"
 
     q = forms.CharField(
         label=_("Cerca"),
@@ -105,6 +112,18 @@ class PortfolioFilterForm(StyledForm):
 
     def value(self, name: str):
         return self.cleaned_data.get(name) or None
+
+    def render(self, template_name=None, context=None, renderer=None):
+        """The fields' HTML. The same for everyone who filters alike, and a dozen widget
+        templates to render, so kept in the shared cache until the catalog changes."""
+        if template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        values = repr([(name, self[name].value()) for name in self.fields]).encode()
+        form = f"{type(self).__module__}.{type(self).__qualname__}"
+        key = f"filters:{get_language()}:{form}:{hashlib.sha256(values).hexdigest()}"
+        return cached(key, super().render, stamps=[CATALOG_STAMP])  # a SafeString, pickled
+
+    __str__ = __html__ = render  # as in Django's RenderableMixin, which binds its own render
 
     @property
     def page_size(self) -> int:

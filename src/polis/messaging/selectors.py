@@ -2,6 +2,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from polis.core.access import MGA_STAFF, can
+from polis.core.cache import cached
 from polis.messaging.models import Message, ReadMarker, Thread
 
 
@@ -23,8 +24,27 @@ def with_unread(threads, user):
     return threads.annotate(unread=Exists(unread))
 
 
+def side_stamp(*, mga: bool, firm_id: int | None) -> str:
+    """Touched when a message reaches a side: the MGA's staff, or the people of one firm."""
+    return "messaging:mga" if mga else f"messaging:firm:{firm_id}"
+
+
+def reader_stamp(user) -> str:
+    """Touched when the user reads or writes (their read markers move)."""
+    return f"messaging:reader:{user.pk}"
+
+
 def unread_count(user) -> int:
-    return with_unread(threads_visible_to(user), user).filter(unread=True).count()
+    """Threads with messages the user has not read; shown on every page, so kept in the shared
+    cache until a message reaches the user's side or the user reads."""
+    return cached(
+        f"messaging:unread:{user.pk}",
+        lambda: with_unread(threads_visible_to(user), user).filter(unread=True).count(),
+        stamps=[
+            side_stamp(mga=user.role in MGA_STAFF, firm_id=user.firm_id),
+            reader_stamp(user),
+        ],
+    )
 
 
 def get_thread_for(user, pk: int) -> Thread:

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.core.access import MGA_STAFF, OPERATOR, require
+from polis.core.cache import touch
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import store_upload
 from polis.messaging.models import Message, ReadMarker, Thread
 from polis.messaging.registry import follower_of
-from polis.messaging.selectors import subject_thread
+from polis.messaging.selectors import reader_stamp, side_stamp, subject_thread
 from polis.notify.services import queue_email
 
 
@@ -79,6 +80,7 @@ def post_message(
         thread.last_message_at = now
         thread.save(update_fields=["open_requests", "last_message_at"])
         ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"read_at": now})
+        touch(side_stamp(mga=not from_mga, firm_id=thread.firm_id), reader_stamp(actor))
         record_audit(
             actor=actor, action="message.posted", target=thread, data={"request": is_request}
         )
@@ -150,6 +152,7 @@ def mark_thread_read(*, actor, thread: Thread) -> None:
     ReadMarker.objects.update_or_create(
         thread=thread, user=actor, defaults={"read_at": timezone.now()}
     )
+    touch(reader_stamp(actor))
 
 
 def write_about(

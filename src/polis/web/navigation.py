@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from polis.core.access import can
@@ -16,7 +17,7 @@ class Action:
     capability: str
     badge: str = ""  # name of a count shown beside the item
 
-    @property
+    @cached_property  # the actions live as long as the process, and so does the URLconf
     def url(self) -> str | None:
         try:
             return reverse(self.url_name)

@@ -120,3 +120,26 @@ def test_inbox_shows_unread_and_open_requests_to_the_collaborator(
     assert [t.title for t in dashboard.context["requests_to_answer"]] == ["Documento d'identità"]
     assert "richiesta aperta" in inbox.content.decode()
     assert Thread.objects.count() == 1
+
+
+def test_the_unread_badge_follows_new_messages_and_reading(
+    client_for, collaborator_a, collaborator_b, operator, django_capture_on_commit_callbacks
+):
+    # given: both firms have seen their dashboard (the badge is cached)
+    alfa, beta = client_for(collaborator_a), client_for(collaborator_b)
+    for _ in range(2):
+        assert alfa.get(reverse("web:dashboard")).context["unread"] == 0
+        assert beta.get(reverse("web:dashboard")).context["unread"] == 0
+    # when: the MGA writes to firm A
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = services.open_thread(
+            actor=operator, firm=collaborator_a.firm, title="Visura", body="Inviate la visura"
+        )
+    # then: only firm A's badge counts it
+    assert alfa.get(reverse("web:dashboard")).context["unread"] == 1
+    assert beta.get(reverse("web:dashboard")).context["unread"] == 0
+    # when: the collaborator reads the thread
+    with django_capture_on_commit_callbacks(execute=True):
+        alfa.get(reverse("messaging:thread", args=[thread.pk]))
+    # then
+    assert alfa.get(reverse("web:dashboard")).context["unread"] == 0

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -232,6 +233,7 @@ def test_queries_do_not_grow_with_the_page_size(client_for, collaborator_a, oper
     for user in (collaborator_a, operator):
         page = client_for(user)
         for size in (25, 100):
+            cache.clear()  # the filters and the unread badge are cached: count their queries
             with CaptureQueriesContext(connection) as queries:
                 response = page.get(reverse(name), {**params, "per_pagina": size})
             assert response.status_code == 200
@@ -239,3 +241,39 @@ def test_queries_do_not_grow_with_the_page_size(client_for, collaborator_a, oper
     # then
     assert counts["collaborator", 25] == counts["collaborator", 100]
     assert counts["operator", 25] == counts["operator", 100]
+
+
+def test_the_filters_show_an_insurer_renamed_in_the_admin(
+    client_for, collaborator_a, admin_user, django_capture_on_commit_callbacks
+):
+    # given: the filters were rendered (and cached) with the insurer's old name
+    insurer = demo_product("RCP").insurer
+    page = client_for(collaborator_a)
+    for _ in range(2):
+        assert insurer.name in page.get(reverse("practices:list")).content.decode()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(admin_user).post(
+            reverse("admin:catalog_insurer_change", args=[insurer.pk]),
+            {
+                "name": "Compagnia Rinominata S.p.A.",
+                "ivass_code": insurer.ivass_code,
+                "claims_closures": "[]",
+            },
+        )
+    # then
+    assert response.status_code == 302
+    assert "Compagnia Rinominata S.p.A." in page.get(reverse("practices:list")).content.decode()
+
+
+def test_filters_keep_what_each_user_typed(client_for, collaborator_a, collaborator_b):
+    # given
+    page = client_for(collaborator_a)
+    for _ in range(2):
+        page.get(reverse("practices:list"), {"q": "Bianchi"})
+    # when
+    other = client_for(collaborator_b).get(reverse("practices:list"), {"q": "Verdi"})
+    # then
+    html = other.content.decode()
+    assert 'value="Verdi"' in html
+    assert "Bianchi" not in html

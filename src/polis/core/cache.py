@@ -1,0 +1,62 @@
+"""Values kept in the shared cache and invalidated by stamps that writers touch.
+
+A value is stored with the tokens of the stamps it was computed under. A writer touches its
+stamps after commit, which gives them new tokens: every value computed before — even one stored
+after the write by a request that had read the older rows — no longer matches and is computed
+again. If the cache is unreachable, values are computed every time and pages keep working.
+"""
+
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# Bounds the life of a value whose stamp could not be touched (the cache was down).
+TIMEOUT = 10 * 60
+
+
+def _stamp_key(stamp: str) -> str:
+    return f"stamp:{stamp}"
+
+
+def cached(key: str, compute: Callable, *, stamps: list[str]):
+    """`compute()`, or the value stored under `key` if none of `stamps` was touched since."""
+    stamp_keys = [_stamp_key(stamp) for stamp in stamps]
+    try:
+        found = cache.get_many([key, *stamp_keys])
+    except (RedisError, OSError):
+        logger.error("cache unavailable for %s", key)
+        return compute()
+    tokens = [found.get(stamp_key) for stamp_key in stamp_keys]
+    stored = found.get(key)
+    if stored is not None and None not in tokens and stored[0] == tokens:
+        return stored[1]
+    value = compute()
+    try:
+        if None in tokens:
+            # A stamp not started yet (or evicted): start it, store the value on the next read.
+            for stamp_key, token in zip(stamp_keys, tokens, strict=True):
+                if token is None:
+                    cache.add(stamp_key, secrets.token_hex(8), timeout=None)
+        else:
+            cache.set(key, (tokens, value), TIMEOUT)
+    except (RedisError, OSError):
+        logger.error("cache unavailable for %s", key)
+    return value
+
+
+def touch(*stamps: str) -> None:
+    """Invalidate the values computed under `stamps`, once the current transaction commits."""
+
+    def renew():
+        try:
+            cache.set_many({_stamp_key(stamp): secrets.token_hex(8) for stamp in stamps}, None)
+        except (RedisError, OSError):
+            logger.error("cache unavailable: stamps %s not touched", ", ".join(stamps))
+
+    transaction.on_commit(renew)
