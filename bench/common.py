@@ -34,12 +34,14 @@ def session_cookie(user) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from polis.accounts.backends import BACKEND
+
     session = SessionStore()
     session.update(
         {
             SESSION_KEY: str(user.pk),
             HASH_SESSION_KEY: user.get_session_auth_hash(),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: BACKEND,
         }
     )
     device = user.totpdevice_set.filter(confirmed=True).first()

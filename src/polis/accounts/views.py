@@ -18,6 +18,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts import forms, selectors, services
+from polis.accounts.backends import BACKEND
 from polis.accounts.models import Firm, User
 from polis.audit.selectors import audit_events_for
 from polis.core.access import capability_required
@@ -38,7 +39,7 @@ def _safe_next(request) -> str:
 
 
 def _complete_login(request, user: User, device=None):
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=BACKEND)
     if device is not None:
         otp_login(request, device)
     next_url = request.session.pop(PENDING_KEY, {}).get("next") or _safe_next(request)
