@@ -5,7 +5,7 @@ from polis.catalog import services
 from polis.catalog.forms import CATALOG_STAMP
 from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
 from polis.catalog.rating import TariffError, load_tariff
-from polis.core.cache import touch
+from polis.core.admin import StampedAdmin
 from polis.core.errors import DomainError
 from polis.documents.services import store_file
 from polis.documents.validation import validate_upload
@@ -53,20 +53,10 @@ class CoverageInline(admin.TabularInline):
     extra = 0
 
 
-class CatalogNamesAdmin(admin.ModelAdmin):
+class CatalogNamesAdmin(StampedAdmin):
     """Products and insurers are named in the cached portfolio filters (PortfolioFilterForm)."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        touch(CATALOG_STAMP)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        touch(CATALOG_STAMP)
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        touch(CATALOG_STAMP)
+    cache_stamp = CATALOG_STAMP
 
 
 @admin.register(Product)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from polis.accounts.models import Firm
 from polis.accounts.tests.factories import FirmFactory
 from polis.notify.models import OutboundMessage
-from polis.web.models import ContactRequest
+from polis.web.models import ContactRequest, FaqEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,34 @@ def test_faq_lists_the_seed_questions_by_section(client):
     page = response.content.decode()
     assert "Come usare la Firma Digitale?" in page
     assert "Come funziona la Blockchain, e perché usarla?" in page
-    assert len(response.context["entries"]) == 9
+    assert page.count("<details") == 9
+
+
+def test_an_faq_answer_edited_in_the_admin_shows_at_once(
+    client, client_for, admin_user, django_capture_on_commit_callbacks
+):
+    # given: the FAQ and a search were shown (and cached) with the old answer
+    entry = FaqEntry.objects.get(question="Come usare la Firma Digitale?")
+    for _ in range(2):
+        client.get(reverse("web:faq"))
+        client.get(reverse("web:faq"), {"q": "firma"})
+    # when the MGA rewrites it in the admin
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(admin_user).post(
+            reverse("admin:web_faqentry_change", args=[entry.pk]),
+            {
+                "section": entry.section,
+                "question": entry.question,
+                "answer": "Risposta riscritta dall'MGA.",
+                "position": entry.position,
+                "published": "on",
+            },
+        )
+    # then visitors read the new answer, searching or not
+    assert response.status_code == 302
+    assert "Risposta riscritta dall&#x27;MGA." in client.get(reverse("web:faq")).content.decode()
+    searched = client.get(reverse("web:faq"), {"q": "firma"}).content.decode()
+    assert "Risposta riscritta dall&#x27;MGA." in searched
 
 
 def test_faq_search_returns_only_the_matching_partial_to_htmx(client):
