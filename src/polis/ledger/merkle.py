@@ -55,14 +55,6 @@ def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
     return h
 
 
-def perfect_root(hashes: Sequence[bytes]) -> bytes:
-    """Root of a perfect subtree whose len(hashes) is a power of two."""
-    level = list(hashes)
-    while len(level) > 1:
-        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
-    return level[0]
-
-
 class NodeSource(Protocol):
     def node(self, level: int, index: int) -> bytes: ...
 

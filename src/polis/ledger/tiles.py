@@ -20,7 +20,9 @@ TileReader = Callable[[int, int], bytes]  # (level, index) -> concatenated hashe
 
 
 def _tile_levels(tile: bytes) -> tuple[list[bytes], ...]:
-    """Every inner level of a full tile: 511 hashes, the last level being the tile's root.
+    """The full-subtree hashes of a tile, level by level: level h holds the hashes of the
+    W // 2**h complete subtrees of 2**h entries (W the tile's width), so a full tile gives 511
+    hashes and its root; a partial tile only its complete subtrees.
 
     The RFC 9162 node hash is inlined (no call per node): this loop is most of a proof's time.
     """
@@ -29,17 +31,21 @@ def _tile_levels(tile: bytes) -> tuple[list[bytes], ...]:
     levels = [row]
     while len(row) > 1:
         pairs = iter(row)
+        # An odd last hash has no sibling yet: it is no complete subtree at the next level.
         row = [
             sha256(b"\x01" + left + right).digest()
-            for left, right in zip(pairs, pairs, strict=True)
+            for left, right in zip(pairs, pairs, strict=False)
         ]
         levels.append(row)
     return tuple(levels)
 
 
-# Full tiles never change, so caching by content is safe: ~10 MB, the upper tiles every proof
-# touches. Appends use _tile_levels directly so as not to evict them.
-_full_tile_levels = functools.lru_cache(maxsize=256)(_tile_levels)
+# A tile's content determines its levels, so caching by content is safe, partial tiles
+# included. Two caches: the few upper tiles every proof touches (~33 kB each) must not be
+# evicted by the leaf tiles of random proofs, which are rarely read twice. Appends use
+# _tile_levels directly so as not to evict either.
+_leaf_tile_levels = functools.lru_cache(maxsize=64)(_tile_levels)
+_upper_tile_levels = functools.lru_cache(maxsize=512)(_tile_levels)
 
 
 class TileTree:
@@ -61,14 +67,11 @@ class TileTree:
         tile_level, sub = divmod(level, TILE_HEIGHT)
         first = index << sub
         tile = self.tile(tile_level, first >> TILE_HEIGHT)
-        if len(tile) == 32 * TILE_WIDTH:
-            return _full_tile_levels(tile)[sub][(first & (TILE_WIDTH - 1)) >> sub]
-        offset = (first & (TILE_WIDTH - 1)) * 32
-        count = 1 << sub
-        chunk = tile[offset : offset + 32 * count]
-        if len(chunk) != 32 * count:
+        levels = (_upper_tile_levels if tile_level else _leaf_tile_levels)(tile)
+        position = (first & (TILE_WIDTH - 1)) >> sub
+        if sub >= len(levels) or position >= len(levels[sub]):
             raise merkle.ProofError(f"node {level}/{index} is not in the stored tiles")
-        return merkle.perfect_root([chunk[i : i + 32] for i in range(0, len(chunk), 32)])
+        return levels[sub][position]
 
     def right_edge(self) -> list[tuple[int, int]]:
         """The partial tiles an append extends and a root reads: at most one per level."""

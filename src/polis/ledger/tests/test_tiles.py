@@ -87,3 +87,22 @@ def test_a_truncated_bundle_does_not_parse():
     bundle = tiles.entry_bundle([b"abc", b"de"])
     with pytest.raises(ValueError, match="truncated"):
         tiles.bundle_entries(bundle[:-1])
+
+
+def test_every_complete_subtree_of_a_partial_tile_is_read_and_no_other():
+    # given 300 leaves: a full leaf tile and a partial one of 44 hashes
+    stored, read = _store()
+    leaves = [merkle.leaf_hash(b"%d" % i) for i in range(300)]
+    writer = tiles.TileTree(0, read)
+    writer.append(leaves)
+    stored.update(writer.changed_tiles())
+    tree, memory = tiles.TileTree(300, read), merkle.MemoryTree(leaves)
+    # then each complete subtree's hash is the in-memory tree's, from either tile
+    for level in range(9):
+        for index in range(300 >> level):
+            assert tree.node(level, index) == memory.node(level, index)
+    # and a subtree the partial tile does not complete is refused, not made up
+    with pytest.raises(merkle.ProofError):
+        tree.node(3, 300 >> 3)  # leaves 296..303
+    with pytest.raises(merkle.ProofError):
+        tree.node(6, 4)  # leaves 256..319
