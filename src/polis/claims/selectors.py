@@ -52,7 +52,7 @@ def search_claims(
 ):
     """VISUALIZZA SINISTRI: `query` words are numbers or clients, `text` words are searched in
     the description of the event (Italian full-text search)."""
-    claims = claims_visible_to(user).defer(*(f"practice__{f}" for f in LIST_DEFERRED))
+    claims = _list_rows(claims_visible_to(user))
     if text.strip():
         claims = text_search(claims, "description", text)
     if status in Claim.Status.values:
@@ -62,6 +62,18 @@ def search_claims(
     for word in query.split()[:5]:
         claims = claims.filter(claim_matches(word, user))
     return claims.order_by("-created_at", "-pk")
+
+
+def _list_rows(claims):
+    """Claims as list rows: without the practice's and product's JSON documents they never show."""
+    return claims.defer(*(f"practice__{field}" for field in LIST_DEFERRED))
+
+
+def assigned_open_claims(user, limit: int = 20) -> list[tuple[Claim, "Sla"]]:
+    """The adjuster's dashboard: open claims assigned to `user`, each with its SLA."""
+    today = timezone.localdate()
+    claims = _list_rows(claims_visible_to(user)).filter(status__in=Claim.OPEN)[:limit]
+    return [(claim, sla_of(claim, today)) for claim in claims]
 
 
 def claim_matches(word: str, user) -> Q:

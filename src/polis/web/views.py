@@ -6,13 +6,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.claims import selectors as claims
-from polis.claims.models import Claim
 from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.cache import cached
 from polis.core.errors import DomainError
@@ -86,11 +84,7 @@ def dashboard(request):
     if can(request.user, "handle_claims"):
         context["overview"] = claims.recent_sla_overview()
     if request.user.role == ADJUSTER:
-        today = timezone.localdate()
-        context["assigned_claims"] = [
-            (claim, claims.sla_of(claim, today))
-            for claim in claims.claims_visible_to(request.user).filter(status__in=Claim.OPEN)[:20]
-        ]
+        context["assigned_claims"] = claims.assigned_open_claims(request.user)
     if can(request.user, "review_firms"):
         context.update(selectors.operator_overview())
         context["open_contacts_list"] = selectors.contact_requests(open_only=True)[:5]

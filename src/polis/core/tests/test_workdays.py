@@ -47,3 +47,20 @@ def test_counting_back_gives_the_days_added(start, days):
     assert working_days_between(end, start) == -days
     assert days == 0 or is_working_day(end)
     assert (end - start) >= timedelta(days=days)
+
+
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 1, 1)),
+    st.integers(min_value=-2000, max_value=2000),
+    st.lists(st.dates(min_value=date(2019, 1, 1), max_value=date(2036, 1, 1)), max_size=8),
+)
+def test_working_days_between_counts_each_working_day_once(start, span, closures):
+    # given any two dates up to five years apart and an insurer's own closing days
+    end = start + timedelta(days=span)
+    low, high = min(start, end), max(start, end)
+    # then the count is the working days after the earlier date up to the later, signed
+    expected = sum(
+        is_working_day(low + timedelta(days=offset), closures)
+        for offset in range(1, (high - low).days + 1)
+    )
+    assert working_days_between(start, end, closures) == (expected if end >= start else -expected)
