@@ -132,16 +132,16 @@ class Practice(models.Model):
     def __str__(self) -> str:
         return self.policy_number or f"Pratica {self.pk}"
 
-    def get_status_display(self) -> str:
-        # Django's own rebuilds the choices' dict on each call: ~60 µs, on every list row.
-        return str(self.Status(self.status).label)
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
         super().save(*args, **kwargs)
+
+    def get_status_display(self) -> str:
+        # Django's own rebuilds the choices' dict on each call: ~60 µs, on every list row.
+        return str(self.Status(self.status).label)
 
     @property
     def premium_difference(self) -> Decimal | None:
