@@ -8,7 +8,7 @@ same expression, `UPPER(col)`, answers it (and `istartswith`, `iexact`) without 
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, migrations
-from django.db.models import Field, ForeignObject, Lookup, Q
+from django.db.models import ForeignObject, Lookup, Q
 
 
 def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython:
@@ -83,15 +83,14 @@ class AnyKey(Lookup):
     cost ~20 ms of CPU per search page)."""
 
     lookup_name = "any_key"
-    prepare_rhs = False  # a list of keys, made ints in as_sql
+    prepare_rhs = False  # the list of keys is the one parameter
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, [int(key) for key in self.rhs]]
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
-# Keys and foreign keys (ForeignObject keeps lookups of its own).
-Field.register_lookup(AnyKey)
+# matching_keys filters foreign keys only (client_id, practice_id).
 ForeignObject.register_lookup(AnyKey)
 
 

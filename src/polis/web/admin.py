@@ -2,12 +2,12 @@ from django.contrib import admin
 
 from polis.core.admin import StampedAdmin
 from polis.web.models import ContactRequest, FaqEntry
-from polis.web.views import FAQ_STAMP
+from polis.web.selectors import FAQ_STAMP
 
 
 @admin.register(FaqEntry)
 class FaqEntryAdmin(StampedAdmin):
-    cache_stamp = FAQ_STAMP  # the FAQ page's entries are cached (views.faq)
+    cache_stamp = FAQ_STAMP  # the FAQ page's entries are cached (selectors.faq_entries_html)
     list_display = ["question", "section", "position", "published"]
     list_editable = ["position", "published"]
     list_filter = ["section", "published"]

@@ -1,9 +1,14 @@
+import hashlib
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from polis.accounts.models import Firm
+from polis.core.cache import cached
 from polis.core.search import TEXT_SEARCH_CONFIG
 from polis.web.models import ContactRequest, FaqEntry
 
@@ -26,6 +31,22 @@ def faq_entries(*, query: str = ""):
     )
     wanted = SearchQuery(" ".join(words), config=TEXT_SEARCH_CONFIG, search_type="websearch")
     return entries.annotate(document=document).filter(Q(document=wanted) | typed)
+
+
+# Touched when an FAQ entry changes in the admin.
+FAQ_STAMP = "faq"
+
+
+def faq_entries_html(*, query: str = "") -> str:
+    """The FAQ entries matching `query`, rendered: the same for every visitor who searches
+    alike, so kept in the shared cache until an entry changes."""
+
+    def render() -> str:
+        context = {"entries": faq_entries(query=query), "query": query}
+        return render_to_string("web/faq.html#entries", context)
+
+    key = f"faq:{get_language()}:{hashlib.sha256(query.encode()).hexdigest()}"
+    return cached(key, render, stamps=[FAQ_STAMP])
 
 
 def contact_requests(*, open_only: bool):

@@ -1,18 +1,13 @@
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.claims import selectors as claims
 from polis.core.access import ADJUSTER, can, capability_required
-from polis.core.cache import cached
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
 from polis.core.ratelimit import over_limit
@@ -33,20 +28,9 @@ def home(request):
     return render(request, "web/home.html")
 
 
-# Touched when an FAQ entry changes in the admin.
-FAQ_STAMP = "faq"
-
-
 def faq(request):
     query = request.GET.get("q", "").strip()[:100]
-
-    def entries() -> str:
-        context = {"entries": selectors.faq_entries(query=query), "query": query}
-        return render_to_string("web/faq.html#entries", context)
-
-    # The same for every visitor who searches alike: kept in the shared cache.
-    key = f"faq:{get_language()}:{hashlib.sha256(query.encode()).hexdigest()}"
-    html = cached(key, entries, stamps=[FAQ_STAMP])
+    html = selectors.faq_entries_html(query=query)
     if request.htmx:
         return HttpResponse(html)
     return render(request, "web/faq.html", {"entries_html": html, "query": query})

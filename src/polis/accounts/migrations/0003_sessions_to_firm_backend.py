@@ -13,11 +13,15 @@ def move_sessions(apps, schema_editor):
     session_model = apps.get_model("sessions", "Session")
     store = SessionStore()
     live = session_model.objects.filter(expire_date__gt=timezone.now())
+    moved = {}
     for key, encoded in live.values_list("session_key", "session_data").iterator():
         data = store.decode(encoded)
         if data.get(BACKEND_SESSION_KEY) == OLD:
             data[BACKEND_SESSION_KEY] = NEW
-            session_model.objects.filter(pk=key).update(session_data=store.encode(data))
+            moved[key] = store.encode(data)
+    # Written after the read: SQLite does not isolate a write from a read still iterating.
+    for key, encoded in moved.items():
+        session_model.objects.filter(pk=key).update(session_data=encoded)
 
 
 class Migration(migrations.Migration):
