@@ -172,6 +172,10 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "polis")
 LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/15m")
 CONTACT_RATE = os.environ.get("CONTACT_RATE", "5/h")
 
+# With a shared cache (Redis) sessions are read from it (a query less per page); a per-process
+# cache would keep a logged-out session alive in the other processes, so then the database.
+SESSION_ENGINE = "polis.accounts.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
+SESSION_CACHE_SECONDS = int(os.environ.get("SESSION_CACHE_SECONDS", "300"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

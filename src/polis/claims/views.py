@@ -84,7 +84,7 @@ def claim_list(request):
     )
     if request.GET.get("polizza", "").isdigit():
         claims = claims.filter(practice_id=int(request.GET["polizza"]))
-    page = CappedPaginator(claims, 25).get_page(request.GET.get("pagina"))
+    page = CappedPaginator(selectors.as_rows(claims), 25).get_page(request.GET.get("pagina"))
     today = timezone.localdate()
     rows = [(claim, selectors.sla_of(claim, today)) for claim in page]
     context = {"page": page, "rows": rows, "status": status, "statuses": Claim.Status.choices}

@@ -93,6 +93,28 @@ LIST_DEFERRED = (
 )
 
 
+# What a row of the practice lists (Pratiche, in scadenza, Rinnova) and of the dashboard shows.
+# A page's rows read these columns only, not the sixty of a practice, its client and product.
+ROW_FIELDS = (
+    "policy_number",
+    "status",
+    "gross",
+    "effective_date",
+    "end_date",
+    "client__kind",
+    "client__first_name",
+    "client__last_name",
+    "client__company_name",
+    "product__name",
+    "firm__name",  # read only where the firm is joined (MGA staff)
+)
+
+
+def as_rows(practices):
+    """The practices as list rows: only the columns a row shows."""
+    return practices.only(*ROW_FIELDS)
+
+
 def practices_visible_to(user):
     practices = Practice.objects.select_related("client", "product")
     if user.role in MGA_STAFF:

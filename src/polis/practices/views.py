@@ -31,7 +31,9 @@ from polis.quotes.selectors import get_quote_for
 
 def _listing(request, template: str, rows, form, **context):
     """A page of `rows`; htmx asks only for the results partial."""
-    page = CappedPaginator(rows, form.page_size).get_page(request.GET.get("pagina"))
+    page = CappedPaginator(selectors.as_rows(rows), form.page_size).get_page(
+        request.GET.get("pagina")
+    )
     template = f"{template}#results" if request.htmx else template
     return render(request, template, {"page": page, "form": form, **context})
 
@@ -423,9 +425,8 @@ def commissions_export(request, fmt: str):
 @capability_required("work_portfolio")
 def renewals(request):
     query = request.GET.get("q", "").strip()[:100]
-    page = CappedPaginator(selectors.renewable_practices(request.user, query), 25).get_page(
-        request.GET.get("pagina")
-    )
+    rows = selectors.as_rows(selectors.renewable_practices(request.user, query))
+    page = CappedPaginator(rows, 25).get_page(request.GET.get("pagina"))
     template = "practices/renewals.html#results" if request.htmx else "practices/renewals.html"
     return render(request, template, {"page": page, "query": query})
 

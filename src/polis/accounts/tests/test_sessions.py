@@ -1,0 +1,70 @@
+"""Sessions read from the shared cache (polis.accounts.sessions), as in production."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+BACKEND = "polis.accounts.backends.FirmModelBackend"
+
+
+@pytest.fixture(autouse=True)
+def cached_sessions(settings):
+    settings.SESSION_ENGINE = "polis.accounts.sessions"
+    cache.clear()
+
+
+def session_queries(queries) -> list:
+    return [q for q in queries if '"django_session"' in q["sql"]]
+
+
+def test_a_logged_in_page_reads_the_session_without_a_query(client, collaborator_a):
+    client.force_login(collaborator_a, backend=BACKEND)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    assert not session_queries(queries)
+
+
+def test_a_session_missing_from_the_cache_is_read_from_the_database(client, collaborator_a):
+    client.force_login(collaborator_a, backend=BACKEND)
+    cache.clear()  # evicted, or Redis restarted empty
+    assert client.get("/dashboard/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200  # and cached again
+    assert not session_queries(queries)
+
+
+def test_with_the_cache_unreachable_the_user_stays_logged_in(client, collaborator_a, monkeypatch):
+    client.force_login(collaborator_a, backend=BACKEND)
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_after_logout_the_session_opens_nothing(client, collaborator_a):
+    client.force_login(collaborator_a, backend=BACKEND)
+    cookie = client.cookies["sessionid"].value
+    client.post("/esci/")
+    client.cookies["sessionid"] = cookie  # the old cookie, replayed
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_the_cached_copy_lives_at_most_session_cache_seconds(client, collaborator_a, settings):
+    settings.SESSION_CACHE_SECONDS = 120
+    timeouts = []
+    real_set = cache.set
+    cache.set = lambda key, value, timeout=None, **kw: (
+        timeouts.append(timeout),
+        real_set(key, value, timeout, **kw),
+    )
+    try:
+        client.force_login(collaborator_a, backend=BACKEND)
+    finally:
+        del cache.set
+    assert timeouts and max(timeouts) == 120  # not the session's eight hours
