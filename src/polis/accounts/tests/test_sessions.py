@@ -55,16 +55,18 @@ def test_after_logout_the_session_opens_nothing(client, collaborator_a):
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_the_cached_copy_lives_at_most_session_cache_seconds(client, collaborator_a, settings):
+def test_the_cached_copy_lives_at_most_session_cache_seconds(
+    client, collaborator_a, settings, monkeypatch
+):
     settings.SESSION_CACHE_SECONDS = 120
     timeouts = []
     real_set = cache.set
-    cache.set = lambda key, value, timeout=None, **kw: (
-        timeouts.append(timeout),
-        real_set(key, value, timeout, **kw),
-    )
-    try:
-        client.force_login(collaborator_a, backend=BACKEND)
-    finally:
-        del cache.set
-    assert timeouts and max(timeouts) == 120  # not the session's eight hours
+
+    def recording_set(key, value, timeout=None, **kwargs):
+        timeouts.append(timeout)
+        real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.force_login(collaborator_a, backend=BACKEND)
+    assert timeouts
+    assert max(timeouts) == 120  # not the session's eight hours
