@@ -28,7 +28,7 @@ def test_redis_stops_mid_burst(client, settings, tmp_path, mailoutbox):
         # given: cache and broker on a private Redis, real publishing (no eager tasks)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "polis.core.cache_backend.RedisCache",
                 "LOCATION": server.url,
             }
         }
