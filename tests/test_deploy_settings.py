@@ -1,10 +1,17 @@
 """Production settings pass Django's deployment checks and refuse to start without secrets."""
 
 import os
+import runpy
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -51,3 +58,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.django_db
+def test_the_web_tier_plans_its_queries_without_parallel_workers(monkeypatch):
+    if connection.vendor != "postgresql":
+        skip_or_fail("parallel query is PostgreSQL's: set DATABASE_URL")
+    monkeypatch.setenv("PGOPTIONS", "")  # restored to the runner's own value afterwards
+    monkeypatch.delenv("PGOPTIONS")
+    # given: gunicorn's configuration, as the web tier loads it
+    runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    # when: a worker connects
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]
+    ) as web_connection:
+        setting = web_connection.execute("SHOW max_parallel_workers_per_gather").fetchone()[0]
+    # then
+    assert setting == "0"

@@ -118,9 +118,21 @@ class Practice(models.Model):
             ),
             models.Index(fields=["status", "-created_at", "-id"], name="practice_status_created"),
             models.Index(fields=["product", "-created_at", "-id"], name="practice_product_created"),
-            models.Index(fields=["firm", "status", "end_date"], name="practice_firm_status_end"),
+            # With the key, a firm's count by status and end date (renewals, expiring) reads the
+            # index alone, and one status comes in the list's order (end date, then key).
+            models.Index(
+                fields=["firm", "status", "end_date", "id"], name="practice_firm_status_end"
+            ),
             # The MGA's list of one status by end date (in force, soonest first).
             models.Index(fields=["status", "end_date", "id"], name="practice_status_end"),
+            # "Has a renewal on its way" (RINNOVA PRATICA, in scadenza, reminders): one probe of an
+            # index holding only the renewals that are not abandoned, answered from the index.
+            models.Index(
+                fields=["renewal_of"],
+                condition=models.Q(renewal_of__isnull=False)
+                & ~models.Q(status__in=["cancelled", "declined"]),
+                name="practice_live_renewal",
+            ),
             # The back-office queue: only the few practices waiting for the MGA, oldest first.
             models.Index(
                 fields=["submitted_at", "id"],
