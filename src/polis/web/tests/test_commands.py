@@ -11,6 +11,7 @@ from polis.accounts.models import Firm, User
 from polis.celery import app
 from polis.notify.models import OutboundMessage
 from polis.web.management.commands.serve import run_due_jobs
+from polis.web.models import FaqEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,22 @@ def test_seed_demo_is_idempotent_and_gives_every_role(settings):
     assert staff.check_password("polis-demo-2026")
     device = TOTPDevice.objects.get(user=staff)
     assert device.verify_token(f"{totp(device.bin_key):06d}")
+
+
+def test_seed_demo_restores_a_deleted_faq_entry_on_the_cached_page(
+    settings, client, django_capture_on_commit_callbacks
+):
+    # given: the FAQ page cached without one of the seed's questions
+    settings.DEBUG = True
+    entry = FaqEntry.objects.order_by("position").first()
+    entry.delete()
+    for _ in range(2):  # the second read is served from the cache
+        assert entry.question not in client.get("/faq/").content.decode()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    # then
+    assert entry.question in client.get("/faq/").content.decode()
 
 
 def test_seed_demo_is_refused_in_production(settings):

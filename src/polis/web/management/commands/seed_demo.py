@@ -23,6 +23,7 @@ from polis.catalog.demo import (
 from polis.catalog.models import Insurer, Product, ProductDocument, TariffVersion
 from polis.claims.services import open_claim
 from polis.clients.models import Client
+from polis.core.cache import touch
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.ledger.services import integrate_all, record_demo_events
@@ -38,6 +39,7 @@ from polis.quotes.services import create_quote
 from polis.signatures.demo import identity_png, link_token, sign_as_client
 from polis.web.faq_seed import load_seed_faq
 from polis.web.models import FaqEntry
+from polis.web.selectors import FAQ_STAMP
 
 DEMO_PASSWORD = "polis-demo-2026"  # noqa: S105 - development only, refused without DEBUG
 # Fixed TOTP key (base32 JBSWY3DPEHPK3PXP) so the demo staff can be added to any app.
@@ -129,6 +131,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo is for development only: DEBUG is off.")
         load_seed_faq(FaqEntry)
+        touch(FAQ_STAMP)  # the FAQ page's cached entries, once this commits
         firms = []
         for data in FIRMS:
             firm, _ = Firm.objects.get_or_create(partita_iva=data["partita_iva"], defaults=data)
