@@ -13,8 +13,21 @@ from polis.notify.models import OutboundMessage
 from polis.notify.tasks import enqueue_delivery
 
 
-def _deliver_after_commit(message: OutboundMessage) -> None:
-    transaction.on_commit(partial(enqueue_delivery, message.pk))
+def _deliver_after_commit(*messages: OutboundMessage) -> None:
+    transaction.on_commit(partial(enqueue_delivery, *(message.pk for message in messages)))
+
+
+def _rendered_email(*, to: str, template: str, context: dict) -> OutboundMessage:
+    """The e-mail `notify/email/<template>` (subject, text, html) for `to`, not saved yet."""
+    context = {"mga_name": settings.MGA_NAME, **context}
+    subject = render_to_string(f"notify/email/{template}.subject.txt", context)
+    return OutboundMessage(
+        channel=OutboundMessage.Channel.EMAIL,
+        recipient=to,
+        subject=" ".join(subject.split())[:255],
+        body_text=render_to_string(f"notify/email/{template}.txt", context),
+        body_html=render_to_string(f"notify/email/{template}.html", context),
+    )
 
 
 def queue_email(*, to: str, template: str, context: dict, attachments=()) -> OutboundMessage:
@@ -25,19 +38,22 @@ def queue_email(*, to: str, template: str, context: dict, attachments=()) -> Out
     no e-mail is sent; once it commits, delivery is attempted until it succeeds or is marked
     failed for an administrator to see.
     """
-    context = {"mga_name": settings.MGA_NAME, **context}
-    subject = render_to_string(f"notify/email/{template}.subject.txt", context)
-    message = OutboundMessage.objects.create(
-        channel=OutboundMessage.Channel.EMAIL,
-        recipient=to,
-        subject=" ".join(subject.split())[:255],
-        body_text=render_to_string(f"notify/email/{template}.txt", context),
-        body_html=render_to_string(f"notify/email/{template}.html", context),
-    )
+    message = _rendered_email(to=to, template=template, context=context)
+    message.save()
     if attachments:
         message.attachments.set(attachments)
     _deliver_after_commit(message)
     return message
+
+
+def queue_emails(emails: list[dict]) -> list[OutboundMessage]:
+    """`queue_email` for many at once (each a dict of its `to`, `template` and `context`, no
+    attachments): one INSERT, and one delivery task for them all once the transaction commits.
+    For a job's thousands of e-mails (the expiry digests)."""
+    messages = OutboundMessage.objects.bulk_create([_rendered_email(**email) for email in emails])
+    if messages:
+        _deliver_after_commit(*messages)
+    return messages
 
 
 def queue_sms(*, to: str, text: str, sensitive: bool = False) -> OutboundMessage:

@@ -19,9 +19,26 @@ def deliver_due_messages() -> int:
     return delivery.deliver_due_messages()
 
 
-def enqueue_delivery(message_id: int) -> None:
-    """Hand a committed message to a worker; if the broker is down the sweeper sends it later."""
+@shared_task(ignore_result=True)
+def deliver_messages(message_ids: list[int]) -> int:
+    """Several messages queued together (a job's e-mails), one after the other."""
+    return sum(delivery.deliver_message(pk) for pk in message_ids)
+
+
+# Messages a task delivers at most: several workers share a job's e-mails, none holds many.
+TASK_MESSAGES = 50
+
+
+def enqueue_delivery(*message_ids: int) -> None:
+    """Hand committed messages to the workers, TASK_MESSAGES to a task; if the broker is down
+    the sweeper sends them later."""
     try:
-        deliver_message.delay(message_id)
+        if len(message_ids) == 1:
+            deliver_message.delay(message_ids[0])
+        else:
+            for first in range(0, len(message_ids), TASK_MESSAGES):
+                deliver_messages.delay(list(message_ids[first : first + TASK_MESSAGES]))
     except (OperationalError, RedisError, OSError):
-        logger.warning("broker unavailable: outbox message %s waits for the sweeper", message_id)
+        logger.warning(
+            "broker unavailable: %d outbox message(s) wait for the sweeper", len(message_ids)
+        )

@@ -28,7 +28,7 @@ from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
 from polis.ledger.services import record_event
 from polis.messaging.services import withdraw_requests, write_about
-from polis.notify.services import queue_email
+from polis.notify.services import queue_email, queue_emails
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
 from polis.practices.selectors import (
@@ -805,9 +805,9 @@ def _whole_firms(due: list[tuple[int, int, int]], size: int):
         yield batch
 
 
-def _queue_expiry_digest(*, to: str, practices: list[Practice], today: date) -> None:
-    """Queue "Pratiche in scadenza" to `to`: the practices by end date, each linked by its id,
-    and a link to the expiring list over a window that shows them all."""
+def _expiry_digest(*, to: str, practices: list[Practice], today: date) -> dict:
+    """The e-mail "Pratiche in scadenza" to `to` (for `queue_emails`): the practices by end date,
+    each linked by its id, and a link to the expiring list over a window that shows them all."""
     site = settings.SITE_URL.rstrip("/")
     practices = sorted(practices, key=lambda p: (p.end_date, p.policy_number, p.pk))
     rows = [
@@ -823,16 +823,16 @@ def _queue_expiry_digest(*, to: str, practices: list[Practice], today: date) -> 
         (w for w in settings.PRACTICE_EXPIRING_WINDOWS if w >= farthest),
         default=max(settings.PRACTICE_EXPIRING_WINDOWS),
     )
-    queue_email(
-        to=to,
-        template="practices_expiring",
-        context={
+    return {
+        "to": to,
+        "template": "practices_expiring",
+        "context": {
             "rows": rows,
             "count": len(practices),
             "more": len(practices) - len(rows),
             "list_link": f"{site}{reverse('practices:expiring')}?giorni={window}",
         },
-    )
+    }
 
 
 def send_expiry_reminders(*, today: date | None = None, chunk: int = 500) -> int:
@@ -860,8 +860,12 @@ def send_expiry_reminders(*, today: date | None = None, chunk: int = 500) -> int
                     for email in _collaborator_emails(practice):
                         digests[email].append(practice)
                 reminded += len(fresh)
-            for email, practices in digests.items():
-                _queue_expiry_digest(to=email, practices=practices, today=today)
+            queue_emails(
+                [
+                    _expiry_digest(to=email, practices=practices, today=today)
+                    for email, practices in digests.items()
+                ]
+            )
     return reminded
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from polis.core.errors import PermissionDenied
 from polis.notify import delivery, services
+from polis.notify import tasks as tasks_module
 from polis.notify.models import OutboundMessage
 from tests.servers import free_port
 
@@ -66,6 +67,43 @@ def test_email_is_rendered_in_italian_with_text_and_html(mailoutbox):
     assert "l'indirizzo o l'agenzia indicata risultano già registrati" in sent.body
     assert sent.alternatives[0][1] == "text/html"
     assert sent.extra_headers["Message-ID"] == f"<{message.uuid}@polis>"
+
+
+def test_emails_queued_together_are_delivered_after_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # when: a job queues three e-mails in its transaction
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        messages = services.queue_emails(
+            [
+                {"to": f"{name}@example.it", "template": "registration_duplicate", "context": {}}
+                for name in ("anna", "bruno", "carla")
+            ]
+        )
+        assert not mailoutbox  # nothing leaves before the commit
+    # then
+    assert sorted(sent.to[0] for sent in mailoutbox) == [
+        "anna@example.it",
+        "bruno@example.it",
+        "carla@example.it",
+    ]
+    assert {sent.subject for sent in mailoutbox} == {"Richiesta di registrazione a Heca"}
+    assert set(
+        OutboundMessage.objects.filter(pk__in=[m.pk for m in messages]).values_list(
+            "status", flat=True
+        )
+    ) == {OutboundMessage.Status.SENT}
+
+
+def test_emails_queued_together_are_shared_among_workers(monkeypatch):
+    # given
+    tasks = []
+    monkeypatch.setattr(tasks_module.deliver_messages, "delay", tasks.append)
+    # when: a job's 120 messages are handed over
+    tasks_module.enqueue_delivery(*range(1, 121))
+    # then: in tasks of at most TASK_MESSAGES, every message once
+    assert [len(ids) for ids in tasks] == [50, 50, 20]
+    assert sorted(id_ for ids in tasks for id_ in ids) == list(range(1, 121))
 
 
 def test_smtp_down_then_up_delivers_exactly_once(smtp):
