@@ -62,9 +62,8 @@ def dashboard(request):
         else [],
     }
     if can(request.user, "work_portfolio"):
-        context["expiring_soon"] = as_rows(expiring_practices(request.user, ExpiringFilterForm()))[
-            :5
-        ]
+        expiring = expiring_practices(request.user, ExpiringFilterForm())
+        context["expiring_soon"] = as_rows(expiring)[:5]
     if can(request.user, "review_practices"):
         context["payments_to_verify"] = payments_to_verify().count()
     if can(request.user, "handle_claims"):
