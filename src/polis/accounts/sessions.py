@@ -33,6 +33,12 @@ class _ShortLived:
         except Exception:
             logger.exception("Session not cached")
 
+    async def aset(self, key, value, timeout):
+        try:
+            await self._cache.aset(key, value, min(timeout, settings.SESSION_CACHE_SECONDS))
+        except Exception:
+            logger.exception("Session not cached")
+
 
 class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key=None):

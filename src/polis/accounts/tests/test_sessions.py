@@ -1,9 +1,12 @@
 """Sessions read from the shared cache (polis.accounts.sessions), as in production."""
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from polis.accounts.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +73,24 @@ def test_the_cached_copy_lives_at_most_session_cache_seconds(
     client.force_login(collaborator_a, backend=BACKEND)
     assert timeouts
     assert max(timeouts) == 120  # not the session's eight hours
+
+
+def test_an_async_save_caches_the_session_for_at_most_session_cache_seconds(settings, monkeypatch):
+    settings.SESSION_CACHE_SECONDS = 120
+    timeouts = []
+    real_aset = cache.aset
+
+    async def recording_aset(key, value, timeout=None, **kwargs):
+        timeouts.append(timeout)
+        await real_aset(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "aset", recording_aset)
+    session = SessionStore()
+
+    async def save():
+        await session.aset("answer", 42)
+        await session.asave()
+
+    async_to_sync(save)()
+    assert timeouts
+    assert max(timeouts) == 120
