@@ -116,11 +116,17 @@ def claim_matches(word: str, user) -> Q:
             return Q(number=upper) | matching_keys(
                 "practice_id", policies.filter(policy_number=upper)
             )
-        return (
+        # The claims a part of a number designates, passed by key: the list then sorts them
+        # instead of walking its sorting index for matches that may all sit at its far end (the
+        # claims of old policies, for the MGA: the whole table read, 180 ms against 8).
+        numbered = (
+            Claim.objects.filter(firm_id=user.firm_id) if user.firm_id else Claim.objects
+        ).filter(
             Q(number__icontains=upper)
             | Q(insurer_claim_number__icontains=upper)
             | matching_keys("practice_id", policies.filter(policy_number__icontains=upper))
         )
+        return matching_keys("pk", numbered)
     return designated_clients("client_id", clients, user)
 
 

@@ -8,7 +8,7 @@ same expression, `UPPER(col)`, answers it (and `istartswith`, `iexact`) without 
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, migrations
-from django.db.models import ForeignObject, Lookup, Q
+from django.db.models import AutoField, BigAutoField, ForeignObject, Lookup, Q
 
 
 def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython:
@@ -90,8 +90,9 @@ class AnyKey(Lookup):
         return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
-# matching_keys filters foreign keys only (client_id, practice_id).
-ForeignObject.register_lookup(AnyKey)
+# matching_keys filters foreign keys (client_id, practice_id) and primary keys (claims).
+for key_field in (ForeignObject, AutoField, BigAutoField):
+    key_field.register_lookup(AnyKey)
 
 
 def matching_keys(field: str, queryset) -> Q:

@@ -119,6 +119,23 @@ def test_claims_are_found_by_their_number_the_policy_and_the_client(collaborator
     assert list(claim_selectors.eligible_policies(collaborator_a, query="2026-")) == [policy]
 
 
+def test_a_part_of_a_number_finds_the_claims_its_searcher_may_see(
+    collaborator_a, collaborator_b, operator
+):
+    # given: a claim of each firm, on policies numbered alike
+    mine = open_claim_on(collaborator_a, policy_in_force(collaborator_a))
+    theirs = open_claim_on(collaborator_b, policy_in_force(collaborator_b))
+    typed = mine.practice.policy_number[4:9]  # "2026-": both policies
+
+    def found(user):
+        return list(claim_selectors.search_claims(user, query=typed))
+
+    # then: each firm its own, the MGA both, newest first
+    assert found(collaborator_a) == [mine]
+    assert found(collaborator_b) == [theirs]
+    assert found(operator) == [theirs, mine]
+
+
 def test_the_count_stops_at_the_cap(collaborator_a, portfolio):
     # given
     rows = Practice.objects.order_by("pk")
