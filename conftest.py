@@ -109,6 +109,17 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture
+def redis_server(tmp_path):
+    """A private redis-server of the test's own (tests.servers.PrivateRedis), stopped after it."""
+    from tests.servers import private_redis
+
+    if shutil.which("redis-server") is None:
+        skip_or_fail("redis-server is not installed")
+    with private_redis(tmp_path) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     path = chromium_path()

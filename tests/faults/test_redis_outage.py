@@ -5,25 +5,19 @@ import time
 import pytest
 from django.core.cache import caches
 
-from conftest import skip_or_fail
 from polis.celery import app
 from polis.notify import delivery
 from polis.notify.models import OutboundMessage
 from polis.web.models import ContactRequest
 from tests.reliability import report
-from tests.servers import private_redis
 
 BURST = 60
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)  # after-commit publishing runs for real
-def test_redis_stops_mid_burst(client, settings, tmp_path, mailoutbox):
-    try:
-        server_context = private_redis(tmp_path)
-        server = server_context.__enter__()
-    except FileNotFoundError:
-        skip_or_fail("redis-server is not installed")
+def test_redis_stops_mid_burst(client, settings, redis_server, mailoutbox):
+    server = redis_server
     try:
         # given: cache and broker on a private Redis, real publishing (no eager tasks)
         settings.CACHES = {
@@ -81,4 +75,3 @@ def test_redis_stops_mid_burst(client, settings, tmp_path, mailoutbox):
             broker_url=settings.CELERY_BROKER_URL,
             task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER,
         )
-        server_context.__exit__(None, None, None)

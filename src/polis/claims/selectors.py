@@ -22,7 +22,7 @@ from polis.core.search import matching_keys, text_search
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
-from polis.practices.selectors import LIST_DEFERRED, matching
+from polis.practices.selectors import matching
 from polis.signatures.models import SignatureRequest
 
 
@@ -52,7 +52,7 @@ def search_claims(
 ):
     """VISUALIZZA SINISTRI: `query` words are numbers or clients, `text` words are searched in
     the description of the event (Italian full-text search)."""
-    claims = _list_rows(claims_visible_to(user))
+    claims = claims_visible_to(user)
     if text.strip():
         claims = text_search(claims, "description", text)
     if status in Claim.Status.values:
@@ -62,11 +62,6 @@ def search_claims(
     for word in query.split()[:5]:
         claims = claims.filter(claim_matches(word, user))
     return claims.order_by("-created_at", "-pk")
-
-
-def _list_rows(claims):
-    """Claims as list rows: without the practice's and product's JSON documents they never show."""
-    return claims.defer(*(f"practice__{field}" for field in LIST_DEFERRED))
 
 
 # What a row of VISUALIZZA SINISTRI and of the adjuster's dashboard shows, SLA included.
@@ -119,9 +114,7 @@ def claim_matches(word: str, user) -> Q:
         # The claims a part of a number designates, passed by key: the list then sorts them
         # instead of walking its sorting index for matches that may all sit at its far end (the
         # claims of old policies, for the MGA: the whole table read, 180 ms against 8).
-        numbered = (
-            Claim.objects.filter(firm_id=user.firm_id) if user.firm_id else Claim.objects
-        ).filter(
+        numbered = claims_visible_to(user).filter(
             Q(number__icontains=upper)
             | Q(insurer_claim_number__icontains=upper)
             | matching_keys("practice_id", policies.filter(policy_number__icontains=upper))

@@ -1,9 +1,7 @@
 import pytest
 from django.core.cache import caches
 
-from conftest import skip_or_fail
 from polis.core.cache import cached, touch
-from tests.servers import private_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -62,24 +60,16 @@ def test_values_are_computed_when_the_cache_is_down(settings, django_capture_on_
     assert [cached("k", compute, stamps=["s"]) for _ in range(2)] == [1, 2]
 
 
-def test_the_redis_cache_keeps_one_client_for_its_server(settings, tmp_path):
-    try:
-        server_context = private_redis(tmp_path)
-        server = server_context.__enter__()
-    except FileNotFoundError:
-        skip_or_fail("redis-server is not installed")
-    try:
-        # given: the production cache backend on a private Redis
-        settings.CACHES = {
-            "default": {"BACKEND": "polis.core.cache_backend.RedisCache", "LOCATION": server.url}
-        }
-        cache = caches["default"]
-        # when: values are written and read
-        cache.set("k", {"stamp": "a"})
-        cache.set_many({"x": 1, "y": 2})
-        # then: they round trip, through the one client of that server
-        assert cache.get("k") == {"stamp": "a"}
-        assert cache.get_many(["x", "y"]) == {"x": 1, "y": 2}
-        assert cache._cache.get_client() is cache._cache.get_client(write=True)
-    finally:
-        server_context.__exit__(None, None, None)
+def test_the_redis_cache_keeps_one_client_for_its_server(settings, redis_server):
+    # given: the production cache backend on a private Redis
+    settings.CACHES = {
+        "default": {"BACKEND": "polis.core.cache_backend.RedisCache", "LOCATION": redis_server.url}
+    }
+    cache = caches["default"]
+    # when: values are written and read
+    cache.set("k", {"stamp": "a"})
+    cache.set_many({"x": 1, "y": 2})
+    # then: they round trip, through the one client of that server
+    assert cache.get("k") == {"stamp": "a"}
+    assert cache.get_many(["x", "y"]) == {"x": 1, "y": 2}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
