@@ -20,7 +20,8 @@ keepalive = 5
 # master, so a recycled worker is a fork, not a 2-second import with requests queued behind it.
 preload_app = True
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "20000"))
-max_requests_jitter = 2000
+# Each worker restarts after a different count, so they never all restart together under load.
+max_requests_jitter = max_requests // 2
 accesslog = "-"
 # No query strings in the access log: they may carry search terms with personal data.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
