@@ -29,7 +29,7 @@ def _clear_cache():
 
 
 def login_verified(client, user: User) -> None:
-    """Log `user` in as after a complete login, with the second factor for MGA staff."""
+    """Log `user` in as after a complete login, with the second factor if the user has one."""
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
@@ -65,7 +65,7 @@ def operator(db):
 
 @pytest.fixture
 def adjuster(db):
-    return UserFactory(role=User.Role.ADJUSTER, email="liquidatore@example.it")
+    return UserFactory(role=User.Role.ADJUSTER, email="liquidatore@example.it", with_totp=True)
 
 
 @pytest.fixture

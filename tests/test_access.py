@@ -6,10 +6,15 @@ import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import tests.access
+from conftest import login_verified
+from polis.accounts import services as account_services
 from polis.accounts.models import User
-from polis.accounts.tests.factories import UserFactory
+from polis.accounts.tests.factories import PASSWORD, UserFactory
+from polis.notify.models import OutboundMessage
 from tests.access import ADJUSTER, ADMIN, ANON, COLLAB_A, COLLAB_B, LOGIN, OPERATOR, ROLES
 
 MODULES = [
@@ -52,7 +57,7 @@ def build_world(module) -> dict:
         COLLAB_A: UserFactory(email="a@example.it", is_firm_admin=True),
         COLLAB_B: UserFactory(email="b@example.it", is_firm_admin=True),
         OPERATOR: UserFactory(role=User.Role.OPERATOR, email="op@example.it", with_totp=True),
-        ADJUSTER: UserFactory(role=User.Role.ADJUSTER, email="adj@example.it"),
+        ADJUSTER: UserFactory(role=User.Role.ADJUSTER, email="adj@example.it", with_totp=True),
         ADMIN: UserFactory(
             role=User.Role.ADMIN,
             email="adm@example.it",
@@ -91,3 +96,111 @@ def test_access(module, rule, client_for):
             outcome = LOGIN
         outcomes[role] = outcome
     assert outcomes == rule.expected
+
+
+# Two-factor section: every path through the second factor, from each stage of a login.
+# "pending": password step passed, second factor not; "password-only": a session without the
+# second factor (opened before it was required); "verified": after the second factor.
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key):06d}"
+
+
+def _fresh(user) -> dict:
+    """A code of a new secret, as the enrollment page shows it to whoever holds the session."""
+    return {"token": _code(account_services.start_totp_enrollment(actor=user))}
+
+
+def _current(user) -> dict:
+    return {"token": _code(TOTPDevice.objects.get(user=user, confirmed=True))}
+
+
+def _replace(current_ok: bool):
+    def data(user) -> dict:
+        current = _current(user)["token"] if current_ok else "000000"
+        return {"action": "replace", "current_token": current, **_fresh(user)}
+
+    return data
+
+
+CHANGES = True  # the row changes the user's confirmed device
+TWO_FACTOR = [
+    # (user, stage, method, URL name, data, outcome, changes the device)
+    ("operator", "pending", "get", "accounts:login_otp", None, 200, False),
+    ("operator", "pending", "get", "accounts:login_enroll", None, "login_otp", False),
+    ("operator", "pending", "post", "accounts:login_enroll", _fresh, "login_otp", False),
+    (
+        "operator",
+        "pending",
+        "post",
+        "accounts:login_otp",
+        lambda u: {"token": "000000"},
+        200,
+        False,
+    ),
+    ("operator", "pending", "post", "accounts:login_otp", _current, "dashboard", False),
+    ("operator", "pending", "get", "web:dashboard", None, LOGIN, False),
+    ("operator", "pending", "get", "notify:sms_outbox", None, LOGIN, False),
+    ("operator", "pending", "get", "admin:index", None, LOGIN, False),
+    ("new_adjuster", "pending", "get", "accounts:login_otp", None, "login_enroll", False),
+    ("new_adjuster", "pending", "get", "accounts:login_enroll", None, 200, False),
+    ("new_adjuster", "pending", "post", "accounts:login_enroll", _fresh, "dashboard", CHANGES),
+    ("new_adjuster", "pending", "get", "claims:list", None, LOGIN, False),
+    ("new_adjuster", "password-only", "get", "claims:list", None, LOGIN, False),
+    ("new_adjuster", "password-only", "post", "accounts:security", _fresh, LOGIN, False),
+    ("adjuster", "password-only", "get", "claims:list", None, LOGIN, False),
+    ("adjuster", "password-only", "get", "web:dashboard", None, LOGIN, False),
+    ("operator", "password-only", "get", "admin:index", None, LOGIN, False),
+    ("operator", "password-only", "post", "accounts:security", _replace(True), LOGIN, False),
+    ("adjuster", "verified", "get", "claims:list", None, 200, False),
+    ("operator", "verified", "get", "accounts:login_enroll", None, LOGIN, False),
+    ("operator", "verified", "post", "accounts:security", _fresh, 200, False),
+    ("operator", "verified", "post", "accounts:security", _replace(False), 200, False),
+    ("operator", "verified", "post", "accounts:security", _replace(True), "security", CHANGES),
+    (
+        "operator",
+        "verified",
+        "post",
+        "accounts:security",
+        lambda u: _current(u) | {"action": "disable"},
+        200,
+        False,
+    ),
+]
+
+
+def _outcome(response) -> object:
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.split("?")[0] in (reverse("accounts:login"), reverse("admin:login")):
+        return LOGIN
+    names = {"login_otp": "accounts:login_otp", "login_enroll": "accounts:login_enroll"}
+    names |= {"dashboard": "web:dashboard", "security": "accounts:security"}
+    return next((name for name, url in names.items() if location == reverse(url)), location)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "stage", "method", "url_name", "data", "expected", "changes"),
+    TWO_FACTOR,
+    ids=[f"{row[0]}-{row[1]}-{row[2]}-{row[3]}-{i}" for i, row in enumerate(TWO_FACTOR)],
+)
+def test_two_factor_paths(client, settings, who, stage, method, url_name, data, expected, changes):
+    # given
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    role = User.Role.OPERATOR if who == "operator" else User.Role.ADJUSTER
+    user = UserFactory(role=role, email="due@example.it", with_totp=who != "new_adjuster")
+    if stage == "pending":
+        client.post(reverse("accounts:login"), {"email": user.email, "password": PASSWORD})
+    elif stage == "password-only":
+        client.force_login(user)
+    else:
+        login_verified(client, user)
+    before = set(TOTPDevice.objects.filter(user=user, confirmed=True))
+    # when
+    response = getattr(client, method)(reverse(url_name), data(user) if data else {})
+    # then
+    assert _outcome(response) == expected
+    after = set(TOTPDevice.objects.filter(user=user, confirmed=True))
+    assert (after != before) is changes
+    assert OutboundMessage.objects.filter(recipient=user.email).exists() is changes

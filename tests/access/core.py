@@ -58,6 +58,12 @@ RULES = [
     Rule("web:dashboard", only(*EVERY_USER)),
     Rule("accounts:security", only(*EVERY_USER)),
     Rule("accounts:colleagues", only(COLLAB_A, COLLAB_B)),
+    Rule(
+        "accounts:firm_two_factor",
+        only(COLLAB_A, COLLAB_B, ok=302),
+        method="post",
+        data=lambda w: {"two_factor_required": "on"},
+    ),
     # MGA back office
     Rule("accounts:firm_queue", only(*STAFF)),
     Rule("accounts:firm_review", only(*STAFF), kwargs=lambda w: {"pk": w["pending_firm"].pk}),

@@ -16,6 +16,9 @@ class AccountsConfig(AppConfig):
                 "firm.rejected": _("Registrazione respinta"),
                 "user.invited": _("Collega invitato"),
                 "user.2fa_enabled": _("Verifica in due passaggi attivata"),
+                "user.2fa_replaced": _("App di autenticazione sostituita"),
                 "user.2fa_disabled": _("Verifica in due passaggi disattivata"),
+                "firm.2fa_required": _("Verifica in due passaggi resa obbligatoria"),
+                "firm.2fa_optional": _("Verifica in due passaggi resa facoltativa"),
             }
         )

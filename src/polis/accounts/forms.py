@@ -93,6 +93,28 @@ class TokenForm(StyledForm):
     )
 
 
+class ReplaceDeviceForm(StyledForm):
+    current_token = forms.RegexField(
+        label=_("Codice dell'app attuale"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Il codice è composto da 6 cifre.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    token = forms.RegexField(
+        label=_("Codice della nuova app"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Il codice è composto da 6 cifre.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class FirmTwoFactorForm(StyledForm):
+    two_factor_required = forms.BooleanField(
+        label=_("Verifica in due passaggi obbligatoria per tutti gli utenti dell'agenzia"),
+        required=False,
+    )
+
+
 class RejectFirmForm(StyledForm):
     reason = forms.CharField(
         label=_("Motivo del rifiuto"), widget=forms.Textarea(attrs={"rows": 3})

@@ -40,6 +40,10 @@ class Firm(models.Model):
         _("un'impresa di assicurazione detiene almeno il 10% dell'agenzia"), default=False
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Set by the firm's administrator: every user of the firm logs in with a second factor.
+    two_factor_required = models.BooleanField(
+        _("verifica in due passaggi obbligatoria"), default=False
+    )
     rejection_reason = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -138,4 +142,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def requires_two_factor(self) -> bool:
-        return self.role in (self.Role.OPERATOR, self.Role.ADMIN)
+        """MGA staff and adjusters (who read claims' health data) always; a firm's users when
+        its administrator made it mandatory. The firm is read with the user (backends.py)."""
+        if self.role != self.Role.COLLABORATOR:
+            return True
+        return self.firm is not None and self.firm.two_factor_required

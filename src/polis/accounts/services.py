@@ -170,25 +170,104 @@ def start_totp_enrollment(*, actor: User) -> TOTPDevice:
         return device
 
 
+def _lock_devices(actor: User) -> TOTPDevice | None:
+    """Lock the user's row (device changes of one user run one at a time); the confirmed device."""
+    User.objects.select_for_update().filter(pk=actor.pk).exists()
+    return TOTPDevice.objects.filter(user=actor, confirmed=True).first()
+
+
+def _check_current_code(device: TOTPDevice, token: str) -> None:
+    if not device.verify_token(token):
+        raise DomainError(_("Il codice dell'app attuale non è valido."), field="current_token")
+
+
+def _confirm_new_device(actor: User, token: str) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        raise DomainError(
+            _("Codice non valido. Controlla l'ora del telefono e riprova."), field="token"
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+def _device_changed(actor: User, action: str) -> None:
+    """Audit a change of the user's second factor and tell the user by e-mail."""
+    record_audit(actor=actor, action=action, target=actor)
+    queue_email(
+        to=actor.email,
+        template="two_factor_changed",
+        context={"user": actor, "action": action, "at": timezone.now()},
+    )
+
+
 def confirm_totp_enrollment(*, actor: User, token: str) -> TOTPDevice:
-    """Confirm the pending device with a first code from the authenticator app."""
+    """Confirm a first device with a code from the authenticator app.
+
+    Only for a user without a confirmed device: replacing one needs its current code
+    (`replace_totp_device`). The user is e-mailed and the change audited.
+    """
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
-        if device is None or not device.verify_token(token):
+        if _lock_devices(actor) is not None:
             raise DomainError(
-                _("Codice non valido. Controlla l'ora del telefono e riprova."), field="token"
+                _("Hai già un'app di autenticazione: per sostituirla serve il suo codice.")
             )
-        TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        record_audit(actor=actor, action="user.2fa_enabled", target=actor)
+        device = _confirm_new_device(actor, token)
+        _device_changed(actor, "user.2fa_enabled")
         return device
 
 
-def disable_totp(*, actor: User) -> None:
-    """A collaborator turns two-factor off; MGA staff cannot, it is mandatory for them."""
-    if actor.requires_two_factor:
-        raise DomainError(_("L'autenticazione a due fattori è obbligatoria per il tuo ruolo."))
+def replace_totp_device(*, actor: User, current_token: str, token: str) -> TOTPDevice:
+    """Replace the user's device: a code of the current one, then a code of the new one.
+
+    Nothing changes unless both are right. The user is e-mailed and the change audited.
+    """
     with transaction.atomic():
+        current = _lock_devices(actor)
+        if current is None:
+            raise DomainError(_("Non hai un'app di autenticazione da sostituire."))
+        _check_current_code(current, current_token)
+        device = _confirm_new_device(actor, token)
+        current.delete()
+        _device_changed(actor, "user.2fa_replaced")
+        return device
+
+
+def disable_totp(*, actor: User, token: str) -> None:
+    """Turn two-factor off with a code of the current device; not for users who must use it
+    (MGA staff, adjusters, a firm that made it mandatory). E-mailed and audited."""
+    if actor.requires_two_factor:
+        raise DomainError(_("L'autenticazione a due fattori è obbligatoria per il tuo account."))
+    with transaction.atomic():
+        current = _lock_devices(actor)
+        if current is None:
+            raise DomainError(_("L'autenticazione a due fattori non è attiva."))
+        _check_current_code(current, token)
         TOTPDevice.objects.filter(user=actor).delete()
-        record_audit(actor=actor, action="user.2fa_disabled", target=actor)
+        _device_changed(actor, "user.2fa_disabled")
+
+
+def set_firm_two_factor(*, actor: User, required: bool) -> Firm:
+    """A firm's administrator makes two-factor login mandatory (or optional) for the firm.
+
+    To make it mandatory the administrator must use it already; the firm's users without a
+    second factor are then sent to set one up at their next request or login.
+    """
+    require(actor, "manage_firm_security")
+    with transaction.atomic():
+        firm = Firm.objects.select_for_update().get(pk=actor.firm_id)
+        if firm.two_factor_required == required:
+            return firm
+        if required and not TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+            raise DomainError(
+                _("Attiva prima la verifica in due passaggi sul tuo account (Sicurezza).")
+            )
+        firm.two_factor_required = required
+        firm.save(update_fields=["two_factor_required"])
+        record_audit(
+            actor=actor,
+            action="firm.2fa_required" if required else "firm.2fa_optional",
+            target=firm,
+        )
+        return firm

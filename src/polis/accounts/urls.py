@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("profilo/sicurezza/", views.security, name="security"),
     path("agenzia/colleghi/", views.colleagues, name="colleagues"),
+    path("agenzia/verifica-due-passaggi/", views.firm_two_factor, name="firm_two_factor"),
     path("back-office/registrazioni/", views.firm_queue, name="firm_queue"),
     path("back-office/registrazioni/<int:pk>/", views.firm_review, name="firm_review"),
 ]

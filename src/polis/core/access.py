@@ -26,6 +26,7 @@ CAPABILITIES: dict[str, Callable] = {
     "use_dashboard": _roles(COLLABORATOR, OPERATOR, ADJUSTER, ADMIN),
     "work_portfolio": _roles(COLLABORATOR),
     "invite_colleagues": lambda user: user.role == COLLABORATOR and user.is_firm_admin,
+    "manage_firm_security": lambda user: user.role == COLLABORATOR and user.is_firm_admin,
     "review_firms": _roles(*MGA_STAFF),
     "view_contact_requests": _roles(*MGA_STAFF),
     "view_audit": _roles(*MGA_STAFF),

@@ -183,14 +183,13 @@ def test_totp_enrollment_needs_a_right_code(collaborator_a):
     assert TOTPDevice.objects.filter(user=collaborator_a, confirmed=True).count() == 1
 
 
-def test_staff_cannot_turn_two_factor_off(operator, collaborator_a):
+def test_staff_cannot_turn_two_factor_off(operator):
+    # given
+    device = TOTPDevice.objects.get(user=operator)
     # when / then
     with pytest.raises(DomainError):
-        services.disable_totp(actor=operator)
+        services.disable_totp(actor=operator, token=f"{totp(device.bin_key):06d}")
     assert TOTPDevice.objects.filter(user=operator).exists()
-    TOTPDevice.objects.create(user=collaborator_a, name="app", confirmed=True)
-    services.disable_totp(actor=collaborator_a)
-    assert not TOTPDevice.objects.filter(user=collaborator_a).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,3 +232,110 @@ def test_two_operators_reviewing_at_once_one_wins_the_other_is_told():
         AuditEvent.objects.filter(object_id=str(firm.pk)).exclude(action="firm.registered").count()
         == 1
     )
+
+
+def new_code(device) -> str:
+    return f"{totp(device.bin_key):06d}"
+
+
+def test_a_user_with_a_device_cannot_enroll_another_without_its_code(operator):
+    # given
+    old = TOTPDevice.objects.get(user=operator, confirmed=True)
+    pending = services.start_totp_enrollment(actor=operator)
+    # when / then
+    with pytest.raises(DomainError):
+        services.confirm_totp_enrollment(actor=operator, token=new_code(pending))
+    assert list(TOTPDevice.objects.filter(user=operator, confirmed=True)) == [old]
+    assert not OutboundMessage.objects.exists()
+
+
+def test_replacing_a_device_needs_the_current_code_and_is_emailed_and_audited(operator, settings):
+    # given
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    old = TOTPDevice.objects.get(user=operator, confirmed=True)
+    pending = services.start_totp_enrollment(actor=operator)
+    # when a wrong current code is given nothing changes
+    with pytest.raises(DomainError) as refused:
+        services.replace_totp_device(
+            actor=operator, current_token="000000", token=new_code(pending)
+        )
+    assert refused.value.field == "current_token"
+    assert list(TOTPDevice.objects.filter(user=operator, confirmed=True)) == [old]
+    # when both codes are right
+    device = services.replace_totp_device(
+        actor=operator, current_token=new_code(old), token=new_code(pending)
+    )
+    # then
+    assert list(TOTPDevice.objects.filter(user=operator)) == [device]
+    assert device.pk == pending.pk
+    email = OutboundMessage.objects.get()
+    assert (email.recipient, email.subject) == (
+        operator.email,
+        "Verifica in due passaggi modificata: nuova app di autenticazione sul tuo account",
+    )
+    assert AuditEvent.objects.filter(action="user.2fa_replaced", actor=operator).count() == 1
+
+
+def test_turning_two_factor_off_needs_a_code(collaborator_a, settings):
+    # given
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=collaborator_a, name="app", confirmed=True)
+    # when / then
+    with pytest.raises(DomainError):
+        services.disable_totp(actor=collaborator_a, token="000000")
+    assert TOTPDevice.objects.filter(user=collaborator_a).exists()
+    services.disable_totp(actor=collaborator_a, token=new_code(device))
+    assert not TOTPDevice.objects.filter(user=collaborator_a).exists()
+    assert OutboundMessage.objects.get().subject == (
+        "Verifica in due passaggi disattivata sul tuo account"
+    )
+    assert AuditEvent.objects.filter(action="user.2fa_disabled", actor=collaborator_a).exists()
+
+
+def test_a_first_enrollment_is_emailed_and_audited(collaborator_a):
+    # given
+    pending = services.start_totp_enrollment(actor=collaborator_a)
+    # when
+    services.confirm_totp_enrollment(actor=collaborator_a, token=new_code(pending))
+    # then
+    email = OutboundMessage.objects.get()
+    assert (email.recipient, email.subject) == (
+        collaborator_a.email,
+        "Verifica in due passaggi attivata sul tuo account",
+    )
+    assert "Se non sei stato tu" in email.body_text
+    assert AuditEvent.objects.filter(action="user.2fa_enabled", actor=collaborator_a).exists()
+
+
+@pytest.mark.parametrize("role", [User.Role.OPERATOR, User.Role.ADJUSTER, User.Role.ADMIN])
+def test_every_role_that_sees_claim_details_must_use_two_factor(role):
+    assert UserFactory(role=role).requires_two_factor
+
+
+def test_a_firm_admin_makes_two_factor_mandatory_for_the_firm(collaborator_a, firm_a):
+    # given
+    colleague = UserFactory(firm=firm_a)
+    assert not colleague.requires_two_factor
+    # when the administrator has no device yet
+    with pytest.raises(DomainError):
+        services.set_firm_two_factor(actor=collaborator_a, required=True)
+    # then nothing changed; with a device it works
+    firm_a.refresh_from_db()
+    assert not firm_a.two_factor_required
+    TOTPDevice.objects.create(user=collaborator_a, name="app", confirmed=True)
+    services.set_firm_two_factor(actor=collaborator_a, required=True)
+    colleague = User.objects.select_related("firm").get(pk=colleague.pk)
+    assert colleague.requires_two_factor
+    assert AuditEvent.objects.filter(action="firm.2fa_required").count() == 1
+    with pytest.raises(DomainError):
+        services.disable_totp(actor=collaborator_a, token="000000")
+
+
+def test_a_plain_collaborator_cannot_make_two_factor_mandatory(firm_a):
+    # given
+    plain = UserFactory(firm=firm_a, is_firm_admin=False, with_totp=True)
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.set_firm_two_factor(actor=plain, required=True)
+    firm_a.refresh_from_db()
+    assert not firm_a.two_factor_required

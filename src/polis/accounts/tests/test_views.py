@@ -3,8 +3,10 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from polis.accounts import services
 from polis.accounts.models import Firm, User
 from polis.accounts.tests.factories import PASSWORD, FirmFactory, UserFactory
+from polis.audit.models import AuditEvent
 from polis.notify.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +237,127 @@ def test_admin_site_requires_the_two_factor_session(client, admin_user):
     # then
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_user_with_a_device_cannot_skip_its_code_by_enrolling_a_new_one(client, operator):
+    # given: the password step passed, the second factor not
+    client.post(reverse("accounts:login"), {"email": operator.email, "password": PASSWORD})
+    old = TOTPDevice.objects.get(user=operator)
+    # when the attacker opens the enrollment page and confirms a fresh secret
+    page = client.get(reverse("accounts:login_enroll"))
+    fresh = services.start_totp_enrollment(actor=operator)  # as the page used to show it
+    post = client.post(reverse("accounts:login_enroll"), {"token": f"{totp(fresh.bin_key):06d}"})
+    # then: sent to the code of the real device, not logged in, the device untouched
+    assert page["Location"] == post["Location"] == reverse("accounts:login_otp")
+    assert "_auth_user_id" not in client.session
+    assert TOTPDevice.objects.get(user=operator, confirmed=True) == old
+    assert client.get(reverse("web:dashboard"))["Location"].startswith(reverse("accounts:login"))
+    assert not OutboundMessage.objects.exists()
+
+
+def test_adjuster_without_a_device_must_enroll_at_login(client):
+    # given
+    adjuster = UserFactory(role=User.Role.ADJUSTER, email="nuovo.liq@example.it")
+    # when
+    first = client.post(reverse("accounts:login"), {"email": adjuster.email, "password": PASSWORD})
+    # then
+    assert first["Location"] == reverse("accounts:login_enroll")
+    assert client.get(reverse("claims:list"))["Location"].startswith(reverse("accounts:login"))
+
+
+def test_adjuster_session_without_the_second_factor_cannot_read_claims(client, adjuster):
+    # given: a session opened with the password alone (as before two factors were required)
+    client.force_login(adjuster)
+    # when
+    page = client.get(reverse("claims:list"))
+    # then
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_pending_firms_session_is_not_a_login(client):
+    # given
+    user = UserFactory(firm=FirmFactory(status=Firm.Status.PENDING))
+    client.force_login(user)
+    # when
+    response = client.get(reverse("web:dashboard"))
+    # then
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_firm_admin_makes_two_factor_mandatory_and_colleagues_enroll(client, client_for, firm_a):
+    # given
+    admin = UserFactory(firm=firm_a, is_firm_admin=True, with_totp=True)
+    colleague = UserFactory(firm=firm_a)
+    colleague_session = client_for(colleague)
+    # when
+    response = client_for(admin).post(
+        reverse("accounts:firm_two_factor"), {"two_factor_required": "on"}
+    )
+    # then
+    assert response["Location"] == reverse("accounts:colleagues")
+    firm_a.refresh_from_db()
+    assert firm_a.two_factor_required
+    assert colleague_session.get("/api/claims").status_code == 401
+    dashboard = colleague_session.get(reverse("web:dashboard"))
+    assert dashboard["Location"].startswith(reverse("accounts:login"))
+    login = client.post(reverse("accounts:login"), {"email": colleague.email, "password": PASSWORD})
+    assert login["Location"] == reverse("accounts:login_enroll")
+
+
+def test_security_page_replaces_the_device_with_the_current_code(client_for, operator, settings):
+    # given
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    client = client_for(operator)
+    old = TOTPDevice.objects.get(user=operator)
+    page = client.get(reverse("accounts:security") + "?sostituisci=1")
+    new = TOTPDevice.objects.get(user=operator, confirmed=False)
+    assert "<svg" in page.content.decode()
+    # when the current code is wrong
+    wrong = client.post(
+        reverse("accounts:security"),
+        {"action": "replace", "current_token": "000000", "token": f"{totp(new.bin_key):06d}"},
+    )
+    # then nothing changed
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["current_token"] == [
+        "Il codice dell'app attuale non è valido."
+    ]
+    assert TOTPDevice.objects.get(user=operator, confirmed=True) == old
+    # when both codes are right
+    done = client.post(
+        reverse("accounts:security"),
+        {
+            "action": "replace",
+            "current_token": f"{totp(old.bin_key):06d}",
+            "token": f"{totp(new.bin_key):06d}",
+        },
+    )
+    # then the new device counts, this session stays in, the user is told
+    assert done["Location"] == reverse("accounts:security")
+    assert list(TOTPDevice.objects.filter(user=operator)) == [new]
+    assert client.get(reverse("web:dashboard")).status_code == 200
+    assert OutboundMessage.objects.get().recipient == operator.email
+    assert AuditEvent.objects.filter(action="user.2fa_replaced").count() == 1
+
+
+def test_security_page_turns_two_factor_off_only_with_a_code(client_for, collaborator_a, settings):
+    # given
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=collaborator_a, name="app", confirmed=True)
+    client = client_for(collaborator_a)
+    # when
+    refused = client.post(reverse("accounts:security"), {"action": "disable"})
+    wrong = client.post(reverse("accounts:security"), {"action": "disable", "token": "000000"})
+    # then
+    assert refused.status_code == wrong.status_code == 200
+    assert TOTPDevice.objects.filter(user=collaborator_a).exists()
+    right = client.post(
+        reverse("accounts:security"), {"action": "disable", "token": f"{totp(device.bin_key):06d}"}
+    )
+    assert right["Location"] == reverse("accounts:security")
+    assert not TOTPDevice.objects.filter(user=collaborator_a).exists()
+    assert OutboundMessage.objects.get().subject == (
+        "Verifica in due passaggi disattivata sul tuo account"
+    )

@@ -140,9 +140,7 @@ class Command(BaseCommand):
                 firm.save(update_fields=["status"])
             firms.append(firm)
         for email, first, last, role, firm_index, firm_admin in USERS:
-            if User.objects.filter(email=email).exists():
-                continue
-            user = User.objects.create_user(
+            user = User.objects.filter(email=email).first() or User.objects.create_user(
                 email,
                 DEMO_PASSWORD,
                 first_name=first,
@@ -153,7 +151,7 @@ class Command(BaseCommand):
                 is_staff=role == User.Role.ADMIN,
                 is_superuser=role == User.Role.ADMIN,
             )
-            if user.requires_two_factor:
+            if user.requires_two_factor and not user.totpdevice_set.exists():
                 TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
         self._clients(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
         install_demo_catalog()
@@ -167,7 +165,7 @@ class Command(BaseCommand):
         for email, _first, _last, role, _firm, _admin in USERS:
             self.stdout.write(f"  {role.label:<14} {email}")
         self.stdout.write(
-            "Operators and administrators use two-factor authentication: add the "
+            "Operators, adjusters and administrators use two-factor authentication: add the "
             "key JBSWY3DPEHPK3PXP to an authenticator app, or run "
             "`make otp` for the current code."
         )
