@@ -170,9 +170,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # also the validity of colleague invitations
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "polis")
+
+
 # The reverse proxies (addresses or networks) whose X-Forwarded-For gives the client's address
 # (core/http.py); empty when clients connect to the app directly.
-TRUSTED_PROXIES = [str(ip_network(net, strict=False)) for net in env_list("TRUSTED_PROXIES")]
+def _networks(name: str) -> list[str]:
+    try:
+        return [str(ip_network(net, strict=False)) for net in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from error
+
+
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
 # Login throttling. Wrong passwords per (e-mail, client address): after LOGIN_FAILURES_FREE of
 # them each attempt waits LOGIN_FAILURE_DELAY seconds, doubled at each further failure up to
 # LOGIN_FAILURE_MAX_DELAY; forgotten after LOGIN_FAILURE_WINDOW seconds or a success. Every
