@@ -194,7 +194,10 @@ def _security_change(request, action: str):
             otp_login(request, services.confirm_totp_enrollment(actor=user, token=data["token"]))
             done = _("Autenticazione a due fattori attivata.")
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        else:  # about the account, not a field: shown whichever form the page shows
+            messages.error(request, exc.message)
         return form
     messages.success(request, done)
     return None

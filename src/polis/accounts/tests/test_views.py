@@ -488,3 +488,15 @@ def test_password_reset_is_throttled_per_address(client, settings):
     # then
     assert refusal(response) == ["Troppe richieste di recupero password. Riprova più tardi."]
     assert not OutboundMessage.objects.filter(recipient="altro@example.it").exists()
+
+
+def test_staff_are_told_two_factor_cannot_be_turned_off(client_for, operator):
+    # given
+    device = TOTPDevice.objects.get(user=operator)
+    # when
+    response = client_for(operator).post(
+        reverse("accounts:security"), {"action": "disable", "token": f"{totp(device.bin_key):06d}"}
+    )
+    # then
+    assert "obbligatoria per il tuo account" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=operator).exists()
