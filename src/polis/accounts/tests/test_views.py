@@ -500,3 +500,16 @@ def test_staff_are_told_two_factor_cannot_be_turned_off(client_for, operator):
     # then
     assert "obbligatoria per il tuo account" in response.content.decode()
     assert TOTPDevice.objects.filter(user=operator).exists()
+
+
+def test_a_direct_client_cannot_dodge_the_delay_by_writing_the_header(
+    client, collaborator_a, settings, clock
+):
+    # given the app behind a proxy at 10.0.0.2; the attacker reaches the app directly
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for n in range(5):
+        log_in(client, "alfa@example.it", "x", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    # when
+    response = log_in(client, "alfa@example.it", "x", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    # then
+    assert refusal(response) == ["Troppi tentativi non riusciti: riprova tra 30 secondi."]
