@@ -1,4 +1,5 @@
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -360,6 +361,7 @@ def test_adjuster_session_without_the_second_factor_cannot_read_claims(client, a
     assert page.status_code == 302
     assert page["Location"].startswith(reverse("accounts:login"))
     assert "_auth_user_id" not in client.session
+    assert "richiede la verifica in due passaggi" in client.get(page["Location"]).content.decode()
 
 
 def test_a_pending_firms_session_is_not_a_login(client):
@@ -513,3 +515,17 @@ def test_a_direct_client_cannot_dodge_the_delay_by_writing_the_header(
     response = log_in(client, "alfa@example.it", "x", HTTP_X_FORWARDED_FOR="198.51.100.99")
     # then
     assert refusal(response) == ["Troppi tentativi non riusciti: riprova tra 30 secondi."]
+
+
+def test_a_database_down_while_reading_the_user_answers_503(client_for, adjuster, monkeypatch):
+    # given a logged-in session, and the database failing when the user is read
+    client = client_for(adjuster)
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("polis.accounts.backends.FirmModelBackend.get_user", unavailable)
+    # when
+    response = client.get(reverse("claims:list"))
+    # then the page says so, as every page does with the database down
+    assert response.status_code == 503
