@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
@@ -392,6 +394,9 @@ def test_firm_admin_makes_two_factor_mandatory_and_colleagues_enroll(client, cli
     assert dashboard["Location"].startswith(reverse("accounts:login"))
     login = client.post(reverse("accounts:login"), {"email": colleague.email, "password": PASSWORD})
     assert login["Location"] == reverse("accounts:login_enroll")
+    page = client_for(admin).get(reverse("accounts:colleagues")).content.decode()
+    assert page.count("verifica in due passaggi attiva") == 1  # the administrator's
+    assert re.search(r'<input type="checkbox" name="two_factor_required"[^>]* checked', page)
 
 
 def test_security_page_replaces_the_device_with_the_current_code(client_for, operator, settings):
