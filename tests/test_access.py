@@ -5,6 +5,7 @@ import json
 import pkgutil
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 import tests.access
 from conftest import login_verified
 from polis.accounts import services as account_services
-from polis.accounts.models import User
-from polis.accounts.tests.factories import PASSWORD, UserFactory
+from polis.accounts.models import Firm, User
+from polis.accounts.tests.factories import PASSWORD, FirmFactory, UserFactory
 from polis.notify.models import OutboundMessage
 from tests.access import ADJUSTER, ADMIN, ANON, COLLAB_A, COLLAB_B, LOGIN, OPERATOR, ROLES
 
@@ -50,8 +51,15 @@ def test_every_url_has_an_expectation_for_every_role():
         assert set(rule.expected) == set(ROLES), rule.url_name
 
 
+# Two more users, checked against the table's own columns: a collaborator of firm A who is not
+# its administrator may do what the administrator may, firm-administration pages aside; a user
+# of a firm still pending approval gets what an anonymous visitor gets.
+PLAIN, PENDING = "collaborator_a_plain", "pending_firm_user"
+FIRM_ADMIN_ONLY = {"accounts:colleagues", "accounts:firm_two_factor"}
+
+
 def build_world(module) -> dict:
-    """The six users, and the objects the rule's own module arranges (and nothing else)."""
+    """The users, and the objects the rule's own module arranges (and nothing else)."""
     users = {
         ANON: None,
         COLLAB_A: UserFactory(email="a@example.it", is_firm_admin=True),
@@ -66,10 +74,27 @@ def build_world(module) -> dict:
             with_totp=True,
         ),
     }
+    users[PLAIN] = UserFactory(email="a2@example.it", firm=users[COLLAB_A].firm)
+    users[PENDING] = UserFactory(
+        email="p@example.it", is_firm_admin=True, firm=FirmFactory(status=Firm.Status.PENDING)
+    )
     world = {"users": users, "firm_a": users[COLLAB_A].firm, "firm_b": users[COLLAB_B].firm}
     if hasattr(module, "arrange"):
         module.arrange(world)
     return world
+
+
+def outcome_of(client, rule, world, url) -> object:
+    if rule.json:
+        response = getattr(client, rule.method)(
+            url, json.dumps(rule.data(world), default=str), content_type="application/json"
+        )
+    else:
+        response = getattr(client, rule.method)(url, rule.data(world))
+    login_pages = (reverse("accounts:login"), reverse("admin:login"))
+    if response.status_code == 302 and response["Location"].startswith(login_pages):
+        return LOGIN
+    return response.status_code
 
 
 @pytest.mark.django_db
@@ -81,21 +106,16 @@ def build_world(module) -> dict:
 def test_access(module, rule, client_for):
     world = build_world(module)
     url = reverse(rule.url_name, kwargs=rule.kwargs(world))
-    outcomes = {}
-    for role in ROLES:
-        client = client_for(world["users"][role])
-        if rule.json:
-            response = getattr(client, rule.method)(
-                url, json.dumps(rule.data(world), default=str), content_type="application/json"
-            )
-        else:
-            response = getattr(client, rule.method)(url, rule.data(world))
-        outcome = response.status_code
-        login_pages = (reverse("accounts:login"), reverse("admin:login"))
-        if outcome == 302 and response["Location"].startswith(login_pages):
-            outcome = LOGIN
-        outcomes[role] = outcome
+    as_built = transaction.savepoint()
+    outcomes = {
+        role: outcome_of(client_for(world["users"][role]), rule, world, url) for role in ROLES
+    }
     assert outcomes == rule.expected
+    assert outcome_of(client_for(world["users"][PENDING]), rule, world, url) == rule.expected[ANON]
+    # the plain collaborator tries a write on the world as built, not after the others' writes
+    transaction.savepoint_rollback(as_built)
+    plain = outcome_of(client_for(world["users"][PLAIN]), rule, world, url)
+    assert plain == (403 if rule.url_name in FIRM_ADMIN_ONLY else rule.expected[COLLAB_A])
 
 
 # Two-factor section: every path through the second factor, from each stage of a login.

@@ -7,6 +7,7 @@ console and the outbox, SMS to the outbox, tasks in process). `.env.example` doc
 import os
 import secrets
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -87,8 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "polis.accounts.middleware.LoginRulesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "polis.accounts.middleware.LoginRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,8 +170,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # also the validity of colleague invitations
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "polis")
-# Login throttling: attempts per window, counted per client IP and per e-mail address.
-LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/15m")
+
+
+# The reverse proxies (addresses or networks) whose X-Forwarded-For gives the client's address
+# (core/http.py); empty when clients connect to the app directly.
+def _networks(name: str) -> list[str]:
+    try:
+        return [str(ip_network(net, strict=False)) for net in env_list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from error
+
+
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+# Login throttling. Wrong passwords per (e-mail, client address): after LOGIN_FAILURES_FREE of
+# them each attempt waits LOGIN_FAILURE_DELAY seconds, doubled at each further failure up to
+# LOGIN_FAILURE_MAX_DELAY; forgotten after LOGIN_FAILURE_WINDOW seconds or a success. Every
+# attempt, right or wrong, counts towards a client address's flood limit.
+LOGIN_FAILURES_FREE = int(os.environ.get("LOGIN_FAILURES_FREE", "5"))
+LOGIN_FAILURE_DELAY = int(os.environ.get("LOGIN_FAILURE_DELAY", "30"))
+LOGIN_FAILURE_MAX_DELAY = int(os.environ.get("LOGIN_FAILURE_MAX_DELAY", "900"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(12 * 3600)))
+LOGIN_FLOOD_RATE = os.environ.get("LOGIN_FLOOD_RATE", "100/15m")
+# Password-reset requests, per client address and per e-mail address.
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/h")
 CONTACT_RATE = os.environ.get("CONTACT_RATE", "5/h")
 
 # With a shared cache (Redis) sessions are read from it (a query less per page); a per-process

@@ -9,6 +9,10 @@ from tests.access import ADMIN, COLLAB_A, COLLAB_B, LOGIN, OPERATOR, Rule, expec
 
 STAFF = (OPERATOR, ADMIN)
 EVERY_USER = (COLLAB_A, COLLAB_B, OPERATOR, "adjuster", ADMIN)
+WRONG_LOGIN = {"email": "nessuno@example.it", "password": "sbagliata"}
+WRONG_CODE = {"token": "000000"}
+BAD_EMAIL = {"email": "non-una-email"}
+NEW_PASSWORD = {"new_password1": "Nuova-Password-99", "new_password2": "Nuova-Password-99"}
 
 
 def arrange(world: dict) -> None:
@@ -86,6 +90,42 @@ RULES = [
         method="post",
         kwargs=lambda w: {"pk": w["failed_message"].pk},
     ),
+    # The same pages' forms, posted with input that changes nothing: nobody gets further
+    # than the page allows them (the two-factor paths: test_access.py's own section).
+    Rule("accounts:login", expect(200), method="post", data=lambda w: WRONG_LOGIN),
+    Rule("accounts:login_otp", expect(LOGIN), method="post", data=lambda w: WRONG_CODE),
+    Rule("accounts:login_enroll", expect(LOGIN), method="post", data=lambda w: WRONG_CODE),
+    Rule("accounts:register", expect(200), method="post"),
+    Rule("accounts:password_reset", expect(200), method="post", data=lambda w: BAD_EMAIL),
+    Rule(
+        "accounts:password_reset_confirm",
+        expect(200),
+        method="post",
+        kwargs=lambda w: {"uidb64": "MQ", "token": "forged-token"},
+        data=lambda w: NEW_PASSWORD,
+    ),
+    Rule(
+        "accounts:invitation",
+        expect(200),
+        method="post",
+        kwargs=lambda w: {"uidb64": "MQ", "token": "forged-token"},
+        data=lambda w: NEW_PASSWORD,
+    ),
+    Rule(
+        "accounts:security",
+        only(*EVERY_USER),
+        method="post",
+        data=lambda w: {"action": "disable", **WRONG_CODE},
+    ),
+    Rule("accounts:colleagues", only(COLLAB_A, COLLAB_B), method="post"),
+    Rule(
+        "accounts:firm_review",
+        only(*STAFF),
+        method="post",
+        kwargs=lambda w: {"pk": w["pending_firm"].pk},
+        data=lambda w: {"reject": "1", "reason": ""},
+    ),
+    Rule("web:contact", expect(200), method="post"),
     # Django admin: administrators with a two-factor session only; see ADMIN_SAMPLE in the test.
     Rule("admin:index", expect(LOGIN, admin=200)),
     Rule("admin:accounts_firm_changelist", expect(LOGIN, admin=200)),

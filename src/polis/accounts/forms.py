@@ -131,7 +131,16 @@ class InviteForm(StyledForm):
 
 
 class OutboxPasswordResetForm(StyledForm, PasswordResetForm):
-    """Django's reset form (which never reveals unknown addresses), delivered via the outbox."""
+    """Django's reset form, delivered via the outbox. An address without an active account
+    gets an e-mail too (saying so): the answer, and the work behind it, are the same."""
+
+    def save(self, *args, **kwargs):
+        self.queued = False
+        super().save(*args, **kwargs)
+        if not self.queued:
+            queue_email(
+                to=self.cleaned_data["email"], template="password_reset_unknown", context={}
+            )
 
     def send_mail(
         self,
@@ -150,6 +159,7 @@ class OutboxPasswordResetForm(StyledForm, PasswordResetForm):
         queue_email(
             to=to_email, template="password_reset", context={"user": context["user"], "link": link}
         )
+        self.queued = True
 
 
 class StyledSetPasswordForm(StyledForm, SetPasswordForm):

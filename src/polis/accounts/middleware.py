@@ -1,6 +1,9 @@
 """A session is a login only while its user could log in now."""
 
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from polis.accounts.models import Firm
 
@@ -9,16 +12,37 @@ class LoginRulesMiddleware:
     """Ends the session of a user who may no longer use it: a firm not approved, or a second
     factor now required (an adjuster, a firm that made it mandatory, a replaced device) that
     this session has not verified. The request then goes on as anonymous: pages ask to log in,
-    the API answers 401. Installed after django_otp's OTPMiddleware."""
+    the API answers 401. Installed after django_otp's OTPMiddleware and the messages'.
+
+    Checked when the request first reads its user, as Django loads it: a database that is down
+    then fails inside the view, which answers 503 (web.middleware), not in this middleware.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and (
-            (user.firm_id and user.firm.status != Firm.Status.APPROVED)
-            or (user.requires_two_factor and not user.is_verified())
-        ):
-            logout(request)
+        request.user = SimpleLazyObject(lambda: self._checked(request, user))
         return self.get_response(request)
+
+    @staticmethod
+    def _checked(request, user):
+        if not user.is_authenticated:
+            return user
+        if user.firm_id and user.firm.status != Firm.Status.APPROVED:
+            return _logged_out(request)
+        if user.requires_two_factor and not user.is_verified():
+            messages.info(
+                request, _("Accedi di nuovo: il tuo account richiede la verifica in due passaggi.")
+            )
+            return _logged_out(request)
+        return user
+
+
+def _logged_out(request) -> AnonymousUser:
+    """What django.contrib.auth.logout does (it cannot be called while the user is read)."""
+    request.session.flush()
+    anonymous = AnonymousUser()
+    anonymous.otp_device, anonymous.is_verified = None, lambda: False  # as OTPMiddleware's
+    return anonymous

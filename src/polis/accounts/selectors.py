@@ -1,4 +1,6 @@
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 
@@ -19,4 +21,10 @@ def get_firm_for_review(pk: int) -> Firm:
 
 
 def colleagues_of(user: User):
-    return User.objects.filter(firm=user.firm).order_by("last_name", "first_name")
+    """The firm's users, each with `has_two_factor` (a confirmed authenticator app)."""
+    devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        User.objects.filter(firm=user.firm)
+        .annotate(has_two_factor=Exists(devices))
+        .order_by("last_name", "first_name")
+    )

@@ -176,9 +176,16 @@ def _lock_devices(actor: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=actor, confirmed=True).first()
 
 
-def _check_current_code(device: TOTPDevice, token: str) -> None:
+def _checked_current_device(actor: User, token: str, *, missing: str, field: str) -> TOTPDevice:
+    """The user's confirmed device, once `token` is its code. Checked before the change's
+    transaction: a wrong code's throttling (django-otp's growing delay) is kept, not rolled
+    back with the refused change."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=True).first()
+    if device is None:
+        raise DomainError(missing)
     if not device.verify_token(token):
-        raise DomainError(_("Il codice dell'app attuale non è valido."), field="current_token")
+        raise DomainError(_("Il codice dell'app attuale non è valido."), field=field)
+    return device
 
 
 def _confirm_new_device(actor: User, token: str) -> TOTPDevice:
@@ -223,11 +230,15 @@ def replace_totp_device(*, actor: User, current_token: str, token: str) -> TOTPD
 
     Nothing changes unless both are right. The user is e-mailed and the change audited.
     """
+    current = _checked_current_device(
+        actor,
+        current_token,
+        missing=_("Non hai un'app di autenticazione da sostituire."),
+        field="current_token",
+    )
     with transaction.atomic():
-        current = _lock_devices(actor)
-        if current is None:
-            raise DomainError(_("Non hai un'app di autenticazione da sostituire."))
-        _check_current_code(current, current_token)
+        if _lock_devices(actor) != current:
+            raise DomainError(_("L'app di autenticazione è appena cambiata: ricarica la pagina."))
         device = _confirm_new_device(actor, token)
         current.delete()
         _device_changed(actor, "user.2fa_replaced")
@@ -239,11 +250,12 @@ def disable_totp(*, actor: User, token: str) -> None:
     (MGA staff, adjusters, a firm that made it mandatory). E-mailed and audited."""
     if actor.requires_two_factor:
         raise DomainError(_("L'autenticazione a due fattori è obbligatoria per il tuo account."))
+    current = _checked_current_device(
+        actor, token, missing=_("L'autenticazione a due fattori non è attiva."), field="token"
+    )
     with transaction.atomic():
-        current = _lock_devices(actor)
-        if current is None:
-            raise DomainError(_("L'autenticazione a due fattori non è attiva."))
-        _check_current_code(current, token)
+        if _lock_devices(actor) != current:
+            raise DomainError(_("L'app di autenticazione è appena cambiata: ricarica la pagina."))
         TOTPDevice.objects.filter(user=actor).delete()
         _device_changed(actor, "user.2fa_disabled")
 

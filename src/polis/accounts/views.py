@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -24,7 +25,7 @@ from polis.audit.selectors import audit_events_for
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
-from polis.core.ratelimit import over_limit
+from polis.core.ratelimit import FailureDelay, over_limit
 
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 300
@@ -53,26 +54,55 @@ def _pending_user(request) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
+def _login_failures() -> FailureDelay:
+    return FailureDelay(
+        "login",
+        free=settings.LOGIN_FAILURES_FREE,
+        base=settings.LOGIN_FAILURE_DELAY,
+        cap=settings.LOGIN_FAILURE_MAX_DELAY,
+        window=settings.LOGIN_FAILURE_WINDOW,
+    )
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext("%(n)d secondo", "%(n)d secondi", seconds) % {"n": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("%(n)d minuto", "%(n)d minuti", minutes) % {"n": minutes}
+
+
+def _authenticate(request, form) -> User | None:
+    """The user whose e-mail and password these are, or None with the reason on the form.
+
+    Wrong passwords are counted per (e-mail, client address), known e-mail or not, and delay
+    only that pair: a colleague elsewhere is never locked out. A success forgets them.
+    """
+    email, address = form.cleaned_data["email"].lower(), client_ip(request)
+    failures = _login_failures()
+    if over_limit(request, group="login-ip", key=address, rate=settings.LOGIN_FLOOD_RATE):
+        form.add_error(None, _("Troppi tentativi di accesso. Riprova tra qualche minuto."))
+        return None
+    if wait := failures.wait(email, address):
+        form.add_error(
+            None,
+            _("Troppi tentativi non riusciti: riprova tra %(wait)s.") % {"wait": _duration(wait)},
+        )
+        return None
+    user = authenticate(request, email=email, password=form.cleaned_data["password"])
+    if user is None:
+        failures.fail(email, address)
+        form.add_error(None, BAD_CREDENTIALS)
+    else:
+        failures.clear(email, address)
+    return user
+
+
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     """Step one: e-mail and password. Every failure reads the same, known e-mail or not."""
     form = forms.LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].lower()
-        limited = over_limit(
-            request, group="login-ip", key=client_ip(request), rate=settings.LOGIN_RATE
-        )
-        limited |= over_limit(request, group="login-email", key=email, rate=settings.LOGIN_RATE)
-        user = (
-            None
-            if limited
-            else authenticate(request, email=email, password=form.cleaned_data["password"])
-        )
-        if limited:
-            form.add_error(None, _("Troppi tentativi di accesso. Riprova tra qualche minuto."))
-        elif user is None:
-            form.add_error(None, BAD_CREDENTIALS)
-        elif user.firm_id and user.firm.status != Firm.Status.APPROVED:
+    if request.method == "POST" and form.is_valid() and (user := _authenticate(request, form)):
+        if user.firm_id and user.firm.status != Firm.Status.APPROVED:
             form.add_error(
                 None,
                 _("La registrazione della tua agenzia non è ancora approvata.")
@@ -164,7 +194,10 @@ def _security_change(request, action: str):
             otp_login(request, services.confirm_totp_enrollment(actor=user, token=data["token"]))
             done = _("Autenticazione a due fattori attivata.")
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        else:  # about the account, not a field: shown whichever form the page shows
+            messages.error(request, exc.message)
         return form
     messages.success(request, done)
     return None
@@ -305,9 +338,22 @@ def colleagues(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Requests are limited per client address and per e-mail, known or not."""
+
     form_class = forms.OutboxPasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        rate, email = settings.PASSWORD_RESET_RATE, form.cleaned_data["email"].lower()
+        by_address = over_limit(
+            self.request, group="reset-ip", key=client_ip(self.request), rate=rate
+        )
+        by_email = over_limit(self.request, group="reset-email", key=email, rate=rate)
+        if by_address or by_email:
+            form.add_error(None, _("Troppe richieste di recupero password. Riprova più tardi."))
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -339,3 +339,22 @@ def test_a_plain_collaborator_cannot_make_two_factor_mandatory(firm_a):
         services.set_firm_two_factor(actor=plain, required=True)
     firm_a.refresh_from_db()
     assert not firm_a.two_factor_required
+
+
+def test_a_wrong_current_code_is_throttled_not_rolled_back(operator):
+    # given django-otp's own delay after a wrong code (1 s, doubled at each further one)
+    old = TOTPDevice.objects.get(user=operator, confirmed=True)
+    pending = services.start_totp_enrollment(actor=operator)
+    with pytest.raises(DomainError):
+        services.replace_totp_device(
+            actor=operator, current_token="000000", token=new_code(pending)
+        )
+    # when the right code follows at once
+    with pytest.raises(DomainError):
+        services.replace_totp_device(
+            actor=operator, current_token=new_code(old), token=new_code(pending)
+        )
+    # then it waits too: the failure was recorded
+    old.refresh_from_db()
+    assert old.throttling_failure_count >= 1
+    assert TOTPDevice.objects.get(user=operator, confirmed=True) == old

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -118,28 +121,115 @@ def test_pending_firm_cannot_log_in_yet(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_throttled_per_email_even_for_unknown_addresses(client, settings):
+def log_in(client, email: str, password: str, address: str = "203.0.113.7", **headers):
+    return client.post(
+        reverse("accounts:login"),
+        {"email": email, "password": password},
+        REMOTE_ADDR=address,
+        **headers,
+    )
+
+
+def refusal(response) -> list[str]:
+    return response.context["form"].non_field_errors() if response.status_code == 200 else []
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """time.time() under the test's control (the cache's expiry reads it too)."""
+    now = [1_800_000_000.0]
+    monkeypatch.setattr("time.time", lambda: now[0])
+    return now
+
+
+def test_successful_logins_do_not_count_towards_any_limit(client, collaborator_a):
+    # when the same person logs in 12 times in a few minutes from one address
+    outcomes = [log_in(client, "alfa@example.it", PASSWORD).status_code for _ in range(12)]
+    # then every login works
+    assert outcomes == [302] * 12
+
+
+def test_failures_delay_that_account_from_that_address_only(client, collaborator_a, clock):
+    # given five wrong passwords for alfa from one address
+    for _ in range(5):
+        assert refusal(log_in(client, "alfa@example.it", "x")) == [
+            "E-mail o password non corretti."
+        ]
+    # when the right password is tried at once from the same address, and from a colleague's
+    same = log_in(client, "alfa@example.it", PASSWORD)
+    other = log_in(client, "alfa@example.it", PASSWORD, address="198.51.100.2")
+    # then the first waits, the colleague is not locked out
+    assert refusal(same) == ["Troppi tentativi non riusciti: riprova tra 30 secondi."]
+    assert other.status_code == 302
+
+
+def test_the_delay_grows_with_each_further_failure(client, collaborator_a, clock):
+    # given five failures: 30 seconds to wait
+    for _ in range(5):
+        log_in(client, "alfa@example.it", "x")
+    clock[0] += 30
+    # when one more fails after the wait
+    assert refusal(log_in(client, "alfa@example.it", "x")) == ["E-mail o password non corretti."]
+    # then the next wait is 60 seconds
+    assert refusal(log_in(client, "alfa@example.it", PASSWORD)) == [
+        "Troppi tentativi non riusciti: riprova tra 1 minuto."
+    ]
+    clock[0] += 59
+    assert log_in(client, "alfa@example.it", PASSWORD).status_code == 200
+    clock[0] += 1
+    assert log_in(client, "alfa@example.it", PASSWORD).status_code == 302
+
+
+def test_a_success_forgets_the_failures(client, collaborator_a, clock):
     # given
-    settings.LOGIN_RATE = "3/15m"
-    for _ in range(3):
-        client.post(reverse("accounts:login"), {"email": "no@example.it", "password": "x"})
+    for _ in range(4):
+        log_in(client, "alfa@example.it", "x")
+    log_in(client, "alfa@example.it", PASSWORD)
+    # when four more fail
+    for _ in range(4):
+        log_in(client, "alfa@example.it", "x")
+    # then the right password still works at once
+    assert log_in(client, "alfa@example.it", PASSWORD).status_code == 302
+
+
+def test_unknown_emails_are_delayed_the_same_way(client, clock):
     # when
-    response = client.post(reverse("accounts:login"), {"email": "no@example.it", "password": "x"})
+    for _ in range(5):
+        log_in(client, "no@example.it", "x")
     # then
-    assert response.context["form"].non_field_errors() == [
-        "Troppi tentativi di accesso. Riprova tra qualche minuto."
+    assert refusal(log_in(client, "no@example.it", "x")) == [
+        "Troppi tentativi non riusciti: riprova tra 30 secondi."
     ]
 
 
-def test_throttled_login_refuses_even_the_right_password(client, settings, collaborator_a):
-    # given
-    settings.LOGIN_RATE = "3/15m"
-    for _ in range(3):
-        client.post(reverse("accounts:login"), {"email": "alfa@example.it", "password": "x"})
+def test_behind_the_proxy_each_client_is_counted_on_its_own_address(
+    client, collaborator_a, settings, clock
+):
+    # given the reverse proxy at 10.0.0.2, and a client there failing five times
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for _ in range(5):
+        log_in(client, "alfa@example.it", "x", "10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
     # when
-    client.post(reverse("accounts:login"), {"email": "alfa@example.it", "password": PASSWORD})
+    attacker = log_in(
+        client, "alfa@example.it", PASSWORD, "10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    office = log_in(
+        client, "alfa@example.it", PASSWORD, "10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.2"
+    )
     # then
-    assert "_auth_user_id" not in client.session
+    assert refusal(attacker) == ["Troppi tentativi non riusciti: riprova tra 30 secondi."]
+    assert office.status_code == 302
+
+
+def test_one_address_trying_many_accounts_hits_the_flood_limit(client, settings):
+    # given
+    settings.LOGIN_FLOOD_RATE = "3/15m"
+    for n in range(3):
+        log_in(client, f"utente{n}@example.it", "x")
+    # when
+    response = log_in(client, "altro@example.it", "x")
+    # then
+    assert refusal(response) == ["Troppi tentativi di accesso. Riprova tra qualche minuto."]
 
 
 def test_operator_needs_the_second_factor(client, operator, settings):
@@ -192,8 +282,7 @@ def test_password_reset_does_not_reveal_accounts(client, collaborator_a):
     unknown = client.post(reverse("accounts:password_reset"), {"email": "no@example.it"})
     # then
     assert known["Location"] == unknown["Location"] == reverse("accounts:password_reset_done")
-    email = OutboundMessage.objects.get()
-    assert email.recipient == "alfa@example.it"
+    email = OutboundMessage.objects.get(recipient="alfa@example.it")
     link = next(line for line in email.body_text.splitlines() if "/password/nuova/" in line)
     path = link[link.index("/password/nuova/") :]
     form_page = client.get(path, follow=True)
@@ -274,6 +363,7 @@ def test_adjuster_session_without_the_second_factor_cannot_read_claims(client, a
     assert page.status_code == 302
     assert page["Location"].startswith(reverse("accounts:login"))
     assert "_auth_user_id" not in client.session
+    assert "richiede la verifica in due passaggi" in client.get(page["Location"]).content.decode()
 
 
 def test_a_pending_firms_session_is_not_a_login(client):
@@ -304,6 +394,9 @@ def test_firm_admin_makes_two_factor_mandatory_and_colleagues_enroll(client, cli
     assert dashboard["Location"].startswith(reverse("accounts:login"))
     login = client.post(reverse("accounts:login"), {"email": colleague.email, "password": PASSWORD})
     assert login["Location"] == reverse("accounts:login_enroll")
+    page = client_for(admin).get(reverse("accounts:colleagues")).content.decode()
+    assert page.count("verifica in due passaggi attiva") == 1  # the administrator's
+    assert re.search(r'<input type="checkbox" name="two_factor_required"[^>]* checked', page)
 
 
 def test_security_page_replaces_the_device_with_the_current_code(client_for, operator, settings):
@@ -361,3 +454,83 @@ def test_security_page_turns_two_factor_off_only_with_a_code(client_for, collabo
     assert OutboundMessage.objects.get().subject == (
         "Verifica in due passaggi disattivata sul tuo account"
     )
+
+
+def test_password_reset_queues_an_email_for_an_unknown_address_too(client, collaborator_a):
+    # when
+    client.post(reverse("accounts:password_reset"), {"email": "alfa@example.it"})
+    client.post(reverse("accounts:password_reset"), {"email": "no@example.it"})
+    # then the same work is done for both: one e-mail queued each, with the same subject
+    known = OutboundMessage.objects.get(recipient="alfa@example.it")
+    unknown = OutboundMessage.objects.get(recipient="no@example.it")
+    assert known.subject == unknown.subject == "Recupero password"
+    assert "/password/nuova/" in known.body_text
+    assert "non corrisponde a un account attivo" in unknown.body_text
+    assert "/password/nuova/" not in unknown.body_text
+
+
+def reset(client, email: str, address: str = "203.0.113.7"):
+    return client.post(reverse("accounts:password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_reset_is_throttled_per_email_from_any_address(client, settings, collaborator_a):
+    # given
+    settings.PASSWORD_RESET_RATE = "3/h"
+    for n in range(3):
+        assert reset(client, "alfa@example.it", f"198.51.100.{n}").status_code == 302
+    # when
+    response = reset(client, "alfa@example.it", "198.51.100.9")
+    # then
+    assert refusal(response) == ["Troppe richieste di recupero password. Riprova più tardi."]
+    assert OutboundMessage.objects.filter(recipient="alfa@example.it").count() == 3
+
+
+def test_password_reset_is_throttled_per_address(client, settings):
+    # given
+    settings.PASSWORD_RESET_RATE = "3/h"
+    for n in range(3):
+        reset(client, f"utente{n}@example.it")
+    # when
+    response = reset(client, "altro@example.it")
+    # then
+    assert refusal(response) == ["Troppe richieste di recupero password. Riprova più tardi."]
+    assert not OutboundMessage.objects.filter(recipient="altro@example.it").exists()
+
+
+def test_staff_are_told_two_factor_cannot_be_turned_off(client_for, operator):
+    # given
+    device = TOTPDevice.objects.get(user=operator)
+    # when
+    response = client_for(operator).post(
+        reverse("accounts:security"), {"action": "disable", "token": f"{totp(device.bin_key):06d}"}
+    )
+    # then
+    assert "obbligatoria per il tuo account" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=operator).exists()
+
+
+def test_a_direct_client_cannot_dodge_the_delay_by_writing_the_header(
+    client, collaborator_a, settings, clock
+):
+    # given the app behind a proxy at 10.0.0.2; the attacker reaches the app directly
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for n in range(5):
+        log_in(client, "alfa@example.it", "x", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    # when
+    response = log_in(client, "alfa@example.it", "x", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    # then
+    assert refusal(response) == ["Troppi tentativi non riusciti: riprova tra 30 secondi."]
+
+
+def test_a_database_down_while_reading_the_user_answers_503(client_for, adjuster, monkeypatch):
+    # given a logged-in session, and the database failing when the user is read
+    client = client_for(adjuster)
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("polis.accounts.backends.FirmModelBackend.get_user", unavailable)
+    # when
+    response = client.get(reverse("claims:list"))
+    # then the page says so, as every page does with the database down
+    assert response.status_code == 503

@@ -32,6 +32,28 @@ def test_a_state_change_through_a_view_records_actor_action_object_and_ip(client
     assert [e.action for e in history.context["events"]] == ["firm.approved"]
 
 
+@pytest.mark.parametrize(
+    ("proxies", "recorded"),
+    [([], "10.0.0.2"), (["10.0.0.2"], "203.0.113.7")],
+    ids=["direct", "behind-the-proxy"],
+)
+def test_the_audit_log_records_the_clients_address(
+    client_for, operator, settings, proxies, recorded
+):
+    # given
+    settings.TRUSTED_PROXIES = proxies
+    firm = FirmFactory(status=Firm.Status.PENDING)
+    # when the request reaches the app from 10.0.0.2 on behalf of 203.0.113.7
+    client_for(operator).post(
+        reverse("accounts:firm_review", args=[firm.pk]),
+        {"approve": "1"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    # then only a listed proxy is believed
+    assert AuditEvent.objects.get(action="firm.approved").ip_address == recorded
+
+
 def test_old_client_addresses_are_forgotten(settings):
     # given
     settings.AUDIT_IP_RETENTION_DAYS = 30

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from polis.accounts.models import Firm, User
 from polis.celery import app
 from polis.notify.models import OutboundMessage
+from polis.web.management.commands.seed_demo import DEMO_TOTP_HEX
 from polis.web.management.commands.serve import run_due_jobs
 from polis.web.models import FaqEntry
 
@@ -85,3 +86,18 @@ def test_every_periodic_job_names_a_registered_task():
         if entry["task"] not in app.tasks
     ]
     assert missing == []
+
+
+def test_seed_demo_gives_the_adjuster_the_staffs_demo_key(settings):
+    # given a demo database whose adjuster was seeded when adjusters used a password alone
+    settings.DEBUG = True
+    call_command("seed_demo")
+    TOTPDevice.objects.filter(user__email="liquidatore@polis.local").delete()
+    # when
+    call_command("seed_demo")
+    # then
+    keys = {
+        email: TOTPDevice.objects.get(user__email=email, confirmed=True).key
+        for email in ("liquidatore@polis.local", "operatore@polis.local", "admin@polis.local")
+    }
+    assert set(keys.values()) == {DEMO_TOTP_HEX}
