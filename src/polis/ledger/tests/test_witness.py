@@ -1,15 +1,8 @@
 """tlog-witness: the witness's checks, and a round trip with a witness in a second process."""
 
 import base64
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from polis.ledger import merkle, note, services, witness
 from polis.ledger.keys import log_verifier
@@ -60,47 +53,6 @@ def test_witness_cosigns_consistent_checkpoints_and_refuses_the_rest(tmp_path):
     bad = w.add_checkpoint(_body(10, merkle.consistency_proof(forked, 10, 12), fork_cp))
     assert bad[0] == 422
     assert w.add_checkpoint("garbage")[0] == 400
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def witness_process(tmp_path, ledger_key):
-    key = Signer.generate("partner.example/witness")
-    port = _free_port()
-    env = {**os.environ, "LEDGER_WITNESS_KEY": str(key), "LEDGER_SIGNING_KEY": str(ledger_key)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(django_settings.BASE_DIR) / "manage.py"),
-            "ledger",
-            "witness",
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--state",
-            str(tmp_path / "witness.json"),
-            "--log-key",
-            str(ledger_key.verifier),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout.readline().strip() == f"witness {note.cosignature_verifier(key)}"
-        for _ in range(50):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield note.cosignature_verifier(key), f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.mark.django_db
