@@ -9,9 +9,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.celery import app
+from polis.ledger import note
+from polis.ledger.keys import log_signer
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 from polis.notify.models import OutboundMessage
 from polis.web.management.commands.serve import run_due_jobs
 from polis.web.models import FaqEntry
+from tests.servers import running_witness
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +50,24 @@ def test_seed_demo_restores_a_deleted_faq_entry_on_the_cached_page(
         call_command("seed_demo")
     # then
     assert entry.question in client.get("/faq/").content.decode()
+
+
+def test_seed_demo_publishes_its_ledger_entries_cosigned_and_time_stamped(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # given the embedded default: a witness process and the development TSA
+    settings.DEBUG = True
+    settings.LEDGER_DEV_TSA = True
+    with running_witness(log_signer(), tmp_path / "witness.json") as (witness, url):
+        settings.LEDGER_WITNESSES = [f"{witness}={url}"]
+        # when the demo data are loaded
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("seed_demo", verbosity=0)
+    # then the log's latest checkpoint holds them, cosigned by the witness and time-stamped
+    latest = LedgerCheckpoint.objects.first()
+    assert latest.size == LedgerEntry.objects.count() > 0
+    assert note.open_note(latest.signed_note, witness)
+    assert latest.timestamp_token
 
 
 def test_seed_demo_is_refused_in_production(settings):
