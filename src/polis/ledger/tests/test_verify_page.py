@@ -2,10 +2,12 @@
 
 import base64
 import hashlib
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from polis.ledger import merkle, note, proofbundle, services
+from polis.ledger.models import LedgerEntry
 from polis.ledger.tests.conftest import TEST_SIGNER
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,24 @@ def test_lookup_returns_the_registration_with_its_proof(client):
     assert body["type_label"] == "Contratto firmato"
     assert body["checkpoint"].startswith("polis.local/registro\n2\n")
     assert len(body["proof"]) == 1
+
+
+def test_a_signed_quietanza_says_so_at_the_time_of_rome(client):
+    # given a quietanza signed and its signature report, registered under their own types
+    signed, report = hashlib.sha256(b"quietanza firmata").hexdigest(), "d" * 64
+    services.record_event(type="quietanza.signed", ref="Q-1", sha256=signed)
+    services.record_event(type="quietanza.evidence", ref="Q-1", sha256=report)
+    services.integrate_all()
+    # when each is looked up
+    first = client.get("/registro/verifica/cerca", {"sha256": signed}).json()
+    second = client.get("/registro/verifica/cerca", {"sha256": report}).json()
+    # then the register names what was signed, at the time of Rome
+    assert first["type_label"] == "Quietanza firmata"
+    assert second["type_label"] == "Rapporto di firma della quietanza"
+    entry = LedgerEntry.objects.get(sha256=signed)
+    rome = entry.time.astimezone(ZoneInfo("Europe/Rome"))
+    assert first["time"] == rome.strftime("%d/%m/%Y %H:%M:%S %Z")
+    assert first["time"].endswith((" CET", " CEST"))
 
 
 def test_lookup_of_an_unregistered_or_malformed_hash(client):
