@@ -5,6 +5,7 @@ import contextlib
 import copy
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -57,6 +58,9 @@ def dev_witness():
         yield None
         return
     address = urlsplit(settings.LEDGER_DEV_WITNESS_URL)
+    # SIGTERM ends the server through its `finally` (as Django's autoreloader does), which
+    # stops the witness too
+    previous = signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
     listen = f"{address.hostname}:{address.port}"
     process = subprocess.Popen(
         [sys.executable, "-m", "django", "ledger", "witness", "--listen", listen]
@@ -66,6 +70,7 @@ def dev_witness():
     finally:
         process.terminate()
         process.wait(timeout=10)
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Command(RunserverCommand):
