@@ -144,6 +144,16 @@ def test_verify_a_registered_and_an_unregistered_pdf_in_the_browser(
         }""",
         hashlib.sha256(REGISTERED).hexdigest(),
     ) == [True, False, False]
+    # and a verifier key whose base64 holds a "+" parses, with its key ID checked
+    with_plus = next(
+        str(v)
+        for v in (note.Signer.generate(LOG).verifier for _ in range(200))
+        if "+" in str(v).split("+", 2)[2]
+    )
+    parsed = page.evaluate(
+        "async (k) => PolisMerkle.toHex((await PolisNote.parseVerifierKey(k)).id)", with_plus
+    )
+    assert parsed == with_plus.split("+")[1]
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "unregistered-phone")
 

@@ -25,7 +25,8 @@
 
   // A verifier key "<name>+<hex key id>+<base64(type || key)>", its key ID recomputed.
   async function parseVerifierKey(text) {
-    const [name, hexId, encoded] = text.trim().split("+");
+    const parts = text.trim().split("+");
+    const [name, hexId, encoded] = [parts[0], parts[1], parts.slice(2).join("+")];  // base64 has "+"
     const raw = M.fromBase64(encoded);
     if (raw.length !== 33) throw new NoteError("key", "chiave di verifica malformata");
     const key = { name, alg: raw[0], publicKey: raw.slice(1), id: await keyId(name, raw[0], raw.slice(1)) };
