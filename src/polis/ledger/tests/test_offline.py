@@ -224,6 +224,7 @@ def test_offline_verifier_checks_the_cosignature_and_the_time_stamp(verifier, co
     assert bad_token.stderr.startswith("NON VERIFICATO: ")
 
 
+@pytest.mark.venv
 def test_the_served_verifier_runs_in_a_fresh_virtualenv_with_only_cryptography(
     verifier, cosigned_and_stamped, tmp_path
 ):
