@@ -115,12 +115,12 @@ def cosignature_count(checkpoint: LedgerCheckpoint) -> int:
     return checkpoint.cosignatures.count(note.SIG_PREFIX)
 
 
-def published_checkpoint(size_at_least: int = 0) -> LedgerCheckpoint | None:
-    """The checkpoint the public pages prove against: the latest one holding `size_at_least`
-    entries that carries what is configured (the required cosignatures, an RFC 3161 token);
-    else the latest (which the page then shows as not confirmed)."""
-    latest = latest_checkpoint()
-    candidates = LedgerCheckpoint.objects.filter(size__gte=max(size_at_least, 1))
+def published_checkpoint(size_at_least: int) -> LedgerCheckpoint | None:
+    """The checkpoint the public pages prove against: the latest one of at least
+    `size_at_least` entries that carries what is configured (the required cosignatures, an
+    RFC 3161 token); else the latest, which the page then shows as not confirmed (a witness or
+    the TSA has not answered yet)."""
+    candidates = LedgerCheckpoint.objects.filter(size__gte=size_at_least)
     if settings.LEDGER_WITNESS_QUORUM:
         candidates = candidates.exclude(cosignatures="")
     if settings.LEDGER_TSA_URL or settings.LEDGER_DEV_TSA:
@@ -128,7 +128,7 @@ def published_checkpoint(size_at_least: int = 0) -> LedgerCheckpoint | None:
     for checkpoint in candidates[:10]:
         if cosignature_count(checkpoint) >= settings.LEDGER_WITNESS_QUORUM:
             return checkpoint
-    return latest
+    return latest_checkpoint()
 
 
 def proof_bundle_for(entry: LedgerEntry) -> ProofBundle | None:

@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from polis.ledger import keys, offline, selectors
-from polis.ledger.keys import pinned_keys
 from polis.ledger.tiles import parse_tile_path
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -153,7 +152,7 @@ def verify_page(request):
     asked = "sha256" in request.GET
     sha256 = _document_hash(request)
     result = selectors.document_lookup(sha256) if sha256 else None
-    context = {"asked": asked, "sha256": sha256, "result": result, "pinned": pinned_keys()}
+    context = {"asked": asked, "sha256": sha256, "result": result, "pinned": keys.pinned_keys()}
     return render(
         request, "ledger/verify.html", context, status=400 if asked and not sha256 else 200
     )

@@ -141,3 +141,22 @@ def test_the_development_witness_has_its_own_key_under_var(settings, tmp_path):
     assert verifier == note.cosignature_verifier(signer)
     assert verifier.name == "polis.local/testimone-sviluppo"
     assert verifier.public != log_verifier().public
+
+
+@pytest.mark.django_db
+def test_the_page_proves_against_the_latest_confirmed_checkpoint(witness_and_tsa, client):
+    # given a cosigned and time-stamped checkpoint, then a newer one not yet confirmed
+    services.record_event(type="policy.issued", ref="P-1", sha256="a" * 64)
+    services.publish_log()
+    services.record_event(type="policy.issued", ref="P-2", sha256="b" * 64)
+    services.integrate_all()
+    # when the first document is looked up
+    first = client.get("/registro/verifica/cerca", {"sha256": "a" * 64}).json()
+    # then it is proven against the confirmed checkpoint, with its cosignature and token
+    assert first["size"] == 1
+    assert note.open_note(first["checkpoint"], witness_and_tsa)
+    assert first["timestamp_url"] == "/registro/checkpoint/1/timestamp"
+    # and the newer document, until it is confirmed, against the latest checkpoint
+    second = client.get("/registro/verifica/cerca", {"sha256": "b" * 64}).json()
+    assert second["size"] == 2
+    assert second["timestamp_url"] == ""
