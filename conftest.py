@@ -13,6 +13,9 @@ from polis.accounts.tests.factories import FirmFactory, UserFactory
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # no development witness of the public ledger: a test that wants one starts its own
+    settings.LEDGER_DEV_WITNESS_URL = ""
+    settings.LEDGER_WITNESS_QUORUM = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -221,3 +221,30 @@ def private_postgres():
         yield server
     finally:
         server.destroy()
+
+
+@contextmanager
+def running_witness(log_signer, state: Path):
+    """`manage.py ledger witness` (C2SP tlog-witness) for `log_signer`'s log on a free loopback
+    port, with a key of its own; yields (its cosignature verifier, its URL), stopped after."""
+    from polis.ledger.note import Signer, cosignature_verifier
+
+    key = Signer.generate("partner.example/witness")
+    port = free_port()
+    env = {**os.environ, "LEDGER_WITNESS_KEY": str(key), "LEDGER_SIGNING_KEY": str(log_signer)}
+    command = [sys.executable, str(ROOT / "manage.py"), "ledger", "witness"]
+    command += ["--listen", f"127.0.0.1:{port}", "--state", str(state)]
+    command += ["--log-key", str(log_signer.verifier)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        verifier = cosignature_verifier(key)
+        assert proc.stdout.readline().strip() == f"witness {verifier}"
+        for _ in range(50):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield verifier, f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -367,8 +367,19 @@ LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", "polis.local/registro")
 LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
 # Witnesses: comma-separated "<witness verifier key>=<submission URL prefix>" (C2SP tlog-witness).
 LEDGER_WITNESSES = env_list("LEDGER_WITNESSES")
-# RFC 3161 time-stamping authority URL: each new checkpoint is anchored there (empty: off).
+# The embedded default's own witness: a separate process (`manage.py serve` starts it) with its
+# key and state under VAR_DIR, at this address (empty: none). Off when DEBUG is off.
+LEDGER_DEV_WITNESS_URL = os.environ.get(
+    "LEDGER_DEV_WITNESS_URL", "http://127.0.0.1:8091" if DEBUG else ""
+)
+# Cosignatures the "Verifica documento" page requires (default: one per configured witness).
+LEDGER_WITNESS_QUORUM = int(
+    os.environ.get("LEDGER_WITNESS_QUORUM") or len(LEDGER_WITNESSES) + bool(LEDGER_DEV_WITNESS_URL)
+)
+# RFC 3161 time-stamping authority URL: each new checkpoint is anchored there. Empty: with DEBUG
+# a development TSA in process (its certificate says so), without DEBUG no time-stamps.
 LEDGER_TSA_URL = os.environ.get("LEDGER_TSA_URL", "")
+LEDGER_DEV_TSA = DEBUG and not LEDGER_TSA_URL
 LEDGER_DEV_KEY_FILE = VAR_DIR / "ledger_signing_key" if DEBUG else None
 
 # Absolute address of the site, for links in messages sent by background jobs (reminders).

@@ -20,6 +20,8 @@ VENDOR_FILES = {
     ),
     "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
     "vendor/chartjs": ("chart.js/dist", ["chart.umd.min.js", "chart.umd.min.js.map"]),
+    # Ed25519 for browsers whose Web Crypto lacks it ("Verifica documento")
+    "vendor/noble-ed25519": ("@noble/ed25519", ["index.js"]),
 }
 
 

@@ -1,28 +1,91 @@
-"""RFC 3161 anchoring: a TSA time-stamps each signed checkpoint; the token is stored and shown."""
+"""RFC 3161 anchoring: a TSA time-stamps each signed checkpoint; the token is stored and published.
+
+Production names a TSA (LEDGER_TSA_URL). The embedded default (DEBUG) time-stamps with a
+development TSA in process, whose certificate, generated under VAR_DIR, says it is for
+development: its tokens show the mechanism and prove nothing about time to anyone else.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime
+import functools
 import hashlib
 import logging
-from datetime import datetime
 
 from asn1crypto import cms, tsp
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from polis.ledger.models import LedgerCheckpoint
 
 logger = logging.getLogger(__name__)
 
+DEV_TSA_NAME = "polis TSA di sviluppo (senza valore legale)"
+
+
+def _create_dev_tsa(key_path, cert_path) -> None:
+    key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048
+    )  # pyHanko's dummy TSA signs RSA only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DEV_TSA_NAME)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_path.chmod(0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
+
+
+@functools.cache
+def _dev_tsa() -> DummyTimeStamper:
+    folder = settings.VAR_DIR / "ledger_tsa"
+    folder.mkdir(exist_ok=True)
+    key_path, cert_path = folder / "key.der", folder / "cert.der"
+    if not cert_path.exists():
+        _create_dev_tsa(key_path, cert_path)
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert_path.read_bytes()),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key_path.read_bytes()),
+    )
+
+
+def timestamper() -> TimeStamper | None:
+    """The configured TSA, the development one, or None (anchoring off)."""
+    if settings.LEDGER_TSA_URL:
+        return HTTPTimeStamper(settings.LEDGER_TSA_URL, timeout=10)
+    return _dev_tsa() if settings.LEDGER_DEV_TSA else None
+
 
 def anchor_checkpoint(checkpoint: LedgerCheckpoint) -> bool:
-    """Ask LEDGER_TSA_URL to time-stamp SHA-256(signed checkpoint note); store the token."""
-    if not settings.LEDGER_TSA_URL or checkpoint.timestamp_token:
+    """Time-stamp SHA-256(signed checkpoint note, without cosignatures); store the token."""
+    stamper = timestamper()
+    if stamper is None or checkpoint.timestamp_token:
         return False
     digest = hashlib.sha256(checkpoint.note.encode()).digest()
-    stamper = HTTPTimeStamper(settings.LEDGER_TSA_URL, timeout=10)
     try:
         token = asyncio.run(stamper.async_timestamp(digest, "sha256"))
     except (TimestampRequestError, OSError) as exc:
@@ -33,7 +96,7 @@ def anchor_checkpoint(checkpoint: LedgerCheckpoint) -> bool:
     return True
 
 
-def token_info(token: bytes) -> tuple[datetime, bytes]:
+def token_info(token: bytes) -> tuple[datetime.datetime, bytes]:
     """(genTime, hashed message) of a stored RFC 3161 token, for display (not a validation)."""
     info = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"].parsed
     if not isinstance(info, tsp.TSTInfo):

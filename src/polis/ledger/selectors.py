@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
-from polis.ledger import merkle
+from polis.ledger import merkle, note
+from polis.ledger.events import event_label
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.proofbundle import ProofBundle
 from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, bundle_entries, entry_bundle
@@ -106,50 +111,71 @@ def checkpoint_of_size(size: int) -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.filter(size=size).first()
 
 
+def cosignature_count(checkpoint: LedgerCheckpoint) -> int:
+    return checkpoint.cosignatures.count(note.SIG_PREFIX)
+
+
+def published_checkpoint(size_at_least: int) -> LedgerCheckpoint | None:
+    """The checkpoint the public pages prove against: the latest one of at least
+    `size_at_least` entries that carries what is configured (the required cosignatures, an
+    RFC 3161 token); else the latest, which the page then shows as not confirmed (a witness or
+    the TSA has not answered yet)."""
+    candidates = LedgerCheckpoint.objects.filter(size__gte=size_at_least)
+    if settings.LEDGER_WITNESS_QUORUM:
+        candidates = candidates.exclude(cosignatures="")
+    if settings.LEDGER_TSA_URL or settings.LEDGER_DEV_TSA:
+        candidates = candidates.exclude(timestamp_token=None)
+    for checkpoint in candidates[:10]:
+        if cosignature_count(checkpoint) >= settings.LEDGER_WITNESS_QUORUM:
+            return checkpoint
+    return latest_checkpoint()
+
+
 def proof_bundle_for(entry: LedgerEntry) -> ProofBundle | None:
-    """A tlog-proof@v1 bundle for an integrated entry against the latest checkpoint."""
-    checkpoint = latest_checkpoint()
-    if checkpoint is None or entry.index is None or entry.index >= checkpoint.size:
+    """A tlog-proof@v1 bundle for an integrated entry against the published checkpoint."""
+    checkpoint = published_checkpoint(entry.index + 1) if entry.index is not None else None
+    if checkpoint is None or entry.index >= checkpoint.size:
         return None
     proof = inclusion_proof(entry.index, checkpoint.size)
     return ProofBundle(entry.index, tuple(proof), checkpoint.signed_note, entry.data.encode())
 
 
-EVENT_LABELS = {
-    "policy.issued": "Polizza emessa",
-    "contract.signed": "Contratto firmato",
-    "contract.evidence": "Rapporto di firma",
-    "practice.in_force": "Pratica in vigore",
-    "claim.opened": "Sinistro aperto",
-    "quietanza.accepted": "Quietanza accettata",
-    "quietanza.refused": "Quietanza rifiutata",
-    "demo.document": "Documento dimostrativo",
-}
+def _local(moment: datetime) -> str:
+    """A time as the site shows it: Europe/Rome, with its zone (CET or CEST)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S %Z")
 
 
 def document_lookup(sha256: str) -> dict | None:
-    """What the public page shows for a document hash: its first integrated registration."""
+    """What the public page shows for a document hash: its first integrated registration, with
+    the published checkpoint and the inclusion proof the browser checks."""
     entries = entries_for_document(sha256)
-    checkpoint = latest_checkpoint()
-    if not entries or checkpoint is None or entries[0].index >= checkpoint.size:
+    if not entries:
         return None
     entry = entries[0]
-    bundle = proof_bundle_for(entry)
+    checkpoint = published_checkpoint(entry.index + 1)
+    if checkpoint is None or entry.index >= checkpoint.size:
+        return None
+    proof = inclusion_proof(entry.index, checkpoint.size)
     return {
         "found": True,
         "sha256": sha256,
         "index": entry.index,
         "type": entry.type,
-        "type_label": EVENT_LABELS.get(entry.type, entry.type),
-        "time": entry.time.strftime("%d/%m/%Y %H:%M:%S UTC"),
+        "type_label": event_label(entry.type),
+        "time": _local(entry.time),
         "ref": entry.ref,
         "entry": base64.b64encode(entry.data.encode()).decode(),
         "leaf_hash": entry.leaf_hash,
         "size": checkpoint.size,
         "checkpoint": checkpoint.signed_note,
-        "proof": [base64.b64encode(h).decode() for h in bundle.proof],
+        "proof": [base64.b64encode(h).decode() for h in proof],
         "registrations": len(entries),
         "timestamp": _timestamp_display(checkpoint),
+        "timestamp_url": (
+            reverse("ledger:timestamp", args=[checkpoint.size])
+            if checkpoint.timestamp_token
+            else ""
+        ),
     }
 
 
@@ -159,4 +185,12 @@ def _timestamp_display(checkpoint: LedgerCheckpoint) -> str:
     from polis.ledger.anchoring import token_info
 
     gen_time, _ = token_info(bytes(checkpoint.timestamp_token))
-    return gen_time.strftime("%d/%m/%Y %H:%M:%S UTC")
+    return _local(gen_time)
+
+
+def timestamp_token(size: int) -> bytes | None:
+    """The RFC 3161 token of the checkpoint of that size, if it was time-stamped."""
+    token = (
+        LedgerCheckpoint.objects.filter(size=size).values_list("timestamp_token", flat=True).first()
+    )
+    return bytes(token) if token else None

@@ -20,22 +20,12 @@ from django.utils.translation import gettext as _
 from polis.accounts.models import User
 from polis.core.errors import DomainError
 from polis.ledger import merkle, note, selectors
+from polis.ledger.events import EVENT_TYPES
 from polis.ledger.keys import log_signer
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.tiles import append_bundles
 from polis.notify.services import queue_email
 
-# Event types that may be recorded. Only types, opaque references and hashes reach the log.
-EVENT_TYPES = (
-    "policy.issued",
-    "contract.signed",
-    "contract.evidence",
-    "practice.in_force",
-    "claim.opened",
-    "quietanza.accepted",
-    "quietanza.refused",
-    "demo.document",
-)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 # pg_advisory_xact_lock key: "polis ledger sequencer".
@@ -395,6 +385,18 @@ def integrate_all(*, batch_size: int = BATCH_SIZE) -> int:
 
 def document_sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def publish_log() -> int:
+    """Integrate what is pending and index what was appended straight to the log, then have the
+    latest checkpoint cosigned by the witnesses and time-stamped, each once: every path that
+    appends (the outbox, append_events, the demo data) is published so. Returns the number of
+    entries integrated."""
+    count = integrate_all()
+    index_entries()
+    witness_latest()
+    anchor_latest()
+    return count
 
 
 def witness_latest() -> int:

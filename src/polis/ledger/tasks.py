@@ -5,14 +5,9 @@ from polis.ledger import services
 
 @shared_task
 def integrate_pending_entries() -> int:
-    """The sequencer: integrate everything pending, then index what was appended straight to
-    the log (every second)."""
-    count = services.integrate_all()
-    services.index_entries()
-    if count:
-        services.witness_latest()
-        services.anchor_latest()
-    return count
+    """The sequencer, every second: integrate and index everything pending, cosign and
+    time-stamp the latest checkpoint (services.publish_log)."""
+    return services.publish_log()
 
 
 @shared_task

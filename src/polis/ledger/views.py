@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from polis.ledger import keys, selectors
+from polis.ledger import keys, offline, selectors
 from polis.ledger.tiles import parse_tile_path
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -45,7 +45,32 @@ def checkpoint(request):
 
 @require_GET
 def key(request):
-    return _text(str(keys.log_verifier()) + "\n")
+    """The log's verifier key, then one line per witness whose cosignature the page requires."""
+    lines = [keys.log_verifier(), *keys.witness_verifiers()]
+    return _text("".join(f"{line}\n" for line in lines))
+
+
+@require_GET
+def timestamp(request, size: int):
+    """The RFC 3161 token of the checkpoint of that size: it time-stamps SHA-256 of the signed
+    note without cosignatures (what `/registro/checkpoint` served before the witnesses')."""
+    token = selectors.timestamp_token(size)
+    if token is None:
+        return _text("This checkpoint has no time-stamp.\n", status=404)
+    response = HttpResponse(token, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="checkpoint-{size}.tst"'
+    response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+@require_GET
+def offline_verifier(request):
+    """The offline verifier as one Python file (needs only the `cryptography` package)."""
+    response = HttpResponse(
+        offline.standalone_source(), content_type="text/x-python; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="polis_verifica.py"'
+    return response
 
 
 def _tile_response(data: bytes | None, full: bool) -> HttpResponse:
@@ -127,7 +152,7 @@ def verify_page(request):
     asked = "sha256" in request.GET
     sha256 = _document_hash(request)
     result = selectors.document_lookup(sha256) if sha256 else None
-    context = {"asked": asked, "sha256": sha256, "result": result}
+    context = {"asked": asked, "sha256": sha256, "result": result, "pinned": keys.pinned_keys()}
     return render(
         request, "ledger/verify.html", context, status=400 if asked and not sha256 else 200
     )

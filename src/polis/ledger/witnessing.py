@@ -7,24 +7,13 @@ import logging
 import urllib.error
 import urllib.request
 
-from django.conf import settings
 from django.db import transaction
 
 from polis.ledger import note, selectors
+from polis.ledger.keys import configured_witnesses
 from polis.ledger.models import LedgerCheckpoint, LedgerWitness
 
 logger = logging.getLogger(__name__)
-
-
-def configured_witnesses() -> list[tuple[note.Verifier, str]]:
-    """LEDGER_WITNESSES: comma-separated `<witness verifier key>=<submission URL prefix>`."""
-    witnesses = []
-    for item in settings.LEDGER_WITNESSES:
-        key, _, url = item.partition("=")
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"LEDGER_WITNESSES: {url!r} is not an http(s) URL")
-        witnesses.append((note.Verifier.parse(key), url.rstrip("/")))
-    return witnesses
 
 
 def _post(url: str, body: str) -> tuple[int, str]:
@@ -34,6 +23,8 @@ def _post(url: str, body: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+    except OSError as exc:  # unreachable: tried again with the next checkpoint or job run
+        return 0, str(exc)
 
 
 def _request_body(old: int, checkpoint: LedgerCheckpoint) -> str:
@@ -43,10 +34,13 @@ def _request_body(old: int, checkpoint: LedgerCheckpoint) -> str:
 
 
 def submit_checkpoint(checkpoint: LedgerCheckpoint) -> int:
-    """Ask every configured witness to cosign; store the valid cosignatures. Returns how many."""
+    """Ask every configured witness that has not cosigned it yet; store the valid cosignatures.
+    Returns how many were added."""
     text, _ = note.split_note(checkpoint.note)
     added = 0
     for verifier, url in configured_witnesses():
+        if f"{note.SIG_PREFIX}{verifier.name} " in checkpoint.cosignatures:
+            continue  # already cosigned by this witness
         state, _ = LedgerWitness.objects.get_or_create(url=url, defaults={"name": verifier.name})
         old = min(state.size, checkpoint.size)
         status, body = _post(f"{url}/add-checkpoint", _request_body(old, checkpoint))

@@ -8,6 +8,8 @@ nothing signed.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from polis.ledger.events import EVENT_TYPES
+
 
 @dataclass(frozen=True)
 class SubjectHandler:
@@ -20,6 +22,15 @@ class SubjectHandler:
     # what the signer's page offers instead of signing (e.g. refusing a quietanza)
     decline_title: str = ""
     decline_help: str = ""
+    # the public ledger's event types of the signed document and of its signature report, so
+    # that the register says what was signed (a quietanza is not a contract)
+    signed_event: str = "contract.signed"
+    evidence_event: str = "contract.evidence"
+
+    def __post_init__(self):
+        for event in (self.signed_event, self.evidence_event):
+            if event not in EVENT_TYPES:
+                raise ValueError(f"{event!r} is not a ledger event type (polis.ledger.events)")
 
 
 _handlers: dict[str, SubjectHandler] = {}

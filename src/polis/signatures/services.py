@@ -488,9 +488,10 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
     request.status, request.signed_at, request.signed_document = Status.SIGNED, now, signed_file
     request.report = store_file(actor=None, validated=_report(request))
     request.save(update_fields=["status", "signed_at", "signed_document", "report"])
-    record_event(type="contract.signed", ref=str(request.uuid), sha256=signed_file.sha256)
-    record_event(type="contract.evidence", ref=str(request.uuid), sha256=request.report.sha256)
-    handler_for(request.subject_kind).on_signed(request)
+    handler = handler_for(request.subject_kind)
+    record_event(type=handler.signed_event, ref=str(request.uuid), sha256=signed_file.sha256)
+    record_event(type=handler.evidence_event, ref=str(request.uuid), sha256=request.report.sha256)
+    handler.on_signed(request)
     queue_email(
         to=request.signer_email,
         template="signature_done",

@@ -1,4 +1,22 @@
-"""The MGA's FAQ (shared/seed), verbatim: loaded by a data migration and by seed_demo."""
+"""The MGA's FAQ (shared/seed): loaded by a data migration and by seed_demo. Verbatim, except
+the *Blockchain* answer, which says what the public register really is (migration 0003)."""
+
+BLOCKCHAIN_QUESTION = "Come funziona la Blockchain, e perché usarla?"
+BLOCKCHAIN_ANSWER = (
+    "Non usiamo una blockchain: usiamo un registro pubblico di trasparenza, costruito come quelli "
+    "che rendono verificabili i certificati dei siti web (Certificate Transparency, RFC 9162). "
+    "Per ogni documento importante (una polizza emessa, un contratto o una quietanza firmati, "
+    "l'apertura di un sinistro) il registro conserva soltanto la sua impronta digitale (hash "
+    "SHA-256), il tipo di evento, un codice opaco e l'ora: mai nomi, codici fiscali o altri dati "
+    "personali, e mai il documento stesso.\n\nIl registro è pubblico e chiunque può verificarlo "
+    "senza doversi fidare di noi: nella pagina «Verifica documento» il browser calcola "
+    "l'impronta del PDF, senza inviarlo, e controlla la firma del registro e la prova matematica "
+    "che quell'impronta vi è inclusa; lo stesso si può fare senza il nostro sito, con il "
+    "verificatore offline che pubblichiamo. Ogni stato del registro (checkpoint) è firmato da "
+    "noi, cofirmato da testimoni che ne tengono traccia e marcato temporalmente.\n\nLe "
+    "registrazioni si possono solo aggiungere: nessuno, nemmeno noi, può modificare o cancellare "
+    "una voce senza che se ne accorga chiunque conservi un checkpoint precedente del registro."
+)
 
 FAQ = [
     (
@@ -14,14 +32,8 @@ FAQ = [
     ),
     (
         "Blockchain",
-        "Come funziona la Blockchain, e perché usarla?",
-        "La Blockchain, letteralmente “Catena di blocchi”, è un registro condiviso, decentralizzato e "
-        "non modificabile, che facilita le transazioni e i processi di registrazione. Si definisce un "
-        "registro decentralizzato in quanto consiste in più registri organizzati in una catena di "
-        "blocchi collegati tra loro. Ogni blocco contiene una lista di transazioni recenti e tutte le "
-        "informazioni, contenute in esso, sono pubbliche consultabili e immutabili. Una volta immessi "
-        "i dati, quindi, non sarà possibile in alcun modo alterare, cancellare o falsificare questi "
-        "ultimi.",
+        BLOCKCHAIN_QUESTION,
+        BLOCKCHAIN_ANSWER,
     ),
     (
         "Gestione sinistri",

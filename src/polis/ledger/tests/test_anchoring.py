@@ -2,13 +2,14 @@
 
 import datetime
 import hashlib
+from zoneinfo import ZoneInfo
 
 import pytest
 from asn1crypto import cms
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from polis.ledger import anchoring, services
+from polis.ledger import anchoring, rfc3161, services
 from polis.ledger.models import LedgerCheckpoint
 from tests.tsa import running_tsa
 
@@ -40,14 +41,30 @@ def test_each_checkpoint_is_time_stamped_and_the_token_shown(tsa, client):
     tsa.public_key().verify(
         signer["signature"].native, b"\x31" + attrs[1:], padding.PKCS1v15(), hashes.SHA256()
     )
-    # and the public page shows it
+    # and the public page shows it in Italian time, and links the token published beside the
+    # checkpoint
     body = client.get("/registro/verifica/cerca", {"sha256": "a" * 64}).json()
-    assert body["timestamp"] == gen_time.strftime("%d/%m/%Y %H:%M:%S UTC")
+    rome = gen_time.astimezone(ZoneInfo("Europe/Rome"))
+    assert body["timestamp"] == rome.strftime("%d/%m/%Y %H:%M:%S %Z")
+    assert body["timestamp"].endswith((" CET", " CEST"))
+    assert body["timestamp_url"] == "/registro/checkpoint/1/timestamp"
+    published = client.get(body["timestamp_url"])
+    assert published.status_code == 200
+    assert published.content == bytes(checkpoint.timestamp_token)
+    # and the offline verifier's own RFC 3161 check accepts it for this checkpoint only
+    digest = hashlib.sha256(checkpoint.note.encode()).digest()
+    assert rfc3161.verify_token(published.content, digest).tsa == "polis test TSA"
+    with pytest.raises(rfc3161.TimestampError, match="covers another document"):
+        rfc3161.verify_token(published.content, hashlib.sha256(b"other").digest())
+    tampered = bytearray(published.content)
+    tampered[-5] ^= 1
+    with pytest.raises(rfc3161.TimestampError):
+        rfc3161.verify_token(bytes(tampered), digest)
     # and a checkpoint is anchored only once
     assert services.anchor_latest() is False
 
 
-def test_anchoring_is_off_or_fails_softly_without_a_reachable_tsa(settings):
+def test_anchoring_is_off_or_fails_softly_without_a_reachable_tsa(settings, client):
     services.record_event(type="policy.issued", ref="TS-2", sha256="b" * 64)
     services.integrate_all()
     settings.LEDGER_TSA_URL = ""
@@ -55,3 +72,22 @@ def test_anchoring_is_off_or_fails_softly_without_a_reachable_tsa(settings):
     settings.LEDGER_TSA_URL = "http://127.0.0.1:9/"
     assert services.anchor_latest() is False
     assert LedgerCheckpoint.objects.get().timestamp_token is None
+    assert client.get("/registro/checkpoint/1/timestamp").status_code == 404
+
+
+def test_the_embedded_default_time_stamps_with_a_development_tsa_labelled_as_such(
+    settings, tmp_path
+):
+    # given the embedded default: no TSA configured, a development one
+    settings.LEDGER_DEV_TSA = True
+    settings.VAR_DIR = tmp_path
+    anchoring._dev_tsa.cache_clear()
+    services.record_event(type="policy.issued", ref="TS-3", sha256="c" * 64)
+    # when the log is published
+    services.publish_log()
+    # then its checkpoint carries a token whose certificate says it is for development
+    checkpoint = LedgerCheckpoint.objects.get()
+    digest = hashlib.sha256(checkpoint.note.encode()).digest()
+    stamp = rfc3161.verify_token(bytes(checkpoint.timestamp_token), digest)
+    assert stamp.tsa == "polis TSA di sviluppo (senza valore legale)"
+    anchoring._dev_tsa.cache_clear()

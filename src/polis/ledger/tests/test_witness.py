@@ -1,20 +1,14 @@
 """tlog-witness: the witness's checks, and a round trip with a witness in a second process."""
 
 import base64
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
-from polis.ledger import merkle, note, services, witness
+from polis.ledger import keys, merkle, note, services, tasks, witness
 from polis.ledger.keys import log_verifier
 from polis.ledger.models import LedgerCheckpoint
 from polis.ledger.note import Signer
+from tests.tsa import running_tsa
 
 
 def _log(n: int):
@@ -62,47 +56,6 @@ def test_witness_cosigns_consistent_checkpoints_and_refuses_the_rest(tmp_path):
     assert w.add_checkpoint("garbage")[0] == 400
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def witness_process(tmp_path, ledger_key):
-    key = Signer.generate("partner.example/witness")
-    port = _free_port()
-    env = {**os.environ, "LEDGER_WITNESS_KEY": str(key), "LEDGER_SIGNING_KEY": str(ledger_key)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(django_settings.BASE_DIR) / "manage.py"),
-            "ledger",
-            "witness",
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--state",
-            str(tmp_path / "witness.json"),
-            "--log-key",
-            str(ledger_key.verifier),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout.readline().strip() == f"witness {note.cosignature_verifier(key)}"
-        for _ in range(50):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield note.cosignature_verifier(key), f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.mark.django_db
 def test_round_trip_with_a_witness_in_another_process(witness_process, settings, client):
     # given a witness process configured for our log
@@ -125,3 +78,85 @@ def test_round_trip_with_a_witness_in_another_process(witness_process, settings,
     text = note.open_note(served, verifier)
     assert note.Checkpoint.parse(text).size == 7
     assert note.open_checkpoint(served, log_verifier()).size == 7
+
+
+@pytest.fixture
+def witness_and_tsa(witness_process, settings):
+    verifier, url = witness_process
+    settings.LEDGER_WITNESSES = [f"{verifier}={url}"]
+    settings.LEDGER_WITNESS_QUORUM = 1
+    with running_tsa() as (tsa_url, _certificate):
+        settings.LEDGER_TSA_URL = tsa_url
+        yield verifier
+
+
+@pytest.mark.django_db
+def test_every_append_path_is_cosigned_and_time_stamped_once(witness_and_tsa, client):
+    # given a log with a witness and a TSA
+    witness = witness_and_tsa
+    # when an event goes through the outbox and the periodic job runs
+    services.record_event(type="policy.issued", ref="OUT-1", sha256="a" * 64)
+    assert tasks.integrate_pending_entries() == 1
+    # then its checkpoint is cosigned and time-stamped
+    first = LedgerCheckpoint.objects.get(size=1)
+    assert first.cosignatures.startswith(f"\u2014 {witness.name} ")
+    assert first.timestamp_token
+    # when a bulk producer appends straight to the log and the job finds nothing pending
+    services.append_events(events=[{"type": "demo.document", "ref": "BULK-1", "sha256": "b" * 64}])
+    assert tasks.integrate_pending_entries() == 0
+    # then that checkpoint too is cosigned and time-stamped
+    second = LedgerCheckpoint.objects.get(size=2)
+    assert note.open_note(second.signed_note, witness)
+    assert second.timestamp_token
+    # and running the job again adds no second cosignature or token
+    tasks.integrate_pending_entries()
+    again = LedgerCheckpoint.objects.get(size=2)
+    assert again.cosignatures == second.cosignatures
+    assert bytes(again.timestamp_token) == bytes(second.timestamp_token)
+    # and the witness's key is published with the log's
+    assert client.get("/registro/key").content.decode() == f"{log_verifier()}\n{witness}\n"
+
+
+@pytest.mark.django_db
+def test_an_unreachable_witness_leaves_the_checkpoint_to_a_later_run(settings):
+    # given a witness that does not answer
+    settings.LEDGER_WITNESSES = [f"{Signer.generate('down.example/w').verifier}=http://127.0.0.1:9"]
+    services.record_event(type="policy.issued", ref="DOWN-1", sha256="a" * 64)
+    # when the job runs, then it does not fail and records no cosignature
+    assert tasks.integrate_pending_entries() == 1
+    assert LedgerCheckpoint.objects.get().cosignatures == ""
+
+
+@pytest.mark.django_db
+def test_the_development_witness_has_its_own_key_under_var(settings, tmp_path):
+    # given the embedded default's witness settings
+    settings.VAR_DIR = tmp_path
+    settings.LEDGER_DEV_KEY_FILE = tmp_path / "ledger_signing_key"
+    settings.LEDGER_DEV_WITNESS_URL = "http://127.0.0.1:8091"
+    # when the log lists its witnesses and the witness command loads its key
+    ((verifier, url),) = keys.configured_witnesses()
+    signer = keys.witness_signer()
+    # then both are the same key, a cosignature key distinct from the log's
+    assert url == "http://127.0.0.1:8091"
+    assert verifier == note.cosignature_verifier(signer)
+    assert verifier.name == "polis.local/testimone-sviluppo"
+    assert verifier.public != log_verifier().public
+
+
+@pytest.mark.django_db
+def test_the_page_proves_against_the_latest_confirmed_checkpoint(witness_and_tsa, client):
+    # given a cosigned and time-stamped checkpoint, then a newer one not yet confirmed
+    services.record_event(type="policy.issued", ref="P-1", sha256="a" * 64)
+    services.publish_log()
+    services.record_event(type="policy.issued", ref="P-2", sha256="b" * 64)
+    services.integrate_all()
+    # when the first document is looked up
+    first = client.get("/registro/verifica/cerca", {"sha256": "a" * 64}).json()
+    # then it is proven against the confirmed checkpoint, with its cosignature and token
+    assert first["size"] == 1
+    assert note.open_note(first["checkpoint"], witness_and_tsa)
+    assert first["timestamp_url"] == "/registro/checkpoint/1/timestamp"
+    # and the newer document, until it is confirmed, against the latest checkpoint
+    second = client.get("/registro/verifica/cerca", {"sha256": "b" * 64}).json()
+    assert second["size"] == 2
+    assert second["timestamp_url"] == ""

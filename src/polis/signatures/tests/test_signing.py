@@ -309,6 +309,41 @@ def test_an_owner_handler_that_fails_leaves_nothing_signed(sent, monkeypatch):
     assert request.codes.get().used_at is None
 
 
+def test_the_subject_kind_names_its_own_ledger_events(sent, monkeypatch):
+    # given an owner that registers its signed documents under their own ledger types
+    practice, token = sent
+    _ready_for_code(token)
+    code = _code(token, practice)
+    handler = registry.handler_for("practice")
+    monkeypatch.setitem(
+        registry._handlers,
+        "practice",
+        registry.SubjectHandler(
+            on_signed=handler.on_signed,
+            on_closed=handler.on_closed,
+            url=handler.url,
+            signed_event="quietanza.signed",
+            evidence_event="quietanza.evidence",
+        ),
+    )
+    # when the document is signed
+    services.sign_with_code(token=token, code=code, visit=VISIT)
+    # then the register records those types, not "contract.signed"
+    practice.refresh_from_db()
+    entries = dict(LedgerEntry.objects.values_list("type", "sha256"))
+    assert entries["quietanza.signed"] == practice.signed_contract.sha256
+    assert entries["quietanza.evidence"] == practice.signature_report.sha256
+    assert "contract.signed" not in entries
+    # and an owner cannot register a type the ledger does not know
+    with pytest.raises(ValueError, match="not a ledger event type"):
+        registry.SubjectHandler(
+            on_signed=handler.on_signed,
+            on_closed=handler.on_closed,
+            url=handler.url,
+            signed_event="quietanza.firmata",
+        )
+
+
 def test_with_a_tsa_the_signature_is_time_stamped(sent, settings):
     practice, token = sent
     _ready_for_code(token)

@@ -1,3 +1,6 @@
+import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -9,10 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.celery import app
+from polis.ledger import note
+from polis.ledger.keys import log_signer
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 from polis.notify.models import OutboundMessage
 from polis.web.management.commands.seed_demo import DEMO_TOTP_HEX
-from polis.web.management.commands.serve import run_due_jobs
+from polis.web.management.commands.serve import dev_witness, run_due_jobs
 from polis.web.models import FaqEntry
+from tests.servers import free_port, running_witness
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +54,52 @@ def test_seed_demo_restores_a_deleted_faq_entry_on_the_cached_page(
         call_command("seed_demo")
     # then
     assert entry.question in client.get("/faq/").content.decode()
+
+
+def test_seed_demo_publishes_its_ledger_entries_cosigned_and_time_stamped(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # given the embedded default: a witness process and the development TSA
+    settings.DEBUG = True
+    settings.LEDGER_DEV_TSA = True
+    with running_witness(log_signer(), tmp_path / "witness.json") as (witness, url):
+        settings.LEDGER_WITNESSES = [f"{witness}={url}"]
+        # when the demo data are loaded
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("seed_demo", verbosity=0)
+    # then the log's latest checkpoint holds them, cosigned by the witness and time-stamped
+    latest = LedgerCheckpoint.objects.first()
+    assert latest.size == LedgerEntry.objects.count() > 0
+    assert note.open_note(latest.signed_note, witness)
+    assert latest.timestamp_token
+
+
+def test_serve_runs_the_development_witness_in_a_process_of_its_own(
+    settings, monkeypatch, tmp_path
+):
+    # given the embedded default's witness address, and a var/ folder of this test
+    port = free_port()
+    settings.LEDGER_DEV_WITNESS_URL = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("POLIS_VAR_DIR", str(tmp_path))
+    # when serve's witness runs
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/add-checkpoint", data=b"nonsense", method="POST"
+    )
+    answer = None
+    with dev_witness() as process:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(request, timeout=2)  # noqa: S310 - loopback http
+            except urllib.error.HTTPError as exc:
+                answer = exc.code
+                break
+            except OSError:
+                time.sleep(0.2)
+        # then it answers as a tlog-witness, from its own key file under var/
+        assert answer == 400
+        assert (tmp_path / "ledger_witness_key").exists()
+    # and it stops with the server
+    assert process.poll() is not None
 
 
 def test_seed_demo_is_refused_in_production(settings):

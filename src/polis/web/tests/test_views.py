@@ -38,6 +38,16 @@ def test_faq_lists_the_seed_questions_by_section(client):
     assert page.count("<details") == 9
 
 
+def test_the_blockchain_answer_says_what_the_register_is(client):
+    # when
+    page = client.get(reverse("web:faq")).content.decode()
+    # then it promises detection, not the impossible, and no personal data
+    assert "non sarà possibile in alcun modo alterare" not in page
+    assert "soltanto la sua impronta digitale (hash SHA-256)" in page
+    assert "mai nomi, codici fiscali o altri dati personali" in page
+    assert "senza che se ne accorga chiunque conservi un checkpoint precedente" in page
+
+
 def test_an_faq_answer_edited_in_the_admin_shows_at_once(
     client, client_for, admin_user, django_capture_on_commit_callbacks
 ):
@@ -71,9 +81,10 @@ def test_faq_search_returns_only_the_matching_partial_to_htmx(client):
     # then
     page = response.content.decode()
     assert "<html" not in page
-    assert page.count("<summary>") == 2
+    assert page.count("<summary>") == 3
     assert "Gestione interna dei sinistri" in page
     assert "Cosa succede al momento della liquidazione del danno?" in page
+    assert "Come funziona la Blockchain, e perché usarla?" in page  # signed quietanze are logged
     assert "Come usare la Firma Digitale?" not in page
 
 

@@ -1,12 +1,12 @@
-import os
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from polis.ledger import note
 from polis.ledger.audit import verify_ledger
-from polis.ledger.keys import log_verifier
+from polis.ledger.keys import log_verifier, witness_signer
 from polis.ledger.witness import Witness, make_server
 
 
@@ -18,7 +18,6 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="recompute the tree and check every checkpoint")
         witness = sub.add_parser("witness", help="serve POST /add-checkpoint (tlog-witness)")
         witness.add_argument("--listen", default="127.0.0.1:8091", help="host:port")
-        witness.add_argument("--name", default="polis.local/witness", help="dev key name")
         witness.add_argument(
             "--state", default=None, help="state file (default var/ledger_witness_state.json)"
         )
@@ -46,7 +45,10 @@ class Command(BaseCommand):
         )
 
     def _witness(self, options):
-        signer = self._witness_signer(options["name"])
+        try:
+            signer = witness_signer()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
         logs = [note.Verifier.parse(k) for k in options["log_key"]] or [log_verifier()]
         state = Path(options["state"] or settings.VAR_DIR / "ledger_witness_state.json")
         host, _, port = options["listen"].rpartition(":")
@@ -58,14 +60,3 @@ class Command(BaseCommand):
             server.serve_forever()
         finally:
             server.server_close()
-
-    def _witness_signer(self, name: str) -> note.Signer:
-        if key := os.environ.get("LEDGER_WITNESS_KEY"):
-            return note.Signer.parse(key)
-        if settings.LEDGER_DEV_KEY_FILE is None:
-            raise CommandError("LEDGER_WITNESS_KEY must be set when DEBUG is off.")
-        key_file = settings.VAR_DIR / "ledger_witness_key"
-        if not key_file.exists():
-            key_file.write_text(str(note.Signer.generate(name)) + "\n")
-            key_file.chmod(0o600)
-        return note.Signer.parse(key_file.read_text())

@@ -1,12 +1,17 @@
-// "Verifica documento": hash the PDF locally, look the hash up, verify the inclusion proof here.
+// "Verifica documento": hash the PDF locally, look the hash up, then check here, against the
+// keys pinned in the page, the checkpoint's signature, origin and cosignatures, the entry and
+// its inclusion proof. One verdict: verified only when every step passes.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const M = window.PolisMerkle;
+  const N = window.PolisNote;
+  const pinned = JSON.parse(document.getElementById("verify-pinned").textContent);
   const form = document.getElementById("verify-form");
   const fileInput = document.getElementById("verify-file");
   const drop = document.getElementById("verify-drop");
   const hashInput = document.getElementById("verify-hash");
   const result = document.getElementById("verify-result");
+  window.PolisNoteFallbackUrl = form.dataset.ed25519;
   const text = (key) => document.querySelector(`#verify-texts [data-text="${key}"]`).textContent;
 
   function show(templateId, fields) {
@@ -14,20 +19,31 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const [name, value] of Object.entries(fields)) {
       const el = node.querySelector(`[data-field="${name}"]`);
       if (!el) continue;
-      if (name === "download") el.setAttribute("href", value); else el.textContent = value;
+      if (el.tagName === "A") {
+        if (value) el.setAttribute("href", value); else el.remove();
+      } else {
+        el.textContent = value;
+      }
     }
     result.replaceChildren(node);
   }
 
+  // Every step, in order; throws N.NoteError naming the first that fails.
   async function verifyAnswer(answer) {
-    // The entry must register this document, and its proof must lead to the signed root.
+    const checkpoint = await N.openCheckpoint(answer.checkpoint, pinned);
+    if (checkpoint.witnesses.length < pinned.quorum) {
+      throw new N.NoteError("witnesses", text("witnesses-missing")
+        .replace("{n}", checkpoint.witnesses.length).replace("{m}", pinned.quorum));
+    }
     const entry = M.fromBase64(answer.entry);
     const fields = JSON.parse(new TextDecoder().decode(entry));
-    const root = M.fromBase64(answer.checkpoint.split("\n")[2]);
+    if (fields.sha256 !== answer.sha256) throw new N.NoteError("entry", text("entry-other"));
     const leaf = await M.leafHash(entry);
     const proof = answer.proof.map(M.fromBase64);
-    return fields.sha256 === answer.sha256 && M.toHex(leaf) === answer.leaf_hash &&
-      (await M.verifyInclusion(answer.index, answer.size, leaf, proof, root));
+    if (!(await M.verifyInclusion(answer.index, checkpoint.size, leaf, proof, checkpoint.root))) {
+      throw new N.NoteError("proof", text("proof-bad"));
+    }
+    return { checkpoint, fields };
   }
 
   async function lookup(sha256) {
@@ -41,15 +57,26 @@ document.addEventListener("DOMContentLoaded", () => {
       return;
     }
     if (!answer.found) { show("verify-missing", { sha256 }); return; }
-    const ok = await verifyAnswer(answer);
-    show("verify-found", {
+    const common = {
       sha256, time: answer.time, type_label: answer.type_label, index: String(answer.index),
       size: String(answer.size), checkpoint: answer.checkpoint, timestamp: answer.timestamp || "—",
-      verdict: ok ? text("ok") : text("bad"),
-      download: `${form.dataset.proof}?sha256=${sha256}`,
-    });
-    result.querySelector('[data-field="verdict"]').classList.add(ok ? "text-success" : "text-danger", "fw-semibold");
-    result.dataset.verified = ok ? "yes" : "no";
+      download: `${form.dataset.proof}?sha256=${sha256}`, token: answer.timestamp_url,
+    };
+    try {
+      const { checkpoint } = await verifyAnswer(answer);
+      const n = checkpoint.witnesses.length;
+      const witnesses = n === 0 ? text("witnesses-none")
+        : text(n === 1 ? "witnesses-one" : "witnesses-many").replace("{n}", n) + ": " + checkpoint.witnesses.join(", ");
+      show("verify-found", { ...common, witnesses });
+      result.dataset.verified = "yes";
+      delete result.dataset.failedStep;
+    } catch (error) {
+      const step = error instanceof N.NoteError ? error.step : "answer";
+      const message = error instanceof N.NoteError ? error.message : text("answer-bad");
+      show("verify-failed", { ...common, step: text(`step-${step}`), reason: message });
+      result.dataset.verified = "no";
+      result.dataset.failedStep = step;
+    }
   }
 
   async function hashFile(file) {

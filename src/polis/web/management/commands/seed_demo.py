@@ -26,7 +26,7 @@ from polis.clients.models import Client
 from polis.core.cache import touch
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
-from polis.ledger.services import integrate_all, record_demo_events
+from polis.ledger.services import publish_log, record_demo_events
 from polis.practices.models import Practice
 from polis.practices.services import (
     convert_quote,
@@ -157,7 +157,7 @@ class Command(BaseCommand):
         install_demo_catalog()
         self._portfolio(User.objects.get(email="mario.rossi@agenzia-rossi.example.it"))
         record_demo_events()
-        transaction.on_commit(integrate_all)
+        transaction.on_commit(publish_log)
         if options["verbosity"] == 0:
             return
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,9 +1,16 @@
-"""`manage.py serve`: the embedded default's server, running the periodic jobs as beat would."""
+"""`manage.py serve`: the embedded default's server, running the periodic jobs as beat would,
+with the development witness of the public ledger in a process of its own."""
 
+import contextlib
 import copy
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from celery.schedules import maybe_schedule
 from django.conf import settings
@@ -43,8 +50,40 @@ def scheduler_loop(stop: threading.Event, tick_seconds: float = 1.0) -> None:
             logger.info("periodic jobs run: %s", ", ".join(ran))
 
 
+@contextlib.contextmanager
+def dev_witness():
+    """Run `manage.py ledger witness` at LEDGER_DEV_WITNESS_URL (if set) while the server runs:
+    its own process, key and state file under VAR_DIR, like any witness."""
+    if not settings.LEDGER_DEV_WITNESS_URL:
+        yield None
+        return
+    address = urlsplit(settings.LEDGER_DEV_WITNESS_URL)
+    # SIGTERM ends the server through its `finally` (as Django's autoreloader does), which
+    # stops the witness too
+    previous = signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
+    listen = f"{address.hostname}:{address.port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "django", "ledger", "witness", "--listen", listen]
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        signal.signal(signal.SIGTERM, previous)
+
+
 class Command(RunserverCommand):
     help = "Serve the app and run the periodic jobs in process (embedded default)."
+
+    def run(self, **options):
+        # Only the outer process starts the witness: with the autoreloader, inner_run runs in a
+        # child process that is replaced at every code change.
+        if os.environ.get("RUN_MAIN") == "true":
+            super().run(**options)
+            return
+        with dev_witness():
+            super().run(**options)
 
     def inner_run(self, *args, **options):
         stop = threading.Event()
