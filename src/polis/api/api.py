@@ -3,7 +3,10 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import RawPostDataException
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
@@ -44,6 +47,18 @@ def domain_error(request, error: DomainError):
     status = 403 if isinstance(error, PermissionDenied) else 422
     return api.create_response(
         request, {"detail": error.message, "field": error.field}, status=status
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(RawPostDataException)
+def unreadable_body(request, error: Exception):
+    """A body that cannot be read as its Content-Type says (a multipart body without a usable
+    boundary, or one sent to an operation that reads JSON: the CSRF check has consumed it)."""
+    return api.create_response(
+        request,
+        {"detail": _("Il corpo della richiesta non è leggibile: controlla il Content-Type.")},
+        status=400,
     )
 
 
