@@ -287,6 +287,10 @@ SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT", "10"))
 # Outbox delivery: attempts and the base of the exponential backoff between them.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
+# A worker's claim on a message while it talks to the provider: longer than any send
+# (EMAIL_TIMEOUT, SMS_TIMEOUT); a worker that dies mid-send leaves the message to be sent again
+# once it expires.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
 # --- Background work ---------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
