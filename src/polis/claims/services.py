@@ -19,7 +19,7 @@ from polis.audit.services import record_audit
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
     claim_type_of,
-    identity_document_of,
+    contract_identification_of,
     is_eligible,
     missing_documents,
     sla_closures,
@@ -482,8 +482,8 @@ def post_quietanza(
     with transaction.atomic():
         claim = _locked(actor, claim, version)
         _guard(claim, S.OFFER_RECEIVED)
-        identity = identity_document_of(claim.practice)
-        if identity is None:
+        identification = contract_identification_of(claim.practice)
+        if identification is None:
             raise DomainError(
                 _(
                     "Non risulta un documento d'identità dell'assicurato (firma FEA del "
@@ -517,8 +517,7 @@ def post_quietanza(
             % {"n": claim.number, "v": quietanza.version, "a": _euro(amount)},
             document=quietanza.document,
             signer=_signer(claim),
-            identity_document=identity,
-            identity_attested=True,
+            earlier_identification=identification,
         )
         if claim.practice.client.mobile:
             queue_sms(
