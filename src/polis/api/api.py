@@ -19,6 +19,7 @@ from polis.claims import services as claim_services
 from polis.clients.selectors import get_client_for
 from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
+from polis.core.text import MESSAGE_TEXT, NOTE_TEXT, REASON_TEXT, SHORT_TEXT
 from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
 from polis.practices import services as practice_services
@@ -249,10 +250,10 @@ class ClaimIn(Schema):
     claim_type: str
     event_date: date
     reported_on: date
-    place: str
-    description: str
+    place: str = Field(max_length=SHORT_TEXT)
+    description: str = Field(max_length=NOTE_TEXT)
     estimated_amount: Decimal | None = None
-    third_parties: str = ""
+    third_parties: str = Field("", max_length=REASON_TEXT)
 
 
 class ClaimOut(Schema):
@@ -282,7 +283,7 @@ class DocumentOut(Schema):
 
 
 class NoteIn(Schema):
-    text: str
+    text: str = Field(max_length=NOTE_TEXT)
     shared: bool = Field(True, description="False: nota interna dell'MGA, non vista dall'agenzia.")
 
 
@@ -419,7 +420,7 @@ class NeedsIn(Schema):
 
 
 class MessageIn(Schema):
-    text: str
+    text: str = Field(max_length=MESSAGE_TEXT)
 
 
 class MessageOut(Schema):
