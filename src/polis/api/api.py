@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from polis.catalog import services as catalog
@@ -34,8 +35,37 @@ class CollaboratorAuth(SessionAuth):
         return user if user and can(user, "view_quotes") else None
 
 
+def _refuse_nul(data) -> None:
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise HttpError(400, _("I dati contengono un carattere NUL, non ammesso."))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_nul(key)
+            _refuse_nul(value)
+    elif isinstance(data, list):
+        for value in data:
+            _refuse_nul(value)
+
+
+class NoNulParser(Parser):
+    """JSON bodies and query strings without NUL characters: PostgreSQL can neither store nor
+    compare them, so they would reach the database as a server error."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(parsed)
+        return parsed
+
+
 api = NinjaAPI(
     title="polis API",
+    parser=NoNulParser(),
     version="1",
     auth=CollaboratorAuth(),
     urls_namespace="api",

@@ -49,3 +49,34 @@ def test_a_multipart_body_sent_to_a_json_operation_is_a_400(collaborator_a, path
     # then
     assert response.status_code == 400
     assert "Content-Type" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        (
+            "post",
+            "/api/price",
+            {"product": "RC\x00P", "effective_date": "2026-01-01", "answers": {}},
+        ),
+        (
+            "post",
+            "/api/price",
+            {"product": "RCP", "effective_date": "2026-01-01", "answers": {"a": "\x00"}},
+        ),
+        ("get", "/api/claims?q=%00", None),
+        ("get", "/api/practices?status=a%00", None),
+    ],
+)
+def test_a_nul_character_is_a_400_not_a_database_error(
+    client_for, collaborator_a, method, path, body
+):
+    # PostgreSQL cannot store or compare NUL: the API refuses it before any query
+    browser = client_for(collaborator_a)
+    if method == "post":
+        response = browser.post(path, body, content_type="application/json")
+    else:
+        response = browser.get(path)
+    assert response.status_code == 400
+    if method == "get":  # a body's error is ninja's "Cannot parse request body"
+        assert "NUL" in response.json()["detail"]
