@@ -163,8 +163,13 @@ def _check_pdf_object(obj) -> None:
 def _check_pdf_stream(stream: pikepdf.Stream) -> None:
     filters = stream.get("/Filter")
     filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
-    # Image codecs close a chain and yield pixels, never PDF objects: qpdf decodes none of them.
-    if any(name in _PDF_IMAGE_FILTERS for name in filters):
+    object_stream = stream.get("/Type") == pikepdf.Name.ObjStm
+    # Pixels are never read as PDF objects, and a high-resolution scan decodes to more than a
+    # stream's limit: images are left encoded (qpdf decodes no image codec anyway).
+    if not object_stream and (
+        stream.get("/Subtype") == pikepdf.Name.Image
+        or any(name in _PDF_IMAGE_FILTERS for name in filters)
+    ):
         return
     try:
         decoded = stream.read_bytes()
@@ -172,7 +177,7 @@ def _check_pdf_stream(stream: pikepdf.Stream) -> None:
         raise DomainError(
             _("Il PDF contiene dati compressi anomali o illeggibili."), field="file"
         ) from exc
-    if stream.get("/Type") == pikepdf.Name.ObjStm:
+    if object_stream:
         normalized = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), decoded)
         if _PDF_ACTIVE_TEXT.search(normalized):
             _refuse_active_pdf()

@@ -136,6 +136,30 @@ def pikepdf_bytes(**save_options) -> bytes:
     return buffer.getvalue()
 
 
+def large_flate_scan_bytes() -> bytes:
+    """A 600 dpi colour A4 scan stored losslessly (FlateDecode): 100 MB of pixels, 0.1 MB file."""
+    pdf = pikepdf.new()
+    width, height = 4960, 7016
+    pixels = zlib.compress(b"\xf0" * (width * height * 3), 9)
+    image = pikepdf.Stream(
+        pdf,
+        pixels,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=width,
+        Height=height,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        BitsPerComponent=8,
+        Filter=pikepdf.Name.FlateDecode,
+    )
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pikepdf.Stream(pdf, b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
 def scanned_pdf_bytes() -> bytes:
     """A scanner-like PDF: one JPEG page per sheet, as Pillow writes it."""
     buffer = io.BytesIO()
@@ -154,6 +178,7 @@ GOOD = {
 GOOD_PDFS = {
     "object-streams.pdf": pikepdf_bytes(object_stream_mode=pikepdf.ObjectStreamMode.generate),
     "scansione.pdf": scanned_pdf_bytes(),
+    "scansione-600dpi.pdf": large_flate_scan_bytes(),
     "open-at-page.pdf": objstm_pdf(
         b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://x.it) >> >>",
         [b"/FlateDecode", b"/FlateDecode"],
