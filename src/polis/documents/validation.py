@@ -5,8 +5,8 @@ Italian message: anything else, empty or oversize files, polyglots (data after t
 format), decompression bombs, deceptive names (paths, control or bidirectional characters), and
 PDFs that qpdf (through pikepdf) cannot parse, that are encrypted, or that hold JavaScript, actions
 run on opening or on events, launch/submit/import actions, embedded files, rich media or XFA forms
-anywhere: every object is walked, those in object streams included, and every stream is decoded
-through all its filters.
+anywhere: every object is walked, those in object streams included, and every stream but the
+images is decoded through all its filters, within qpdf's memory limits.
 """
 
 import hashlib
