@@ -1,5 +1,6 @@
-"""API fuzzing: schemathesis generates requests from the OpenAPI schema for every operation,
-authenticated as a collaborator: no server errors, every response as the schema documents."""
+"""API fuzzing: schemathesis generates requests from the served OpenAPI schema for every
+operation, authenticated as a collaborator and as MGA staff (an operator, second factor
+verified): no server errors, every response as the schema documents."""
 
 import pytest
 import schemathesis
@@ -15,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conftest import login_verified
 from polis.clients.tests.factories import ClientFactory
 from polis.quotes.tests.factories import demo_product
 
@@ -38,12 +40,13 @@ def _keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def collaborator_session(collaborator_a, client, _keep_test_connection):
-    """Session and CSRF cookies of a logged-in collaborator with a client and a product."""
+@pytest.fixture(params=["collaborator", "mga_staff"])
+def api_session(request, collaborator_a, operator, client, _keep_test_connection):
+    """Session and CSRF cookies of a logged-in collaborator (with a client and a product) or
+    of an operator of the MGA."""
     ClientFactory(created_by=collaborator_a)
     demo_product("RCP")
-    client.force_login(collaborator_a)
+    login_verified(client, collaborator_a if request.param == "collaborator" else operator)
     token = _get_new_csrf_string()
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}
 
@@ -51,12 +54,12 @@ def collaborator_session(collaborator_a, client, _keep_test_connection):
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=50,
+    max_examples=30,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_api_conforms_to_its_schema(case, collaborator_session):
-    cookies = collaborator_session
+def test_api_conforms_to_its_schema(case, api_session):
+    cookies = api_session
     response = case.call(cookies=cookies, headers={"X-CSRFToken": cookies["csrftoken"]})
     case.validate_response(response, checks=CHECKS)

@@ -3,7 +3,8 @@
 Reading the session from Redis instead of PostgreSQL spares a query on every page. The cached
 copy lives at most SESSION_CACHE_SECONDS: a logout whose cache delete failed (Redis unreachable
 at that moment; the database row is gone) cannot revive the session for longer than that.
-A cache that fails falls back to the database: the page is served, the failure logged.
+A cache that fails falls back to the database: the page is served, the failure logged in one
+line (no traceback: with Redis down it would fill the log on every page).
 """
 
 import logging
@@ -30,14 +31,14 @@ class _ShortLived:
     def set(self, key, value, timeout):
         try:
             self._cache.set(key, value, min(timeout, settings.SESSION_CACHE_SECONDS))
-        except Exception:
-            logger.exception("Session not cached")
+        except Exception as exc:
+            logger.warning("Session not cached (%s): read from the database", type(exc).__name__)
 
     async def aset(self, key, value, timeout):
         try:
             await self._cache.aset(key, value, min(timeout, settings.SESSION_CACHE_SECONDS))
-        except Exception:
-            logger.exception("Session not cached")
+        except Exception as exc:
+            logger.warning("Session not cached (%s): read from the database", type(exc).__name__)
 
 
 class SessionStore(cached_db.SessionStore):

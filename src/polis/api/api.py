@@ -3,9 +3,13 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import RawPostDataException
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from polis.catalog import services as catalog
@@ -16,6 +20,7 @@ from polis.claims import services as claim_services
 from polis.clients.selectors import get_client_for
 from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
+from polis.core.text import MESSAGE_TEXT, NOTE_TEXT, REASON_TEXT, SHORT_TEXT
 from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
 from polis.practices import services as practice_services
@@ -30,8 +35,37 @@ class CollaboratorAuth(SessionAuth):
         return user if user and can(user, "view_quotes") else None
 
 
+def _refuse_nul(data) -> None:
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise HttpError(400, _("I dati contengono un carattere NUL, non ammesso."))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_nul(key)
+            _refuse_nul(value)
+    elif isinstance(data, list):
+        for value in data:
+            _refuse_nul(value)
+
+
+class NoNulParser(Parser):
+    """JSON bodies and query strings without NUL characters: PostgreSQL can neither store nor
+    compare them, so they would reach the database as a server error."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(parsed)
+        return parsed
+
+
 api = NinjaAPI(
     title="polis API",
+    parser=NoNulParser(),
     version="1",
     auth=CollaboratorAuth(),
     urls_namespace="api",
@@ -44,6 +78,18 @@ def domain_error(request, error: DomainError):
     status = 403 if isinstance(error, PermissionDenied) else 422
     return api.create_response(
         request, {"detail": error.message, "field": error.field}, status=status
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(RawPostDataException)
+def unreadable_body(request, error: Exception):
+    """A body that cannot be read as its Content-Type says (a multipart body without a usable
+    boundary, or one sent to an operation that reads JSON: the CSRF check has consumed it)."""
+    return api.create_response(
+        request,
+        {"detail": _("Il corpo della richiesta non è leggibile: controlla il Content-Type.")},
+        status=400,
     )
 
 
@@ -234,10 +280,10 @@ class ClaimIn(Schema):
     claim_type: str
     event_date: date
     reported_on: date
-    place: str
-    description: str
+    place: str = Field(max_length=SHORT_TEXT)
+    description: str = Field(max_length=NOTE_TEXT)
     estimated_amount: Decimal | None = None
-    third_parties: str = ""
+    third_parties: str = Field("", max_length=REASON_TEXT)
 
 
 class ClaimOut(Schema):
@@ -267,7 +313,7 @@ class DocumentOut(Schema):
 
 
 class NoteIn(Schema):
-    text: str
+    text: str = Field(max_length=NOTE_TEXT)
     shared: bool = Field(True, description="False: nota interna dell'MGA, non vista dall'agenzia.")
 
 
@@ -404,7 +450,7 @@ class NeedsIn(Schema):
 
 
 class MessageIn(Schema):
-    text: str
+    text: str = Field(max_length=MESSAGE_TEXT)
 
 
 class MessageOut(Schema):

@@ -246,19 +246,19 @@ def timeline_of(user, claim: Claim):
     return events
 
 
-def identity_document_of(practice: Practice):
-    """The identity document attested when the contract was signed with the FEA, if any."""
-    signed = (
+def contract_identification_of(practice: Practice) -> SignatureRequest | None:
+    """The contract's signed FEA request, whose identification of the insured (who attested
+    which identity document) a quietanza reuses; None if the contract was not signed so."""
+    return (
         SignatureRequest.objects.filter(
             subject_kind="practice",
             subject_id=practice.pk,
             status=SignatureRequest.Status.SIGNED,
         )
-        .select_related("identity_document")
+        .select_related("identity_document", "identified_by", "signer")
         .order_by("-signed_at")
         .first()
     )
-    return signed.identity_document if signed else None
 
 
 def quietanza_requests(claim: Claim) -> dict[int, SignatureRequest]:

@@ -19,7 +19,7 @@ from polis.audit.services import record_audit
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
     claim_type_of,
-    identity_document_of,
+    contract_identification_of,
     is_eligible,
     missing_documents,
     sla_closures,
@@ -27,6 +27,7 @@ from polis.claims.selectors import (
 from polis.core.access import ADJUSTER, OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
+from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT, bounded_text
 from polis.core.workdays import add_working_days
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
@@ -217,7 +218,10 @@ def open_claim(
     kind = claim_type_of(practice.product, claim_type)
     if kind is None:
         raise DomainError(_("Scegli il tipo di sinistro."), field="claim_type")
-    if not place.strip() or not description.strip():
+    place = bounded_text(place, limit=SHORT_TEXT, field="place")
+    description = bounded_text(description, limit=NOTE_TEXT, field="description")
+    third_parties = bounded_text(third_parties, limit=REASON_TEXT, field="third_parties")
+    if not place or not description:
         raise DomainError(_("Indica luogo e descrizione dell'evento."), field="description")
     estimate = (
         _amount(estimated_amount, field="estimated_amount")
@@ -302,7 +306,8 @@ def request_claim_documents(*, actor, claim: Claim, text: str, version: int | No
     """The MGA asks the firm for missing documents (again, if need be): the claim waits in
     `docs_missing`."""
     require(actor, "adjust_claims")
-    if not text.strip():
+    text = bounded_text(text, limit=REASON_TEXT)
+    if not text:
         raise DomainError(_("Scrivi quali documenti servono."), field="text")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
@@ -411,12 +416,13 @@ def record_insurer_claim_number(
 def add_claim_note(*, actor, claim: Claim, text: str, shared: bool = True) -> None:
     """A note on the timeline; MGA staff and adjusters may keep it internal."""
     require(actor, "view_claims")
-    if not text.strip():
+    text = bounded_text(text, limit=NOTE_TEXT)
+    if not text:
         raise DomainError(_("Scrivi la nota."), field="text")
     with transaction.atomic():
         claim = _locked(actor, claim, None)
         internal = not shared and actor.role != "collaborator"
-        _event(claim, actor, "note", text.strip(), shared=not internal)
+        _event(claim, actor, "note", text, shared=not internal)
         _save(claim)
 
 
@@ -477,13 +483,14 @@ def post_quietanza(
     amount = _amount(amount, field="amount")
     if kind not in Quietanza.Kind.values:
         raise DomainError(_("Scegli se la quietanza è a saldo o in acconto."), field="kind")
-    if not conditions.strip():
+    conditions = bounded_text(conditions, limit=NOTE_TEXT, field="conditions")
+    if not conditions:
         raise DomainError(_("Riporta le condizioni della quietanza."), field="conditions")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
         _guard(claim, S.OFFER_RECEIVED)
-        identity = identity_document_of(claim.practice)
-        if identity is None:
+        identification = contract_identification_of(claim.practice)
+        if identification is None:
             raise DomainError(
                 _(
                     "Non risulta un documento d'identità dell'assicurato (firma FEA del "
@@ -517,8 +524,7 @@ def post_quietanza(
             % {"n": claim.number, "v": quietanza.version, "a": _euro(amount)},
             document=quietanza.document,
             signer=_signer(claim),
-            identity_document=identity,
-            identity_attested=True,
+            earlier_identification=identification,
         )
         if claim.practice.client.mobile:
             queue_sms(
@@ -666,14 +672,15 @@ def end_claim(
     require(actor, "handle_claims")
     if outcome not in (S.REJECTED, S.CLOSED_WITHOUT_PAYMENT):
         raise DomainError(_("Esito non valido."))
-    if not reason.strip():
+    reason = bounded_text(reason, limit=500, field="reason")
+    if not reason:
         raise DomainError(_("Indica il motivo."), field="reason")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
         if claim.status not in _ENDABLE:
             raise InvalidTransition(_("In questo stato il sinistro non può essere chiuso così."))
         _guard(claim, outcome)
-        claim.status, claim.outcome_reason = outcome, reason.strip()[:500]
+        claim.status, claim.outcome_reason = outcome, reason
         _save(claim, "status", "outcome_reason")
         for pending in claim.quietanze.filter(status=Quietanza.Status.PENDING):
             pending.status = Quietanza.Status.SUPERSEDED
@@ -690,7 +697,8 @@ def end_claim(
 def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None) -> Claim:
     """A closed, rejected or dropped claim is reopened, with the reason."""
     require(actor, "handle_claims")
-    if not reason.strip():
+    reason = bounded_text(reason, limit=REASON_TEXT, field="reason")
+    if not reason:
         raise DomainError(_("Indica perché riapri il sinistro."), field="reason")
     with transaction.atomic():
         claim = _locked(actor, claim, version)

@@ -2,8 +2,11 @@
 
 Accepted: PDF (without active content), JPEG, PNG, TIFF and P7M (CMS signed data). Refused with an
 Italian message: anything else, empty or oversize files, polyglots (data after the end of the
-format), PDFs with JavaScript, launch actions or embedded files (also hidden in compressed
-streams), decompression bombs, and deceptive names (paths, control or bidirectional characters).
+format), decompression bombs, deceptive names (paths, control or bidirectional characters), and
+PDFs that qpdf (through pikepdf) cannot parse, that are encrypted, or that hold JavaScript, actions
+run on opening or on events, launch/submit/import actions, embedded files, rich media or XFA forms
+anywhere: every object is walked, those in object streams included, and every stream but the
+images is decoded through all its filters, within qpdf's memory limits.
 """
 
 import hashlib
@@ -11,9 +14,9 @@ import io
 import re
 import unicodedata
 import warnings
-import zlib
 from dataclasses import dataclass
 
+import pikepdf
 from asn1crypto import cms, pem
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -30,12 +33,32 @@ PDF, JPEG, PNG, TIFF, P7M = (
 )
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", TIFF: ".tif", P7M: ".p7m"}
 
-# PDF names that make a document act instead of being read (ISO 32000 §12.6, §7.11.4).
-_PDF_ACTIVE = re.compile(
-    rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData|GoToR|GoToE|AA)\b"
+# PDF names that make a document act instead of being read (ISO 32000 §12.6, §7.11.4, §12.7.8,
+# §13.7), refused wherever they occur, as a key or as a value (/S /JavaScript, /Type /EmbeddedFile).
+_PDF_ACTIVE_NAMES = frozenset(
+    "/" + name
+    for name in (
+        "JavaScript",
+        "JS",
+        "Launch",
+        "AA",
+        "EmbeddedFile",
+        "EmbeddedFiles",
+        "RichMedia",
+        "RichMediaContent",
+        "XFA",
+        "SubmitForm",
+        "ImportData",
+        "GoToR",
+        "GoToE",
+    )
 )
+# The same names in the decoded text of an object stream qpdf did not load (not in the xref).
+_PDF_ACTIVE_TEXT = re.compile(
+    rb"/(" + b"|".join(re.escape(name[1:].encode()) for name in _PDF_ACTIVE_NAMES) + rb")(?![\w#])"
+)
+_PDF_IMAGE_FILTERS = frozenset(("/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"))
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 # Signatures of archives, executables, scripts and markup: never part of a document we accept.
 _FOREIGN = re.compile(rb"PK\x03\x04|MZ\x90|#!/|<\s*(script|html|svg|iframe)\b", re.IGNORECASE)
 _NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f/\\]|\.\.")
@@ -53,8 +76,18 @@ _BIDI = {
     "\u200f",
     "\u061c",
 }
-MAX_INFLATED_PER_STREAM = 50 * 1024 * 1024
+MAX_DECODED_PER_STREAM = 50 * 1024 * 1024
 MAX_IMAGE_PIXELS = 60_000_000
+
+# qpdf's limits are process-wide; they bound what one decoded stream may take (decompression bombs).
+pikepdf.settings.set_qpdf_limits(
+    flate_max_memory=MAX_DECODED_PER_STREAM,
+    run_length_max_memory=MAX_DECODED_PER_STREAM,
+    png_max_memory=MAX_DECODED_PER_STREAM,
+    tiff_max_memory=MAX_DECODED_PER_STREAM,
+    dct_max_memory=MAX_DECODED_PER_STREAM,
+    max_stream_filters=4,
+)
 
 
 @dataclass(frozen=True)
@@ -94,33 +127,84 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _inflate(stream: bytes) -> bytes:
-    inflater = zlib.decompressobj()
+def _refuse_active_pdf():
+    _refuse(
+        _(
+            "Il PDF contiene contenuti attivi (JavaScript, azioni o file allegati) "
+            "e non può essere accettato."
+        )
+    )
+
+
+def _check_pdf_object(obj) -> None:
+    """Refuse active names in one object and in the direct objects it contains."""
+    if isinstance(obj, pikepdf.Name):
+        if str(obj) in _PDF_ACTIVE_NAMES:
+            _refuse_active_pdf()
+        return
+    if isinstance(obj, pikepdf.Stream | pikepdf.Dictionary):
+        for key in obj.keys():
+            if key in _PDF_ACTIVE_NAMES:
+                _refuse_active_pdf()
+        # A destination (an array) may open the document at a page; an action may not.
+        if isinstance(obj.get("/OpenAction"), pikepdf.Dictionary):
+            _refuse_active_pdf()
+        children = obj.values()
+    elif isinstance(obj, pikepdf.Array):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        # Indirect objects are walked once each, by the caller.
+        if isinstance(child, pikepdf.Object) and not child.is_indirect:
+            _check_pdf_object(child)
+
+
+def _check_pdf_stream(stream: pikepdf.Stream) -> None:
+    filters = stream.get("/Filter")
+    filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+    object_stream = stream.get("/Type") == pikepdf.Name.ObjStm
+    # Pixels are never read as PDF objects, and a high-resolution scan decodes to more than a
+    # stream's limit: images are left encoded (qpdf decodes no image codec anyway).
+    if not object_stream and (
+        stream.get("/Subtype") == pikepdf.Name.Image
+        or any(name in _PDF_IMAGE_FILTERS for name in filters)
+    ):
+        return
     try:
-        out = inflater.decompress(stream, MAX_INFLATED_PER_STREAM)
-    except zlib.error:
-        return b""
-    if inflater.unconsumed_tail:
-        _refuse(_("Il PDF contiene dati compressi anomali (possibile «zip bomb»)."))
-    return out
+        decoded = stream.read_bytes()
+    except pikepdf.PdfError as exc:
+        raise DomainError(
+            _("Il PDF contiene dati compressi anomali o illeggibili."), field="file"
+        ) from exc
+    if object_stream:
+        normalized = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), decoded)
+        if _PDF_ACTIVE_TEXT.search(normalized):
+            _refuse_active_pdf()
 
 
 def _check_pdf(data: bytes) -> None:
     tail = data.rstrip()
     if not tail.endswith(b"%%EOF"):
         _refuse(_("Il PDF è incompleto o contiene dati dopo la fine del documento."))
-    chunks = [data, *(_inflate(match) for match in _PDF_STREAM.findall(data))]
-    for chunk in chunks:
-        normalized = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), chunk)
-        if _PDF_ACTIVE.search(normalized):
-            _refuse(
-                _(
-                    "Il PDF contiene contenuti attivi (JavaScript, azioni o file allegati) "
-                    "e non può essere accettato."
-                )
-            )
     if _FOREIGN.search(data):
         _refuse(_("Il PDF contiene dati di un altro formato e non può essere accettato."))
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError as exc:
+        raise DomainError(
+            _("Il PDF è protetto da password: caricalo senza protezione."), field="file"
+        ) from exc
+    except pikepdf.PdfError as exc:
+        raise DomainError(_("Il PDF è danneggiato o non valido."), field="file") from exc
+    with pdf:
+        if pdf.is_encrypted:
+            _refuse(_("Il PDF è cifrato: caricalo senza protezione."))
+        _check_pdf_object(pdf.trailer)
+        for obj in pdf.objects:
+            _check_pdf_object(obj)
+            if isinstance(obj, pikepdf.Stream):
+                _check_pdf_stream(obj)
 
 
 def _tiff_outside_pixels(image) -> bytes:

@@ -10,6 +10,7 @@ from polis.audit.services import record_audit
 from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.cache import touch
 from polis.core.errors import DomainError, PermissionDenied
+from polis.core.text import MESSAGE_TEXT, SHORT_TEXT, bounded_text
 from polis.documents.services import store_upload
 from polis.messaging.models import Message, ReadMarker, Thread
 from polis.messaging.registry import follower_of
@@ -53,7 +54,8 @@ def post_message(
     in the same transaction (registry.py).
     """
     from_mga = _check_side(actor, thread.firm)
-    if not body.strip():
+    body = bounded_text(body, limit=MESSAGE_TEXT, field="body")
+    if not body:
         raise DomainError(_("Scrivi il testo del messaggio."), field="body")
     if is_request and not from_mga:
         raise PermissionDenied(_("Solo gli operatori possono inviare richieste."))
@@ -65,7 +67,7 @@ def post_message(
             thread=thread,
             author=actor,
             from_mga=from_mga,
-            body=body.strip(),
+            body=body,
             is_request=is_request,
             created_at=now,
         )
@@ -105,11 +107,12 @@ def open_thread(
 ) -> Thread:
     """Start a conversation between `firm` and the MGA with its first message."""
     _check_side(actor, firm)
-    if not title.strip():
+    title = bounded_text(title, limit=SHORT_TEXT, field="title")
+    if not title:
         raise DomainError(_("Indica l'oggetto della comunicazione."), field="title")
     with transaction.atomic():
         thread = Thread.objects.create(
-            firm=firm, title=title.strip(), subject_type=subject_type, subject_id=subject_id
+            firm=firm, title=title, subject_type=subject_type, subject_id=subject_id
         )
         record_audit(actor=actor, action="thread.opened", target=thread)
         post_message(

@@ -1,4 +1,4 @@
-"""Delivery of outbox messages: one attempt per call, row-locked, with exponential backoff."""
+"""Delivery of outbox messages: one attempt per call, under a lease, with exponential backoff."""
 
 import logging
 import smtplib
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from polis.notify.models import OutboundMessage
@@ -37,12 +37,8 @@ def _send(message: OutboundMessage) -> str:
     return ""
 
 
-def deliver_message(message_id: int) -> bool:
-    """Try to deliver one due message; True if it is (now or already) sent.
-
-    The row stays locked while it is being sent, so two workers never send it twice; a failure
-    schedules the next attempt with exponential backoff.
-    """
+def _claim(message_id: int) -> OutboundMessage | bool:
+    """Take a lease on a due message (a short transaction); else True if it is already sent."""
     with transaction.atomic():
         message = (
             OutboundMessage.objects.select_for_update(skip_locked=True)
@@ -55,39 +51,76 @@ def deliver_message(message_id: int) -> bool:
         if message.next_attempt_at > now:
             return False
         message.attempts += 1
-        try:
-            message.provider_id = _send(message)[:100]
-        except (smtplib.SMTPException, OSError, SmsDeliveryError) as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboundMessage.Status.FAILED
-            delay = settings.OUTBOX_BACKOFF_SECONDS * 2 ** (message.attempts - 1)
-            message.next_attempt_at = now + timedelta(seconds=delay)
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning(
-                "outbox message %s not delivered (attempt %s)", message.pk, message.attempts
-            )
-            return False
-        message.status = OutboundMessage.Status.SENT
-        message.sent_at = now
-        message.last_error = ""
-        if (
-            message.sensitive
-            and message.channel == OutboundMessage.Channel.SMS
-            and (settings.SMS_BACKEND != "outbox")
-        ):
-            message.body_text = REDACTED
-        message.save(
-            update_fields=[
-                "attempts",
-                "status",
-                "sent_at",
-                "last_error",
-                "provider_id",
-                "body_text",
-            ]
-        )
-        return True
+        message.next_attempt_at = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        message.save(update_fields=["attempts", "next_attempt_at"])
+        return message
+
+
+def _record_sent(message: OutboundMessage, provider_id: str) -> None:
+    fields = {
+        "status": OutboundMessage.Status.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+        "provider_id": provider_id[:100],
+    }
+    if (
+        message.sensitive
+        and message.channel == OutboundMessage.Channel.SMS
+        and settings.SMS_BACKEND != "outbox"
+    ):
+        fields["body_text"] = REDACTED
+    # Whichever attempt got through: a late failure of an older one never undoes it.
+    OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.PENDING).update(
+        **fields
+    )
+
+
+def _record_failure(message: OutboundMessage, error: Exception) -> None:
+    delay = settings.OUTBOX_BACKOFF_SECONDS * 2 ** (message.attempts - 1)
+    failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    # Only while the lease is still ours: a newer attempt owns the row otherwise.
+    OutboundMessage.objects.filter(
+        pk=message.pk, status=OutboundMessage.Status.PENDING, attempts=message.attempts
+    ).update(
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        status=OutboundMessage.Status.FAILED if failed else OutboundMessage.Status.PENDING,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    logger.warning("outbox message %s not delivered (attempt %s)", message.pk, message.attempts)
+
+
+def _record(record, *args) -> None:
+    """Record a result; a connection the database dropped while the provider was on the line
+    (a restart, an idle connection terminated) is reopened once."""
+    try:
+        record(*args)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        record(*args)
+
+
+def deliver_message(message_id: int) -> bool:
+    """Try to deliver one due message; True if it is (now or already) sent.
+
+    No transaction or row lock is open while the provider is on the line: a short transaction
+    claims the message with a lease (it is not due again for OUTBOX_LEASE_SECONDS, so a second
+    worker leaves it alone), the provider is called, and one UPDATE records the result. A worker
+    that dies between the provider's acceptance and that UPDATE leaves the lease to expire, and
+    the message is sent again with the same Message-ID / Idempotency-Key: at-least-once.
+    A failure schedules the next attempt with exponential backoff.
+    """
+    message = _claim(message_id)
+    if not isinstance(message, OutboundMessage):
+        return message
+    try:
+        provider_id = _send(message)
+    except (smtplib.SMTPException, OSError, SmsDeliveryError) as exc:
+        _record(_record_failure, message, exc)
+        return False
+    _record(_record_sent, message, provider_id)
+    return True
 
 
 def deliver_due_messages(limit: int = 200) -> int:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,13 +11,16 @@ from polis.notify.models import OutboundMessage
 
 @capability_required("manage_outbox")
 def sms_outbox(request):
-    """Administrators read the SMS the platform sent (the development SMS provider)."""
+    """Administrators read the SMS the platform sent. Signature codes are shown only with the
+    development SMS provider, where this page is their delivery; with a real gateway a pending
+    or failed code stays hidden, so staff cannot read a client's code and sign in their place."""
     return render(
         request,
         "notify/sms_outbox.html",
         {
             "sms": selectors.sms_outbox()[:100],
             "failed": selectors.failed_messages()[:50],
+            "show_codes": settings.SMS_BACKEND == "outbox",
         },
     )
 

@@ -23,6 +23,7 @@ from polis.catalog.services import mark_tariff_used, price_or_refuse
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
+from polis.core.text import bounded_text
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
@@ -404,7 +405,8 @@ def decline_practice(
     """An operator declines a practice in review, with the reason e-mailed to the firm; the
     MGA's open requests about it leave the firm's to-dos."""
     require(actor, "review_practices")
-    if not reason.strip():
+    reason = bounded_text(reason, limit=300, field="reason")
+    if not reason:
         raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
     with transaction.atomic():
         thread = thread_of(practice)
@@ -412,7 +414,7 @@ def decline_practice(
             withdraw_requests(actor=actor, thread=thread)
         practice = _locked(practice, version)
         _guard(practice, S.DECLINED)
-        practice.status, practice.review_reason = S.DECLINED, reason.strip()
+        practice.status, practice.review_reason = S.DECLINED, reason
         practice.save(update_fields=["status", "review_reason"])
         record_audit(
             actor=actor,
@@ -726,12 +728,13 @@ def verify_payment(*, actor, payment: Payment) -> Payment:
 def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
     """An operator rejects a payment with a reason e-mailed to the firm: the instalment is due
     again, and a practice that this payment had put in force goes back to waiting for it."""
-    if not reason.strip():
+    reason = bounded_text(reason, limit=300, field="reason")
+    if not reason:
         raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
     with transaction.atomic():
         payment = _checked_payment(actor, payment)
         practice = Practice.objects.select_for_update().get(pk=payment.practice_id)
-        payment.status, payment.rejection_reason = P.REJECTED, reason.strip()[:300]
+        payment.status, payment.rejection_reason = P.REJECTED, reason
         payment.checked_by, payment.checked_at = actor, timezone.now()
         payment.save(update_fields=["status", "rejection_reason", "checked_by", "checked_at"])
         record_audit(

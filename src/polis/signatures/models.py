@@ -129,6 +129,7 @@ class SignatureCode(models.Model):
 
 EVIDENCE_LABELS = {
     "identification_attested": _("Identificazione del firmatario attestata"),
+    "identification_reused": _("Identificazione ripresa da una firma precedente"),
     "email_sent": _("E-mail con il link inviata"),
     "email_resent": _("Nuovo link inviato"),
     "link_opened": _("Link aperto"),

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -122,17 +122,27 @@ def create_signature_request(
     title: str,
     document,
     signer: SignerData,
-    identity_document,
-    identity_attested: bool,
+    identity_document=None,
+    identity_attested: bool = False,
+    earlier_identification: SignatureRequest | None = None,
 ) -> SignatureRequest:
     """Send `document` (a PDF the platform generated) to `signer` for an FEA signature.
 
-    The person sending attests that they identified the signer with the identity document on
-    file. The returned request carries the new link's token in `.link_token` (never stored).
+    Either the person sending attests that they identified the signer with `identity_document`,
+    or `earlier_identification` (a signed request of the same signer) is reused: then the
+    evidence names who attested it there, and when, and that nobody identified the signer again.
+    The returned request carries the new link's token in `.link_token` (never stored).
     """
     require(actor, "manage_signatures")
     _own(actor, firm.pk)
-    if not identity_attested:
+    if earlier_identification is not None:
+        if (
+            earlier_identification.status != Status.SIGNED
+            or earlier_identification.signer.codice_fiscale != signer.codice_fiscale.upper()
+        ):
+            raise DomainError(_("L'identificazione da riprendere non è di questo firmatario."))
+        identity_document = earlier_identification.identity_document
+    elif not identity_attested:
         raise DomainError(
             _("Conferma di aver identificato il firmatario con un documento d'identità valido."),
             field="identity_attested",
@@ -171,16 +181,32 @@ def create_signature_request(
             signer_email=signer.email,
             signer_mobile=signer.mobile,
             identity_document=identity_document,
-            identified_by=actor,
+            identified_by=(
+                earlier_identification.identified_by if earlier_identification else actor
+            ),
         )
         request.link_token = _send_link(request)
         request.save()
-        _evidence(
-            request,
-            "identification_attested",
-            by=actor.get_full_name() or actor.email,
-            identity_document_sha256=identity_document.sha256,
-        )
+        if earlier_identification is None:
+            _evidence(
+                request,
+                "identification_attested",
+                by=actor.get_full_name() or actor.email,
+                identity_document_sha256=identity_document.sha256,
+            )
+        else:
+            _evidence(
+                request,
+                "identification_reused",
+                by=(
+                    earlier_identification.identified_by.get_full_name()
+                    or earlier_identification.identified_by.email
+                ),
+                at=earlier_identification.created_at.isoformat(),
+                from_request=str(earlier_identification.uuid),
+                identity_document_sha256=identity_document.sha256,
+                sent_by=actor.get_full_name() or actor.email,
+            )
         _evidence(request, "email_sent", document_sha256=document.sha256)
         record_audit(actor=actor, action="signature.requested", target=request)
         return request
@@ -503,12 +529,15 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
 
 def _report(request: SignatureRequest) -> ValidatedFile:
     """The "Rapporto di firma": every evidence record of the request, as a PDF."""
+    reused = request.evidence.filter(kind="identification_reused").first()
     return render_pdf(
         template="signatures/report.html",
         name=f"rapporto-di-firma-{request.uuid}.pdf",
         context={
             "request": request,
             "evidence": list(request.evidence.all()),
+            "reused": reused,
+            "reused_at": datetime.fromisoformat(reused.data["at"]) if reused else None,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
             "development": pades.is_development_certificate(),
             "declarations_version": DECLARATIONS_VERSION,

@@ -94,3 +94,25 @@ def test_an_async_save_caches_the_session_for_at_most_session_cache_seconds(sett
     async_to_sync(save)()
     assert timeouts
     assert max(timeouts) == 120
+
+
+def test_with_the_cache_unreachable_sessions_fall_back_quietly(
+    client, collaborator_a, monkeypatch, caplog
+):
+    # given: Redis down while a logged-in user browses
+    client.force_login(collaborator_a, backend=BACKEND)
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+    # when
+    with caplog.at_level("INFO", logger="django.contrib.sessions"):
+        statuses = [client.get("/dashboard/").status_code for _ in range(3)]
+    # then: served from the database, a one-line warning, no traceback
+    assert statuses == [200] * 3
+    records = [r for r in caplog.records if r.name == "django.contrib.sessions"]
+    assert records
+    assert all(r.exc_info is None and r.levelname == "WARNING" for r in records)
+    assert "ConnectionError" in records[0].getMessage()

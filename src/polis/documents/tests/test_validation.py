@@ -1,22 +1,32 @@
 """Upload validation: good files pass; a generated corpus of 1000+ hostile uploads is refused."""
 
+import base64
+import binascii
 import datetime
 import io
 import itertools
 import zlib
 
+import pikepdf
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
+from django.utils import timezone
 from PIL import Image
 
+from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError
 from polis.documents.models import StoredFile
 from polis.documents.services import store_upload
 from polis.documents.validation import validate_upload
+from polis.practices import services as practices
+from polis.quotes import services as quotes
+from polis.quotes.tests.factories import demo_product
+from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.signatures.pades import sign_pdf
 
 
 def image_bytes(fmt: str, size=(40, 30)) -> bytes:
@@ -59,12 +69,121 @@ def p7m_bytes() -> bytes:
     )
 
 
+# Encoders for the PDF filters, applied in reverse of the /Filter array (a reader decodes in order).
+ENCODERS = {
+    b"/FlateDecode": zlib.compress,
+    b"/ASCIIHexDecode": lambda data: binascii.hexlify(data) + b">",
+    b"/ASCII85Decode": lambda data: base64.a85encode(data) + b"~>",
+    b"/RunLengthDecode": lambda data: (
+        b"".join(
+            bytes([len(chunk) - 1]) + chunk
+            for chunk in (data[i : i + 128] for i in range(0, len(data), 128))
+        )
+        + b"\x80"
+    ),
+}
+
+
+def objstm_pdf(hidden: bytes, filters: list[bytes], catalog_extra: bytes = b"") -> bytes:
+    """A well-formed PDF 1.5 whose object 4 (`hidden`) lives in an object stream under `filters`.
+
+    The cross-reference is a stream too, so the object is found only by parsing the object
+    stream, as a PDF reader does.
+    """
+    header = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    plain = {
+        1: b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+    }
+    objstm_data = b"4 0 " + hidden
+    for filter_name in reversed(filters):
+        objstm_data = ENCODERS[filter_name](objstm_data)
+    body, offsets = header, {}
+    for number, text in plain.items():
+        offsets[number] = len(body)
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, text)
+    offsets[5] = len(body)
+    body += (
+        b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter [%s] /Length %d >>\nstream\n"
+        % (b" ".join(filters), len(objstm_data))
+        + objstm_data
+        + b"\nendstream\nendobj\n"
+    )
+    offsets[6] = len(body)
+    rows = [b"\x00" + b"\x00" * 4 + b"\xff\xff"]
+    for number in range(1, 7):
+        if number == 4:
+            rows.append(b"\x02" + (5).to_bytes(4, "big") + (0).to_bytes(2, "big"))
+        else:
+            rows.append(b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00")
+    xref = b"".join(rows)
+    body += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(xref)
+        + xref
+        + b"\nendstream\nendobj\n"
+    )
+    return body + b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+
+
+def pikepdf_bytes(**save_options) -> bytes:
+    """A one-page PDF written by qpdf (object streams, compressed), with `save_options`."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    buffer = io.BytesIO()
+    pdf.save(buffer, **save_options)
+    return buffer.getvalue()
+
+
+def large_flate_scan_bytes() -> bytes:
+    """A 600 dpi colour A4 scan stored losslessly (FlateDecode): 100 MB of pixels, 0.1 MB file."""
+    pdf = pikepdf.new()
+    width, height = 4960, 7016
+    pixels = zlib.compress(b"\xf0" * (width * height * 3), 9)
+    image = pikepdf.Stream(
+        pdf,
+        pixels,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=width,
+        Height=height,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        BitsPerComponent=8,
+        Filter=pikepdf.Name.FlateDecode,
+    )
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pikepdf.Stream(pdf, b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def scanned_pdf_bytes() -> bytes:
+    """A scanner-like PDF: one JPEG page per sheet, as Pillow writes it."""
+    buffer = io.BytesIO()
+    pages = [Image.new("L", (850, 1100), shade) for shade in (230, 240)]
+    pages[0].save(buffer, "PDF", resolution=100, save_all=True, append_images=pages[1:])
+    return buffer.getvalue()
+
+
 GOOD = {
     "contratto.pdf": pdf_bytes(),
     "foto.jpg": image_bytes("JPEG"),
     "scansione.png": image_bytes("PNG"),
     "fax.tiff": image_bytes("TIFF"),
     "firmato.pdf.p7m": p7m_bytes(),
+}
+GOOD_PDFS = {
+    "object-streams.pdf": pikepdf_bytes(object_stream_mode=pikepdf.ObjectStreamMode.generate),
+    "scansione.pdf": scanned_pdf_bytes(),
+    "scansione-600dpi.pdf": large_flate_scan_bytes(),
+    "open-at-page.pdf": objstm_pdf(
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://x.it) >> >>",
+        [b"/FlateDecode", b"/FlateDecode"],
+        catalog_extra=b"/OpenAction [3 0 R /Fit]",
+    ),
 }
 
 
@@ -82,6 +201,33 @@ def test_accepted_formats_are_recognized_by_content(name):
     }[name]
     assert (result.content_type, result.name) == expected
     assert len(result.sha256) == 64
+
+
+@pytest.mark.parametrize("name", GOOD_PDFS)
+def test_ordinary_pdfs_pass_the_parser(name):
+    # when
+    result = validate_upload(name=name, data=GOOD_PDFS[name])
+    # then
+    assert result.content_type == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_the_pdfs_polis_generates_and_signs_pass(collaborator_a):
+    # given: a contract rendered by WeasyPrint, as issuing a practice does, and its signed copy
+    quote = quotes.create_quote(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    practice = practices.convert_quote(actor=collaborator_a, quote=quote)
+    practice = practices.issue_practice(actor=collaborator_a, practice=practice)
+    contract = practice.contract.file.read()
+    signed, _timestamped = sign_pdf(contract, stamp_text="Firmato", reason="Prova")
+    # when / then
+    for data in (contract, signed):
+        assert validate_upload(name="contratto.pdf", data=data).content_type == "application/pdf"
 
 
 def test_a_misnamed_file_gets_the_extension_of_its_real_type():
@@ -164,6 +310,58 @@ def hostile_corpus():
                 + b"\nendstream endobj"
             )
             yield f"pdf-active-compressed-{variant}", "contratto.pdf", pdf_bytes(compressed)
+    # Active content in a real object stream, under filters a single zlib pass does not undo.
+    hidden_actions = [
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /JavaScript /JS (alert(1)) >> >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /J#61vaScript /J#53 (x) >> >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Launch /F (cmd.exe) >> >>",
+        b"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /AA << /O << /S /GoTo /D [3 0 R] >>>>>>",
+        b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>",
+        b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS << /EF << /F 9 0 R >> >> "
+        b"/Contents (x) /Name /EmbeddedFile >>",
+        b"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /XFA [(template) 3 0 R] >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (http://x) >> >>",
+    ]
+    filter_chains = [
+        [b"/FlateDecode", b"/FlateDecode"],
+        [b"/ASCIIHexDecode"],
+        [b"/ASCIIHexDecode", b"/FlateDecode"],
+        [b"/ASCII85Decode", b"/FlateDecode"],
+        [b"/RunLengthDecode"],
+        [b"/FlateDecode", b"/ASCIIHexDecode", b"/FlateDecode"],
+    ]
+    for hidden, filters in itertools.product(hidden_actions, filter_chains):
+        yield (
+            "pdf-objstm-" + "-".join(f.decode()[1:] for f in filters),
+            "c.pdf",
+            objstm_pdf(hidden, filters),
+        )
+    # An action run on opening, whatever it does.
+    harmless = b"<< /Type /Annot /Subtype /Text /Rect [0 0 9 9] /Contents (nota) >>"
+    for action in [b"<< /S /JavaScript /JS (x) >>", b"<< /S /GoTo /D [3 0 R /Fit] >>", b"4 0 R"]:
+        yield (
+            "pdf-open-action",
+            "c.pdf",
+            objstm_pdf(
+                harmless, [b"/FlateDecode", b"/FlateDecode"], catalog_extra=b"/OpenAction " + action
+            ),
+        )
+    # Encrypted (with and without a user password) and unparseable PDFs.
+    for password in ("", "segreta"):
+        yield (
+            "pdf-encrypted",
+            "c.pdf",
+            pikepdf_bytes(encryption=pikepdf.Encryption(owner="proprietario", user=password)),
+        )
+    yield "pdf-unparseable", "c.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"
+    # A stream that cannot be decoded hides what it holds.
+    yield (
+        "pdf-undecodable",
+        "c.pdf",
+        objstm_pdf(harmless, [b"/FlateDecode"]).replace(
+            b"/Filter [/FlateDecode]", b"/Filter [/LZWDecode]"
+        ),
+    )
     # Polyglots: data of another format appended or embedded.
     tails = [
         b"PK\x03\x04" + b"\x00" * 30,

@@ -293,3 +293,25 @@ def test_concurrent_workers_send_a_message_once(monkeypatch):
     assert sends == [str(message.uuid)]
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboundMessage.Status.SENT, 1)
+
+
+@pytest.mark.parametrize(
+    ("backend", "shown"), [("outbox", True), ("http", False)], ids=["development", "gateway"]
+)
+def test_sms_codes_are_readable_in_sms_inviati_only_with_the_development_outbox(
+    admin_user, client_for, settings, backend, shown
+):
+    # given: a signature code whose delivery is pending, and an ordinary SMS
+    settings.SMS_BACKEND = backend
+    OutboundMessage.objects.create(
+        channel="sms", recipient="+393331234567", body_text="Codice firma 482913", sensitive=True
+    )
+    OutboundMessage.objects.create(
+        channel="sms", recipient="+393331234567", body_text="Promemoria scadenza", status="failed"
+    )
+    # when
+    page = client_for(admin_user).get("/back-office/sms/").content.decode()
+    # then
+    assert ("482913" in page) is shown
+    assert "Promemoria scadenza" in page
+    assert ("Codice nascosto" in page) is not shown
