@@ -16,8 +16,9 @@ logger = logging.getLogger("django.contrib.sessions")
 
 
 class _ShortLived:
-    """The cache, with every timeout capped and failed writes logged (Django's cached_db
-    catches them when saving a session, not when caching one it has just read)."""
+    """The cache, with every timeout capped and failures logged in one line (Django's cached_db
+    catches them when saving or reading a session, not when caching one it has just read,
+    checking a new key or deleting one at logout)."""
 
     def __init__(self, cache):
         self._cache = cache
@@ -26,7 +27,30 @@ class _ShortLived:
         return getattr(self._cache, name)
 
     def __contains__(self, key):
-        return key in self._cache
+        # Asked when a new session key is drawn; False sends the question to the database.
+        try:
+            return key in self._cache
+        except Exception as exc:
+            logger.warning("Session cache unreachable (%s): asked the database", type(exc).__name__)
+            return False
+
+    def delete(self, key):
+        # At logout the database row is deleted first; a copy left in the cache expires within
+        # SESSION_CACHE_SECONDS.
+        try:
+            self._cache.delete(key)
+        except Exception as exc:
+            logger.warning(
+                "Session not uncached (%s): deleted from the database", type(exc).__name__
+            )
+
+    async def adelete(self, key):
+        try:
+            await self._cache.adelete(key)
+        except Exception as exc:
+            logger.warning(
+                "Session not uncached (%s): deleted from the database", type(exc).__name__
+            )
 
     def set(self, key, value, timeout):
         try:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from polis.accounts.sessions import SessionStore
+from polis.accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,21 @@ def test_with_the_cache_unreachable_sessions_fall_back_quietly(
     assert records
     assert all(r.exc_info is None and r.levelname == "WARNING" for r in records)
     assert "ConnectionError" in records[0].getMessage()
+
+
+def test_with_the_cache_unreachable_a_user_logs_in_and_out(client, collaborator_a, monkeypatch):
+    # given Redis is down: every cache call fails
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for name in ("get", "set", "delete", "has_key"):
+        monkeypatch.setattr(cache, name, unreachable)
+    # when the user logs in and out
+    login = client.post("/accedi/", {"email": collaborator_a.email, "password": PASSWORD})
+    dashboard = client.get("/dashboard/")
+    logout = client.post("/esci/")
+    # then both work, from the database
+    assert login.status_code == 302
+    assert dashboard.status_code == 200
+    assert logout.status_code == 302
+    assert client.get("/dashboard/").status_code == 302
