@@ -2,13 +2,16 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from polis.catalog import services as catalog
+from polis.catalog.answers import AnswersInvalid, answers_json_schema
 from polis.catalog.models import Product
 from polis.catalog.rating import ReferralRequired
 from polis.claims import selectors as claims
@@ -42,9 +45,10 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
     status = 403 if isinstance(error, PermissionDenied) else 422
-    return api.create_response(
-        request, {"detail": error.message, "field": error.field}, status=status
-    )
+    body = {"detail": error.message, "field": error.field}
+    if isinstance(error, AnswersInvalid):
+        body["errors"] = error.errors
+    return api.create_response(request, body, status=status)
 
 
 class ErrorOut(Schema):
@@ -52,6 +56,9 @@ class ErrorOut(Schema):
 
     detail: str | list[dict]
     field: str | None = None
+    errors: dict[str, str] | None = Field(
+        None, description="Risposte del questionario rifiutate: {domanda: motivo}."
+    )
 
 
 # Documented on every operation: unreadable body, not logged in, not allowed, not found (or
@@ -80,6 +87,7 @@ class ProductOut(Schema):
     insurer: str
     line_of_business: int
     questionnaire: list[Question]
+    answers_schema: str = Field(description="URL del JSON Schema delle risposte al questionario.")
     needs_questionnaire: list[NeedsQuestion] = Field(
         description="Esigenze e bisogni (IVASS Reg. 40/2018): da registrare su ogni pratica "
         "con POST /practices/{id}/needs prima dell'emissione."
@@ -89,7 +97,11 @@ class ProductOut(Schema):
 class PriceIn(Schema):
     product: str
     effective_date: date
-    answers: dict[str, str]
+    answers: dict[str, str | int | float | bool] = Field(
+        description="Le risposte al questionario del prodotto, {domanda: valore}: chiavi, tipi, "
+        "intervalli e scelte nel JSON Schema di GET /products/{code}/answers-schema. Risposte "
+        "non valide: 422 con un messaggio per domanda in `errors`."
+    )
 
 
 class LineOut(Schema):
@@ -161,6 +173,7 @@ def list_products(request):
             insurer=p.insurer.name,
             line_of_business=p.line_of_business,
             questionnaire=p.questionnaire,
+            answers_schema=reverse("api:answers_schema", args=[p.code]),
             needs_questionnaire=[
                 NeedsQuestion(name=q["name"], label=q["label"], choices=q["choices"])
                 for q in p.needs_questionnaire.get("questions", [])
@@ -168,6 +181,16 @@ def list_products(request):
         )
         for p in Product.objects.filter(active=True).select_related("insurer")
     ]
+
+
+@api.get(
+    "/products/{code}/answers-schema",
+    response={200: dict[str, Any], **ERRORS},
+    url_name="answers_schema",
+    summary="JSON Schema delle risposte al questionario di un prodotto",
+)
+def answers_schema(request, code: str):
+    return answers_json_schema(get_object_or_404(Product, code=code, active=True))
 
 
 @api.post(
@@ -178,7 +201,7 @@ def list_products(request):
 def price(request, payload: PriceIn):
     product = get_object_or_404(Product, code=payload.product)
     try:
-        version, result = catalog.price(
+        version, result, _answers = catalog.price(
             product=product, on=payload.effective_date, answers=payload.answers
         )
     except ReferralRequired as referral:

@@ -118,6 +118,8 @@ class PricingForms:
         }
 
     def show(self, error) -> None:
-        """Put a service's error next to its field (or on top of the form)."""
-        form = self.start if error.field in self.start.fields else self.questions
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        """Put a service's error next to its field (or on top of the form); refused answers
+        each next to their question."""
+        for field, message in getattr(error, "errors", {error.field: error.message}).items():
+            form = self.start if field in self.start.fields else self.questions
+            form.add_error(field if field in form.fields else None, message)

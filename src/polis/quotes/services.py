@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.catalog import services as catalog
-from polis.catalog.models import Product, TariffVersion
-from polis.catalog.rating import CENT, Breakdown, load_tariff
+from polis.catalog.models import Product
+from polis.catalog.rating import CENT, load_tariff
 from polis.catalog.selectors import coverages_of
 from polis.clients.models import Client
 from polis.core.access import require
@@ -42,10 +42,11 @@ def _render_pdf(quote: Quote) -> ValidatedFile:
 
 def price_for_client(
     *, actor, client: Client, product: Product, answers: dict, effective_date: date
-) -> tuple[TariffVersion, Breakdown]:
+) -> catalog.Priced:
     """What FAI PREVENTIVO and AGGIUNGI PRATICA check and price: a client of the actor's firm,
-    a product on sale, an effective date from today, the answers priced with the tariff valid
-    then (outside the tariff: a DomainError telling to ask the MGA for a custom quote)."""
+    a product on sale, an effective date from today, the answers validated and priced with the
+    tariff valid then (outside the tariff: a DomainError telling to ask the MGA for a custom
+    quote)."""
     require(actor, "work_portfolio")
     if client.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo cliente."))
@@ -64,7 +65,7 @@ def create_quote(
     Outside the tariff (ReferralRequired) nothing is saved and the message says to ask the MGA
     for a custom quote. The tariff version used becomes immutable.
     """
-    version, breakdown = price_for_client(
+    version, breakdown, answers = price_for_client(
         actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
     )
     with transaction.atomic():

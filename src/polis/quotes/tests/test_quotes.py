@@ -72,6 +72,8 @@ def test_outside_the_tariff_nothing_is_saved_and_a_custom_quote_is_suggested(
         customer,
         professional_class="MED-A",
         turnover_band="F5",
+        retroactivity="10",
+        run_off_years="10",
     )
     # then
     assert "chiedi un preventivo personalizzato" in response.content.decode()
