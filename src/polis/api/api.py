@@ -343,7 +343,8 @@ def open_claim(request, payload: ClaimIn):
         raise HttpError(403, "Solo le agenzie aprono sinistri.")
     claim = claim_services.open_claim(
         actor=request.auth,
-        practice=claims.get_eligible_policy_for(request.auth, payload.practice_id),
+        # any policy the user sees: the service says why one is not covered (issue 19)
+        practice=practice_selectors.get_practice_for(request.auth, payload.practice_id),
         claim_type=payload.claim_type,
         event_date=payload.event_date,
         reported_on=payload.reported_on,

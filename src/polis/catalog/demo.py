@@ -536,6 +536,17 @@ COVERAGES = {
     ],
 }
 
+# How each demo product covers claims (products brief §1.1): Product fields, set by seed_demo.
+COVER_BASIS = {
+    "RCP": {
+        "cover_basis": "claims_made",
+        "retroactivity_answer": "retroactivity",
+        "run_off_answer": "run_off_years",
+    },
+    "CAU": {"cover_basis": "occurrence"},
+    "INF": {"cover_basis": "occurrence"},
+}
+
 # Pre-contractual documents of the demo products (rendered to PDF by seed_demo).
 PRODUCT_DOCUMENTS = ("dip", "dip_aggiuntivo", "condizioni")
 

@@ -16,11 +16,12 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
 from polis.audit.services import record_audit
+from polis.claims.cover import cover_period
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
+    ENDED,
     claim_type_of,
     identity_document_of,
-    is_eligible,
     missing_documents,
     sla_closures,
 )
@@ -197,23 +198,18 @@ def open_claim(
     if practice.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa polizza."))
     today = timezone.localdate()
-    if not is_eligible(practice, today):
+    if practice.status not in (Practice.Status.IN_FORCE, *ENDED):
         raise DomainError(_("Su questa polizza non si può aprire un sinistro."))
     if event_date > today:
         raise DomainError(_("La data dell'evento non può essere futura."), field="event_date")
-    if not practice.effective_date <= event_date <= practice.end_date:
-        raise DomainError(
-            _("La data dell'evento è fuori dal periodo di polizza (%(start)s – %(end)s).")
-            % {
-                "start": practice.effective_date.strftime("%d/%m/%Y"),
-                "end": practice.end_date.strftime("%d/%m/%Y"),
-            },
-            field="event_date",
-        )
     if not event_date <= reported_on <= today:
         raise DomainError(
             _("La data della denuncia va tra la data dell'evento e oggi."), field="reported_on"
         )
+    if refusal := cover_period(practice).refusal(
+        event_date=event_date, reported_on=reported_on, today=today
+    ):
+        raise DomainError(refusal, field="event_date")
     kind = claim_type_of(practice.product, claim_type)
     if kind is None:
         raise DomainError(_("Scegli il tipo di sinistro."), field="claim_type")
