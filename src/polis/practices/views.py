@@ -465,7 +465,7 @@ def choose_product(request):
 def create_practice(request, code: str):
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
-    if request.method == "POST" and forms.is_valid():
+    if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
             practice = services.create_practice(
                 actor=request.user, product=product, **forms.values()
@@ -479,7 +479,7 @@ def create_practice(request, code: str):
             return redirect("practices:detail", pk=practice.pk)
     return render(
         request,
-        "quotes/form.html",
+        "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
         {
             "product": product,
             "start": forms.start,

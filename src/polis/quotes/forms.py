@@ -1,11 +1,22 @@
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polis.catalog.forms import PortfolioFilterForm, answers_of, questionnaire_form_class
+from polis.catalog.answers import allowed_choices
+from polis.catalog.forms import (
+    PortfolioFilterForm,
+    answers_of,
+    offer_only,
+    questionnaire_form_class,
+)
 from polis.catalog.models import Product
+from polis.catalog.rating import load_tariff
+from polis.catalog.services import tariff_for
 from polis.clients.forms import ClientChoiceField
 from polis.clients.selectors import clients_visible_to
+from polis.core.errors import DomainError
 from polis.core.forms import StyledForm
 from polis.quotes.models import Quote
 
@@ -104,8 +115,28 @@ class PricingForms:
     and AGGIUNGI PRATICA ask them."""
 
     def __init__(self, request, product):
-        self.start = QuoteStartForm(request.POST or None, user=request.user)
-        self.questions = questionnaire_form_class(product)(request.POST or None)
+        # htmx asks for the questionnaire again as the user picks: shown, not submitted
+        self.refreshing = bool(request.htmx and request.GET.get("aggiorna"))
+        data = request.POST or None
+        self.start = QuoteStartForm(data, user=request.user)
+        if self.refreshing:
+            self.questions = questionnaire_form_class(product)(initial=request.POST.dict())
+        else:
+            self.questions = questionnaire_form_class(product)(data)
+        self._offer_allowed(product, request.POST)
+
+    def _offer_allowed(self, product, data) -> None:
+        """Offer only the choices the tariff valid on the chosen date allows (brief §1.2)."""
+        try:
+            on = date.fromisoformat(data.get("effective_date", ""))
+        except ValueError:
+            on = timezone.localdate()
+        try:
+            tariff = load_tariff(tariff_for(product, on).document)
+        except DomainError:  # no tariff then: the service will say so on submit
+            return
+        answers = {name: data.get(name, "") for name in self.questions.fields}
+        offer_only(self.questions, allowed_choices(product, answers, tariff=tariff))
 
     def is_valid(self) -> bool:
         return self.start.is_valid() & self.questions.is_valid()

@@ -40,7 +40,7 @@ def choose_product(request):
 def create_quote(request, code: str):
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
-    if request.method == "POST" and forms.is_valid():
+    if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
             quote = services.create_quote(actor=request.user, product=product, **forms.values())
         except DomainError as error:
@@ -49,7 +49,7 @@ def create_quote(request, code: str):
             return redirect("quotes:detail", pk=quote.pk)
     return render(
         request,
-        "quotes/form.html",
+        "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
         {
             "product": product,
             "start": forms.start,
