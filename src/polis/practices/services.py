@@ -175,7 +175,9 @@ def _contract(practice: Practice) -> ValidatedFile:
         name=f"contratto-{practice.policy_number}.pdf",
         context={
             "practice": practice,
-            "coverages": coverages_of(practice.product, practice.answers),
+            "coverages": coverages_of(
+                practice.product, practice.answers, practice.breakdown.get("cover")
+            ),
             "mga_name": settings.MGA_NAME,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
         },

@@ -125,7 +125,9 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "uploaded": selectors.uploaded_documents(practice),
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
-        "coverages": coverages_of(practice.product, practice.answers),
+        "coverages": coverages_of(
+            practice.product, practice.answers, practice.breakdown.get("cover")
+        ),
         "delivery_media": Practice.DeliveryMedium.choices,
         # Told before "Emetti polizza": this one will wait for the MGA's review, and why.
         "review_ahead": selectors.review_reasons(practice)

@@ -96,7 +96,17 @@ class CustomQuoteRequestForm(StyledForm):
         )
 
 
+COVER_TERMS = (
+    ("limit", _("Massimale (€)")),
+    ("deductible", _("Franchigia (€)")),
+    ("scoperto", _("Scoperto (%)")),
+)
+
+
 class OfferForm(StyledForm):
+    """The MGA's offer: premium, conditions, validity and the cover per coverage, one table
+    per product on sale (the chosen product's table is the offer's cover)."""
+
     product = forms.ModelChoiceField(
         label=_("Prodotto"), queryset=Product.objects.filter(active=True)
     )
@@ -108,6 +118,40 @@ class OfferForm(StyledForm):
         label=_("Valida fino al"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cover_names = []  # (product, coverage, {term: field name})
+        for product in Product.objects.filter(active=True).prefetch_related("coverages"):
+            for coverage in product.coverages.all():
+                names = {
+                    term: f"cover-{product.code}-{coverage.code}-{term}" for term, _l in COVER_TERMS
+                }
+                for term, label in COVER_TERMS:
+                    self.fields[names[term]] = forms.CharField(
+                        label=label, required=False, max_length=20
+                    )
+                self._cover_names.append((product, coverage, names))
+
+    @property
+    def cover_groups(self) -> list[tuple]:
+        """[(product, [(coverage, [bound fields])])] for the template."""
+        groups: dict = {}
+        for product, coverage, names in self._cover_names:
+            groups.setdefault(product, []).append(
+                (coverage, [self[names[term]] for term, _l in COVER_TERMS])
+            )
+        return list(groups.items())
+
+    def cover(self) -> list[dict]:
+        """The terms typed in the chosen product's table (checked by offer_custom_quote)."""
+        chosen = self.cleaned_data["product"]
+        return [
+            {"coverage": coverage.code}
+            | {term: self.cleaned_data[name] for term, name in names.items()}
+            for product, coverage, names in self._cover_names
+            if product == chosen
+        ]
 
 
 class PricingForms:
