@@ -181,6 +181,7 @@ class PricingForms:
             return
         answers = {name: data.get(name, "") for name in self.questions.fields}
         offer_only(self.questions, allowed_choices(product, answers, tariff=tariff))
+        self.questions.has_rules = bool(tariff.rules)
 
     def is_valid(self) -> bool:
         return self.start.is_valid() & self.questions.is_valid()
