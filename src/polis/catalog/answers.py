@@ -19,6 +19,7 @@ from polis.core.errors import DomainError
 TRUE, FALSE = "True", "False"
 _BOOLEANS = {"true": TRUE, "1": TRUE, "on": TRUE, "false": FALSE, "0": FALSE, "off": FALSE}
 MAX_ANSWER_LENGTH = 100
+MAX_UNKNOWN_NAMED = 10  # a refusal names this many unknown keys, then counts the rest
 
 
 class AnswersInvalid(DomainError):
@@ -85,11 +86,13 @@ def validate_answers(product: Product, answers, *, tariff: Tariff) -> dict[str, 
     questions = {question["name"]: question for question in product.questionnaire}
     errors: dict[str, str] = {}
     cleaned: dict[str, str] = {}
-    for name in answers:
-        if name not in questions:
-            errors[str(name)[:40]] = _("Domanda sconosciuta per %(product)s.") % {
-                "product": product.name
-            }
+    unknown = [str(name) for name in answers if name not in questions]
+    for name in unknown[:MAX_UNKNOWN_NAMED]:
+        errors[name[:40]] = _("Domanda sconosciuta per %(product)s.") % {"product": product.name}
+    if len(unknown) > MAX_UNKNOWN_NAMED:
+        errors["answers"] = _("E altre %(count)d domande sconosciute.") % {
+            "count": len(unknown) - MAX_UNKNOWN_NAMED
+        }
     for name, question in questions.items():
         raw = answers.get(name)
         if raw is None or str(raw).strip() == "":

@@ -22,6 +22,7 @@ from polis.claims.selectors import (
     ENDED,
     claim_type_of,
     identity_document_of,
+    is_eligible,
     missing_documents,
     sla_closures,
 )
@@ -198,8 +199,9 @@ def open_claim(
     if practice.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa polizza."))
     today = timezone.localdate()
-    if practice.status not in (Practice.Status.IN_FORCE, *ENDED):
-        raise DomainError(_("Su questa polizza non si può aprire un sinistro."))
+    if not is_eligible(practice, today):
+        late = practice.status in ENDED and cover_period(practice).open_until_refusal(today)
+        raise DomainError(late or _("Su questa polizza non si può aprire un sinistro."))
     if event_date > today:
         raise DomainError(_("La data dell'evento non può essere futura."), field="event_date")
     if not event_date <= reported_on <= today:

@@ -75,8 +75,10 @@ def test_ten_thousand_extra_keys_are_refused_not_stored(client_for, collaborator
     response = _post(
         client_for(collaborator_a), "/api/quotes", "RCP", answers, client_id=customer.pk
     )
-    # then
+    # then: refused with a short answer, not one line per key
     assert response.status_code == 422
+    assert len(response.json()["errors"]) == 11
+    assert response.json()["errors"]["answers"] == "E altre 9990 domande sconosciute."
     assert not Quote.objects.exists()
 
 
