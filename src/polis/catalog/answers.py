@@ -17,6 +17,7 @@ from polis.catalog.rating import Tariff
 from polis.core.errors import DomainError
 
 TRUE, FALSE = "True", "False"
+# as forms, JSON and people write yes and no
 _BOOLEANS = {"true": TRUE, "1": TRUE, "on": TRUE, "false": FALSE, "0": FALSE, "off": FALSE}
 MAX_ANSWER_LENGTH = 100
 MAX_UNKNOWN_NAMED = 10  # a refusal names this many unknown keys, then counts the rest
@@ -45,17 +46,17 @@ def _clean_decimal(question: dict, raw: str) -> str:
         raise ValueError(_("Indica un numero, es. 1000 o 1000.50.")) from None
     if not value.is_finite():
         raise ValueError(_("Indica un numero, es. 1000 o 1000.50."))
-    step = Decimal(question.get("step", "1"))
+    if value < Decimal(question["min"]):
+        raise ValueError(_("Il minimo è %(min)s.") % {"min": _amount(question["min"])})
+    if value > Decimal(question["max"]):
+        raise ValueError(_("Il massimo è %(max)s.") % {"max": _amount(question["max"])})
+    step = Decimal(question.get("step", "1"))  # checked within the range: 1e999999 % 1 raises
     if value % step:
         raise ValueError(
             _("Indica un numero intero.")
             if step == 1
             else _("Al massimo %(places)d decimali.") % {"places": -step.as_tuple().exponent}
         )
-    if value < Decimal(question["min"]):
-        raise ValueError(_("Il minimo è %(min)s.") % {"min": _amount(question["min"])})
-    if value > Decimal(question["max"]):
-        raise ValueError(_("Il massimo è %(max)s.") % {"max": _amount(question["max"])})
     value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
     return format(value, "f")
 
@@ -72,8 +73,8 @@ def _clean(question: dict, raw: str) -> str:
     if question["type"] == "decimal":
         return _clean_decimal(question, raw)
     if question["type"] == "boolean":
-        if raw in (TRUE, FALSE) or raw.lower() in _BOOLEANS:
-            return _BOOLEANS.get(raw.lower(), raw)
+        if raw.lower() in _BOOLEANS:
+            return _BOOLEANS[raw.lower()]
         raise ValueError(_("Rispondi sì (True) o no (False)."))
     raise ValueError(_("Domanda di tipo sconosciuto: avvisa l'MGA."))
 

@@ -60,6 +60,8 @@ def test_valid_answers_come_back_in_canonical_form():
         ({**BOND, "sum_guaranteed": "abc"}, "sum_guaranteed"),
         ({**BOND, "sum_guaranteed": "NaN"}, "sum_guaranteed"),
         ({**BOND, "sum_guaranteed": "1.005"}, "sum_guaranteed"),
+        ({**BOND, "sum_guaranteed": "1e999999"}, "sum_guaranteed"),
+        ({**BOND, "sum_guaranteed": "-Infinity"}, "sum_guaranteed"),
         ({**BOND, "months": "0"}, "months"),
         ({**BOND, "months": "500"}, "months"),
         ({**BOND, "months": "12.5"}, "months"),
@@ -166,7 +168,9 @@ def _answer_values(question: dict):
     """Any value a client might send for a question: valid, out of range, or garbage."""
     garbage = st.one_of(
         st.text(max_size=12),
-        st.sampled_from(["", "-1", "0", "1e9", "NaN", "Infinity", "1.005", "True", "illimitata"]),
+        st.sampled_from(
+            ["", "-1", "0", "1e9", "1e999999", "NaN", "Infinity", "1.005", "True", "illimitata"]
+        ),
     )
     if question["type"] == "choice":
         return st.one_of(st.sampled_from([c[0] for c in question["choices"]]), garbage)
