@@ -52,6 +52,31 @@ class CoverPeriod:
             return shift_years(self.end, self.run_off_years)
         return self.end + timedelta(days=self.reporting_days)
 
+    def summary(self) -> str:
+        """What the policy answers for, in a sentence for APRI SINISTRO."""
+        if not self.claims_made:
+            return _(
+                "Copre gli eventi dal %(start)s al %(end)s, da denunciare entro il %(until)s."
+            ) % {
+                "start": _day(self.start),
+                "end": _day(self.end),
+                "until": _day(self.last_claim_day),
+            }
+        acts = (
+            _("di qualunque data")
+            if self.first_act is None
+            else _("dal %(first)s") % {"first": _day(self.first_act)}
+        )
+        return _(
+            "Claims made: copre le richieste di risarcimento fatte dal %(start)s al %(until)s, "
+            "per fatti %(acts)s fino al %(end)s."
+        ) % {
+            "start": _day(self.start),
+            "until": _day(self.last_claim_day),
+            "acts": acts,
+            "end": _day(self.end),
+        }
+
     def _too_late(self) -> str:
         if self.run_off_years:
             return _(

@@ -6,6 +6,7 @@ period that was missed."""
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from polis.claims import selectors
@@ -155,3 +156,18 @@ def test_the_api_refuses_a_claim_on_a_long_ended_policy_with_the_reason(client_f
     assert response.status_code == 422
     assert "3 giorni" in response.json()["detail"]
     assert not Claim.objects.exists()
+
+
+def test_apri_sinistro_says_what_the_policy_answers_for(client_for, collaborator_a):
+    # given an architect with 5 years of retroactivity
+    policy = policy_in_force(collaborator_a)
+    # when
+    html = client_for(collaborator_a).get(reverse("claims:open", args=[policy.pk])).content
+    # then
+    retroactive = _years_before(policy.effective_date, 5).strftime("%d/%m/%Y")
+    assert (
+        f"Claims made: copre le richieste di risarcimento fatte dal "
+        f"{policy.effective_date:%d/%m/%Y} al "
+        f"{policy.end_date + timedelta(days=3):%d/%m/%Y}, per fatti dal {retroactive} fino al "
+        f"{policy.end_date:%d/%m/%Y}."
+    ) in html.decode()
