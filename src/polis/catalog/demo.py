@@ -511,6 +511,15 @@ COVERAGES = {
             "retroactivity",
             "",
         ),
+        (
+            "ultrattivita",
+            "Ultrattività / postuma",
+            "Copre le richieste fatte dopo la scadenza, per fatti anteriori, per gli anni scelti; "
+            "il premio si paga una tantum alla cessazione dell'attività.",
+            True,
+            "run_off_years",
+            "",
+        ),
     ],
     "CAU": [
         (

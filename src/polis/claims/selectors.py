@@ -138,10 +138,13 @@ def _still_reportable(today: date) -> Q:
     """Ended policies whose reporting period runs today: the product's reporting days after the
     end, or the years of ultrattività their answers bought (claims.cover, in SQL)."""
     reportable = Q(pk__in=[])
-    for product in Product.objects.only("pk", "reporting_days", "run_off_answer", "questionnaire"):
+    products = Product.objects.only(
+        "pk", "reporting_days", "cover_basis", "run_off_answer", "questionnaire"
+    )
+    for product in products:
         days = product.reporting_days
         reportable |= Q(product_id=product.pk, end_date__gte=today - timedelta(days=days))
-        question = next(
+        question = product.cover_basis == Product.CoverBasis.CLAIMS_MADE and next(
             (q for q in product.questionnaire if q["name"] == product.run_off_answer), None
         )
         for value, _label in question["choices"] if question else []:

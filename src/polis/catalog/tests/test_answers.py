@@ -214,3 +214,14 @@ def test_any_answer_set_is_priced_or_refused_with_a_message(code):
         assert outcome(answers)
 
     check()
+
+
+def test_the_ultrattivita_bought_is_listed_among_the_coverages():
+    from polis.catalog.selectors import coverages_of
+
+    product = demo_product("RCP")
+    lines = coverages_of(product, {**LAWYER})
+    assert [(line.name, line.limit) for line in lines][-1] == ("Ultrattività / postuma", "10 anni")
+    assert "Ultrattività / postuma" not in [
+        line.name for line in coverages_of(product, LAWYER | {"run_off_years": "0"})
+    ]
