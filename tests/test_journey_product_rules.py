@@ -33,12 +33,13 @@ def test_a_lawyer_is_offered_only_the_legal_terms(browser_page, screenshot):
     # when the agent picks a lawyer earning € 30.000-70.000
     page.get_by_label("Professione").select_option("LEG")
     page.get_by_label("Fatturato dell'ultimo esercizio").select_option("F2")
-    page.wait_for_function("document.querySelector('#id_limit option[value=\"250000\"]') === null")
+    page.locator('#id_limit option[value="250000"]').wait_for(state="detached")
     # then: unlimited retroactivity, 10 years of ultrattività, limits from € 500.000
     assert _options(page, "Retroattività") == ["illimitata"]
     assert page.get_by_label("Retroattività").input_value() == "illimitata"
     assert _options(page, "Ultrattività / postuma dopo la cessazione") == ["10"]
     assert _options(page, "Massimale")[0] == "500000"
+    assert page.get_by_text("Per gli avvocati la retroattività è illimitata").count() == 1
     screenshot(page, "01-lawyer-terms")
     page.get_by_label("Massimale").select_option("500000")
     page.get_by_label("Franchigia").select_option("1000")

@@ -8,6 +8,7 @@ always stored, flagged and priced the same way.
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -118,19 +119,26 @@ def validate_answers(product: Product, answers, *, tariff: Tariff) -> dict[str, 
     return cleaned
 
 
-def allowed_choices(product: Product, answers: dict, *, tariff: Tariff) -> dict[str, list]:
-    """For each choice question, the values the tariff's rules allow given the answers so far:
-    what the form offers while the user picks."""
+class Allowed(NamedTuple):
+    values: list[str]  # the choices the rules leave
+    reasons: list[str]  # the rules that narrowed them, as the form explains them
+
+
+def allowed_choices(product: Product, answers: dict, *, tariff: Tariff) -> dict[str, Allowed]:
+    """For each choice question, the values the tariff's rules allow given the answers so far,
+    and why: what the form offers while the user picks."""
     rules = [rule for rule in tariff.rules if rule.applies(answers)]
-    return {
-        question["name"]: [
-            str(value)
-            for value, _label in question["choices"]
-            if all(rule.permits(str(value)) for rule in rules if rule.answer == question["name"])
-        ]
-        for question in product.questionnaire
-        if question["type"] == "choice"
-    }
+    allowed = {}
+    for question in product.questionnaire:
+        if question["type"] != "choice":
+            continue
+        own = [rule for rule in rules if rule.answer == question["name"]]
+        values = [str(value) for value, _label in question["choices"]]
+        allowed[question["name"]] = Allowed(
+            [value for value in values if all(rule.permits(value) for rule in own)],
+            [rule.reason for rule in own],
+        )
+    return allowed
 
 
 def _property(question: dict) -> dict:

@@ -147,8 +147,11 @@ def test_the_form_offers_only_what_the_rules_allow_for_the_answers_so_far():
     lawyer = allowed_choices(
         product, {"professional_class": "LEG", "turnover_band": "F2"}, tariff=_tariff(product)
     )
-    assert lawyer["retroactivity"] == ["illimitata"]
-    assert lawyer["limit"] == [
+    assert lawyer["retroactivity"].values == ["illimitata"]
+    assert lawyer["retroactivity"].reasons == [
+        "Per gli avvocati la retroattività è illimitata (DM 22/09/2016)."
+    ]
+    assert lawyer["limit"].values == [
         "500000",
         "1000000",
         "1500000",
@@ -157,11 +160,11 @@ def test_the_form_offers_only_what_the_rules_allow_for_the_answers_so_far():
         "3000000",
         "5000000",
     ]
-    assert lawyer["run_off_years"] == ["10"]
+    assert lawyer["run_off_years"].values == ["10"]
     doctor = allowed_choices(product, {"professional_class": "MED-A"}, tariff=_tariff(product))
-    assert doctor["retroactivity"] == ["10", "illimitata"]
+    assert doctor["retroactivity"].values == ["10", "illimitata"]
     architect = allowed_choices(product, {"professional_class": "TEC-B"}, tariff=_tariff(product))
-    assert architect["retroactivity"] == ["0", "2", "5", "10", "illimitata"]
+    assert architect["retroactivity"] == (["0", "2", "5", "10", "illimitata"], [])
 
 
 def _answer_values(question: dict):
