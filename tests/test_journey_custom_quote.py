@@ -53,6 +53,8 @@ def test_custom_quote_requested_offered_and_accepted(browser_page, screenshot, l
     desk.get_by_role("link", name=request.number).click()
     desk.get_by_label("Prodotto").select_option(label="Prodotto RCP")
     desk.get_by_label("Premio lordo (€)").fill("2450.00")
+    desk.get_by_label("Responsabilità civile professionale: Massimale (€)").fill("1000000")
+    desk.get_by_label("Responsabilità civile professionale: Franchigia (€)").fill("5000")
     desk.get_by_label("Condizioni").fill("Franchigia 5.000 €; esclusi i fatti già noti.")
     until = timezone.localdate().replace(day=1).replace(year=timezone.localdate().year + 1)
     desk.get_by_label("Valida fino al").fill(until.isoformat())
@@ -68,4 +70,6 @@ def test_custom_quote_requested_offered_and_accepted(browser_page, screenshot, l
     page.get_by_text("Offerta accettata").wait_for()
     assert page.get_by_text("€ 2.450,00").count() >= 1
     assert page.get_by_role("button", name="Trasforma in pratica").count() == 1
+    # the cover the operator set is the quote's
+    assert page.get_by_role("cell", name="€ 1.000.000").count() == 1
     screenshot(page, "03-quote")

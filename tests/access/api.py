@@ -53,6 +53,7 @@ RULES = [
     Rule("api:openapi-view", expect(200)),
     Rule("api:api-root", expect(404)),
     Rule("api:list_products", api_only(*API_USERS)),
+    Rule("api:answers_schema", api_only(*API_USERS), kwargs=lambda w: {"code": "RCP"}),
     Rule(
         "api:price",
         api_only(*API_USERS),

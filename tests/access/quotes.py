@@ -85,6 +85,7 @@ RULES = [
         data=lambda w: {
             "product": w["product"].pk,
             "gross": "800",
+            "cover-RCP-rc_professionale-limit": "500000",
             "conditions": "Standard",
             "valid_until": timezone.localdate().isoformat(),
         },

@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Schema, Status, UploadedFile
 from ninja.errors import HttpError
@@ -13,6 +15,7 @@ from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from polis.catalog import services as catalog
+from polis.catalog.answers import AnswersInvalid, answers_json_schema
 from polis.catalog.models import Product
 from polis.catalog.rating import ReferralRequired
 from polis.claims import selectors as claims
@@ -76,9 +79,10 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
     status = 403 if isinstance(error, PermissionDenied) else 422
-    return api.create_response(
-        request, {"detail": error.message, "field": error.field}, status=status
-    )
+    body = {"detail": error.message, "field": error.field}
+    if isinstance(error, AnswersInvalid):
+        body["errors"] = error.errors
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(MultiPartParserError)
@@ -98,6 +102,9 @@ class ErrorOut(Schema):
 
     detail: str | list[dict]
     field: str | None = None
+    errors: dict[str, str] | None = Field(
+        None, description="Risposte del questionario rifiutate: {domanda: motivo}."
+    )
 
 
 # Documented on every operation: unreadable body, not logged in, not allowed, not found (or
@@ -126,6 +133,7 @@ class ProductOut(Schema):
     insurer: str
     line_of_business: int
     questionnaire: list[Question]
+    answers_schema: str = Field(description="URL del JSON Schema delle risposte al questionario.")
     needs_questionnaire: list[NeedsQuestion] = Field(
         description="Esigenze e bisogni (IVASS Reg. 40/2018): da registrare su ogni pratica "
         "con POST /practices/{id}/needs prima dell'emissione."
@@ -135,7 +143,11 @@ class ProductOut(Schema):
 class PriceIn(Schema):
     product: str
     effective_date: date
-    answers: dict[str, str]
+    answers: dict[str, str | int | float | bool] = Field(
+        description="Le risposte al questionario del prodotto, {domanda: valore}: chiavi, tipi, "
+        "intervalli e scelte nel JSON Schema di GET /products/{code}/answers-schema. Risposte "
+        "non valide: 422 con un messaggio per domanda in `errors`."
+    )
 
 
 class LineOut(Schema):
@@ -207,6 +219,7 @@ def list_products(request):
             insurer=p.insurer.name,
             line_of_business=p.line_of_business,
             questionnaire=p.questionnaire,
+            answers_schema=reverse("api:answers_schema", args=[p.code]),
             needs_questionnaire=[
                 NeedsQuestion(name=q["name"], label=q["label"], choices=q["choices"])
                 for q in p.needs_questionnaire.get("questions", [])
@@ -214,6 +227,16 @@ def list_products(request):
         )
         for p in Product.objects.filter(active=True).select_related("insurer")
     ]
+
+
+@api.get(
+    "/products/{code}/answers-schema",
+    response={200: dict[str, Any], **ERRORS},
+    url_name="answers_schema",
+    summary="JSON Schema delle risposte al questionario di un prodotto",
+)
+def answers_schema(request, code: str):
+    return answers_json_schema(get_object_or_404(Product, code=code, active=True))
 
 
 @api.post(
@@ -224,7 +247,7 @@ def list_products(request):
 def price(request, payload: PriceIn):
     product = get_object_or_404(Product, code=payload.product)
     try:
-        version, result = catalog.price(
+        version, result, _answers = catalog.price(
             product=product, on=payload.effective_date, answers=payload.answers
         )
     except ReferralRequired as referral:
@@ -366,7 +389,8 @@ def open_claim(request, payload: ClaimIn):
         raise HttpError(403, "Solo le agenzie aprono sinistri.")
     claim = claim_services.open_claim(
         actor=request.auth,
-        practice=claims.get_eligible_policy_for(request.auth, payload.practice_id),
+        # any policy the user sees: the service says why one is not covered (issue 19)
+        practice=practice_selectors.get_practice_for(request.auth, payload.practice_id),
         claim_type=payload.claim_type,
         event_date=payload.event_date,
         reported_on=payload.reported_on,

@@ -62,6 +62,49 @@ RC_PROFESSIONALE = {
     ],
     "minimum": {"amount": "250"},
     "instalments": {"1": "0", "2": "0.03", "4": "0.04"},
+    "rules": [
+        # Lawyers (DM 22/09/2016): band minimum limit by turnover, unlimited retroactivity,
+        # 10 years of ultrattività. Health professionals (L. 24/2017 art. 11): 10 years back, 10
+        # years of run-off. Products brief §1.1-§1.2.
+        *(
+            {
+                "when": {"professional_class": ["LEG"], "turnover_band": bands},
+                "answer": "limit",
+                "at_least": minimum,
+                "reason": f"Per un avvocato con {who} il massimale minimo di legge è € {label}.",
+            }
+            for bands, minimum, label, who in (
+                (["F1"], "350000", "350.000", "fatturato fino a € 30.000"),
+                (["F2"], "500000", "500.000", "fatturato tra € 30.000 e € 70.000"),
+                (["F3", "F4", "F5"], "1000000", "1.000.000", "fatturato oltre € 70.000"),
+            )
+        ),
+        {
+            "when": {"professional_class": ["LEG"]},
+            "answer": "retroactivity",
+            "allowed": ["illimitata"],
+            "reason": "Per gli avvocati la retroattività è illimitata (DM 22/09/2016).",
+        },
+        {
+            "when": {"professional_class": ["LEG"]},
+            "answer": "run_off_years",
+            "allowed": ["10"],
+            "reason": "Per gli avvocati l'ultrattività è di almeno 10 anni (DM 22/09/2016).",
+        },
+        {
+            "when": {"professional_class": ["MED-A"]},
+            "answer": "retroactivity",
+            "allowed": ["10", "illimitata"],
+            "reason": "Per le professioni sanitarie la retroattività è di almeno 10 anni "
+            "(L. 24/2017).",
+        },
+        {
+            "when": {"professional_class": ["MED-A"]},
+            "answer": "run_off_years",
+            "allowed": ["10"],
+            "reason": "Per le professioni sanitarie l'ultrattività è di 10 anni (L. 24/2017).",
+        },
+    ],
 }
 
 CAUZIONE = {
@@ -236,6 +279,8 @@ QUESTIONNAIRES = {
                 ["1500000", "€ 1.500.000"],
                 ["2000000", "€ 2.000.000"],
                 ["2500000", "€ 2.500.000"],
+                ["3000000", "€ 3.000.000 (da valutare con l'MGA)"],
+                ["5000000", "€ 5.000.000 (da valutare con l'MGA)"],
             ],
         ),
         _choice(
@@ -260,6 +305,16 @@ QUESTIONNAIRES = {
                 ["illimitata", "Illimitata"],
             ],
         ),
+        # Claims first made after the end of cover, for acts done before it (products brief
+        # §1.1); its premium is paid when the activity ends, not in the annual premium.
+        {
+            **_choice(
+                "run_off_years",
+                "Ultrattività / postuma dopo la cessazione",
+                [["0", "Nessuna"], ["5", "5 anni"], ["10", "10 anni"]],
+            ),
+            "required": False,
+        },
         _choice("instalments", "Frazionamento", INSTALMENTS),
         # Non-standard risks go to the MGA's underwriter (products brief §1.5).
         _flag(
@@ -456,6 +511,15 @@ COVERAGES = {
             "retroactivity",
             "",
         ),
+        (
+            "ultrattivita",
+            "Ultrattività / postuma",
+            "Copre le richieste fatte dopo la scadenza, per fatti anteriori, per gli anni scelti; "
+            "il premio si paga una tantum alla cessazione dell'attività.",
+            True,
+            "run_off_years",
+            "",
+        ),
     ],
     "CAU": [
         (
@@ -479,6 +543,17 @@ COVERAGES = {
         ),
         ("diaria", "Diaria da inabilità temporanea", "", True, "daily_allowance", ""),
     ],
+}
+
+# How each demo product covers claims (products brief §1.1): Product fields, set by seed_demo.
+COVER_BASIS = {
+    "RCP": {
+        "cover_basis": "claims_made",
+        "retroactivity_answer": "retroactivity",
+        "run_off_answer": "run_off_years",
+    },
+    "CAU": {"cover_basis": "occurrence"},
+    "INF": {"cover_basis": "occurrence"},
 }
 
 # Pre-contractual documents of the demo products (rendered to PDF by seed_demo).

@@ -42,6 +42,19 @@ def questionnaire_form_class(product: Product) -> type[StyledForm]:
     return type(f"{product.code}Questionnaire", (StyledForm,), fields)
 
 
+def offer_only(form: StyledForm, allowed: dict) -> None:
+    """Keep in each choice field only the values the tariff's rules allow for the answers so
+    far (catalog.answers.allowed_choices), with the rules' reasons as the field's help; on a
+    form shown again, not submitted, a single allowed value is chosen at once."""
+    for name, (values, reasons) in allowed.items():
+        field = form.fields[name]
+        field.choices = [(value, label) for value, label in field.choices if value in ("", *values)]
+        field.help_text = " ".join(reasons)
+        current = form.data.get(name) if form.is_bound else form.initial.get(name)
+        if len(values) == 1 and current not in values and not form.is_bound:
+            form.initial[name] = values[0]
+
+
 def answers_of(form: StyledForm) -> dict:
     """Answers as strings, the way tariffs and stored quotes keep them."""
     return {

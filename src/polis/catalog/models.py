@@ -46,6 +46,31 @@ class Product(models.Model):
     reporting_days = models.PositiveSmallIntegerField(
         _("giorni per denunciare un sinistro"), default=3
     )
+
+    class CoverBasis(models.TextChoices):
+        OCCURRENCE = "occurrence", _("Loss occurrence (eventi nel periodo di polizza)")
+        CLAIMS_MADE = "claims_made", _("Claims made (richieste nel periodo di polizza)")
+
+    # Which claims a policy answers for (products brief §1.1): events in its period, or claims
+    # first made in its period (or its ultrattività) for acts back to the retroactive date.
+    cover_basis = models.CharField(
+        _("forma della copertura"),
+        max_length=12,
+        choices=CoverBasis.choices,
+        default=CoverBasis.OCCURRENCE,
+    )
+    retroactivity_answer = models.CharField(
+        _("domanda della retroattività (anni o «illimitata»)"),
+        max_length=40,
+        blank=True,
+        help_text=_("Solo claims made; vuota: nessuna retroattività."),
+    )
+    run_off_answer = models.CharField(
+        _("domanda dell'ultrattività (anni dopo la scadenza)"),
+        max_length=40,
+        blank=True,
+        help_text=_("Solo claims made; vuota: nessuna ultrattività."),
+    )
     # Typed questions from which the quote form is built: [{name, label, type, choices…}].
     questionnaire = models.JSONField(_("questionario"), default=list, blank=True)
     # Demands and needs (IVASS Reg. 40/2018 art. 58), a versioned template: {version, questions:

@@ -76,6 +76,34 @@ class Minimum(_Strict):
     amount: Decimal = Decimal(0)
 
 
+class Rule(_Strict):
+    """A product rule (products brief §1.2): when the answers in `when` take one of the listed
+    values, `answer` must be one of `allowed`, or at least `at_least`; `reason` says why."""
+
+    when: dict[str, list[str]] = Field(min_length=1)
+    answer: str
+    allowed: list[str] | None = None
+    at_least: Decimal | None = None
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_constraint(self):
+        if (self.allowed is None) == (self.at_least is None):
+            raise ValueError("a rule sets either allowed or at_least")
+        return self
+
+    def applies(self, answers: dict) -> bool:
+        return all(str(answers.get(name, "")) in values for name, values in self.when.items())
+
+    def permits(self, value: str) -> bool:
+        if self.allowed is not None:
+            return value in self.allowed
+        try:
+            return Decimal(value) >= self.at_least
+        except ArithmeticError:  # a non-numeric choice never meets a minimum
+            return False
+
+
 class Tariff(_Strict):
     product: str
     version: str
@@ -87,6 +115,7 @@ class Tariff(_Strict):
     factors: list[Factor] = []
     minimum: Minimum = Minimum()
     instalments: dict[str, Decimal] = {"1": Decimal(0)}  # payments a year -> surcharge on net
+    rules: list[Rule] = []
 
     @model_validator(mode="after")
     def _instalments_are_counts(self):

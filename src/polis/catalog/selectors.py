@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from polis.catalog.models import Product, ProductDocument
 
 
@@ -27,9 +30,33 @@ def _answer_label(product: Product, name: str, answers: dict) -> str:
     return f"€ {int(value):,}".replace(",", ".") if value.isdigit() else value
 
 
-def coverages_of(product: Product, answers: dict) -> list[CoverageLine]:
+def _euros(value: str) -> str:
+    return f"€ {number_format(Decimal(value), force_grouping=True)}" if value else ""
+
+
+def _agreed(coverage, terms: dict) -> CoverageLine:
+    """A coverage on the terms an operator set in a custom offer."""
+    deductible = [_euros(terms.get("deductible", ""))]
+    if terms.get("scoperto"):
+        deductible.append(
+            _("scoperto %(percent)s %%")
+            % {"percent": number_format(Decimal(terms["scoperto"]), force_grouping=True)}
+        )
+    return CoverageLine(
+        name=coverage.name,
+        description=coverage.description,
+        limit=_euros(terms.get("limit", "")),
+        deductible=", ".join(part for part in deductible if part),
+    )
+
+
+def coverages_of(product: Product, answers: dict, cover: list | None = None) -> list[CoverageLine]:
     """The product's coverages with the limit and deductible the answers chose; an optional
-    coverage is listed only when its answer takes it (not empty, not 0)."""
+    coverage is listed only when its answer takes it (not empty, not 0). With `cover` (a custom
+    offer's terms per coverage), exactly the coverages and terms the operator set."""
+    if cover:
+        terms = {item["coverage"]: item for item in cover}
+        return [_agreed(c, terms[c.code]) for c in product.coverages.all() if c.code in terms]
     lines = []
     for coverage in product.coverages.all():
         limit = answers.get(coverage.limit_answer, "") if coverage.limit_answer else ""

@@ -1,11 +1,13 @@
 """The catalog: products and their tariff versions (data, validated, immutable once used)."""
 
 from datetime import date
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from polis.catalog.answers import validate_answers
 from polis.catalog.models import Product, TariffVersion
 from polis.catalog.rating import Breakdown, ReferralRequired, load_tariff, rate
 from polis.core.errors import DomainError
@@ -33,15 +35,24 @@ def tariff_for(product: Product, on: date) -> TariffVersion:
     return version
 
 
-def price(*, product: Product, on: date, answers: dict) -> tuple[TariffVersion, Breakdown]:
-    """Price answers with the version valid on `on` (no state changes: comparison portals)."""
+class Priced(NamedTuple):
+    version: TariffVersion
+    breakdown: Breakdown
+    answers: dict[str, str]  # as validated: what a quote or practice stores
+
+
+def price(*, product: Product, on: date, answers: dict) -> Priced:
+    """Price answers with the version valid on `on` (no state changes: comparison portals).
+
+    Every door prices through here, so the answers are always validated first: AnswersInvalid
+    (a message per question) for answers outside the questionnaire or the tariff's rules."""
     version = tariff_for(product, on)
-    return version, rate(load_tariff(version.document), answers)
+    tariff = load_tariff(version.document)
+    cleaned = validate_answers(product, answers, tariff=tariff)
+    return Priced(version, rate(tariff, cleaned), cleaned)
 
 
-def price_or_refuse(
-    *, product: Product, on: date, answers: dict
-) -> tuple[TariffVersion, Breakdown]:
+def price_or_refuse(*, product: Product, on: date, answers: dict) -> Priced:
     """price(), with what the tariff cannot price turned into a DomainError the user can read."""
     try:
         return price(product=product, on=on, answers=answers)

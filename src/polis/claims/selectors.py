@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from polis.catalog.models import Product
+from polis.claims.cover import cover_period, shift_years
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
 from polis.clients.selectors import (
     WHOLE_NUMBER,
@@ -123,12 +124,37 @@ def claim_matches(word: str, user) -> Q:
     return designated_clients("client_id", clients, user)
 
 
+ENDED = (Practice.Status.EXPIRED, Practice.Status.RENEWED)
+
+
 def is_eligible(practice: Practice, today: date) -> bool:
-    """In force, or ended less than the product's reporting period ago."""
+    """In force, or ended within its reporting period (claims.cover)."""
     if practice.status == Practice.Status.IN_FORCE:
         return True
-    ended = practice.status in (Practice.Status.EXPIRED, Practice.Status.RENEWED)
-    return ended and practice.end_date >= today - timedelta(days=practice.product.reporting_days)
+    return practice.status in ENDED and cover_period(practice).open_until_refusal(today) is None
+
+
+def _still_reportable(today: date) -> Q:
+    """Ended policies whose reporting period runs today: the product's reporting days after the
+    end, or the years of ultrattività their answers bought (claims.cover, in SQL)."""
+    reportable = Q(pk__in=[])
+    products = Product.objects.only(
+        "pk", "reporting_days", "cover_basis", "run_off_answer", "questionnaire"
+    )
+    for product in products:
+        days = product.reporting_days
+        reportable |= Q(product_id=product.pk, end_date__gte=today - timedelta(days=days))
+        question = product.cover_basis == Product.CoverBasis.CLAIMS_MADE and next(
+            (q for q in product.questionnaire if q["name"] == product.run_off_answer), None
+        )
+        for value, _label in question["choices"] if question else []:
+            if str(value).isdigit() and int(value):
+                reportable |= Q(
+                    product_id=product.pk,
+                    **{f"answers__{product.run_off_answer}": str(value)},
+                    end_date__gte=shift_years(today, -int(value)),
+                )
+    return reportable
 
 
 def eligible_policies(user, *, query: str = ""):
@@ -136,15 +162,10 @@ def eligible_policies(user, *, query: str = ""):
     if not can(user, "open_claims"):
         return Practice.objects.none()
     today = timezone.localdate()
-    recently_ended = Q(pk__in=[])
-    for product_id, days in Product.objects.values_list("pk", "reporting_days"):
-        recently_ended |= Q(product_id=product_id, end_date__gte=today - timedelta(days=days))
+    recently_ended = _still_reportable(today)
     practices = (
         Practice.objects.filter(firm_id=user.firm_id)
-        .filter(
-            Q(status=Practice.Status.IN_FORCE)
-            | (Q(status__in=(Practice.Status.EXPIRED, Practice.Status.RENEWED)) & recently_ended)
-        )
+        .filter(Q(status=Practice.Status.IN_FORCE) | (Q(status__in=ENDED) & recently_ended))
         .select_related("client", "product")
         # Counted for the page's rows only, not grouped over every eligible policy.
         .annotate(claim_count=_claim_count())

@@ -16,8 +16,10 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
 from polis.audit.services import record_audit
+from polis.claims.cover import cover_period
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
+    ENDED,
     claim_type_of,
     contract_identification_of,
     is_eligible,
@@ -199,22 +201,18 @@ def open_claim(
         raise PermissionDenied(_("Non hai i permessi per questa polizza."))
     today = timezone.localdate()
     if not is_eligible(practice, today):
-        raise DomainError(_("Su questa polizza non si può aprire un sinistro."))
+        late = practice.status in ENDED and cover_period(practice).open_until_refusal(today)
+        raise DomainError(late or _("Su questa polizza non si può aprire un sinistro."))
     if event_date > today:
         raise DomainError(_("La data dell'evento non può essere futura."), field="event_date")
-    if not practice.effective_date <= event_date <= practice.end_date:
-        raise DomainError(
-            _("La data dell'evento è fuori dal periodo di polizza (%(start)s – %(end)s).")
-            % {
-                "start": practice.effective_date.strftime("%d/%m/%Y"),
-                "end": practice.end_date.strftime("%d/%m/%Y"),
-            },
-            field="event_date",
-        )
     if not event_date <= reported_on <= today:
         raise DomainError(
             _("La data della denuncia va tra la data dell'evento e oggi."), field="reported_on"
         )
+    if refusal := cover_period(practice).refusal(
+        event_date=event_date, reported_on=reported_on, today=today
+    ):
+        raise DomainError(refusal, field="event_date")
     kind = claim_type_of(practice.product, claim_type)
     if kind is None:
         raise DomainError(_("Scegli il tipo di sinistro."), field="claim_type")

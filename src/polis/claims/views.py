@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.claims import selectors, services
+from polis.claims.cover import cover_period
 from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
 from polis.core.access import ADJUSTER, can, capability_required
@@ -67,7 +68,12 @@ def open_claim(request, practice_pk: int):
     return render(
         request,
         "claims/open.html",
-        {"practice": practice, "form": form, "selected_type": selected},
+        {
+            "practice": practice,
+            "form": form,
+            "selected_type": selected,
+            "cover": cover_period(practice).summary(),
+        },
     )
 
 

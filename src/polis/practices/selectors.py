@@ -14,6 +14,7 @@ from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import ExpiryReminder, Payment, Practice
+from polis.quotes.models import QuoteRequest
 from polis.signatures.selectors import requests_for_subject
 
 S = Practice.Status
@@ -283,7 +284,15 @@ CLAIMS_HISTORY_YEARS = 5
 def review_reasons(practice: Practice) -> list[str]:
     """Why the practice is outside the product's automatic limits and needs the MGA's review:
     the premium over the limit, answers the questionnaire flags, the client's recent claims
-    (on the firm's policies). Empty: the firm may issue it at once."""
+    (on the firm's policies). Empty: the firm may issue it at once, as it may a practice from
+    a custom offer whose terms the MGA set and the firm accepted."""
+    if (
+        practice.quote_id
+        and QuoteRequest.objects.filter(
+            quote_id=practice.quote_id, status=QuoteRequest.Status.ACCEPTED
+        ).exists()
+    ):
+        return []
     reasons = []
     if practice.gross > practice.product.auto_issue_max_gross:
         reasons.append(_("Premio oltre il limite di emissione automatica"))

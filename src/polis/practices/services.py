@@ -121,7 +121,7 @@ def _new_practice(
 def create_practice(*, actor, client, product, answers: dict, effective_date: date) -> Practice:
     """AGGIUNGI PRATICA: a new practice from scratch, rated with the tariff valid on the
     effective date; then the normal flow (Emetti polizza, or the MGA's review)."""
-    version, breakdown = price_for_client(
+    version, breakdown, answers = price_for_client(
         actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
     )
     with transaction.atomic():
@@ -176,7 +176,9 @@ def _contract(practice: Practice) -> ValidatedFile:
         name=f"contratto-{practice.policy_number}.pdf",
         context={
             "practice": practice,
-            "coverages": coverages_of(practice.product, practice.answers),
+            "coverages": coverages_of(
+                practice.product, practice.answers, practice.breakdown.get("cover")
+            ),
             "mga_name": settings.MGA_NAME,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
         },
@@ -923,7 +925,7 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
             raise DomainError(_("La pratica è scaduta da troppo tempo: fai una nuova pratica."))
         if old.renewals.exclude(status__in=ABANDONED).exists():
             raise DomainError(_("Questa pratica ha già un rinnovo in corso."))
-        version, breakdown = price_or_refuse(
+        version, breakdown, answers = price_or_refuse(
             product=old.product, on=old.end_date, answers=old.answers
         )
         renewal = _new_practice(
@@ -931,7 +933,7 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
             client=old.client,
             product=old.product,
             tariff=version,
-            answers=old.answers,
+            answers=answers,
             effective_date=old.end_date,
             priced=breakdown,
             breakdown=breakdown.as_json(),

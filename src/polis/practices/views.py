@@ -125,7 +125,9 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "uploaded": selectors.uploaded_documents(practice),
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
-        "coverages": coverages_of(practice.product, practice.answers),
+        "coverages": coverages_of(
+            practice.product, practice.answers, practice.breakdown.get("cover")
+        ),
         "delivery_media": Practice.DeliveryMedium.choices,
         # Told before "Emetti polizza": this one will wait for the MGA's review, and why.
         "review_ahead": selectors.review_reasons(practice)
@@ -465,7 +467,7 @@ def choose_product(request):
 def create_practice(request, code: str):
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
-    if request.method == "POST" and forms.is_valid():
+    if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
             practice = services.create_practice(
                 actor=request.user, product=product, **forms.values()
@@ -479,7 +481,7 @@ def create_practice(request, code: str):
             return redirect("practices:detail", pk=practice.pk)
     return render(
         request,
-        "quotes/form.html",
+        "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
         {
             "product": product,
             "start": forms.start,

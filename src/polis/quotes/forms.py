@@ -1,11 +1,22 @@
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polis.catalog.forms import PortfolioFilterForm, answers_of, questionnaire_form_class
+from polis.catalog.answers import allowed_choices
+from polis.catalog.forms import (
+    PortfolioFilterForm,
+    answers_of,
+    offer_only,
+    questionnaire_form_class,
+)
 from polis.catalog.models import Product
+from polis.catalog.rating import load_tariff
+from polis.catalog.services import tariff_for
 from polis.clients.forms import ClientChoiceField
 from polis.clients.selectors import clients_visible_to
+from polis.core.errors import DomainError
 from polis.core.forms import StyledForm
 from polis.quotes.models import Quote
 
@@ -85,7 +96,17 @@ class CustomQuoteRequestForm(StyledForm):
         )
 
 
+COVER_TERMS = (
+    ("limit", _("Massimale (€)")),
+    ("deductible", _("Franchigia (€)")),
+    ("scoperto", _("Scoperto (%)")),
+)
+
+
 class OfferForm(StyledForm):
+    """The MGA's offer: premium, conditions, validity and the cover per coverage, one table
+    per product on sale (the chosen product's table is the offer's cover)."""
+
     product = forms.ModelChoiceField(
         label=_("Prodotto"), queryset=Product.objects.filter(active=True)
     )
@@ -98,14 +119,69 @@ class OfferForm(StyledForm):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cover_names = []  # (product, coverage, {term: field name})
+        for product in Product.objects.filter(active=True).prefetch_related("coverages"):
+            for coverage in product.coverages.all():
+                names = {
+                    term: f"cover-{product.code}-{coverage.code}-{term}" for term, _l in COVER_TERMS
+                }
+                for term, label in COVER_TERMS:
+                    self.fields[names[term]] = forms.CharField(
+                        label=label, required=False, max_length=20
+                    )
+                self._cover_names.append((product, coverage, names))
+
+    @property
+    def cover_groups(self) -> list[tuple]:
+        """[(product, [(coverage, [bound fields])])] for the template."""
+        groups: dict = {}
+        for product, coverage, names in self._cover_names:
+            groups.setdefault(product, []).append(
+                (coverage, [self[names[term]] for term, _l in COVER_TERMS])
+            )
+        return list(groups.items())
+
+    def cover(self) -> list[dict]:
+        """The terms typed in the chosen product's table (checked by offer_custom_quote)."""
+        chosen = self.cleaned_data["product"]
+        return [
+            {"coverage": coverage.code}
+            | {term: self.cleaned_data[name] for term, name in names.items()}
+            for product, coverage, names in self._cover_names
+            if product == chosen
+        ]
+
 
 class PricingForms:
     """The client and effective-date form with the product's questionnaire, as FAI PREVENTIVO
     and AGGIUNGI PRATICA ask them."""
 
     def __init__(self, request, product):
-        self.start = QuoteStartForm(request.POST or None, user=request.user)
-        self.questions = questionnaire_form_class(product)(request.POST or None)
+        # htmx asks for the questionnaire again as the user picks: shown, not submitted
+        self.refreshing = bool(request.htmx and request.GET.get("aggiorna"))
+        data = request.POST or None
+        self.start = QuoteStartForm(data, user=request.user)
+        if self.refreshing:
+            self.questions = questionnaire_form_class(product)(initial=request.POST.dict())
+        else:
+            self.questions = questionnaire_form_class(product)(data)
+        self._offer_allowed(product, request.POST)
+
+    def _offer_allowed(self, product, data) -> None:
+        """Offer only the choices the tariff valid on the chosen date allows (brief §1.2)."""
+        try:
+            on = date.fromisoformat(data.get("effective_date", ""))
+        except ValueError:
+            on = timezone.localdate()
+        try:
+            tariff = load_tariff(tariff_for(product, on).document)
+        except DomainError:  # no tariff then: the service will say so on submit
+            return
+        answers = {name: data.get(name, "") for name in self.questions.fields}
+        offer_only(self.questions, allowed_choices(product, answers, tariff=tariff))
+        self.questions.has_rules = bool(tariff.rules)
 
     def is_valid(self) -> bool:
         return self.start.is_valid() & self.questions.is_valid()
@@ -118,6 +194,8 @@ class PricingForms:
         }
 
     def show(self, error) -> None:
-        """Put a service's error next to its field (or on top of the form)."""
-        form = self.start if error.field in self.start.fields else self.questions
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        """Put a service's error next to its field (or on top of the form); refused answers
+        each next to their question."""
+        for field, message in getattr(error, "errors", {error.field: error.message}).items():
+            form = self.start if field in self.start.fields else self.questions
+            form.add_error(field if field in form.fields else None, message)

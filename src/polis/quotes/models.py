@@ -88,6 +88,9 @@ class QuoteRequest(models.Model):
         _("premio lordo offerto"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     offer_conditions = models.TextField(_("condizioni dell'offerta"), blank=True)
+    # [{coverage, limit, deductible, scoperto}] as the operator set them: the offer's cover,
+    # printed in the quote and the contract (catalog.selectors.coverages_of).
+    offer_cover = models.JSONField(_("garanzie dell'offerta"), default=list, blank=True)
     offer_valid_until = models.DateField(_("offerta valida fino al"), null=True, blank=True)
     decline_reason = models.CharField(_("motivo"), max_length=500, blank=True)
     quote = models.OneToOneField(

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.catalog import services as catalog
-from polis.catalog.models import Product, TariffVersion
-from polis.catalog.rating import CENT, Breakdown, load_tariff
+from polis.catalog.models import Product
+from polis.catalog.rating import CENT, load_tariff
 from polis.catalog.selectors import coverages_of
 from polis.clients.models import Client
 from polis.core.access import require
@@ -33,7 +33,7 @@ def _render_pdf(quote: Quote) -> ValidatedFile:
         name=f"preventivo-{quote.number}.pdf",
         context={
             "quote": quote,
-            "coverages": coverages_of(quote.product, quote.answers),
+            "coverages": coverages_of(quote.product, quote.answers, quote.breakdown.get("cover")),
             "mga_name": settings.MGA_NAME,
             "mga_legal_name": settings.MGA_LEGAL_NAME,
         },
@@ -42,10 +42,11 @@ def _render_pdf(quote: Quote) -> ValidatedFile:
 
 def price_for_client(
     *, actor, client: Client, product: Product, answers: dict, effective_date: date
-) -> tuple[TariffVersion, Breakdown]:
+) -> catalog.Priced:
     """What FAI PREVENTIVO and AGGIUNGI PRATICA check and price: a client of the actor's firm,
-    a product on sale, an effective date from today, the answers priced with the tariff valid
-    then (outside the tariff: a DomainError telling to ask the MGA for a custom quote)."""
+    a product on sale, an effective date from today, the answers validated and priced with the
+    tariff valid then (outside the tariff: a DomainError telling to ask the MGA for a custom
+    quote)."""
     require(actor, "work_portfolio")
     if client.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo cliente."))
@@ -64,7 +65,7 @@ def create_quote(
     Outside the tariff (ReferralRequired) nothing is saved and the message says to ask the MGA
     for a custom quote. The tariff version used becomes immutable.
     """
-    version, breakdown = price_for_client(
+    version, breakdown, answers = price_for_client(
         actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
     )
     with transaction.atomic():
@@ -215,24 +216,71 @@ def _open_request(request: QuoteRequest) -> QuoteRequest:
     return locked
 
 
+def _term(item: dict, key: str, label: str, coverage: str, top: Decimal | None = None) -> str:
+    """One amount of a coverage's terms, as a plain decimal string ("" when not set)."""
+    raw = str(item.get(key) or "").strip()
+    if not raw:
+        return ""
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0 or (top is not None and value > top):
+        raise DomainError(
+            _("%(coverage)s: %(what)s non valido.") % {"coverage": coverage, "what": label},
+            field="cover",
+        )
+    return format(value.normalize(), "f")
+
+
+def _clean_cover(product: Product, cover) -> list[dict]:
+    """The offer's terms per coverage of `product`: a limit for every coverage that is not
+    optional, a deductible (€) and a scoperto (%) where set."""
+    coverages = {c.code: c for c in product.coverages.all()}
+    terms = {}
+    for item in cover:
+        coverage = coverages.get(item.get("coverage"))
+        if coverage is None:
+            raise DomainError(
+                _("La garanzia «%(code)s» non è di %(product)s.")
+                % {"code": item.get("coverage"), "product": product.name},
+                field="cover",
+            )
+        terms[coverage.code] = {
+            "coverage": coverage.code,
+            "limit": _term(item, "limit", _("Massimale"), coverage.name),
+            "deductible": _term(item, "deductible", _("Franchigia"), coverage.name),
+            "scoperto": _term(item, "scoperto", _("Scoperto"), coverage.name, Decimal(100)),
+        }
+    for coverage in coverages.values():
+        if not coverage.optional and not terms.get(coverage.code, {}).get("limit"):
+            raise DomainError(
+                _("Indica il massimale di «%(coverage)s».") % {"coverage": coverage.name},
+                field="cover",
+            )
+    return [terms[code] for code in coverages if terms.get(code, {}).get("limit")]
+
+
 def offer_custom_quote(
     *,
     actor,
     request: QuoteRequest,
     product: Product,
     gross,
+    cover: list[dict],
     conditions: str,
     valid_until: date,
     files=(),
     base_url: str = "",
 ) -> QuoteRequest:
-    """An operator answers with an offer (premium, conditions, validity, attachments); a new
-    offer replaces the previous one."""
+    """An operator answers with an offer (premium, cover per coverage, conditions, validity,
+    attachments); a new offer replaces the previous one."""
     require(actor, "answer_quote_requests")
     try:
         gross = Decimal(str(gross)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise DomainError(_("Premio non valido."), field="gross") from None
+    cover = _clean_cover(product, cover)
     if gross <= 0:
         raise DomainError(_("Il premio deve essere maggiore di zero."), field="gross")
     if not conditions.strip():
@@ -244,6 +292,7 @@ def offer_custom_quote(
         request = _open_request(request)
         request.product = product
         request.offer_gross, request.offer_conditions = gross, conditions.strip()
+        request.offer_cover = cover
         request.offer_valid_until = valid_until
         request.status = QuoteRequest.Status.OFFERED
         request.save()
@@ -327,6 +376,7 @@ def accept_custom_offer(*, actor, request: QuoteRequest) -> Quote:
                     }
                 ],
                 "instalments": [str(request.offer_gross)],
+                "cover": request.offer_cover,
             },
             valid_until=request.offer_valid_until,
             created_by=actor,

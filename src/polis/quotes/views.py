@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.models import Product
-from polis.catalog.selectors import coverages_of, documents_in_force
+from polis.catalog.selectors import coverages_of, documents_in_force, review_flags
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
@@ -40,7 +40,7 @@ def choose_product(request):
 def create_quote(request, code: str):
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
-    if request.method == "POST" and forms.is_valid():
+    if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
             quote = services.create_quote(actor=request.user, product=product, **forms.values())
         except DomainError as error:
@@ -49,7 +49,7 @@ def create_quote(request, code: str):
             return redirect("quotes:detail", pk=quote.pk)
     return render(
         request,
-        "quotes/form.html",
+        "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
         {
             "product": product,
             "start": forms.start,
@@ -116,7 +116,9 @@ def quote_detail(request, pk: int):
         "quotes/detail.html",
         {
             "quote": quote,
-            "coverages": coverages_of(quote.product, quote.answers),
+            "coverages": coverages_of(quote.product, quote.answers, quote.breakdown.get("cover")),
+            # Said at once: issuing it will wait for the MGA's assessment (products brief §1.5).
+            "assessment": review_flags(quote.product, quote.answers),
             "product_documents": documents_in_force(quote.product, quote.effective_date),
         },
     )
@@ -207,7 +209,12 @@ def request_list(request):
 def request_detail(request, pk: int):
     custom = selectors.get_quote_request_for(request.user, pk)
     offer = OfferForm(initial={"product": custom.product_id})
-    return render(request, "quotes/request_detail.html", {"custom": custom, "offer": offer})
+    cover = coverages_of(custom.product, {}, custom.offer_cover) if custom.offer_cover else []
+    return render(
+        request,
+        "quotes/request_detail.html",
+        {"custom": custom, "offer": offer, "offer_cover": cover},
+    )
 
 
 def _answer(request, pk: int, action, success: str):
@@ -241,6 +248,7 @@ def request_offer(request, pk: int):
             request=custom,
             product=data["product"],
             gross=data["gross"],
+            cover=form.cover(),
             conditions=data["conditions"],
             valid_until=data["valid_until"],
             files=request.FILES.getlist("files")[:10],

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from polis.catalog import services
-from polis.catalog.demo import ARCHITECT_EXAMPLE, RC_PROFESSIONALE
+from polis.catalog.demo import ARCHITECT_EXAMPLE, QUESTIONNAIRES, RC_PROFESSIONALE
 from polis.catalog.models import Insurer, Product, TariffVersion
 from polis.core.errors import DomainError
 
@@ -16,7 +16,11 @@ ANSWERS = ARCHITECT_EXAMPLE
 def product():
     insurer = Insurer.objects.create(name="Compagnia", ivass_code="X1")
     product = Product.objects.create(
-        insurer=insurer, code="RCP", name="RC Professionale", line_of_business=13
+        insurer=insurer,
+        code="RCP",
+        name="RC Professionale",
+        line_of_business=13,
+        questionnaire=QUESTIONNAIRES["RCP"],
     )
     TariffVersion.objects.create(
         product=product,
@@ -34,8 +38,8 @@ def product():
 
 def test_the_effective_date_chooses_the_tariff_version(product):
     # when
-    current, now = services.price(product=product, on=date(2026, 11, 25), answers=ANSWERS)
-    later, renewal = services.price(product=product, on=date(2027, 2, 1), answers=ANSWERS)
+    current, now, _answers = services.price(product=product, on=date(2026, 11, 25), answers=ANSWERS)
+    later, renewal, _answers = services.price(product=product, on=date(2027, 2, 1), answers=ANSWERS)
     # then
     assert (current.version, now.gross) == ("2026-01", Decimal("843.34"))
     assert (later.version, renewal.tax) == ("2027-01", Decimal("172.46"))

@@ -14,13 +14,14 @@ from polis.quotes.tests.test_quotes import ARCHITECT
 from polis.signatures.tests.support import PNG, sign_practice
 
 
-def policy_in_force(collaborator, *, days_ago: int = 30) -> Practice:
-    """An RC professionale policy that started `days_ago`, signed with the FEA and in force."""
+def policy_in_force(collaborator, *, days_ago: int = 30, answers=None) -> Practice:
+    """An RC professionale policy that started `days_ago`, signed with the FEA and in force
+    (the architect of the brief, unless `answers` says otherwise)."""
     quote = quotes.create_quote(
         actor=collaborator,
         client=ClientFactory(created_by=collaborator),
         product=demo_product("RCP"),
-        answers=ARCHITECT,
+        answers={**ARCHITECT, **(answers or {})},
         effective_date=timezone.localdate(),
     )
     practice = practices.issue_practice(

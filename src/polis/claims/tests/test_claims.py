@@ -76,8 +76,9 @@ def test_without_the_mandatory_documents_the_sla_waits(collaborator_a, policy, o
     [
         ({"event_date": timezone.localdate() + timedelta(days=1)}, "futura"),
         (
-            {"event_date": timezone.localdate() - timedelta(days=400)},
-            "fuori dal periodo di polizza",
+            # claims made, 5 years of retroactivity
+            {"event_date": timezone.localdate() - timedelta(days=6 * 366)},
+            "anteriore alla retroattività",
         ),
         ({"reported_on": timezone.localdate() - timedelta(days=10)}, "data della denuncia"),
         ({"claim_type": "furto"}, "tipo di sinistro"),
@@ -109,7 +110,7 @@ def test_only_eligible_policies_of_the_firm(collaborator_a, collaborator_b, poli
     policy.refresh_from_db()
     assert not selectors.is_eligible(policy, today)
     assert list(selectors.eligible_policies(collaborator_a)) == []
-    with pytest.raises(DomainError, match="non si può aprire"):
+    with pytest.raises(DomainError, match="termine per denunciare"):
         open_claim_on(collaborator_a, policy, event_date=today - timedelta(days=5))
 
 

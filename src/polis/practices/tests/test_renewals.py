@@ -161,3 +161,14 @@ def test_transitions_allowed_and_forbidden():
         assert table[final] == set()
     with pytest.raises(InvalidTransition):
         services._guard(Practice(status=S.ISSUED), S.IN_FORCE)
+
+
+def test_a_renewal_obeys_the_product_rules_of_the_tariff_valid_then(collaborator_a):
+    # given a lawyer's policy written with 5 years of retroactivity, before the rules
+    old = expiring(collaborator_a)
+    old.answers = {**old.answers, "professional_class": "LEG", "retroactivity": "5"}
+    old.save(update_fields=["answers"])
+    # when / then: the renewal is refused with the reason, and nothing is created
+    with pytest.raises(DomainError, match="retroattività è illimitata"):
+        services.renew_practice(actor=collaborator_a, practice=old)
+    assert not old.renewals.exists()

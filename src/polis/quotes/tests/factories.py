@@ -1,6 +1,12 @@
 from datetime import date
 
-from polis.catalog.demo import CLAIM_TYPES, DEMO_TARIFFS, QUESTIONNAIRES, install_coverages
+from polis.catalog.demo import (
+    CLAIM_TYPES,
+    COVER_BASIS,
+    DEMO_TARIFFS,
+    QUESTIONNAIRES,
+    install_coverages,
+)
 from polis.catalog.models import Insurer, Product, TariffVersion
 
 
@@ -15,6 +21,7 @@ def demo_product(code: str = "RCP") -> Product:
             "line_of_business": 13,
             "questionnaire": QUESTIONNAIRES[code],
             "claim_types": CLAIM_TYPES[code],
+            **COVER_BASIS[code],
         },
     )
     install_coverages(product)

@@ -65,6 +65,7 @@ def test_an_offer_accepted_becomes_a_priced_quote_that_converts(custom, operator
         request=custom,
         product=demo_product("RCP"),
         gross="1342.50",
+        cover=[{"coverage": "rc_professionale", "limit": "1000000", "deductible": "5000"}],
         conditions="Franchigia 5.000 €, esclusi i sinistri già noti.",
         valid_until=until,
     )
@@ -107,6 +108,7 @@ def test_an_expired_offer_cannot_be_accepted(custom, operator, collaborator_a, m
         request=custom,
         product=demo_product("RCP"),
         gross="900",
+        cover=[{"coverage": "rc_professionale", "limit": "500000"}],
         conditions="Standard",
         valid_until=timezone.localdate(),
     )

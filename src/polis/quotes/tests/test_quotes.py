@@ -72,6 +72,8 @@ def test_outside_the_tariff_nothing_is_saved_and_a_custom_quote_is_suggested(
         customer,
         professional_class="MED-A",
         turnover_band="F5",
+        retroactivity="10",
+        run_off_years="10",
     )
     # then
     assert "chiedi un preventivo personalizzato" in response.content.decode()
@@ -153,3 +155,55 @@ def test_the_pdf_is_rendered_once_when_first_needed(client_for, collaborator_a, 
     assert first == second
     assert first.startswith(b"%PDF")
     assert StoredFile.objects.count() == files + 1
+
+
+def test_the_questionnaire_offers_only_what_the_product_allows_as_the_user_picks(
+    client_for, collaborator_a, setup
+):
+    # given a lawyer with a turnover of € 30.000-70.000 being picked in FAI PREVENTIVO
+    product, customer = setup
+    url = reverse("quotes:create_for_product", args=[product.code])
+    data = {
+        "client": customer.pk,
+        "effective_date": timezone.localdate().isoformat(),
+        "professional_class": "LEG",
+        "turnover_band": "F2",
+        "retroactivity": "5",
+    }
+    # when the questionnaire comes back (htmx)
+    response = client_for(collaborator_a).post(
+        f"{url}?aggiorna=1", data, headers={"HX-Request": "true"}
+    )
+    # then only unlimited retroactivity, 10 years of ultrattività and limits from € 500.000
+    html = response.content.decode()
+    retroactivity = html[
+        html.index('name="retroactivity"') : html.index(
+            "</select>", html.index('name="retroactivity"')
+        )
+    ]
+    assert 'value="illimitata" selected' in retroactivity
+    assert 'value="5"' not in retroactivity
+    limits = html[html.index('name="limit"') : html.index("</select>", html.index('name="limit"'))]
+    assert 'value="250000"' not in limits
+    assert 'value="500000"' in limits
+    assert "<form" not in html  # the fragment only
+    assert not Quote.objects.exists()
+
+
+def test_a_lawyer_below_the_band_minimum_is_refused_with_the_reason_by_the_service(
+    collaborator_a, setup
+):
+    from polis.core.errors import DomainError
+    from polis.quotes import services
+
+    product, customer = setup
+    lawyer = {**ARCHITECT, "professional_class": "LEG", "turnover_band": "F3"}
+    with pytest.raises(DomainError, match=r"massimale minimo di legge è € 1\.000\.000"):
+        services.create_quote(
+            actor=collaborator_a,
+            client=customer,
+            product=product,
+            answers={**lawyer, "retroactivity": "illimitata", "run_off_years": "10"},
+            effective_date=timezone.localdate(),
+        )
+    assert not Quote.objects.exists()

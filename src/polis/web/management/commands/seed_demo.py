@@ -13,6 +13,7 @@ from polis.accounts.models import Firm, User
 from polis.catalog.demo import (
     ARCHITECT_EXAMPLE,
     CLAIM_TYPES,
+    COVER_BASIS,
     DEMO_TARIFFS,
     NEEDS_QUESTIONNAIRES,
     PRODUCT_DOCUMENTS,
@@ -261,6 +262,7 @@ def install_demo_catalog() -> None:
                 "claim_types": CLAIM_TYPES[code],
                 "required_documents": REQUIRED_DOCUMENTS[code],
                 "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
+                **COVER_BASIS[code],
             },
         )
         install_coverages(product)
