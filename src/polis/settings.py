@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
     },
+    "practice-starts": {
+        "task": "polis.practices.tasks.start_practices",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "practice-expiries": {
         "task": "polis.practices.tasks.process_expiries",
         "schedule": crontab(hour=6, minute=30),
@@ -385,6 +389,8 @@ PRACTICE_EXPIRING_WINDOWS = [int(d) for d in env_list("PRACTICE_EXPIRING_WINDOWS
 PRACTICE_REMINDER_DAYS = [int(d) for d in env_list("PRACTICE_REMINDER_DAYS", "60,30,7")]
 # An expired practice can still be renewed (RINNOVA PRATICA) for this many days.
 PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS = int(os.environ.get("PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS", "60"))
+# How long the client's e-mailed link to the pre-contractual documents works.
+DISCLOSURE_LINK_DAYS = 30
 AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
 
 LOGGING = {

@@ -5,6 +5,7 @@ from django.db.models import Case, Exists, OuterRef, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,7 +13,9 @@ from polis.catalog.selectors import review_flags
 from polis.claims.models import Claim
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
+from polis.documents.models import StoredFile
 from polis.messaging.selectors import subject_thread
+from polis.notify.models import OutboundMessage
 from polis.practices.models import ExpiryReminder, Payment, Practice
 from polis.signatures.selectors import requests_for_subject
 
@@ -162,6 +165,16 @@ def expiring_practices(user, form):
     return form.apply(matching(practices, form.value("q") or "", user))
 
 
+def starting_practices(user):
+    """Perfezionate practices waiting for their start date, the nearest first."""
+    return (
+        practices_visible_to(user)
+        .defer(*LIST_DEFERRED)
+        .filter(status=S.COMPLETED)
+        .order_by("effective_date", "pk")
+    )
+
+
 def get_practice_for(user, pk: int) -> Practice:
     """404 both for a missing practice and another firm's."""
     return get_object_or_404(practices_visible_to(user), pk=pk)
@@ -302,3 +315,29 @@ def review_reasons(practice: Practice) -> list[str]:
             % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
         )
     return reasons
+
+
+def delivery_status(practice: Practice) -> dict:
+    """Where the pre-contractual documents stand: when and how they reached the client (the
+    outbox's sent time for an e-mail not yet confirmed on the practice), and the e-mail."""
+    delivery = practice.delivery
+    message = delivery_message(practice)
+    delivered_at = parse_datetime(delivery.get("delivered_at") or "")
+    channel = delivery.get("channel", "")
+    if delivered_at is None and message is not None and message.status == message.Status.SENT:
+        delivered_at, channel = message.sent_at, "email"
+    return {"delivered_at": delivered_at, "channel": channel, "message": message}
+
+
+def delivery_message(practice: Practice) -> OutboundMessage | None:
+    """The latest e-mail that carries the practice's pre-contractual documents, if any."""
+    uuid = practice.delivery.get("message")
+    return OutboundMessage.objects.filter(uuid=uuid).first() if uuid else None
+
+
+def disclosure_file(practice: Practice, index: int):
+    """The stored file of the practice's `index`-th pre-contractual document (404 if none)."""
+    entries = practice.disclosures
+    if not 0 <= index < len(entries) or not entries[index].get("file"):
+        raise Http404
+    return get_object_or_404(StoredFile, pk=entries[index]["file"])

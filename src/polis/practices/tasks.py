@@ -4,6 +4,12 @@ from polis.practices import services
 
 
 @shared_task
+def start_practices() -> int:
+    """Just after midnight: perfezionate practices whose start date has come enter into force."""
+    return services.start_practices()
+
+
+@shared_task
 def process_expiries() -> dict:
     """Daily: expiry digests at 60/30/7 days, then practices past their end become expired."""
     return {

@@ -116,7 +116,8 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
     due = selectors.due_instalment(practice)
     payable = (
         due is not None
-        and practice.status in (Practice.Status.SIGNED, Practice.Status.IN_FORCE)
+        and practice.status
+        in (Practice.Status.SIGNED, Practice.Status.COMPLETED, Practice.Status.IN_FORCE)
         and can(request.user, "work_portfolio")
     )
     return {
@@ -140,6 +141,7 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         and selectors.renewable_practices(request.user).filter(pk=practice.pk).exists(),
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
         "signatures": selectors.signature_requests_of(request.user, practice),
+        "delivered": selectors.delivery_status(practice),
         "signature_form": SignatureForm(),
     }
 
@@ -213,6 +215,65 @@ def practice_file(request, pk: int, which: str):
     if stored is None:
         raise Http404
     return open_download(actor=request.user, stored=stored)
+
+
+@capability_required("view_practices")
+def disclosure(request, pk: int, index: int):
+    """A pre-contractual document of the practice, as stored and delivered (also printed for
+    paper delivery)."""
+    practice = selectors.get_practice_for(request.user, pk)
+    return open_download(
+        actor=request.user, stored=selectors.disclosure_file(practice, index), inline=True
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def resend_disclosures(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.resend_disclosures(actor=request.user, practice=practice),
+        _("Documenti precontrattuali inviati di nuovo al cliente."),
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def paper_delivery(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    upload = request.FILES.get("receipt")
+    return _act(
+        request,
+        lambda: services.record_paper_delivery(
+            actor=request.user,
+            practice=practice,
+            name=upload.name if upload else "",
+            data=upload.read() if upload else b"",
+        ),
+        _("Ricevuta registrata: i documenti precontrattuali risultano consegnati."),
+    )
+
+
+def client_disclosures(request, token: str):
+    """The client's page of the pre-contractual documents, from the e-mailed signed link."""
+    try:
+        practice = services.practice_for_disclosure_link(token)
+    except DomainError as error:
+        return render(
+            request, "practices/client_disclosures.html", {"error": error.message}, status=410
+        )
+    return render(
+        request, "practices/client_disclosures.html", {"practice": practice, "token": token}
+    )
+
+
+def client_disclosure(request, token: str, index: int):
+    try:
+        practice = services.practice_for_disclosure_link(token)
+    except DomainError:
+        raise Http404 from None
+    return open_download(actor=None, stored=selectors.disclosure_file(practice, index))
 
 
 class SignatureForm(StyledForm):
@@ -296,16 +357,20 @@ def record_payment(request, pk: int):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             practice.refresh_from_db()
-            messages.success(
-                request,
-                _("Pagamento registrato: la polizza è in vigore.")
-                if practice.status == Practice.Status.IN_FORCE
-                and practice.payments.exclude(status=Payment.Status.REJECTED).count() == 1
-                else _("Pagamento registrato."),
-            )
+            messages.success(request, _paid_message(practice))
             return redirect("practices:detail", pk=practice.pk)
     context = _detail_context(request, practice, payment_form=form)
     return render(request, "practices/detail.html", context, status=422)
+
+
+def _paid_message(practice: Practice) -> str:
+    if practice.payments.exclude(status=Payment.Status.REJECTED).count() > 1:
+        return _("Pagamento registrato.")
+    if practice.status == Practice.Status.COMPLETED:
+        return _("Pagamento registrato: pratica perfezionata, decorre dal %(day)s.") % {
+            "day": practice.effective_date.strftime("%d/%m/%Y")
+        }
+    return _("Pagamento registrato: la polizza è in vigore.")
 
 
 @capability_required("view_practices")

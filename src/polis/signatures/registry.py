@@ -20,6 +20,11 @@ class SubjectHandler:
     # what the signer's page offers instead of signing (e.g. refusing a quietanza)
     decline_title: str = ""
     decline_help: str = ""
+    # documents the signer must receive and read before signing (e.g. the pre-contractual
+    # disclosure): called with the request, returns [{title, version, sha256, file}]
+    documents: Callable | None = None
+    # called with the request and the time once the signer acknowledged those documents
+    on_documents_acknowledged: Callable | None = None
 
 
 _handlers: dict[str, SubjectHandler] = {}

@@ -67,17 +67,17 @@ def test_the_renewal_is_a_draft_for_the_next_period_with_the_tariff_valid_then(c
     assert old.status == S.IN_FORCE
 
 
-def test_when_the_renewal_comes_into_force_the_old_practice_is_renewed(collaborator_a, operator):
+def test_when_the_renewal_is_perfezionata_the_old_practice_is_renewed(collaborator_a, operator):
     # given
     old = expiring(collaborator_a)
     renewal = services.renew_practice(actor=collaborator_a, practice=old)
     Practice.objects.filter(pk=renewal.pk).update(status=S.SIGNED)  # the signature flow
     # when
     payment = pay(collaborator_a, renewal, amount=renewal.instalments[0])
-    # then
+    # then: the renewal starts on the old end date, ahead: perfezionata until then
     old.refresh_from_db()
     renewal.refresh_from_db()
-    assert (old.status, renewal.status) == (S.RENEWED, S.IN_FORCE)
+    assert (old.status, renewal.status) == (S.RENEWED, S.COMPLETED)
     # and a rejected payment undoes both
     services.reject_payment(actor=operator, payment=payment, reason="Non pervenuto")
     old.refresh_from_db()
