@@ -27,7 +27,9 @@ from polis.core.cache import touch
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.ledger.services import integrate_all, record_demo_events
+from polis.notify.delivery import deliver_message
 from polis.practices.models import Practice
+from polis.practices.selectors import delivery_message
 from polis.practices.services import (
     convert_quote,
     issue_practice,
@@ -197,6 +199,8 @@ class Command(BaseCommand):
             )
             practices.append(issue_practice(actor=author, practice=practice))
         in_force = practices[0]
+        # The pre-contractual documents reach the client before the contract goes in firma.
+        deliver_message(delivery_message(in_force).pk)
         send_practice_for_signature(
             actor=author,
             practice=in_force,
