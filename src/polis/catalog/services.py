@@ -36,7 +36,16 @@ def tariff_for(product: Product, on: date) -> TariffVersion:
 def price(*, product: Product, on: date, answers: dict) -> tuple[TariffVersion, Breakdown]:
     """Price answers with the version valid on `on` (no state changes: comparison portals)."""
     version = tariff_for(product, on)
-    return version, rate(load_tariff(version.document), answers)
+    return version, rate(load_tariff(version.document), answers, answer_labels(product))
+
+
+def answer_labels(product: Product) -> dict[str, tuple[str, dict[str, str]]]:
+    """The questionnaire's texts of each question and choice, for the premium's explanation."""
+    return {
+        question["name"]: (question["label"], {value: text for value, text in question["choices"]})
+        for question in product.questionnaire
+        if question.get("choices")
+    }
 
 
 def price_or_refuse(

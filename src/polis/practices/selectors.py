@@ -16,6 +16,7 @@ from polis.core.access import MGA_STAFF, can
 from polis.documents.models import StoredFile
 from polis.messaging.selectors import subject_thread
 from polis.notify.models import OutboundMessage
+from polis.practices.disclosures import TEMPLATES
 from polis.practices.models import ExpiryReminder, Payment, Practice
 from polis.signatures.selectors import requests_for_subject
 
@@ -268,6 +269,18 @@ def thread_of(practice: Practice):
     return subject_thread(practice.firm, "practice", str(practice.pk))
 
 
+def open_question(thread):
+    """The MGA's latest request in the practice's thread still waiting for the firm's answer."""
+    if thread is None:
+        return None
+    return (
+        thread.messages.filter(is_request=True, answered_at=None, withdrawn=False)
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def uploaded_documents(practice: Practice) -> list:
     """The documents added to the practice, each with its version number within its kind
     (newest first)."""
@@ -315,6 +328,16 @@ def review_reasons(practice: Practice) -> list[str]:
             % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
         )
     return reasons
+
+
+def disclosure_rows(practice: Practice) -> list[dict]:
+    """The practice's pre-contractual documents, each named as the client reads it (records
+    made before titles were stored carry only the template's kind, e.g. "mup")."""
+    titles = {template.kind: template.title for template in TEMPLATES}
+    return [
+        {**entry, "label": entry.get("label") or titles.get(entry["kind"], entry["kind"])}
+        for entry in practice.disclosures
+    ]
 
 
 def delivery_status(practice: Practice) -> dict:

@@ -120,9 +120,13 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         in (Practice.Status.SIGNED, Practice.Status.COMPLETED, Practice.Status.IN_FORCE)
         and can(request.user, "work_portfolio")
     )
+    thread = selectors.thread_of(practice)
     return {
         "practice": practice,
-        "thread": selectors.thread_of(practice),
+        "thread": thread,
+        "question": selectors.open_question(thread)
+        if practice.status == Practice.Status.INFO_REQUESTED
+        else None,
         "uploaded": selectors.uploaded_documents(practice),
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
@@ -142,6 +146,7 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
         "signatures": selectors.signature_requests_of(request.user, practice),
         "delivered": selectors.delivery_status(practice),
+        "disclosures": selectors.disclosure_rows(practice),
         "signature_form": SignatureForm(),
     }
 
