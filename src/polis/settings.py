@@ -383,8 +383,9 @@ MGA_WEBSITE = os.environ.get("MGA_WEBSITE", "https://polis.local")
 MGA_RUI_NUMBER = os.environ.get("MGA_RUI_NUMBER", "A000000001")
 MGA_RUI_DATE = os.environ.get("MGA_RUI_DATE", "2019-01-15")
 # --- Practices: expiries and renewals ------------------------------------------------------
-# The windows offered by "Pratiche in scadenza" (days ahead; the first is the default).
+# The windows offered by "Pratiche in scadenza" (days ahead), and the one shown first.
 PRACTICE_EXPIRING_WINDOWS = [int(d) for d in env_list("PRACTICE_EXPIRING_WINDOWS", "30,60,90")]
+PRACTICE_EXPIRING_DEFAULT_DAYS = int(os.environ.get("PRACTICE_EXPIRING_DEFAULT_DAYS", "60"))
 # Days before the end at which the collaborator is e-mailed, once per threshold.
 PRACTICE_REMINDER_DAYS = [int(d) for d in env_list("PRACTICE_REMINDER_DAYS", "60,30,7")]
 # An expired practice can still be renewed (RINNOVA PRATICA) for this many days.

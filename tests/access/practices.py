@@ -53,6 +53,7 @@ def arrange(world: dict) -> None:
         amount=signed.instalments[0],
         receipt=SimpleUploadedFile("ricevuta.pdf", pdf_bytes()),
     )
+    world["renewal_a"] = services.renew_practice(actor=author, practice=signed)
 
 
 RULES = [
@@ -212,5 +213,11 @@ RULES = [
         only(COLLAB_A, ok=302) | {COLLAB_B: 404},
         method="post",
         kwargs=lambda w: {"pk": w["in_force_a"].pk},
+    ),
+    Rule(
+        "practices:change_renewal",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["renewal_a"].pk},
     ),
 ]

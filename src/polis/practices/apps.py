@@ -49,6 +49,7 @@ class PracticesConfig(AppConfig):
                 "practice.in_force": _("Pratica in vigore"),
                 "practice.completion_undone": _("Pratica di nuovo in attesa del pagamento"),
                 "practice.renewal_created": _("Rinnovo preparato"),
+                "practice.renewal_changed": _("Questionario del rinnovo modificato e ricalcolato"),
                 "practice.renewed": _("Pratica rinnovata"),
                 "practice.renewal_undone": _("Rinnovo non perfezionato: pratica non più rinnovata"),
                 "practice.expired": _("Pratica scaduta"),

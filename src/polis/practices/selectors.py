@@ -364,3 +364,27 @@ def disclosure_file(practice: Practice, index: int):
     if not 0 <= index < len(entries) or not entries[index].get("file"):
         raise Http404
     return get_object_or_404(StoredFile, pk=entries[index]["file"])
+
+
+def renewal_changes(practice: Practice) -> list[dict]:
+    """What the renewal's answers change from the renewed practice's, as the questionnaire
+    words them: [{question, before, after}]."""
+    old = practice.renewal_of
+    if old is None:
+        return []
+    changes = []
+    for question in practice.product.questionnaire:
+        before, after = (
+            _worded(question, p.answers.get(question["name"])) for p in (old, practice)
+        )
+        if before != after:
+            changes.append({"question": question["label"], "before": before, "after": after})
+    return changes
+
+
+def _worded(question: dict, value) -> str:
+    """An answer as the questionnaire words it (a yes/no declaration left unticked is "No")."""
+    if question.get("type") == "boolean":
+        return _("Sì") if value == "True" else _("No")
+    words = {choice: text for choice, text in question.get("choices", [])}
+    return words.get(value, value) or "—"

@@ -1209,3 +1209,46 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
             data={"renews": old.policy_number, "previous_gross": str(old.gross)},
         )
         return renewal
+
+
+def change_renewal_answers(
+    *, actor, practice: Practice, answers: dict, version: int | None = None
+) -> Practice:
+    """At renewal the client's situation may have changed (limit, deductible, turnover…): the
+    renewal's answers are replaced and it is re-rated with the tariff valid on its start date;
+    the page shows the new premium against the previous period's. Answers the tariff cannot
+    price are refused and change nothing."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    with transaction.atomic():
+        practice = _locked(practice, version)
+        if practice.renewal_of_id is None or practice.status != S.DRAFT:
+            raise InvalidTransition(
+                _("Il questionario si modifica su un rinnovo non ancora emesso.")
+            )
+        tariff, breakdown = price_or_refuse(
+            product=practice.product, on=practice.effective_date, answers=answers
+        )
+        previous = practice.gross
+        practice.answers, practice.tariff = answers, tariff
+        practice.net, practice.tax, practice.gross = breakdown.net, breakdown.tax, breakdown.gross
+        practice.commission, practice.breakdown = breakdown.commission, breakdown.as_json()
+        practice.save(
+            update_fields=[
+                "answers",
+                "tariff",
+                "net",
+                "tax",
+                "gross",
+                "commission",
+                "breakdown",
+            ]
+        )
+        mark_tariff_used(tariff)
+        record_audit(
+            actor=actor,
+            action="practice.renewal_changed",
+            target=practice,
+            data={"previous_gross": str(previous), "gross": str(practice.gross)},
+        )
+        return practice

@@ -82,4 +82,9 @@ urlpatterns = [
     # Renewals
     path("rinnovi/", views.renewals, name="renewals"),
     path("pratiche/<int:pk>/rinnova/", views.renew, name="renew"),
+    path(
+        "pratiche/<int:pk>/rinnovo/questionario/",
+        views.change_renewal,
+        name="change_renewal",
+    ),
 ]

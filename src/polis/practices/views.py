@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import MGA_STAFF, can, capability_required
@@ -144,6 +145,8 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "renewable": can(request.user, "work_portfolio")
         and selectors.renewable_practices(request.user).filter(pk=practice.pk).exists(),
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
+        "renewal_form": _renewal_form(practice) if can(request.user, "work_portfolio") else None,
+        "renewal_changes": selectors.renewal_changes(practice),
         "signatures": selectors.signature_requests_of(request.user, practice),
         "delivered": selectors.delivery_status(practice),
         "disclosures": selectors.disclosure_rows(practice),
@@ -509,6 +512,33 @@ def renew(request, pk: int):
         request,
         lambda: services.renew_practice(actor=request.user, practice=practice),
         _("Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."),
+    )
+
+
+def _renewal_form(practice: Practice, data=None):
+    """The questionnaire of a renewal not yet issued, filled with its answers."""
+    if practice.renewal_of_id is None or practice.status != Practice.Status.DRAFT:
+        return None
+    return questionnaire_form_class(practice.product)(data, initial=practice.answers)
+
+
+@capability_required("work_portfolio")
+@require_POST
+def change_renewal(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    form = _renewal_form(practice, request.POST)
+    if form is None or not form.is_valid():
+        messages.error(request, _("Controlla le risposte del questionario."))
+        return redirect("practices:detail", pk=practice.pk)
+    return _act(
+        request,
+        lambda: services.change_renewal_answers(
+            actor=request.user,
+            practice=practice,
+            answers=answers_of(form),
+            version=_version(request),
+        ),
+        _("Premio di rinnovo ricalcolato con le nuove risposte."),
     )
 
 
