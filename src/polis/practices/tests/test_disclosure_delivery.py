@@ -127,6 +127,8 @@ def test_paper_delivery_needs_the_client_signed_receipt(client_for, collaborator
     )
     # then
     assert "Da consegnare su carta" in shown
+    assert "Invia il contratto in firma" not in shown
+    assert "Il contratto si invia in firma dopo la consegna" in shown
     assert not OutboundMessage.objects.filter(recipient=practice.client.email).exists()
     practice.refresh_from_db()
     receipt = practice.documents.get(kind=services.DISCLOSURE_RECEIPT)
