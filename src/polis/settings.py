@@ -332,8 +332,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
     },
-    "practice-starts": {
-        "task": "polis.practices.tasks.start_practices",
+    "practice-dates": {
+        "task": "polis.practices.tasks.follow_practice_dates",
         "schedule": crontab(hour=0, minute=5),
     },
     "practice-expiries": {

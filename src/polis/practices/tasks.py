@@ -4,9 +4,10 @@ from polis.practices import services
 
 
 @shared_task
-def start_practices() -> int:
-    """Just after midnight: perfezionate practices whose start date has come enter into force."""
-    return services.start_practices()
+def follow_practice_dates() -> dict:
+    """Just after midnight: perfezionate practices whose start date has come enter into force,
+    and those past their end expire (the morning job repeats the expiry, which is idempotent)."""
+    return {"started": services.start_practices(), "expired": services.expire_practices()}
 
 
 @shared_task

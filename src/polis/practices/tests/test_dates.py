@@ -12,7 +12,7 @@ from polis.claims.selectors import eligible_policies
 from polis.ledger.models import LedgerEntry as Entry
 from polis.practices import services
 from polis.practices.models import Practice
-from polis.practices.tasks import start_practices
+from polis.practices.tasks import follow_practice_dates
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import pay
 
@@ -59,16 +59,24 @@ def test_the_daily_job_puts_it_in_force_on_its_start_date_once(starts_later):
     assert Entry.objects.get(type="practice.in_force").sha256 == receipt.sha256
 
 
-def test_the_start_job_is_scheduled_after_midnight_and_runs(settings, starts_later):
-    # given
-    entry = settings.CELERY_BEAT_SCHEDULE["practice-starts"]
+def test_the_dates_job_runs_after_midnight(settings, starts_later, collaborator_a):
+    # given: one practice starting today, one that ended yesterday
+    entry = settings.CELERY_BEAT_SCHEDULE["practice-dates"]
     Practice.objects.filter(pk=starts_later.pk).update(effective_date=timezone.localdate())
+    ended = PracticeFactory(
+        created_by=collaborator_a,
+        status=S.IN_FORCE,
+        effective_date=timezone.localdate() - timedelta(days=366),
+        end_date=timezone.localdate() - timedelta(days=1),
+    )
     # when
-    started = start_practices.apply().get()
+    result = follow_practice_dates.apply().get()
     # then
-    assert entry["task"] == "polis.practices.tasks.start_practices"
+    assert entry["task"] == "polis.practices.tasks.follow_practice_dates"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
-    assert started == 1
+    assert result == {"started": 1, "expired": 1}
+    assert Practice.objects.get(pk=ended.pk).status == S.EXPIRED
+    assert Practice.objects.get(pk=starts_later.pk).status == S.IN_FORCE
 
 
 def test_a_rejected_payment_takes_it_back_to_signed(starts_later, operator):
