@@ -199,3 +199,44 @@ def test_the_signer_acknowledges_the_documents_before_asking_the_code(collaborat
     assert practice.delivery["acknowledged_at"] == evidence.at.isoformat()
     assert practice.delivery["delivered_at"] == evidence.at.isoformat()
     assert practice.delivery["channel"] == "signing_page"
+
+
+def test_an_undelivered_email_is_sent_again_and_then_the_contract_can_go(collaborator_a):
+    # given: the first e-mail could not be delivered
+    practice = _issued(collaborator_a, "email")
+    OutboundMessage.objects.filter(pk=_documents_email(practice).pk).update(status="failed")
+    # when
+    services.resend_disclosures(actor=collaborator_a, practice=practice)
+    second = OutboundMessage.objects.filter(recipient=practice.client.email).latest("pk")
+    deliver_message(second.pk)
+    send(collaborator_a, practice)
+    # then
+    practice.refresh_from_db()
+    second.refresh_from_db()
+    assert practice.delivery["delivered_at"] == second.sent_at.isoformat()
+    assert second.attachments.count() == len(practice.disclosures)
+
+
+def test_documents_by_email_need_the_clients_email(collaborator_a):
+    # given
+    product = demo_product("RCP")
+    product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]
+    product.save()
+    practice = services.create_practice(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a, email=""),
+        product=product,
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    services.record_demands_and_needs(
+        actor=collaborator_a,
+        practice=practice,
+        answers=CONSISTENT,
+        medium="email",
+        durable_consent=True,
+    )
+    # when / then
+    with pytest.raises(DomainError, match="non ha un'e-mail"):
+        services.issue_practice(actor=collaborator_a, practice=practice)
+    assert Practice.objects.get(pk=practice.pk).status == Practice.Status.DRAFT
