@@ -99,6 +99,7 @@ def test_pages_say_decorre_dal(client_for, collaborator_a, starts_later):
     for shown in (detail, listed, dashboard):
         assert "Perfezionata" in shown
         assert says in shown
+    assert f"decorre dal {starts_later.effective_date:%d/%m/%Y} ed è in vigore da quel" in detail
     assert "practice-in_force" not in listed
 
 
