@@ -12,6 +12,19 @@ def not_yet_started(apps, schema_editor):
     )
 
 
+def no_delivery_was_made(apps, schema_editor):
+    """Issuing used to write delivered_at without sending anything: that record is dropped."""
+    Practice = apps.get_model("practices", "Practice")
+    batch = []
+    for practice in Practice.objects.exclude(disclosures=[]).only("disclosures").iterator(2000):
+        practice.disclosures = [{**d, "delivered_at": None} for d in practice.disclosures]
+        batch.append(practice)
+        if len(batch) == 2000:
+            Practice.objects.bulk_update(batch, ["disclosures"])
+            batch = []
+    Practice.objects.bulk_update(batch, ["disclosures"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("practices", "0012_renewal_indexes"),
@@ -46,4 +59,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(not_yet_started, migrations.RunPython.noop),
+        migrations.RunPython(no_delivery_was_made, migrations.RunPython.noop),
     ]
