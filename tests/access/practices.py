@@ -118,7 +118,11 @@ RULES = [
             method="post",
             kwargs=lambda w: {"pk": w["practice_a"].pk},
         )
-        for name in ("practices:resend_disclosures", "practices:paper_delivery")
+        for name in (
+            "practices:prepare_disclosures",
+            "practices:resend_disclosures",
+            "practices:paper_delivery",
+        )
     ],
     Rule(
         "practices:client_disclosures",

@@ -35,6 +35,7 @@ class PracticesConfig(AppConfig):
                 "practice.declined": _("Pratica rifiutata dall'MGA"),
                 "practice.issued": _("Polizza emessa"),
                 "practice.disclosures_sent": _("Documenti precontrattuali inviati al cliente"),
+                "practice.disclosures_prepared": _("Documenti precontrattuali preparati"),
                 "practice.disclosures_delivered": _("Documenti precontrattuali consegnati"),
                 "practice.disclosures_acknowledged": _(
                     "Il cliente ha dichiarato di aver ricevuto e letto i documenti precontrattuali"

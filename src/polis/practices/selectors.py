@@ -330,6 +330,12 @@ def review_reasons(practice: Practice) -> list[str]:
     return reasons
 
 
+def disclosures_stored(practice: Practice) -> bool:
+    """Whether the practice keeps its pre-contractual documents as files (issued before they
+    were stored, it keeps only their hashes)."""
+    return any(entry.get("file") for entry in practice.disclosures)
+
+
 def disclosure_rows(practice: Practice) -> list[dict]:
     """The practice's pre-contractual documents, each named as the client reads it (records
     made before titles were stored carry only the template's kind, e.g. "mup")."""

@@ -36,6 +36,7 @@ from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDo
 from polis.practices.selectors import (
     ABANDONED,
     delivery_message,
+    disclosures_stored,
     due_instalment,
     practices_to_remind,
     reminders_due,
@@ -188,10 +189,11 @@ def _contract(practice: Practice) -> ValidatedFile:
     )
 
 
-def _disclosure_set(*, actor, practice: Practice) -> list[dict]:
+def _disclosure_set(*, actor, practice: Practice, on: date) -> list[dict]:
     """The pre-contractual documents for the client, each stored with the practice: the
-    distributor's disclosure rendered now (its SHA-256 is the stored file's) and the insurer's
-    documents of the product version. None is delivered yet."""
+    distributor's disclosure in force on `on` (the MUP, or Allegati 3/4/4-ter before July 2025;
+    its SHA-256 is the stored file's) and the insurer's documents of the product version. None
+    is delivered yet."""
     medium = {
         "medium": practice.needs.get("medium", ""),
         "durable_consent": practice.needs.get("durable_consent", False),
@@ -200,7 +202,7 @@ def _disclosure_set(*, actor, practice: Practice) -> list[dict]:
     rendered = render_disclosures(
         firm=practice.firm,
         person=practice.created_by,
-        on=timezone.localdate(),
+        on=on,
         insurers=[practice.product.insurer.name],
     )
     disclosures = []
@@ -232,21 +234,10 @@ def _disclosure_set(*, actor, practice: Practice) -> list[dict]:
 def _issue(*, actor, practice: Practice) -> Practice:
     _guard(practice, S.ISSUED)
     now = timezone.now()
-    medium = practice.needs.get("medium", "")
-    if medium in ELECTRONIC and not practice.client.email:
-        raise DomainError(
-            _(
-                "Il cliente non ha un'e-mail in anagrafica: aggiungila o scegli la consegna "
-                "dei documenti su carta."
-            )
-        )
-    practice.disclosures = _disclosure_set(actor=actor, practice=practice)
-    practice.delivery = {"medium": medium}
     practice.policy_number = formatted_number(practice.product.code, timezone.localdate().year)
     practice.contract = store_file(actor=actor, validated=_contract(practice))
     practice.status, practice.issued_at = S.ISSUED, now
-    if medium in ELECTRONIC:
-        _send_disclosures(practice)
+    _hand_over_disclosures(actor=actor, practice=practice)
     practice.save(
         update_fields=[
             "disclosures",
@@ -272,6 +263,40 @@ def _issue(*, actor, practice: Practice) -> Practice:
 M = Practice.DeliveryMedium
 ELECTRONIC = (M.EMAIL, M.LINK)
 DISCLOSURE_RECEIPT = "ricevuta_precontrattuale"
+
+
+def _hand_over_disclosures(*, actor, practice: Practice) -> None:
+    """Store the documents as of the issuing day and start their delivery on the medium the
+    client chose (not saved here)."""
+    medium = practice.needs.get("medium", "")
+    if medium in ELECTRONIC and not practice.client.email:
+        raise DomainError(
+            _(
+                "Il cliente non ha un'e-mail in anagrafica: aggiungila o scegli la consegna "
+                "dei documenti su carta."
+            )
+        )
+    on = timezone.localdate(practice.issued_at)
+    practice.disclosures = _disclosure_set(actor=actor, practice=practice, on=on)
+    practice.delivery = {"medium": medium}
+    if medium in ELECTRONIC:
+        _send_disclosures(practice)
+
+
+def prepare_disclosures(*, actor, practice: Practice) -> Practice:
+    """For a practice issued before the documents were stored: render them as of its issuing
+    day (Allegati 3, 4 and 4-ter before July 2025, the MUP since), store them and deliver them
+    like a new one. What was recorded before, without a file, is replaced."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        if practice.status != S.ISSUED or disclosures_stored(practice):
+            raise DomainError(_("I documenti precontrattuali di questa pratica sono già pronti."))
+        _hand_over_disclosures(actor=actor, practice=practice)
+        practice.save(update_fields=["disclosures", "delivery"])
+        record_audit(actor=actor, action="practice.disclosures_prepared", target=practice)
+        return practice
 
 
 def _send_disclosures(practice: Practice) -> None:
@@ -722,6 +747,8 @@ def _require_delivery(practice: Practice) -> None:
     """No signature without the pre-contractual documents delivered first: by the outbox's
     e-mail, or on paper against the client's signed receipt. Without a recorded medium they
     are delivered on the signing page itself, acknowledged before the code can be asked."""
+    if not disclosures_stored(practice):
+        raise DomainError(_("Prima prepara i documenti precontrattuali da consegnare al cliente."))
     medium = practice.delivery.get("medium", "")
     if not medium or confirm_disclosure_delivery(practice):
         return

@@ -55,6 +55,11 @@ urlpatterns = [
         name="disclosure",
     ),
     path(
+        "pratiche/<int:pk>/precontrattuali/prepara/",
+        views.prepare_disclosures,
+        name="prepare_disclosures",
+    ),
+    path(
         "pratiche/<int:pk>/precontrattuali/invia/",
         views.resend_disclosures,
         name="resend_disclosures",

@@ -150,6 +150,7 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "signatures": selectors.signature_requests_of(request.user, practice),
         "delivered": selectors.delivery_status(practice),
         "disclosures": selectors.disclosure_rows(practice),
+        "disclosures_stored": selectors.disclosures_stored(practice),
         "signature_form": SignatureForm(),
     }
 
@@ -232,6 +233,17 @@ def disclosure(request, pk: int, index: int):
     practice = selectors.get_practice_for(request.user, pk)
     return open_download(
         actor=request.user, stored=selectors.disclosure_file(practice, index), inline=True
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def prepare_disclosures(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.prepare_disclosures(actor=request.user, practice=practice),
+        _("Documenti precontrattuali pronti: ora si consegnano al cliente."),
     )
 
 

@@ -5,7 +5,7 @@ without proven delivery is not sent for signature."""
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -240,3 +240,29 @@ def test_documents_by_email_need_the_clients_email(collaborator_a):
     with pytest.raises(DomainError, match="non ha un'e-mail"):
         services.issue_practice(actor=collaborator_a, practice=practice)
     assert Practice.objects.get(pk=practice.pk).status == Practice.Status.DRAFT
+
+
+def test_a_practice_issued_before_they_were_stored_prepares_them_as_of_its_issue(
+    client_for, collaborator_a
+):
+    # given: issued in June 2025 by the old code: hashes only, and a delivery never made
+    practice = _issued(collaborator_a, "paper")
+    Practice.objects.filter(pk=practice.pk).update(
+        issued_at=datetime(2025, 6, 20, 10, tzinfo=UTC),
+        disclosures=[{"kind": "mup", "sha256": "ab" * 32, "delivered_at": None}],
+        delivery={},
+    )
+    page = client_for(collaborator_a)
+    # when
+    with pytest.raises(DomainError, match="Prima prepara i documenti"):
+        send(collaborator_a, practice)
+    page.post(reverse("practices:prepare_disclosures", args=[practice.pk]))
+    # then: the Allegati in force then, stored, to deliver on paper like any other
+    practice.refresh_from_db()
+    kinds = [d["kind"] for d in practice.disclosures if d.get("file")]
+    assert kinds == ["allegato_3", "allegato_4", "allegato_4ter"]
+    assert practice.delivery == {"medium": "paper"}
+    shown = page.get(reverse("practices:detail", args=[practice.pk])).content.decode()
+    assert "Allegato 4-ter – Elenco delle regole di comportamento del distributore" in shown
+    with pytest.raises(DomainError, match="ricevuta firmata"):
+        send(collaborator_a, practice)
