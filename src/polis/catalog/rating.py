@@ -178,10 +178,10 @@ def _component(component, answers: dict, labels: Labels) -> Line:
     if isinstance(component, Rate):
         base = Decimal(_answer(answers, component.amount))
         rate = _cell(component.rates, [component.by], answers, component.label)
-        unit = "‰" if component.per == 1000 else f"per {component.per}"
+        unit = {1000: " ‰", 1: ""}.get(component.per, f" per {component.per}")
         return Line(
             component.label,
-            f"{_euro(base)} × {_italian(rate)} {unit} ({_chosen(answers, component.by, labels)})",
+            f"{_euro(base)} × {_italian(rate)}{unit} ({_chosen(answers, component.by, labels)})",
             base * rate / component.per,
         )
     base = Decimal(_answer(answers, component.amount))

@@ -70,6 +70,30 @@ def test_a_yearly_rate_reads_in_italian():
     assert "€ 112.000,00" in bond.lines[0].explanation
 
 
+def test_accident_lines_name_the_chosen_class_and_sport():
+    # when
+    lines = rate(
+        INF,
+        {
+            "occupation_class": "2",
+            "death_capital": "100000",
+            "disability_capital": "150000",
+            "daily_allowance": "50",
+            "disability_deductible": "3",
+            "scope": "24h",
+            "sports": "rischio_medio",
+            "instalments": "1",
+        },
+        answer_labels(Product(questionnaire=QUESTIONNAIRES["INF"])),
+    ).lines
+    explained = {line.label: line.explanation for line in lines}
+    # then
+    assert explained["Morte"] == "€ 100.000,00 × 0,80 ‰ (2 – cantiere, medico, tassista)"
+    assert explained["Inabilità temporanea (diaria)"].startswith("€ 50,00 × 4,00 (2 –")
+    assert explained["Sport"] == "× 1,15 (A rischio medio (+15%))"
+    assert "rischio_medio" not in " ".join(explained.values())
+
+
 @pytest.mark.parametrize(
     ("answers", "net", "tax", "gross"),
     [
