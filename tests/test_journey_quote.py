@@ -35,7 +35,11 @@ def test_fai_preventivo_end_to_end(browser_page, screenshot, tmp_path):
     screenshot(page, "02a-after-submit")
 
     page.get_by_text("€ 843,34").first.wait_for()
-    assert page.get_by_text("2 rate, la prima di € 421,67").count() == 1
+    # the client reads the tax rate and each instalment, no tariff codes (issue #17 §7)
+    assert page.get_by_text("aliquota 22,25 % sul premio netto").count() == 1
+    assert page.get_by_text("Rata 2 di 2").count() == 1
+    assert page.get_by_text("€ 421,67").count() == 2
+    assert page.get_by_text("TEC-B").count() == 0
     screenshot(page, "02-priced-quote")
     with page.expect_download() as download:
         page.get_by_role("link", name="Scarica PDF").click()
@@ -43,6 +47,10 @@ def test_fai_preventivo_end_to_end(browser_page, screenshot, tmp_path):
     download.value.save_as(pdf)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout
     assert b"843,34" in text
+    assert b"Rata 2 di 2" in text
+    assert b"22,25 %" in text.replace(b"\xc2\xa0", b" ")
+    assert b"TEC-B" not in text
+    assert b"Professione: Architetto, ingegnere" in text
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "03-priced-quote-phone")
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -51,6 +51,8 @@ def test_payment_in_force_expiring_and_renewed(browser_page, screenshot):
     page.get_by_role("link", name="Pratiche in scadenza").click()
     row = page.get_by_role("row").filter(has_text="RCP-2026-000042")
     row.wait_for()
+    # the window is visible and starts at 60 days
+    assert page.get_by_label("Scadenza entro").input_value() == "60"
     assert "Ferri Lucia" in row.inner_text()
     screenshot(page, "03-expiring")
     row.get_by_role("button", name="Rinnova").click()
@@ -63,3 +65,18 @@ def test_payment_in_force_expiring_and_renewed(browser_page, screenshot):
     screenshot(page, "05-renewal-phone")
     renewal = Practice.objects.get(renewal_of=practice)
     assert (renewal.effective_date, renewal.tariff.version) == (end, "2027-01")
+
+    # The client now wants a higher limit: the renewal is re-rated, the difference follows.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_text("Modifica il questionario del rinnovo").click()
+    page.get_by_label("Massimale").select_option("1000000")
+    page.get_by_role("button", name="Ricalcola il premio").click()
+    page.get_by_text("Premio di rinnovo ricalcolato").wait_for()
+    renewal.refresh_from_db()
+    assert renewal.answers["limit"] == "1000000"
+    difference = f"+ € {renewal.gross - practice.gross:.2f}".replace(".", ",")
+    assert page.get_by_test_id("premium-difference").inner_text() == difference
+    assert (
+        "Massimale: € 500.000 → € 1.000.000" in page.get_by_test_id("renewal-changes").inner_text()
+    )
+    screenshot(page, "06-renewal-changed")

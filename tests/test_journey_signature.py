@@ -1,6 +1,7 @@
 """Browser journey: the collaborator sends the issued contract in firma; the client signs it
 on a phone from the e-mailed link with the SMS code (a wrong code first)."""
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -69,8 +70,23 @@ def test_issue_send_and_sign_with_the_sms_code(
     signer.get_by_role("heading", name=re.compile("Contratto di polizza")).wait_for()
     assert signer.get_by_text("+39 *** *** 567").count() >= 1
     screenshot(signer, "02-phone-signing-page")
+    # The pre-contractual documents come first: the MUP the client opens is the one recorded.
+    documents = signer.get_by_role("heading", name=re.compile("documenti precontrattuali"))
+    contract = signer.get_by_role("heading", name=re.compile("Leggi il documento"))
+    assert documents.bounding_box()["y"] < contract.bounding_box()["y"]
+    mup = signer.get_by_role("link", name="Apri (PDF)").first
+    opened = signer.request.get(live_server.url + mup.get_attribute("href"))
+    practice.refresh_from_db()
+    assert hashlib.sha256(opened.body()).hexdigest() == practice.disclosures[0]["sha256"]
     signer.get_by_label(re.compile("Ho letto la nota informativa")).check()
     signer.get_by_role("button", name="Accetto").click()
+    # no code until the client declares to have received and read them
+    signer.get_by_text("Prima dichiara di aver ricevuto e letto").wait_for()
+    assert signer.get_by_role("button", name="Invia codice").count() == 0
+    signer.get_by_label(re.compile("Dichiaro di aver ricevuto e letto")).check()
+    screenshot(signer, "02b-phone-documents-acknowledged")
+    signer.get_by_role("button", name="Confermo").click()
+    signer.get_by_text("Hai dichiarato di aver ricevuto e letto i documenti.").wait_for()
     signer.get_by_role("button", name="Invia codice").click()
     signer.get_by_text("Ti abbiamo inviato il codice via SMS.").wait_for()
     sms = OutboundMessage.objects.filter(recipient=client.mobile, channel="sms").latest("pk")
@@ -98,4 +114,5 @@ def test_issue_send_and_sign_with_the_sms_code(
     assert page.get_by_text("Firmata", exact=True).count() >= 1
     assert page.get_by_text("Contratto firmato (FEA)").count() == 1
     assert page.get_by_text("Rapporto di firma").count() == 1
+    assert page.get_by_text("sulla pagina di firma, con la dichiarazione del cliente").count() == 1
     screenshot(page, "05-practice-signed")

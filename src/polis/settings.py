@@ -367,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
     },
+    "practice-dates": {
+        "task": "polis.practices.tasks.follow_practice_dates",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "practice-expiries": {
         "task": "polis.practices.tasks.process_expiries",
         "schedule": crontab(hour=6, minute=30),
@@ -425,12 +429,15 @@ MGA_WEBSITE = os.environ.get("MGA_WEBSITE", "https://polis.local")
 MGA_RUI_NUMBER = os.environ.get("MGA_RUI_NUMBER", "A000000001")
 MGA_RUI_DATE = os.environ.get("MGA_RUI_DATE", "2019-01-15")
 # --- Practices: expiries and renewals ------------------------------------------------------
-# The windows offered by "Pratiche in scadenza" (days ahead; the first is the default).
+# The windows offered by "Pratiche in scadenza" (days ahead), and the one shown first.
 PRACTICE_EXPIRING_WINDOWS = [int(d) for d in env_list("PRACTICE_EXPIRING_WINDOWS", "30,60,90")]
+PRACTICE_EXPIRING_DEFAULT_DAYS = int(os.environ.get("PRACTICE_EXPIRING_DEFAULT_DAYS", "60"))
 # Days before the end at which the collaborator is e-mailed, once per threshold.
 PRACTICE_REMINDER_DAYS = [int(d) for d in env_list("PRACTICE_REMINDER_DAYS", "60,30,7")]
 # An expired practice can still be renewed (RINNOVA PRATICA) for this many days.
 PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS = int(os.environ.get("PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS", "60"))
+# How long the client's e-mailed link to the pre-contractual documents works.
+DISCLOSURE_LINK_DAYS = 30
 AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
 
 LOGGING = {

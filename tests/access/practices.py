@@ -11,7 +11,9 @@ from polis.quotes import services as quotes
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
 from polis.signatures.tests.support import PNG
-from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, only
+from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect, only
+
+BAD_TOKEN = "x" * 40
 
 
 def _quote(world: dict):
@@ -32,6 +34,7 @@ def arrange(world: dict) -> None:
     world["quote_to_convert"] = _quote(world)
     draft = services.convert_quote(actor=author, quote=_quote(world))
     world["practice_a"] = services.issue_practice(actor=author, practice=draft)
+    world["disclosure_token"] = services.disclosures_token(world["practice_a"])
     world["draft_a"] = services.convert_quote(actor=author, quote=_quote(world))
     world["document_a"] = services.add_practice_documents(
         actor=author, practice=world["draft_a"], kind="altro", uploads=[("id.png", PNG)]
@@ -50,6 +53,7 @@ def arrange(world: dict) -> None:
         amount=signed.instalments[0],
         receipt=SimpleUploadedFile("ricevuta.pdf", pdf_bytes()),
     )
+    world["renewal_a"] = services.renew_practice(actor=author, practice=signed)
 
 
 RULES = [
@@ -99,6 +103,42 @@ RULES = [
         "practices:contract",
         only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
         kwargs=lambda w: {"pk": w["practice_a"].pk},
+    ),
+    # The pre-contractual documents: the practice's readers download them; the firm delivers
+    # them; the client opens them only through the signed link.
+    Rule(
+        "practices:disclosure",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["practice_a"].pk, "index": 0},
+    ),
+    *[
+        Rule(
+            name,
+            only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+            method="post",
+            kwargs=lambda w: {"pk": w["practice_a"].pk},
+        )
+        for name in (
+            "practices:prepare_disclosures",
+            "practices:resend_disclosures",
+            "practices:paper_delivery",
+        )
+    ],
+    Rule(
+        "practices:client_disclosures",
+        expect(200),
+        kwargs=lambda w: {"token": w["disclosure_token"]},
+    ),
+    Rule("practices:client_disclosures", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
+    Rule(
+        "practices:client_disclosure",
+        expect(200),
+        kwargs=lambda w: {"token": w["disclosure_token"], "index": 0},
+    ),
+    Rule(
+        "practices:client_disclosure",
+        expect(404),
+        kwargs=lambda w: {"token": BAD_TOKEN, "index": 0},
     ),
     # POST actions redirect back with a message (allowed or refused by the lifecycle).
     Rule(
@@ -177,5 +217,11 @@ RULES = [
         only(COLLAB_A, ok=302) | {COLLAB_B: 404},
         method="post",
         kwargs=lambda w: {"pk": w["in_force_a"].pk},
+    ),
+    Rule(
+        "practices:change_renewal",
+        only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["renewal_a"].pk},
     ),
 ]

@@ -64,6 +64,27 @@ RULES = [
     Rule("signatures:sign", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
     Rule("signatures:document", EVERYONE, kwargs=_token),
     Rule("signatures:document", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
+    # the documents shown before the contract, and the signer's acknowledgment of them
+    Rule("signatures:signing_document", EVERYONE, kwargs=lambda w: {**_token(w), "number": 0}),
+    Rule(
+        "signatures:signing_document",
+        expect(410),
+        kwargs=lambda w: {"token": BAD_TOKEN, "number": 0},
+    ),
+    Rule(
+        "signatures:acknowledge",
+        BACK_TO_PAGE,
+        method="post",
+        kwargs=_token,
+        data=lambda w: {"acknowledge": "1"},
+    ),
+    Rule(
+        "signatures:acknowledge",
+        expect(410),
+        method="post",
+        kwargs=lambda w: {"token": BAD_TOKEN},
+        data=lambda w: {"acknowledge": "1"},
+    ),
     Rule(
         "signatures:accept",
         BACK_TO_PAGE,

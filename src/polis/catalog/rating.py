@@ -174,47 +174,79 @@ def _cell(table: dict, keys: list[str], answers: dict, label: str):
     return Decimal(value)
 
 
+def _italian(value: Decimal, places: int = 2) -> str:
+    """1234.5 -> "1.234,50": the client reads Italian numbers."""
+    text = f"{value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
 def _euro(value: Decimal) -> str:
-    text = f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
-    return "€ " + text.replace(",", "X").replace(".", ",").replace("X", ".")
+    return "€ " + _italian(value)
 
 
-def _component(component, answers: dict) -> Line:
+# The questionnaire's words for the answers, {question: (label, {choice: text})}: explanations
+# name what the client chose, never the tariff's codes.
+Labels = dict[str, tuple[str, dict[str, str]]]
+
+
+def _chosen(answers: dict, name: str, labels: Labels) -> str:
+    value = _answer(answers, name)
+    return labels.get(name, ("", {}))[1].get(value, value)
+
+
+def _component(component, answers: dict, labels: Labels) -> Line:
     if isinstance(component, Lookup):
         amount = _cell(component.table, component.keys, answers, component.label)
-        keys = ", ".join(_answer(answers, key) for key in component.keys)
-        return Line(component.label, f"tabella ({keys})", amount)
+        chosen = "; ".join(
+            f"{labels[key][0]}: {_chosen(answers, key, labels)}"
+            if key in labels
+            else _chosen(answers, key, labels)
+            for key in component.keys
+        )
+        return Line(component.label, chosen, amount)
     if isinstance(component, Rate):
         base = Decimal(_answer(answers, component.amount))
         rate = _cell(component.rates, [component.by], answers, component.label)
-        unit = "‰" if component.per == 1000 else f"per {component.per}"
-        return Line(component.label, f"{_euro(base)} × {rate} {unit}", base * rate / component.per)
+        unit = {1000: " ‰", 1: ""}.get(component.per, f" per {component.per}")
+        return Line(
+            component.label,
+            f"{_euro(base)} × {_italian(rate)}{unit} ({_chosen(answers, component.by, labels)})",
+            base * rate / component.per,
+        )
     base = Decimal(_answer(answers, component.amount))
     rate = _cell(component.rates, component.by, answers, component.label)
     first = _answer(answers, component.by[0])
     if any(_answer(answers, name) in values for name, values in component.flat_when.items()):
-        return Line(component.label, f"{_euro(base)} × {rate * 100}% (una tantum)", base * rate)
+        return Line(
+            component.label, f"{_euro(base)} × {_italian(rate * 100)} % (una tantum)", base * rate
+        )
     months = Decimal(_answer(answers, component.months)).to_integral_value(ROUND_CEILING)
     months = max(months, Decimal(component.min_months.get(first, 0)))
     return Line(
         component.label,
-        f"{_euro(base)} × {rate * 100}% annuo × {months}/12 mesi",
+        f"{_euro(base)} × {_italian(rate * 100)} % annuo × {months}/12 mesi",
         base * rate * months / 12,
     )
 
 
-def rate(tariff: Tariff, answers: dict) -> Breakdown:
-    """Price `answers` with `tariff`; every line says how it was computed.
+def rate(tariff: Tariff, answers: dict, labels: Labels | None = None) -> Breakdown:
+    """Price `answers` with `tariff`; every line says how it was computed, in the client's
+    words (`labels`: the questionnaire's texts for the answers) and Italian numbers.
 
     Raises KeyError for a missing answer and ReferralRequired outside the tariff.
     """
-    lines = [_component(component, answers) for component in tariff.components]
+    labels = labels or {}
+    lines = [_component(component, answers, labels) for component in tariff.components]
     net = sum((line.amount for line in lines), Decimal(0))
     for factor in tariff.factors:
         multiplier = _cell(factor.values, [factor.answer], answers, factor.label)
         net *= multiplier
         lines.append(
-            Line(factor.label, f"× {multiplier} ({_answer(answers, factor.answer)})", Decimal(0))
+            Line(
+                factor.label,
+                f"× {_italian(multiplier)} ({_chosen(answers, factor.answer, labels)})",
+                Decimal(0),
+            )
         )
     payments = _answer(answers, "instalments") if "instalments" in answers else "1"
     if payments not in tariff.instalments:
@@ -222,7 +254,9 @@ def rate(tariff: Tariff, answers: dict) -> Breakdown:
     surcharge = tariff.instalments[payments]
     if surcharge:
         net *= 1 + surcharge
-        lines.append(Line("Frazionamento", f"+{surcharge * 100}% per {payments} rate", Decimal(0)))
+        lines.append(
+            Line("Frazionamento", f"+{_italian(surcharge * 100)} % per {payments} rate", Decimal(0))
+        )
     minimum = tariff.minimum.amount
     if tariff.minimum.by:
         minimum = tariff.minimum.values.get(_answer(answers, tariff.minimum.by), minimum)

@@ -49,7 +49,16 @@ def price(*, product: Product, on: date, answers: dict) -> Priced:
     version = tariff_for(product, on)
     tariff = load_tariff(version.document)
     cleaned = validate_answers(product, answers, tariff=tariff)
-    return Priced(version, rate(tariff, cleaned), cleaned)
+    return Priced(version, rate(tariff, cleaned, answer_labels(product)), cleaned)
+
+
+def answer_labels(product: Product) -> dict[str, tuple[str, dict[str, str]]]:
+    """The questionnaire's texts of each question and choice, for the premium's explanation."""
+    return {
+        question["name"]: (question["label"], {value: text for value, text in question["choices"]})
+        for question in product.questionnaire
+        if question.get("choices")
+    }
 
 
 def price_or_refuse(*, product: Product, on: date, answers: dict) -> Priced:

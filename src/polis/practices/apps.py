@@ -21,6 +21,8 @@ class PracticesConfig(AppConfig):
             on_signed=services.record_contract_signed,
             on_closed=services.record_signature_closed,
             url=lambda signature: reverse("practices:detail", args=[signature.subject_id]),
+            documents=services.signing_documents,
+            on_documents_acknowledged=services.record_documents_acknowledged,
         )
         register_action_labels(
             {
@@ -32,15 +34,23 @@ class PracticesConfig(AppConfig):
                 "practice.info_answered": _("L'agenzia ha risposto: pratica di nuovo in revisione"),
                 "practice.declined": _("Pratica rifiutata dall'MGA"),
                 "practice.issued": _("Polizza emessa"),
+                "practice.disclosures_sent": _("Documenti precontrattuali inviati al cliente"),
+                "practice.disclosures_prepared": _("Documenti precontrattuali preparati"),
+                "practice.disclosures_delivered": _("Documenti precontrattuali consegnati"),
+                "practice.disclosures_acknowledged": _(
+                    "Il cliente ha dichiarato di aver ricevuto e letto i documenti precontrattuali"
+                ),
                 "practice.sent_for_signature": _("Contratto inviato in firma"),
                 "practice.signed": _("Contratto firmato dal cliente"),
                 "practice.signature_closed": _("Firma del contratto non completata"),
                 "practice.payment_recorded": _("Pagamento registrato"),
                 "practice.payment_verified": _("Pagamento verificato"),
                 "practice.payment_rejected": _("Pagamento respinto"),
+                "practice.completed": _("Pratica perfezionata: decorre dalla data di effetto"),
                 "practice.in_force": _("Pratica in vigore"),
                 "practice.completion_undone": _("Pratica di nuovo in attesa del pagamento"),
                 "practice.renewal_created": _("Rinnovo preparato"),
+                "practice.renewal_changed": _("Questionario del rinnovo modificato e ricalcolato"),
                 "practice.renewed": _("Pratica rinnovata"),
                 "practice.renewal_undone": _("Rinnovo non perfezionato: pratica non più rinnovata"),
                 "practice.expired": _("Pratica scaduta"),

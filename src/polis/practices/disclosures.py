@@ -10,9 +10,11 @@ from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from polis.accounts.models import Firm, User
 from polis.documents.pdf import render_pdf
+from polis.documents.validation import ValidatedFile
 
 MUP_START = date(2025, 7, 4)
 ALLEGATI_START = date(2021, 3, 31)  # Provv. IVASS 97/2020
@@ -70,8 +72,15 @@ TEMPLATES = [
 class RenderedDisclosure:
     template: DisclosureTemplate
     html: str
-    pdf: bytes
-    sha256: str
+    file: ValidatedFile
+
+    @property
+    def pdf(self) -> bytes:
+        return self.file.content
+
+    @property
+    def sha256(self) -> str:
+        return self.file.sha256
 
 
 def templates_in_force(on: date) -> list[DisclosureTemplate]:
@@ -112,10 +121,10 @@ def render_disclosures(
     rendered = []
     for template in templates_in_force(on):
         document = {**context, "doc": template}
-        pdf = render_pdf(template=template.template, context=document, name=f"{template.kind}.pdf")
+        pdf = render_pdf(
+            template=template.template, context=document, name=f"{slugify(template.title)}.pdf"
+        )
         rendered.append(
-            RenderedDisclosure(
-                template, render_to_string(template.template, document), pdf.content, pdf.sha256
-            )
+            RenderedDisclosure(template, render_to_string(template.template, document), pdf)
         )
     return rendered

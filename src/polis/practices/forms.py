@@ -39,12 +39,22 @@ class ExpiringFilterForm(PortfolioFilterForm):
             (days, _("%(days)s giorni") % {"days": days})
             for days in settings.PRACTICE_EXPIRING_WINDOWS
         ]
+        # The window in force is always the one shown selected: the default when none is asked.
+        data = (data or {}).copy()
+        if not data.get("giorni"):
+            data["giorni"] = str(self.default_days())
         super().__init__(data, **kwargs)
         del self.fields["stato"]
 
+    @staticmethod
+    def default_days() -> int:
+        windows = settings.PRACTICE_EXPIRING_WINDOWS
+        default = settings.PRACTICE_EXPIRING_DEFAULT_DAYS
+        return default if default in windows else windows[0]
+
     @property
     def days(self) -> int:
-        return self.value("giorni") or settings.PRACTICE_EXPIRING_WINDOWS[0]
+        return self.value("giorni") or self.default_days()
 
 
 class PaymentForm(StyledForm):

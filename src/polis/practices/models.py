@@ -17,6 +17,8 @@ class Practice(models.Model):
         ISSUED = "issued", _("Emessa")
         SIGNING = "signing", _("In firma")
         SIGNED = "signed", _("Firmata")
+        # Signed and paid, its start date still ahead: in force only from that day.
+        COMPLETED = "completed", _("Perfezionata")
         IN_FORCE = "in_force", _("In vigore")
         RENEWED = "renewed", _("Rinnovata")
         EXPIRED = "expired", _("Scaduta")
@@ -66,9 +68,13 @@ class Practice(models.Model):
     signature_report = models.ForeignKey(
         "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # What the client received before signing:
-    # [{kind, version, sha256, delivered_at, medium, durable_consent}]
+    # The pre-contractual documents handed to the client before signing, each stored:
+    # [{kind, label, version, sha256, file, delivered_at, medium, durable_consent}];
+    # delivered_at stays empty until the delivery is proven (see `delivery`).
     disclosures = models.JSONField(default=list, blank=True)
+    # How they reach the client: {medium, message (outbox uuid), queued_at, channel,
+    # delivered_at, receipt (PracticeDocument pk), acknowledged_at}.
+    delivery = models.JSONField(default=dict, blank=True)
     # When the firm sent it to the MGA's review: the back-office queue's order and age.
     submitted_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)

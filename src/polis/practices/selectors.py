@@ -5,6 +5,7 @@ from django.db.models import Case, Exists, OuterRef, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,7 +13,10 @@ from polis.catalog.selectors import review_flags
 from polis.claims.models import Claim
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
+from polis.documents.models import StoredFile
 from polis.messaging.selectors import subject_thread
+from polis.notify.models import OutboundMessage
+from polis.practices.disclosures import TEMPLATES
 from polis.practices.models import ExpiryReminder, Payment, Practice
 from polis.quotes.models import QuoteRequest
 from polis.signatures.selectors import requests_for_subject
@@ -163,6 +167,16 @@ def expiring_practices(user, form):
     return form.apply(matching(practices, form.value("q") or "", user))
 
 
+def starting_practices(user):
+    """Perfezionate practices waiting for their start date, the nearest first."""
+    return (
+        practices_visible_to(user)
+        .defer(*LIST_DEFERRED)
+        .filter(status=S.COMPLETED)
+        .order_by("effective_date", "pk")
+    )
+
+
 def get_practice_for(user, pk: int) -> Practice:
     """404 both for a missing practice and another firm's."""
     return get_object_or_404(practices_visible_to(user), pk=pk)
@@ -256,6 +270,18 @@ def thread_of(practice: Practice):
     return subject_thread(practice.firm, "practice", str(practice.pk))
 
 
+def open_question(thread):
+    """The MGA's latest request in the practice's thread still waiting for the firm's answer."""
+    if thread is None:
+        return None
+    return (
+        thread.messages.filter(is_request=True, answered_at=None, withdrawn=False)
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def uploaded_documents(practice: Practice) -> list:
     """The documents added to the practice, each with its version number within its kind
     (newest first)."""
@@ -311,3 +337,69 @@ def review_reasons(practice: Practice) -> list[str]:
             % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
         )
     return reasons
+
+
+def disclosures_stored(practice: Practice) -> bool:
+    """Whether the practice keeps its pre-contractual documents as files (issued before they
+    were stored, it keeps only their hashes)."""
+    return any(entry.get("file") for entry in practice.disclosures)
+
+
+def disclosure_rows(practice: Practice) -> list[dict]:
+    """The practice's pre-contractual documents, each named as the client reads it (records
+    made before titles were stored carry only the template's kind, e.g. "mup")."""
+    titles = {template.kind: template.title for template in TEMPLATES}
+    return [
+        {**entry, "label": entry.get("label") or titles.get(entry["kind"], entry["kind"])}
+        for entry in practice.disclosures
+    ]
+
+
+def delivery_status(practice: Practice) -> dict:
+    """Where the pre-contractual documents stand: when and how they reached the client (the
+    outbox's sent time for an e-mail not yet confirmed on the practice), and the e-mail."""
+    delivery = practice.delivery
+    message = delivery_message(practice)
+    delivered_at = parse_datetime(delivery.get("delivered_at") or "")
+    channel = delivery.get("channel", "")
+    if delivered_at is None and message is not None and message.status == message.Status.SENT:
+        delivered_at, channel = message.sent_at, "email"
+    return {"delivered_at": delivered_at, "channel": channel, "message": message}
+
+
+def delivery_message(practice: Practice) -> OutboundMessage | None:
+    """The latest e-mail that carries the practice's pre-contractual documents, if any."""
+    uuid = practice.delivery.get("message")
+    return OutboundMessage.objects.filter(uuid=uuid).first() if uuid else None
+
+
+def disclosure_file(practice: Practice, index: int):
+    """The stored file of the practice's `index`-th pre-contractual document (404 if none)."""
+    entries = practice.disclosures
+    if not 0 <= index < len(entries) or not entries[index].get("file"):
+        raise Http404
+    return get_object_or_404(StoredFile, pk=entries[index]["file"])
+
+
+def renewal_changes(practice: Practice) -> list[dict]:
+    """What the renewal's answers change from the renewed practice's, as the questionnaire
+    words them: [{question, before, after}]."""
+    old = practice.renewal_of
+    if old is None:
+        return []
+    changes = []
+    for question in practice.product.questionnaire:
+        before, after = (
+            _worded(question, p.answers.get(question["name"])) for p in (old, practice)
+        )
+        if before != after:
+            changes.append({"question": question["label"], "before": before, "after": after})
+    return changes
+
+
+def _worded(question: dict, value) -> str:
+    """An answer as the questionnaire words it (a yes/no declaration left unticked is "No")."""
+    if question.get("type") == "boolean":
+        return _("Sì") if value == "True" else _("No")
+    words = {choice: text for choice, text in question.get("choices", [])}
+    return words.get(value, value) or "—"

@@ -9,6 +9,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -24,6 +25,7 @@ from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.core.text import bounded_text
+from polis.documents.models import StoredFile
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import ValidatedFile, validate_upload
@@ -34,6 +36,8 @@ from polis.practices.disclosures import render_disclosures
 from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
 from polis.practices.selectors import (
     ABANDONED,
+    delivery_message,
+    disclosures_stored,
     due_instalment,
     practices_to_remind,
     reminders_due,
@@ -53,7 +57,10 @@ TRANSITIONS = {
     S.INFO_REQUESTED: {S.IN_REVIEW, S.DECLINED, S.CANCELLED},
     S.ISSUED: {S.SIGNING, S.CANCELLED},
     S.SIGNING: {S.SIGNED, S.ISSUED, S.CANCELLED},
-    S.SIGNED: {S.IN_FORCE, S.CANCELLED},
+    S.SIGNED: {S.COMPLETED, S.IN_FORCE, S.CANCELLED},
+    # Perfezionata before its start date: in force from that day, or back to "signed" when the
+    # MGA rejects the payment that completed it.
+    S.COMPLETED: {S.IN_FORCE, S.SIGNED},
     # Back to "signed" when the MGA rejects the payment that completed it.
     S.IN_FORCE: {S.RENEWED, S.EXPIRED, S.SIGNED},
     # Not renewed after all when the renewal's completing payment is rejected.
@@ -185,43 +192,65 @@ def _contract(practice: Practice) -> ValidatedFile:
     )
 
 
-def _issue(*, actor, practice: Practice) -> Practice:
-    _guard(practice, S.ISSUED)
-    now = timezone.now()
-    issuer = practice.created_by
-    delivery = {
-        "delivered_at": now.isoformat(),
+def _disclosure_set(*, actor, practice: Practice, on: date) -> list[dict]:
+    """The pre-contractual documents for the client, each stored with the practice: the
+    distributor's disclosure in force on `on` (the MUP, or Allegati 3/4/4-ter before July 2025;
+    its SHA-256 is the stored file's) and the insurer's documents of the product version. None
+    is delivered yet."""
+    medium = {
         "medium": practice.needs.get("medium", ""),
         "durable_consent": practice.needs.get("durable_consent", False),
+        "delivered_at": None,
     }
-    practice.disclosures = [
-        {
-            "kind": d.template.kind,
-            "version": d.template.version,
-            "sha256": d.sha256,
-            **delivery,
-        }
-        for d in render_disclosures(
-            firm=practice.firm,
-            person=issuer,
-            on=timezone.localdate(),
-            insurers=[practice.product.insurer.name],
+    rendered = render_disclosures(
+        firm=practice.firm,
+        person=practice.created_by,
+        on=on,
+        insurers=[practice.product.insurer.name],
+    )
+    disclosures = []
+    for d in rendered:
+        stored = store_file(actor=actor, validated=d.file)
+        disclosures.append(
+            {
+                "kind": d.template.kind,
+                "label": d.template.title,
+                "version": d.template.version,
+                "sha256": stored.sha256,
+                "file": stored.pk,
+                **medium,
+            }
         )
-    ] + [
-        # the insurer's documents of the product version, delivered with the disclosure
+    return disclosures + [
         {
             "kind": document.kind,
             "label": document.get_kind_display(),
             "version": document.version,
             "sha256": document.file.sha256,
-            **delivery,
+            "file": document.file_id,
+            **medium,
         }
         for document in documents_in_force(practice.product, practice.effective_date)
     ]
+
+
+def _issue(*, actor, practice: Practice) -> Practice:
+    _guard(practice, S.ISSUED)
+    now = timezone.now()
     practice.policy_number = formatted_number(practice.product.code, timezone.localdate().year)
     practice.contract = store_file(actor=actor, validated=_contract(practice))
     practice.status, practice.issued_at = S.ISSUED, now
-    practice.save(update_fields=["disclosures", "policy_number", "contract", "status", "issued_at"])
+    _hand_over_disclosures(actor=actor, practice=practice)
+    practice.save(
+        update_fields=[
+            "disclosures",
+            "delivery",
+            "policy_number",
+            "contract",
+            "status",
+            "issued_at",
+        ]
+    )
     record_event(type="policy.issued", ref=str(practice.uuid), sha256=practice.contract.sha256)
     record_audit(
         actor=actor,
@@ -230,6 +259,197 @@ def _issue(*, actor, practice: Practice) -> Practice:
         data={"policy_number": practice.policy_number},
     )
     return practice
+
+
+# --- Delivery of the pre-contractual documents ------------------------------------------------
+
+M = Practice.DeliveryMedium
+ELECTRONIC = (M.EMAIL, M.LINK)
+DISCLOSURE_RECEIPT = "ricevuta_precontrattuale"
+
+
+def _hand_over_disclosures(*, actor, practice: Practice) -> None:
+    """Store the documents as of the issuing day and start their delivery on the medium the
+    client chose (not saved here)."""
+    medium = practice.needs.get("medium", "")
+    if medium in ELECTRONIC and not practice.client.email:
+        raise DomainError(
+            _(
+                "Il cliente non ha un'e-mail in anagrafica: aggiungila o scegli la consegna "
+                "dei documenti su carta."
+            )
+        )
+    on = timezone.localdate(practice.issued_at)
+    practice.disclosures = _disclosure_set(actor=actor, practice=practice, on=on)
+    practice.delivery = {"medium": medium}
+    if medium in ELECTRONIC:
+        _send_disclosures(practice)
+
+
+def prepare_disclosures(*, actor, practice: Practice) -> Practice:
+    """For a practice issued before the documents were stored: render them as of its issuing
+    day (Allegati 3, 4 and 4-ter before July 2025, the MUP since), store them and deliver them
+    like a new one. What was recorded before, without a file, is replaced."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        if practice.status != S.ISSUED or disclosures_stored(practice):
+            raise DomainError(_("I documenti precontrattuali di questa pratica sono già pronti."))
+        _hand_over_disclosures(actor=actor, practice=practice)
+        practice.save(update_fields=["disclosures", "delivery"])
+        record_audit(actor=actor, action="practice.disclosures_prepared", target=practice)
+        return practice
+
+
+def _send_disclosures(practice: Practice) -> None:
+    """Queue the documents to the client by e-mail: attached, or behind a signed link that
+    expires (medium "link"). Delivered once the outbox has sent it."""
+    files = StoredFile.objects.filter(pk__in=[d["file"] for d in practice.disclosures])
+    by_link = practice.delivery["medium"] == M.LINK
+    message = queue_email(
+        to=practice.client.email,
+        template="disclosures_delivery",
+        context={
+            "practice": practice,
+            "documents": practice.disclosures,
+            "link": disclosures_link(practice) if by_link else "",
+            "link_days": settings.DISCLOSURE_LINK_DAYS,
+        },
+        attachments=[] if by_link else list(files),
+    )
+    practice.delivery.update(message=str(message.uuid), queued_at=message.created_at.isoformat())
+
+
+def disclosures_token(practice: Practice) -> str:
+    """The signed token of the client's link (valid DISCLOSURE_LINK_DAYS from now)."""
+    return signing.dumps(str(practice.uuid), salt=DISCLOSURE_LINK_SALT)
+
+
+def disclosures_link(practice: Practice) -> str:
+    """The client's link to download the documents."""
+    token = disclosures_token(practice)
+    return settings.SITE_URL.rstrip("/") + reverse("practices:client_disclosures", args=[token])
+
+
+DISCLOSURE_LINK_SALT = "polis.practices.disclosures"
+
+
+def practice_for_disclosure_link(token: str) -> Practice:
+    """The practice a client's link opens; DomainError when forged or expired."""
+    try:
+        uuid = signing.loads(
+            token, salt=DISCLOSURE_LINK_SALT, max_age=settings.DISCLOSURE_LINK_DAYS * 86400
+        )
+    except signing.SignatureExpired:
+        raise DomainError(
+            _("Il link è scaduto: chiedi al tuo intermediario di inviarti di nuovo i documenti.")
+        ) from None
+    except signing.BadSignature:
+        raise DomainError(_("Questo link non è valido.")) from None
+    practice = Practice.objects.filter(uuid=uuid).first()
+    if practice is None:
+        raise DomainError(_("Questo link non è valido."))
+    return practice
+
+
+def _mark_delivered(practice: Practice, *, at, channel: str, **facts) -> None:
+    """Record when the documents reached the client (not saved here)."""
+    stamp = at.isoformat()
+    for entry in practice.disclosures:
+        entry["delivered_at"] = entry.get("delivered_at") or stamp
+    practice.delivery.update(delivered_at=practice.delivery.get("delivered_at") or stamp)
+    practice.delivery.setdefault("channel", channel)
+    practice.delivery.update(facts)
+
+
+def confirm_disclosure_delivery(practice: Practice) -> bool:
+    """If the outbox has sent the documents' e-mail, record its sent time as the delivery
+    (inside the caller's transaction, the practice locked). True once delivered."""
+    if practice.delivery.get("delivered_at"):
+        return True
+    message = delivery_message(practice)
+    if message is None or message.status != message.Status.SENT:
+        return False
+    _mark_delivered(practice, at=message.sent_at, channel="email")
+    practice.save(update_fields=["disclosures", "delivery"])
+    record_audit(actor=None, action="practice.disclosures_delivered", target=practice)
+    return True
+
+
+def resend_disclosures(*, actor, practice: Practice) -> Practice:
+    """E-mail the documents again (e.g. the first e-mail could not be delivered)."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        if practice.delivery.get("medium") not in ELECTRONIC or practice.status not in (
+            S.ISSUED,
+            S.SIGNING,
+        ):
+            raise DomainError(_("Per questa pratica i documenti non si inviano per e-mail."))
+        if not practice.client.email:
+            raise DomainError(_("Il cliente non ha un'e-mail in anagrafica."))
+        _send_disclosures(practice)
+        practice.save(update_fields=["delivery"])
+        record_audit(actor=actor, action="practice.disclosures_sent", target=practice)
+        return practice
+
+
+def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) -> Practice:
+    """Paper delivery: the receipt the client signed for the printed documents, uploaded;
+    the documents are delivered at the upload."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    if not data:
+        raise DomainError(_("Carica la ricevuta firmata dal cliente."), field="receipt")
+    with transaction.atomic():
+        practice = _locked(practice, None)
+        if practice.delivery.get("medium") != M.PAPER or practice.status != S.ISSUED:
+            raise DomainError(_("Questa pratica non attende la ricevuta della consegna su carta."))
+        receipt = PracticeDocument.objects.create(
+            practice=practice,
+            kind=DISCLOSURE_RECEIPT,
+            label=_("Ricevuta dei documenti precontrattuali firmata dal cliente"),
+            file=store_upload(actor=actor, name=name, data=data),
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        _mark_delivered(practice, at=receipt.uploaded_at, channel="paper", receipt=receipt.pk)
+        practice.save(update_fields=["disclosures", "delivery"])
+        record_audit(
+            actor=actor,
+            action="practice.disclosures_delivered",
+            target=practice,
+            data={"receipt_sha256": receipt.file.sha256},
+        )
+        return practice
+
+
+def signing_documents(signature) -> list[dict]:
+    """Signature hook: the pre-contractual documents the signing page shows before the
+    contract, each with its stored file."""
+    practice = Practice.objects.get(pk=signature.subject_id)
+    stored = StoredFile.objects.in_bulk([d["file"] for d in practice.disclosures if d.get("file")])
+    return [
+        {
+            "title": d["label"],
+            "version": d["version"],
+            "sha256": d["sha256"],
+            "file": stored[d["file"]],
+        }
+        for d in practice.disclosures
+        if d.get("file") in stored
+    ]
+
+
+def record_documents_acknowledged(signature, at) -> None:
+    """Signature hook: the client declared on the signing page to have received and read the
+    documents (inside the signer's transaction). Without an earlier delivery, this is it."""
+    practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
+    _mark_delivered(practice, at=at, channel="signing_page", acknowledged_at=at.isoformat())
+    practice.save(update_fields=["disclosures", "delivery"])
+    record_audit(actor=None, action="practice.disclosures_acknowledged", target=practice)
 
 
 OTHER_DOCUMENT = "altro"
@@ -527,6 +747,38 @@ def record_practice_message(message) -> None:
         record_audit(actor=message.author, action="practice.info_answered", target=practice)
 
 
+def _require_delivery(practice: Practice) -> None:
+    """No signature without the pre-contractual documents delivered first: by the outbox's
+    e-mail, or on paper against the client's signed receipt. Without a recorded medium they
+    are delivered on the signing page itself, acknowledged before the code can be asked."""
+    if not disclosures_stored(practice):
+        raise DomainError(_("Prima prepara i documenti precontrattuali da consegnare al cliente."))
+    medium = practice.delivery.get("medium", "")
+    if not medium or confirm_disclosure_delivery(practice):
+        return
+    if medium == M.PAPER:
+        raise DomainError(
+            _(
+                "Prima carica la ricevuta firmata dal cliente per i documenti precontrattuali "
+                "consegnati su carta."
+            )
+        )
+    message = delivery_message(practice)
+    if message is not None and message.status == message.Status.FAILED:
+        raise DomainError(
+            _(
+                "L'e-mail con i documenti precontrattuali non è stata recapitata: controlla "
+                "l'indirizzo del cliente e inviali di nuovo."
+            )
+        )
+    raise DomainError(
+        _(
+            "L'e-mail con i documenti precontrattuali non è ancora partita: il contratto si "
+            "invia in firma dopo la loro consegna. Riprova tra qualche minuto."
+        )
+    )
+
+
 def send_practice_for_signature(
     *,
     actor,
@@ -555,6 +807,7 @@ def send_practice_for_signature(
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
         _guard(practice, S.SIGNING)
+        _require_delivery(practice)
         identity = (
             store_upload(actor=actor, name=identity_name, data=identity_data)
             if identity_data
@@ -624,13 +877,22 @@ def _firm_emails(practice: Practice) -> list[str]:
     return list(practice.firm.users.filter(is_active=True).values_list("email", flat=True))
 
 
-def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
-    """The one place a practice enters into force; a renewal in force makes its old one renewed."""
-    _guard(practice, S.IN_FORCE)
-    practice.status, practice.in_force_at = S.IN_FORCE, timezone.now()
-    practice.save(update_fields=["status", "in_force_at"])
-    record_event(type="practice.in_force", ref=str(practice.uuid), sha256=sha256)
-    record_audit(actor=actor, action="practice.in_force", target=practice)
+def _complete(*, actor, practice: Practice, sha256: str) -> None:
+    """Perfezionamento of a signed practice by its first payment: in force at once if its start
+    date has come, otherwise perfezionata and in force from that day (start_practices). Either
+    way a renewal makes the practice it renews renewed."""
+    if practice.effective_date > timezone.localdate():
+        _guard(practice, S.COMPLETED)
+        practice.status = S.COMPLETED
+        practice.save(update_fields=["status"])
+        record_audit(
+            actor=actor,
+            action="practice.completed",
+            target=practice,
+            data={"effective_date": practice.effective_date.isoformat()},
+        )
+    else:
+        _put_in_force(actor=actor, practice=practice, sha256=sha256)
     if practice.renewal_of_id is not None:
         old = Practice.objects.select_for_update().get(pk=practice.renewal_of_id)
         if old.status in (S.IN_FORCE, S.EXPIRED):
@@ -642,6 +904,38 @@ def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
             )
 
 
+def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
+    """The one place a practice enters into force (ledger: practice.in_force with the hash of
+    the receipt that completed it)."""
+    _guard(practice, S.IN_FORCE)
+    practice.status, practice.in_force_at = S.IN_FORCE, timezone.now()
+    practice.save(update_fields=["status", "in_force_at"])
+    record_event(type="practice.in_force", ref=str(practice.uuid), sha256=sha256)
+    record_audit(actor=actor, action="practice.in_force", target=practice)
+
+
+def start_practices(*, today: date | None = None) -> int:
+    """Daily job: perfezionate practices whose start date has come enter into force. Each under
+    its row lock, so a rerun or a concurrent run starts none twice. Returns how many started."""
+    today = today or timezone.localdate()
+    started = 0
+    due = Practice.objects.filter(status=S.COMPLETED, effective_date__lte=today)
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            practice = Practice.objects.select_for_update().get(pk=pk)
+            if practice.status != S.COMPLETED:
+                continue
+            receipt = (
+                practice.payments.exclude(status=P.REJECTED)
+                .select_related("receipt")
+                .get(instalment=1)
+                .receipt
+            )
+            _put_in_force(actor=None, practice=practice, sha256=receipt.sha256)
+            started += 1
+    return started
+
+
 def record_payment(
     *, actor, practice: Practice, method: str, paid_on: date, amount: Decimal, receipt
 ) -> Payment:
@@ -649,7 +943,7 @@ def record_payment(
     (`receipt`: an uploaded file, validated by its content).
 
     The amount must equal the instalment due; an instalment is paid once. The first payment of a
-    signed practice puts it in force (ledger: practice.in_force with the receipt's hash).
+    signed practice completes it: in force from its start date (`_complete`).
     """
     require(actor, "work_portfolio")
     _own(actor, practice)
@@ -665,7 +959,7 @@ def record_payment(
         raise DomainError(refused.message, field="receipt") from refused
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        if practice.status not in (S.SIGNED, S.IN_FORCE):
+        if practice.status not in (S.SIGNED, S.COMPLETED, S.IN_FORCE):
             raise InvalidTransition(
                 _("La pratica è «%(current)s»: il pagamento si registra a contratto firmato.")
                 % {"current": practice.get_status_display()}
@@ -698,7 +992,7 @@ def record_payment(
             data={"instalment": instalment, "amount": str(amount), "method": method},
         )
         if practice.status == S.SIGNED:
-            _put_in_force(actor=actor, practice=practice, sha256=payment.receipt.sha256)
+            _complete(actor=actor, practice=practice, sha256=payment.receipt.sha256)
         return payment
 
 
@@ -745,7 +1039,7 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
             target=practice,
             data={"instalment": payment.instalment, "reason": payment.rejection_reason},
         )
-        if payment.instalment == 1 and practice.status == S.IN_FORCE:
+        if payment.instalment == 1 and practice.status in (S.IN_FORCE, S.COMPLETED):
             _guard(practice, S.SIGNED)
             practice.status, practice.in_force_at = S.SIGNED, None
             practice.save(update_fields=["status", "in_force_at"])
@@ -947,3 +1241,46 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
             data={"renews": old.policy_number, "previous_gross": str(old.gross)},
         )
         return renewal
+
+
+def change_renewal_answers(
+    *, actor, practice: Practice, answers: dict, version: int | None = None
+) -> Practice:
+    """At renewal the client's situation may have changed (limit, deductible, turnover…): the
+    renewal's answers are replaced and it is re-rated with the tariff valid on its start date;
+    the page shows the new premium against the previous period's. Answers the tariff cannot
+    price are refused and change nothing."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    with transaction.atomic():
+        practice = _locked(practice, version)
+        if practice.renewal_of_id is None or practice.status != S.DRAFT:
+            raise InvalidTransition(
+                _("Il questionario si modifica su un rinnovo non ancora emesso.")
+            )
+        tariff, breakdown = price_or_refuse(
+            product=practice.product, on=practice.effective_date, answers=answers
+        )
+        previous = practice.gross
+        practice.answers, practice.tariff = answers, tariff
+        practice.net, practice.tax, practice.gross = breakdown.net, breakdown.tax, breakdown.gross
+        practice.commission, practice.breakdown = breakdown.commission, breakdown.as_json()
+        practice.save(
+            update_fields=[
+                "answers",
+                "tariff",
+                "net",
+                "tax",
+                "gross",
+                "commission",
+                "breakdown",
+            ]
+        )
+        mark_tariff_used(tariff)
+        record_audit(
+            actor=actor,
+            action="practice.renewal_changed",
+            target=practice,
+            data={"previous_gross": str(previous), "gross": str(practice.gross)},
+        )
+        return practice

@@ -47,6 +47,34 @@ urlpatterns = [
         name="signature_report",
     ),
     path("pratiche/<int:pk>/firma/", views.send_for_signature, name="send_for_signature"),
+    # The pre-contractual documents: downloaded by staff, e-mailed again, delivered on paper,
+    # and the client's signed link to them.
+    path(
+        "pratiche/<int:pk>/precontrattuali/<int:index>/",
+        views.disclosure,
+        name="disclosure",
+    ),
+    path(
+        "pratiche/<int:pk>/precontrattuali/prepara/",
+        views.prepare_disclosures,
+        name="prepare_disclosures",
+    ),
+    path(
+        "pratiche/<int:pk>/precontrattuali/invia/",
+        views.resend_disclosures,
+        name="resend_disclosures",
+    ),
+    path(
+        "pratiche/<int:pk>/precontrattuali/ricevuta/",
+        views.paper_delivery,
+        name="paper_delivery",
+    ),
+    path("documenti/<str:token>/", views.client_disclosures, name="client_disclosures"),
+    path(
+        "documenti/<str:token>/<int:index>/",
+        views.client_disclosure,
+        name="client_disclosure",
+    ),
     path("preventivi/<int:quote_pk>/trasforma/", views.convert, name="convert"),
     # Perfezionamento
     path("pratiche/<int:pk>/pagamento/", views.record_payment, name="record_payment"),
@@ -59,4 +87,9 @@ urlpatterns = [
     # Renewals
     path("rinnovi/", views.renewals, name="renewals"),
     path("pratiche/<int:pk>/rinnova/", views.renew, name="renew"),
+    path(
+        "pratiche/<int:pk>/rinnovo/questionario/",
+        views.change_renewal,
+        name="change_renewal",
+    ),
 ]

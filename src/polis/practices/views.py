@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import MGA_STAFF, can, capability_required
@@ -116,12 +117,17 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
     due = selectors.due_instalment(practice)
     payable = (
         due is not None
-        and practice.status in (Practice.Status.SIGNED, Practice.Status.IN_FORCE)
+        and practice.status
+        in (Practice.Status.SIGNED, Practice.Status.COMPLETED, Practice.Status.IN_FORCE)
         and can(request.user, "work_portfolio")
     )
+    thread = selectors.thread_of(practice)
     return {
         "practice": practice,
-        "thread": selectors.thread_of(practice),
+        "thread": thread,
+        "question": selectors.open_question(thread)
+        if practice.status == Practice.Status.INFO_REQUESTED
+        else None,
         "uploaded": selectors.uploaded_documents(practice),
         "required_documents": practice.product.required_documents,
         "product_documents": documents_in_force(practice.product, practice.effective_date),
@@ -141,7 +147,12 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "renewable": can(request.user, "work_portfolio")
         and selectors.renewable_practices(request.user).filter(pk=practice.pk).exists(),
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
+        "renewal_form": _renewal_form(practice) if can(request.user, "work_portfolio") else None,
+        "renewal_changes": selectors.renewal_changes(practice),
         "signatures": selectors.signature_requests_of(request.user, practice),
+        "delivered": selectors.delivery_status(practice),
+        "disclosures": selectors.disclosure_rows(practice),
+        "disclosures_stored": selectors.disclosures_stored(practice),
         "signature_form": SignatureForm(),
     }
 
@@ -215,6 +226,76 @@ def practice_file(request, pk: int, which: str):
     if stored is None:
         raise Http404
     return open_download(actor=request.user, stored=stored)
+
+
+@capability_required("view_practices")
+def disclosure(request, pk: int, index: int):
+    """A pre-contractual document of the practice, as stored and delivered (also printed for
+    paper delivery)."""
+    practice = selectors.get_practice_for(request.user, pk)
+    return open_download(
+        actor=request.user, stored=selectors.disclosure_file(practice, index), inline=True
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def prepare_disclosures(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.prepare_disclosures(actor=request.user, practice=practice),
+        _("Documenti precontrattuali pronti: ora si consegnano al cliente."),
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def resend_disclosures(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    return _act(
+        request,
+        lambda: services.resend_disclosures(actor=request.user, practice=practice),
+        _("Documenti precontrattuali inviati di nuovo al cliente."),
+    )
+
+
+@capability_required("work_portfolio")
+@require_POST
+def paper_delivery(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    upload = request.FILES.get("receipt")
+    return _act(
+        request,
+        lambda: services.record_paper_delivery(
+            actor=request.user,
+            practice=practice,
+            name=upload.name if upload else "",
+            data=upload.read() if upload else b"",
+        ),
+        _("Ricevuta registrata: i documenti precontrattuali risultano consegnati."),
+    )
+
+
+def client_disclosures(request, token: str):
+    """The client's page of the pre-contractual documents, from the e-mailed signed link."""
+    try:
+        practice = services.practice_for_disclosure_link(token)
+    except DomainError as error:
+        return render(
+            request, "practices/client_disclosures.html", {"error": error.message}, status=410
+        )
+    return render(
+        request, "practices/client_disclosures.html", {"practice": practice, "token": token}
+    )
+
+
+def client_disclosure(request, token: str, index: int):
+    try:
+        practice = services.practice_for_disclosure_link(token)
+    except DomainError:
+        raise Http404 from None
+    return open_download(actor=None, stored=selectors.disclosure_file(practice, index))
 
 
 class SignatureForm(StyledForm):
@@ -298,16 +379,20 @@ def record_payment(request, pk: int):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             practice.refresh_from_db()
-            messages.success(
-                request,
-                _("Pagamento registrato: la polizza è in vigore.")
-                if practice.status == Practice.Status.IN_FORCE
-                and practice.payments.exclude(status=Payment.Status.REJECTED).count() == 1
-                else _("Pagamento registrato."),
-            )
+            messages.success(request, _paid_message(practice))
             return redirect("practices:detail", pk=practice.pk)
     context = _detail_context(request, practice, payment_form=form)
     return render(request, "practices/detail.html", context, status=422)
+
+
+def _paid_message(practice: Practice) -> str:
+    if practice.payments.exclude(status=Payment.Status.REJECTED).count() > 1:
+        return _("Pagamento registrato.")
+    if practice.status == Practice.Status.COMPLETED:
+        return _("Pagamento registrato: pratica perfezionata, decorre dal %(day)s.") % {
+            "day": practice.effective_date.strftime("%d/%m/%Y")
+        }
+    return _("Pagamento registrato: la polizza è in vigore.")
 
 
 @capability_required("view_practices")
@@ -441,6 +526,33 @@ def renew(request, pk: int):
         request,
         lambda: services.renew_practice(actor=request.user, practice=practice),
         _("Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."),
+    )
+
+
+def _renewal_form(practice: Practice, data=None):
+    """The questionnaire of a renewal not yet issued, filled with its answers."""
+    if practice.renewal_of_id is None or practice.status != Practice.Status.DRAFT:
+        return None
+    return questionnaire_form_class(practice.product)(data, initial=practice.answers)
+
+
+@capability_required("work_portfolio")
+@require_POST
+def change_renewal(request, pk: int):
+    practice = selectors.get_practice_for(request.user, pk)
+    form = _renewal_form(practice, request.POST)
+    if form is None or not form.is_valid():
+        messages.error(request, _("Controlla le risposte del questionario."))
+        return redirect("practices:detail", pk=practice.pk)
+    return _act(
+        request,
+        lambda: services.change_renewal_answers(
+            actor=request.user,
+            practice=practice,
+            answers=answers_of(form),
+            version=_version(request),
+        ),
+        _("Premio di rinnovo ricalcolato con le nuove risposte."),
     )
 
 

@@ -32,8 +32,11 @@ def last_code(mobile: str) -> str:
 
 
 def sign_as_client(token: str, mobile: str, visit=DEMO_VISIT) -> SignatureRequest:
-    """Open the link, accept, ask for the code, type it: the document is signed."""
-    services.open_signature_request(token=token, visit=visit)
+    """Open the link, acknowledge the documents shown before it (if any), accept, ask for
+    the code, type it: the document is signed."""
+    request = services.open_signature_request(token=token, visit=visit)
+    if services.documents_to_acknowledge(request):
+        services.acknowledge_documents(token=token, visit=visit, accepted=True)
     services.accept_declarations(token=token, visit=visit, accepted=True)
     services.send_signature_code(token=token, visit=visit)
     return services.sign_with_code(token=token, code=last_code(mobile), visit=visit)

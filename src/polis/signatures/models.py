@@ -134,6 +134,8 @@ EVIDENCE_LABELS = {
     "email_resent": _("Nuovo link inviato"),
     "link_opened": _("Link aperto"),
     "document_viewed": _("Documento visualizzato"),
+    "disclosure_viewed": _("Documento precontrattuale visualizzato"),
+    "documents_acknowledged": _("Ricevuta e lettura dei documenti precontrattuali dichiarate"),
     "fea_adhesion": _("Adesione al servizio FEA"),
     "declarations_accepted": _("Condizioni accettate"),
     "code_sent": _("Codice inviato via SMS"),

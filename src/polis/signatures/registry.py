@@ -22,6 +22,11 @@ class SubjectHandler:
     # what the signer's page offers instead of signing (e.g. refusing a quietanza)
     decline_title: str = ""
     decline_help: str = ""
+    # documents the signer must receive and read before signing (e.g. the pre-contractual
+    # disclosure): called with the request, returns [{title, version, sha256, file}]
+    documents: Callable | None = None
+    # called with the request and the time once the signer acknowledged those documents
+    on_documents_acknowledged: Callable | None = None
     # the public ledger's event types of the signed document and of its signature report, so
     # that the register says what was signed (a quietanza is not a contract)
     signed_event: str = "contract.signed"

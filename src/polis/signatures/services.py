@@ -326,6 +326,71 @@ def record_document_view(*, token: str, visit: Visit) -> SignatureRequest:
         return request
 
 
+# What the signer declares about the documents shown before the contract (sign.html).
+ACKNOWLEDGMENT_TEXT = _(
+    "Dichiaro di aver ricevuto e letto, prima di firmare, i documenti precontrattuali qui elencati."
+)
+
+
+def documents_to_acknowledge(request: SignatureRequest) -> list[dict]:
+    """The documents the owner wants the signer to receive before signing, in order."""
+    documents = handler_for(request.subject_kind).documents
+    return documents(request) if documents else []
+
+
+def documents_acknowledged(request: SignatureRequest) -> bool:
+    return request.evidence.filter(kind="documents_acknowledged").exists()
+
+
+def open_signing_document(*, token: str, number: int, visit: Visit) -> dict:
+    """The signer opens one of the documents to acknowledge: its hash goes into the evidence."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        if request.status != Status.SIGNED:
+            _expire_if_due(request)
+            _usable(request)
+        documents = documents_to_acknowledge(request)
+        if not 0 <= number < len(documents):
+            raise LinkUnusable(_("Documento non trovato."))
+        document = documents[number]
+        _evidence(
+            request, "disclosure_viewed", visit, title=document["title"], sha256=document["sha256"]
+        )
+        return document
+
+
+def acknowledge_documents(*, token: str, visit: Visit, accepted: bool) -> SignatureRequest:
+    """The signer declares to have received and read the documents shown before the contract:
+    the declaration, with which documents (title, version, SHA-256) and when, is evidence of
+    the signature, and the owner records the delivery."""
+    if not accepted:
+        raise DomainError(
+            _("Per continuare dichiara di aver ricevuto e letto i documenti."), field="acknowledge"
+        )
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        _usable(request)
+        documents = documents_to_acknowledge(request)
+        if not documents:
+            raise DomainError(_("Non ci sono documenti da dichiarare ricevuti."))
+        _evidence(
+            request,
+            "documents_acknowledged",
+            visit,
+            statement=str(ACKNOWLEDGMENT_TEXT),
+            documents=[
+                {"title": str(d["title"]), "version": d["version"], "sha256": d["sha256"]}
+                for d in documents
+            ],
+        )
+        acknowledged = handler_for(request.subject_kind).on_documents_acknowledged
+        if acknowledged:
+            at = request.evidence.filter(kind="documents_acknowledged").latest("pk").at
+            acknowledged(request, at)
+        return request
+
+
 def accept_declarations(*, token: str, visit: Visit, accepted: bool) -> SignatureRequest:
     """The signer accepts the FEA note and declarations; the first time also records their
     adhesion to the service (DPCM art. 57 c.1 a)."""
@@ -361,6 +426,10 @@ def send_signature_code(*, token: str, visit: Visit) -> SignatureRequest:
         _usable(request)
         if request.declarations_accepted_at is None:
             raise DomainError(_("Prima accetta le condizioni del servizio di firma."))
+        if documents_to_acknowledge(request) and not documents_acknowledged(request):
+            raise DomainError(
+                _("Prima dichiara di aver ricevuto e letto i documenti precontrattuali.")
+            )
         if request.signer.withdrawn_at is not None:
             raise LinkUnusable(_("Hai revocato il consenso alla firma elettronica avanzata."))
         if request.signer.failures >= settings.SIGNATURE_SIGNER_MAX_FAILURES:

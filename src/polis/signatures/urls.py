@@ -8,6 +8,12 @@ urlpatterns = [
     path("firma/nota-informativa/", views.fea_note, name="note"),
     path("firma/<str:token>/", views.sign, name="sign"),
     path("firma/<str:token>/documento.pdf", views.document, name="document"),
+    path(
+        "firma/<str:token>/documenti/<int:number>.pdf",
+        views.signing_document,
+        name="signing_document",
+    ),
+    path("firma/<str:token>/ricevuti/", views.acknowledge, name="acknowledge"),
     path("firma/<str:token>/accetta/", views.accept, name="accept"),
     path("firma/<str:token>/codice/", views.send_code, name="send_code"),
     path("firma/<str:token>/conferma/", views.confirm, name="confirm"),

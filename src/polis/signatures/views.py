@@ -27,11 +27,11 @@ def _unusable(request, error: DomainError, status: int = 410):
 def _guarded(view):
     """Bound link guessing per address, and turn unusable links into a clear page."""
 
-    def wrapper(request, token: str):
+    def wrapper(request, token: str, **kwargs):
         if over_limit(request, group="signature-link", key=client_ip(request), rate="60/10m"):
             return render(request, "signatures/unusable.html", {"slow_down": True}, status=429)
         try:
-            return view(request, token)
+            return view(request, token, **kwargs)
         except services.LinkUnusable as error:
             return _unusable(request, error)
 
@@ -64,8 +64,18 @@ def sign(request, token: str):
             "development": pades.is_development_certificate(),
             "version": services.DECLARATIONS_VERSION,
             "subject": handler_for(signature.subject_kind),
+            "documents": services.documents_to_acknowledge(signature),
+            "acknowledged": services.documents_acknowledged(signature),
+            "acknowledgment": services.ACKNOWLEDGMENT_TEXT,
         },
     )
+
+
+@_guarded
+def signing_document(request, token: str, number: int):
+    """One of the documents shown before the contract (e.g. the MUP), opened by the signer."""
+    document = services.open_signing_document(token=token, number=number, visit=_visit(request))
+    return open_download(actor=None, stored=document["file"], inline=True)
 
 
 @xframe_options_sameorigin
@@ -98,6 +108,18 @@ def accept(request, token: str):
         token,
         lambda: services.accept_declarations(
             token=token, visit=_visit(request), accepted=request.POST.get("accept") == "1"
+        ),
+    )
+
+
+@require_POST
+@_guarded
+def acknowledge(request, token: str):
+    return _step(
+        request,
+        token,
+        lambda: services.acknowledge_documents(
+            token=token, visit=_visit(request), accepted=request.POST.get("acknowledge") == "1"
         ),
     )
 

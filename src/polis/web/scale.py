@@ -700,7 +700,7 @@ class Generator:
                 clock.stamp(issued_at) if issued_at else "\\N",
                 clock.stamp(in_force) if in_force else "\\N",
                 str(new_id[previous]) if previous is not None else "\\N",
-                str(user_id), clock.stamp(created), needs, "1",
+                str(user_id), clock.stamp(created), needs, "1", "{}",
             )
         )  # fmt: skip
 
@@ -828,7 +828,7 @@ PRACTICE_COLUMNS = _columns(
         "end_date", "net", "tax", "gross", "commission", "breakdown", "status", "review_reason",
         "policy_number", "contract", "signed_contract", "signature_report", "disclosures",
         "submitted_at", "issued_at", "in_force_at", "renewal_of", "created_by", "created_at",
-        "needs", "version",
+        "needs", "version", "delivery",
     ],
 )  # fmt: skip
 

@@ -13,7 +13,12 @@ from polis.core.http import client_ip
 from polis.core.ratelimit import over_limit
 from polis.messaging.selectors import threads_visible_to
 from polis.practices.forms import ExpiringFilterForm
-from polis.practices.selectors import as_rows, expiring_practices, payments_to_verify
+from polis.practices.selectors import (
+    as_rows,
+    expiring_practices,
+    payments_to_verify,
+    starting_practices,
+)
 from polis.web import selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
@@ -64,6 +69,7 @@ def dashboard(request):
     if can(request.user, "work_portfolio"):
         expiring = expiring_practices(request.user, ExpiringFilterForm())
         context["expiring_soon"] = as_rows(expiring)[:5]
+        context["starting_soon"] = as_rows(starting_practices(request.user))[:5]
     if can(request.user, "review_practices"):
         context["payments_to_verify"] = payments_to_verify().count()
     if can(request.user, "handle_claims"):

@@ -6,30 +6,92 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polis.catalog.demo import CAUZIONE, INFORTUNI, RC_PROFESSIONALE
+from polis.catalog.demo import CAUZIONE, INFORTUNI, QUESTIONNAIRES, RC_PROFESSIONALE
+from polis.catalog.models import Product
 from polis.catalog.rating import ReferralRequired, TariffError, load_tariff, rate
+from polis.catalog.services import answer_labels
 
 RCP, CAU, INF = load_tariff(RC_PROFESSIONALE), load_tariff(CAUZIONE), load_tariff(INFORTUNI)
 D = Decimal
 
 
+ARCHITECT = {
+    "professional_class": "TEC-B",
+    "turnover_band": "F2",
+    "limit": "500000",
+    "deductible": "2500",
+    "retroactivity": "5",
+    "instalments": "2",
+}
+
+
 def test_rc_professionale_architect_example():
     # architect, turnover 45k (F2 → 520), limit 500k, franchigia 2,500, 5 years, semi-annual
-    result = rate(
-        RCP,
-        {
-            "professional_class": "TEC-B",
-            "turnover_band": "F2",
-            "limit": "500000",
-            "deductible": "2500",
-            "retroactivity": "5",
-            "instalments": "2",
-        },
-    )
+    result = rate(RCP, ARCHITECT)
     assert (result.net, result.tax, result.gross) == (D("689.85"), D("153.49"), D("843.34"))
     assert result.instalments == [D("421.67"), D("421.67")]
     assert result.commission == D("103.48")
-    assert result.lines[0].explanation == "tabella (TEC-B, F2)"
+
+
+def test_the_explanation_speaks_to_the_client():
+    # given: the questionnaire's words for the answers (issue #17 §7)
+    labels = answer_labels(Product(questionnaire=QUESTIONNAIRES["RCP"]))
+    answers = {**ARCHITECT, "limit": "1000000", "deductible": "scoperto10"}
+    # when
+    lines = [(line.label, line.explanation) for line in rate(RCP, answers, labels).lines]
+    # then: no tariff codes, Italian decimals
+    assert lines == [
+        (
+            "Premio base RC professionale (massimale € 250.000)",
+            "Professione: Architetto, ingegnere; "
+            "Fatturato dell'ultimo esercizio: € 30.000 – 70.000",
+        ),
+        ("Massimale", "× 1,85 (€ 1.000.000)"),
+        ("Franchigia", "× 0,90 (Scoperto 10% (minimo € 1.000))"),
+        ("Retroattività", "× 1,00 (5 anni)"),
+        ("Frazionamento", "+3,00 % per 2 rate"),
+    ]
+
+
+def test_a_yearly_rate_reads_in_italian():
+    # when
+    bond = rate(
+        CAU,
+        {
+            "bond_type": "definitiva_lavori",
+            "credit_class": "B",
+            "sum_guaranteed": "112000",
+            "months": "18",
+        },
+        answer_labels(Product(questionnaire=QUESTIONNAIRES["CAU"])),
+    )
+    # then
+    assert "× 1,30 % annuo × 18/12 mesi" in bond.lines[0].explanation
+    assert "€ 112.000,00" in bond.lines[0].explanation
+
+
+def test_accident_lines_name_the_chosen_class_and_sport():
+    # when
+    lines = rate(
+        INF,
+        {
+            "occupation_class": "2",
+            "death_capital": "100000",
+            "disability_capital": "150000",
+            "daily_allowance": "50",
+            "disability_deductible": "3",
+            "scope": "24h",
+            "sports": "rischio_medio",
+            "instalments": "1",
+        },
+        answer_labels(Product(questionnaire=QUESTIONNAIRES["INF"])),
+    ).lines
+    explained = {line.label: line.explanation for line in lines}
+    # then
+    assert explained["Morte"] == "€ 100.000,00 × 0,80 ‰ (2 – cantiere, medico, tassista)"
+    assert explained["Inabilità temporanea (diaria)"].startswith("€ 50,00 × 4,00 (2 –")
+    assert explained["Sport"] == "× 1,15 (A rischio medio (+15%))"
+    assert "rischio_medio" not in " ".join(explained.values())
 
 
 @pytest.mark.parametrize(

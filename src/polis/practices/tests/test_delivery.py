@@ -8,6 +8,7 @@ from django.utils import timezone
 from polis.catalog.demo import NEEDS_QUESTIONNAIRES
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError
+from polis.documents.models import StoredFile
 from polis.practices import services
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
@@ -52,17 +53,18 @@ def test_the_medium_must_be_chosen_and_a_non_paper_one_needs_consent(collaborato
     assert practice.needs == {}
 
 
-def test_the_delivery_is_recorded_with_every_document_at_issuing(collaborator_a, practice):
+def test_issuing_records_the_documents_but_no_delivery(collaborator_a, practice):
     # given
     _record(collaborator_a, practice, medium="link", durable_consent=True)
     # when
     issued = services.issue_practice(actor=collaborator_a, practice=practice)
-    # then
+    # then: what the client will receive, stored; nothing delivered yet
     assert issued.status == Practice.Status.ISSUED
-    assert issued.disclosures
-    for delivered in issued.disclosures:
-        assert (delivered["medium"], delivered["durable_consent"]) == ("link", True)
-        assert delivered["delivered_at"] == issued.issued_at.isoformat()
+    assert issued.disclosures[0]["kind"] == "mup"
+    for recorded in issued.disclosures:
+        assert (recorded["medium"], recorded["durable_consent"]) == ("link", True)
+        assert recorded["delivered_at"] is None
+        assert StoredFile.objects.get(pk=recorded["file"]).sha256 == recorded["sha256"]
 
 
 def test_paper_needs_no_consent_and_records_none(collaborator_a, practice):

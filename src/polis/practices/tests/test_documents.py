@@ -29,7 +29,12 @@ def test_one_list_of_documents_each_downloaded_only_by_who_may_see_the_practice(
     pay(collaborator_a, practice)
     page = client_for(collaborator_a).get(reverse("practices:detail", args=[practice.pk])).text
     # then: the list names each of them with a download link
-    for label in ("Contratto", "Ricevuta della rata 1 di 2", "Altro documento"):
+    for label in (
+        "Contratto",
+        "Ricevuta della rata 1 di 2",
+        "Altro documento",
+        "Modello Unico Precontrattuale (MUP)",
+    ):
         assert label in page, label
     base = reverse("practices:detail", args=[practice.pk])
     links = {
@@ -37,11 +42,12 @@ def test_one_list_of_documents_each_downloaded_only_by_who_may_see_the_practice(
         for link in re.findall(r'href="([^"]+)">Scarica<', page)
         if link.startswith((base, "/pagamenti/"))
     }
-    assert len(links) == 3  # contract, receipt, upload (product documents are the catalog's)
+    # contract, receipt, upload, the MUP stored at issuing (product documents are the catalog's)
+    assert len(links) == 4
     for link in links:
         for reader in (collaborator_a, operator):
             response = client_for(reader).get(link)
             assert response.status_code == 200, link
             assert response["Cache-Control"] == "private, no-store"
         assert client_for(collaborator_b).get(link).status_code == 404, link
-    assert AuditEvent.objects.filter(action="document.downloaded").count() == 6
+    assert AuditEvent.objects.filter(action="document.downloaded").count() == 8

@@ -3,6 +3,7 @@ independent of the page size."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -136,6 +137,18 @@ def test_the_expiring_tab_shows_in_force_practices_in_the_window(
     assert "Rinnova" in page.get(url).content.decode()
     staff = client_for(operator)
     assert shown(staff.get(url)) == ["RCP-2026-000011", "RCP-2026-000099"]
+
+
+def test_the_expiring_window_is_shown_and_defaults_to_sixty_days(
+    client_for, collaborator_a, portfolio
+):
+    # when
+    page = client_for(collaborator_a).get(reverse("practices:expiring")).content.decode()
+    # then: the select offers 30, 60 and 90 days, with 60 chosen
+    select = re.search(r'<select name="giorni".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\d+)"', select) == ["30", "60", "90"]
+    assert re.search(r'<option value="60"[^>]*selected', select)
+    assert "Scadenza entro" in page
 
 
 def test_the_expiring_windows_are_a_setting(settings, client_for, collaborator_a, portfolio):

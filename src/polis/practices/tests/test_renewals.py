@@ -5,10 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from polis.catalog.demo import DEMO_TARIFFS
 from polis.catalog.models import TariffVersion
+from polis.catalog.services import price
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices import services
 from polis.practices.models import Practice
@@ -67,17 +69,17 @@ def test_the_renewal_is_a_draft_for_the_next_period_with_the_tariff_valid_then(c
     assert old.status == S.IN_FORCE
 
 
-def test_when_the_renewal_comes_into_force_the_old_practice_is_renewed(collaborator_a, operator):
+def test_when_the_renewal_is_perfezionata_the_old_practice_is_renewed(collaborator_a, operator):
     # given
     old = expiring(collaborator_a)
     renewal = services.renew_practice(actor=collaborator_a, practice=old)
     Practice.objects.filter(pk=renewal.pk).update(status=S.SIGNED)  # the signature flow
     # when
     payment = pay(collaborator_a, renewal, amount=renewal.instalments[0])
-    # then
+    # then: the renewal starts on the old end date, ahead: perfezionata until then
     old.refresh_from_db()
     renewal.refresh_from_db()
-    assert (old.status, renewal.status) == (S.RENEWED, S.IN_FORCE)
+    assert (old.status, renewal.status) == (S.RENEWED, S.COMPLETED)
     # and a rejected payment undoes both
     services.reject_payment(actor=operator, payment=payment, reason="Non pervenuto")
     old.refresh_from_db()
@@ -172,3 +174,58 @@ def test_a_renewal_obeys_the_product_rules_of_the_tariff_valid_then(collaborator
     with pytest.raises(DomainError, match="retroattività è illimitata"):
         services.renew_practice(actor=collaborator_a, practice=old)
     assert not old.renewals.exists()
+
+
+def test_at_renewal_the_questionnaire_changes_and_the_difference_shows(client_for, collaborator_a):
+    # given: an architect's renewal, now with a higher limit, a lower deductible, more turnover
+    old = expiring(collaborator_a)
+    renewal = services.renew_practice(actor=collaborator_a, practice=old)
+    page = client_for(collaborator_a)
+    changed = {
+        **old.answers,
+        "limit": "1000000",
+        "deductible": "1000",
+        "turnover_band": "F3",
+    }
+    # when
+    page.post(reverse("practices:change_renewal", args=[renewal.pk]), changed)
+    # then: re-rated with the renewal's tariff, the difference and the changes shown
+    renewal.refresh_from_db()
+    expected = price(product=old.product, on=renewal.effective_date, answers=changed)[1]
+    assert renewal.answers.items() >= changed.items()
+    assert (renewal.gross, renewal.net) == (expected.gross, expected.net)
+    assert renewal.premium_difference == expected.gross - old.gross > 0
+    shown = page.get(reverse("practices:detail", args=[renewal.pk])).content.decode()
+    assert f"+ € {renewal.premium_difference:.2f}".replace(".", ",") in shown
+    assert "Massimale: € 500.000 → <strong>€ 1.000.000</strong>" in shown
+    assert "Franchigia: € 2.500 → <strong>€ 1.000</strong>" in shown
+    assert "Fatturato dell&#x27;ultimo esercizio: € 30.000 – 70.000" in shown
+    assert "Sinistri o circostanze" not in shown.split("renewal-changes")[1].split("</ul>")[0]
+
+
+def test_a_renewal_answer_the_tariff_cannot_price_changes_nothing(collaborator_a):
+    # given
+    renewal = services.renew_practice(actor=collaborator_a, practice=expiring(collaborator_a))
+    before = (renewal.answers, renewal.gross)
+    # when / then: a limit the tariff refers to the MGA
+    with pytest.raises(DomainError, match="preventivo personalizzato"):
+        services.change_renewal_answers(
+            actor=collaborator_a,
+            practice=renewal,
+            answers={**renewal.answers, "limit": "3000000"},
+        )
+    renewal.refresh_from_db()
+    assert (renewal.answers, renewal.gross) == before
+
+
+def test_only_a_renewal_not_yet_issued_changes_its_answers(collaborator_a, collaborator_b):
+    # given
+    old = expiring(collaborator_a)
+    renewal = services.renew_practice(actor=collaborator_a, practice=old)
+    # when / then
+    with pytest.raises(InvalidTransition):
+        services.change_renewal_answers(actor=collaborator_a, practice=old, answers=old.answers)
+    with pytest.raises(PermissionDenied):
+        services.change_renewal_answers(
+            actor=collaborator_b, practice=renewal, answers=renewal.answers
+        )

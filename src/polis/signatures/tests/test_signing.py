@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 def _ready_for_code(token):
     services.open_signature_request(token=token, visit=VISIT)
     services.record_document_view(token=token, visit=VISIT)
+    services.acknowledge_documents(token=token, visit=VISIT, accepted=True)
     services.accept_declarations(token=token, visit=VISIT, accepted=True)
 
 
@@ -83,6 +84,7 @@ def test_the_right_code_signs_the_contract_pades_with_evidence_and_ledger(sent):
         "email_sent",
         "link_opened",
         "document_viewed",
+        "documents_acknowledged",
         "fea_adhesion",
         "declarations_accepted",
         "code_sent",

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +17,8 @@ from polis.ledger import note
 from polis.ledger.keys import log_signer
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 from polis.notify.models import OutboundMessage
+from polis.practices import services
+from polis.practices.models import Practice
 from polis.web.management.commands.seed_demo import DEMO_TOTP_HEX
 from polis.web.management.commands.serve import dev_witness, run_due_jobs
 from polis.web.models import FaqEntry
@@ -38,6 +41,34 @@ def test_seed_demo_is_idempotent_and_gives_every_role(settings):
     assert staff.check_password("polis-demo-2026")
     device = TOTPDevice.objects.get(user=staff)
     assert device.verify_token(f"{totp(device.bin_key):06d}")
+
+
+def test_seed_demo_leaves_practices_to_renew_at_once(settings, client_for):
+    # given
+    settings.DEBUG = True
+    call_command("seed_demo")
+    mario = User.objects.get(email="mario.rossi@agenzia-rossi.example.it")
+    page = client_for(mario)
+    today = timezone.localdate()
+    # when
+    expiring = page.get(reverse("practices:expiring"), {"giorni": 90}).content.decode()
+    renewable = page.get(reverse("practices:renewals")).content.decode()
+    # then: ending in 7, 30 and 60 days, and one expired last week
+    ends = sorted(
+        (p.end_date - today).days
+        for p in Practice.objects.filter(firm=mario.firm, status__in=("in_force", "expired"))
+        if (p.end_date - today).days < 300
+    )
+    assert ends == [-7, 7, 30, 60]
+    for days in (7, 30, 60):
+        number = Practice.objects.get(end_date=today + timedelta(days=days)).policy_number
+        assert number in expiring
+        assert number in renewable
+    expired = Practice.objects.get(end_date=today - timedelta(days=7))
+    assert expired.status == "expired"
+    assert expired.policy_number in renewable
+    # and a renewal can be prepared from them
+    assert services.renew_practice(actor=mario, practice=expired).renewal_of == expired
 
 
 def test_seed_demo_restores_a_deleted_faq_entry_on_the_cached_page(

@@ -1,6 +1,6 @@
 """Demo data for development: the two demo firms and a user for each role, idempotently."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,13 +22,17 @@ from polis.catalog.demo import (
     install_coverages,
 )
 from polis.catalog.models import Insurer, Product, ProductDocument, TariffVersion
+from polis.catalog.services import price
 from polis.claims.services import open_claim
 from polis.clients.models import Client
 from polis.core.cache import touch
+from polis.core.numbering import formatted_number
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.ledger.services import publish_log, record_demo_events
+from polis.notify.delivery import deliver_message
 from polis.practices.models import Practice
+from polis.practices.selectors import delivery_message
 from polis.practices.services import (
     convert_quote,
     issue_practice,
@@ -93,6 +97,9 @@ PRODUCTS = [
     ("CAU", "Cauzioni e fideiussioni", 15),
     ("INF", "Infortuni", 1),
 ]
+
+# Days from today to the end of the year-old demo policies (negative: already expired).
+YEAR_OLD_POLICIES_END_IN = (7, 30, 60, -7)
 
 DEMO_CLIENTS = [
     {
@@ -196,6 +203,8 @@ class Command(BaseCommand):
             )
             practices.append(issue_practice(actor=author, practice=practice))
         in_force = practices[0]
+        # The pre-contractual documents reach the client before the contract goes in firma.
+        deliver_message(delivery_message(in_force).pk)
         send_practice_for_signature(
             actor=author,
             practice=in_force,
@@ -225,6 +234,43 @@ class Command(BaseCommand):
             estimated_amount="15000",
             documents={"modulo": [("modulo-denuncia.png", identity_png())]},
         )
+        self._year_old_policies(author)
+
+    def _year_old_policies(self, author: User) -> None:
+        """Policies placed a year ago and ending now, so that Pratiche in scadenza and
+        RINNOVA PRATICA show something at once: ending in 7, 30 and 60 days, and one that
+        expired a week ago. Loaded as an older portfolio is (priced with the demo tariff,
+        numbered in their year), without the documents of a signature made elsewhere."""
+        today = timezone.localdate()
+        product = Product.objects.get(code="RCP")
+        clients = list(Client.objects.filter(firm=author.firm).order_by("pk"))
+        for position, days in enumerate(YEAR_OLD_POLICIES_END_IN):
+            end = today + timedelta(days=days)
+            start = end - timedelta(days=365)
+            tariff, priced = price(
+                product=product, on=max(start, date(2026, 1, 1)), answers=ARCHITECT_EXAMPLE
+            )
+            issued = timezone.make_aware(datetime.combine(start - timedelta(days=5), time(10)))
+            Practice.objects.create(
+                firm=author.firm,
+                client=clients[position % len(clients)],
+                product=product,
+                tariff=tariff,
+                answers=ARCHITECT_EXAMPLE,
+                effective_date=start,
+                end_date=end,
+                net=priced.net,
+                tax=priced.tax,
+                gross=priced.gross,
+                commission=priced.commission,
+                breakdown=priced.as_json(),
+                status=Practice.Status.IN_FORCE if days >= 0 else Practice.Status.EXPIRED,
+                policy_number=formatted_number(product.code, start.year),
+                issued_at=issued,
+                in_force_at=issued,
+                created_by=author,
+                created_at=issued - timedelta(days=1),
+            )
 
     def _clients(self, author: User) -> None:
         for data in DEMO_CLIENTS:
