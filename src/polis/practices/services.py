@@ -1258,7 +1258,7 @@ def change_renewal_answers(
             raise InvalidTransition(
                 _("Il questionario si modifica su un rinnovo non ancora emesso.")
             )
-        tariff, breakdown = price_or_refuse(
+        tariff, breakdown, answers = price_or_refuse(
             product=practice.product, on=practice.effective_date, answers=answers
         )
         previous = practice.gross

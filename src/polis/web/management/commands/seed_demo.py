@@ -247,7 +247,7 @@ class Command(BaseCommand):
         for position, days in enumerate(YEAR_OLD_POLICIES_END_IN):
             end = today + timedelta(days=days)
             start = end - timedelta(days=365)
-            tariff, priced = price(
+            tariff, priced, answers = price(
                 product=product, on=max(start, date(2026, 1, 1)), answers=ARCHITECT_EXAMPLE
             )
             issued = timezone.make_aware(datetime.combine(start - timedelta(days=5), time(10)))
@@ -256,7 +256,7 @@ class Command(BaseCommand):
                 client=clients[position % len(clients)],
                 product=product,
                 tariff=tariff,
-                answers=ARCHITECT_EXAMPLE,
+                answers=answers,
                 effective_date=start,
                 end_date=end,
                 net=priced.net,
