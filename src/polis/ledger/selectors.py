@@ -121,6 +121,8 @@ EVENT_LABELS = {
     "contract.evidence": "Rapporto di firma",
     "practice.in_force": "Pratica in vigore",
     "claim.opened": "Sinistro aperto",
+    "quietanza.signed": "Quietanza firmata",
+    "quietanza.evidence": "Rapporto di firma della quietanza",
     "quietanza.accepted": "Quietanza accettata",
     "quietanza.refused": "Quietanza rifiutata",
     "demo.document": "Documento dimostrativo",

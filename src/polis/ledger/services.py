@@ -32,6 +32,8 @@ EVENT_TYPES = (
     "contract.evidence",
     "practice.in_force",
     "claim.opened",
+    "quietanza.signed",
+    "quietanza.evidence",
     "quietanza.accepted",
     "quietanza.refused",
     "demo.document",

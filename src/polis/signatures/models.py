@@ -111,9 +111,20 @@ class SignatureRequest(models.Model):
 
 
 class SignatureCode(models.Model):
-    """A one-time SMS code: stored as a keyed hash, valid a few minutes, used once."""
+    """A one-time SMS code: stored as a keyed hash, valid a few minutes, used once.
+
+    A signing code signs; an access code proves the signer holds the phone when the link alone
+    no longer suffices (a signed document after its days, the evidence report, withdrawal).
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN = "sign", _("Firma")
+        ACCESS = "access", _("Accesso")
 
     request = models.ForeignKey(SignatureRequest, on_delete=models.CASCADE, related_name="codes")
+    purpose = models.CharField(max_length=6, choices=Purpose.choices, default=Purpose.SIGN)
+    # wrong entries of an access code (a signing code's are counted on its request)
+    failures = models.PositiveSmallIntegerField(default=0)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -145,6 +156,9 @@ EVIDENCE_LABELS = {
     "expired": _("Link scaduto"),
     "reminder_sent": _("Promemoria inviato"),
     "consent_withdrawn": _("Consenso FEA revocato"),
+    "access_code_sent": _("Codice di accesso inviato via SMS"),
+    "access_code_wrong": _("Codice di accesso errato"),
+    "access_verified": _("Accesso verificato con codice SMS"),
 }
 
 

@@ -20,6 +20,21 @@ class SubjectHandler:
     # what the signer's page offers instead of signing (e.g. refusing a quietanza)
     decline_title: str = ""
     decline_help: str = ""
+    # the signer's page in the subject's words: the signing and declining buttons, and what a
+    # declined request says when its link is opened again
+    sign_label: str = ""
+    decline_label: str = ""
+    declined_message: str = ""
+    # the signer's e-mails (notify/email/<template>): the request and the confirmation
+    request_template: str = "signature_request"
+    done_template: str = "signature_done"
+    # more context for those e-mails and SMS, from the SignatureRequest (e.g. the amount offered)
+    context: Callable | None = None
+    # the public register's event types: "<prefix>.signed" and "<prefix>.evidence"
+    ledger_prefix: str = "contract"
+
+    def context_for(self, request) -> dict:
+        return self.context(request) if self.context else {}
 
 
 _handlers: dict[str, SubjectHandler] = {}

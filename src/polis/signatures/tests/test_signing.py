@@ -18,7 +18,13 @@ from polis.notify.models import OutboundMessage
 from polis.practices.models import Practice
 from polis.signatures import pades, registry, services
 from polis.signatures.models import Evidence, SignatureRequest
-from polis.signatures.tests.support import VISIT, last_code, last_link_token, send
+from polis.signatures.tests.support import (
+    VISIT,
+    last_access_code,
+    last_code,
+    last_link_token,
+    send,
+)
 from tests.tsa import running_tsa
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +274,7 @@ def test_a_signed_link_signs_once_but_still_gives_the_copies(sent):
     services.sign_with_code(token=token, code=code, visit=VISIT)
     with pytest.raises(services.LinkUnusable, match="già firmato"):
         services.sign_with_code(token=token, code=code, visit=VISIT)
-    assert services.signed_request(token=token).signed_document is not None
+    assert services.signed_request(token=token, verified=False).signed_document is not None
     assert services.open_signature_request(token=token, visit=VISIT).status == "signed"
 
 
@@ -391,7 +397,9 @@ def test_voiding_is_for_the_firm_or_the_mga_only(sent, collaborator_b, operator)
 
 def test_a_withdrawn_consent_stops_new_requests(sent, collaborator_a):
     practice, token = sent
-    services.withdraw_fea_consent(token=token, visit=VISIT)
+    services.send_access_code(token=token, visit=VISIT)
+    code = last_access_code(practice.client.mobile)
+    services.withdraw_fea_consent(token=token, code=code, confirmed=True, visit=VISIT)
     practice.refresh_from_db()
     assert practice.status == Practice.Status.ISSUED
     with pytest.raises(DomainError, match="revocato il consenso"):

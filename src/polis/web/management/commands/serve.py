@@ -2,6 +2,7 @@
 
 import copy
 import logging
+import os
 import threading
 from datetime import datetime
 
@@ -47,6 +48,10 @@ class Command(RunserverCommand):
     help = "Serve the app and run the periodic jobs in process (embedded default)."
 
     def inner_run(self, *args, **options):
+        if not os.environ.get("SITE_URL"):
+            # links sent by the periodic jobs point at the address served here
+            host = f"[{self.addr}]" if self._raw_ipv6 else self.addr
+            settings.SITE_URL = f"{self.protocol}://{host}:{self.port}"
         stop = threading.Event()
         threading.Thread(
             target=scheduler_loop, args=(stop,), daemon=True, name="polis-periodic"
