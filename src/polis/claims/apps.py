@@ -24,7 +24,7 @@ class ClaimsConfig(AppConfig):
                 "claim.note": _("Nota sul sinistro"),
                 "claim.quietanza": _("Quietanza inviata all'assicurato"),
                 "claim.accepted": _("Quietanza accettata dall'assicurato"),
-                "claim.refused": _("Quietanza rifiutata con obiezioni"),
+                "claim.refused": _("Quietanza contestata dall'assicurato"),
                 "claim.link_closed": _("Link della quietanza chiuso"),
                 "claim.paid": _("Indennizzo pagato"),
                 "claim.closed": _("Sinistro chiuso"),
@@ -38,10 +38,17 @@ class ClaimsConfig(AppConfig):
             on_signed=services.record_quietanza_signed,
             on_closed=services.record_quietanza_closed,
             url=lambda signature: reverse("claims:detail", args=[services.claim_of(signature).pk]),
-            decline_title=_("Non accetti la quietanza? Scrivi le tue obiezioni"),
+            decline_title=_("Non accetti la liquidazione? Contestala con le tue obiezioni"),
             decline_help=_(
                 "Le tue obiezioni tornano al liquidatore, che valuterà una nuova offerta. "
                 "Puoi anche chiedere una perizia contrattuale, presentare reclamo o rivolgerti "
                 "all'Arbitro Assicurativo."
             ),
+            sign_label=_("Accetta la liquidazione"),
+            decline_label=_("Contesta"),
+            declined_message=_("Hai contestato la quietanza"),
+            request_template="quietanza_request",
+            done_template="quietanza_done",
+            context=services.quietanza_context,
+            ledger_prefix="quietanza",
         )

@@ -156,7 +156,7 @@ class Quietanza(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("In attesa dell'assicurato")
         ACCEPTED = "accepted", _("Accettata")
-        REFUSED = "refused", _("Rifiutata con obiezioni")
+        REFUSED = "refused", _("Contestata dall'assicurato")
         SUPERSEDED = "superseded", _("Sostituita")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="quietanze")

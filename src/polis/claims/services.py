@@ -4,7 +4,7 @@ actor's right checked, the timeline written, the outbox fed and the ledger where
 import hashlib
 import json
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +25,7 @@ from polis.claims.selectors import (
     sla_closures,
 )
 from polis.core.access import ADJUSTER, OPERATOR, require
+from polis.core.amounts import parse_amount
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.core.workdays import add_working_days
@@ -165,10 +166,10 @@ def _euro(amount: Decimal) -> str:
 
 
 def _amount(value, *, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("Importo non valido."), field=field) from None
+    amount = parse_amount(value)
+    if amount is None:
+        raise DomainError(_("Importo non valido: scrivilo come 7.345,60."), field=field)
+    amount = amount.quantize(Decimal("0.01"))
     if amount <= 0:
         raise DomainError(_("L'importo deve essere maggiore di zero."), field=field)
     return amount
@@ -470,9 +471,11 @@ def post_quietanza(
     kind: str,
     conditions: str,
     version: int | None = None,
+    base_url: str = "",
 ) -> Quietanza:
     """The adjuster (or an operator) records the quietanza the MGA received: a new version,
-    sent at once to the insured by e-mail and SMS to accept with the FEA or refuse."""
+    sent at once to the insured by e-mail and SMS (links on `base_url`, else SITE_URL) to
+    accept with the FEA or contest."""
     require(actor, "adjust_claims")
     amount = _amount(amount, field="amount")
     if kind not in Quietanza.Kind.values:
@@ -519,12 +522,22 @@ def post_quietanza(
             signer=_signer(claim),
             identity_document=identity,
             identity_attested=True,
+            base_url=base_url,
         )
         if claim.practice.client.mobile:
             queue_sms(
                 to=claim.practice.client.mobile,
-                text=_("%(mga)s: quietanza del sinistro %(n)s da accettare o rifiutare: %(url)s")
-                % {"mga": settings.MGA_NAME, "n": claim.number, "url": signing_url(request)},
+                text=_(
+                    "%(mga)s: quietanza del sinistro %(n)s, ti offriamo € %(a)s. Accetta o "
+                    "contesta entro il %(by)s: %(url)s"
+                )
+                % {
+                    "mga": settings.MGA_NAME,
+                    "n": claim.number,
+                    "a": _euro(amount),
+                    "by": timezone.localtime(request.expires_at).strftime("%d/%m/%Y"),
+                    "url": signing_url(request, base_url),
+                },
             )
         claim.status = S.OFFER_RECEIVED
         claim.investigation_done_on = claim.investigation_done_on or timezone.localdate()
@@ -538,6 +551,12 @@ def post_quietanza(
         )
         _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
         return quietanza
+
+
+def quietanza_context(signature) -> dict:
+    """What the insured's e-mails about a quietanza say: the claim and the amount offered."""
+    quietanza = Quietanza.objects.select_related("claim").get(pk=signature.subject_id)
+    return {"claim": quietanza.claim, "quietanza": quietanza, "amount": _euro(quietanza.amount)}
 
 
 def claim_of(signature) -> Claim:
@@ -597,12 +616,12 @@ def record_quietanza_closed(signature) -> None:
         claim,
         None,
         "refused",
-        _("L'assicurato ha rifiutato la quietanza v%(v)s: %(why)s")
+        _("L'assicurato ha contestato la quietanza v%(v)s: %(why)s")
         % {"v": quietanza.version, "why": quietanza.objections},
     )
     record_event(type="quietanza.refused", ref=str(claim.uuid), sha256=quietanza.document.sha256)
-    _tell_firm(claim, "claim_update", update=_("L'assicurato ha rifiutato la quietanza."))
-    _tell_mga(claim, "claim_update", update=_("L'assicurato ha rifiutato la quietanza."))
+    _tell_firm(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
+    _tell_mga(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
 
 
 def record_claim_payment(

@@ -14,6 +14,7 @@ from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
 from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.errors import DomainError
+from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 
@@ -229,6 +230,7 @@ ACTIONS = {
             kind=r.POST.get("kind", ""),
             conditions=r.POST.get("conditions", ""),
             version=_version(r),
+            base_url=base_url(r),
         ),
         gettext_lazy("Quietanza inviata all'assicurato per e-mail e SMS."),
     ),

@@ -6,7 +6,7 @@ from polis.catalog.forms import PortfolioFilterForm, answers_of, questionnaire_f
 from polis.catalog.models import Product
 from polis.clients.forms import ClientChoiceField
 from polis.clients.selectors import clients_visible_to
-from polis.core.forms import StyledForm
+from polis.core.forms import AmountField, StyledForm
 from polis.quotes.models import Quote
 
 
@@ -68,8 +68,8 @@ class CustomQuoteRequestForm(StyledForm):
         label=_("Sinistri negli ultimi 5 anni"), min_value=0, max_value=99, initial=0
     )
     claims_years = forms.CharField(label=_("Anni"), required=False, max_length=100)
-    claims_amount = forms.DecimalField(
-        label=_("Importi pagati o richiesti (€)"), required=False, min_value=0, decimal_places=2
+    claims_amount = AmountField(
+        label=_("Importi pagati o richiesti (€)"), required=False, min_value=0
     )
     claims_text = forms.CharField(
         label=_("Descrizione dei sinistri (stato, cause)"),
@@ -89,7 +89,7 @@ class OfferForm(StyledForm):
     product = forms.ModelChoiceField(
         label=_("Prodotto"), queryset=Product.objects.filter(active=True)
     )
-    gross = forms.DecimalField(label=_("Premio lordo (€)"), min_value=0, decimal_places=2)
+    gross = AmountField(label=_("Premio lordo (€)"), min_value=0)
     conditions = forms.CharField(
         label=_("Condizioni"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
     )

@@ -167,7 +167,7 @@ def confirm(request, token: str):
 @_guarded
 def decline(request, token: str):
     try:
-        services.decline_signature(
+        signature = services.decline_signature(
             token=token,
             reason=request.POST.get("reason", "")[:500],
             visit=_visit(request),
@@ -178,7 +178,11 @@ def decline(request, token: str):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("signatures:sign", token=token)
-    return render(request, "signatures/unusable.html", {"declined": True})
+    return render(
+        request,
+        "signatures/unusable.html",
+        {"declined": True, "subject": handler_for(signature.subject_kind)},
+    )
 
 
 @require_POST
