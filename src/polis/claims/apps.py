@@ -16,6 +16,7 @@ class ClaimsConfig(AppConfig):
         register_action_labels(
             {
                 "claim.opened": _("Sinistro aperto"),
+                "claim.accessed": _("Dati del sinistro consultati"),
                 "claim.documents": _("Documenti del sinistro aggiunti"),
                 "claim.documents_requested": _("Documenti richiesti all'agenzia"),
                 "claim.documents_complete": _("Documentazione completa (parte lo SLA)"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from polis.audit.services import record_audit
+from polis.audit.services import record_audit, record_audits
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
     claim_type_of,
@@ -173,6 +173,19 @@ def _amount(value, *, field: str) -> Decimal:
     if amount <= 0:
         raise DomainError(_("L'importo deve essere maggiore di zero."), field=field)
     return amount
+
+
+def record_claim_access(*, actor, claims: list[Claim], what: str) -> None:
+    """A read of claims' health data (the page, a document, a quietanza, an API read or an
+    export), also when nothing changes: who, in which role, when and from where (the audit
+    log's address), and what, in the claim's activity log."""
+    with transaction.atomic():
+        record_audits(
+            actor=actor,
+            action="claim.accessed",
+            targets=claims,
+            data={"role": str(actor.get_role_display()), "what": what},
+        )
 
 
 def open_claim(

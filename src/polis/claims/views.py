@@ -98,6 +98,7 @@ def claim_list(request):
 @capability_required("view_claims")
 def claim_detail(request, pk: int):
     claim = selectors.get_claim_for(request.user, pk)
+    services.record_claim_access(actor=request.user, claims=[claim], what=_("pagina del sinistro"))
     kind = selectors.claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
     requests = selectors.quietanza_requests(claim)
     return render(
@@ -117,6 +118,7 @@ def claim_detail(request, pk: int):
             "today": timezone.localdate(),
             "thread": selectors.thread_of(claim),
             "Kind": Quietanza.Kind,
+            "may_read_details": can(request.user, "read_claim_details"),
         },
     )
 
@@ -125,6 +127,11 @@ def claim_detail(request, pk: int):
 def claim_document(request, pk: int, document_pk: int):
     """Every opening of a claim document is authorized and logged (health data)."""
     document = selectors.get_document_for(request.user, pk, document_pk)
+    services.record_claim_access(
+        actor=request.user,
+        claims=[document.claim],
+        what=_("documento «%(label)s»") % {"label": document.label},
+    )
     return open_download(actor=request.user, stored=document.file)
 
 
@@ -134,9 +141,14 @@ def quietanza_pdf(request, pk: int, quietanza_pk: int):
     quietanza = claim.quietanze.filter(pk=quietanza_pk).first()
     if quietanza is None:
         raise Http404
-    stored = quietanza.signed_document if request.GET.get("firmata") else quietanza.document
+    signed = bool(request.GET.get("firmata"))
+    stored = quietanza.signed_document if signed else quietanza.document
     if stored is None:
         raise Http404
+    what = _("quietanza v%(v)s firmata") if signed else _("quietanza v%(v)s")
+    services.record_claim_access(
+        actor=request.user, claims=[claim], what=what % {"v": quietanza.version}
+    )
     return open_download(actor=request.user, stored=stored)
 
 
