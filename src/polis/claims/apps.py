@@ -32,6 +32,7 @@ class ClaimsConfig(AppConfig):
                 "claim.rejected": _("Sinistro respinto"),
                 "claim.closed_nopay": _("Sinistro chiuso senza seguito"),
                 "claim.reopened": _("Sinistro riaperto"),
+                "claim.sla_restarted": _("Nuovo periodo SLA dopo una contestazione"),
             }
         )
         register_subject(

@@ -108,6 +108,11 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    @property
+    def masked_iban(self) -> str:
+        """ "IT60 **** **** 3456": enough to recognise the account paid, on any screen."""
+        return f"{self.payee_iban[:4]} **** **** {self.payee_iban[-4:]}" if self.payee_iban else ""
+
 
 class ClaimDocument(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="documents")

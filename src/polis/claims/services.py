@@ -624,7 +624,14 @@ def record_quietanza_closed(signature) -> None:
         )
     _guard(claim, S.INVESTIGATION)
     claim.status = S.INVESTIGATION
-    _save(claim, "status")
+    # The investigation resumes (DESIGN §3: refuse → investigation → offer): the SLA's
+    # "end of the investigation" milestone is open again, with a new period from today.
+    claim.investigation_done_on = None
+    if claim.docs_complete_on is not None:
+        claim.sla_due = add_working_days(
+            timezone.localdate(), SLA_WORKING_DAYS, sla_closures(claim)
+        )
+    _save(claim, "status", "investigation_done_on", "sla_due")
     _event(
         claim,
         None,
@@ -632,6 +639,14 @@ def record_quietanza_closed(signature) -> None:
         _("L'assicurato ha contestato la quietanza v%(v)s: %(why)s")
         % {"v": quietanza.version, "why": quietanza.objections},
     )
+    if claim.sla_due is not None:
+        _event(
+            claim,
+            None,
+            "sla_restarted",
+            _("Istruttoria riaperta: nuovo termine SLA il %(due)s (20 giorni lavorativi).")
+            % {"due": claim.sla_due.strftime("%d/%m/%Y")},
+        )
     record_event(type="quietanza.refused", ref=str(claim.uuid), sha256=quietanza.document.sha256)
     _tell_firm(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
     _tell_mga(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
@@ -714,8 +729,20 @@ def end_claim(
                 subject_kind="quietanza", subject_id=pending.pk, status__in=SignatureRequest.OPEN
             ):
                 void_signature_request(actor=actor, request=request)
-        _event(claim, actor, outcome, claim.outcome_reason)
-        _tell_firm(claim, "claim_update", update=f"{S(outcome).label}: {claim.outcome_reason}")
+        label = S(outcome).label
+        _event(
+            claim,
+            actor,
+            outcome,
+            _("%(label)s. Motivo: %(reason)s") % {"label": label, "reason": claim.outcome_reason},
+        )
+        # the reason someone typed goes in the body, never in the subject
+        _tell_firm(
+            claim,
+            "claim_update",
+            update=f"{label}: {claim.outcome_reason}",
+            headline=label,
+        )
         return claim
 
 
@@ -728,11 +755,17 @@ def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None
         claim = _locked(actor, claim, version)
         if claim.status not in _CLOSED:
             raise InvalidTransition(_("Si riapre solo un sinistro chiuso."))
-        claim.status = S.REOPENED
-        _save(claim, "status")
-        _event(claim, actor, "reopened", reason.strip())
+        # the outcome's reason belonged to the closing; it stays on the timeline
+        claim.status, claim.outcome_reason = S.REOPENED, ""
+        _save(claim, "status", "outcome_reason")
+        _event(
+            claim, actor, "reopened", _("Sinistro riaperto. Motivo: %(r)s") % {"r": reason.strip()}
+        )
         _tell_firm(
-            claim, "claim_update", update=_("Sinistro riaperto: %(r)s") % {"r": reason.strip()}
+            claim,
+            "claim_update",
+            update=_("Sinistro riaperto: %(r)s") % {"r": reason.strip()},
+            headline=_("Sinistro riaperto"),
         )
         return claim
 

@@ -224,6 +224,7 @@ def test_the_whole_life_of_a_claim(claim, operator, adjuster, collaborator_a):
         "claim.insurer_number",
         "claim.quietanza",
         "claim.refused",
+        "claim.sla_restarted",
         "claim.quietanza",
         "claim.accepted",
         "claim.paid",
