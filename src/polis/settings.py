@@ -360,6 +360,8 @@ SIGNATURE_P12_PASSWORD = os.environ.get("SIGNATURE_P12_PASSWORD", "")
 # RFC 3161 TSA for PAdES B-T (empty: B-B); a failing TSA is retried, never skipped silently.
 SIGNATURE_TSA_URL = os.environ.get("SIGNATURE_TSA_URL", "")
 SIGNATURE_TSA_ATTEMPTS = int(os.environ.get("SIGNATURE_TSA_ATTEMPTS", "3"))
+# PEM file with the TSA's root certificate(s): its chain goes into the signed PDF (B-LT).
+SIGNATURE_TSA_ROOTS = os.environ.get("SIGNATURE_TSA_ROOTS", "")
 SIGNATURE_LINK_DAYS = 14
 SIGNATURE_REMINDER_DAYS = (3, 7)
 SIGNATURE_CODE_MINUTES = 5

@@ -162,6 +162,54 @@ EVIDENCE_LABELS = {
 }
 
 
+# The evidence report tells each step as a sentence for a person (%(...)s from the step's data).
+EVIDENCE_SENTENCES = {
+    "identification_attested": _(
+        "%(by)s ha attestato di aver identificato il firmatario con il documento d'identità "
+        "conservato (impronta SHA-256 %(identity_document_sha256)s)."
+    ),
+    "email_sent": _(
+        "La richiesta di firma è stata inviata per e-mail al firmatario, con il documento "
+        "di impronta SHA-256 %(document_sha256)s."
+    ),
+    "email_resent": _("%(by)s ha inviato al firmatario un nuovo link."),
+    "link_opened": _("Il firmatario ha aperto il link."),
+    "document_viewed": _(
+        "Il firmatario ha visualizzato il documento (impronta SHA-256 %(sha256)s)."
+    ),
+    "fea_adhesion": _(
+        "Il firmatario ha aderito al servizio di firma elettronica avanzata (condizioni "
+        "versione %(version)s)."
+    ),
+    "declarations_accepted": _(
+        "Il firmatario ha accettato le condizioni del servizio (versione %(version)s)."
+    ),
+    "code_sent": _("È stato inviato via SMS un codice di firma al numero %(to)s."),
+    "code_wrong": _("È stato inserito un codice errato (errori finora: %(failures)s)."),
+    "code_burned": _("Il codice è stato annullato dopo troppi tentativi errati."),
+    "locked": _("La richiesta è stata bloccata per troppi codici errati."),
+    "signed": _(
+        "Il firmatario ha inserito il codice corretto e il documento è stato firmato; il "
+        "documento firmato ha impronta SHA-256 %(signed_sha256)s."
+    ),
+    "declined": _("Il firmatario ha rifiutato di firmare, con questo motivo: «%(reason)s»."),
+    "voided": _("La richiesta è stata annullata."),
+    "expired": _("Il link è scaduto senza firma."),
+    "reminder_sent": _("È stato inviato il promemoria n. %(number)s."),
+    "consent_withdrawn": _(
+        "Il firmatario ha revocato il consenso alla firma elettronica avanzata."
+    ),
+    "access_code_sent": _("È stato inviato via SMS un codice di verifica al numero %(to)s."),
+    "access_code_wrong": _("È stato inserito un codice di verifica errato."),
+    "access_verified": _("Il firmatario ha confermato con il codice di verifica che è lui."),
+}
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return "—"
+
+
 class Evidence(models.Model):
     """One step of a signature, append-only: the database refuses updates and deletes."""
 
@@ -191,3 +239,14 @@ class Evidence(models.Model):
     @property
     def label(self) -> str:
         return EVIDENCE_LABELS.get(self.kind, self.kind)
+
+    @property
+    def sentence(self) -> str:
+        """The step told for a person, with where it came from."""
+        text = str(EVIDENCE_SENTENCES.get(self.kind, self.label)) % _Missing(self.data)
+        if self.ip:
+            text += " " + str(_("Dall'indirizzo IP %(ip)s") % {"ip": self.ip})
+            if self.user_agent:
+                text += " " + str(_("con il browser «%(ua)s»") % {"ua": self.user_agent})
+            text += "."
+        return text

@@ -591,6 +591,7 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
         document_sha256=document.sha256,
         signed_sha256=signed_file.sha256,
         timestamped=timestamped,
+        timestamp_authority=pades.timestamp_authority() if timestamped else "",
         development_certificate=pades.is_development_certificate(),
     )
     request.status, request.signed_at, request.signed_document = Status.SIGNED, now, signed_file
@@ -622,6 +623,7 @@ def _report(request: SignatureRequest) -> ValidatedFile:
         context={
             "request": request,
             "evidence": list(request.evidence.all()),
+            "signed": request.evidence.filter(kind="signed").last(),
             "mga_legal_name": settings.MGA_LEGAL_NAME,
             "development": pades.is_development_certificate(),
             "declarations_version": DECLARATIONS_VERSION,
