@@ -49,6 +49,7 @@ class ClaimsConfig(AppConfig):
             sign_label=_("Accetta la liquidazione"),
             decline_label=_("Contesta"),
             declined_message=_("Hai contestato la quietanza"),
+            signed_message=_("Hai accettato la liquidazione"),
             request_template="quietanza_request",
             done_template="quietanza_done",
             context=services.quietanza_context,

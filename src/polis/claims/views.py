@@ -141,11 +141,18 @@ def quietanza_pdf(request, pk: int, quietanza_pk: int):
     quietanza = claim.quietanze.filter(pk=quietanza_pk).first()
     if quietanza is None:
         raise Http404
-    signed = bool(request.GET.get("firmata"))
-    stored = quietanza.signed_document if signed else quietanza.document
+    if request.GET.get("rapporto"):
+        # the evidence report (codice fiscale, addresses): for the firm and the MGA
+        signature = selectors.quietanza_requests(claim).get(quietanza.pk)
+        if request.user.role == ADJUSTER or signature is None or signature.report is None:
+            raise Http404
+        stored, what = signature.report, _("rapporto di firma della quietanza v%(v)s")
+    elif request.GET.get("firmata"):
+        stored, what = quietanza.signed_document, _("quietanza v%(v)s firmata")
+    else:
+        stored, what = quietanza.document, _("quietanza v%(v)s")
     if stored is None:
         raise Http404
-    what = _("quietanza v%(v)s firmata") if signed else _("quietanza v%(v)s")
     services.record_claim_access(
         actor=request.user, claims=[claim], what=what % {"v": quietanza.version}
     )

@@ -25,6 +25,7 @@ class SubjectHandler:
     sign_label: str = ""
     decline_label: str = ""
     declined_message: str = ""
+    signed_message: str = ""
     # the signer's e-mails (notify/email/<template>): the request and the confirmation
     request_template: str = "signature_request"
     done_template: str = "signature_done"

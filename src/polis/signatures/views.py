@@ -153,14 +153,20 @@ def send_code(request, token: str):
 @require_POST
 @_guarded
 def confirm(request, token: str):
-    return _step(
-        request,
-        token,
-        lambda: services.sign_with_code(
+    try:
+        signature = services.sign_with_code(
             token=token, code=request.POST.get("code", "")[:20], visit=_visit(request)
-        ),
-        _("Documento firmato. Te ne abbiamo inviato una copia per e-mail."),
-    )
+        )
+    except services.LinkUnusable:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = handler_for(signature.subject_kind).signed_message or _("Documento firmato")
+        messages.success(
+            request, _("%(done)s. Te ne abbiamo inviato una copia per e-mail.") % {"done": done}
+        )
+    return redirect("signatures:sign", token=token)
 
 
 @require_POST

@@ -116,3 +116,21 @@ def test_acceptance_has_its_own_email_and_register_type(client_for, adjuster, in
     assert {"quietanza.signed", "quietanza.evidence", "quietanza.accepted"} <= types
     request = SignatureRequest.objects.get(subject_kind="quietanza")
     assert not LedgerEntry.objects.filter(type="contract.signed", ref=str(request.uuid)).exists()
+
+
+def test_the_signed_quietanzas_report_is_for_the_firm_and_the_mga(
+    client_for, adjuster, operator, collaborator_a, investigated
+):
+    _post(client_for, adjuster, investigated)
+    token = _token(investigated)
+    signatures.open_signature_request(token=token, visit=VISIT)
+    signatures.accept_declarations(token=token, visit=VISIT, accepted=True)
+    signatures.send_signature_code(token=token, visit=VISIT)
+    signatures.sign_with_code(
+        token=token, code=last_code(investigated.practice.client.mobile), visit=VISIT
+    )
+    quietanza = Quietanza.objects.get()
+    url = f"/sinistri/{investigated.pk}/quietanze/{quietanza.pk}/?rapporto=1"
+    assert client_for(collaborator_a).get(url).status_code == 200
+    assert client_for(operator).get(url).status_code == 200
+    assert client_for(adjuster).get(url).status_code == 404
