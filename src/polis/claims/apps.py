@@ -51,6 +51,9 @@ class ClaimsConfig(AppConfig):
             declined_message=_("Hai contestato la quietanza"),
             signed_message=_("Hai accettato la liquidazione"),
             request_template="quietanza_request",
+            reminder_template="quietanza_reminder",
+            # the claim's own update tells the firm of a contest
+            declined_template="",
             done_template="quietanza_done",
             context=services.quietanza_context,
             ledger_prefix="quietanza",

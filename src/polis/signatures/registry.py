@@ -28,7 +28,10 @@ class SubjectHandler:
     signed_message: str = ""
     # the signer's e-mails (notify/email/<template>): the request and the confirmation
     request_template: str = "signature_request"
+    reminder_template: str = "signature_reminder"
     done_template: str = "signature_done"
+    # the firm's e-mail when the signer declines ("": the owner tells the firm itself)
+    declined_template: str = "signature_declined"
     # more context for those e-mails and SMS, from the SignatureRequest (e.g. the amount offered)
     context: Callable | None = None
     # the public register's event types: "<prefix>.signed" and "<prefix>.evidence"

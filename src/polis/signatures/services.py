@@ -293,7 +293,8 @@ def _usable(request: SignatureRequest) -> None:
             "Il link è scaduto. Chiedi al tuo intermediario di inviartene uno nuovo."
         ),
         Status.VOIDED: _("Questa richiesta di firma è stata annullata dal tuo intermediario."),
-        Status.DECLINED: _("Hai rifiutato di firmare questo documento."),
+        Status.DECLINED: handler_for(request.subject_kind).declined_message
+        or _("Hai rifiutato di firmare questo documento."),
         Status.LOCKED: _(
             "Troppi codici errati: la firma è bloccata. Il tuo intermediario può inviarti "
             "un nuovo link."
@@ -652,7 +653,9 @@ def decline_signature(*, token: str, reason: str, visit: Visit, attachments=()) 
             attachments=[f.sha256 for f in files],
         )
         _close(request, Status.DECLINED)
-        _tell_firm(request, "signature_declined")
+        template = handler_for(request.subject_kind).declined_template
+        if template:
+            _tell_firm(request, template)
         return request
 
 
@@ -715,10 +718,15 @@ def send_reminders() -> int:
             if due:
                 request.reminders_sent += 1
                 request.save(update_fields=["reminders_sent"])
+                subject = handler_for(request.subject_kind)
                 queue_email(
                     to=request.signer_email,
-                    template="signature_reminder",
-                    context={"request": request, "url": signing_url(request)},
+                    template=subject.reminder_template,
+                    context={
+                        "request": request,
+                        "url": signing_url(request),
+                        **subject.context_for(request),
+                    },
                 )
                 _evidence(request, "reminder_sent", number=request.reminders_sent)
                 done += 1

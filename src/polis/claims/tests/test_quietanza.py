@@ -2,6 +2,7 @@
 Italians do, a contested quietanza closed, its own type in the public register."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -134,3 +135,19 @@ def test_the_signed_quietanzas_report_is_for_the_firm_and_the_mga(
     assert client_for(collaborator_a).get(url).status_code == 200
     assert client_for(operator).get(url).status_code == 200
     assert client_for(adjuster).get(url).status_code == 404
+
+
+def test_the_reminder_speaks_of_the_quietanza(client_for, adjuster, investigated, settings):
+    _post(client_for, adjuster, investigated)
+    request = SignatureRequest.objects.get(subject_kind="quietanza")
+    SignatureRequest.objects.filter(pk=request.pk).update(
+        sent_at=request.sent_at - timedelta(days=settings.SIGNATURE_REMINDER_DAYS[0], hours=1)
+    )
+    signatures.send_reminders()
+    reminder = OutboundMessage.objects.filter(recipient=investigated.practice.client.email).latest(
+        "pk"
+    )
+    assert reminder.subject == (
+        f"Promemoria: sinistro {investigated.number}, liquidazione di € 7.345,60 da accettare "
+        "o contestare"
+    )

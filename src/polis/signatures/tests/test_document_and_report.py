@@ -37,6 +37,17 @@ def test_the_visible_block_fills_the_contracts_own_signature_box(collaborator_a,
     assert signed.find_page_for_modification(page)[0].reference == widget.raw_get("/P").reference
 
 
+def test_the_signed_pdf_carries_its_validation_data(collaborator_a, issued_practice):
+    # PAdES B-LT and beyond: the chain of the signer and of the TSA in the DSS, sealed by a
+    # document time-stamp
+    sign_practice(collaborator_a, issued_practice)
+    issued_practice.refresh_from_db()
+    signed = PdfFileReader(BytesIO(_read(issued_practice.signed_contract)))
+    assert len(signed.root["/DSS"]["/Certs"]) >= 3
+    kinds = [s.sig_object["/Type"] for s in signed.embedded_signatures]
+    assert kinds == ["/Sig", "/DocTimeStamp"]
+
+
 def _text(data: bytes) -> str:
     output = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True).stdout
     return " ".join(output.decode().split())
