@@ -321,12 +321,12 @@ def open_signature_request(*, token: str, visit: Visit) -> SignatureRequest:
 
 
 def record_document_view(*, token: str, visit: Visit) -> SignatureRequest:
-    """The signer opened the document: the hash of what they saw goes into the evidence."""
+    """The signer opened the document to sign: the hash of what they saw goes into the evidence.
+    Once the request is complete the link serves only the signed document."""
     with transaction.atomic():
         request = _by_token(token, lock=True)
-        if request.status != Status.SIGNED:
-            _expire_if_due(request)
-            _usable(request)
+        _expire_if_due(request)
+        _usable(request)
         _evidence(request, "document_viewed", visit, sha256=request.document.sha256)
         return request
 

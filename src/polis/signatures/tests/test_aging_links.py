@@ -52,6 +52,12 @@ def test_a_signed_link_serves_the_document_for_its_days_then_asks_for_a_code(
     assert kinds[-2:] == ["access_code_sent", "access_verified"]
 
 
+def test_after_signing_the_link_serves_only_the_signed_document(client, signed):
+    _practice, token = signed
+    assert client.get(f"/firma/{token}/documento.pdf").status_code == 410
+    assert client.get(f"/firma/{token}/firmato.pdf").status_code == 200
+
+
 def test_the_report_is_for_the_signer_only_after_a_code(client, signed):
     _practice, token = signed
     # the link alone does not give the report (codice fiscale, addresses, user agents)
