@@ -87,3 +87,11 @@ def test_only_the_roles_that_handle_a_claim_read_its_description(
 ):
     page = client_for(request.getfixturevalue(role)).get(f"/sinistri/{assigned.pk}/")
     assert (assigned.description in page.content.decode()) is reads
+
+
+def test_a_role_that_does_not_read_descriptions_cannot_search_them(operator, admin_user, claim):
+    from polis.claims import selectors
+
+    word = claim.description.split()[1]
+    assert list(selectors.search_claims(operator, text=word)) == [claim]
+    assert list(selectors.search_claims(admin_user, text=word)) == []
