@@ -69,6 +69,35 @@ def _pem(path: Path, data: bytes) -> None:
     path.chmod(0o600)
 
 
+# Where the development certificates say their CRL is: a reserved, never resolving name (RFC
+# 6761 ".invalid"); the CRL itself travels inside each signed PDF.
+_DEV_CRL_POINT = x509.CRLDistributionPoints(
+    [
+        x509.DistributionPoint(
+            [x509.UniformResourceIdentifier("http://polis-sviluppo.invalid/ca.crl")],
+            None,
+            None,
+            None,
+        )
+    ]
+)
+
+
+def _dev_crl(folder: Path) -> bytes:
+    """A fresh CRL of the development CA (nothing revoked), DER."""
+    ca_key = serialization.load_pem_private_key((folder / "ca.key").read_bytes(), password=None)
+    ca_cert = x509.load_pem_x509_certificate((folder / "ca.crt").read_bytes())
+    now = datetime.datetime.now(datetime.UTC)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - datetime.timedelta(minutes=1))
+        .next_update(now + datetime.timedelta(days=7))
+        .sign(ca_key, hashes.SHA256())
+    )
+    return crl.public_bytes(serialization.Encoding.DER)
+
+
 def _create_dev_identity(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC)
@@ -122,6 +151,7 @@ def _create_dev_identity(folder: Path) -> None:
             ),
             critical=True,
         )
+        .add_extension(_DEV_CRL_POINT, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -135,11 +165,14 @@ def _create_dev_identity(folder: Path) -> None:
         .not_valid_after(now + datetime.timedelta(days=1825))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(_DEV_CRL_POINT, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     pem = serialization.Encoding.PEM
     private = serialization.PrivateFormat.PKCS8
     _pem(folder / "ca.crt", ca_cert.public_bytes(pem))
+    # kept (development only) to issue the CRL embedded in each signed PDF
+    _pem(folder / "ca.key", ca_key.private_bytes(pem, private, serialization.NoEncryption()))
     _pem(folder / "signer.crt", cert.public_bytes(pem))
     _pem(folder / "signer.key", key.private_bytes(pem, private, serialization.NoEncryption()))
     _pem(folder / "tsa.crt", tsa_cert.public_bytes(pem))
@@ -150,7 +183,7 @@ def _dev_folder() -> Path:
     """The development CA, signer and TSA, created on first use (and again if one is missing,
     e.g. a folder from before the development TSA existed)."""
     folder = dev_identity_folder()
-    if not all((folder / name).exists() for name in ("signer.key", "tsa.key", "ca.crt")):
+    if not all((folder / name).exists() for name in ("signer.key", "tsa.key", "ca.key")):
         _create_dev_identity(folder)
     return folder
 
@@ -228,10 +261,12 @@ def _validation_context(signer: signers.SimpleSigner) -> ValidationContext:
     """What goes into the DSS: the signer's chain up to its self-signed root and the TSA's, with
     the revocation data fetched from the certificates' own CRL and OCSP addresses."""
     roots = [cert for cert in signer.cert_registry if cert.self_signed] + _tsa_roots()
+    development = is_development_certificate()
     return ValidationContext(
         trust_roots=roots or None,
         other_certs=list(signer.cert_registry),
-        allow_fetching=not is_development_certificate(),
+        crls=[_dev_crl(_dev_folder())] if development else None,
+        allow_fetching=not development,
     )
 
 

@@ -44,6 +44,8 @@ def test_the_signed_pdf_carries_its_validation_data(collaborator_a, issued_pract
     issued_practice.refresh_from_db()
     signed = PdfFileReader(BytesIO(_read(issued_practice.signed_contract)))
     assert len(signed.root["/DSS"]["/Certs"]) >= 3
+    # and the revocation data (in the embedded default, the development CA's CRL)
+    assert len(signed.root["/DSS"]["/CRLs"]) >= 1
     kinds = [s.sig_object["/Type"] for s in signed.embedded_signatures]
     assert kinds == ["/Sig", "/DocTimeStamp"]
 
