@@ -52,7 +52,8 @@ class ClaimsConfig(AppConfig):
             signed_message=_("Hai accettato la liquidazione"),
             request_template="quietanza_request",
             reminder_template="quietanza_reminder",
-            # the claim's own update tells the firm of a contest
+            # the claim's own updates tell the firm of an acceptance or a contest
+            signed_firm_template="",
             declined_template="",
             done_template="quietanza_done",
             context=services.quietanza_context,

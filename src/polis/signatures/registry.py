@@ -30,7 +30,8 @@ class SubjectHandler:
     request_template: str = "signature_request"
     reminder_template: str = "signature_reminder"
     done_template: str = "signature_done"
-    # the firm's e-mail when the signer declines ("": the owner tells the firm itself)
+    # the firm's e-mails when the signer signs or declines ("": the owner tells it itself)
+    signed_firm_template: str = "signature_signed_firm"
     declined_template: str = "signature_declined"
     # more context for those e-mails and SMS, from the SignatureRequest (e.g. the amount offered)
     context: Callable | None = None

@@ -613,7 +613,8 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
         },
         attachments=[signed_file, request.report],
     )
-    _tell_firm(request, "signature_signed_firm")
+    if subject.signed_firm_template:
+        _tell_firm(request, subject.signed_firm_template)
 
 
 def _report(request: SignatureRequest) -> ValidatedFile:

@@ -118,6 +118,13 @@ def test_acceptance_has_its_own_email_and_register_type(client_for, adjuster, in
     request = SignatureRequest.objects.get(subject_kind="quietanza")
     assert not LedgerEntry.objects.filter(type="contract.signed", ref=str(request.uuid)).exists()
 
+    # the firm hears it once, in the claim's words
+    firm = OutboundMessage.objects.filter(recipient=investigated.created_by.email)
+    assert not firm.filter(
+        body_text__contains="tra i documenti della pratica", subject__contains="Quietanza"
+    ).exists()
+    assert firm.filter(body_text__contains="L'assicurato ha accettato la quietanza").count() == 1
+
 
 def test_the_signed_quietanzas_report_is_for_the_firm_and_the_mga(
     client_for, adjuster, operator, collaborator_a, investigated
