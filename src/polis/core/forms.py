@@ -12,6 +12,7 @@ class AmountField(forms.DecimalField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("localize", True)  # shown as Italians write it: "421,67"
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -34,3 +34,12 @@ def test_an_amount_field_is_a_text_box_with_the_decimal_keypad():
     html = AmountField().widget.render("amount", "")
     assert 'type="text"' in html
     assert 'inputmode="decimal"' in html
+
+
+def test_an_amount_is_shown_as_italians_write_it():
+    from django import forms
+
+    class Form(forms.Form):
+        amount = AmountField()
+
+    assert 'value="421,67"' in str(Form(initial={"amount": Decimal("421.67")})["amount"])
