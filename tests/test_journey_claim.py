@@ -1,6 +1,7 @@
 """Browser journey (GESTIONE SINISTRI): the firm opens a claim with its documents, the operator
-assigns the adjuster, the adjuster posts a quietanza, the insured refuses it with an objection
-on a phone, a new quietanza is accepted with the SMS code, the MGA pays and closes."""
+assigns the adjuster, the adjuster posts a quietanza, the insured contests it with an objection
+on a phone, a new quietanza (typed "7.345,60") is accepted with the SMS code on the phone, with
+the quietanza's own texts; the MGA pays and closes."""
 
 import re
 
@@ -108,24 +109,39 @@ def test_claim_from_opening_to_closing(browser_page, screenshot, live_server, se
     _post_quietanza(page, "8000")
     screenshot(page, "03-quietanza-posted")
 
-    # The insured refuses it on a phone, with an objection and a file.
+    # The insured contests it on a phone, with an objection and a file.
     phone = page.context.browser.new_context(viewport=PHONE, locale="it-IT", is_mobile=True)
     insured = phone.new_page()
     insured.set_default_timeout(15_000)
-    insured.goto(_insured_link(client))
+    first_link = _insured_link(client)
+    insured.goto(first_link)
     insured.get_by_role("heading", name=re.compile("Quietanza del sinistro")).wait_for()
     screenshot(insured, "04-phone-quietanza")
     insured.get_by_label("Motivo").fill("L'importo non copre le spese legali sostenute.")
     insured.get_by_label("Allegati").set_input_files(str(form))
-    insured.get_by_role("button", name="Rifiuta").click()
-    insured.get_by_text("Hai rifiutato di firmare").wait_for()
+    insured.get_by_role("button", name="Contesta").click()
+    insured.get_by_text("Hai contestato la quietanza").wait_for()
+    # the contested quietanza's link says so, and no longer offers to accept it
+    insured.goto(first_link)
+    insured.get_by_text("Hai contestato la quietanza").wait_for()
+    assert insured.get_by_text("Accetta la liquidazione").count() == 0
 
-    # A new quietanza, which the insured accepts with the SMS code.
+    # A new quietanza typed as Italians do, with its own e-mail and SMS to the insured.
     page.reload()
     assert page.get_by_text("L'importo non copre le spese legali").count() >= 1
-    _post_quietanza(page, "9500")
+    _post_quietanza(page, "7.345,60")
     _log_out(page, adjuster)
+    email = OutboundMessage.objects.filter(recipient=client.email).latest("pk")
+    assert email.subject == (
+        f"Sinistro {claim.number}: liquidazione di € 7.345,60 da accettare o contestare"
+    )
+    assert (
+        "€ 7.345,60"
+        in OutboundMessage.objects.filter(recipient=client.mobile).latest("pk").body_text
+    )
     insured.goto(_insured_link(client))
+    insured.get_by_role("heading", name=re.compile("7.345,60")).wait_for()
+    insured.get_by_text("Accetta la liquidazione con il codice SMS").wait_for()
     insured.get_by_label(re.compile("Ho letto la nota informativa")).check()
     insured.get_by_role("button", name="Accetto").click()
     insured.get_by_role("button", name="Invia codice").click()
@@ -133,14 +149,16 @@ def test_claim_from_opening_to_closing(browser_page, screenshot, live_server, se
     sms = OutboundMessage.objects.filter(recipient=client.mobile, body_text__startswith="Codice")
     code = re.search(r"Codice firma (\d{6})", sms.latest("pk").body_text).group(1)
     insured.get_by_label(re.compile("Codice ricevuto")).fill(code)
-    insured.get_by_role("button", name="Firma", exact=True).click()
-    insured.get_by_text("Documento firmato.").first.wait_for()
+    insured.get_by_role("button", name="Accetta la liquidazione").click()
+    insured.get_by_text("Hai accettato la liquidazione. Te ne abbiamo inviato").wait_for()
     screenshot(insured, "05-phone-accepted")
     phone.close()
+    done = OutboundMessage.objects.filter(recipient=client.email).latest("pk")
+    assert done.subject == f"Hai accettato la liquidazione del sinistro {claim.number}"
 
     # The MGA pays and closes.
     desk.goto(f"/sinistri/{claim.pk}/")
-    desk.get_by_label("Importo (€)").fill("9500")
+    desk.get_by_label("Importo (€)").fill("7.345,60")
     desk.get_by_label("IBAN del beneficiario").fill("IT60X0542811101000000123456")
     desk.get_by_role("button", name="Registra pagamento").click()
     desk.get_by_text("Pagamento registrato.").wait_for()

@@ -107,6 +107,8 @@ def test_issue_send_and_sign_with_the_sms_code(
     if shutil.which("pdfsig"):
         report = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True).stdout
         assert "Signature is Valid." in report
+        # time-stamped by the embedded default's development TSA
+        assert "polis TSA di sviluppo" in report
     phone.close()
 
     # Back in the CRM the practice is signed, with the signed contract and the report.

@@ -398,7 +398,9 @@ LEDGER_TSA_URL = os.environ.get("LEDGER_TSA_URL", "")
 LEDGER_DEV_TSA = DEBUG and not LEDGER_TSA_URL
 LEDGER_DEV_KEY_FILE = VAR_DIR / "ledger_signing_key" if DEBUG else None
 
-# Absolute address of the site, for links in messages sent by background jobs (reminders).
+# Absolute address of the site, for links in messages sent by background jobs (reminders); links
+# built while serving a request use the address the request came to (checked by ALLOWED_HOSTS).
+# `manage.py serve` (make run) sets it from the address it serves when the variable is not set.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Firma elettronica avanzata (signatures) -----------------------------------------------
@@ -408,6 +410,8 @@ SIGNATURE_P12_PASSWORD = os.environ.get("SIGNATURE_P12_PASSWORD", "")
 # RFC 3161 TSA for PAdES B-T (empty: B-B); a failing TSA is retried, never skipped silently.
 SIGNATURE_TSA_URL = os.environ.get("SIGNATURE_TSA_URL", "")
 SIGNATURE_TSA_ATTEMPTS = int(os.environ.get("SIGNATURE_TSA_ATTEMPTS", "3"))
+# PEM file with the TSA's root certificate(s): its chain goes into the signed PDF (B-LT).
+SIGNATURE_TSA_ROOTS = os.environ.get("SIGNATURE_TSA_ROOTS", "")
 SIGNATURE_LINK_DAYS = 14
 SIGNATURE_REMINDER_DAYS = (3, 7)
 SIGNATURE_CODE_MINUTES = 5
@@ -417,6 +421,13 @@ SIGNATURE_CODES_PER_WINDOW = 3  # codes per 30 minutes
 SIGNATURE_CODE_WINDOW_MINUTES = 30
 SIGNATURE_CODE_COOLDOWN_SECONDS = 60
 SIGNATURE_SIGNER_MAX_FAILURES = 100  # across requests (NIST SP 800-63B §5.2.2)
+# After signing, the link serves the signed document this many days; later (and always for the
+# evidence report) the signer proves it is them with an SMS code, valid in their browser a while.
+SIGNATURE_SIGNED_DAYS = int(os.environ.get("SIGNATURE_SIGNED_DAYS", "30"))
+SIGNATURE_ACCESS_MINUTES = 15
+# Requests to signature links: per link and per signer; per address only against floods (an
+# agency's counter is one address for many clients), and never on a signed document's download.
+SIGNATURE_LINK_RATES = {"link": "60/10m", "signer": "120/10m", "address": "1000/10m"}
 
 # --- The MGA -----------------------------------------------------------------------------
 MGA_NAME = os.environ.get("MGA_NAME", "Heca")

@@ -109,11 +109,25 @@ RULES = [
         data=lambda w: {"reason": ""},
     ),
     Rule("signatures:withdraw", expect(410), method="post", kwargs=lambda w: {"token": BAD_TOKEN}),
-    Rule("signatures:withdraw", EVERYONE, method="post", kwargs=_token),
-    # the signed copies: only once signed, then at any time
+    # withdrawing needs a fresh verification code: without one, back to the page
+    Rule("signatures:withdraw", BACK_TO_PAGE, method="post", kwargs=_token),
+    Rule("signatures:access_code", BACK_TO_PAGE, method="post", kwargs=_token),
+    Rule(
+        "signatures:access_code", expect(410), method="post", kwargs=lambda w: {"token": BAD_TOKEN}
+    ),
+    Rule(
+        "signatures:verify",
+        BACK_TO_PAGE,
+        method="post",
+        kwargs=_token,
+        data=lambda w: {"code": "000000"},
+    ),
+    Rule("signatures:verify", expect(410), method="post", kwargs=lambda w: {"token": BAD_TOKEN}),
+    # the signed copy: only once signed, then through the link for SIGNATURE_SIGNED_DAYS
     Rule("signatures:signed_document", expect(410), kwargs=_token),
     Rule("signatures:signed_document", EVERYONE, kwargs=lambda w: {"token": w["signed_token"]}),
-    Rule("signatures:report", EVERYONE, kwargs=lambda w: {"token": w["signed_token"]}),
+    # the report (codice fiscale, addresses) only after a verification code: back to the page
+    Rule("signatures:report", BACK_TO_PAGE, kwargs=lambda w: {"token": w["signed_token"]}),
     Rule("signatures:report", expect(410), kwargs=lambda w: {"token": BAD_TOKEN}),
     Rule("signatures:resend", STAFF, method="post", kwargs=lambda w: {"pk": w["sign_request"].pk}),
     Rule("signatures:void", STAFF, method="post", kwargs=lambda w: {"pk": w["sign_request"].pk}),

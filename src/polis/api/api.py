@@ -375,12 +375,16 @@ def list_claims(
     found = claims.search_claims(
         request.auth, query=q[:100], text=text[:200], status=status, overdue=overdue
     )
-    return [_claim_out(c) for c in found[offset : offset + limit]]
+    page = list(found[offset : offset + limit])
+    claim_services.record_claim_access(actor=request.auth, claims=page, what="API: elenco")
+    return [_claim_out(c) for c in page]
 
 
 @api.get("/claims/{claim_id}", response={200: ClaimOut, **ERRORS}, summary="Un sinistro")
 def get_claim(request, claim_id: int):
-    return _claim_out(claims.get_claim_for(request.auth, claim_id))
+    claim = claims.get_claim_for(request.auth, claim_id)
+    claim_services.record_claim_access(actor=request.auth, claims=[claim], what="API: sinistro")
+    return _claim_out(claim)
 
 
 @api.post("/claims", response={201: ClaimOut, **ERRORS}, summary="Apri un sinistro")

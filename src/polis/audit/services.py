@@ -31,9 +31,11 @@ def record_audit(*, actor, action: str, target: models.Model, data: dict | None 
     _event(actor, action, target, data).save()
 
 
-def record_audits(*, actor, action: str, targets: list[models.Model]) -> None:
-    """record_audit for many targets at once (batch jobs): one INSERT."""
-    AuditEvent.objects.bulk_create(_event(actor, action, target, None) for target in targets)
+def record_audits(
+    *, actor, action: str, targets: list[models.Model], data: dict | None = None
+) -> None:
+    """record_audit for many targets at once (batch jobs, lists): one INSERT."""
+    AuditEvent.objects.bulk_create(_event(actor, action, target, data) for target in targets)
 
 
 def purge_old_ip_addresses() -> int:

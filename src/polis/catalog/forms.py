@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from polis.catalog.models import Insurer, Product
 from polis.core.cache import cached
-from polis.core.forms import StyledForm
+from polis.core.forms import AmountField, StyledForm
 
 # Touched when products or insurers change: their names are in the portfolio filters.
 CATALOG_STAMP = "catalog"
@@ -24,13 +24,11 @@ def _field(question: dict) -> forms.Field:
             choices=[("", "—"), *[tuple(c) for c in question["choices"]]],
         )
     if question["type"] == "decimal":
-        return forms.DecimalField(
+        return AmountField(
             label=question["label"],
             required=required,
             min_value=Decimal(question["min"]),
             max_value=Decimal(question["max"]),
-            decimal_places=2,
-            widget=forms.NumberInput(attrs={"step": question.get("step", "1")}),
         )
     if question["type"] == "boolean":
         return forms.BooleanField(label=question["label"], required=False)

@@ -16,6 +16,7 @@ class ClaimsConfig(AppConfig):
         register_action_labels(
             {
                 "claim.opened": _("Sinistro aperto"),
+                "claim.accessed": _("Dati del sinistro consultati"),
                 "claim.documents": _("Documenti del sinistro aggiunti"),
                 "claim.documents_requested": _("Documenti richiesti all'agenzia"),
                 "claim.documents_complete": _("Documentazione completa (parte lo SLA)"),
@@ -24,13 +25,14 @@ class ClaimsConfig(AppConfig):
                 "claim.note": _("Nota sul sinistro"),
                 "claim.quietanza": _("Quietanza inviata all'assicurato"),
                 "claim.accepted": _("Quietanza accettata dall'assicurato"),
-                "claim.refused": _("Quietanza rifiutata con obiezioni"),
+                "claim.refused": _("Quietanza contestata dall'assicurato"),
                 "claim.link_closed": _("Link della quietanza chiuso"),
                 "claim.paid": _("Indennizzo pagato"),
                 "claim.closed": _("Sinistro chiuso"),
                 "claim.rejected": _("Sinistro respinto"),
                 "claim.closed_nopay": _("Sinistro chiuso senza seguito"),
                 "claim.reopened": _("Sinistro riaperto"),
+                "claim.sla_restarted": _("Nuovo periodo SLA dopo una contestazione"),
             }
         )
         register_subject(
@@ -38,10 +40,23 @@ class ClaimsConfig(AppConfig):
             on_signed=services.record_quietanza_signed,
             on_closed=services.record_quietanza_closed,
             url=lambda signature: reverse("claims:detail", args=[services.claim_of(signature).pk]),
-            decline_title=_("Non accetti la quietanza? Scrivi le tue obiezioni"),
+            decline_title=_("Non accetti la liquidazione? Contestala con le tue obiezioni"),
             decline_help=_(
                 "Le tue obiezioni tornano al liquidatore, che valuterà una nuova offerta. "
                 "Puoi anche chiedere una perizia contrattuale, presentare reclamo o rivolgerti "
                 "all'Arbitro Assicurativo."
             ),
+            sign_label=_("Accetta la liquidazione"),
+            decline_label=_("Contesta"),
+            declined_message=_("Hai contestato la quietanza"),
+            signed_message=_("Hai accettato la liquidazione"),
+            request_template="quietanza_request",
+            reminder_template="quietanza_reminder",
+            # the claim's own updates tell the firm of an acceptance or a contest
+            signed_firm_template="",
+            declined_template="",
+            done_template="quietanza_done",
+            context=services.quietanza_context,
+            signed_event="quietanza.signed",
+            evidence_event="quietanza.evidence",
         )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polis.core.forms import StyledForm
+from polis.core.forms import AmountField, StyledForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -17,9 +17,7 @@ class ClaimForm(StyledForm):
     description = forms.CharField(
         label=_("Descrizione"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-    estimated_amount = forms.DecimalField(
-        label=_("Importo stimato (€)"), required=False, min_value=0, decimal_places=2
-    )
+    estimated_amount = AmountField(label=_("Importo stimato (€)"), required=False, min_value=0)
     third_parties = forms.CharField(
         label=_("Terzi coinvolti"),
         required=False,

@@ -108,6 +108,11 @@ class Claim(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    @property
+    def masked_iban(self) -> str:
+        """ "IT60 **** **** 3456": enough to recognise the account paid, on any screen."""
+        return f"{self.payee_iban[:4]} **** **** {self.payee_iban[-4:]}" if self.payee_iban else ""
+
 
 class ClaimDocument(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="documents")
@@ -156,7 +161,7 @@ class Quietanza(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("In attesa dell'assicurato")
         ACCEPTED = "accepted", _("Accettata")
-        REFUSED = "refused", _("Rifiutata con obiezioni")
+        REFUSED = "refused", _("Contestata dall'assicurato")
         SUPERSEDED = "superseded", _("Sostituita")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="quietanze")

@@ -52,10 +52,12 @@ def search_claims(
     user, *, query: str = "", text: str = "", status: str = "", overdue: bool = False
 ):
     """VISUALIZZA SINISTRI: `query` words are numbers or clients, `text` words are searched in
-    the description of the event (Italian full-text search)."""
+    the description of the event (Italian full-text search), for the roles that read it."""
     claims = claims_visible_to(user)
     if text.strip():
-        claims = text_search(claims, "description", text)
+        # a search in the descriptions reveals them: nothing for roles that do not read them
+        readable = can(user, "read_claim_details")
+        claims = text_search(claims, "description", text) if readable else claims.none()
     if status in Claim.Status.values:
         claims = claims.filter(status=status)
     if overdue:

@@ -4,7 +4,7 @@ actor's right checked, the timeline written, the outbox fed and the ledger where
 import hashlib
 import json
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from polis.audit.services import record_audit
+from polis.audit.services import record_audit, record_audits
 from polis.claims.cover import cover_period
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
@@ -27,6 +27,7 @@ from polis.claims.selectors import (
     sla_closures,
 )
 from polis.core.access import ADJUSTER, OPERATOR, require
+from polis.core.amounts import parse_amount
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT, bounded_text
@@ -168,13 +169,26 @@ def _euro(amount: Decimal) -> str:
 
 
 def _amount(value, *, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("Importo non valido."), field=field) from None
+    amount = parse_amount(value)
+    if amount is None:
+        raise DomainError(_("Importo non valido: scrivilo come 7.345,60."), field=field)
+    amount = amount.quantize(Decimal("0.01"))
     if amount <= 0:
         raise DomainError(_("L'importo deve essere maggiore di zero."), field=field)
     return amount
+
+
+def record_claim_access(*, actor, claims: list[Claim], what: str) -> None:
+    """A read of claims' health data (the page, a document, a quietanza, an API read or an
+    export), also when nothing changes: who, in which role, when and from where (the audit
+    log's address), and what, in the claim's activity log."""
+    with transaction.atomic():
+        record_audits(
+            actor=actor,
+            action="claim.accessed",
+            targets=claims,
+            data={"role": str(actor.get_role_display()), "what": what},
+        )
 
 
 def open_claim(
@@ -474,9 +488,11 @@ def post_quietanza(
     kind: str,
     conditions: str,
     version: int | None = None,
+    base_url: str = "",
 ) -> Quietanza:
     """The adjuster (or an operator) records the quietanza the MGA received: a new version,
-    sent at once to the insured by e-mail and SMS to accept with the FEA or refuse."""
+    sent at once to the insured by e-mail and SMS (links on `base_url`, else SITE_URL) to
+    accept with the FEA or contest."""
     require(actor, "adjust_claims")
     amount = _amount(amount, field="amount")
     if kind not in Quietanza.Kind.values:
@@ -523,12 +539,22 @@ def post_quietanza(
             document=quietanza.document,
             signer=_signer(claim),
             earlier_identification=identification,
+            base_url=base_url,
         )
         if claim.practice.client.mobile:
             queue_sms(
                 to=claim.practice.client.mobile,
-                text=_("%(mga)s: quietanza del sinistro %(n)s da accettare o rifiutare: %(url)s")
-                % {"mga": settings.MGA_NAME, "n": claim.number, "url": signing_url(request)},
+                text=_(
+                    "%(mga)s: quietanza del sinistro %(n)s, ti offriamo € %(a)s. Accetta o "
+                    "contesta entro il %(by)s: %(url)s"
+                )
+                % {
+                    "mga": settings.MGA_NAME,
+                    "n": claim.number,
+                    "a": _euro(amount),
+                    "by": timezone.localtime(request.expires_at).strftime("%d/%m/%Y"),
+                    "url": signing_url(request, base_url),
+                },
             )
         claim.status = S.OFFER_RECEIVED
         claim.investigation_done_on = claim.investigation_done_on or timezone.localdate()
@@ -542,6 +568,12 @@ def post_quietanza(
         )
         _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
         return quietanza
+
+
+def quietanza_context(signature) -> dict:
+    """What the insured's e-mails about a quietanza say: the claim and the amount offered."""
+    quietanza = Quietanza.objects.select_related("claim").get(pk=signature.subject_id)
+    return {"claim": quietanza.claim, "quietanza": quietanza, "amount": _euro(quietanza.amount)}
 
 
 def claim_of(signature) -> Claim:
@@ -596,17 +628,32 @@ def record_quietanza_closed(signature) -> None:
         )
     _guard(claim, S.INVESTIGATION)
     claim.status = S.INVESTIGATION
-    _save(claim, "status")
+    # The investigation resumes (DESIGN §3: refuse → investigation → offer): the SLA's
+    # "end of the investigation" milestone is open again, with a new period from today.
+    claim.investigation_done_on = None
+    if claim.docs_complete_on is not None:
+        claim.sla_due = add_working_days(
+            timezone.localdate(), SLA_WORKING_DAYS, sla_closures(claim)
+        )
+    _save(claim, "status", "investigation_done_on", "sla_due")
     _event(
         claim,
         None,
         "refused",
-        _("L'assicurato ha rifiutato la quietanza v%(v)s: %(why)s")
+        _("L'assicurato ha contestato la quietanza v%(v)s: %(why)s")
         % {"v": quietanza.version, "why": quietanza.objections},
     )
+    if claim.sla_due is not None:
+        _event(
+            claim,
+            None,
+            "sla_restarted",
+            _("Istruttoria riaperta: nuovo termine SLA il %(due)s (20 giorni lavorativi).")
+            % {"due": claim.sla_due.strftime("%d/%m/%Y")},
+        )
     record_event(type="quietanza.refused", ref=str(claim.uuid), sha256=quietanza.document.sha256)
-    _tell_firm(claim, "claim_update", update=_("L'assicurato ha rifiutato la quietanza."))
-    _tell_mga(claim, "claim_update", update=_("L'assicurato ha rifiutato la quietanza."))
+    _tell_firm(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
+    _tell_mga(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
 
 
 def record_claim_payment(
@@ -687,8 +734,20 @@ def end_claim(
                 subject_kind="quietanza", subject_id=pending.pk, status__in=SignatureRequest.OPEN
             ):
                 void_signature_request(actor=actor, request=request)
-        _event(claim, actor, outcome, claim.outcome_reason)
-        _tell_firm(claim, "claim_update", update=f"{S(outcome).label}: {claim.outcome_reason}")
+        label = S(outcome).label
+        _event(
+            claim,
+            actor,
+            outcome,
+            _("%(label)s. Motivo: %(reason)s") % {"label": label, "reason": claim.outcome_reason},
+        )
+        # the reason someone typed goes in the body, never in the subject
+        _tell_firm(
+            claim,
+            "claim_update",
+            update=f"{label}: {claim.outcome_reason}",
+            headline=label,
+        )
         return claim
 
 
@@ -702,11 +761,17 @@ def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None
         claim = _locked(actor, claim, version)
         if claim.status not in _CLOSED:
             raise InvalidTransition(_("Si riapre solo un sinistro chiuso."))
-        claim.status = S.REOPENED
-        _save(claim, "status")
-        _event(claim, actor, "reopened", reason.strip())
+        # the outcome's reason belonged to the closing; it stays on the timeline
+        claim.status, claim.outcome_reason = S.REOPENED, ""
+        _save(claim, "status", "outcome_reason")
+        _event(
+            claim, actor, "reopened", _("Sinistro riaperto. Motivo: %(r)s") % {"r": reason.strip()}
+        )
         _tell_firm(
-            claim, "claim_update", update=_("Sinistro riaperto: %(r)s") % {"r": reason.strip()}
+            claim,
+            "claim_update",
+            update=_("Sinistro riaperto: %(r)s") % {"r": reason.strip()},
+            headline=_("Sinistro riaperto"),
         )
         return claim
 

@@ -15,6 +15,7 @@ from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
 from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.errors import DomainError
+from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 
@@ -103,6 +104,7 @@ def claim_list(request):
 @capability_required("view_claims")
 def claim_detail(request, pk: int):
     claim = selectors.get_claim_for(request.user, pk)
+    services.record_claim_access(actor=request.user, claims=[claim], what=_("pagina del sinistro"))
     kind = selectors.claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
     requests = selectors.quietanza_requests(claim)
     return render(
@@ -122,6 +124,7 @@ def claim_detail(request, pk: int):
             "today": timezone.localdate(),
             "thread": selectors.thread_of(claim),
             "Kind": Quietanza.Kind,
+            "may_read_details": can(request.user, "read_claim_details"),
         },
     )
 
@@ -130,6 +133,11 @@ def claim_detail(request, pk: int):
 def claim_document(request, pk: int, document_pk: int):
     """Every opening of a claim document is authorized and logged (health data)."""
     document = selectors.get_document_for(request.user, pk, document_pk)
+    services.record_claim_access(
+        actor=request.user,
+        claims=[document.claim],
+        what=_("documento «%(label)s»") % {"label": document.label},
+    )
     return open_download(actor=request.user, stored=document.file)
 
 
@@ -139,9 +147,21 @@ def quietanza_pdf(request, pk: int, quietanza_pk: int):
     quietanza = claim.quietanze.filter(pk=quietanza_pk).first()
     if quietanza is None:
         raise Http404
-    stored = quietanza.signed_document if request.GET.get("firmata") else quietanza.document
+    if request.GET.get("rapporto"):
+        # the evidence report (codice fiscale, addresses): for the firm and the MGA
+        signature = selectors.quietanza_requests(claim).get(quietanza.pk)
+        if request.user.role == ADJUSTER or signature is None or signature.report is None:
+            raise Http404
+        stored, what = signature.report, _("rapporto di firma della quietanza v%(v)s")
+    elif request.GET.get("firmata"):
+        stored, what = quietanza.signed_document, _("quietanza v%(v)s firmata")
+    else:
+        stored, what = quietanza.document, _("quietanza v%(v)s")
     if stored is None:
         raise Http404
+    services.record_claim_access(
+        actor=request.user, claims=[claim], what=what % {"v": quietanza.version}
+    )
     return open_download(actor=request.user, stored=stored)
 
 
@@ -235,6 +255,7 @@ ACTIONS = {
             kind=r.POST.get("kind", ""),
             conditions=r.POST.get("conditions", ""),
             version=_version(r),
+            base_url=base_url(r),
         ),
         gettext_lazy("Quietanza inviata all'assicurato per e-mail e SMS."),
     ),

@@ -41,6 +41,9 @@ CAPABILITIES: dict[str, Callable] = {
     "manage_signatures": _roles(COLLABORATOR, OPERATOR, ADMIN, ADJUSTER),
     "open_claims": _roles(COLLABORATOR),
     "view_claims": _roles(COLLABORATOR, OPERATOR, ADMIN, ADJUSTER),
+    # a claim's description often names an injury (health data, GDPR art. 9): only the roles
+    # that handle the claim read it, not the MGA's administrators
+    "read_claim_details": _roles(COLLABORATOR, OPERATOR, ADJUSTER),
     "handle_claims": _roles(*MGA_STAFF),
     "adjust_claims": _roles(OPERATOR, ADMIN, ADJUSTER),
 }

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from polis.accounts.models import Firm
 from polis.catalog.forms import PortfolioFilterForm, date_input
-from polis.core.forms import StyledForm
+from polis.core.forms import AmountField, StyledForm
 from polis.practices.models import Payment, Practice
 
 # Only orders an index serves (practices' Meta.indexes; policy numbers are unique).
@@ -60,9 +60,7 @@ class ExpiringFilterForm(PortfolioFilterForm):
 class PaymentForm(StyledForm):
     method = forms.ChoiceField(label=_("Modalità di pagamento"), choices=Payment.Method.choices)
     paid_on = forms.DateField(label=_("Data del pagamento"), widget=date_input())
-    amount = forms.DecimalField(
-        label=_("Importo (€)"), max_digits=12, decimal_places=2, min_value=0, localize=True
-    )
+    amount = AmountField(label=_("Importo (€)"), max_digits=12, min_value=0)
     receipt = forms.FileField(label=_("Ricevuta (PDF, JPEG, PNG, TIFF, P7M; max 20 MB)"))
 
     def __init__(self, *args, due=None, **kwargs):

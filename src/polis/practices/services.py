@@ -788,11 +788,13 @@ def send_practice_for_signature(
     identity_attested: bool,
     signer_name: str = "",
     signer_codice_fiscale: str = "",
+    base_url: str = "",
 ) -> Practice:
     """Send the issued contract to the client for the FEA signature by SMS code.
 
     The collaborator uploads the identity document they identified the signer with; a
-    company signs through its legal representative, named here.
+    company signs through its legal representative, named here. The link is built on
+    `base_url`, the address the collaborator is using (SITE_URL when empty).
     """
     require(actor, "manage_signatures")
     _own(actor, practice)
@@ -829,6 +831,7 @@ def send_practice_for_signature(
             ),
             identity_document=identity,
             identity_attested=identity_attested,
+            base_url=base_url,
         )
         practice.status = S.SIGNING
         practice.save(update_fields=["status"])

@@ -16,6 +16,7 @@ from polis.core.access import MGA_STAFF, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
 from polis.core.forms import StyledForm
+from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.practices import selectors, services
@@ -329,6 +330,7 @@ def send_for_signature(request, pk: int):
             identity_attested=form.cleaned_data["identity_attested"],
             signer_name=form.cleaned_data["signer_name"],
             signer_codice_fiscale=form.cleaned_data["signer_codice_fiscale"],
+            base_url=base_url(request),
         ),
         _("Contratto inviato in firma: il cliente ha ricevuto il link per e-mail."),
     )

@@ -17,7 +17,7 @@ from polis.catalog.services import tariff_for
 from polis.clients.forms import ClientChoiceField
 from polis.clients.selectors import clients_visible_to
 from polis.core.errors import DomainError
-from polis.core.forms import StyledForm
+from polis.core.forms import AmountField, StyledForm
 from polis.quotes.models import Quote
 
 
@@ -79,8 +79,8 @@ class CustomQuoteRequestForm(StyledForm):
         label=_("Sinistri negli ultimi 5 anni"), min_value=0, max_value=99, initial=0
     )
     claims_years = forms.CharField(label=_("Anni"), required=False, max_length=100)
-    claims_amount = forms.DecimalField(
-        label=_("Importi pagati o richiesti (€)"), required=False, min_value=0, decimal_places=2
+    claims_amount = AmountField(
+        label=_("Importi pagati o richiesti (€)"), required=False, min_value=0
     )
     claims_text = forms.CharField(
         label=_("Descrizione dei sinistri (stato, cause)"),
@@ -110,7 +110,7 @@ class OfferForm(StyledForm):
     product = forms.ModelChoiceField(
         label=_("Prodotto"), queryset=Product.objects.filter(active=True)
     )
-    gross = forms.DecimalField(label=_("Premio lordo (€)"), min_value=0, decimal_places=2)
+    gross = AmountField(label=_("Premio lordo (€)"), min_value=0)
     conditions = forms.CharField(
         label=_("Condizioni"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
     )

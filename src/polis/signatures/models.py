@@ -111,9 +111,20 @@ class SignatureRequest(models.Model):
 
 
 class SignatureCode(models.Model):
-    """A one-time SMS code: stored as a keyed hash, valid a few minutes, used once."""
+    """A one-time SMS code: stored as a keyed hash, valid a few minutes, used once.
+
+    A signing code signs; an access code proves the signer holds the phone when the link alone
+    no longer suffices (a signed document after its days, the evidence report, withdrawal).
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN = "sign", _("Firma")
+        ACCESS = "access", _("Accesso")
 
     request = models.ForeignKey(SignatureRequest, on_delete=models.CASCADE, related_name="codes")
+    purpose = models.CharField(max_length=6, choices=Purpose.choices, default=Purpose.SIGN)
+    # wrong entries of an access code (a signing code's are counted on its request)
+    failures = models.PositiveSmallIntegerField(default=0)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -148,7 +159,70 @@ EVIDENCE_LABELS = {
     "expired": _("Link scaduto"),
     "reminder_sent": _("Promemoria inviato"),
     "consent_withdrawn": _("Consenso FEA revocato"),
+    "access_code_sent": _("Codice di accesso inviato via SMS"),
+    "access_code_wrong": _("Codice di accesso errato"),
+    "access_verified": _("Accesso verificato con codice SMS"),
 }
+
+
+# The evidence report tells each step as a sentence for a person (%(...)s from the step's data).
+EVIDENCE_SENTENCES = {
+    "identification_attested": _(
+        "%(by)s ha attestato di aver identificato il firmatario con il documento d'identità "
+        "conservato (impronta SHA-256 %(identity_document_sha256)s)."
+    ),
+    "identification_reused": _(
+        "L'identificazione non è stata ripetuta: è ripresa dalla richiesta di firma "
+        "%(from_request)s, in cui %(by)s ha attestato di aver identificato il firmatario con il "
+        "documento d'identità conservato (impronta SHA-256 %(identity_document_sha256)s). La "
+        "richiesta è stata inviata da %(sent_by)s."
+    ),
+    "email_sent": _(
+        "La richiesta di firma è stata inviata per e-mail al firmatario, con il documento "
+        "di impronta SHA-256 %(document_sha256)s."
+    ),
+    "email_resent": _("%(by)s ha inviato al firmatario un nuovo link."),
+    "link_opened": _("Il firmatario ha aperto il link."),
+    "document_viewed": _(
+        "Il firmatario ha visualizzato il documento (impronta SHA-256 %(sha256)s)."
+    ),
+    "disclosure_viewed": _(
+        "Il firmatario ha aperto il documento «%(title)s» (impronta SHA-256 %(sha256)s)."
+    ),
+    "documents_acknowledged": _(
+        "Il firmatario ha dichiarato: «%(statement)s» Documenti: %(documents)s."
+    ),
+    "fea_adhesion": _(
+        "Il firmatario ha aderito al servizio di firma elettronica avanzata (condizioni "
+        "versione %(version)s)."
+    ),
+    "declarations_accepted": _(
+        "Il firmatario ha accettato le condizioni del servizio (versione %(version)s)."
+    ),
+    "code_sent": _("È stato inviato via SMS un codice di firma al numero %(to)s."),
+    "code_wrong": _("È stato inserito un codice errato (errori finora: %(failures)s)."),
+    "code_burned": _("Il codice è stato annullato dopo troppi tentativi errati."),
+    "locked": _("La richiesta è stata bloccata per troppi codici errati."),
+    "signed": _(
+        "Il firmatario ha inserito il codice corretto e il documento è stato firmato; il "
+        "documento firmato ha impronta SHA-256 %(signed_sha256)s."
+    ),
+    "declined": _("Il firmatario ha rifiutato di firmare, con questo motivo: «%(reason)s»."),
+    "voided": _("La richiesta è stata annullata."),
+    "expired": _("Il link è scaduto senza firma."),
+    "reminder_sent": _("È stato inviato il promemoria n. %(number)s."),
+    "consent_withdrawn": _(
+        "Il firmatario ha revocato il consenso alla firma elettronica avanzata."
+    ),
+    "access_code_sent": _("È stato inviato via SMS un codice di verifica al numero %(to)s."),
+    "access_code_wrong": _("È stato inserito un codice di verifica errato."),
+    "access_verified": _("Il firmatario ha confermato con il codice di verifica che è lui."),
+}
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return "—"
 
 
 class Evidence(models.Model):
@@ -180,3 +254,20 @@ class Evidence(models.Model):
     @property
     def label(self) -> str:
         return EVIDENCE_LABELS.get(self.kind, self.kind)
+
+    @property
+    def sentence(self) -> str:
+        """The step told for a person, with where it came from."""
+        data = _Missing(self.data)
+        if isinstance(data.get("documents"), list):
+            data["documents"] = "; ".join(
+                _("%(title)s, versione %(version)s (impronta SHA-256 %(sha256)s)") % document
+                for document in data["documents"]
+            )
+        text = str(EVIDENCE_SENTENCES.get(self.kind, self.label)) % data
+        if self.ip:
+            text += " " + str(_("Dall'indirizzo IP %(ip)s") % {"ip": self.ip})
+            if self.user_agent:
+                text += " " + str(_("con il browser «%(ua)s»") % {"ua": self.user_agent})
+            text += "."
+        return text

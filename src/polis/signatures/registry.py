@@ -31,11 +31,29 @@ class SubjectHandler:
     # that the register says what was signed (a quietanza is not a contract)
     signed_event: str = "contract.signed"
     evidence_event: str = "contract.evidence"
+    # the signer's page in the subject's words: the signing and declining buttons, and what a
+    # declined request says when its link is opened again
+    sign_label: str = ""
+    decline_label: str = ""
+    declined_message: str = ""
+    signed_message: str = ""
+    # the signer's e-mails (notify/email/<template>): the request and the confirmation
+    request_template: str = "signature_request"
+    reminder_template: str = "signature_reminder"
+    done_template: str = "signature_done"
+    # the firm's e-mails when the signer signs or declines ("": the owner tells it itself)
+    signed_firm_template: str = "signature_signed_firm"
+    declined_template: str = "signature_declined"
+    # more context for those e-mails and SMS, from the SignatureRequest (e.g. the amount offered)
+    context: Callable | None = None
 
     def __post_init__(self):
         for event in (self.signed_event, self.evidence_event):
             if event not in EVENT_TYPES:
                 raise ValueError(f"{event!r} is not a ledger event type (polis.ledger.events)")
+
+    def context_for(self, request) -> dict:
+        return self.context(request) if self.context else {}
 
 
 _handlers: dict[str, SubjectHandler] = {}

@@ -1,9 +1,10 @@
 import hashlib
 
 from django.http import Http404
+from django.utils import timezone
 
 from polis.core.access import require
-from polis.signatures.models import SignatureRequest
+from polis.signatures.models import SignatureCode, SignatureRequest
 
 
 def signature_requests_visible_to(user):
@@ -42,3 +43,22 @@ def request_by_token(token: str, *, lock: bool = False) -> SignatureRequest | No
     if lock:
         requests = requests.select_for_update(of=("self",))
     return requests.filter(token_hash=hash_token(token)).first()
+
+
+def signer_id_for_token(token: str) -> int | None:
+    """The signer a link belongs to, for the per-signer request limit."""
+    return (
+        SignatureRequest.objects.filter(token_hash=hash_token(token))
+        .values_list("signer_id", flat=True)
+        .first()
+    )
+
+
+def access_code_pending(request: SignatureRequest) -> bool:
+    """Whether a verification code was sent and can still be typed."""
+    return request.codes.filter(
+        purpose=SignatureCode.Purpose.ACCESS,
+        used_at=None,
+        superseded=False,
+        expires_at__gt=timezone.now(),
+    ).exists()

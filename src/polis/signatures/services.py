@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,11 +83,14 @@ def _token(request: SignatureRequest) -> str:
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
 
 
-def signing_url(request: SignatureRequest) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("signatures:sign", args=[_token(request)])
+def signing_url(request: SignatureRequest, base_url: str = "") -> str:
+    """The signer's link, on `base_url` (the address of the web request that builds it) or, for
+    background jobs, on SITE_URL."""
+    site = (base_url or settings.SITE_URL).rstrip("/")
+    return site + reverse("signatures:sign", args=[_token(request)])
 
 
-def _send_link(request: SignatureRequest) -> str:
+def _send_link(request: SignatureRequest, base_url: str = "") -> str:
     """A new link for `request` (the previous one stops working), e-mailed; its token."""
     request.link_nonce = secrets.token_hex(16)
     token = _token(request)
@@ -94,10 +98,15 @@ def _send_link(request: SignatureRequest) -> str:
     request.token_hash = hash_token(token)
     request.sent_at = now
     request.expires_at = now + timedelta(days=settings.SIGNATURE_LINK_DAYS)
+    subject = handler_for(request.subject_kind)
     queue_email(
         to=request.signer_email,
-        template="signature_request",
-        context={"request": request, "url": signing_url(request)},
+        template=subject.request_template,
+        context={
+            "request": request,
+            "url": signing_url(request, base_url),
+            **subject.context_for(request),
+        },
     )
     return token
 
@@ -125,13 +134,15 @@ def create_signature_request(
     identity_document=None,
     identity_attested: bool = False,
     earlier_identification: SignatureRequest | None = None,
+    base_url: str = "",
 ) -> SignatureRequest:
     """Send `document` (a PDF the platform generated) to `signer` for an FEA signature.
 
     Either the person sending attests that they identified the signer with `identity_document`,
     or `earlier_identification` (a signed request of the same signer) is reused: then the
     evidence names who attested it there, and when, and that nobody identified the signer again.
-    The returned request carries the new link's token in `.link_token` (never stored).
+    The link is built on `base_url` (the address the sender is using) or SITE_URL. The
+    returned request carries the new link's token in `.link_token` (never stored).
     """
     require(actor, "manage_signatures")
     _own(actor, firm.pk)
@@ -185,7 +196,7 @@ def create_signature_request(
                 earlier_identification.identified_by if earlier_identification else actor
             ),
         )
-        request.link_token = _send_link(request)
+        request.link_token = _send_link(request, base_url)
         request.save()
         if earlier_identification is None:
             _evidence(
@@ -218,7 +229,9 @@ def _staff_request(actor, request: SignatureRequest) -> SignatureRequest:
     return SignatureRequest.objects.select_for_update().get(pk=request.pk)
 
 
-def resend_signature_request(*, actor, request: SignatureRequest) -> SignatureRequest:
+def resend_signature_request(
+    *, actor, request: SignatureRequest, base_url: str = ""
+) -> SignatureRequest:
     """A person sends a fresh link (also what unlocks a request locked by wrong codes)."""
     with transaction.atomic():
         request = _staff_request(actor, request)
@@ -229,7 +242,7 @@ def resend_signature_request(*, actor, request: SignatureRequest) -> SignatureRe
                 _("Il cliente ha revocato il consenso alla firma elettronica avanzata.")
             )
         request.codes.filter(used_at=None).update(superseded=True)
-        request.link_token = _send_link(request)
+        request.link_token = _send_link(request, base_url)
         request.status, request.failures, request.reminders_sent = Status.SENT, 0, 0
         request.declarations_accepted_at = None
         request.save()
@@ -269,11 +282,28 @@ def _by_token(token: str, *, lock: bool = False) -> SignatureRequest:
     return request
 
 
-def signed_request(*, token: str) -> SignatureRequest:
-    """What the signer may download at any time: the signed PDF and its evidence."""
+class CodeRequired(DomainError):
+    """The link alone no longer opens this: the signer proves with an SMS code it is them."""
+
+
+def signed_document_open(request: SignatureRequest) -> bool:
+    """True while the link alone serves the signed document (SIGNATURE_SIGNED_DAYS)."""
+    if request.status != Status.SIGNED:
+        return False
+    return timezone.now() < request.signed_at + timedelta(days=settings.SIGNATURE_SIGNED_DAYS)
+
+
+def signed_request(*, token: str, verified: bool, report: bool = False) -> SignatureRequest:
+    """What the signer may download after signing: the signed PDF through the link alone for
+    SIGNATURE_SIGNED_DAYS, then only once `verified` by an access code; the evidence report
+    (codice fiscale, addresses) only once verified."""
     request = _by_token(token)
     if request.status != Status.SIGNED:
         raise LinkUnusable(_("Il documento non è ancora stato firmato."))
+    if not verified and (report or not signed_document_open(request)):
+        raise CodeRequired(
+            _("Per vedere di nuovo il documento chiedi un codice di verifica via SMS.")
+        )
     return request
 
 
@@ -289,7 +319,8 @@ def _usable(request: SignatureRequest) -> None:
             "Il link è scaduto. Chiedi al tuo intermediario di inviartene uno nuovo."
         ),
         Status.VOIDED: _("Questa richiesta di firma è stata annullata dal tuo intermediario."),
-        Status.DECLINED: _("Hai rifiutato di firmare questo documento."),
+        Status.DECLINED: handler_for(request.subject_kind).declined_message
+        or _("Hai rifiutato di firmare questo documento."),
         Status.LOCKED: _(
             "Troppi codici errati: la firma è bloccata. Il tuo intermediario può inviarti "
             "un nuovo link."
@@ -316,12 +347,12 @@ def open_signature_request(*, token: str, visit: Visit) -> SignatureRequest:
 
 
 def record_document_view(*, token: str, visit: Visit) -> SignatureRequest:
-    """The signer opened the document: the hash of what they saw goes into the evidence."""
+    """The signer opened the document to sign: the hash of what they saw goes into the evidence.
+    Once the request is complete the link serves only the signed document."""
     with transaction.atomic():
         request = _by_token(token, lock=True)
-        if request.status != Status.SIGNED:
-            _expire_if_due(request)
-            _usable(request)
+        _expire_if_due(request)
+        _usable(request)
         _evidence(request, "document_viewed", visit, sha256=request.document.sha256)
         return request
 
@@ -416,10 +447,47 @@ def accept_declarations(*, token: str, visit: Visit, accepted: bool) -> Signatur
         return request
 
 
+def _issue_code(
+    request: SignatureRequest, *, purpose: str, text: str, visit: Visit, evidence: str
+) -> None:
+    """A 6-digit code by SMS to the client record's mobile, within the limits (cooldown, codes
+    per window, the signer's wrong entries across requests); it supersedes the previous code
+    but never resets the count of wrong entries. `text` has %(code)s, %(m)s and %(mga)s."""
+    if request.signer.failures >= settings.SIGNATURE_SIGNER_MAX_FAILURES:
+        raise LinkUnusable(_("Troppi codici errati: contatta il tuo intermediario."))
+    now = timezone.now()
+    window = now - timedelta(minutes=settings.SIGNATURE_CODE_WINDOW_MINUTES)
+    recent = list(request.codes.filter(created_at__gte=window).order_by("-created_at"))
+    cooldown = timedelta(seconds=settings.SIGNATURE_CODE_COOLDOWN_SECONDS)
+    if recent and now - recent[0].created_at < cooldown:
+        wait = int((recent[0].created_at + cooldown - now).total_seconds()) + 1
+        raise DomainError(
+            _("Attendi %(s)s secondi prima di chiedere un nuovo codice.") % {"s": wait}
+        )
+    if len(recent) >= settings.SIGNATURE_CODES_PER_WINDOW:
+        raise DomainError(
+            _("Hai chiesto troppi codici. Riprova tra %(m)s minuti.")
+            % {"m": settings.SIGNATURE_CODE_WINDOW_MINUTES}
+        )
+    request.codes.filter(used_at=None).update(superseded=True)
+    code = f"{secrets.randbelow(10**6):06d}"
+    SignatureCode.objects.create(
+        request=request,
+        purpose=purpose,
+        created_at=now,
+        code_hash=_hash_code(request, code),
+        expires_at=now + timedelta(minutes=settings.SIGNATURE_CODE_MINUTES),
+    )
+    queue_sms(
+        to=request.signer_mobile,
+        text=text % {"code": code, "m": settings.SIGNATURE_CODE_MINUTES, "mga": settings.MGA_NAME},
+        sensitive=True,
+    )
+    _evidence(request, evidence, visit, to=request.masked_mobile)
+
+
 def send_signature_code(*, token: str, visit: Visit) -> SignatureRequest:
-    """ "Invia codice": a 6-digit code by SMS to the client record's mobile, within the limits
-    (cooldown, codes per window); a new code supersedes the previous one but never resets
-    the count of wrong entries."""
+    """ "Invia codice": the signing code, once the declarations are accepted."""
     with transaction.atomic():
         request = _by_token(token, lock=True)
         _expire_if_due(request)
@@ -432,42 +500,79 @@ def send_signature_code(*, token: str, visit: Visit) -> SignatureRequest:
             )
         if request.signer.withdrawn_at is not None:
             raise LinkUnusable(_("Hai revocato il consenso alla firma elettronica avanzata."))
-        if request.signer.failures >= settings.SIGNATURE_SIGNER_MAX_FAILURES:
-            raise LinkUnusable(
-                _("Troppi codici errati: contatta il tuo intermediario per firmare.")
-            )
-        now = timezone.now()
-        window = now - timedelta(minutes=settings.SIGNATURE_CODE_WINDOW_MINUTES)
-        recent = list(request.codes.filter(created_at__gte=window).order_by("-created_at"))
-        cooldown = timedelta(seconds=settings.SIGNATURE_CODE_COOLDOWN_SECONDS)
-        if recent and now - recent[0].created_at < cooldown:
-            wait = int((recent[0].created_at + cooldown - now).total_seconds()) + 1
-            raise DomainError(
-                _("Attendi %(s)s secondi prima di chiedere un nuovo codice.") % {"s": wait}
-            )
-        if len(recent) >= settings.SIGNATURE_CODES_PER_WINDOW:
-            raise DomainError(
-                _("Hai chiesto troppi codici. Riprova tra %(m)s minuti.")
-                % {"m": settings.SIGNATURE_CODE_WINDOW_MINUTES}
-            )
-        request.codes.filter(used_at=None).update(superseded=True)
-        code = f"{secrets.randbelow(10**6):06d}"
-        SignatureCode.objects.create(
-            request=request,
-            created_at=now,
-            code_hash=_hash_code(request, code),
-            expires_at=now + timedelta(minutes=settings.SIGNATURE_CODE_MINUTES),
-        )
-        queue_sms(
-            to=request.signer_mobile,
-            text=_("Codice firma %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s")
-            % {"code": code, "m": settings.SIGNATURE_CODE_MINUTES, "mga": settings.MGA_NAME},
-            sensitive=True,
+        _issue_code(
+            request,
+            purpose=SignatureCode.Purpose.SIGN,
+            text=_("Codice firma %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s"),
+            visit=visit,
+            evidence="code_sent",
         )
         request.status = Status.CODE_SENT
         request.save(update_fields=["status"])
-        _evidence(request, "code_sent", visit, to=request.masked_mobile)
         return request
+
+
+def send_access_code(*, token: str, visit: Visit) -> SignatureRequest:
+    """A verification code by SMS, for what the link alone no longer opens: the signed document
+    after its days, the evidence report, the withdrawal of consent."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        _expire_if_due(request)
+        if request.status in (Status.VOIDED, Status.EXPIRED):
+            _usable(request)
+        _issue_code(
+            request,
+            purpose=SignatureCode.Purpose.ACCESS,
+            text=_("Codice di verifica %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s"),
+            visit=visit,
+            evidence="access_code_sent",
+        )
+        return request
+
+
+def _check_access_code(request: SignatureRequest, code: str, visit: Visit) -> str:
+    """Use the current access code if `code` is it; otherwise count the wrong entry (the code
+    burns after SIGNATURE_CODE_ATTEMPTS) and return the message for the signer."""
+    code = "".join(code.split())
+    current = (
+        request.codes.filter(purpose=SignatureCode.Purpose.ACCESS, used_at=None, superseded=False)
+        .order_by("-pk")
+        .first()
+    )
+    now = timezone.now()
+    if current is None or current.expires_at <= now:
+        raise DomainError(_("Chiedi un nuovo codice di verifica."), field="code")
+    if (
+        code.isdigit()
+        and len(code) == 6
+        and hmac.compare_digest(current.code_hash, _hash_code(request, code))
+    ):
+        current.used_at = now
+        current.save(update_fields=["used_at"])
+        return ""
+    current.failures += 1
+    current.superseded = current.failures >= settings.SIGNATURE_CODE_ATTEMPTS
+    current.save(update_fields=["failures", "superseded"])
+    Signer.objects.filter(pk=request.signer_id).update(failures=F("failures") + 1)
+    _evidence(request, "access_code_wrong", visit, failures=current.failures)
+    if current.superseded:
+        return _("Troppi tentativi errati: questo codice non vale più. Chiedine uno nuovo.")
+    left = settings.SIGNATURE_CODE_ATTEMPTS - current.failures
+    return _("Codice errato. Tentativi rimasti per questo codice: %(n)s.") % {"n": left}
+
+
+def verify_access_code(*, token: str, code: str, visit: Visit) -> SignatureRequest:
+    """The signer types the verification code: recorded; the caller then lets this browser see
+    the signed document and the report for SIGNATURE_ACCESS_MINUTES."""
+    with transaction.atomic():
+        request = _by_token(token, lock=True)
+        error = _check_access_code(request, code, visit)
+        if not error:
+            _evidence(request, "access_verified", visit)
+    if error:
+        # the wrong entry is counted (committed above)
+        raise DomainError(error, field="code")
+    return request
 
 
 def _wrong_code(request: SignatureRequest, current: SignatureCode, visit: Visit) -> str:
@@ -505,7 +610,11 @@ def sign_with_code(*, token: str, code: str, visit: Visit) -> SignatureRequest:
         request = _by_token(token, lock=True)
         _expire_if_due(request)
         _usable(request)
-        current = request.codes.filter(used_at=None, superseded=False).order_by("-pk").first()
+        current = (
+            request.codes.filter(purpose=SignatureCode.Purpose.SIGN, used_at=None, superseded=False)
+            .order_by("-pk")
+            .first()
+        )
         if request.status != Status.CODE_SENT or current is None:
             raise DomainError(_("Chiedi prima un codice con «Invia codice»."))
         if current.expires_at <= timezone.now():
@@ -578,22 +687,28 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
         document_sha256=document.sha256,
         signed_sha256=signed_file.sha256,
         timestamped=timestamped,
+        timestamp_authority=pades.timestamp_authority() if timestamped else "",
         development_certificate=pades.is_development_certificate(),
     )
     request.status, request.signed_at, request.signed_document = Status.SIGNED, now, signed_file
     request.report = store_file(actor=None, validated=_report(request))
     request.save(update_fields=["status", "signed_at", "signed_document", "report"])
-    handler = handler_for(request.subject_kind)
-    record_event(type=handler.signed_event, ref=str(request.uuid), sha256=signed_file.sha256)
-    record_event(type=handler.evidence_event, ref=str(request.uuid), sha256=request.report.sha256)
-    handler.on_signed(request)
+    subject = handler_for(request.subject_kind)
+    record_event(type=subject.signed_event, ref=str(request.uuid), sha256=signed_file.sha256)
+    record_event(type=subject.evidence_event, ref=str(request.uuid), sha256=request.report.sha256)
+    subject.on_signed(request)
     queue_email(
         to=request.signer_email,
-        template="signature_done",
-        context={"request": request},
+        template=subject.done_template,
+        context={
+            "request": request,
+            "days": settings.SIGNATURE_SIGNED_DAYS,
+            **subject.context_for(request),
+        },
         attachments=[signed_file, request.report],
     )
-    _tell_firm(request, "signature_signed_firm")
+    if subject.signed_firm_template:
+        _tell_firm(request, subject.signed_firm_template)
 
 
 def _report(request: SignatureRequest) -> ValidatedFile:
@@ -607,6 +722,7 @@ def _report(request: SignatureRequest) -> ValidatedFile:
             "evidence": list(request.evidence.all()),
             "reused": reused,
             "reused_at": datetime.fromisoformat(reused.data["at"]) if reused else None,
+            "signed": request.evidence.filter(kind="signed").last(),
             "mga_legal_name": settings.MGA_LEGAL_NAME,
             "development": pades.is_development_certificate(),
             "declarations_version": DECLARATIONS_VERSION,
@@ -635,28 +751,46 @@ def decline_signature(*, token: str, reason: str, visit: Visit, attachments=()) 
             attachments=[f.sha256 for f in files],
         )
         _close(request, Status.DECLINED)
-        _tell_firm(request, "signature_declined")
+        template = handler_for(request.subject_kind).declined_template
+        if template:
+            _tell_firm(request, template)
         return request
 
 
-def withdraw_fea_consent(*, token: str, visit: Visit) -> SignatureRequest:
-    """The signer withdraws consent to FEA: their open requests are voided and no new one can
-    be sent to them."""
+def withdraw_fea_consent(
+    *, token: str, code: str, confirmed: bool, visit: Visit
+) -> SignatureRequest:
+    """The signer withdraws consent to FEA, confirmed and with a fresh verification code (a link
+    in an old e-mail is not enough): their open requests are voided, in every firm, and no new
+    one can be sent to them."""
     with transaction.atomic():
         request = _by_token(token, lock=True)
-        signer = Signer.objects.select_for_update().get(pk=request.signer_id)
-        if signer.withdrawn_at is None:
-            signer.withdrawn_at = timezone.now()
-            signer.save(update_fields=["withdrawn_at"])
-        _evidence(request, "consent_withdrawn", visit)
-        for pending in SignatureRequest.objects.select_for_update().filter(
-            signer=signer, status__in=(*SignatureRequest.OPEN, Status.LOCKED)
-        ):
-            _evidence(pending, "voided", visit, reason="consent_withdrawn")
-            _close(pending, Status.VOIDED)
-        _tell_firm(request, "signature_consent_withdrawn")
-        request.refresh_from_db()
-        return request
+        if not confirmed:
+            raise DomainError(
+                _("Conferma che vuoi revocare il consenso alla firma elettronica."),
+                field="confirm",
+            )
+        error = _check_access_code(request, code, visit)
+        if not error:
+            _withdraw(request, visit)
+    if error:
+        raise DomainError(error, field="code")
+    request.refresh_from_db()
+    return request
+
+
+def _withdraw(request: SignatureRequest, visit: Visit) -> None:
+    signer = Signer.objects.select_for_update().get(pk=request.signer_id)
+    if signer.withdrawn_at is None:
+        signer.withdrawn_at = timezone.now()
+        signer.save(update_fields=["withdrawn_at"])
+    _evidence(request, "consent_withdrawn", visit)
+    for pending in SignatureRequest.objects.select_for_update().filter(
+        signer=signer, status__in=(*SignatureRequest.OPEN, Status.LOCKED)
+    ):
+        _evidence(pending, "voided", visit, reason="consent_withdrawn")
+        _close(pending, Status.VOIDED)
+    _tell_firm(request, "signature_consent_withdrawn")
 
 
 def send_reminders() -> int:
@@ -682,10 +816,15 @@ def send_reminders() -> int:
             if due:
                 request.reminders_sent += 1
                 request.save(update_fields=["reminders_sent"])
+                subject = handler_for(request.subject_kind)
                 queue_email(
                     to=request.signer_email,
-                    template="signature_reminder",
-                    context={"request": request, "url": signing_url(request)},
+                    template=subject.reminder_template,
+                    context={
+                        "request": request,
+                        "url": signing_url(request),
+                        **subject.context_for(request),
+                    },
                 )
                 _evidence(request, "reminder_sent", number=request.reminders_sent)
                 done += 1

@@ -1,6 +1,9 @@
 """The signer's pages (public, reachable only through a valid link) and the staff actions."""
 
+import time
+
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from django.views.decorators.http import require_POST
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.links import base_url
 from polis.core.ratelimit import over_limit
 from polis.documents.services import open_download
 from polis.signatures import pades, selectors, services
@@ -24,19 +28,48 @@ def _unusable(request, error: DomainError, status: int = 410):
     return render(request, "signatures/unusable.html", {"message": error.message}, status=status)
 
 
-def _guarded(view):
-    """Bound link guessing per address, and turn unusable links into a clear page."""
+def _over_limits(request, token: str, *, per_address: bool) -> bool:
+    """Requests counted per link and per signer (one client's retries block only them); per
+    address only against floods, since an agency's counter is one address for many clients."""
+    rates = settings.SIGNATURE_LINK_RATES
+    if per_address and over_limit(
+        request, group="signature-address", key=client_ip(request), rate=rates["address"]
+    ):
+        return True
+    link = selectors.hash_token(token)
+    if over_limit(request, group="signature-link", key=link, rate=rates["link"]):
+        return True
+    signer_id = selectors.signer_id_for_token(token)
+    return signer_id is not None and over_limit(
+        request, group="signature-signer", key=str(signer_id), rate=rates["signer"]
+    )
 
-    def wrapper(request, token: str, **kwargs):
-        if over_limit(request, group="signature-link", key=client_ip(request), rate="60/10m"):
-            return render(request, "signatures/unusable.html", {"slow_down": True}, status=429)
-        try:
-            return view(request, token, **kwargs)
-        except services.LinkUnusable as error:
-            return _unusable(request, error)
 
-    wrapper.__name__ = view.__name__
-    return wrapper
+def _guarded(view=None, *, per_address: bool = True):
+    """Bound requests to a link, and turn unusable links into a clear page."""
+
+    def decorate(view):
+        def wrapper(request, token: str, **kwargs):
+            if _over_limits(request, token, per_address=per_address):
+                return render(request, "signatures/unusable.html", {"slow_down": True}, status=429)
+            try:
+                return view(request, token, **kwargs)
+            except services.LinkUnusable as error:
+                return _unusable(request, error)
+
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    return decorate(view) if view else decorate
+
+
+def _access_key(token: str) -> str:
+    return "signature-access:" + selectors.hash_token(token)
+
+
+def _verified(request, token: str) -> bool:
+    """Whether this browser proved with an access code, a few minutes ago, to hold the phone."""
+    return request.session.get(_access_key(token), 0) > time.time()
 
 
 def fea_note(request):
@@ -61,6 +94,10 @@ def sign(request, token: str):
             "signature": signature,
             "token": token,
             "code_sent": code_sent,
+            "verified": _verified(request, token),
+            "document_open": services.signed_document_open(signature),
+            "access_code_sent": selectors.access_code_pending(signature),
+            "signed_days": settings.SIGNATURE_SIGNED_DAYS,
             "development": pades.is_development_certificate(),
             "version": services.DECLARATIONS_VERSION,
             "subject": handler_for(signature.subject_kind),
@@ -138,21 +175,27 @@ def send_code(request, token: str):
 @require_POST
 @_guarded
 def confirm(request, token: str):
-    return _step(
-        request,
-        token,
-        lambda: services.sign_with_code(
+    try:
+        signature = services.sign_with_code(
             token=token, code=request.POST.get("code", "")[:20], visit=_visit(request)
-        ),
-        _("Documento firmato. Te ne abbiamo inviato una copia per e-mail."),
-    )
+        )
+    except services.LinkUnusable:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = handler_for(signature.subject_kind).signed_message or _("Documento firmato")
+        messages.success(
+            request, _("%(done)s. Te ne abbiamo inviato una copia per e-mail.") % {"done": done}
+        )
+    return redirect("signatures:sign", token=token)
 
 
 @require_POST
 @_guarded
 def decline(request, token: str):
     try:
-        services.decline_signature(
+        signature = services.decline_signature(
             token=token,
             reason=request.POST.get("reason", "")[:500],
             visit=_visit(request),
@@ -163,29 +206,79 @@ def decline(request, token: str):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("signatures:sign", token=token)
-    return render(request, "signatures/unusable.html", {"declined": True})
+    return render(
+        request,
+        "signatures/unusable.html",
+        {"declined": True, "subject": handler_for(signature.subject_kind)},
+    )
+
+
+@require_POST
+@_guarded
+def send_access_code(request, token: str):
+    return _step(
+        request,
+        token,
+        lambda: services.send_access_code(token=token, visit=_visit(request)),
+        _("Ti abbiamo inviato il codice di verifica via SMS."),
+    )
+
+
+@require_POST
+@_guarded
+def verify_access(request, token: str):
+    try:
+        services.verify_access_code(
+            token=token, code=request.POST.get("code", "")[:20], visit=_visit(request)
+        )
+    except services.LinkUnusable:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        request.session[_access_key(token)] = time.time() + 60 * settings.SIGNATURE_ACCESS_MINUTES
+        messages.success(request, _("Codice verificato: puoi scaricare i documenti."))
+    return redirect("signatures:sign", token=token)
 
 
 @require_POST
 @_guarded
 def withdraw(request, token: str):
-    services.withdraw_fea_consent(token=token, visit=_visit(request))
+    try:
+        services.withdraw_fea_consent(
+            token=token,
+            code=request.POST.get("code", "")[:20],
+            confirmed=request.POST.get("confirm") == "1",
+            visit=_visit(request),
+        )
+    except services.LinkUnusable:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("signatures:sign", token=token)
     return render(request, "signatures/unusable.html", {"withdrawn": True})
 
 
-def _signed_file(token: str, attribute: str):
-    signature = services.signed_request(token=token)
-    return open_download(actor=None, stored=getattr(signature, attribute))
+def _signed_file(request, token: str, *, report: bool):
+    try:
+        signature = services.signed_request(
+            token=token, verified=_verified(request, token), report=report
+        )
+    except services.CodeRequired as error:
+        messages.info(request, error.message)
+        return redirect("signatures:sign", token=token)
+    stored = signature.report if report else signature.signed_document
+    return open_download(actor=None, stored=stored)
 
 
-@_guarded
+@_guarded(per_address=False)
 def signed_document(request, token: str):
-    return _signed_file(token, "signed_document")
+    return _signed_file(request, token, report=False)
 
 
 @_guarded
 def report(request, token: str):
-    return _signed_file(token, "report")
+    return _signed_file(request, token, report=True)
 
 
 # --- Staff --------------------------------------------------------------------------------
@@ -208,7 +301,9 @@ def resend(request, pk: int):
     return _staff(
         request,
         pk,
-        lambda s: services.resend_signature_request(actor=request.user, request=s),
+        lambda s: services.resend_signature_request(
+            actor=request.user, request=s, base_url=base_url(request)
+        ),
         _("Nuovo link di firma inviato al cliente."),
     )
 

@@ -225,13 +225,14 @@ def test_the_whole_life_of_a_claim(claim, operator, adjuster, collaborator_a):
         "claim.insurer_number",
         "claim.quietanza",
         "claim.refused",
+        "claim.sla_restarted",
         "claim.quietanza",
         "claim.accepted",
         "claim.paid",
         "claim.closed",
         "claim.reopened",
     ]
-    assert action_label("claim.refused") == "Quietanza rifiutata con obiezioni"
+    assert action_label("claim.refused") == "Quietanza contestata dall'assicurato"
     assert not audit.filter(data__icontains="spese").exists()
 
 

@@ -8,8 +8,9 @@ from polis.signatures.models import SignatureRequest
 pytestmark = pytest.mark.django_db
 
 
-def test_guessing_links_is_bounded_per_address(client):
-    # 60 wrong tokens in ten minutes get "not valid"; the next one must wait
+def test_guessing_links_is_bounded_per_address(client, settings):
+    # a flood of wrong tokens from one address gets "not valid", then must wait
+    settings.SIGNATURE_LINK_RATES = settings.SIGNATURE_LINK_RATES | {"address": "60/10m"}
     statuses = [client.get(f"/firma/{'x' * 40}{n:03d}/").status_code for n in range(61)]
     assert statuses[:60] == [410] * 60
     assert statuses[60] == 429

@@ -5,6 +5,7 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.db import connection
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -18,7 +19,13 @@ from polis.notify.models import OutboundMessage
 from polis.practices.models import Practice
 from polis.signatures import pades, registry, services
 from polis.signatures.models import Evidence, SignatureRequest
-from polis.signatures.tests.support import VISIT, last_code, last_link_token, send
+from polis.signatures.tests.support import (
+    VISIT,
+    last_access_code,
+    last_code,
+    last_link_token,
+    send,
+)
 from tests.tsa import running_tsa
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +74,13 @@ def test_the_right_code_signs_the_contract_pades_with_evidence_and_ledger(sent):
     assert status.intact
     assert status.valid
     assert status.trusted
-    assert status.coverage.name == "ENTIRE_FILE"
+    # PAdES B-LT: the signature covers its revision; the one after only adds the DSS
+    assert status.coverage.name == "ENTIRE_REVISION"
+    assert status.modification_level.name == "LTA_UPDATES"
+    assert status.docmdp_ok
+    # time-stamped by default (the development TSA of the embedded default)
+    assert status.timestamp_validity is not None
+    assert status.timestamp_validity.intact
     assert "non_repudiation" in status.signing_cert.key_usage_value.native
     # both hashes go into the ledger under the request's opaque reference
     request = SignatureRequest.objects.get()
@@ -116,7 +129,10 @@ def test_the_signed_pdf_validates_with_pdfsig_and_one_changed_byte_breaks_it(sen
     good.write_bytes(data)
     report = subprocess.run(["pdfsig", str(good)], capture_output=True, text=True).stdout
     assert "Signature is Valid." in report
-    assert "Total document signed" in report
+    # the embedded default time-stamps with its development TSA, labelled as such: pdfsig shows
+    # the document time-stamp (PAdES B-LTA) as a second signature by that authority
+    assert "Signature #2:" in report
+    assert "Signer Certificate Common Name: polis TSA di sviluppo" in report
     # when one byte of the signed content changes
     position = data.index(b"WeasyPrint")
     tampered = data[:position] + b"X" + data[position + 1 :]
@@ -270,7 +286,7 @@ def test_a_signed_link_signs_once_but_still_gives_the_copies(sent):
     services.sign_with_code(token=token, code=code, visit=VISIT)
     with pytest.raises(services.LinkUnusable, match="già firmato"):
         services.sign_with_code(token=token, code=code, visit=VISIT)
-    assert services.signed_request(token=token).signed_document is not None
+    assert services.signed_request(token=token, verified=False).signed_document is not None
     assert services.open_signature_request(token=token, visit=VISIT).status == "signed"
 
 
@@ -346,12 +362,19 @@ def test_the_subject_kind_names_its_own_ledger_events(sent, monkeypatch):
         )
 
 
-def test_with_a_tsa_the_signature_is_time_stamped(sent, settings):
+def _pem_file(folder, certificate) -> str:
+    path = folder / "tsa-root.pem"
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return str(path)
+
+
+def test_with_a_tsa_the_signature_is_time_stamped(sent, settings, tmp_path):
     practice, token = sent
     _ready_for_code(token)
     code = _code(token, practice)
-    with running_tsa() as (url, _certificate):
+    with running_tsa() as (url, certificate):
         settings.SIGNATURE_TSA_URL = url
+        settings.SIGNATURE_TSA_ROOTS = _pem_file(tmp_path, certificate)
         services.sign_with_code(token=token, code=code, visit=VISIT)
     status = _validate(_signed_bytes(practice))
     assert status.intact
@@ -359,7 +382,7 @@ def test_with_a_tsa_the_signature_is_time_stamped(sent, settings):
     assert SignatureRequest.objects.get().evidence.get(kind="signed").data["timestamped"]
 
 
-def test_a_failing_tsa_is_retried_and_nothing_is_signed_without_it(sent, settings):
+def test_a_failing_tsa_is_retried_and_nothing_is_signed_without_it(sent, settings, tmp_path):
     practice, token = sent
     _ready_for_code(token)
     code = _code(token, practice)
@@ -370,8 +393,9 @@ def test_a_failing_tsa_is_retried_and_nothing_is_signed_without_it(sent, setting
     practice.refresh_from_db()
     assert practice.status == Practice.Status.SIGNING
     # the code stays valid: once the TSA answers, the same code signs
-    with running_tsa() as (url, _certificate):
+    with running_tsa() as (url, certificate):
         settings.SIGNATURE_TSA_URL = url
+        settings.SIGNATURE_TSA_ROOTS = _pem_file(tmp_path, certificate)
         services.sign_with_code(token=token, code=code, visit=VISIT)
     practice.refresh_from_db()
     assert practice.status == Practice.Status.SIGNED
@@ -428,7 +452,9 @@ def test_voiding_is_for_the_firm_or_the_mga_only(sent, collaborator_b, operator)
 
 def test_a_withdrawn_consent_stops_new_requests(sent, collaborator_a):
     practice, token = sent
-    services.withdraw_fea_consent(token=token, visit=VISIT)
+    services.send_access_code(token=token, visit=VISIT)
+    code = last_access_code(practice.client.mobile)
+    services.withdraw_fea_consent(token=token, code=code, confirmed=True, visit=VISIT)
     practice.refresh_from_db()
     assert practice.status == Practice.Status.ISSUED
     with pytest.raises(DomainError, match="revocato il consenso"):

@@ -185,3 +185,30 @@ def test_seed_demo_gives_the_adjuster_the_staffs_demo_key(settings):
         for email in ("liquidatore@polis.local", "operatore@polis.local", "admin@polis.local")
     }
     assert set(keys.values()) == {DEMO_TOTP_HEX}
+
+
+def test_serve_sends_links_to_the_address_it_serves(settings, monkeypatch):
+    # given `make run HOST=127.0.0.1:8101` and no SITE_URL configured
+    from django.core.management.commands.runserver import Command as Runserver
+
+    from polis.web.management.commands.serve import Command
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setattr(Runserver, "inner_run", lambda self, *args, **options: None)
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    command = Command()
+    command.addr, command.port, command.protocol, command._raw_ipv6 = (
+        "127.0.0.1",
+        "8101",
+        "http",
+        False,
+    )
+    # when it starts serving
+    command.inner_run()
+    # then the background jobs' links use that address
+    assert settings.SITE_URL == "http://127.0.0.1:8101"
+    # and a configured SITE_URL is kept
+    monkeypatch.setenv("SITE_URL", "https://polis.example.it")
+    settings.SITE_URL = "https://polis.example.it"
+    command.inner_run()
+    assert settings.SITE_URL == "https://polis.example.it"

@@ -86,6 +86,10 @@ class Command(RunserverCommand):
             super().run(**options)
 
     def inner_run(self, *args, **options):
+        if not os.environ.get("SITE_URL"):
+            # links sent by the periodic jobs point at the address served here
+            host = f"[{self.addr}]" if self._raw_ipv6 else self.addr
+            settings.SITE_URL = f"{self.protocol}://{host}:{self.port}"
         stop = threading.Event()
         threading.Thread(
             target=scheduler_loop, args=(stop,), daemon=True, name="polis-periodic"
