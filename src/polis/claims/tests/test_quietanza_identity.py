@@ -68,7 +68,8 @@ def test_the_signature_report_says_the_identification_was_not_repeated(
     ).stdout.decode()
     flat = " ".join(text.split())
     assert (
-        f"Identificazione non ripetuta per questa richiesta: ripresa dalla richiesta di firma "
+        f"L'identificazione non è stata ripetuta per questa richiesta: è ripresa dalla richiesta "
+        f"di firma "
         f"{contract.uuid}, in cui {collaborator_a.get_full_name()} ha attestato il "
     ) in flat
     assert "attestata" not in flat.replace("ha attestato", "")
