@@ -290,6 +290,9 @@ EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
 EMAIL_BACKEND = EMAIL_BACKENDS[os.environ.get("EMAIL_BACKEND", "console")]
+# Administrators read the sent e-mails in the app (*Posta inviata*) only with the development
+# backends: with a real mail server the messages stay in the recipients' mailboxes.
+EMAIL_OUTBOX_PAGE = os.environ.get("EMAIL_BACKEND", "console") in ("console", "file")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
