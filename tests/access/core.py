@@ -49,6 +49,7 @@ RULES = [
     Rule("web:faq", expect(200)),
     Rule("web:contact", expect(200)),
     Rule("web:contact_done", expect(200)),
+    Rule("web:privacy", expect(200)),
     Rule("accounts:login", expect(200)),
     # Without a pending login (password step passed) both go back to step one.
     Rule("accounts:login_otp", expect(LOGIN)),
