@@ -19,13 +19,9 @@ from polis.ledger import services as ledger
 from polis.ledger.keys import log_signer
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 from polis.notify.models import OutboundMessage
+from polis.web.joblog import QuietPeriodicJobs
 from polis.web.management.commands.seed_demo import DEMO_TOTP_HEX
-from polis.web.management.commands.serve import (
-    QuietPeriodicJobs,
-    dev_witness,
-    register_tasks,
-    run_due_jobs,
-)
+from polis.web.management.commands.serve import dev_witness, register_tasks, run_due_jobs
 from polis.web.models import FaqEntry
 from tests.servers import free_port, running_witness
 
@@ -211,6 +207,15 @@ def test_a_warning_a_periodic_job_repeats_every_second_shows_once(caplog, monkey
         run_due_jobs(last_run, start + timedelta(seconds=second))
     # then
     assert log.messages == ["witness http://127.0.0.1:8091 refused checkpoint 3: 0"]
+
+
+def test_the_console_log_keeps_the_filter_when_django_sets_logging_up_again():
+    # when the tasks are registered (as `serve`'s scheduler does, while requests set Django up)
+    register_tasks()
+    # then Django's console handler filters the periodic jobs' lines
+    console = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
+    assert console
+    assert all(any(isinstance(f, QuietPeriodicJobs) for f in h.filters) for h in console)
 
 
 def test_the_web_requests_log_is_not_filtered(caplog):

@@ -22,37 +22,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from polis.celery import app
+from polis.web.joblog import periodic_jobs
 
 logger = logging.getLogger(__name__)
-
-
-# A warning a periodic job repeats (an unreachable witness, every second) shows once per period.
-REPEAT_SECONDS = 600
-_jobs = threading.local()  # `running` while this thread runs a periodic job
-
-
-class QuietPeriodicJobs(logging.Filter):
-    """The periodic jobs' log in `serve`: celery's line per task run is dropped (the scheduler
-    writes its own, only for a job that did something), a repeated line shows once per
-    REPEAT_SECONDS. Lines of the web requests pass untouched."""
-
-    def __init__(self):
-        super().__init__()
-        self.seen: dict[tuple, float] = {}
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not getattr(_jobs, "running", False):
-            return True
-        if record.name.startswith("celery.app.trace"):
-            return False
-        key = (record.name, record.levelno, record.getMessage())
-        now = time.monotonic()
-        if now - self.seen.get(key, -REPEAT_SECONDS) < REPEAT_SECONDS:
-            return False
-        if len(self.seen) > 1000:
-            self.seen.clear()
-        self.seen[key] = now
-        return True
 
 
 def _did_something(result) -> bool:
@@ -75,8 +47,7 @@ def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> dict[str, obje
     (its exception if it failed), and logs one line for each that did something."""
     register_tasks()
     results = {}
-    _jobs.running = True
-    try:
+    with periodic_jobs():
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             schedule = copy.copy(maybe_schedule(entry["schedule"]))
             schedule.nowfun = lambda: now
@@ -90,8 +61,6 @@ def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> dict[str, obje
                 logger.error(
                     "periodic job %s failed: %r", name, outcome.result, exc_info=outcome.result
                 )
-    finally:
-        _jobs.running = False
     for name, result in results.items():
         if not isinstance(result, Exception) and _did_something(result):
             logger.info("periodic job %s: %s", name, result)
@@ -99,10 +68,6 @@ def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> dict[str, obje
 
 
 def scheduler_loop(stop: threading.Event, tick_seconds: float = 1.0) -> None:
-    register_tasks()
-    quiet = QuietPeriodicJobs()  # on the handlers the registration has just set up
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(quiet)
     last_run: dict[str, datetime] = {}
     while not stop.wait(tick_seconds):
         try:
