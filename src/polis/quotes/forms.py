@@ -104,7 +104,9 @@ class PricingForms:
     and AGGIUNGI PRATICA ask them."""
 
     def __init__(self, request, product):
-        self.start = QuoteStartForm(request.POST or None, user=request.user)
+        chosen = request.GET.get("cliente", "")  # a client just added with "Aggiungilo"
+        initial = {"client": int(chosen)} if chosen.isdigit() else {}
+        self.start = QuoteStartForm(request.POST or None, user=request.user, initial=initial)
         self.questions = questionnaire_form_class(product)(request.POST or None)
 
     def is_valid(self) -> bool:
