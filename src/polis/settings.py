@@ -290,9 +290,10 @@ EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
 EMAIL_BACKEND = EMAIL_BACKENDS[os.environ.get("EMAIL_BACKEND", "console")]
-# Administrators read the sent e-mails in the app (*Posta inviata*) only with the development
-# backends: with a real mail server the messages stay in the recipients' mailboxes.
-EMAIL_OUTBOX_PAGE = os.environ.get("EMAIL_BACKEND", "console") in ("console", "file")
+# Administrators read the sent e-mails in the app (*Posta inviata*) only in development (DEBUG)
+# with the development backends: elsewhere the messages (password-reset links among them) stay
+# in the recipients' mailboxes.
+EMAIL_OUTBOX_PAGE = DEBUG and os.environ.get("EMAIL_BACKEND", "console") in ("console", "file")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
