@@ -9,6 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from polis.core.access import capability_required
+from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.notify import selectors, services
 from polis.notify.models import OutboundMessage
@@ -60,7 +61,8 @@ def mail_outbox(request):
     (console, file) only: a newcomer finds the links (signing, invitation) here."""
     if not settings.EMAIL_OUTBOX_PAGE:
         raise Http404
-    return render(request, "notify/mail_outbox.html", {"emails": selectors.mail_outbox()[:100]})
+    page = CappedPaginator(selectors.mail_outbox(), 50).get_page(request.GET.get("pagina"))
+    return render(request, "notify/mail_outbox.html", {"page": page})
 
 
 @capability_required("manage_outbox")

@@ -55,6 +55,21 @@ def test_admin_finds_the_sent_emails_in_posta_inviata_from_the_menu(client_for, 
     assert "+393331234567" not in page
 
 
+def test_older_emails_are_reached_page_by_page(client_for, admin_user):
+    # given
+    oldest = sent_email(subject="La prima e-mail")
+    for n in range(50):
+        sent_email(subject=f"E-mail {n}")
+    client = client_for(admin_user)
+    # when
+    first = client.get("/back-office/posta/").content.decode()
+    second = client.get("/back-office/posta/?pagina=2").content.decode()
+    # then
+    assert "La prima e-mail" not in first
+    assert "?pagina=2" in first
+    assert f"/back-office/posta/{oldest.pk}/" in second
+
+
 def test_the_email_detail_shows_headers_attachments_and_the_body_in_a_sandboxed_frame(
     client_for, admin_user
 ):
