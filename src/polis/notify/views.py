@@ -48,7 +48,7 @@ BASE_TARGET = '<base target="_blank">'
 
 
 def _sent_email(pk: int) -> OutboundMessage:
-    """The e-mail, when *Posta inviata* is offered (development e-mail backends), else 404."""
+    """The e-mail, when *Posta inviata* is offered (EMAIL_OUTBOX_PAGE), else 404."""
     message = selectors.sent_email(pk) if settings.EMAIL_OUTBOX_PAGE else None
     if message is None:
         raise Http404
@@ -57,8 +57,8 @@ def _sent_email(pk: int) -> OutboundMessage:
 
 @capability_required("manage_outbox")
 def mail_outbox(request):
-    """Administrators read the e-mails the platform sent, with the development e-mail backends
-    (console, file) only: a newcomer finds the links (signing, invitation) here."""
+    """Administrators read the e-mails the platform sent, in development with the console or
+    file backend only (EMAIL_OUTBOX_PAGE): a newcomer finds the links (signing, login) here."""
     if not settings.EMAIL_OUTBOX_PAGE:
         raise Http404
     page = CappedPaginator(selectors.mail_outbox(), 50).get_page(request.GET.get("pagina"))
