@@ -21,7 +21,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "  polis is running at http://$(HOST)/  (SMS outbox: log in as admin → SMS inviati)"
+	@echo "  polis is running at http://$(HOST)/  (e-mails and SMS: log in as admin → Posta inviata, SMS inviati)"
 	@echo ""
 	$(PY) manage.py serve $(HOST)
 

@@ -298,6 +298,10 @@ EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
 EMAIL_BACKEND = EMAIL_BACKENDS[os.environ.get("EMAIL_BACKEND", "console")]
+# Administrators read the sent e-mails in the app (*Posta inviata*) only in development (DEBUG)
+# with the development backends: elsewhere the messages (password-reset links among them) stay
+# in the recipients' mailboxes.
+EMAIL_OUTBOX_PAGE = DEBUG and os.environ.get("EMAIL_BACKEND", "console") in ("console", "file")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -455,7 +459,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # periodic_jobs: `manage.py serve`'s jobs log a line only when they did something
+    "filters": {"periodic_jobs": {"()": "polis.web.joblog.QuietPeriodicJobs"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["periodic_jobs"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

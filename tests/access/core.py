@@ -3,6 +3,8 @@ from django.utils import timezone
 from polis.accounts.models import Firm
 from polis.accounts.tests.factories import FirmFactory
 from polis.audit.services import record_audit
+from polis.documents.services import store_file
+from polis.documents.validation import ValidatedFile
 from polis.notify.models import OutboundMessage
 from polis.web.models import ContactRequest
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, LOGIN, OPERATOR, Rule, expect, only
@@ -28,6 +30,16 @@ def arrange(world: dict) -> None:
     world["failed_message"] = OutboundMessage.objects.create(
         channel="email", recipient="x@example.it", subject="s", body_text="b", status="failed"
     )
+    world["sent_email"] = OutboundMessage.objects.create(
+        channel="email", recipient="y@example.it", subject="s", body_text="b", body_html="<p>b</p>"
+    )
+    world["attachment"] = store_file(
+        actor=None,
+        validated=ValidatedFile(
+            name="a.pdf", content_type="application/pdf", size=4, sha256="0" * 64, content=b"%PDF"
+        ),
+    )
+    world["sent_email"].attachments.add(world["attachment"])
 
 
 RULES = [
@@ -37,6 +49,7 @@ RULES = [
     Rule("web:faq", expect(200)),
     Rule("web:contact", expect(200)),
     Rule("web:contact_done", expect(200)),
+    Rule("web:privacy", expect(200)),
     Rule("accounts:login", expect(200)),
     # Without a pending login (password step passed) both go back to step one.
     Rule("accounts:login_otp", expect(LOGIN)),
@@ -84,6 +97,15 @@ RULES = [
         kwargs=lambda w: {"object_type": "accounts.firm", "object_id": w["pending_firm"].pk},
     ),
     Rule("notify:sms_outbox", only(ADMIN)),
+    # Posta inviata: with the development e-mail backends (the tests' default) only.
+    Rule("notify:mail_outbox", only(ADMIN)),
+    Rule("notify:mail_detail", only(ADMIN), kwargs=lambda w: {"pk": w["sent_email"].pk}),
+    Rule("notify:mail_body", only(ADMIN), kwargs=lambda w: {"pk": w["sent_email"].pk}),
+    Rule(
+        "notify:mail_attachment",
+        only(ADMIN),
+        kwargs=lambda w: {"pk": w["sent_email"].pk, "file_pk": w["attachment"].pk},
+    ),
     Rule(
         "notify:retry",
         only(ADMIN, ok=302),

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
@@ -112,8 +113,13 @@ def _review_firm(*, actor: User, firm: Firm, status: str, reason: str) -> Firm:
         template = (
             "registration_approved" if status == Firm.Status.APPROVED else ("registration_rejected")
         )
+        login_link = settings.SITE_URL.rstrip("/") + reverse("accounts:login")
         for user in firm.users.all():
-            queue_email(to=user.email, template=template, context={"firm": firm, "user": user})
+            queue_email(
+                to=user.email,
+                template=template,
+                context={"firm": firm, "user": user, "login_link": login_link},
+            )
         return firm
 
 

@@ -1,5 +1,8 @@
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -55,19 +58,47 @@ def _save(request, form, save):
     return client, None
 
 
+def _return_url(request) -> str:
+    """The form the user came from ("Aggiungilo" on a quote or practice form): a local page."""
+    target = request.GET.get("next", "")
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if local else ""
+
+
+def _with_client(url: str, client_pk: int) -> str:
+    """`url` with the client chosen (`?cliente=`), as the quote and practice forms read it."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "cliente"]
+    return parts._replace(query=urlencode([*query, ("cliente", client_pk)])).geturl()
+
+
 @capability_required("work_portfolio")
 @require_http_methods(["GET", "POST"])
 def client_create(request):
     form = ClientForm(request.POST or None, initial={"kind": "person"})
     existing = None
+    back = _return_url(request)
     if request.method == "POST" and form.is_valid():
         client, existing = _save(
             request, form, lambda data: services.create_client(actor=request.user, data=data)
         )
         if client:
             messages.success(request, _("Cliente salvato."))
+            if back:
+                return redirect(_with_client(back, client.pk))
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "existing": existing})
+    return render(
+        request,
+        "clients/form.html",
+        {
+            "form": form,
+            "existing": existing,
+            "back": back,
+            "existing_back": _with_client(back, existing.pk) if back and existing else "",
+        },
+    )
 
 
 @capability_required("work_portfolio")

@@ -26,6 +26,7 @@ def _send(message: OutboundMessage) -> str:
         subject=message.subject,
         body=message.body_text,
         to=[message.recipient],
+        reply_to=[message.reply_to] if message.reply_to else None,
         headers={"Message-ID": f"<{message.uuid}@polis>"},
     )
     if message.body_html:

@@ -27,6 +27,8 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=255, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # E-mail only: where the recipient's answer goes (e.g. the collaborator who sent a quote).
+    reply_to = models.EmailField(blank=True)
     attachments = models.ManyToManyField("documents.StoredFile", blank=True, related_name="+")
     # Sensitive bodies (signature codes) are blanked once a real provider has them.
     sensitive = models.BooleanField(default=False)

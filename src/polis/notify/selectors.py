@@ -7,3 +7,11 @@ def sms_outbox():
 
 def failed_messages():
     return OutboundMessage.objects.filter(status=OutboundMessage.Status.FAILED)
+
+
+def mail_outbox():
+    return OutboundMessage.objects.filter(channel=OutboundMessage.Channel.EMAIL)
+
+
+def sent_email(pk: int) -> OutboundMessage | None:
+    return mail_outbox().prefetch_related("attachments").filter(pk=pk).first()

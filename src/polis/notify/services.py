@@ -30,15 +30,18 @@ def _rendered_email(*, to: str, template: str, context: dict) -> OutboundMessage
     )
 
 
-def queue_email(*, to: str, template: str, context: dict, attachments=()) -> OutboundMessage:
+def queue_email(
+    *, to: str, template: str, context: dict, attachments=(), reply_to: str = ""
+) -> OutboundMessage:
     """Render `notify/email/<template>` (subject, text, html) and queue it for delivery,
-    with stored files (`documents.StoredFile`) attached.
+    with stored files (`documents.StoredFile`) attached and answers going to `reply_to` if given.
 
     Call it inside the transaction of the change that causes the e-mail: if that rolls back,
     no e-mail is sent; once it commits, delivery is attempted until it succeeds or is marked
     failed for an administrator to see.
     """
     message = _rendered_email(to=to, template=template, context=context)
+    message.reply_to = reply_to
     message.save()
     if attachments:
         message.attachments.set(attachments)

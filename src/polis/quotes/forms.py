@@ -162,7 +162,9 @@ class PricingForms:
         # htmx asks for the questionnaire again as the user picks: shown, not submitted
         self.refreshing = bool(request.htmx and request.GET.get("aggiorna"))
         data = request.POST or None
-        self.start = QuoteStartForm(data, user=request.user)
+        chosen = request.GET.get("cliente", "")  # a client just added with "Aggiungilo"
+        initial = {"client": int(chosen)} if chosen.isdigit() else {}
+        self.start = QuoteStartForm(data, user=request.user, initial=initial)
         if self.refreshing:
             self.questions = questionnaire_form_class(product)(initial=request.POST.dict())
         else:

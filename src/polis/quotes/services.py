@@ -132,6 +132,7 @@ def send_quote_to_client(*, actor, quote: Quote) -> Quote:
             template="quote_to_client",
             context={"quote": quote, "firm": quote.firm},
             attachments=[quote_pdf(actor=actor, quote=quote)],
+            reply_to=actor.email,  # the client answers the collaborator who sent it
         )
         record_audit(actor=actor, action="quote.sent", target=quote)
         return quote

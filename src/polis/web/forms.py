@@ -1,4 +1,6 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from polis.core.forms import StyledForm
@@ -14,14 +16,20 @@ class ContactForm(StyledForm):
     message = forms.CharField(
         label=_("Messaggio"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    privacy = forms.BooleanField(
-        label=_(
-            "Ho letto l'informativa privacy e acconsento al trattamento dei miei dati per "
-            "ricevere risposta."
-        )
-    )
+    privacy = forms.BooleanField()
     # Honeypot: hidden from people by CSS, filled in by naive bots.
     website = forms.CharField(required=False, label=_("Lascia vuoto questo campo"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the notice opens in a new tab: the message typed so far stays in the form
+        self.fields["privacy"].label = format_html(
+            _(
+                'Ho letto l\'<a href="{url}" target="_blank" rel="noopener">informativa '
+                "privacy</a> e acconsento al trattamento dei miei dati per ricevere risposta."
+            ),
+            url=reverse("web:privacy"),
+        )
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

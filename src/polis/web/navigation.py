@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class Action:
     url_name: str
     capability: str
     badge: str = ""  # name of a count shown beside the item
+    setting: str = ""  # name of a boolean setting that offers the page (empty: always)
 
     @cached_property  # the actions live as long as the process, and so does the URLconf
     def url(self) -> str | None:
@@ -72,8 +74,16 @@ SIDEBAR = [
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("SMS inviati"), "", "notify:sms_outbox", "manage_outbox"),
+    Action(
+        _("Posta inviata"), "", "notify:mail_outbox", "manage_outbox", setting="EMAIL_OUTBOX_PAGE"
+    ),
 ]
 
 
 def actions_for(user, actions: list[Action]) -> list[Action]:
-    return [action for action in actions if can(user, action.capability)]
+    return [
+        action
+        for action in actions
+        if can(user, action.capability)
+        and (not action.setting or getattr(settings, action.setting))
+    ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("faq/", views.faq, name="faq"),
     path("contattaci/", views.contact, name="contact"),
     path("contattaci/inviato/", views.contact_done, name="contact_done"),
+    path("privacy/", views.privacy, name="privacy"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("back-office/contatti/", views.contact_requests, name="contact_requests"),
     path(

@@ -58,6 +58,11 @@ def contact_done(request):
     return render(request, "web/contact_done.html")
 
 
+def privacy(request):
+    """The privacy notice of the website's contact form."""
+    return render(request, "web/privacy.html", {"mga_address": settings.MGA_ADDRESS})
+
+
 @capability_required("use_dashboard")
 def dashboard(request):
     context = {

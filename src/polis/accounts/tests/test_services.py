@@ -91,6 +91,18 @@ def test_operator_approves_a_pending_firm_and_its_users_are_emailed(operator):
     ).exists()
 
 
+def test_the_approval_email_has_a_login_link(operator, settings):
+    # given
+    settings.SITE_URL = "https://polis.example.it/"
+    firm = services.register_firm(firm=firm_data(), person=PERSON, password="una-password-lunga")
+    # when
+    services.approve_firm(actor=operator, firm=firm)
+    # then
+    message = OutboundMessage.objects.get(subject__startswith="Registrazione approvata")
+    assert "https://polis.example.it/accedi/" in message.body_text
+    assert 'href="https://polis.example.it/accedi/"' in message.body_html
+
+
 def test_reject_needs_a_reason_and_sends_it(operator):
     # given
     firm = services.register_firm(firm=firm_data(), person=PERSON, password="una-password-lunga")

@@ -1,3 +1,5 @@
+import logging
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -14,13 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from polis.accounts.models import Firm, User
 from polis.celery import app
 from polis.ledger import note
+from polis.ledger import services as ledger
 from polis.ledger.keys import log_signer
 from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 from polis.notify.models import OutboundMessage
 from polis.practices import services
 from polis.practices.models import Practice
+from polis.web.joblog import QuietPeriodicJobs
 from polis.web.management.commands.seed_demo import DEMO_TOTP_HEX
-from polis.web.management.commands.serve import dev_witness, run_due_jobs
+from polis.web.management.commands.serve import dev_witness, register_tasks, run_due_jobs
 from polis.web.models import FaqEntry
 from tests.servers import free_port, running_witness
 
@@ -118,6 +122,8 @@ def test_serve_runs_the_development_witness_in_a_process_of_its_own(
     )
     answer = None
     with dev_witness() as process:
+        # it already listens when the server starts (the jobs do not meet a refusing witness)
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
         for _ in range(100):
             try:
                 urllib.request.urlopen(request, timeout=2)  # noqa: S310 - loopback http
@@ -212,3 +218,69 @@ def test_serve_sends_links_to_the_address_it_serves(settings, monkeypatch):
     settings.SITE_URL = "https://polis.example.it"
     command.inner_run()
     assert settings.SITE_URL == "https://polis.example.it"
+
+
+def _serve_log(caplog):
+    """The log lines as `serve` writes them (its filter on the console handler)."""
+    register_tasks()  # sets Django's logging up again: before the capture
+    root = logging.getLogger()
+    if caplog.handler not in root.handlers:
+        root.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO)
+    caplog.handler.addFilter(QuietPeriodicJobs())
+    return caplog
+
+
+def test_periodic_jobs_log_one_line_when_they_did_something_and_nothing_otherwise(caplog):
+    # given the ledger's integration job, due every second, with nothing to integrate
+    log = _serve_log(caplog)
+    start = timezone.now()
+    last_run: dict = {}
+    run_due_jobs(last_run, start)
+    for second in range(1, 6):
+        run_due_jobs(last_run, start + timedelta(seconds=second))
+    quiet = list(log.messages)
+    # when an entry waits to be published
+    ledger.record_event(type="policy.issued", ref="LOG-1", sha256="a" * 64)
+    run_due_jobs(last_run, start + timedelta(seconds=6))
+    # then
+    assert quiet == []
+    assert log.messages == ["periodic job ledger-integrate: 1"]
+
+
+def test_a_warning_a_periodic_job_repeats_every_second_shows_once(caplog, monkeypatch):
+    # given a witness that refuses every checkpoint
+    def refused():
+        logging.getLogger("polis.ledger.witnessing").warning(
+            "witness %s refused checkpoint %s: %s", "http://127.0.0.1:8091", 3, 0
+        )
+        return 0
+
+    monkeypatch.setattr(ledger, "publish_log", refused)
+    log = _serve_log(caplog)
+    start = timezone.now()
+    last_run: dict = {}
+    # when the job runs for ten seconds
+    for second in range(11):
+        run_due_jobs(last_run, start + timedelta(seconds=second))
+    # then
+    assert log.messages == ["witness http://127.0.0.1:8091 refused checkpoint 3: 0"]
+
+
+def test_the_console_log_keeps_the_filter_when_django_sets_logging_up_again():
+    # when the tasks are registered (as `serve`'s scheduler does, while requests set Django up)
+    register_tasks()
+    # then Django's console handler filters the periodic jobs' lines
+    console = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
+    assert console
+    assert all(any(isinstance(f, QuietPeriodicJobs) for f in h.filters) for h in console)
+
+
+def test_the_web_requests_log_is_not_filtered(caplog):
+    # given
+    log = _serve_log(caplog)
+    # when a request logs the same line twice
+    for _ in range(2):
+        logging.getLogger("django.request").warning("Not Found: /x/")
+    # then
+    assert log.messages == ["Not Found: /x/", "Not Found: /x/"]

@@ -137,6 +137,20 @@ def test_honeypot_looks_accepted_but_stores_nothing(client):
     assert not ContactRequest.objects.exists()
 
 
+def test_the_privacy_checkbox_links_to_the_privacy_notice(client, settings):
+    # when
+    form = client.get("/contattaci/").content.decode()
+    notice = client.get("/privacy/").content.decode()
+    # then
+    label = form[
+        form.index('for="id_privacy"') : form.index("</label>", form.index('for="id_privacy"'))
+    ]
+    assert 'href="/privacy/"' in label
+    assert "Informativa privacy del modulo Contattaci" in notice
+    assert settings.MGA_LEGAL_NAME in notice
+    assert "Garante per la protezione dei dati personali" in notice
+
+
 def test_contact_is_rate_limited_per_address(client, settings):
     # given
     settings.CONTACT_RATE = "2/h"

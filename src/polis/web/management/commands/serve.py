@@ -3,12 +3,15 @@ with the development witness of the public ledger in a process of its own."""
 
 import contextlib
 import copy
+import functools
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -19,35 +22,68 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from polis.celery import app
+from polis.web.joblog import periodic_jobs
 
 logger = logging.getLogger(__name__)
 
 
-def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> list[str]:
-    """Run every CELERY_BEAT_SCHEDULE entry that is due; returns the names that ran."""
-    app.loader.import_default_modules()  # registers the apps' tasks, as a worker does
-    ran = []
-    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-        schedule = copy.copy(maybe_schedule(entry["schedule"]))
-        schedule.nowfun = lambda: now
-        last = last_run.setdefault(name, now)
-        if not schedule.is_due(last).is_due:
-            continue
-        last_run[name] = now
-        app.tasks[entry["task"]].apply()
-        ran.append(name)
-    return ran
+def _did_something(result) -> bool:
+    """A job's return value says what it did: a count, counts by kind, or a check's outcome."""
+    if isinstance(result, bool) or result is None:
+        return True
+    if isinstance(result, dict):
+        return any(result.values())
+    return bool(result)
+
+
+@functools.cache
+def register_tasks() -> None:
+    """Import the apps' tasks, as a worker does; once: it sets Django up again, logging too."""
+    app.loader.import_default_modules()
+
+
+def run_due_jobs(last_run: dict[str, datetime], now: datetime) -> dict[str, object]:
+    """Run every CELERY_BEAT_SCHEDULE entry that is due; returns what each that ran returned
+    (its exception if it failed), and logs one line for each that did something."""
+    register_tasks()
+    results = {}
+    with periodic_jobs():
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+            schedule = copy.copy(maybe_schedule(entry["schedule"]))
+            schedule.nowfun = lambda: now
+            last = last_run.setdefault(name, now)
+            if not schedule.is_due(last).is_due:
+                continue
+            last_run[name] = now
+            outcome = app.tasks[entry["task"]].apply()
+            results[name] = outcome.result
+            if outcome.failed():  # once per REPEAT_SECONDS while it keeps failing alike
+                logger.error(
+                    "periodic job %s failed: %r", name, outcome.result, exc_info=outcome.result
+                )
+    for name, result in results.items():
+        if not isinstance(result, Exception) and _did_something(result):
+            logger.info("periodic job %s: %s", name, result)
+    return results
 
 
 def scheduler_loop(stop: threading.Event, tick_seconds: float = 1.0) -> None:
     last_run: dict[str, datetime] = {}
     while not stop.wait(tick_seconds):
         try:
-            ran = run_due_jobs(last_run, timezone.now())
+            run_due_jobs(last_run, timezone.now())
         finally:
             close_old_connections()
-        if ran:
-            logger.info("periodic jobs run: %s", ", ".join(ran))
+
+
+def _wait_until_listening(process: subprocess.Popen, host: str, port: int) -> None:
+    """Wait (up to 30 s) until the witness accepts connections, so the periodic jobs do not
+    warn that it refused the first checkpoints while it starts."""
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+            return
+        time.sleep(0.2)
 
 
 @contextlib.contextmanager
@@ -66,6 +102,7 @@ def dev_witness():
         [sys.executable, "-m", "django", "ledger", "witness", "--listen", listen]
     )
     try:
+        _wait_until_listening(process, address.hostname, address.port)
         yield process
     finally:
         process.terminate()
