@@ -49,6 +49,13 @@ RULES = [
         only(COLLAB_A) | {COLLAB_B: 404},
         kwargs=lambda w: {"practice_pk": w["policy_a"].pk},
     ),
+    # the form posted empty: re-shown with its errors to whoever may open a claim on the policy
+    Rule(
+        "claims:open",
+        only(COLLAB_A) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"practice_pk": w["policy_a"].pk},
+    ),
     Rule("claims:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADJUSTER, ADMIN)),
     Rule("claims:detail", SEES_CLAIM, kwargs=_claim),
     Rule(
@@ -94,6 +101,38 @@ RULES = [
         method="post",
         kwargs=lambda w: _claim(w) | {"action": "message"},
         data=lambda w: {"body": "Aggiornamenti?"},
+    ),
+    # the other actions: the capability first (403), then the claim must be the user's (404)
+    *(
+        Rule(
+            "claims:action",
+            expected,
+            method="post",
+            kwargs=lambda w, action=action: _claim(w) | {"action": action},
+            data=lambda w, data=data: data,
+        )
+        for action, expected, data in (
+            ("documents", ACTS_ON_CLAIM, {"kind": "altro"}),
+            ("documents_complete", only(OPERATOR, ADMIN, ok=302), {}),
+            ("assign", only(OPERATOR, ADMIN, ok=302), {"external": "Studio Peritale"}),
+            (
+                "quietanza",
+                only(OPERATOR, ADJUSTER, ADMIN, ok=302),
+                {"amount": "1.200,50", "kind": "saldo", "conditions": "A saldo."},
+            ),
+            (
+                "payment",
+                only(OPERATOR, ADMIN, ok=302),
+                {"amount": "100", "paid_on": "2026-12-01", "iban": "IT60X0542811101000000123456"},
+            ),
+            ("close", only(OPERATOR, ADMIN, ok=302), {}),
+            (
+                "end",
+                only(OPERATOR, ADMIN, ok=302),
+                {"outcome": "rejected", "reason": "Non coperto"},
+            ),
+            ("reopen", only(OPERATOR, ADMIN, ok=302), {"reason": "Nuovi documenti"}),
+        )
     ),
     Rule(
         "claims:action",

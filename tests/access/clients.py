@@ -9,6 +9,7 @@ def arrange(world: dict) -> None:
 RULES = [
     Rule("clients:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     Rule("clients:create", only(COLLAB_A, COLLAB_B)),
+    Rule("clients:create", only(COLLAB_A, COLLAB_B), method="post"),
     # The picker's options: each user searches only the clients he may see.
     Rule("clients:picker", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     # Firm B gets 404 on firm A's client; MGA staff read it but only the firm edits it.
@@ -19,5 +20,11 @@ RULES = [
     ),
     Rule(
         "clients:edit", only(COLLAB_A) | {COLLAB_B: 404}, kwargs=lambda w: {"pk": w["client_a"].pk}
+    ),
+    Rule(
+        "clients:edit",
+        only(COLLAB_A) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["client_a"].pk},
     ),
 ]

@@ -22,10 +22,17 @@ def arrange(world: dict) -> None:
 RULES = [
     Rule("messaging:inbox", only(*MESSAGING_USERS)),
     Rule("messaging:new_thread", only(*MESSAGING_USERS)),
+    Rule("messaging:new_thread", only(*MESSAGING_USERS), method="post"),
     # Firm B gets 404 on firm A's thread and attachments; the adjuster has no Comunicazioni.
     Rule(
         "messaging:thread",
         only(COLLAB_A, OPERATOR, ADMIN, denied=403) | {"collaborator_b": 404},
+        kwargs=lambda w: {"pk": w["thread_a"].pk},
+    ),
+    Rule(
+        "messaging:thread",
+        only(COLLAB_A, OPERATOR, ADMIN, denied=403) | {"collaborator_b": 404},
+        method="post",
         kwargs=lambda w: {"pk": w["thread_a"].pk},
     ),
     Rule(

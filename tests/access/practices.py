@@ -93,6 +93,12 @@ RULES = [
     Rule(
         "practices:create_for_product", only(COLLAB_A, COLLAB_B), kwargs=lambda w: {"code": "RCP"}
     ),
+    Rule(
+        "practices:create_for_product",
+        only(COLLAB_A, COLLAB_B),
+        method="post",
+        kwargs=lambda w: {"code": "RCP"},
+    ),
     Rule("practices:list", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     Rule(
         "practices:detail",

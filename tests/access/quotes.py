@@ -49,6 +49,12 @@ RULES = [
     Rule("quotes:create", only(COLLAB_A, COLLAB_B)),
     Rule("quotes:create_for_product", only(COLLAB_A, COLLAB_B), kwargs=lambda w: {"code": "RCP"}),
     Rule(
+        "quotes:create_for_product",
+        only(COLLAB_A, COLLAB_B),
+        method="post",
+        kwargs=lambda w: {"code": "RCP"},
+    ),
+    Rule(
         "quotes:detail",
         only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
         kwargs=lambda w: {"pk": w["quote_a"].pk},
@@ -72,6 +78,7 @@ RULES = [
     ),
     Rule("quotes:requests", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     Rule("quotes:request_create", only(COLLAB_A, COLLAB_B)),
+    Rule("quotes:request_create", only(COLLAB_A, COLLAB_B), method="post"),
     Rule(
         "quotes:request_detail",
         only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
