@@ -31,10 +31,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from polis.accounts.models import Firm, User
+from polis.catalog.demo import install_demo_catalog
 from polis.catalog.models import Product, TariffVersion
 from polis.catalog.rating import ReferralRequired, load_tariff, rate
-from polis.claims.models import Claim
-from polis.claims.services import SLA_WORKING_DAYS
+from polis.claims.models import SLA_WORKING_DAYS, Claim
 from polis.clients.models import Client
 from polis.core.models import Counter
 from polis.core.workdays import add_working_days
@@ -346,8 +346,6 @@ class Generator:
     # --- catalog, staff, firms and users ------------------------------------------------------
 
     def staff_and_catalog(self) -> None:
-        from polis.web.management.commands.seed_demo import install_demo_catalog
-
         install_demo_catalog()
         self.products = {p.code: p for p in Product.objects.filter(code__in=PRODUCT_MIX)}
         self.tariffs = {}
