@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit, record_audits
 from polis.claims.cover import cover_period
 from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, ClaimEvent, Quietanza
@@ -131,11 +131,7 @@ def _tell_firm(claim: Claim, template: str, **context) -> None:
 
 
 def _tell_mga(claim: Claim, template: str, **context) -> None:
-    recipients = set(
-        get_user_model()
-        .objects.filter(role=OPERATOR, is_active=True)
-        .values_list("email", flat=True)
-    )
+    recipients = set(role_emails(OPERATOR))
     if claim.adjuster_id:
         recipients.add(claim.adjuster.email)
     for email in sorted(recipients):
@@ -778,10 +774,6 @@ def send_overdue_report() -> int:
     if not overdue:
         return 0
     with transaction.atomic():
-        for email in (
-            get_user_model()
-            .objects.filter(role=OPERATOR, is_active=True)
-            .values_list("email", flat=True)
-        ):
+        for email in role_emails(OPERATOR):
             queue_email(to=email, template="claims_overdue", context={"claims": overdue})
     return len(overdue)
