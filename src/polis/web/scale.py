@@ -456,6 +456,7 @@ class Generator:
                         str(self.operator.pk),
                         self.clock.stamp(created + 86400),
                         self.clock.stamp(created),
+                        "f",
                     )
                 )
             )
@@ -465,7 +466,7 @@ class Generator:
                 "id", "name", "partita_iva", "rui_section", "rui_number", "address", "city",
                 "postal_code", "province", "pec", "phone", "rui_date", "website",
                 "holds_insurer_stake", "insurer_holds_stake", "status", "rejection_reason",
-                "reviewed_by", "reviewed_at", "created_at",
+                "reviewed_by", "reviewed_at", "created_at", "two_factor_required",
             ],
         )  # fmt: skip
         copy_rows(Firm._meta.db_table, firm_columns, firm_rows)
