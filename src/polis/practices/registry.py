@@ -2,7 +2,7 @@
 
 `practices` imports no domain above it (DESIGN §4): a domain that knows something about the
 practice's client (claims: the recent claims) registers at start-up, in its AppConfig.ready(),
-a function that returns its reasons, in the customer-facing words of the review.
+a function that returns its reasons, in the words the review shows (Italian, gettext).
 """
 
 from __future__ import annotations
