@@ -32,6 +32,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	PYTHONPATH=src $(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -35,7 +35,7 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
-from polis.ledger import services
+from polis.ledger import entries, services
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 
 BATCH = 1000
@@ -128,7 +128,7 @@ def bench_pymerkle(total: int) -> float:
     from pymerkle import SqliteTree
 
     entries = [
-        services.canonical_entry(
+        entries.canonical_entry(
             type="policy.issued", ref=f"B{i}", sha256=f"{i:064x}", time="2026-01-01T00:00:00Z"
         )
         for i in range(total)
@@ -148,7 +148,7 @@ def bench_pymerkle(total: int) -> float:
 def hashlib_rate(total: int) -> float:
     """Leaf hashes per second of bare hashlib over the same entries: the limit of any log here."""
     data = [
-        b"\x00" + services.canonical_entry(**e, time="2026-01-01T00:00:00Z")
+        b"\x00" + entries.canonical_entry(**e, time="2026-01-01T00:00:00Z")
         for e in events(total, 0)
     ]
     started = time.perf_counter()

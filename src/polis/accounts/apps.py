@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Utenti e agenzie"
 
     def ready(self):
+        from polis.accounts.selectors import firm_emails, role_emails
+        from polis.notify.recipients import register_directory
+
+        register_directory(firm_emails=firm_emails, role_emails=role_emails)
         register_action_labels(
             {
                 "firm.registered": _("Registrazione inviata"),

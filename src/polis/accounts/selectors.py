@@ -5,10 +5,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from polis.accounts.models import Firm, User
 
 
-def mga_staff_emails() -> list[str]:
-    return list(
-        User.objects.filter(role=User.Role.OPERATOR, is_active=True).values_list("email", flat=True)
-    )
+def firm_emails(firm_id: int) -> list[str]:
+    """The addresses of the active users of a firm (also notify's directory, apps.py)."""
+    users = User.objects.filter(firm_id=firm_id, is_active=True).exclude(email="")
+    return list(users.values_list("email", flat=True))
+
+
+def role_emails(role: str) -> list[str]:
+    """The addresses of the active users of one role (also notify's directory, apps.py)."""
+    users = User.objects.filter(role=role, is_active=True).exclude(email="")
+    return list(users.values_list("email", flat=True))
 
 
 def firms_for_review(*, status: str = Firm.Status.PENDING):

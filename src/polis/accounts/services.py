@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
-from polis.accounts.selectors import mga_staff_emails
+from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
-from polis.core.access import require
+from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.notify.services import queue_email
 
@@ -83,7 +83,7 @@ def register_firm(*, firm: FirmData, person: PersonData, password: str) -> Firm 
             return None
         record_audit(actor=user, action="firm.registered", target=new_firm)
         queue_email(to=email, template="registration_received", context={"firm": new_firm})
-        for staff_email in mga_staff_emails():
+        for staff_email in role_emails(OPERATOR):
             queue_email(
                 to=staff_email, template="registration_to_review", context={"firm": new_firm}
             )

@@ -4,6 +4,12 @@ Tax rates marked (unconfirmed) in the brief live here, in the tariff version, so
 administrator changes them by loading a new version, not by changing code.
 """
 
+from datetime import date
+
+from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
+from polis.documents.pdf import render_pdf
+from polis.documents.services import store_file
+
 RC_CLASSES = {
     "TEC-A": [280, 380, 560, 850, 1250],
     "TEC-B": [380, 520, 780, 1200, 1800],
@@ -562,8 +568,6 @@ PRODUCT_DOCUMENTS = ("dip", "dip_aggiuntivo", "condizioni")
 
 def install_coverages(product) -> None:
     """Create or update the demo coverages of `product` (by its code)."""
-    from polis.catalog.models import Coverage
-
     for order, (code, name, text, optional, limit, deductible) in enumerate(
         COVERAGES[product.code]
     ):
@@ -655,3 +659,55 @@ NEEDS_QUESTIONNAIRES = {
         ],
     },
 }
+
+
+# The demo insurer's products: code, name, ramo.
+PRODUCTS = [
+    ("RCP", "RC Professionale", 13),
+    ("CAU", "Cauzioni e fideiussioni", 15),
+    ("INF", "Infortuni", 1),
+]
+
+
+def install_demo_catalog() -> None:
+    """The demo insurer, its three products (RCP, CAU, INF) with coverages, pre-contractual
+    documents and tariff, idempotently (seed_demo and seed_scale)."""
+    insurer, _ = Insurer.objects.get_or_create(
+        ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
+    )
+    for code, name, ramo in PRODUCTS:
+        product, _ = Product.objects.update_or_create(
+            code=code,
+            defaults={
+                "insurer": insurer,
+                "name": name,
+                "line_of_business": ramo,
+                "questionnaire": QUESTIONNAIRES[code],
+                "claim_types": CLAIM_TYPES[code],
+                "required_documents": REQUIRED_DOCUMENTS[code],
+                "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
+                **COVER_BASIS[code],
+            },
+        )
+        install_coverages(product)
+        for kind in PRODUCT_DOCUMENTS:
+            if not product.documents.filter(kind=kind).exists():
+                label = ProductDocument.Kind(kind).label
+                rendered = render_pdf(
+                    template="catalog/demo_document.html",
+                    context={"title": label, "product": product, "version": "2026-01"},
+                    name=f"{kind}-{code.lower()}-2026-01.pdf",
+                )
+                ProductDocument.objects.create(
+                    product=product,
+                    kind=kind,
+                    version="2026-01",
+                    valid_from=date(2026, 1, 1),
+                    file=store_file(actor=None, validated=rendered),
+                )
+        document = DEMO_TARIFFS[code]
+        TariffVersion.objects.get_or_create(
+            product=product,
+            version=document["version"],
+            defaults={"valid_from": date(2026, 1, 1), "document": document},
+        )

@@ -10,8 +10,11 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Sinistri")
 
     def ready(self):
-        from polis.claims import services
+        from polis.claims import selectors, services
+        from polis.practices.registry import add_review_reason
         from polis.signatures.registry import register_subject
+
+        add_review_reason(selectors.recent_claims_reasons)
 
         register_action_labels(
             {

@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The SLA: working days from complete documentation to the claim's due date (Claim.sla_due).
+SLA_WORKING_DAYS = 20
+
 
 class Claim(models.Model):
     class Status(models.TextChoices):

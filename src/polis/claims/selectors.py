@@ -1,13 +1,17 @@
 """Who sees which claims (the firm, MGA staff, the assigned adjuster), eligibility, the SLA."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from polis.catalog.models import Product
 from polis.claims.cover import cover_period, shift_years
@@ -24,7 +28,10 @@ from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
 from polis.practices.selectors import matching
-from polis.signatures.models import SignatureRequest
+from polis.signatures.selectors import latest_requests_by_subject, latest_signed_request
+
+if TYPE_CHECKING:
+    from polis.signatures.models import SignatureRequest
 
 
 def claims_visible_to(user):
@@ -94,7 +101,7 @@ def as_rows(claims):
     )
 
 
-def assigned_open_claims(user, limit: int = 20) -> list[tuple[Claim, "Sla"]]:
+def assigned_open_claims(user, limit: int = 20) -> list[tuple[Claim, Sla]]:
     """The adjuster's dashboard: open claims assigned to `user`, each with its SLA."""
     today = timezone.localdate()
     claims = as_rows(claims_visible_to(user)).filter(status__in=Claim.OPEN)[:limit]
@@ -272,24 +279,12 @@ def timeline_of(user, claim: Claim):
 def contract_identification_of(practice: Practice) -> SignatureRequest | None:
     """The contract's signed FEA request, whose identification of the insured (who attested
     which identity document) a quietanza reuses; None if the contract was not signed so."""
-    return (
-        SignatureRequest.objects.filter(
-            subject_kind="practice",
-            subject_id=practice.pk,
-            status=SignatureRequest.Status.SIGNED,
-        )
-        .select_related("identity_document", "identified_by", "signer")
-        .order_by("-signed_at")
-        .first()
-    )
+    return latest_signed_request("practice", practice.pk)
 
 
 def quietanza_requests(claim: Claim) -> dict[int, SignatureRequest]:
     """The latest signature request of each quietanza of the claim."""
-    requests = SignatureRequest.objects.filter(
-        subject_kind="quietanza", subject_id__in=claim.quietanze.values("pk")
-    ).order_by("created_at")
-    return {request.subject_id: request for request in requests}
+    return latest_requests_by_subject("quietanza", claim.quietanze.values_list("pk", flat=True))
 
 
 def sla_overview() -> dict:
@@ -330,3 +325,25 @@ def recent_sla_overview() -> dict:
 def thread_of(claim: Claim):
     """The claim's Comunicazioni thread, if a message was written."""
     return subject_thread(claim.firm, "claim", claim.number)
+
+
+CLAIMS_HISTORY_YEARS = 5
+
+
+def recent_claims_reasons(practice: Practice) -> list[str]:
+    """The practice's review reason from claims (registered in apps.py): the client's claims
+    on the firm's policies in the last CLAIMS_HISTORY_YEARS years."""
+    since = timezone.localdate() - timedelta(days=365 * CLAIMS_HISTORY_YEARS + 1)
+    claims = Claim.objects.filter(
+        practice__client_id=practice.client_id, event_date__gte=since
+    ).count()
+    if not claims:
+        return []
+    return [
+        ngettext(
+            "%(count)d sinistro del cliente negli ultimi %(years)d anni",
+            "%(count)d sinistri del cliente negli ultimi %(years)d anni",
+            claims,
+        )
+        % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
+    ]

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -15,15 +14,17 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit, record_audits
 from polis.claims.cover import cover_period
-from polis.claims.models import Claim, ClaimDocument, ClaimEvent, Quietanza
+from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import (
     ENDED,
     claim_type_of,
     contract_identification_of,
     is_eligible,
     missing_documents,
+    overdue_claims,
     sla_closures,
 )
 from polis.core.access import ADJUSTER, OPERATOR, require
@@ -39,7 +40,7 @@ from polis.messaging.models import Thread
 from polis.messaging.services import write_about
 from polis.notify.services import queue_email, queue_sms
 from polis.practices.models import Practice
-from polis.signatures.models import SignatureRequest
+from polis.signatures.selectors import open_requests_for_subject
 from polis.signatures.services import (
     SignerData,
     create_signature_request,
@@ -48,7 +49,6 @@ from polis.signatures.services import (
 )
 
 S = Claim.Status
-SLA_WORKING_DAYS = 20
 _CLOSED = {S.CLOSED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT}
 _ENDABLE = {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.OFFER_RECEIVED, S.REOPENED}
 TRANSITIONS = {
@@ -131,11 +131,7 @@ def _tell_firm(claim: Claim, template: str, **context) -> None:
 
 
 def _tell_mga(claim: Claim, template: str, **context) -> None:
-    recipients = set(
-        get_user_model()
-        .objects.filter(role=OPERATOR, is_active=True)
-        .values_list("email", flat=True)
-    )
+    recipients = set(role_emails(OPERATOR))
     if claim.adjuster_id:
         recipients.add(claim.adjuster.email)
     for email in sorted(recipients):
@@ -514,9 +510,7 @@ def post_quietanza(
         for previous in claim.quietanze.filter(status=Quietanza.Status.PENDING):
             previous.status = Quietanza.Status.SUPERSEDED
             previous.save(update_fields=["status"])
-            for request in SignatureRequest.objects.filter(
-                subject_kind="quietanza", subject_id=previous.pk, status__in=SignatureRequest.OPEN
-            ):
+            for request in open_requests_for_subject("quietanza", previous.pk):
                 void_signature_request(actor=actor, request=request)
         quietanza = Quietanza(
             claim=claim,
@@ -610,7 +604,7 @@ def record_quietanza_closed(signature) -> None:
     expired or was voided (the quietanza stays to be re-sent)."""
     quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
     claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
-    if signature.status != SignatureRequest.Status.DECLINED:
+    if not signature.is_declined:
         if quietanza.status == Quietanza.Status.PENDING:
             _event(claim, None, "link_closed", signature.get_status_display(), shared=False)
         return
@@ -730,9 +724,7 @@ def end_claim(
         for pending in claim.quietanze.filter(status=Quietanza.Status.PENDING):
             pending.status = Quietanza.Status.SUPERSEDED
             pending.save(update_fields=["status"])
-            for request in SignatureRequest.objects.filter(
-                subject_kind="quietanza", subject_id=pending.pk, status__in=SignatureRequest.OPEN
-            ):
+            for request in open_requests_for_subject("quietanza", pending.pk):
                 void_signature_request(actor=actor, request=request)
         label = S(outcome).label
         _event(
@@ -778,16 +770,10 @@ def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None
 
 def send_overdue_report() -> int:
     """Daily: e-mail the operators the open claims past their SLA; returns how many."""
-    from polis.claims.selectors import overdue_claims
-
     overdue = list(overdue_claims())
     if not overdue:
         return 0
     with transaction.atomic():
-        for email in (
-            get_user_model()
-            .objects.filter(role=OPERATOR, is_active=True)
-            .values_list("email", flat=True)
-        ):
+        for email in role_emails(OPERATOR):
             queue_email(to=email, template="claims_overdue", context={"claims": overdue})
     return len(overdue)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from polis.ledger import merkle, note
+from polis.ledger.entries import canonical_entry
 from polis.ledger.keys import log_verifier
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
-from polis.ledger.services import canonical_entry
 from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, bundle_entries
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polis.ledger import merkle, note
+from polis.ledger.anchoring import token_info
 from polis.ledger.events import event_label
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.proofbundle import ProofBundle
@@ -182,8 +183,6 @@ def document_lookup(sha256: str) -> dict | None:
 def _timestamp_display(checkpoint: LedgerCheckpoint) -> str:
     if not checkpoint.timestamp_token:
         return ""
-    from polis.ledger.anchoring import token_info
-
     gen_time, _ = token_info(bytes(checkpoint.timestamp_token))
     return _local(gen_time)
 

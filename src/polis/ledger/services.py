@@ -17,13 +17,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polis.accounts.models import User
+from polis.core.access import ADMIN
 from polis.core.errors import DomainError
-from polis.ledger import merkle, note, selectors
+from polis.ledger import anchoring, merkle, note, selectors
+from polis.ledger.audit import verify_ledger
 from polis.ledger.events import EVENT_TYPES
 from polis.ledger.keys import log_signer
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.tiles import append_bundles
+from polis.ledger.witnessing import submit_checkpoint
+from polis.notify.recipients import role_emails
 from polis.notify.services import queue_email
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -31,12 +34,6 @@ _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 # pg_advisory_xact_lock key: "polis ledger sequencer".
 SEQUENCER_LOCK = 0x706F6C69_736C6467
 BATCH_SIZE = 1000
-
-
-def canonical_entry(*, type: str, ref: str, sha256: str, time: str) -> bytes:
-    """The entry bytes: canonical JSON, sorted keys, no spaces, UTF-8."""
-    data = {"v": 1, "type": type, "ref": ref, "sha256": sha256, "time": time}
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _check_event(*, type: str, ref: str, sha256: str) -> None:
@@ -401,17 +398,13 @@ def publish_log() -> int:
 
 def witness_latest() -> int:
     """Submit the latest checkpoint to the configured witnesses (outside the sequencer lock)."""
-    from polis.ledger.witnessing import submit_checkpoint  # witnessing imports selectors
-
     latest = LedgerCheckpoint.objects.first()
     return submit_checkpoint(latest) if latest is not None else 0
 
 
 def anchor_latest() -> bool:
     """RFC 3161 time-stamp of the latest checkpoint (LEDGER_TSA_URL), outside the lock."""
-    from polis.ledger.anchoring import anchor_latest as anchor
-
-    return anchor()
+    return anchoring.anchor_latest()
 
 
 DEMO_DOCUMENTS = (b"polis demo: contratto", b"polis demo: quietanza")
@@ -428,16 +421,13 @@ def record_demo_events() -> int:
 
 def verify_and_alert() -> bool:
     """Verify the whole log; on failure queue an e-mail to every active administrator."""
-    from polis.ledger.audit import verify_ledger  # audit imports this module
-
     report = verify_ledger()
     if report.ok:
         return True
     with transaction.atomic():
-        admins = User.objects.filter(role=User.Role.ADMIN, is_active=True).exclude(email="")
-        for admin in admins:
+        for email in role_emails(ADMIN):
             queue_email(
-                to=admin.email,
+                to=email,
                 template="ledger_verify_failed",
                 context={"problems": report.problems, "size": report.size},
             )

@@ -1,11 +1,11 @@
 """Comunicazioni: threads between a firm and the MGA, with requests that wait for an answer."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polis.accounts.selectors import firm_emails, role_emails
 from polis.audit.services import record_audit
 from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.cache import touch
@@ -30,13 +30,9 @@ def _check_side(actor, firm) -> bool:
 
 def _notify_other_side(message: Message, base_url: str) -> None:
     thread = message.thread
-    users = get_user_model().objects.filter(is_active=True)
-    if message.from_mga:
-        recipients = users.filter(firm=thread.firm)
-    else:
-        recipients = users.filter(role=OPERATOR)
+    recipients = firm_emails(thread.firm_id) if message.from_mga else role_emails(OPERATOR)
     link = f"{base_url}/comunicazioni/{thread.pk}/"
-    for email in recipients.values_list("email", flat=True):
+    for email in recipients:
         queue_email(
             to=email,
             template="message_posted",

@@ -7,10 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from polis.catalog.selectors import review_flags
-from polis.claims.models import Claim
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.documents.models import StoredFile
@@ -18,6 +16,7 @@ from polis.messaging.selectors import subject_thread
 from polis.notify.models import OutboundMessage
 from polis.practices.disclosures import TEMPLATES
 from polis.practices.models import ExpiryReminder, Payment, Practice
+from polis.practices.registry import registered_review_reasons
 from polis.quotes.models import QuoteRequest
 from polis.signatures.selectors import requests_for_subject
 
@@ -304,14 +303,12 @@ def get_practice_document_for(user, pk: int, document_pk: int):
     return document
 
 
-CLAIMS_HISTORY_YEARS = 5
-
-
 def review_reasons(practice: Practice) -> list[str]:
     """Why the practice is outside the product's automatic limits and needs the MGA's review:
-    the premium over the limit, answers the questionnaire flags, the client's recent claims
-    (on the firm's policies). Empty: the firm may issue it at once, as it may a practice from
-    a custom offer whose terms the MGA set and the firm accepted."""
+    the premium over the limit, answers the questionnaire flags, and what the domains above
+    add (registry.py; claims: the client's recent claims on the firm's policies). Empty: the
+    firm may issue it at once, as it may a practice from a custom offer whose terms the MGA set
+    and the firm accepted."""
     if (
         practice.quote_id
         and QuoteRequest.objects.filter(
@@ -323,19 +320,7 @@ def review_reasons(practice: Practice) -> list[str]:
     if practice.gross > practice.product.auto_issue_max_gross:
         reasons.append(_("Premio oltre il limite di emissione automatica"))
     reasons += review_flags(practice.product, practice.answers)
-    since = timezone.localdate() - timedelta(days=365 * CLAIMS_HISTORY_YEARS + 1)
-    claims = Claim.objects.filter(
-        practice__client_id=practice.client_id, event_date__gte=since
-    ).count()
-    if claims:
-        reasons.append(
-            ngettext(
-                "%(count)d sinistro del cliente negli ultimi %(years)d anni",
-                "%(count)d sinistri del cliente negli ultimi %(years)d anni",
-                claims,
-            )
-            % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
-        )
+    reasons += registered_review_reasons(practice)
     return reasons
 
 

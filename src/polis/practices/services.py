@@ -8,7 +8,6 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F
@@ -18,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit, record_audits
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.catalog.services import mark_tariff_used, price_or_refuse
@@ -602,11 +602,7 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
         practice.review_reason = Truncator("; ".join(reasons)).chars(300)
         practice.save(update_fields=["status", "submitted_at", "review_reason"])
         record_audit(actor=actor, action="practice.submitted", target=practice)
-        for email in (
-            get_user_model()
-            .objects.filter(role=OPERATOR, is_active=True)
-            .values_list("email", flat=True)
-        ):
+        for email in role_emails(OPERATOR):
             queue_email(to=email, template="practice_to_review", context={"practice": practice})
         return practice
 

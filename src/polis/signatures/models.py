@@ -103,6 +103,10 @@ class SignatureRequest(models.Model):
         return self.status in self.OPEN
 
     @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
+
+    @property
     def masked_mobile(self) -> str:
         """ "+39 *** *** 123": what the signer and the evidence see of the number."""
         number = self.signer_mobile

@@ -1,9 +1,11 @@
 import hashlib
+from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from polis.core.access import require
+from polis.core.access import ADJUSTER, COLLABORATOR, require
 from polis.signatures.models import SignatureCode, SignatureRequest
 
 
@@ -12,9 +14,9 @@ def signature_requests_visible_to(user):
     only through the claims they are assigned."""
     require(user, "manage_signatures")
     requests = SignatureRequest.objects.select_related("document", "signed_document", "report")
-    if user.role == "collaborator":
+    if user.role == COLLABORATOR:
         requests = requests.filter(firm_id=user.firm_id)
-    elif user.role == "adjuster":
+    elif user.role == ADJUSTER:
         requests = requests.none()
     return requests
 
@@ -28,6 +30,35 @@ def get_signature_request_for(user, pk: int) -> SignatureRequest:
 
 def requests_for_subject(user, kind: str, subject_id: int):
     return signature_requests_visible_to(user).filter(subject_kind=kind, subject_id=subject_id)
+
+
+def open_requests_for_subject(kind: str, subject_id: int) -> QuerySet[SignatureRequest]:
+    """The subject's requests still waiting for the signer (for its owner to void them)."""
+    return SignatureRequest.objects.filter(
+        subject_kind=kind, subject_id=subject_id, status__in=SignatureRequest.OPEN
+    )
+
+
+def latest_signed_request(kind: str, subject_id: int) -> SignatureRequest | None:
+    """The subject's latest signed request, with how the signer was identified."""
+    return (
+        SignatureRequest.objects.filter(
+            subject_kind=kind, subject_id=subject_id, status=SignatureRequest.Status.SIGNED
+        )
+        .select_related("identity_document", "identified_by", "signer")
+        .order_by("-signed_at")
+        .first()
+    )
+
+
+def latest_requests_by_subject(
+    kind: str, subject_ids: Iterable[int]
+) -> dict[int, SignatureRequest]:
+    """The latest request of each of those subjects, by subject id."""
+    requests = SignatureRequest.objects.filter(
+        subject_kind=kind, subject_id__in=subject_ids
+    ).order_by("created_at")
+    return {request.subject_id: request for request in requests}
 
 
 def evidence_of(request: SignatureRequest):

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
-from polis.core.access import require
+from polis.core.access import COLLABORATOR, require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import PDF, ValidatedFile
 from polis.ledger.services import record_event
+from polis.notify.recipients import firm_emails
 from polis.notify.services import queue_email, queue_sms
 from polis.signatures import pades
 from polis.signatures.models import Evidence, SignatureCode, SignatureRequest, Signer
@@ -112,13 +113,13 @@ def _send_link(request: SignatureRequest, base_url: str = "") -> str:
 
 
 def _tell_firm(request: SignatureRequest, template: str) -> None:
-    for email in request.firm.users.filter(is_active=True).values_list("email", flat=True):
+    for email in firm_emails(request.firm_id):
         queue_email(to=email, template=template, context={"request": request})
 
 
 def _own(actor, request_or_firm_id) -> None:
     firm_id = getattr(request_or_firm_id, "firm_id", request_or_firm_id)
-    if actor.role == "collaborator" and actor.firm_id != firm_id:
+    if actor.role == COLLABORATOR and actor.firm_id != firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa firma."))
 
 

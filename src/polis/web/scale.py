@@ -31,10 +31,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from polis.accounts.models import Firm, User
+from polis.catalog.demo import install_demo_catalog
 from polis.catalog.models import Product, TariffVersion
 from polis.catalog.rating import ReferralRequired, load_tariff, rate
-from polis.claims.models import Claim
-from polis.claims.services import SLA_WORKING_DAYS
+from polis.claims.models import SLA_WORKING_DAYS, Claim
 from polis.clients.models import Client
 from polis.core.models import Counter
 from polis.core.workdays import add_working_days
@@ -346,8 +346,6 @@ class Generator:
     # --- catalog, staff, firms and users ------------------------------------------------------
 
     def staff_and_catalog(self) -> None:
-        from polis.web.management.commands.seed_demo import install_demo_catalog
-
         install_demo_catalog()
         self.products = {p.code: p for p in Product.objects.filter(code__in=PRODUCT_MIX)}
         self.tariffs = {}
@@ -458,6 +456,7 @@ class Generator:
                         str(self.operator.pk),
                         self.clock.stamp(created + 86400),
                         self.clock.stamp(created),
+                        "f",
                     )
                 )
             )
@@ -467,7 +466,7 @@ class Generator:
                 "id", "name", "partita_iva", "rui_section", "rui_number", "address", "city",
                 "postal_code", "province", "pec", "phone", "rui_date", "website",
                 "holds_insurer_stake", "insurer_holds_stake", "status", "rejection_reason",
-                "reviewed_by", "reviewed_at", "created_at",
+                "reviewed_by", "reviewed_at", "created_at", "two_factor_required",
             ],
         )  # fmt: skip
         copy_rows(Firm._meta.db_table, firm_columns, firm_rows)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from polis.core.errors import DomainError
-from polis.ledger import audit, merkle, note, selectors, services
+from polis.ledger import audit, entries, merkle, note, selectors, services
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_entries_are_exactly_the_canonical_json(type, ref, digest):
     assert services._valid_batch([{"type": type, "ref": ref, "sha256": digest.hex().upper()}])
     stamp = "2026-11-25T10:00:00Z"
     data = services._canonical(type, ref, digest.hex(), stamp)
-    assert data.encode() == services.canonical_entry(
+    assert data.encode() == entries.canonical_entry(
         type=type, ref=ref, sha256=digest.hex(), time=stamp
     )
 

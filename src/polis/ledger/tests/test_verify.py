@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from polis.ledger import merkle, services
+from polis.ledger import entries, merkle, services
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.tiles import bundle_entries, entry_bundle
 from polis.notify.models import OutboundMessage
@@ -97,7 +97,7 @@ def test_a_deleted_bundle_is_detected(log, capsys):
 
 
 def test_an_inserted_entry_is_detected(log, capsys):
-    forged = services.canonical_entry(
+    forged = entries.canonical_entry(
         type="claim.opened", ref="FAKE", sha256="1" * 64, time="2026-01-01T00:00:00Z"
     )
     _rewrite_bundle(1, lambda e: [*e, forged])

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from polis.ledger import merkle, note, proofbundle, services
+from polis.ledger import entries, merkle, note, proofbundle, services
 from polis.ledger.models import LedgerEntry
 from polis.ledger.tests.conftest import TEST_SIGNER
 
@@ -189,7 +189,7 @@ def _wrong_origin(answer, other):
 def _made_up_root(answer, other):
     # a one-entry log made up for the modified PDF, under the genuine signature line
     sha = hashlib.sha256(MODIFIED).hexdigest()
-    entry = services.canonical_entry(
+    entry = entries.canonical_entry(
         type="contract.signed", ref="CTR-0042", sha256=sha, time="2026-01-01T00:00:00Z"
     )
     root = merkle.leaf_hash(entry)

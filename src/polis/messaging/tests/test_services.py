@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from polis.accounts.tests.factories import UserFactory
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.models import StoredFile
 from polis.documents.tests.test_validation import GOOD
@@ -28,6 +29,32 @@ def test_collaborator_writes_to_the_mga_and_operators_are_emailed(collaborator_a
     assert email.subject == "Comunicazioni: Preventivo con sinistri"
     assert f"https://polis.example.it/comunicazioni/{thread.pk}/" in email.body_text
     assert "Potete aiutarmi?" not in email.body_text  # the text stays on the platform
+
+
+def test_the_mgas_message_is_emailed_to_the_firms_active_users_only(
+    collaborator_a, collaborator_b, operator
+):
+    # given a deactivated colleague in the firm, and a user of another firm
+    former = UserFactory(firm=collaborator_a.firm, is_active=False)
+    # when an operator writes to the firm
+    services.open_thread(
+        actor=operator, firm=collaborator_a.firm, title="Visura", body="Inviate la visura"
+    )
+    # then only the firm's active users are e-mailed
+    recipients = {m.recipient for m in OutboundMessage.objects.all()}
+    assert recipients == {collaborator_a.email}
+    assert former.email not in recipients
+
+
+def test_a_firms_message_is_emailed_to_the_active_operators_only(
+    collaborator_a, operator, adjuster, admin_user
+):
+    # given a deactivated operator
+    UserFactory(role="operator", is_active=False)
+    # when the firm writes to the MGA
+    services.open_thread(actor=collaborator_a, firm=collaborator_a.firm, title="Aiuto", body="?")
+    # then the active operators are e-mailed, and nobody else
+    assert {m.recipient for m in OutboundMessage.objects.all()} == {operator.email}
 
 
 def test_an_operator_request_waits_for_the_firms_answer(collaborator_a, operator):

@@ -12,6 +12,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from polis.accounts.tests.factories import UserFactory
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.models import StoredFile
 from polis.ledger.models import LedgerEntry
@@ -436,6 +437,21 @@ def test_declining_returns_the_practice_and_tells_the_firm(sent):
     assert OutboundMessage.objects.filter(
         recipient=practice.firm.users.first().email, body_text__contains="massimale"
     ).exists()
+
+
+def test_a_decline_is_told_to_every_active_user_of_the_firm_only(sent, collaborator_b, operator):
+    # given a second and a deactivated colleague in the firm
+    practice, token = sent
+    colleague = UserFactory(firm=practice.firm)
+    former = UserFactory(firm=practice.firm, is_active=False)
+    # when the client declines
+    services.decline_signature(token=token, reason="Il massimale è sbagliato", visit=VISIT)
+    # then the firm's active users are told, and nobody else
+    told = OutboundMessage.objects.filter(subject__startswith="Firma rifiutata dal cliente")
+    recipients = {m.recipient for m in told}
+    assert recipients == {u.email for u in practice.firm.users.filter(is_active=True)}
+    assert colleague.email in recipients
+    assert former.email not in recipients
 
 
 def test_voiding_is_for_the_firm_or_the_mga_only(sent, collaborator_b, operator):

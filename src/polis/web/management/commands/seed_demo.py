@@ -12,23 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from polis.accounts.models import Firm, User
 from polis.catalog.demo import (
     ARCHITECT_EXAMPLE,
-    CLAIM_TYPES,
-    COVER_BASIS,
-    DEMO_TARIFFS,
-    NEEDS_QUESTIONNAIRES,
-    PRODUCT_DOCUMENTS,
-    QUESTIONNAIRES,
-    REQUIRED_DOCUMENTS,
-    install_coverages,
+    install_demo_catalog,
 )
-from polis.catalog.models import Insurer, Product, ProductDocument, TariffVersion
+from polis.catalog.models import Product
 from polis.catalog.services import price
 from polis.claims.services import open_claim
 from polis.clients.models import Client
 from polis.core.cache import touch
 from polis.core.numbering import formatted_number
-from polis.documents.pdf import render_pdf
-from polis.documents.services import store_file
 from polis.ledger.services import publish_log, record_demo_events
 from polis.notify.delivery import deliver_message
 from polis.practices.models import Practice
@@ -91,12 +82,6 @@ USERS = [
     ),
 ]
 
-
-PRODUCTS = [
-    ("RCP", "RC Professionale", 13),
-    ("CAU", "Cauzioni e fideiussioni", 15),
-    ("INF", "Infortuni", 1),
-]
 
 # Days from today to the end of the year-old demo policies (negative: already expired).
 YEAR_OLD_POLICIES_END_IN = (7, 30, 60, -7)
@@ -289,47 +274,3 @@ class Command(BaseCommand):
                     "privacy_consent_at": timezone.now(),
                 },
             )
-
-
-def install_demo_catalog() -> None:
-    """The demo insurer, its three products (RCP, CAU, INF) with coverages, pre-contractual
-    documents and tariff, idempotently (seed_demo and seed_scale)."""
-    insurer, _ = Insurer.objects.get_or_create(
-        ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
-    )
-    for code, name, ramo in PRODUCTS:
-        product, _ = Product.objects.update_or_create(
-            code=code,
-            defaults={
-                "insurer": insurer,
-                "name": name,
-                "line_of_business": ramo,
-                "questionnaire": QUESTIONNAIRES[code],
-                "claim_types": CLAIM_TYPES[code],
-                "required_documents": REQUIRED_DOCUMENTS[code],
-                "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
-                **COVER_BASIS[code],
-            },
-        )
-        install_coverages(product)
-        for kind in PRODUCT_DOCUMENTS:
-            if not product.documents.filter(kind=kind).exists():
-                label = ProductDocument.Kind(kind).label
-                rendered = render_pdf(
-                    template="catalog/demo_document.html",
-                    context={"title": label, "product": product, "version": "2026-01"},
-                    name=f"{kind}-{code.lower()}-2026-01.pdf",
-                )
-                ProductDocument.objects.create(
-                    product=product,
-                    kind=kind,
-                    version="2026-01",
-                    valid_from=date(2026, 1, 1),
-                    file=store_file(actor=None, validated=rendered),
-                )
-        document = DEMO_TARIFFS[code]
-        TariffVersion.objects.get_or_create(
-            product=product,
-            version=document["version"],
-            defaults={"valid_from": date(2026, 1, 1), "document": document},
-        )
