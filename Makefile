@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install lint format otp lock openapi serve-prod backup restore bench bench-scale clean
 
+# The settings default to DEBUG off, as production wants; the development targets turn it on
+# (the tests do it themselves: src/polis/pytest_profile.py).
+run lint otp openapi bench: export DEBUG ?= 1
+
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9

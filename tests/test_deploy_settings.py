@@ -60,6 +60,29 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+def test_debug_is_off_unless_the_environment_turns_it_on(tmp_path):
+    # given: an environment that says nothing about DEBUG (the tests themselves run with it on)
+    unset = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    # when
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={**unset, "SECRET_KEY": secrets.token_urlsafe(50), "POLIS_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
 @pytest.mark.django_db
 def test_the_web_tier_plans_its_queries_without_parallel_workers(monkeypatch):
     if connection.vendor != "postgresql":

@@ -1,7 +1,8 @@
 """The one settings module: every deployment choice comes from the environment.
 
-Unset variables give the embedded default (SQLite, files and secrets under var/, e-mail to the
-console and the outbox, SMS to the outbox, tasks in process). `.env.example` documents them all.
+DEBUG is off unless set. With DEBUG on (`make run`, the tests) unset variables give the embedded
+default (SQLite, files and secrets under var/, e-mail to the console and the outbox, SMS to the
+outbox, tasks in process). `.env.example` documents them all.
 """
 
 import os
@@ -31,7 +32,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless set: `make run` and the tests turn it on; a deployment that forgets it is not in
+# debug mode (and then refuses to start without SECRET_KEY).
+DEBUG = env_bool("DEBUG", False)
 
 
 def _secret_key() -> str:
