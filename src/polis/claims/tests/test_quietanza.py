@@ -105,6 +105,9 @@ def test_the_page_offers_to_accept_or_contest_and_a_contested_one_is_closed(
     again = client.get(f"/firma/{token}/").content.decode()
     assert "Hai contestato la quietanza" in again
     assert "Accetta la liquidazione" not in again
+    # nor does it still say the firm asks the insured to sign
+    assert "ti chiede di firmare" not in again
+    assert f"Richiesta di firma di {investigated.firm.name}" in again
     assert 'name="code"' not in again.split("revoca")[0]
     investigated.refresh_from_db()
     assert investigated.status == Claim.Status.INVESTIGATION
