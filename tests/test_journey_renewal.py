@@ -55,6 +55,12 @@ def test_payment_in_force_expiring_and_renewed(browser_page, screenshot):
     assert page.get_by_label("Scadenza entro").input_value() == "60"
     assert "Ferri Lucia" in row.inner_text()
     screenshot(page, "03-expiring")
+    # on a phone the table scrolls in its own box: the page does not scroll sideways
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    screenshot(page, "03b-expiring-phone")
+    page.set_viewport_size(desktop)
     row.get_by_role("button", name="Rinnova").click()
 
     page.get_by_text("Rinnovo preparato per il nuovo periodo").wait_for()

@@ -85,6 +85,17 @@ def test_a_paid_claim_shows_the_masked_iban_and_the_payment_date(
     assert IBAN not in page
 
 
+def test_the_adjuster_sees_no_empty_management_box_once_the_offer_is_accepted(
+    client_for, operator, adjuster, claim
+):
+    _accept_offer(claim, operator, adjuster)
+    page = client_for(adjuster).get(f"/sinistri/{claim.pk}/").content.decode()
+    assert "Quietanza accettata" in page
+    assert "Gestione" not in page
+    # the operator still manages it (the payment)
+    assert "Gestione" in client_for(operator).get(f"/sinistri/{claim.pk}/").content.decode()
+
+
 def test_after_a_contested_offer_the_sla_starts_a_new_period(client_for, operator, adjuster, claim):
     # given an offer posted within the SLA: the clock stopped ("nei tempi")
     services.assign_adjuster(actor=operator, claim=claim, adjuster=adjuster)

@@ -81,6 +81,14 @@ def test_the_insured_gets_the_quietanzas_own_email_and_sms(client_for, adjuster,
     assert "http://127.0.0.1:8101/firma/" in sms.body_text
 
 
+def test_the_claim_page_tells_the_state_of_the_insureds_request(client_for, adjuster, investigated):
+    _post(client_for, adjuster, investigated)
+    by = SignatureRequest.objects.get(subject_kind="quietanza").expires_at.strftime("%d/%m/%Y")
+    page = client_for(adjuster).get(f"/sinistri/{investigated.pk}/").content.decode()
+    # the request (feminine in Italian) is "inviata ... valida", not "Link: Inviata ... valido"
+    assert f"Richiesta all'assicurato: inviata · valida fino al {by}" in page
+
+
 def test_the_page_offers_to_accept_or_contest_and_a_contested_one_is_closed(
     client, client_for, adjuster, investigated
 ):
@@ -97,6 +105,9 @@ def test_the_page_offers_to_accept_or_contest_and_a_contested_one_is_closed(
     again = client.get(f"/firma/{token}/").content.decode()
     assert "Hai contestato la quietanza" in again
     assert "Accetta la liquidazione" not in again
+    # nor does it still say the firm asks the insured to sign
+    assert "ti chiede di firmare" not in again
+    assert f"Richiesta di firma di {investigated.firm.name}" in again
     assert 'name="code"' not in again.split("revoca")[0]
     investigated.refresh_from_db()
     assert investigated.status == Claim.Status.INVESTIGATION

@@ -89,6 +89,12 @@ def test_page_without_javascript_shows_the_result(client):
     assert client.get("/registro/verifica/", {"sha256": "nope"}).status_code == 400
 
 
+def test_the_time_stamp_link_speaks_italian(client):
+    page = client.get("/registro/verifica/").content.decode()
+    assert "(scarica la marca e verificala con il verificatore offline)" in page
+    assert "(token," not in page
+
+
 def test_footer_links_the_page(client):
     assert 'href="/registro/verifica/"' in client.get("/").content.decode()
 

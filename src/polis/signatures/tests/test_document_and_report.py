@@ -74,3 +74,5 @@ def test_the_report_tells_the_signature_in_italian_sentences(collaborator_a, iss
     # no key=value dumps
     for dump in ("by=", "to=", "timestamped=", "sha256=", "version="):
         assert dump not in text
+    # no sentence ends twice after a name ending in a full stop ("S.r.l..")
+    assert ".." not in text
