@@ -25,6 +25,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from polis.core.loops import call_outside_loop
 from polis.ledger.models import LedgerCheckpoint
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def anchor_checkpoint(checkpoint: LedgerCheckpoint) -> bool:
         return False
     digest = hashlib.sha256(checkpoint.note.encode()).digest()
     try:
-        token = asyncio.run(stamper.async_timestamp(digest, "sha256"))
+        token = call_outside_loop(asyncio.run, stamper.async_timestamp(digest, "sha256"))
     except (TimestampRequestError, OSError) as exc:
         logger.warning("RFC 3161 anchoring of checkpoint %s failed: %s", checkpoint.size, exc)
         return False

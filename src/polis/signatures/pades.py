@@ -8,11 +8,9 @@ the chain and the revocation data in the document's DSS, to validate years later
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -35,6 +33,8 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+
+from polis.core.loops import call_outside_loop
 
 logger = logging.getLogger(__name__)
 
@@ -292,15 +292,10 @@ def reserved_box(content: bytes, signer_index: int = 1) -> tuple[int, tuple] | N
 
 
 def _sign_once(content: bytes, *, stamp_text: str, reason: str, timestamper) -> bytes:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return _sign_here(content, stamp_text=stamp_text, reason=reason, timestamper=timestamper)
     # pyHanko's synchronous API starts its own event loop: not inside a running one
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(
-            _sign_here, content, stamp_text=stamp_text, reason=reason, timestamper=timestamper
-        ).result()
+    return call_outside_loop(
+        _sign_here, content, stamp_text=stamp_text, reason=reason, timestamper=timestamper
+    )
 
 
 def _sign_here(content: bytes, *, stamp_text: str, reason: str, timestamper) -> bytes:
