@@ -7,8 +7,6 @@ from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices.models import Practice
 
 S = Practice.Status
-
-
 # DESIGN §3. "cancelled" is possible from any state before in force.
 TRANSITIONS = {
     S.DRAFT: {S.ISSUED, S.IN_REVIEW, S.CANCELLED},

@@ -67,8 +67,6 @@ def _disclosure_set(*, actor, practice: Practice, on: date) -> list[dict]:
 
 
 ELECTRONIC = (M.EMAIL, M.LINK)
-
-
 DISCLOSURE_RECEIPT = "ricevuta_precontrattuale"
 
 
