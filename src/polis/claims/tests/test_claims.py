@@ -11,6 +11,7 @@ from polis.audit.labels import action_label
 from polis.audit.models import AuditEvent
 from polis.claims import selectors, services
 from polis.claims.models import Claim, ClaimDocument, Quietanza
+from polis.claims.services._common import _start_sla
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.documents.models import StoredFile
@@ -125,7 +126,7 @@ def test_sla_counts_italian_working_days_and_the_insurer_closures(claim, monkeyp
     # are holidays; 20 working days land on Monday 25 May 2026
     claim.docs_complete_on, claim.sla_due = None, None
     monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 4, 24))
-    services._start_sla(claim)
+    _start_sla(claim)
     assert claim.sla_due == date(2026, 5, 25)
     # an insurer's own closing day moves it by one working day
     insurer = claim.practice.product.insurer
@@ -133,7 +134,7 @@ def test_sla_counts_italian_working_days_and_the_insurer_closures(claim, monkeyp
     insurer.save()
     claim.practice.product.insurer.refresh_from_db()
     claim.docs_complete_on = None
-    services._start_sla(claim)
+    _start_sla(claim)
     assert claim.sla_due == date(2026, 5, 26)
     # days left and overdue, on working days
     assert selectors.sla_of(claim, date(2026, 5, 22)).days_left == 2

@@ -12,6 +12,7 @@ from polis.accounts.tests.factories import UserFactory
 from polis.notify.models import OutboundMessage
 from polis.practices import services
 from polis.practices.models import ExpiryReminder, Practice
+from polis.practices.services import renewals
 from polis.practices.tasks import process_expiries
 from polis.practices.tests.factories import PracticeFactory
 
@@ -116,7 +117,7 @@ def test_the_digest_shows_each_practice_and_links_without_personal_data(settings
 
 def test_a_long_digest_lists_the_nearest_and_counts_all(monkeypatch, collaborator_a):
     # given
-    monkeypatch.setattr(services, "EXPIRY_DIGEST_ROWS", 2)
+    monkeypatch.setattr(renewals, "EXPIRY_DIGEST_ROWS", 2)
     far, near, nearest = ending(collaborator_a, 50, 20, 10)
     # when
     services.send_expiry_reminders(today=END)
@@ -229,19 +230,19 @@ def test_a_failure_loses_nothing(monkeypatch, collaborator_a, collaborator_b):
     # given: queuing the second firm's digest fails
     (a,) = ending(collaborator_a, 10)
     (b,) = ending(collaborator_b, 10)
-    queue_emails = services.queue_emails
+    queue_emails = renewals.queue_emails
 
     def failing_for_b(emails):
         if any(email["to"] == collaborator_b.email for email in emails):
             raise ConnectionError
         return queue_emails(emails)
 
-    monkeypatch.setattr(services, "queue_emails", failing_for_b)
+    monkeypatch.setattr(renewals, "queue_emails", failing_for_b)
     with pytest.raises(ConnectionError):
         services.send_expiry_reminders(today=END, chunk=1)
     assert list(ExpiryReminder.objects.values_list("practice", flat=True).distinct()) == [a.pk]
     # when: the next run
-    monkeypatch.setattr(services, "queue_emails", queue_emails)
+    monkeypatch.setattr(renewals, "queue_emails", queue_emails)
     services.send_expiry_reminders(today=END)
     # then
     assert digests(collaborator_a) == [[(a.policy_number, "tra 10 giorni")]]

@@ -14,6 +14,7 @@ from polis.catalog.services import price
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices import services
 from polis.practices.models import Practice
+from polis.practices.services._common import _guard
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import pay
 
@@ -162,7 +163,7 @@ def test_transitions_allowed_and_forbidden():
     for final in (S.DECLINED, S.CANCELLED):
         assert table[final] == set()
     with pytest.raises(InvalidTransition):
-        services._guard(Practice(status=S.ISSUED), S.IN_FORCE)
+        _guard(Practice(status=S.ISSUED), S.IN_FORCE)
 
 
 def test_a_renewal_obeys_the_product_rules_of_the_tariff_valid_then(collaborator_a):

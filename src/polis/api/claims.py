@@ -1,0 +1,148 @@
+"""The API of claims: list, read, open, add documents and notes."""
+
+from datetime import date
+from decimal import Decimal
+
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
+
+from polis.api.schemas import ERRORS, DocumentOut, _window
+from polis.claims import selectors as claims
+from polis.claims import services as claim_services
+from polis.core.access import can
+from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT
+from polis.practices import selectors as practice_selectors
+
+router = Router()
+
+
+class ClaimIn(Schema):
+    practice_id: int
+    claim_type: str
+    event_date: date
+    reported_on: date
+    place: str = Field(max_length=SHORT_TEXT)
+    description: str = Field(max_length=NOTE_TEXT)
+    estimated_amount: Decimal | None = None
+    third_parties: str = Field("", max_length=REASON_TEXT)
+
+
+class ClaimOut(Schema):
+    id: int
+    number: str
+    policy_number: str
+    claim_type: str
+    status: str
+    status_label: str
+    event_date: date
+    reported_on: date
+    sla_due: date | None
+    sla_working_days_left: int | None = Field(
+        None, description="Giorni lavorativi alla scadenza SLA; negativi se in ritardo."
+    )
+    overdue: bool
+    insurer_claim_number: str
+    missing_documents: list[str]
+
+
+class NoteIn(Schema):
+    text: str = Field(max_length=NOTE_TEXT)
+    shared: bool = Field(True, description="False: nota interna dell'MGA, non vista dall'agenzia.")
+
+
+def _claim_out(claim) -> ClaimOut:
+    sla = claims.sla_of(claim)
+    return ClaimOut(
+        id=claim.pk,
+        number=claim.number,
+        policy_number=claim.practice.policy_number,
+        claim_type=claim.claim_type,
+        status=claim.status,
+        status_label=claim.get_status_display(),
+        event_date=claim.event_date,
+        reported_on=claim.reported_on,
+        sla_due=claim.sla_due,
+        sla_working_days_left=sla.days_left if sla.running else None,
+        overdue=sla.overdue,
+        insurer_claim_number=claim.insurer_claim_number,
+        missing_documents=claims.missing_documents(claim),
+    )
+
+
+@router.get("/claims", response={200: list[ClaimOut], **ERRORS}, summary="Sinistri visibili")
+def list_claims(
+    request,
+    q: str = "",
+    text: str = "",
+    status: str = "",
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
+    """Newest first; `q` searches claim, insurer and policy numbers, client name, tax code;
+    `text` the words of the event's description (Italian full-text search on PostgreSQL)."""
+    limit, offset = _window(limit, offset)
+    found = claims.search_claims(
+        request.auth, query=q[:100], text=text[:200], status=status, overdue=overdue
+    )
+    page = list(found[offset : offset + limit])
+    claim_services.record_claim_access(actor=request.auth, claims=page, what="API: elenco")
+    return [_claim_out(c) for c in page]
+
+
+@router.get("/claims/{claim_id}", response={200: ClaimOut, **ERRORS}, summary="Un sinistro")
+def get_claim(request, claim_id: int):
+    claim = claims.get_claim_for(request.auth, claim_id)
+    claim_services.record_claim_access(actor=request.auth, claims=[claim], what="API: sinistro")
+    return _claim_out(claim)
+
+
+@router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="Apri un sinistro")
+def open_claim(request, payload: ClaimIn):
+    if not can(request.auth, "open_claims"):
+        raise HttpError(403, "Solo le agenzie aprono sinistri.")
+    claim = claim_services.open_claim(
+        actor=request.auth,
+        # any policy the user sees: the service says why one is not covered (issue 19)
+        practice=practice_selectors.get_practice_for(request.auth, payload.practice_id),
+        claim_type=payload.claim_type,
+        event_date=payload.event_date,
+        reported_on=payload.reported_on,
+        place=payload.place,
+        description=payload.description,
+        estimated_amount=payload.estimated_amount,
+        third_parties=payload.third_parties,
+    )
+    return Status(201, _claim_out(claim))
+
+
+@router.post(
+    "/claims/{claim_id}/documents",
+    response={201: list[DocumentOut], **ERRORS},
+    summary="Aggiungi documenti a un sinistro",
+)
+def add_claim_documents(request, claim_id: int, kind: Form[str], files: File[list[UploadedFile]]):
+    added = claim_services.add_claim_documents(
+        actor=request.auth,
+        claim=claims.get_claim_for(request.auth, claim_id),
+        kind=kind[:40],
+        uploads=[(f.name, f.read()) for f in files[:10]],
+    )
+    return Status(
+        201,
+        [
+            DocumentOut(id=d.pk, kind=d.kind, label=d.label, name=d.file.name, sha256=d.file.sha256)
+            for d in added
+        ],
+    )
+
+
+@router.post(
+    "/claims/{claim_id}/notes", response={201: ClaimOut, **ERRORS}, summary="Aggiungi una nota"
+)
+def add_claim_note(request, claim_id: int, payload: NoteIn):
+    claim = claims.get_claim_for(request.auth, claim_id)
+    claim_services.add_claim_note(
+        actor=request.auth, claim=claim, text=payload.text, shared=payload.shared
+    )
+    return Status(201, _claim_out(claim))

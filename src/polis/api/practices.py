@@ -1,0 +1,226 @@
+"""The API of practices: list, read, create, needs, issue, documents, messages."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
+
+from polis.api.schemas import ERRORS, DocumentOut, PriceIn, _window
+from polis.catalog.models import Product
+from polis.clients.selectors import get_client_for
+from polis.core.access import can
+from polis.core.text import MESSAGE_TEXT
+from polis.messaging.selectors import messages_of
+from polis.practices import selectors as practice_selectors
+from polis.practices import services as practice_services
+
+router = Router()
+
+
+class PracticeIn(PriceIn):
+    client_id: int
+
+
+class PracticeOut(Schema):
+    id: int
+    policy_number: str | None
+    status: str
+    status_label: str
+    product: str
+    client_id: int
+    effective_date: date
+    end_date: date
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    commission: Decimal
+    review_reason: str
+    needs_recorded: bool
+    needs_consistent: bool | None = Field(
+        description="Esigenze coerenti con il prodotto (null se non ancora registrate)."
+    )
+    needs_reason: str
+    version: int
+
+
+class NeedsIn(Schema):
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="{nome della domanda: valore scelto}"
+    )
+    refused: bool = Field(False, description="Il cliente non ha voluto rispondere.")
+    medium: str = Field(
+        "", description="Consegna dei documenti precontrattuali: paper, email o link."
+    )
+    durable_consent: bool = Field(
+        False, description="Consenso del cliente a un supporto durevole non cartaceo."
+    )
+
+
+class MessageIn(Schema):
+    text: str = Field(max_length=MESSAGE_TEXT)
+
+
+class MessageOut(Schema):
+    id: int
+    author: str
+    from_mga: bool = Field(description="True: scritto dall'MGA; False: dall'agenzia.")
+    body: str
+    is_request: bool = Field(description="Una richiesta dell'MGA che attende una risposta.")
+    answered: bool
+    created_at: datetime
+    attachments: list[str]
+
+
+def _practice_out(practice) -> PracticeOut:
+    return PracticeOut(
+        id=practice.pk,
+        policy_number=practice.policy_number,
+        status=practice.status,
+        status_label=practice.get_status_display(),
+        product=practice.product.code,
+        client_id=practice.client_id,
+        effective_date=practice.effective_date,
+        end_date=practice.end_date,
+        net=practice.net,
+        tax=practice.tax,
+        gross=practice.gross,
+        commission=practice.commission,
+        review_reason=practice.review_reason,
+        needs_recorded=bool(practice.needs),
+        needs_consistent=practice.needs.get("consistent") if practice.needs else None,
+        needs_reason=(practice.needs or {}).get("reason", ""),
+        version=practice.version,
+    )
+
+
+def _document_out(document) -> DocumentOut:
+    return DocumentOut(
+        id=document.pk,
+        kind=document.kind,
+        label=document.label,
+        name=document.file.name,
+        sha256=document.file.sha256,
+    )
+
+
+@router.get("/practices", response={200: list[PracticeOut], **ERRORS}, summary="Pratiche visibili")
+def list_practices(request, q: str = "", status: str = "", limit: int = 50, offset: int = 0):
+    limit, offset = _window(limit, offset)
+    practices = practice_selectors.search_practices(request.auth, query=q[:100], status=status)
+    return [_practice_out(p) for p in practices[offset : offset + limit]]
+
+
+@router.get(
+    "/practices/{practice_id}", response={200: PracticeOut, **ERRORS}, summary="Una pratica"
+)
+def get_practice(request, practice_id: int):
+    return _practice_out(practice_selectors.get_practice_for(request.auth, practice_id))
+
+
+@router.post("/practices", response={201: PracticeOut, **ERRORS}, summary="Crea una pratica")
+def create_practice(request, payload: PracticeIn):
+    if not can(request.auth, "work_portfolio"):
+        raise HttpError(403, "Solo le agenzie creano pratiche.")
+    practice = practice_services.create_practice(
+        actor=request.auth,
+        client=get_client_for(request.auth, payload.client_id),
+        product=get_object_or_404(Product, code=payload.product, active=True),
+        answers=payload.answers,
+        effective_date=payload.effective_date,
+    )
+    return Status(201, _practice_out(practice))
+
+
+@router.post(
+    "/practices/{practice_id}/needs",
+    response={200: PracticeOut, **ERRORS},
+    summary="Registra esigenze e bisogni del cliente e come riceve i documenti",
+)
+def record_needs(request, practice_id: int, payload: NeedsIn):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return _practice_out(
+        practice_services.record_demands_and_needs(
+            actor=request.auth,
+            practice=practice,
+            answers=payload.answers,
+            refused=payload.refused,
+            medium=payload.medium,
+            durable_consent=payload.durable_consent,
+        )
+    )
+
+
+@router.post(
+    "/practices/{practice_id}/issue",
+    response={200: PracticeOut, **ERRORS},
+    summary="Emetti la polizza (o invia in revisione all'MGA)",
+)
+def issue_practice(request, practice_id: int, version: int | None = None):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return _practice_out(
+        practice_services.issue_practice(actor=request.auth, practice=practice, version=version)
+    )
+
+
+@router.get(
+    "/practices/{practice_id}/documents",
+    response={200: list[DocumentOut], **ERRORS},
+    summary="Documenti caricati su una pratica",
+)
+def list_practice_documents(request, practice_id: int):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return [_document_out(d) for d in practice_selectors.uploaded_documents(practice)]
+
+
+@router.post(
+    "/practices/{practice_id}/documents",
+    response={201: list[DocumentOut], **ERRORS},
+    summary="Carica documenti su una pratica",
+)
+def add_practice_documents(
+    request, practice_id: int, kind: Form[str], files: File[list[UploadedFile]]
+):
+    added = practice_services.add_practice_documents(
+        actor=request.auth,
+        practice=practice_selectors.get_practice_for(request.auth, practice_id),
+        kind=kind[:40],
+        uploads=[(f.name, f.read()) for f in files[:10]],
+    )
+    return Status(201, [_document_out(d) for d in added])
+
+
+@router.get(
+    "/practices/{practice_id}/messages",
+    response={200: list[MessageOut], **ERRORS},
+    summary="Comunicazioni tra agenzia e MGA sulla pratica",
+)
+def list_practice_messages(request, practice_id: int):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    thread = practice_selectors.thread_of(practice)
+    return [
+        MessageOut(
+            id=message.pk,
+            author=message.author.get_full_name(),
+            from_mga=message.from_mga,
+            body=message.body,
+            is_request=message.is_request,
+            answered=message.answered_at is not None,
+            created_at=message.created_at,
+            attachments=[f.name for f in message.attachments.all()],
+        )
+        for message in (messages_of(thread) if thread else [])
+    ]
+
+
+@router.post(
+    "/practices/{practice_id}/messages",
+    response={201: PracticeOut, **ERRORS},
+    summary="Scrivi all'MGA sulla pratica (risponde a una richiesta di informazioni)",
+)
+def write_about_practice(request, practice_id: int, payload: MessageIn):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice_services.write_about_practice(actor=request.auth, practice=practice, text=payload.text)
+    practice.refresh_from_db()
+    return Status(201, _practice_out(practice))

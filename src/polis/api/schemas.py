@@ -1,0 +1,47 @@
+"""What the API's routers share: the error body, the pricing input, the document output and the
+paging window."""
+
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    """Every error: a message (or ninja's list of invalid fields) and the field at fault."""
+
+    detail: str | list[dict]
+    field: str | None = None
+    errors: dict[str, str] | None = Field(
+        None, description="Risposte del questionario rifiutate: {domanda: motivo}."
+    )
+
+
+# Documented on every operation: unreadable body, not logged in, not allowed, not found (or
+# not yours), invalid.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class PriceIn(Schema):
+    product: str
+    effective_date: date
+    answers: dict[str, str | int | float | bool] = Field(
+        description="Le risposte al questionario del prodotto, {domanda: valore}: chiavi, tipi, "
+        "intervalli e scelte nel JSON Schema di GET /products/{code}/answers-schema. Risposte "
+        "non valide: 422 con un messaggio per domanda in `errors`."
+    )
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    label: str
+    name: str
+    sha256: str
+
+
+# Pages of at most 200 rows; an offset past any real list (and within PostgreSQL's bigint).
+MAX_PAGE, MAX_OFFSET = 200, 10_000_000
+
+
+def _window(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, MAX_PAGE)), max(0, min(offset, MAX_OFFSET))

@@ -1,0 +1,277 @@
+"""Settlement: the quietanza posted for signature, its outcome, and the payment recorded."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+
+from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, Quietanza
+from polis.claims.selectors import contract_identification_of, sla_closures
+from polis.claims.services._common import (
+    S,
+    _amount,
+    _euro,
+    _event,
+    _guard,
+    _locked,
+    _save,
+    _tell_firm,
+    _tell_mga,
+)
+from polis.core.access import require
+from polis.core.errors import DomainError, InvalidTransition
+from polis.core.text import NOTE_TEXT, bounded_text
+from polis.core.workdays import add_working_days
+from polis.documents.pdf import render_pdf
+from polis.documents.services import store_file
+from polis.ledger.services import record_event
+from polis.notify.services import queue_sms
+from polis.signatures.selectors import open_requests_for_subject
+from polis.signatures.services import (
+    SignerData,
+    create_signature_request,
+    signing_url,
+    void_signature_request,
+)
+
+
+def _quietanza_pdf(claim: Claim, quietanza: Quietanza):
+    return render_pdf(
+        template="claims/quietanza.html",
+        name=f"quietanza-{claim.number}-v{quietanza.version}.pdf",
+        context={
+            "claim": claim,
+            "quietanza": quietanza,
+            "client": claim.practice.client,
+            "mga_legal_name": settings.MGA_LEGAL_NAME,
+        },
+    )
+
+
+def _signer(claim: Claim) -> SignerData:
+    client = claim.practice.client
+    return SignerData(
+        name=client.display_name,
+        codice_fiscale=client.codice_fiscale or client.partita_iva,
+        email=client.email,
+        mobile=client.mobile,
+    )
+
+
+def post_quietanza(
+    *,
+    actor,
+    claim: Claim,
+    amount,
+    kind: str,
+    conditions: str,
+    version: int | None = None,
+    base_url: str = "",
+) -> Quietanza:
+    """The adjuster (or an operator) records the quietanza the MGA received: a new version,
+    sent at once to the insured by e-mail and SMS (links on `base_url`, else SITE_URL) to
+    accept with the FEA or contest."""
+    require(actor, "adjust_claims")
+    amount = _amount(amount, field="amount")
+    if kind not in Quietanza.Kind.values:
+        raise DomainError(_("Scegli se la quietanza è a saldo o in acconto."), field="kind")
+    conditions = bounded_text(conditions, limit=NOTE_TEXT, field="conditions")
+    if not conditions:
+        raise DomainError(_("Riporta le condizioni della quietanza."), field="conditions")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        _guard(claim, S.OFFER_RECEIVED)
+        identification = contract_identification_of(claim.practice)
+        if identification is None:
+            raise DomainError(
+                _(
+                    "Non risulta un documento d'identità dell'assicurato (firma FEA del "
+                    "contratto): chiedilo all'agenzia prima di inviare la quietanza."
+                )
+            )
+        for previous in claim.quietanze.filter(status=Quietanza.Status.PENDING):
+            previous.status = Quietanza.Status.SUPERSEDED
+            previous.save(update_fields=["status"])
+            for request in open_requests_for_subject("quietanza", previous.pk):
+                void_signature_request(actor=actor, request=request)
+        quietanza = Quietanza(
+            claim=claim,
+            version=claim.quietanze.count() + 1,
+            amount=amount,
+            kind=kind,
+            conditions=conditions.strip(),
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        quietanza.document = store_file(actor=actor, validated=_quietanza_pdf(claim, quietanza))
+        quietanza.save()
+        request = create_signature_request(
+            actor=actor,
+            firm=claim.firm,
+            subject_kind="quietanza",
+            subject_id=quietanza.pk,
+            title=_("Quietanza del sinistro %(n)s (v%(v)s): € %(a)s")
+            % {"n": claim.number, "v": quietanza.version, "a": _euro(amount)},
+            document=quietanza.document,
+            signer=_signer(claim),
+            earlier_identification=identification,
+            base_url=base_url,
+        )
+        if claim.practice.client.mobile:
+            queue_sms(
+                to=claim.practice.client.mobile,
+                text=_(
+                    "%(mga)s: quietanza del sinistro %(n)s, ti offriamo € %(a)s. Accetta o "
+                    "contesta entro il %(by)s: %(url)s"
+                )
+                % {
+                    "mga": settings.MGA_NAME,
+                    "n": claim.number,
+                    "a": _euro(amount),
+                    "by": timezone.localtime(request.expires_at).strftime("%d/%m/%Y"),
+                    "url": signing_url(request, base_url),
+                },
+            )
+        claim.status = S.OFFER_RECEIVED
+        claim.investigation_done_on = claim.investigation_done_on or timezone.localdate()
+        _save(claim, "status", "investigation_done_on")
+        _event(
+            claim,
+            actor,
+            "quietanza",
+            _("Quietanza v%(v)s: € %(a)s (%(k)s)")
+            % {"v": quietanza.version, "a": _euro(amount), "k": quietanza.get_kind_display()},
+        )
+        _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
+        return quietanza
+
+
+def quietanza_context(signature) -> dict:
+    """What the insured's e-mails about a quietanza say: the claim and the amount offered."""
+    quietanza = Quietanza.objects.select_related("claim").get(pk=signature.subject_id)
+    return {"claim": quietanza.claim, "quietanza": quietanza, "amount": _euro(quietanza.amount)}
+
+
+def claim_of(signature) -> Claim:
+    return Quietanza.objects.select_related("claim").get(pk=signature.subject_id).claim
+
+
+def record_quietanza_signed(signature) -> None:
+    """Signature handler: the insured accepted the quietanza with the FEA."""
+    quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
+    claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
+    if quietanza.status != Quietanza.Status.PENDING:
+        raise InvalidTransition(_("Questa quietanza non è più in attesa di risposta."))
+    _guard(claim, S.ACCEPTED)
+    quietanza.status, quietanza.decided_at = Quietanza.Status.ACCEPTED, timezone.now()
+    quietanza.signed_document = signature.signed_document
+    quietanza.save(update_fields=["status", "decided_at", "signed_document"])
+    claim.status = S.ACCEPTED
+    _save(claim, "status")
+    _event(
+        claim,
+        None,
+        "accepted",
+        _("L'assicurato ha accettato la quietanza v%(v)s") % {"v": quietanza.version},
+    )
+    record_event(
+        type="quietanza.accepted", ref=str(claim.uuid), sha256=signature.signed_document.sha256
+    )
+    _tell_firm(claim, "claim_update", update=_("L'assicurato ha accettato la quietanza."))
+    _tell_mga(claim, "claim_update", update=_("L'assicurato ha accettato la quietanza."))
+
+
+def record_quietanza_closed(signature) -> None:
+    """Signature handler: refused with objections (back to investigation), or a link that
+    expired or was voided (the quietanza stays to be re-sent)."""
+    quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
+    claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
+    if not signature.is_declined:
+        if quietanza.status == Quietanza.Status.PENDING:
+            _event(claim, None, "link_closed", signature.get_status_display(), shared=False)
+        return
+    quietanza.status, quietanza.decided_at = Quietanza.Status.REFUSED, timezone.now()
+    quietanza.objections = signature.decline_reason
+    quietanza.save(update_fields=["status", "decided_at", "objections"])
+    for stored in signature.decline_attachments.all():
+        ClaimDocument.objects.create(
+            claim=claim,
+            kind="obiezioni",
+            label=_("Allegato alle obiezioni (quietanza v%(v)s)") % {"v": quietanza.version},
+            file=stored,
+            uploaded_by=claim.created_by,
+            uploaded_at=timezone.now(),
+        )
+    _guard(claim, S.INVESTIGATION)
+    claim.status = S.INVESTIGATION
+    # The investigation resumes (DESIGN §3: refuse → investigation → offer): the SLA's
+    # "end of the investigation" milestone is open again, with a new period from today.
+    claim.investigation_done_on = None
+    if claim.docs_complete_on is not None:
+        claim.sla_due = add_working_days(
+            timezone.localdate(), SLA_WORKING_DAYS, sla_closures(claim)
+        )
+    _save(claim, "status", "investigation_done_on", "sla_due")
+    _event(
+        claim,
+        None,
+        "refused",
+        _("L'assicurato ha contestato la quietanza v%(v)s: %(why)s")
+        % {"v": quietanza.version, "why": quietanza.objections},
+    )
+    if claim.sla_due is not None:
+        _event(
+            claim,
+            None,
+            "sla_restarted",
+            _("Istruttoria riaperta: nuovo termine SLA il %(due)s (20 giorni lavorativi).")
+            % {"due": claim.sla_due.strftime("%d/%m/%Y")},
+        )
+    record_event(type="quietanza.refused", ref=str(claim.uuid), sha256=quietanza.document.sha256)
+    _tell_firm(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
+    _tell_mga(claim, "claim_update", update=_("L'assicurato ha contestato la quietanza."))
+
+
+def record_claim_payment(
+    *, actor, claim: Claim, amount, paid_on: date, iban: str, version: int | None = None
+) -> Claim:
+    """The MGA records the payment of the accepted quietanza: `paid`."""
+    require(actor, "handle_claims")
+    amount = _amount(amount, field="amount")
+    try:
+        iban = stdnum_iban.validate(iban)
+    except StdnumError:
+        raise DomainError(_("IBAN non valido: controlla i caratteri."), field="iban") from None
+    if paid_on > timezone.localdate():
+        raise DomainError(_("La data del pagamento non può essere futura."), field="paid_on")
+    with transaction.atomic():
+        claim = _locked(actor, claim, version)
+        _guard(claim, S.PAID)
+        accepted = claim.quietanze.get(status=Quietanza.Status.ACCEPTED)
+        if amount != accepted.amount:
+            raise DomainError(
+                _("L'importo pagato deve essere quello della quietanza accettata (€ %(a)s).")
+                % {"a": _euro(accepted.amount)},
+                field="amount",
+            )
+        claim.status, claim.paid_amount, claim.paid_on, claim.payee_iban = (
+            S.PAID,
+            amount,
+            paid_on,
+            iban,
+        )
+        _save(claim, "status", "paid_amount", "paid_on", "payee_iban")
+        _event(
+            claim,
+            actor,
+            "paid",
+            _("Pagati € %(a)s il %(d)s") % {"a": _euro(amount), "d": paid_on.strftime("%d/%m/%Y")},
+        )
+        _tell_firm(
+            claim, "claim_update", update=_("Indennizzo pagato: € %(a)s") % {"a": _euro(amount)}
+        )
+        return claim

@@ -1,0 +1,213 @@
+"""Perfezionamento: payments recorded, verified or rejected, and the practice in force."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from polis.audit.services import record_audit
+from polis.core.access import require
+from polis.core.errors import DomainError, InvalidTransition
+from polis.core.text import bounded_text
+from polis.documents.services import store_file
+from polis.documents.validation import validate_upload
+from polis.ledger.services import record_event
+from polis.notify.services import queue_email
+from polis.practices.models import Payment, Practice
+from polis.practices.selectors import due_instalment
+from polis.practices.services._common import S, _firm_emails, _guard, _own
+
+# --- Perfezionamento: payments put a signed practice in force ------------------------------
+
+P = Payment.Status
+
+
+def _euro(amount: Decimal) -> str:
+    return "€ " + number_format(amount, 2, force_grouping=True)
+
+
+def _complete(*, actor, practice: Practice, sha256: str) -> None:
+    """Perfezionamento of a signed practice by its first payment: in force at once if its start
+    date has come, otherwise perfezionata and in force from that day (start_practices). Either
+    way a renewal makes the practice it renews renewed."""
+    if practice.effective_date > timezone.localdate():
+        _guard(practice, S.COMPLETED)
+        practice.status = S.COMPLETED
+        practice.save(update_fields=["status"])
+        record_audit(
+            actor=actor,
+            action="practice.completed",
+            target=practice,
+            data={"effective_date": practice.effective_date.isoformat()},
+        )
+    else:
+        _put_in_force(actor=actor, practice=practice, sha256=sha256)
+    if practice.renewal_of_id is not None:
+        old = Practice.objects.select_for_update().get(pk=practice.renewal_of_id)
+        if old.status in (S.IN_FORCE, S.EXPIRED):
+            _guard(old, S.RENEWED)
+            old.status = S.RENEWED
+            old.save(update_fields=["status"])
+            record_audit(
+                actor=actor, action="practice.renewed", target=old, data={"renewal": practice.pk}
+            )
+
+
+def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
+    """The one place a practice enters into force (ledger: practice.in_force with the hash of
+    the receipt that completed it)."""
+    _guard(practice, S.IN_FORCE)
+    practice.status, practice.in_force_at = S.IN_FORCE, timezone.now()
+    practice.save(update_fields=["status", "in_force_at"])
+    record_event(type="practice.in_force", ref=str(practice.uuid), sha256=sha256)
+    record_audit(actor=actor, action="practice.in_force", target=practice)
+
+
+def start_practices(*, today: date | None = None) -> int:
+    """Daily job: perfezionate practices whose start date has come enter into force. Each under
+    its row lock, so a rerun or a concurrent run starts none twice. Returns how many started."""
+    today = today or timezone.localdate()
+    started = 0
+    due = Practice.objects.filter(status=S.COMPLETED, effective_date__lte=today)
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            practice = Practice.objects.select_for_update().get(pk=pk)
+            if practice.status != S.COMPLETED:
+                continue
+            receipt = (
+                practice.payments.exclude(status=P.REJECTED)
+                .select_related("receipt")
+                .get(instalment=1)
+                .receipt
+            )
+            _put_in_force(actor=None, practice=practice, sha256=receipt.sha256)
+            started += 1
+    return started
+
+
+def record_payment(
+    *, actor, practice: Practice, method: str, paid_on: date, amount: Decimal, receipt
+) -> Payment:
+    """Perfezionamento: the collaborator records the instalment the client paid, with the receipt
+    (`receipt`: an uploaded file, validated by its content).
+
+    The amount must equal the instalment due; an instalment is paid once. The first payment of a
+    signed practice completes it: in force from its start date (`_complete`).
+    """
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    if method not in Payment.Method.values:
+        raise DomainError(_("Scegli la modalità di pagamento."), field="method")
+    if paid_on > timezone.localdate():
+        raise DomainError(_("La data del pagamento non può essere nel futuro."), field="paid_on")
+    if receipt is None:
+        raise DomainError(_("Allega la ricevuta del pagamento."), field="receipt")
+    try:
+        validated = validate_upload(name=receipt.name, data=receipt.read())
+    except DomainError as refused:
+        raise DomainError(refused.message, field="receipt") from refused
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        if practice.status not in (S.SIGNED, S.COMPLETED, S.IN_FORCE):
+            raise InvalidTransition(
+                _("La pratica è «%(current)s»: il pagamento si registra a contratto firmato.")
+                % {"current": practice.get_status_display()}
+            )
+        instalment = due_instalment(practice)
+        if instalment is None:
+            raise InvalidTransition(_("Il premio di questa pratica è già stato pagato."))
+        due = practice.instalments[instalment - 1]
+        if amount != due:
+            raise DomainError(
+                _("L'importo deve essere uguale alla rata dovuta (%(n)s di %(count)s): %(due)s.")
+                % {"n": instalment, "count": len(practice.instalments), "due": _euro(due)},
+                field="amount",
+            )
+        payment = Payment.objects.create(
+            practice=practice,
+            firm_id=practice.firm_id,
+            instalment=instalment,
+            method=method,
+            paid_on=paid_on,
+            amount=amount,
+            commission=practice.commission_shares[instalment - 1],
+            receipt=store_file(actor=actor, validated=validated),
+            recorded_by=actor,
+        )
+        record_audit(
+            actor=actor,
+            action="practice.payment_recorded",
+            target=practice,
+            data={"instalment": instalment, "amount": str(amount), "method": method},
+        )
+        if practice.status == S.SIGNED:
+            _complete(actor=actor, practice=practice, sha256=payment.receipt.sha256)
+        return payment
+
+
+def _checked_payment(actor, payment: Payment) -> Payment:
+    require(actor, "review_practices")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != P.TO_VERIFY:
+        raise InvalidTransition(
+            _("Il pagamento è già «%(status)s».") % {"status": payment.get_status_display()}
+        )
+    return payment
+
+
+def verify_payment(*, actor, payment: Payment) -> Payment:
+    """An operator confirms that the money arrived."""
+    with transaction.atomic():
+        payment = _checked_payment(actor, payment)
+        payment.status, payment.checked_by, payment.checked_at = P.VERIFIED, actor, timezone.now()
+        payment.save(update_fields=["status", "checked_by", "checked_at"])
+        record_audit(
+            actor=actor,
+            action="practice.payment_verified",
+            target=payment.practice,
+            data={"instalment": payment.instalment},
+        )
+        return payment
+
+
+def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
+    """An operator rejects a payment with a reason e-mailed to the firm: the instalment is due
+    again, and a practice that this payment had put in force goes back to waiting for it."""
+    reason = bounded_text(reason, limit=300, field="reason")
+    if not reason:
+        raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
+    with transaction.atomic():
+        payment = _checked_payment(actor, payment)
+        practice = Practice.objects.select_for_update().get(pk=payment.practice_id)
+        payment.status, payment.rejection_reason = P.REJECTED, reason
+        payment.checked_by, payment.checked_at = actor, timezone.now()
+        payment.save(update_fields=["status", "rejection_reason", "checked_by", "checked_at"])
+        record_audit(
+            actor=actor,
+            action="practice.payment_rejected",
+            target=practice,
+            data={"instalment": payment.instalment, "reason": payment.rejection_reason},
+        )
+        if payment.instalment == 1 and practice.status in (S.IN_FORCE, S.COMPLETED):
+            _guard(practice, S.SIGNED)
+            practice.status, practice.in_force_at = S.SIGNED, None
+            practice.save(update_fields=["status", "in_force_at"])
+            record_audit(actor=actor, action="practice.completion_undone", target=practice)
+            old = practice.renewal_of
+            if old is not None and old.status == S.RENEWED:
+                # Not renewed after all: in force again, or expired if its period is over.
+                back = S.IN_FORCE if old.end_date >= timezone.localdate() else S.EXPIRED
+                _guard(old, back)
+                old.status = back
+                old.save(update_fields=["status"])
+                record_audit(actor=actor, action="practice.renewal_undone", target=old)
+        for email in _firm_emails(practice):
+            queue_email(
+                to=email,
+                template="payment_rejected",
+                context={"practice": practice, "payment": payment},
+            )
+        return payment
