@@ -6,7 +6,9 @@ import base64
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +24,25 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.first()
 
 
+# A full tile never changes (the log only grows), so proofs read full tiles from the cache (Redis
+# in production) rather than the database; a partial tile is always read from the database.
+FULL_TILE = 32 * TILE_WIDTH
+TILE_CACHE_SECONDS = 24 * 3600
+
+
+def _tile_cache_key(level: int, index: int) -> str:
+    return f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}"
+
+
 def _read_tile(level: int, index: int) -> bytes:
-    return tiles([(level, index)]).get((level, index), b"")
+    key = _tile_cache_key(level, index)
+    data = cache.get(key)
+    if data is None:
+        data = tiles([(level, index)]).get((level, index), b"")
+        if len(data) == FULL_TILE:
+            # Once committed: a tile written by a transaction that rolls back is never cached.
+            transaction.on_commit(lambda: cache.set(key, data, TILE_CACHE_SECONDS), robust=True)
+    return data
 
 
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -89,14 +108,21 @@ def log_entries(start: int, end: int) -> list[bytes]:
     return wanted
 
 
+# Lookups by hash order by `index + 0`, an expression no index provides: ordering by the column
+# would let PostgreSQL walk the `index` B-tree and filter every row until it meets the hash (the
+# plan it picks before ANALYZE has seen a bulk append); this way only the hash index can serve
+# them, and the few rows it finds are sorted.
+_BY_INDEX = F("index") + 0
+
+
 def entry_by_leaf_hash(leaf_hash: str) -> LedgerEntry | None:
     entries = LedgerEntry.objects.filter(leaf_hash=leaf_hash, index__isnull=False)
-    return entries.order_by("index").first()
+    return entries.order_by(_BY_INDEX).first()
 
 
 def entries_for_document(sha256: str) -> list[LedgerEntry]:
     return list(
-        LedgerEntry.objects.filter(sha256=sha256, index__isnull=False).order_by("index")[:20]
+        LedgerEntry.objects.filter(sha256=sha256, index__isnull=False).order_by(_BY_INDEX)[:20]
     )
 
 
