@@ -24,22 +24,24 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.first()
 
 
-# A full tile never changes (the log only grows), so proofs read full tiles from the cache (Redis
-# in production) rather than the database; a partial tile is always read from the database.
-FULL_TILE = 32 * TILE_WIDTH
+# The first W hashes of a tile never change (the log only grows), so the tiles of a tree of a
+# given size are read from the cache (Redis in production) by their width at that size: a full
+# tile under its key of width 256, a partial one under its own width, never as a wider one.
 TILE_CACHE_SECONDS = 24 * 3600
 
 
-def _tile_cache_key(level: int, index: int) -> str:
-    return f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}"
+def _tile_width(level: int, index: int, size: int) -> int:
+    """How many hashes tile (level, index) holds in the tree of `size` entries."""
+    return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
 
 
-def _read_tile(level: int, index: int) -> bytes:
-    key = _tile_cache_key(level, index)
-    data = cache.get(key)
+def _read_tile(level: int, index: int, size: int) -> bytes:
+    width = _tile_width(level, index, size)
+    key = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
+    data = cache.get(key) if width else b""
     if data is None:
-        data = tiles([(level, index)]).get((level, index), b"")
-        if len(data) == FULL_TILE:
+        data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
+        if len(data) == 32 * width:
             # Once committed: a tile written by a transaction that rolls back is never cached.
             transaction.on_commit(lambda: cache.set(key, data, TILE_CACHE_SECONDS), robust=True)
     return data
@@ -59,16 +61,15 @@ def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
 
 def tree_at(size: int) -> TileTree:
     """A read-only node source over the stored tiles (valid for every size <= the log's)."""
-    return TileTree(size, _read_tile)
+    return TileTree(size, lambda level, index: _read_tile(level, index, size))
 
 
 def hash_tile(level: int, index: int, width: int | None, tree_size: int) -> bytes | None:
     """The tile's bytes (full, or its first `width` hashes), None if not available yet."""
-    available = min(TILE_WIDTH, (tree_size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH)
     wanted = TILE_WIDTH if width is None else width
-    if available < wanted or wanted < 1:
+    if _tile_width(level, index, tree_size) < wanted or wanted < 1:
         return None
-    data = _read_tile(level, index)
+    data = _read_tile(level, index, tree_size)
     return data[: 32 * wanted] if len(data) >= 32 * wanted else None
 
 
