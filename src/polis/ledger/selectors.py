@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from polis.ledger import merkle, note
 from polis.ledger.anchoring import token_info
@@ -18,6 +20,8 @@ from polis.ledger.events import event_label
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from polis.ledger.proofbundle import ProofBundle
 from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, bundle_entries, entry_bundle
+
+logger = logging.getLogger(__name__)
 
 
 def latest_checkpoint() -> LedgerCheckpoint | None:
@@ -38,7 +42,11 @@ def _tile_width(level: int, index: int, size: int) -> int:
 def _read_tile(level: int, index: int, size: int) -> bytes:
     width = _tile_width(level, index, size)
     key = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
-    data = cache.get(key) if width else b""
+    try:
+        data = cache.get(key) if width else b""
+    except (RedisError, OSError):  # the cache is down: the database serves the proof
+        logger.error("cache unavailable for %s", key)
+        data = None
     if data is None:
         data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
         if len(data) == 32 * width:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from polis.ledger import merkle, selectors, services
 from polis.ledger.models import LedgerEntry
@@ -127,3 +128,16 @@ def test_a_partial_tile_is_never_served_as_full_from_the_cache(
         bytes.fromhex(e.leaf_hash)
         for e in LedgerEntry.objects.filter(index__gte=256, index__lt=512).order_by("index")
     )
+
+
+def test_proofs_are_served_from_the_database_when_the_cache_is_down(client, monkeypatch):
+    # given a log of 300 entries and a cache that does not answer
+    _fill(300)
+
+    def down(*args, **kwargs):
+        raise RedisError("connection refused")
+
+    monkeypatch.setattr(selectors.cache, "get", down)
+    monkeypatch.setattr(selectors.cache, "set", down)
+    # when / then a proof is still served, and checks
+    _proof(client, 7, 300)
