@@ -67,14 +67,16 @@ serve-prod: install $(PROD_ENV)
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -e $(PROD_ENV) start
 
 # Benchmarks (bench/, results in docs/PERFORMANCE.md), against PostgreSQL: DATABASE_URL must
-# point to a scratch database. pymerkle is the ledger benchmarks' reference, not a dependency.
+# point to an empty scratch database and BENCH_REDIS_URL to a scratch Redis database (emptied).
+# pymerkle is the ledger benchmarks' reference, not a dependency.
 bench: install
+	test -n "$$BENCH_REDIS_URL" || (echo "set BENCH_REDIS_URL to a scratch Redis database"; exit 2)
 	$(UV) pip install --quiet --python $(PY) pymerkle==7.0.0
+	$(PY) bench/ledger_append.py 100000
 	$(PY) bench/pages.py
-	$(PY) bench/throughput.py
+	$(PY) bench/throughput.py --cache-url "$$BENCH_REDIS_URL"
 	$(PY) bench/quotes.py
 	$(PY) bench/signing.py
-	$(PY) bench/ledger_append.py 100000
 	$(PY) bench/ledger_proofs.py 1000000
 
 # The same at 1M practices: fills the (empty) DATABASE_URL with seed_scale, then measures the
@@ -84,7 +86,7 @@ bench-scale: install
 	DEBUG=1 $(PY) manage.py seed_scale --firms 1000 --clients 200000 --practices 1000000 --claims 100000
 	DEBUG=1 $(PY) bench/scale_lists.py
 	DEBUG=1 $(PY) bench/scale_pages.py
-	DEBUG=1 CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/9} $(PY) bench/expiries.py
+	DEBUG=1 $(PY) bench/expiries.py
 
 # Backups need DATABASE_URL on PostgreSQL. `make restore BACKUP=var/backups/<time>` loads one
 # into the (empty) database of DATABASE_URL.

@@ -23,8 +23,11 @@ def django_for_sessions() -> None:
     os.environ["DEBUG"] = "1"  # seed_demo and seed_scale are for development data only
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     import django
+    from django.conf import settings
 
     django.setup()
+    # A benchmark prints its figures: the e-mails the pages send stay in memory.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def session_cookie(user) -> str:

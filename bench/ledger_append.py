@@ -12,7 +12,8 @@ Two polis paths, each batch committed (durable) before the next starts:
 Each pymerkle batch: append_entries of the same 1,000 entries into a SqliteTree file (it neither
 signs nor stores tiles). Every side gets its input built before the clock starts. Every figure is
 the median of --runs runs, in this order each run.
-Needs `pip install pymerkle` (bench only). Wipes the ledger tables of the database it is given.
+Needs `pip install pymerkle` (bench only). Empties the ledger tables between runs: it refuses a
+database whose ledger holds entries unless given --force.
 """
 
 import argparse
@@ -161,10 +162,18 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("total", nargs="?", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--force", action="store_true", help="empty the ledger even if it holds entries"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database for this benchmark.")
     call_command("migrate", verbosity=0)
+    if not args.force and (LedgerCheckpoint.objects.exists() or LedgerEntry.objects.exists()):
+        sys.exit(
+            "This database's ledger is not empty and the benchmark would empty it: give it a "
+            "scratch database, or --force."
+        )
     results = {"append": [], "follower": [], "append2": [], "outbox": [], "pymerkle": []}
     for _ in range(args.runs):
         appending, following = bench_append(args.total)

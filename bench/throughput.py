@@ -5,9 +5,10 @@ Starts gunicorn (production settings) on loopback, runs wrk for a bounded time a
 rounds each, and reports medians. Needs `wrk` (apt-get install wrk).
 
 Usage: DATABASE_URL=postgres://… python bench/throughput.py [--seconds 10] [--connections 8]
-       [--scale] [--cache-url redis://127.0.0.1:6379/11]
-The shared cache is a Redis database of its own, emptied before the run (the pages keep cached
-fragments and counters there, as in production).
+       [--scale] --cache-url redis://127.0.0.1:6379/<scratch>
+The shared cache is the scratch Redis database the caller names with --cache-url (there is no
+default): it is emptied before the run (the pages keep cached fragments and counters there, as in
+production), so it must hold nothing of anyone else's.
 Without --scale: demo data (seed_demo) and the public pages and dashboard of a collaborator.
 With --scale: the database must hold seed_scale data (1M practices); the mix is the working
 lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims,
@@ -114,7 +115,11 @@ def main() -> None:
     parser.add_argument("--workers", default="4")
     parser.add_argument("--threads", default="1", help="more than 1: gthread workers")
     parser.add_argument("--scale", action="store_true")
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument(
+        "--cache-url",
+        required=True,
+        help="a scratch Redis database, emptied before the run (redis://127.0.0.1:6379/N)",
+    )
     args = parser.parse_args()
     redis.Redis.from_url(args.cache_url).flushdb()  # values cached from another database
     database_url = require_postgres()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from polis.ledger import merkle, note
 from polis.ledger.anchoring import token_info
@@ -17,13 +21,38 @@ from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, Led
 from polis.ledger.proofbundle import ProofBundle
 from polis.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, TileTree, bundle_entries, entry_bundle
 
+logger = logging.getLogger(__name__)
+
 
 def latest_checkpoint() -> LedgerCheckpoint | None:
     return LedgerCheckpoint.objects.first()
 
 
-def _read_tile(level: int, index: int) -> bytes:
-    return tiles([(level, index)]).get((level, index), b"")
+# The first W hashes of a tile never change (the log only grows), so the tiles of a tree of a
+# given size are read from the cache (Redis in production) by their width at that size: a full
+# tile under its key of width 256, a partial one under its own width, never as a wider one.
+TILE_CACHE_SECONDS = 24 * 3600
+
+
+def _tile_width(level: int, index: int, size: int) -> int:
+    """How many hashes tile (level, index) holds in the tree of `size` entries."""
+    return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
+
+
+def _read_tile(level: int, index: int, size: int) -> bytes:
+    width = _tile_width(level, index, size)
+    key = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
+    try:
+        data = cache.get(key) if width else b""
+    except (RedisError, OSError):  # the cache is down: the database serves the proof
+        logger.error("cache unavailable for %s", key)
+        data = None
+    if data is None:
+        data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
+        if len(data) == 32 * width:
+            # Once committed: a tile written by a transaction that rolls back is never cached.
+            transaction.on_commit(lambda: cache.set(key, data, TILE_CACHE_SECONDS), robust=True)
+    return data
 
 
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -40,16 +69,15 @@ def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
 
 def tree_at(size: int) -> TileTree:
     """A read-only node source over the stored tiles (valid for every size <= the log's)."""
-    return TileTree(size, _read_tile)
+    return TileTree(size, lambda level, index: _read_tile(level, index, size))
 
 
 def hash_tile(level: int, index: int, width: int | None, tree_size: int) -> bytes | None:
     """The tile's bytes (full, or its first `width` hashes), None if not available yet."""
-    available = min(TILE_WIDTH, (tree_size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH)
     wanted = TILE_WIDTH if width is None else width
-    if available < wanted or wanted < 1:
+    if _tile_width(level, index, tree_size) < wanted or wanted < 1:
         return None
-    data = _read_tile(level, index)
+    data = _read_tile(level, index, tree_size)
     return data[: 32 * wanted] if len(data) >= 32 * wanted else None
 
 
@@ -89,14 +117,21 @@ def log_entries(start: int, end: int) -> list[bytes]:
     return wanted
 
 
+# Lookups by hash order by `index + 0`, an expression no index provides: ordering by the column
+# would let PostgreSQL walk the `index` B-tree and filter every row until it meets the hash (the
+# plan it picks before ANALYZE has seen a bulk append); this way only the hash index can serve
+# them, and the few rows it finds are sorted.
+_BY_INDEX = F("index") + 0
+
+
 def entry_by_leaf_hash(leaf_hash: str) -> LedgerEntry | None:
     entries = LedgerEntry.objects.filter(leaf_hash=leaf_hash, index__isnull=False)
-    return entries.order_by("index").first()
+    return entries.order_by(_BY_INDEX).first()
 
 
 def entries_for_document(sha256: str) -> list[LedgerEntry]:
     return list(
-        LedgerEntry.objects.filter(sha256=sha256, index__isnull=False).order_by("index")[:20]
+        LedgerEntry.objects.filter(sha256=sha256, index__isnull=False).order_by(_BY_INDEX)[:20]
     )
 
 

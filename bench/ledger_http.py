@@ -1,0 +1,117 @@
+"""Inclusion and consistency proofs over HTTP, as a client gets them, beside the bare view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> \
+        .venv/bin/python bench/ledger_http.py [N] [--seconds 10] [--before SRC]
+
+Appends N entries (batches of 1,000, then the follower), then, right after the bulk load (no
+ANALYZE: autovacuum is off on the lookup table for the run) and again after ANALYZE, serves
+random proofs of the N-entry tree through gunicorn in the production profile (2 workers, the
+tiles cache on a private redis-server of its own) and drives it with wrk (8 connections):
+/salute/, inclusion proofs by leaf hash, consistency proofs. --before SRC serves the same from
+another copy of src/ (e.g. `git archive <commit> src | tar -x -C /tmp/before`) in the same run.
+Refuses a database whose ledger is not empty unless given --force (it empties it).
+"""
+
+import argparse
+import random
+import tempfile
+from pathlib import Path
+
+from common import django_for_sessions, require_postgres
+
+require_postgres()
+django_for_sessions()
+
+from django.core.management import call_command
+from django.db import connection
+from throughput import wrk
+
+from polis.ledger import services
+from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
+from tests.servers import PrivateRedis, production_environment, start_gunicorn, stop
+
+PROOFS = 500
+
+
+def load(total: int) -> None:
+    tables = ", ".join(
+        m._meta.db_table for m in (LedgerEntry, LedgerBundle, LedgerTile, LedgerCheckpoint)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+        cursor.execute(f"ALTER TABLE {LedgerEntry._meta.db_table} SET (autovacuum_enabled = false)")
+    for start in range(0, total, 1000):
+        batch = [
+            {"type": "policy.issued", "ref": f"H{i}", "sha256": f"{i:064x}"}
+            for i in range(start, min(start + 1000, total))
+        ]
+        services.append_events(events=batch)
+    while services.index_entries():
+        pass
+
+
+def measure(src: str | None, redis: PrivateRedis, paths: dict, seconds: int) -> dict:
+    redis.start()
+    extra = {"PYTHONPATH": src} if src else {}
+    env = production_environment(
+        database_url=require_postgres(),
+        var=Path(tempfile.mkdtemp(prefix="polis-bench-")),
+        CACHE_URL=redis.url,
+        **extra,
+    )
+    web, base = start_gunicorn(env)
+    try:
+        return {name: wrk(base, urls, seconds, 8, "") for name, urls in paths.items()}
+    finally:
+        stop(web)
+        redis.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("total", nargs="?", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--before", help="another src/ to serve the same, for comparison")
+    parser.add_argument("--force", action="store_true", help="empty a non-empty ledger")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if not args.force and LedgerCheckpoint.objects.exists():
+        raise SystemExit(
+            "This database's ledger is not empty: give a scratch database, or --force."
+        )
+    load(args.total)
+    size, rng = args.total, random.Random(21)  # noqa: S311 (sampling)
+    leaves = LedgerEntry.objects.filter(index__in=rng.sample(range(size), PROOFS))
+    paths = {
+        "bare view (/salute/)": ["/salute/"],
+        "inclusion proof": [
+            f"/registro/proof/inclusion?hash={e.leaf_hash}&size={size}" for e in leaves
+        ],
+        "consistency proof": [
+            f"/registro/proof/consistency?from={rng.randint(1, size)}&to={size}"
+            for _ in range(PROOFS)
+        ],
+    }
+    variants = {"this tree": None, **({"before": args.before} if args.before else {})}
+    with tempfile.TemporaryDirectory() as folder:
+        redis = PrivateRedis(folder)
+        print(f"entries: {size:,}; wrk 8 connections, {args.seconds} s each; p50 / p95 ms")
+        print("| statistics | code | path | req/s | p50 | p95 | errors |")
+        print("|---|---|---|---|---|---|---|")
+        for moment in ("right after the bulk load", "after ANALYZE"):
+            if moment == "after ANALYZE":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {LedgerEntry._meta.db_table}")
+            for code, src in variants.items():
+                for name, r in measure(src, redis, paths, args.seconds).items():
+                    print(
+                        f"| {moment} | {code} | {name} | {r['req_per_s']:,.0f} | {r['p50_ms']:.1f}"
+                        f" | {r['p95_ms']:.1f} | {r['errors']} |",
+                        flush=True,
+                    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {LedgerEntry._meta.db_table} RESET (autovacuum_enabled)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Register lookups whose plan cannot degrade, and proofs served from cached full tiles."""
+
+import base64
+import hashlib
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from polis.ledger import merkle, selectors, services
+from polis.ledger.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan_of_lookup(lookup) -> str:
+    """The PostgreSQL plan of the query a selector runs (captured, then EXPLAINed)."""
+    with CaptureQueriesContext(connection) as queries:
+        lookup()
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_lookups_by_hash_use_the_hash_index_on_a_table_without_statistics():
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    # given 20,000 integrated entries bulk-loaded and never ANALYZEd (as after a bulk append)
+    now = timezone.now()
+    rows = [
+        LedgerEntry(
+            index=i,
+            type="policy.issued",
+            ref=f"P-{i}",
+            sha256=hashlib.sha256(b"doc %d" % i).hexdigest(),
+            time=now,
+            data=f"entry {i}",
+            leaf_hash=hashlib.sha256(b"leaf %d" % i).hexdigest(),
+        )
+        for i in range(20_000)
+    ]
+    LedgerEntry.objects.bulk_create(rows, batch_size=5_000)
+    leaf, document = rows[17_000].leaf_hash, rows[17_000].sha256
+    # when
+    by_leaf = _plan_of_lookup(lambda: selectors.entry_by_leaf_hash(leaf))
+    by_document = _plan_of_lookup(lambda: selectors.entries_for_document(document))
+    # then each goes through its hash index, never walking the B-tree of `index`
+    assert "ledger_entry_leaf_hash" in by_leaf, by_leaf
+    assert "ledger_entry_sha256" in by_document, by_document
+    for plan in (by_leaf, by_document):
+        assert "ledgerentry_index" not in plan, plan
+    # and still find the right entries
+    assert selectors.entry_by_leaf_hash(leaf).index == 17_000
+    assert [e.index for e in selectors.entries_for_document(document)] == [17_000]
+
+
+def test_the_earliest_entry_of_a_repeated_hash_is_the_one_found():
+    # given the same document registered three times
+    digest = hashlib.sha256(b"same document").hexdigest()
+    for ref in ("P-1", "P-2", "P-3"):
+        services.record_event(type="policy.issued", ref=ref, sha256=digest)
+    services.integrate_all()
+    # when
+    found = selectors.entries_for_document(digest)
+    # then
+    assert [e.ref for e in found] == ["P-1", "P-2", "P-3"]
+    first = LedgerEntry.objects.get(ref="P-1")
+    assert selectors.entry_by_leaf_hash(first.leaf_hash).index == first.index
+
+
+def _fill(n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        digest = hashlib.sha256(b"doc %d" % i).hexdigest()
+        services.record_event(type="policy.issued", ref=f"P-{i}", sha256=digest)
+    services.integrate_all()
+
+
+def _tile_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "ledger_ledgertile" in q["sql"]]
+
+
+def _proof(client, index: int, size: int) -> list[str]:
+    leaf = LedgerEntry.objects.get(index=index).leaf_hash
+    response = client.get("/registro/proof/inclusion", {"hash": leaf, "size": size})
+    assert response.status_code == 200
+    body = response.json()
+    proof = [base64.b64decode(h) for h in body["proof"]]
+    leaves = LedgerEntry.objects.filter(index__lt=size).order_by("index")
+    tree = merkle.MemoryTree([bytes.fromhex(e.leaf_hash) for e in leaves])
+    assert merkle.verify_inclusion(index, size, bytes.fromhex(leaf), proof, tree.root())
+    return body["proof"]
+
+
+def test_a_second_proof_reads_no_tile_from_the_database(client, django_capture_on_commit_callbacks):
+    # given a log of 512 entries: two full level-0 tiles, a partial level-1 tile of 2 hashes,
+    # and a proof read once (what it read is cached when its transaction commits)
+    _fill(512)
+    with (
+        CaptureQueriesContext(connection) as first,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _proof(client, 3, 512)
+    # when the same proof is asked again
+    with CaptureQueriesContext(connection) as second:
+        _proof(client, 3, 512)
+    # then the full tile and the partial one (by its width in that tree) come from the cache
+    assert len(_tile_queries(first)) == 2
+    assert _tile_queries(second) == []
+
+
+def test_a_partial_tile_is_never_served_as_full_from_the_cache(
+    client, django_capture_on_commit_callbacks
+):
+    # given a log of 300 entries, whose second level-0 tile holds 44 hashes, proved once
+    _fill(300)
+    with django_capture_on_commit_callbacks(execute=True):
+        _proof(client, 290, 300)
+    # when the tile fills up and a proof of the larger tree is asked
+    _fill(300, start=300)
+    with CaptureQueriesContext(connection) as queries:
+        _proof(client, 290, 600)
+    # then that tile is read again from the database and the proof checks against the new root
+    assert any("(0, 1)" in sql for sql in _tile_queries(queries))
+    assert client.get("/registro/tile/0/001").content == b"".join(
+        bytes.fromhex(e.leaf_hash)
+        for e in LedgerEntry.objects.filter(index__gte=256, index__lt=512).order_by("index")
+    )
+
+
+def test_proofs_are_served_from_the_database_when_the_cache_is_down(client, monkeypatch):
+    # given a log of 300 entries and a cache that does not answer
+    _fill(300)
+
+    def down(*args, **kwargs):
+        raise RedisError("connection refused")
+
+    monkeypatch.setattr(selectors.cache, "get", down)
+    monkeypatch.setattr(selectors.cache, "set", down)
+    # when / then a proof is still served, and checks
+    _proof(client, 7, 300)
