@@ -82,6 +82,9 @@ def _crawl_and_check(page, host: str, paths: list[str] | None) -> tuple[list[str
             raise
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
+        if response.status >= 400:  # a link that leads nowhere is a finding too
+            findings.append(f"{path} answers {response.status}")
+            continue
         visited.append(path)
         page.add_script_tag(path=str(AXE))
         for violation in page.evaluate(RUN_AXE, WCAG_21_AA):
