@@ -15,6 +15,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from conftest import login_verified
 from polis.accounts.models import User
+from polis.practices.models import Practice
+from polis.signatures.tests.support import link_token, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -200,3 +202,22 @@ def test_a_brand_button_shows_keyboard_focus(page_of):
     style, width = outline.split()
     assert style != "none", outline
     assert width != "0px", outline
+
+
+def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, page_of):
+    # given the demo's issued contract sent in firma, as its collaborator does
+    practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
+    send(User.objects.get(email=ROLES["collaborator"]), practice)
+    signer = page_of(None)
+    # when the client opens the signing link, on a phone and on a desktop
+    path = f"/firma/{link_token(practice.client.email)}/"
+    findings = []
+    for size, viewport in VIEWPORTS.items():
+        signer.set_viewport_size(viewport)
+        assert signer.goto(path).status == 200
+        signer.add_script_tag(path=str(AXE))
+        findings += [
+            f"{size} {v['id']}: {v['nodes']}" for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
+        ]
+    # then
+    assert findings == []
