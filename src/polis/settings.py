@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "polis.audit.middleware.RequestContextMiddleware",
     "polis.web.middleware.DatabaseUnavailableMiddleware",
+    "polis.web.middleware.OwnNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "polis.urls"

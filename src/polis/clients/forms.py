@@ -57,7 +57,6 @@ class ClientForm(StyledForm):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
         if editing:
             self.fields["kind"].disabled = True
             del self.fields["privacy"]

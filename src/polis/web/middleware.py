@@ -1,8 +1,11 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +31,30 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class OwnNotFoundPageMiddleware:
+    """With DEBUG on (the embedded default) a missing page still answers the project's own
+    Italian 404 page, not Django's English technical one (production has DEBUG off anyway)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and not _resolves(request.path_info):
+            return page_not_found(request, Resolver404())
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None
+
+
+def _resolves(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True

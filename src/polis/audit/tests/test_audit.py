@@ -94,3 +94,24 @@ def test_every_audited_action_has_an_italian_label():
     # then: the audit pages show a label, not the code
     assert recorded
     assert sorted(recorded - set(ACTION_LABELS)) == []
+
+
+def test_the_history_of_a_firm_with_no_event_yet_is_an_empty_page_not_a_404(client_for, operator):
+    # given a firm created outside the services (as the demo data does): nothing recorded yet
+    firm = FirmFactory(status=Firm.Status.APPROVED)
+    staff = client_for(operator)
+    # when the operator follows the registration page's history link
+    review = staff.get(reverse("accounts:firm_review", args=[firm.pk]))
+    history = staff.get(reverse("audit:object_history", args=["accounts.firm", firm.pk]))
+    # then
+    assert reverse("audit:object_history", args=["accounts.firm", firm.pk]) in review.text
+    assert history.status_code == 200
+    assert "Nessuna attività registrata" in history.text
+
+
+@pytest.mark.parametrize("object_type", ["accounts.firm", "accounts.nosuchmodel", "nonsense"])
+def test_the_history_of_an_object_that_does_not_exist_is_a_404(client_for, operator, object_type):
+    response = client_for(operator).get(
+        reverse("audit:object_history", args=[object_type, "999999"])
+    )
+    assert response.status_code == 404

@@ -256,3 +256,30 @@ def test_contact_requests_are_paginated_with_constant_queries(
     assert len(first.context["page"]) == 25
     assert len(last.context["page"]) == 10
     assert "pagina=2" in first.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/nessuna-pagina/", "/clienti/999999/"])
+@pytest.mark.parametrize("debug", [True, False], ids=["embedded-default", "production"])
+def test_a_missing_page_answers_the_projects_own_italian_404(
+    client, collaborator_a, settings, debug, path
+):
+    # given the embedded default (DEBUG on) or production; a URL no pattern matches, or an
+    # object that does not exist
+    settings.DEBUG = debug
+    client.force_login(collaborator_a)
+    # when
+    response = client.get(path)
+    # then
+    assert response.status_code == 404
+    assert "Pagina non trovata" in response.text
+    assert "DEBUG = True" not in response.text
+
+
+def test_a_refused_permission_answers_the_projects_own_italian_403(
+    client, collaborator_a, settings
+):
+    settings.DEBUG = True
+    client.force_login(collaborator_a)
+    response = client.get(reverse("accounts:firm_queue"))
+    assert response.status_code == 403
+    assert "Accesso negato" in response.text

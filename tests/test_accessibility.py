@@ -1,0 +1,223 @@
+"""Accessibility, measured: axe-core (from npm) on every page each role can reach, on a desktop
+and on a phone, with zero violations of impact serious or critical (WCAG 2.1 A and AA)."""
+
+from collections import deque
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
+
+from conftest import login_verified
+from polis.accounts.models import User
+from polis.practices.models import Practice
+from polis.signatures.tests.support import link_token, send
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# One demo account per role (seed_demo); None is the anonymous visitor.
+ROLES = {
+    "anonymous": None,
+    "collaborator": "mario.rossi@agenzia-rossi.example.it",
+    "operator": "operatore@polis.local",
+    "adjuster": "liquidatore@polis.local",
+    "admin": "admin@polis.local",
+}
+# Not pages of ours to check: leaving the session, and Django's own admin site.
+SKIPPED_NAMES = {"accounts:logout"}
+SKIPPED_NAMESPACES = ("admin",)
+RUN_AXE = (
+    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+    ".then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+    ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+    " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' | ' + n.failureSummary)})))"
+)
+
+
+@pytest.fixture
+def demo_world(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    settings.DEBUG = False
+
+
+def _pattern(path: str) -> str | None:
+    """The URL pattern a path belongs to: one page is checked per pattern."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    name = match.view_name
+    if name in SKIPPED_NAMES or name.startswith(tuple(f"{n}:" for n in SKIPPED_NAMESPACES)):
+        return None
+    return name
+
+
+def _session_cookie(live_server, email: str) -> dict:
+    client = Client()
+    login_verified(client, User.objects.get(email=email))
+    value = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return {"name": django_settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
+
+
+def _crawl_and_check(page, host: str, paths: list[str] | None) -> tuple[list[str], list[str]]:
+    """Visit the given paths (or crawl from the home page, one page per URL pattern) and run
+    axe on each HTML page; return the paths visited and the serious/critical findings."""
+    seen_patterns: set[str] = set()
+    queue = deque(paths or ["/"])
+    visited, findings = [], []
+    while queue:
+        path = queue.popleft()
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:  # a file download (PDF, CSV, ZIP) is not a page
+            if "Download is starting" in str(error):
+                continue
+            raise
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if response.status >= 400:  # a link that leads nowhere is a finding too
+            findings.append(f"{path} answers {response.status}")
+            continue
+        visited.append(path)
+        page.add_script_tag(path=str(AXE))
+        for violation in page.evaluate(RUN_AXE, WCAG_21_AA):
+            findings.append(
+                f"{path} [{violation['impact']}] {violation['id']}: {violation['help']}\n    "
+                + "\n    ".join(violation["nodes"])
+            )
+        if paths is not None:
+            continue
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            url = urlsplit(href)
+            if url.netloc != host or url.scheme not in ("http", "https"):
+                continue
+            pattern = _pattern(url.path)
+            if pattern is None or pattern in seen_patterns:
+                continue
+            seen_patterns.add(pattern)
+            queue.append(url.path + (f"?{url.query}" if url.query else ""))
+    return visited, findings
+
+
+@pytest.fixture
+def page_of(_chromium, live_server, settings):
+    """page_of(user): a Chromium page on the live server, logged in as `user` (None: anonymous);
+    the page's CSP is bypassed so that axe can be injected."""
+    settings.ALLOWED_HOSTS = ["*"]
+    contexts = []
+
+    def open_page(user):
+        context = _chromium.new_context(base_url=live_server.url, locale="it-IT", bypass_csp=True)
+        contexts.append(context)
+        if user is not None:
+            context.add_cookies([_session_cookie(live_server, user.email)])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_a_role_has_no_serious_accessibility_violation(
+    role, demo_world, page_of, live_server
+):
+    assert AXE.exists(), "axe-core is missing: run `npm install`"
+    page = page_of(User.objects.get(email=ROLES[role]) if ROLES[role] else None)
+    findings = []
+    host = urlsplit(live_server.url).netloc
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    paths, desktop = _crawl_and_check(page, host, None)
+    findings += [f"desktop {f}" for f in desktop]
+    page.set_viewport_size(VIEWPORTS["phone"])
+    _, phone = _crawl_and_check(page, host, paths)
+    findings += [f"phone {f}" for f in phone]
+    assert len(paths) >= 10, f"the crawl reached only {paths}"
+    assert findings == [], f"{len(findings)} serious/critical violations:\n" + "\n".join(findings)
+
+
+def test_a_refused_form_announces_its_errors_and_moves_focus_to_them(page_of, collaborator_a):
+    page = page_of(collaborator_a)
+    page.goto("/clienti/nuovo/")
+    page.get_by_role("button", name="Salva").click()
+    summary = page.get_by_role("alert")
+    summary.wait_for()
+    assert "Il modulo non è stato inviato" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    summary.get_by_role("link").first.click()  # each error leads to its field
+    assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT", "TEXTAREA")
+
+
+@pytest.mark.parametrize("path", ["/registrati/", "/clienti/nuovo/"])
+def test_every_help_text_is_read_out_with_its_field(page_of, collaborator_a, path):
+    page = page_of(None if path == "/registrati/" else collaborator_a)
+    page.goto(path)
+    described = page.eval_on_selector_all(
+        "[aria-describedby]",
+        "els => els.flatMap(e => e.getAttribute('aria-describedby').split(' '))",
+    )
+    assert described, "no field is described by a help text"
+    missing = [i for i in described if page.locator(f"[id='{i}']").count() == 0]
+    assert missing == []
+
+
+def test_the_client_kind_radios_do_not_overlap_the_name_labels(page_of, collaborator_a):
+    page = page_of(collaborator_a)
+    for size in VIEWPORTS.values():
+        page.set_viewport_size(size)
+        page.goto("/clienti/nuovo/")
+        radios = page.get_by_role("group", name="Tipo di cliente")
+        boxes = [radios.bounding_box()] + [
+            page.get_by_text(text, exact=True).first.bounding_box() for text in ("Nome", "Cognome")
+        ]
+        group = boxes[0]
+        for label in boxes[1:]:
+            assert label["y"] >= group["y"] + group["height"], (size, boxes)
+
+
+def test_a_brand_button_shows_keyboard_focus(page_of):
+    page = page_of(None)
+    page.goto("/accedi/")
+    button = page.get_by_role("button", name="Accedi")
+    page.get_by_label("Password").focus()
+    for _ in range(5):  # from the password, through "show password" and the like, to the button
+        page.keyboard.press("Tab")
+        if button.evaluate("b => b === document.activeElement"):
+            break
+    assert button.evaluate("b => b === document.activeElement")
+    outline = button.evaluate(
+        "b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth"
+    )
+    style, width = outline.split()
+    assert style != "none", outline
+    assert width != "0px", outline
+
+
+def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, page_of):
+    # given the demo's issued contract sent in firma, as its collaborator does
+    practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
+    send(User.objects.get(email=ROLES["collaborator"]), practice)
+    signer = page_of(None)
+    # when the client opens the signing link, on a phone and on a desktop
+    path = f"/firma/{link_token(practice.client.email)}/"
+    findings = []
+    for size, viewport in VIEWPORTS.items():
+        signer.set_viewport_size(viewport)
+        assert signer.goto(path).status == 200
+        signer.add_script_tag(path=str(AXE))
+        findings += [
+            f"{size} {v['id']}: {v['nodes']}" for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
+        ]
+    # then
+    assert findings == []
