@@ -87,3 +87,10 @@ def actions_for(user, actions: list[Action]) -> list[Action]:
         if can(user, action.capability)
         and (not action.setting or getattr(settings, action.setting))
     ]
+
+
+def current_url(path: str, items: list[Action]) -> str | None:
+    """The item a page belongs to: the longest item URL that starts its path (a claim's page,
+    /sinistri/12/, belongs to Sinistri; /sinistri/apri/12/ to APRI SINISTRO)."""
+    matches = [item.url for item in items if item.url and path.startswith(item.url)]
+    return max(matches, key=len, default=None)
