@@ -7,9 +7,10 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install lint format otp lock openapi serve-prod backup restore bench bench-scale clean
 
-# The settings default to DEBUG off, as production wants; the development targets turn it on
-# (the tests do it themselves: src/polis/pytest_profile.py).
-run lint otp openapi bench: export DEBUG ?= 1
+# The settings default to DEBUG off, as production wants. manage.py turns it on unless told
+# otherwise, the tests do it themselves (src/polis/pytest_profile.py), and so do these targets,
+# which run Python without manage.py.
+openapi bench: export DEBUG ?= 1
 
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -63,14 +63,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 def test_debug_is_off_unless_the_environment_turns_it_on(tmp_path):
     # given: an environment that says nothing about DEBUG (the tests themselves run with it on)
     unset = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    # when
+    # when the settings load as gunicorn and Celery load them (manage.py, the developer's tool,
+    # turns DEBUG on)
     result = subprocess.run(
         [
             sys.executable,
-            "manage.py",
-            "shell",
             "-c",
-            "from django.conf import settings as s; print(s.DEBUG)",
+            "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG)",
         ],
         cwd=ROOT,
         env={**unset, "SECRET_KEY": secrets.token_urlsafe(50), "POLIS_VAR_DIR": str(tmp_path)},
