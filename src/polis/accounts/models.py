@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.lifecycle import Lifecycle
+
 
 class Firm(models.Model):
     """An intermediary firm (agenzia) registered in the RUI, owner of a portfolio."""
@@ -40,6 +42,15 @@ class Firm(models.Model):
         _("un'impresa di assicurazione detiene almeno il 10% dell'agenzia"), default=False
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    lifecycle = Lifecycle(
+        {
+            Status.PENDING: {Status.APPROVED, Status.REJECTED},
+            Status.APPROVED: set(),
+            Status.REJECTED: set(),
+        },
+        noun=_("La registrazione"),
+        audit="firm",
+    )
     # Set by the firm's administrator: every user of the firm logs in with a second factor.
     two_factor_required = models.BooleanField(
         _("verifica in due passaggi obbligatoria"), default=False

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.lifecycle import Lifecycle
+
 # The SLA: working days from complete documentation to the claim's due date (Claim.sla_due).
 SLA_WORKING_DAYS = 20
 
@@ -57,6 +59,61 @@ class Claim(models.Model):
     )
     third_parties = models.TextField(_("terzi coinvolti"), blank=True)
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPENED)
+    lifecycle = Lifecycle(
+        {
+            Status.OPENED: {
+                Status.DOCS_MISSING,
+                Status.ASSIGNED,
+                Status.REJECTED,
+                Status.CLOSED_WITHOUT_PAYMENT,
+            },
+            Status.DOCS_MISSING: {
+                Status.DOCS_MISSING,
+                Status.OPENED,
+                Status.ASSIGNED,
+                Status.INVESTIGATION,
+                Status.REJECTED,
+                Status.CLOSED_WITHOUT_PAYMENT,
+            },
+            Status.ASSIGNED: {
+                Status.ASSIGNED,
+                Status.DOCS_MISSING,
+                Status.INVESTIGATION,
+                Status.REJECTED,
+                Status.CLOSED_WITHOUT_PAYMENT,
+            },
+            Status.INVESTIGATION: {
+                Status.ASSIGNED,
+                Status.DOCS_MISSING,
+                Status.OFFER_RECEIVED,
+                Status.REJECTED,
+                Status.CLOSED_WITHOUT_PAYMENT,
+            },
+            Status.OFFER_RECEIVED: {
+                Status.OFFER_RECEIVED,
+                Status.ACCEPTED,
+                Status.INVESTIGATION,
+                Status.REJECTED,
+                Status.CLOSED_WITHOUT_PAYMENT,
+            },
+            Status.ACCEPTED: {Status.PAID},
+            Status.PAID: {Status.CLOSED},
+            Status.CLOSED: {Status.REOPENED},
+            Status.REJECTED: {Status.REOPENED},
+            Status.CLOSED_WITHOUT_PAYMENT: {Status.REOPENED},
+            Status.REOPENED: {
+                Status.DOCS_MISSING,
+                Status.ASSIGNED,
+                Status.INVESTIGATION,
+                Status.REJECTED,
+                Status.CLOSED_WITHOUT_PAYMENT,
+            },
+        },
+        noun=_("Il sinistro"),
+        audit="claim",
+        versioned=True,
+        stale=_("Il sinistro è stato modificato da un altro utente: ricarica la pagina."),
+    )
     # The SLA clock (working days) runs from complete documentation.
     docs_complete_on = models.DateField(_("documentazione completa il"), null=True, blank=True)
     sla_due = models.DateField(_("scadenza SLA"), null=True, blank=True)
@@ -174,6 +231,17 @@ class Quietanza(models.Model):
     conditions = models.TextField(_("condizioni"))
     document = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # A new offer supersedes the pending one; the insured accepts or contests it.
+    lifecycle = Lifecycle(
+        {
+            Status.PENDING: {Status.ACCEPTED, Status.REFUSED, Status.SUPERSEDED},
+            Status.ACCEPTED: set(),
+            Status.REFUSED: set(),
+            Status.SUPERSEDED: set(),
+        },
+        noun=_("La quietanza"),
+        audit="quietanza",
+    )
     objections = models.TextField(blank=True)
     signed_document = models.ForeignKey(
         "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

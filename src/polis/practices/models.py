@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.lifecycle import Lifecycle
+
 
 class Practice(models.Model):
     """One contract being arranged, issued and, later, renewed (DESIGN §3)."""
@@ -55,6 +57,37 @@ class Practice(models.Model):
     commission = models.DecimalField(max_digits=12, decimal_places=2)
     breakdown = models.JSONField()
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
+    # DESIGN §3. "cancelled" is possible from any state before in force.
+    lifecycle = Lifecycle(
+        {
+            Status.DRAFT: {Status.ISSUED, Status.IN_REVIEW, Status.CANCELLED},
+            Status.IN_REVIEW: {
+                Status.ISSUED,
+                Status.DECLINED,
+                Status.INFO_REQUESTED,
+                Status.CANCELLED,
+            },
+            Status.INFO_REQUESTED: {Status.IN_REVIEW, Status.DECLINED, Status.CANCELLED},
+            Status.ISSUED: {Status.SIGNING, Status.CANCELLED},
+            Status.SIGNING: {Status.SIGNED, Status.ISSUED, Status.CANCELLED},
+            Status.SIGNED: {Status.COMPLETED, Status.IN_FORCE, Status.CANCELLED},
+            # Perfezionata before its start date: in force from that day, or back to "signed"
+            # when the MGA rejects the payment that completed it.
+            Status.COMPLETED: {Status.IN_FORCE, Status.SIGNED},
+            # Back to "signed" when the MGA rejects the payment that completed it.
+            Status.IN_FORCE: {Status.RENEWED, Status.EXPIRED, Status.SIGNED},
+            # Not renewed after all when the renewal's completing payment is rejected.
+            Status.RENEWED: {Status.IN_FORCE, Status.EXPIRED},
+            # A renewal completed after the end date (within the grace period) still renews it.
+            Status.EXPIRED: {Status.RENEWED},
+            Status.DECLINED: set(),
+            Status.CANCELLED: set(),
+        },
+        noun=_("La pratica"),
+        audit="practice",
+        versioned=True,
+        stale=_("La pratica è stata modificata da un altro utente: ricarica la pagina."),
+    )
     review_reason = models.CharField(max_length=300, blank=True)
     policy_number = models.CharField(
         _("numero di polizza"), max_length=20, unique=True, null=True, blank=True
@@ -214,6 +247,16 @@ class Payment(models.Model):
     commission = models.DecimalField(_("provvigione"), max_digits=12, decimal_places=2)
     receipt = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.TO_VERIFY)
+    # A rejected payment stays rejected: the instalment is paid again with a new one.
+    lifecycle = Lifecycle(
+        {
+            Status.TO_VERIFY: {Status.VERIFIED, Status.REJECTED},
+            Status.VERIFIED: set(),
+            Status.REJECTED: set(),
+        },
+        noun=_("Il pagamento"),
+        audit="payment",
+    )
     rejection_reason = models.CharField(_("motivo"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.lifecycle import Lifecycle
+
 
 class Quote(models.Model):
     """A priced offer that issues nothing; it converts into a practice within its validity."""
@@ -25,6 +27,11 @@ class Quote(models.Model):
     breakdown = models.JSONField()  # the explained lines and the instalments
     valid_until = models.DateField(_("valido fino al"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PRICED)
+    lifecycle = Lifecycle(
+        {Status.PRICED: {Status.CONVERTED}, Status.CONVERTED: set()},
+        noun=_("Il preventivo"),
+        audit="quote",
+    )
     pdf = models.ForeignKey(
         "documents.StoredFile", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -84,6 +91,17 @@ class QuoteRequest(models.Model):
         "messaging.Thread", on_delete=models.PROTECT, related_name="quote_request"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    # The operator may revise an offer until the collaborator accepts it.
+    lifecycle = Lifecycle(
+        {
+            Status.REQUESTED: {Status.OFFERED, Status.DECLINED},
+            Status.OFFERED: {Status.OFFERED, Status.DECLINED, Status.ACCEPTED},
+            Status.DECLINED: set(),
+            Status.ACCEPTED: set(),
+        },
+        noun=_("La richiesta di preventivo"),
+        audit="quote_request",
+    )
     offer_gross = models.DecimalField(
         _("premio lordo offerto"), max_digits=12, decimal_places=2, null=True, blank=True
     )

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.lifecycle import Lifecycle
+
 
 class Signer(models.Model):
     """A person who signs with our FEA, keyed by codice fiscale across requests and firms.
@@ -69,6 +71,43 @@ class SignatureRequest(models.Model):
     link_nonce = models.CharField(max_length=32)
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    # Resending the link (to "sent") reopens a locked or expired request; signed, declined
+    # and voided are final.
+    lifecycle = Lifecycle(
+        {
+            Status.SENT: {
+                Status.SENT,
+                Status.OPENED,
+                Status.CODE_SENT,
+                Status.DECLINED,
+                Status.EXPIRED,
+                Status.VOIDED,
+            },
+            Status.OPENED: {
+                Status.SENT,
+                Status.CODE_SENT,
+                Status.DECLINED,
+                Status.EXPIRED,
+                Status.VOIDED,
+            },
+            Status.CODE_SENT: {
+                Status.SENT,
+                Status.CODE_SENT,
+                Status.SIGNED,
+                Status.LOCKED,
+                Status.DECLINED,
+                Status.EXPIRED,
+                Status.VOIDED,
+            },
+            Status.LOCKED: {Status.SENT, Status.VOIDED},
+            Status.EXPIRED: {Status.SENT},
+            Status.SIGNED: set(),
+            Status.DECLINED: set(),
+            Status.VOIDED: set(),
+        },
+        noun=_("La richiesta di firma"),
+        audit="signature",
+    )
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reminders_sent = models.PositiveSmallIntegerField(default=0)

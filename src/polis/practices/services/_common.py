@@ -7,26 +7,7 @@ from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices.models import Practice
 
 S = Practice.Status
-# DESIGN §3. "cancelled" is possible from any state before in force.
-TRANSITIONS = {
-    S.DRAFT: {S.ISSUED, S.IN_REVIEW, S.CANCELLED},
-    S.IN_REVIEW: {S.ISSUED, S.DECLINED, S.INFO_REQUESTED, S.CANCELLED},
-    S.INFO_REQUESTED: {S.IN_REVIEW, S.DECLINED, S.CANCELLED},
-    S.ISSUED: {S.SIGNING, S.CANCELLED},
-    S.SIGNING: {S.SIGNED, S.ISSUED, S.CANCELLED},
-    S.SIGNED: {S.COMPLETED, S.IN_FORCE, S.CANCELLED},
-    # Perfezionata before its start date: in force from that day, or back to "signed" when the
-    # MGA rejects the payment that completed it.
-    S.COMPLETED: {S.IN_FORCE, S.SIGNED},
-    # Back to "signed" when the MGA rejects the payment that completed it.
-    S.IN_FORCE: {S.RENEWED, S.EXPIRED, S.SIGNED},
-    # Not renewed after all when the renewal's completing payment is rejected.
-    S.RENEWED: {S.IN_FORCE, S.EXPIRED},
-    # A renewal completed after the end date (within the grace period) still renews it.
-    S.EXPIRED: {S.RENEWED},
-    S.DECLINED: set(),
-    S.CANCELLED: set(),
-}
+TRANSITIONS = {k: set(v) for k, v in Practice.lifecycle.transitions.items()}
 
 
 def _guard(practice: Practice, wanted: str) -> None:
