@@ -146,9 +146,9 @@ def _user(email: str, first: str, last: str, role: str, **extra) -> User:
         first_name=first,
         last_name=last,
         role=role,
-        **extra,
         is_staff=role == User.Role.ADMIN,
         is_superuser=role == User.Role.ADMIN,
+        **extra,
     )
     if user.requires_two_factor and not user.totpdevice_set.exists():
         TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_HEX, confirmed=True)
