@@ -105,3 +105,26 @@ def test_the_page_shows_a_form_only_for_an_allowed_action(
     assert page.status_code == 200
     assert _forms(page, claim) == expected
     assert ("Gestione" in page.content.decode()) is bool(expected)
+
+
+def test_the_api_returns_the_allowed_actions_of_a_claim(client_for, claim, operator, adjuster):
+    # given: an open claim, its documents complete (adjusters have no API access)
+    services.assign_adjuster(actor=operator, claim=claim, adjuster=adjuster)
+    # when
+    read = {
+        user.role: client_for(user).get(f"/api/claims/{claim.pk}").json()["allowed_actions"]
+        for user in (claim.created_by, operator)
+    }
+    # then
+    assert read == {
+        "collaborator": ["documents", "message", "note"],
+        "operator": [
+            "assign",
+            "documents",
+            "end",
+            "insurer_number",
+            "message",
+            "note",
+            "request_documents",
+        ],
+    }
