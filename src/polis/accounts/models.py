@@ -145,6 +145,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.COLLABORATOR
 
     @property
+    def is_adjuster(self) -> bool:
+        return self.role == self.Role.ADJUSTER
+
+    @property
     def is_mga_staff(self) -> bool:
         return self.role in (self.Role.OPERATOR, self.Role.ADMIN)
 
