@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
-from polis.core.access import MGA_STAFF, capability_required
+from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
@@ -169,10 +169,10 @@ def _safe(request, url: str) -> bool:
     return url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
 
 
-def _to_next_or(request, fallback):
+def _to_next_or(request, fallback: str):
     """The page the form names in `next` (e.g. the back-office queue), else `fallback`."""
     then = request.POST.get("next", "")
-    return redirect(then) if _safe(request, then) else fallback
+    return redirect(then if _safe(request, then) else fallback)
 
 
 def _back(request, fallback: str):
@@ -188,7 +188,7 @@ def _refused(request, practice: Practice):
 def _done(request, practice: Practice, result):
     """On the practice the action led to (a renewal is a new one), or the form's `next`."""
     target = result if isinstance(result, Practice) else practice
-    return _to_next_or(request, redirect("practices:detail", pk=target.pk))
+    return _to_next_or(request, reverse("practices:detail", args=[target.pk]))
 
 
 class SignatureForm(StyledForm):
@@ -493,7 +493,7 @@ def payment_action(request, pk: int, action: str):
     practice."""
 
     def back(request, payment, result=None):
-        return _to_next_or(request, redirect("practices:detail", pk=payment.practice_id))
+        return _to_next_or(request, reverse("practices:detail", args=[payment.practice_id]))
 
     return run_action(
         request,
@@ -520,7 +520,7 @@ COMMISSION_COLUMNS = [
 
 
 def _statement(request):
-    staff = request.user.role in MGA_STAFF
+    staff = request.user.is_mga_staff
     form = CommissionFilterForm(request.GET, staff=staff)
     firm = form.firm if staff else request.user.firm
     payments, totals = (
