@@ -20,6 +20,7 @@ from polis.core.errors import DomainError
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
+from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
 def _uploads(request, field: str):
@@ -120,8 +121,10 @@ def claim_detail(request, pk: int):
             "missing": selectors.missing_documents(claim),
             "checklist": kind["documents"],
             "timeline": selectors.timeline_of(request.user, claim),
+            # each with its signature request and what the user may do to it
             "quietanze": [
-                (quietanza, requests.get(quietanza.pk)) for quietanza in claim.quietanze.all()
+                _with_signature(quietanza, requests.get(quietanza.pk), request.user)
+                for quietanza in claim.quietanze.all()
             ],
             "adjusters": get_user_model().objects.filter(role=Role.ADJUSTER, is_active=True),
             "today": timezone.localdate(),
@@ -132,6 +135,12 @@ def claim_detail(request, pk: int):
             "managing": not actions.isdisjoint(MANAGING),
         },
     )
+
+
+def _with_signature(quietanza: Quietanza, signature, user) -> tuple:
+    """The quietanza, its signature request and what the user may do to the request."""
+    allowed = SIGNATURE_ACTIONS.allowed(signature, user) if signature else frozenset()
+    return quietanza, signature, allowed
 
 
 @capability_required("view_claims")

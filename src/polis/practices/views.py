@@ -33,6 +33,7 @@ from polis.practices.models import Payment, Practice
 from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
 from polis.quotes.forms import PricingForms
 from polis.quotes.selectors import get_quote_for
+from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
 def _listing(request, template: str, rows, form, **context):
@@ -157,7 +158,11 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
         "renewal_form": _renewal_form(practice) if "change_renewal" in actions else None,
         "renewal_changes": selectors.renewal_changes(practice),
-        "signatures": selectors.signature_requests_of(request.user, practice),
+        # each with what the user may do to it
+        "signatures": [
+            (signature, SIGNATURE_ACTIONS.allowed(signature, request.user))
+            for signature in selectors.signature_requests_of(request.user, practice)
+        ],
         "delivered": selectors.delivery_status(practice),
         "disclosures": selectors.disclosure_rows(practice),
         "disclosures_stored": selectors.disclosures_stored(practice),

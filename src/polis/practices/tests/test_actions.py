@@ -11,13 +11,19 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.practices import services
 from polis.practices.actions import allowed_actions
 from polis.practices.models import Practice
 from polis.practices.tests.factories import PracticeFactory
-from polis.signatures.tests.support import PNG
+from polis.quotes import services as quotes
+from polis.quotes.tests.factories import demo_product
+from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.signatures.models import SignatureRequest
+from polis.signatures.services import void_signature_request
+from polis.signatures.tests.support import PNG, send
 
 pytestmark = pytest.mark.django_db
 S = Practice.Status
@@ -173,3 +179,38 @@ def test_a_refused_action_posted_anyway_changes_nothing(collaborator_a, client_f
     assert "non si può emettere" in response.content.decode()
     practice.refresh_from_db()
     assert practice.status == S.ISSUED
+
+
+def _signature_buttons(page, signature) -> set[str]:
+    html = page.content.decode()
+    return {
+        name
+        for name in ("resend", "void")
+        if f'action="{reverse(f"signatures:{name}", args=[signature.pk])}"' in html
+    }
+
+
+def test_the_contracts_signature_request_offers_resend_and_void_while_open(
+    collaborator_a, operator, client_for
+):
+    # given: an issued contract sent for signature
+    quote = quotes.create_quote(
+        actor=collaborator_a,
+        client=ClientFactory(created_by=collaborator_a),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    practice = services.issue_practice(
+        actor=collaborator_a, practice=services.convert_quote(actor=collaborator_a, quote=quote)
+    )
+    send(collaborator_a, practice)
+    signature = SignatureRequest.objects.get()
+    url = reverse("practices:detail", args=[practice.pk])
+    # then: the firm and the MGA may send a fresh link or withdraw it
+    for user in (collaborator_a, operator):
+        assert _signature_buttons(client_for(user).get(url), signature) == {"resend", "void"}
+    # when: withdrawn
+    void_signature_request(actor=operator, request=signature)
+    # then: nothing more to do with it
+    assert _signature_buttons(client_for(collaborator_a).get(url), signature) == set()
