@@ -424,7 +424,8 @@ def client_disclosure(request, token: str, index: int):
 @capability_required("review_practices")
 def review_queue(request):
     page = Paginator(selectors.review_queue(), 25).get_page(request.GET.get("pagina"))
-    return render(request, "practices/review_queue.html", {"page": page})
+    rows = [(practice, ACTIONS.allowed(practice, request.user)) for practice in page]
+    return render(request, "practices/review_queue.html", {"page": page, "rows": rows})
 
 
 # --- Perfezionamento ------------------------------------------------------------------------
