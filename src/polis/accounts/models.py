@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.core.roles import Role
 from polis.lifecycle import Lifecycle
 
 
@@ -88,11 +89,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in. Collaborators belong to a firm; MGA staff to none."""
 
-    class Role(models.TextChoices):
-        COLLABORATOR = "collaborator", _("Collaboratore")
-        OPERATOR = "operator", _("Operatore")
-        ADJUSTER = "adjuster", _("Liquidatore")
-        ADMIN = "admin", _("Amministratore")
+    Role = Role
 
     email = models.EmailField(_("e-mail"), unique=True)
     first_name = models.CharField(_("nome"), max_length=100)
@@ -130,7 +127,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(
                 name="collaborator_has_firm",
-                condition=~models.Q(role="collaborator") | models.Q(firm__isnull=False),
+                condition=~models.Q(role=Role.COLLABORATOR) | models.Q(firm__isnull=False),
             ),
         ]
 
@@ -146,6 +143,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_collaborator(self) -> bool:
         return self.role == self.Role.COLLABORATOR
+
+    @property
+    def is_adjuster(self) -> bool:
+        return self.role == self.Role.ADJUSTER
 
     @property
     def is_mga_staff(self) -> bool:

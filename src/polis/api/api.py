@@ -73,7 +73,7 @@ api = PolisAPI(
 @api.exception_handler(DomainError)
 def domain_error(request, error: DomainError):
     status = 403 if isinstance(error, PermissionDenied) else 422
-    body = {"detail": error.message, "field": error.field}
+    body = {"detail": error.message, "field": error.field, "code": error.code}
     if isinstance(error, AnswersInvalid):
         body["errors"] = error.errors
     return api.create_response(request, body, status=status)

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from polis.api.schemas import ERRORS, DocumentOut, _window
 from polis.claims import selectors as claims
 from polis.claims import services as claim_services
+from polis.claims.actions import allowed_actions
 from polis.core.access import can
 from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT
 from polis.practices import selectors as practice_selectors
@@ -43,6 +44,14 @@ class ClaimOut(Schema):
     overdue: bool
     insurer_claim_number: str
     missing_documents: list[str]
+
+
+class ClaimDetailOut(ClaimOut):
+    allowed_actions: list[str] = Field(
+        description="Le azioni che l'utente può compiere ora sul sinistro, come i moduli della "
+        "sua pagina (documents, note, message, request_documents, assign, quietanza, payment, "
+        "close, end, reopen…), in ordine alfabetico."
+    )
 
 
 class NoteIn(Schema):
@@ -90,11 +99,13 @@ def list_claims(
     return [_claim_out(c) for c in page]
 
 
-@router.get("/claims/{claim_id}", response={200: ClaimOut, **ERRORS}, summary="Un sinistro")
+@router.get("/claims/{claim_id}", response={200: ClaimDetailOut, **ERRORS}, summary="Un sinistro")
 def get_claim(request, claim_id: int):
     claim = claims.get_claim_for(request.auth, claim_id)
     claim_services.record_claim_access(actor=request.auth, claims=[claim], what="API: sinistro")
-    return _claim_out(claim)
+    return ClaimDetailOut(
+        **_claim_out(claim).dict(), allowed_actions=sorted(allowed_actions(claim, request.auth))
+    )
 
 
 @router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="Apri un sinistro")

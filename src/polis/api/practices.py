@@ -15,6 +15,7 @@ from polis.core.text import MESSAGE_TEXT
 from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
 from polis.practices import services as practice_services
+from polis.practices.actions import allowed_actions
 
 router = Router()
 
@@ -43,6 +44,14 @@ class PracticeOut(Schema):
     )
     needs_reason: str
     version: int
+
+
+class PracticeDetailOut(PracticeOut):
+    allowed_actions: list[str] = Field(
+        description="Le azioni che l'utente può compiere ora sulla pratica, come i pulsanti "
+        "della sua pagina (issue, approve, decline, request_information, answer_information, "
+        "needs, add_documents, send_for_signature, record_payment, renew…), in ordine alfabetico."
+    )
 
 
 class NeedsIn(Schema):
@@ -113,10 +122,14 @@ def list_practices(request, q: str = "", status: str = "", limit: int = 50, offs
 
 
 @router.get(
-    "/practices/{practice_id}", response={200: PracticeOut, **ERRORS}, summary="Una pratica"
+    "/practices/{practice_id}", response={200: PracticeDetailOut, **ERRORS}, summary="Una pratica"
 )
 def get_practice(request, practice_id: int):
-    return _practice_out(practice_selectors.get_practice_for(request.auth, practice_id))
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return PracticeDetailOut(
+        **_practice_out(practice).dict(),
+        allowed_actions=sorted(allowed_actions(practice, request.auth)),
+    )
 
 
 @router.post("/practices", response={201: PracticeOut, **ERRORS}, summary="Crea una pratica")

@@ -7,10 +7,17 @@ from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
-    """Every error: a message (or ninja's list of invalid fields) and the field at fault."""
+    """Every error: a message (or ninja's list of invalid fields), the field at fault and, for
+    a refusal of the domain, its stable code."""
 
     detail: str | list[dict]
     field: str | None = None
+    code: str | None = Field(
+        None,
+        description="Perché il dominio ha rifiutato: invalid (dati non validi), "
+        "permission_denied (403), invalid_transition (lo stato non lo consente), "
+        "stale_version (modificato da altri nel frattempo: rileggi e riprova).",
+    )
     errors: dict[str, str] | None = Field(
         None, description="Risposte del questionario rifiutate: {domanda: motivo}."
     )

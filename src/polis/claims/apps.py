@@ -12,7 +12,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         from polis.claims import selectors, services
         from polis.practices.registry import add_review_reason
-        from polis.signatures.registry import register_subject
+        from polis.signatures.registry import SubjectKind, register_subject
 
         add_review_reason(selectors.recent_claims_reasons)
 
@@ -39,7 +39,7 @@ class ClaimsConfig(AppConfig):
             }
         )
         register_subject(
-            "quietanza",
+            SubjectKind.QUIETANZA,
             on_signed=services.record_quietanza_signed,
             on_closed=services.record_quietanza_closed,
             url=lambda signature: reverse("claims:detail", args=[services.claim_of(signature).pk]),

@@ -28,6 +28,7 @@ from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
 from polis.practices.selectors import matching
+from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import latest_requests_by_subject, latest_signed_request
 
 if TYPE_CHECKING:
@@ -279,12 +280,14 @@ def timeline_of(user, claim: Claim):
 def contract_identification_of(practice: Practice) -> SignatureRequest | None:
     """The contract's signed FEA request, whose identification of the insured (who attested
     which identity document) a quietanza reuses; None if the contract was not signed so."""
-    return latest_signed_request("practice", practice.pk)
+    return latest_signed_request(SubjectKind.PRACTICE, practice.pk)
 
 
 def quietanza_requests(claim: Claim) -> dict[int, SignatureRequest]:
     """The latest signature request of each quietanza of the claim."""
-    return latest_requests_by_subject("quietanza", claim.quietanze.values_list("pk", flat=True))
+    return latest_requests_by_subject(
+        SubjectKind.QUIETANZA, claim.quietanze.values_list("pk", flat=True)
+    )
 
 
 def sla_overview() -> dict:

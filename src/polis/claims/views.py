@@ -10,14 +10,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.claims import selectors, services
+from polis.claims.actions import ACTIONS, MANAGING
 from polis.claims.cover import cover_period
 from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
-from polis.core.access import ADJUSTER, can, capability_required
+from polis.core.access import Role, can, capability_required
+from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
+from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
 def _uploads(request, field: str):
@@ -107,6 +110,7 @@ def claim_detail(request, pk: int):
     services.record_claim_access(actor=request.user, claims=[claim], what=_("pagina del sinistro"))
     kind = selectors.claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
     requests = selectors.quietanza_requests(claim)
+    actions = ACTIONS.allowed(claim, request.user)
     return render(
         request,
         "claims/detail.html",
@@ -117,16 +121,26 @@ def claim_detail(request, pk: int):
             "missing": selectors.missing_documents(claim),
             "checklist": kind["documents"],
             "timeline": selectors.timeline_of(request.user, claim),
+            # each with its signature request and what the user may do to it
             "quietanze": [
-                (quietanza, requests.get(quietanza.pk)) for quietanza in claim.quietanze.all()
+                _with_signature(quietanza, requests.get(quietanza.pk), request.user)
+                for quietanza in claim.quietanze.all()
             ],
-            "adjusters": get_user_model().objects.filter(role=ADJUSTER, is_active=True),
+            "adjusters": get_user_model().objects.filter(role=Role.ADJUSTER, is_active=True),
             "today": timezone.localdate(),
             "thread": selectors.thread_of(claim),
             "Kind": Quietanza.Kind,
             "may_read_details": can(request.user, "read_claim_details"),
+            "actions": actions,
+            "managing": not actions.isdisjoint(MANAGING),
         },
     )
+
+
+def _with_signature(quietanza: Quietanza, signature, user) -> tuple:
+    """The quietanza, its signature request and what the user may do to the request."""
+    allowed = SIGNATURE_ACTIONS.allowed(signature, user) if signature else frozenset()
+    return quietanza, signature, allowed
 
 
 @capability_required("view_claims")
@@ -150,7 +164,7 @@ def quietanza_pdf(request, pk: int, quietanza_pk: int):
     if request.GET.get("rapporto"):
         # the evidence report (codice fiscale, addresses): for the firm and the MGA
         signature = selectors.quietanza_requests(claim).get(quietanza.pk)
-        if request.user.role == ADJUSTER or signature is None or signature.report is None:
+        if request.user.role == Role.ADJUSTER or signature is None or signature.report is None:
             raise Http404
         stored, what = signature.report, _("rapporto di firma della quietanza v%(v)s")
     elif request.GET.get("firmata"):
@@ -165,11 +179,6 @@ def quietanza_pdf(request, pk: int, quietanza_pk: int):
     return open_download(actor=request.user, stored=stored)
 
 
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
-
-
 def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -181,13 +190,12 @@ def _adjuster(request):
     value = request.POST.get("adjuster", "")
     if not value.isdigit():
         return None
-    return get_user_model().objects.filter(pk=int(value), role=ADJUSTER).first()
+    return get_user_model().objects.filter(pk=int(value), role=Role.ADJUSTER).first()
 
 
-# action name -> (capability, service call, success message)
-ACTIONS = {
-    "documents": (
-        "view_claims",
+# How each form of the claim page runs its action (who may: claims.actions.ACTIONS)
+POSTS = {
+    "documents": Post(
         lambda r, c: services.add_claim_documents(
             actor=r.user,
             claim=c,
@@ -196,8 +204,7 @@ ACTIONS = {
         ),
         gettext_lazy("Documenti aggiunti."),
     ),
-    "message": (
-        "use_messages",
+    "message": Post(
         lambda r, c: services.write_about_claim(
             actor=r.user,
             claim=c,
@@ -207,90 +214,80 @@ ACTIONS = {
         ),
         gettext_lazy("Messaggio inviato."),
     ),
-    "note": (
-        "view_claims",
+    "note": Post(
         lambda r, c: services.add_claim_note(
             actor=r.user, claim=c, text=r.POST.get("text", ""), shared=r.POST.get("internal") != "1"
         ),
         gettext_lazy("Nota aggiunta."),
     ),
-    "request_documents": (
-        "adjust_claims",
+    "request_documents": Post(
         lambda r, c: services.request_claim_documents(
-            actor=r.user, claim=c, text=r.POST.get("text", ""), version=_version(r)
+            actor=r.user, claim=c, text=r.POST.get("text", ""), version=posted_version(r)
         ),
         gettext_lazy("Richiesta inviata all'agenzia."),
     ),
-    "documents_complete": (
-        "handle_claims",
+    "documents_complete": Post(
         lambda r, c: services.mark_documentation_complete(
-            actor=r.user, claim=c, version=_version(r)
+            actor=r.user, claim=c, version=posted_version(r)
         ),
         gettext_lazy("Documentazione completa: parte il conteggio dei 20 giorni lavorativi."),
     ),
-    "assign": (
-        "handle_claims",
+    "assign": Post(
         lambda r, c: services.assign_adjuster(
             actor=r.user,
             claim=c,
             adjuster=_adjuster(r),
             external=r.POST.get("external", "")[:200],
-            version=_version(r),
+            version=posted_version(r),
         ),
         gettext_lazy("Liquidatore assegnato."),
     ),
-    "insurer_number": (
-        "handle_claims",
+    "insurer_number": Post(
         lambda r, c: services.record_insurer_claim_number(
-            actor=r.user, claim=c, number=r.POST.get("number", "")[:50], version=_version(r)
+            actor=r.user, claim=c, number=r.POST.get("number", "")[:50], version=posted_version(r)
         ),
         gettext_lazy("Numero della compagnia registrato."),
     ),
-    "quietanza": (
-        "adjust_claims",
+    "quietanza": Post(
         lambda r, c: services.post_quietanza(
             actor=r.user,
             claim=c,
             amount=r.POST.get("amount", ""),
             kind=r.POST.get("kind", ""),
             conditions=r.POST.get("conditions", ""),
-            version=_version(r),
+            version=posted_version(r),
             base_url=base_url(r),
         ),
         gettext_lazy("Quietanza inviata all'assicurato per e-mail e SMS."),
     ),
-    "payment": (
-        "handle_claims",
+    "payment": Post(
         lambda r, c: services.record_claim_payment(
             actor=r.user,
             claim=c,
             amount=r.POST.get("amount", ""),
             paid_on=_date(r.POST.get("paid_on", "")),
             iban=r.POST.get("iban", ""),
-            version=_version(r),
+            version=posted_version(r),
         ),
         gettext_lazy("Pagamento registrato."),
     ),
-    "close": (
-        "handle_claims",
-        lambda r, c: services.close_claim(actor=r.user, claim=c, version=_version(r)),
+    "close": Post(
+        lambda r, c: services.close_claim(actor=r.user, claim=c, version=posted_version(r)),
         gettext_lazy("Sinistro chiuso."),
     ),
-    "end": (
-        "handle_claims",
+    "end": Post(
         lambda r, c: services.end_claim(
             actor=r.user,
             claim=c,
             outcome=r.POST.get("outcome", ""),
             reason=r.POST.get("reason", ""),
-            version=_version(r),
+            version=posted_version(r),
         ),
         gettext_lazy("Esito registrato."),
     ),
-    "reopen": (
-        "handle_claims",
+    "reopen": Post(
         lambda r, c: services.reopen_claim(
-            actor=r.user, claim=c, reason=r.POST.get("reason", ""), version=_version(r)
+            actor=r.user, claim=c, reason=r.POST.get("reason", ""), version=posted_version(r)
         ),
         gettext_lazy("Sinistro riaperto."),
     ),
@@ -301,19 +298,16 @@ ACTIONS = {
 def claim_action(request, pk: int, action: str):
     """One POST endpoint per claim action: the capability, then the service (which checks the
     claim is the actor's), then back to the claim with the outcome."""
-    if action not in ACTIONS:
-        raise Http404
-    capability, call, success = ACTIONS[action]
 
-    @capability_required(capability)
-    def run(request):
-        claim = selectors.get_claim_for(request.user, pk)
-        try:
-            call(request, claim)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, success)
+    def back(request, claim, result=None):
         return redirect("claims:detail", pk=claim.pk)
 
-    return run(request)
+    return run_action(
+        request,
+        action,
+        actions=ACTIONS,
+        posts=POSTS,
+        load=lambda request: selectors.get_claim_for(request.user, pk),
+        done=back,
+        refused=back,
+    )

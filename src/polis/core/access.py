@@ -12,8 +12,14 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.utils.translation import gettext as _
 
 from polis.core.errors import PermissionDenied
+from polis.core.roles import Role
 
-COLLABORATOR, OPERATOR, ADJUSTER, ADMIN = "collaborator", "operator", "adjuster", "admin"
+COLLABORATOR, OPERATOR, ADJUSTER, ADMIN = (
+    Role.COLLABORATOR,
+    Role.OPERATOR,
+    Role.ADJUSTER,
+    Role.ADMIN,
+)
 MGA_STAFF = {OPERATOR, ADMIN}
 
 

@@ -12,12 +12,12 @@ class PracticesConfig(AppConfig):
     def ready(self):
         from polis.messaging.registry import follow_subject
         from polis.practices import services
-        from polis.signatures.registry import register_subject
+        from polis.signatures.registry import SubjectKind, register_subject
 
         follow_subject("practice", services.record_practice_message)
 
         register_subject(
-            "practice",
+            SubjectKind.PRACTICE,
             on_signed=services.record_contract_signed,
             on_closed=services.record_signature_closed,
             url=lambda signature: reverse("practices:detail", args=[signature.subject_id]),

@@ -18,6 +18,7 @@ from polis.practices.disclosures import TEMPLATES
 from polis.practices.models import ExpiryReminder, Payment, Practice
 from polis.practices.registry import registered_review_reasons
 from polis.quotes.models import QuoteRequest
+from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import requests_for_subject
 
 S = Practice.Status
@@ -261,7 +262,9 @@ def signature_requests_of(user, practice: Practice):
     """The practice's signature requests, newest first, for people who may manage them."""
     if not can(user, "manage_signatures"):
         return []
-    return list(requests_for_subject(user, "practice", practice.pk).order_by("-created_at"))
+    return list(
+        requests_for_subject(user, SubjectKind.PRACTICE, practice.pk).order_by("-created_at")
+    )
 
 
 def thread_of(practice: Practice):

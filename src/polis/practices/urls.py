@@ -16,17 +16,32 @@ urlpatterns = [
     path("pratiche/in-scadenza/", views.expiring_list, name="expiring"),
     re_path(rf"^pratiche/in-scadenza/{EXPORT}", views.expiring_export, name="expiring_export"),
     path("pratiche/<int:pk>/", views.practice_detail, name="detail"),
-    path("pratiche/<int:pk>/emetti/", views.issue, name="issue"),
-    path("pratiche/<int:pk>/approva/", views.approve, name="approve"),
-    path("pratiche/<int:pk>/rifiuta/", views.decline, name="decline"),
+    path("pratiche/<int:pk>/emetti/", views.practice_action, {"action": "issue"}, name="issue"),
+    path(
+        "pratiche/<int:pk>/approva/", views.practice_action, {"action": "approve"}, name="approve"
+    ),
+    path(
+        "pratiche/<int:pk>/rifiuta/", views.practice_action, {"action": "decline"}, name="decline"
+    ),
     path(
         "pratiche/<int:pk>/richiedi-informazioni/",
-        views.request_information,
+        views.practice_action,
+        {"action": "request_information"},
         name="request_information",
     ),
-    path("pratiche/<int:pk>/rispondi/", views.answer_information, name="answer_information"),
-    path("pratiche/<int:pk>/documenti/", views.add_documents, name="add_documents"),
-    path("pratiche/<int:pk>/esigenze/", views.record_needs, name="needs"),
+    path(
+        "pratiche/<int:pk>/rispondi/",
+        views.practice_action,
+        {"action": "answer_information"},
+        name="answer_information",
+    ),
+    path(
+        "pratiche/<int:pk>/documenti/",
+        views.practice_action,
+        {"action": "add_documents"},
+        name="add_documents",
+    ),
+    path("pratiche/<int:pk>/esigenze/", views.practice_action, {"action": "needs"}, name="needs"),
     path(
         "pratiche/<int:pk>/documenti/<int:document_pk>/", views.practice_document, name="document"
     ),
@@ -46,7 +61,12 @@ urlpatterns = [
         {"which": "signature_report"},
         name="signature_report",
     ),
-    path("pratiche/<int:pk>/firma/", views.send_for_signature, name="send_for_signature"),
+    path(
+        "pratiche/<int:pk>/firma/",
+        views.practice_action,
+        {"action": "send_for_signature"},
+        name="send_for_signature",
+    ),
     # The pre-contractual documents: downloaded by staff, e-mailed again, delivered on paper,
     # and the client's signed link to them.
     path(
@@ -56,17 +76,20 @@ urlpatterns = [
     ),
     path(
         "pratiche/<int:pk>/precontrattuali/prepara/",
-        views.prepare_disclosures,
+        views.practice_action,
+        {"action": "prepare_disclosures"},
         name="prepare_disclosures",
     ),
     path(
         "pratiche/<int:pk>/precontrattuali/invia/",
-        views.resend_disclosures,
+        views.practice_action,
+        {"action": "resend_disclosures"},
         name="resend_disclosures",
     ),
     path(
         "pratiche/<int:pk>/precontrattuali/ricevuta/",
-        views.paper_delivery,
+        views.practice_action,
+        {"action": "paper_delivery"},
         name="paper_delivery",
     ),
     path("documenti/<str:token>/", views.client_disclosures, name="client_disclosures"),
@@ -79,17 +102,28 @@ urlpatterns = [
     # Perfezionamento
     path("pratiche/<int:pk>/pagamento/", views.record_payment, name="record_payment"),
     path("pagamenti/<int:pk>/ricevuta/", views.payment_receipt, name="payment_receipt"),
-    path("pagamenti/<int:pk>/verifica/", views.verify_payment, name="verify_payment"),
-    path("pagamenti/<int:pk>/respingi/", views.reject_payment, name="reject_payment"),
+    path(
+        "pagamenti/<int:pk>/verifica/",
+        views.payment_action,
+        {"action": "verify_payment"},
+        name="verify_payment",
+    ),
+    path(
+        "pagamenti/<int:pk>/respingi/",
+        views.payment_action,
+        {"action": "reject_payment"},
+        name="reject_payment",
+    ),
     path("back-office/pagamenti/", views.payments_queue, name="payments_queue"),
     path("provvigioni/", views.commissions, name="commissions"),
     re_path(rf"^provvigioni/{EXPORT}", views.commissions_export, name="commissions_export"),
     # Renewals
     path("rinnovi/", views.renewals, name="renewals"),
-    path("pratiche/<int:pk>/rinnova/", views.renew, name="renew"),
+    path("pratiche/<int:pk>/rinnova/", views.practice_action, {"action": "renew"}, name="renew"),
     path(
         "pratiche/<int:pk>/rinnovo/questionario/",
-        views.change_renewal,
+        views.practice_action,
+        {"action": "change_renewal"},
         name="change_renewal",
     ),
 ]

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
-from polis.core.access import MGA_STAFF, can, capability_required
+from polis.core.access import capability_required
+from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
 from polis.core.forms import StyledForm
@@ -20,6 +22,7 @@ from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.practices import selectors, services
+from polis.practices.actions import ACTIONS, PAYMENT_ACTIONS
 from polis.practices.forms import (
     CommissionFilterForm,
     ExpiringFilterForm,
@@ -27,8 +30,10 @@ from polis.practices.forms import (
     PracticeFilterForm,
 )
 from polis.practices.models import Payment, Practice
+from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
 from polis.quotes.forms import PricingForms
 from polis.quotes.selectors import get_quote_for
+from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
 def _listing(request, template: str, rows, form, **context):
@@ -115,16 +120,13 @@ def practice_detail(request, pk: int):
 
 
 def _detail_context(request, practice: Practice, payment_form=None) -> dict:
+    actions = ACTIONS.allowed(practice, request.user)
     due = selectors.due_instalment(practice)
-    payable = (
-        due is not None
-        and practice.status
-        in (Practice.Status.SIGNED, Practice.Status.COMPLETED, Practice.Status.IN_FORCE)
-        and can(request.user, "work_portfolio")
-    )
     thread = selectors.thread_of(practice)
+    payments = selectors.payments_of(practice)
     return {
         "practice": practice,
+        "actions": actions,
         "thread": thread,
         "question": selectors.open_question(thread)
         if practice.status == Practice.Status.INFO_REQUESTED
@@ -140,17 +142,27 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "review_ahead": selectors.review_reasons(practice)
         if practice.status == Practice.Status.DRAFT
         else [],
-        "payments": selectors.payments_of(practice),
+        "payments": payments,
+        # the payments the user may verify or reject, by id
+        "payments_to_check": {
+            payment.pk
+            for payment in payments
+            if "verify_payment" in PAYMENT_ACTIONS.allowed(payment, request.user)
+        },
         "due_instalment": due,
         "due_amount": practice.instalments[due - 1] if due else None,
         "payment_form": payment_form
-        or (PaymentForm(due=practice.instalments[due - 1]) if payable else None),
-        "renewable": can(request.user, "work_portfolio")
-        and selectors.renewable_practices(request.user).filter(pk=practice.pk).exists(),
+        or (
+            PaymentForm(due=practice.instalments[due - 1]) if "record_payment" in actions else None
+        ),
         "renewal": practice.renewals.exclude(status__in=selectors.ABANDONED).first(),
-        "renewal_form": _renewal_form(practice) if can(request.user, "work_portfolio") else None,
+        "renewal_form": _renewal_form(practice) if "change_renewal" in actions else None,
         "renewal_changes": selectors.renewal_changes(practice),
-        "signatures": selectors.signature_requests_of(request.user, practice),
+        # each with what the user may do to it
+        "signatures": [
+            (signature, SIGNATURE_ACTIONS.allowed(signature, request.user))
+            for signature in selectors.signature_requests_of(request.user, practice)
+        ],
         "delivered": selectors.delivery_status(practice),
         "disclosures": selectors.disclosure_rows(practice),
         "disclosures_stored": selectors.disclosures_stored(practice),
@@ -162,60 +174,209 @@ def _safe(request, url: str) -> bool:
     return url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
 
 
-def _act(request, action, success):
-    """Run a service; show its error, or `success` (text, or a function of the practice) on
-    the practice's page or the page the form names in `next` (e.g. the back-office queue)."""
-    try:
-        practice = action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        back = request.META.get("HTTP_REFERER", "")
-        return redirect(back if _safe(request, back) else "practices:list")
-    messages.success(request, success(practice) if callable(success) else success)
+def _to_next_or(request, fallback: str):
+    """The page the form names in `next` (e.g. the back-office queue), else `fallback`."""
     then = request.POST.get("next", "")
-    if _safe(request, then):
-        return redirect(then)
-    return redirect("practices:detail", pk=practice.pk)
+    return redirect(then if _safe(request, then) else fallback)
 
 
-@capability_required("work_portfolio")
-@require_POST
-def convert(request, quote_pk: int):
-    quote = get_quote_for(request.user, quote_pk)
-    return _act(
-        request,
-        lambda: services.convert_quote(actor=request.user, quote=quote),
-        _("Pratica creata dal preventivo."),
+def _back(request, fallback: str):
+    """Back where the refused form was (the practice page, a list), its error shown there."""
+    back = request.META.get("HTTP_REFERER", "")
+    return redirect(back if _safe(request, back) else fallback)
+
+
+def _refused(request, practice: Practice):
+    return _back(request, reverse("practices:detail", args=[practice.pk]))
+
+
+def _done(request, practice: Practice, result):
+    """On the practice the action led to (a renewal is a new one), or the form's `next`."""
+    target = result if isinstance(result, Practice) else practice
+    return _to_next_or(request, reverse("practices:detail", args=[target.pk]))
+
+
+class SignatureForm(StyledForm):
+    identity_document = forms.FileField(label=_("Documento d'identità del firmatario"))
+    identity_attested = forms.BooleanField(
+        label=_("Ho identificato il firmatario con questo documento d'identità valido"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    signer_name = forms.CharField(label=_("Legale rappresentante"), required=False, max_length=200)
+    signer_codice_fiscale = forms.CharField(
+        label=_("Codice fiscale del legale rappresentante"), required=False, max_length=16
     )
 
 
-@capability_required("work_portfolio")
-@require_POST
-def issue(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.issue_practice(
-            actor=request.user, practice=practice, version=_version(request)
-        ),
+def _send_for_signature(request, practice: Practice):
+    form = SignatureForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError(_("Carica il documento d'identità e conferma l'identificazione."))
+    upload = form.cleaned_data["identity_document"]
+    return services.send_practice_for_signature(
+        actor=request.user,
+        practice=practice,
+        identity_name=upload.name,
+        identity_data=upload.read(),
+        identity_attested=form.cleaned_data["identity_attested"],
+        signer_name=form.cleaned_data["signer_name"],
+        signer_codice_fiscale=form.cleaned_data["signer_codice_fiscale"],
+        base_url=base_url(request),
+    )
+
+
+def _change_renewal(request, practice: Practice):
+    form = _renewal_form(practice, request.POST)
+    if form is None or not form.is_valid():
+        raise DomainError(_("Controlla le risposte del questionario."))
+    return services.change_renewal_answers(
+        actor=request.user,
+        practice=practice,
+        answers=answers_of(form),
+        version=posted_version(request),
+    )
+
+
+def _record_needs(request, practice: Practice):
+    names = [q["name"] for q in practice.product.needs_questionnaire.get("questions", [])]
+    return services.record_demands_and_needs(
+        actor=request.user,
+        practice=practice,
+        answers={name: request.POST.get(name, "") for name in names},
+        refused=request.POST.get("refused") == "1",
+        medium=request.POST.get("medium", ""),
+        durable_consent=request.POST.get("durable_consent") == "1",
+    )
+
+
+def _uploaded(request, field: str) -> list[tuple[str, bytes]]:
+    return [(f.name, f.read()) for f in request.FILES.getlist(field)[:10]]
+
+
+# How each form of the practice page runs its action (who may: practices.actions.ACTIONS)
+POSTS = {
+    "issue": Post(
+        lambda r, p: services.issue_practice(actor=r.user, practice=p, version=posted_version(r)),
         lambda done: (
             _("Polizza emessa.")
             if done.status == Practice.Status.ISSUED
             else _("Pratica inviata in revisione all'MGA: riceverai l'esito.")
         ),
+    ),
+    "approve": Post(
+        lambda r, p: services.approve_practice(actor=r.user, practice=p, version=posted_version(r)),
+        gettext_lazy("Pratica approvata: polizza emessa."),
+    ),
+    "decline": Post(
+        lambda r, p: services.decline_practice(
+            actor=r.user,
+            practice=p,
+            reason=r.POST.get("reason", ""),
+            version=posted_version(r),
+        ),
+        gettext_lazy("Pratica rifiutata: l'agenzia è stata avvisata."),
+    ),
+    "request_information": Post(
+        lambda r, p: services.request_practice_information(
+            actor=r.user,
+            practice=p,
+            text=r.POST.get("text", ""),
+            version=posted_version(r),
+            base_url=r.build_absolute_uri("/")[:-1],
+        ),
+        gettext_lazy("Richiesta inviata all'agenzia: la pratica attende la risposta."),
+    ),
+    "answer_information": Post(
+        lambda r, p: services.answer_practice_information(
+            actor=r.user,
+            practice=p,
+            text=r.POST.get("text", ""),
+            files=r.FILES.getlist("files")[:10],
+            base_url=r.build_absolute_uri("/")[:-1],
+        ),
+        gettext_lazy("Risposta inviata: la pratica torna in revisione all'MGA."),
+    ),
+    "add_documents": Post(
+        lambda r, p: services.add_practice_documents(
+            actor=r.user,
+            practice=p,
+            kind=r.POST.get("kind", "")[:40],
+            uploads=_uploaded(r, "files"),
+        ),
+        gettext_lazy("Documenti aggiunti alla pratica."),
+    ),
+    "needs": Post(
+        _record_needs,
+        lambda done: (
+            _("Esigenze registrate: il prodotto è coerente.")
+            if done.needs["consistent"]
+            else done.needs["reason"]
+        ),
+    ),
+    "prepare_disclosures": Post(
+        lambda r, p: services.prepare_disclosures(actor=r.user, practice=p),
+        gettext_lazy("Documenti precontrattuali pronti: ora si consegnano al cliente."),
+    ),
+    "resend_disclosures": Post(
+        lambda r, p: services.resend_disclosures(actor=r.user, practice=p),
+        gettext_lazy("Documenti precontrattuali inviati di nuovo al cliente."),
+    ),
+    "paper_delivery": Post(
+        lambda r, p: services.record_paper_delivery(
+            actor=r.user,
+            practice=p,
+            name=r.FILES["receipt"].name if "receipt" in r.FILES else "",
+            data=r.FILES["receipt"].read() if "receipt" in r.FILES else b"",
+        ),
+        gettext_lazy("Ricevuta registrata: i documenti precontrattuali risultano consegnati."),
+    ),
+    "send_for_signature": Post(
+        _send_for_signature,
+        gettext_lazy("Contratto inviato in firma: il cliente ha ricevuto il link per e-mail."),
+    ),
+    "renew": Post(
+        lambda r, p: services.renew_practice(actor=r.user, practice=p),
+        gettext_lazy(
+            "Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."
+        ),
+    ),
+    "change_renewal": Post(
+        _change_renewal, gettext_lazy("Premio di rinnovo ricalcolato con le nuove risposte.")
+    ),
+}
+
+
+@require_POST
+def practice_action(request, pk: int, action: str):
+    """One POST endpoint per practice action (each at its own URL): the capability, then the
+    service (which checks the practice is the actor's), then the outcome."""
+    return run_action(
+        request,
+        action,
+        actions=ACTIONS,
+        posts=POSTS,
+        load=lambda request: selectors.get_practice_for(request.user, pk),
+        done=_done,
+        refused=_refused,
     )
 
 
-@capability_required("review_practices")
 @require_POST
-def approve(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
+def convert(request, quote_pk: int):
+    """Trasforma in pratica: a new practice from the quote."""
+    return run_action(
         request,
-        lambda: services.approve_practice(
-            actor=request.user, practice=practice, version=_version(request)
-        ),
-        _("Pratica approvata: polizza emessa."),
+        "convert",
+        actions=QUOTE_ACTIONS,
+        posts={
+            "convert": Post(
+                lambda r, quote: services.convert_quote(actor=r.user, quote=quote),
+                gettext_lazy("Pratica creata dal preventivo."),
+            )
+        },
+        load=lambda request: get_quote_for(request.user, quote_pk),
+        done=lambda request, quote, practice: redirect("practices:detail", pk=practice.pk),
+        refused=lambda request, quote: _back(request, reverse("quotes:detail", args=[quote.pk])),
     )
 
 
@@ -236,45 +397,6 @@ def disclosure(request, pk: int, index: int):
     practice = selectors.get_practice_for(request.user, pk)
     return open_download(
         actor=request.user, stored=selectors.disclosure_file(practice, index), inline=True
-    )
-
-
-@capability_required("work_portfolio")
-@require_POST
-def prepare_disclosures(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.prepare_disclosures(actor=request.user, practice=practice),
-        _("Documenti precontrattuali pronti: ora si consegnano al cliente."),
-    )
-
-
-@capability_required("work_portfolio")
-@require_POST
-def resend_disclosures(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.resend_disclosures(actor=request.user, practice=practice),
-        _("Documenti precontrattuali inviati di nuovo al cliente."),
-    )
-
-
-@capability_required("work_portfolio")
-@require_POST
-def paper_delivery(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    upload = request.FILES.get("receipt")
-    return _act(
-        request,
-        lambda: services.record_paper_delivery(
-            actor=request.user,
-            practice=practice,
-            name=upload.name if upload else "",
-            data=upload.read() if upload else b"",
-        ),
-        _("Ricevuta registrata: i documenti precontrattuali risultano consegnati."),
     )
 
 
@@ -299,63 +421,11 @@ def client_disclosure(request, token: str, index: int):
     return open_download(actor=None, stored=selectors.disclosure_file(practice, index))
 
 
-class SignatureForm(StyledForm):
-    identity_document = forms.FileField(label=_("Documento d'identità del firmatario"))
-    identity_attested = forms.BooleanField(
-        label=_("Ho identificato il firmatario con questo documento d'identità valido"),
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-    signer_name = forms.CharField(label=_("Legale rappresentante"), required=False, max_length=200)
-    signer_codice_fiscale = forms.CharField(
-        label=_("Codice fiscale del legale rappresentante"), required=False, max_length=16
-    )
-
-
-@capability_required("manage_signatures")
-@require_POST
-def send_for_signature(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    form = SignatureForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Carica il documento d'identità e conferma l'identificazione."))
-        return redirect("practices:detail", pk=practice.pk)
-    upload = form.cleaned_data["identity_document"]
-    return _act(
-        request,
-        lambda: services.send_practice_for_signature(
-            actor=request.user,
-            practice=practice,
-            identity_name=upload.name,
-            identity_data=upload.read(),
-            identity_attested=form.cleaned_data["identity_attested"],
-            signer_name=form.cleaned_data["signer_name"],
-            signer_codice_fiscale=form.cleaned_data["signer_codice_fiscale"],
-            base_url=base_url(request),
-        ),
-        _("Contratto inviato in firma: il cliente ha ricevuto il link per e-mail."),
-    )
-
-
 @capability_required("review_practices")
 def review_queue(request):
     page = Paginator(selectors.review_queue(), 25).get_page(request.GET.get("pagina"))
-    return render(request, "practices/review_queue.html", {"page": page})
-
-
-@capability_required("review_practices")
-@require_POST
-def decline(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.decline_practice(
-            actor=request.user,
-            practice=practice,
-            reason=request.POST.get("reason", ""),
-            version=_version(request),
-        ),
-        _("Pratica rifiutata: l'agenzia è stata avvisata."),
-    )
+    rows = [(practice, ACTIONS.allowed(practice, request.user)) for practice in page]
+    return render(request, "practices/review_queue.html", {"page": page, "rows": rows})
 
 
 # --- Perfezionamento ------------------------------------------------------------------------
@@ -409,41 +479,36 @@ def payments_queue(request):
     return render(request, "practices/payments_queue.html", {"page": page})
 
 
-def _check_payment(request, pk: int, action, success: str):
-    payment = selectors.get_payment_for(request.user, pk)
-    try:
-        action(payment)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    back = request.POST.get("next", "")
-    if _safe(request, back):
-        return redirect(back)
-    return redirect("practices:detail", pk=payment.practice_id)
-
-
-@capability_required("review_practices")
-@require_POST
-def verify_payment(request, pk: int):
-    return _check_payment(
-        request,
-        pk,
-        lambda payment: services.verify_payment(actor=request.user, payment=payment),
-        _("Pagamento verificato."),
-    )
-
-
-@capability_required("review_practices")
-@require_POST
-def reject_payment(request, pk: int):
-    return _check_payment(
-        request,
-        pk,
-        lambda payment: services.reject_payment(
-            actor=request.user, payment=payment, reason=request.POST.get("reason", "")
+PAYMENT_POSTS = {
+    "verify_payment": Post(
+        lambda r, payment: services.verify_payment(actor=r.user, payment=payment),
+        gettext_lazy("Pagamento verificato."),
+    ),
+    "reject_payment": Post(
+        lambda r, payment: services.reject_payment(
+            actor=r.user, payment=payment, reason=r.POST.get("reason", "")
         ),
-        _("Pagamento respinto: l'agenzia è stata avvisata."),
+        gettext_lazy("Pagamento respinto: l'agenzia è stata avvisata."),
+    ),
+}
+
+
+@require_POST
+def payment_action(request, pk: int, action: str):
+    """The MGA verifies or rejects a payment; then the form's `next` (the queue) or the
+    practice."""
+
+    def back(request, payment, result=None):
+        return _to_next_or(request, reverse("practices:detail", args=[payment.practice_id]))
+
+    return run_action(
+        request,
+        action,
+        actions=PAYMENT_ACTIONS,
+        posts=PAYMENT_POSTS,
+        load=lambda request: selectors.get_payment_for(request.user, pk),
+        done=back,
+        refused=back,
     )
 
 
@@ -461,7 +526,7 @@ COMMISSION_COLUMNS = [
 
 
 def _statement(request):
-    staff = request.user.role in MGA_STAFF
+    staff = request.user.is_mga_staff
     form = CommissionFilterForm(request.GET, staff=staff)
     firm = form.firm if staff else request.user.firm
     payments, totals = (
@@ -520,42 +585,11 @@ def renewals(request):
     return render(request, template, {"page": page, "query": query})
 
 
-@capability_required("work_portfolio")
-@require_POST
-def renew(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.renew_practice(actor=request.user, practice=practice),
-        _("Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."),
-    )
-
-
 def _renewal_form(practice: Practice, data=None):
     """The questionnaire of a renewal not yet issued, filled with its answers."""
     if practice.renewal_of_id is None or practice.status != Practice.Status.DRAFT:
         return None
     return questionnaire_form_class(practice.product)(data, initial=practice.answers)
-
-
-@capability_required("work_portfolio")
-@require_POST
-def change_renewal(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    form = _renewal_form(practice, request.POST)
-    if form is None or not form.is_valid():
-        messages.error(request, _("Controlla le risposte del questionario."))
-        return redirect("practices:detail", pk=practice.pk)
-    return _act(
-        request,
-        lambda: services.change_renewal_answers(
-            actor=request.user,
-            practice=practice,
-            answers=answers_of(form),
-            version=_version(request),
-        ),
-        _("Premio di rinnovo ricalcolato con le nuove risposte."),
-    )
 
 
 @capability_required("work_portfolio")
@@ -607,88 +641,8 @@ def create_practice(request, code: str):
     )
 
 
-def _version(request) -> int | None:
-    """The version of the practice the form showed (optimistic locking)."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
-
-
-@capability_required("review_practices")
-@require_POST
-def request_information(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.request_practice_information(
-            actor=request.user,
-            practice=practice,
-            text=request.POST.get("text", ""),
-            version=_version(request),
-            base_url=request.build_absolute_uri("/")[:-1],
-        ),
-        _("Richiesta inviata all'agenzia: la pratica attende la risposta."),
-    )
-
-
-@capability_required("work_portfolio")
-@require_POST
-def answer_information(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    return _act(
-        request,
-        lambda: services.answer_practice_information(
-            actor=request.user,
-            practice=practice,
-            text=request.POST.get("text", ""),
-            files=request.FILES.getlist("files")[:10],
-            base_url=request.build_absolute_uri("/")[:-1],
-        ),
-        _("Risposta inviata: la pratica torna in revisione all'MGA."),
-    )
-
-
-@capability_required("view_practices")
-@require_POST
-def add_documents(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-
-    def add():
-        services.add_practice_documents(
-            actor=request.user,
-            practice=practice,
-            kind=request.POST.get("kind", "")[:40],
-            uploads=[(f.name, f.read()) for f in request.FILES.getlist("files")[:10]],
-        )
-        return practice
-
-    return _act(request, add, _("Documenti aggiunti alla pratica."))
-
-
 @capability_required("view_practices")
 def practice_document(request, pk: int, document_pk: int):
     """A document added to the practice: authorized by the practice, and logged."""
     document = selectors.get_practice_document_for(request.user, pk, document_pk)
     return open_download(actor=request.user, stored=document.file)
-
-
-@capability_required("work_portfolio")
-@require_POST
-def record_needs(request, pk: int):
-    practice = selectors.get_practice_for(request.user, pk)
-    names = [q["name"] for q in practice.product.needs_questionnaire.get("questions", [])]
-    return _act(
-        request,
-        lambda: services.record_demands_and_needs(
-            actor=request.user,
-            practice=practice,
-            answers={name: request.POST.get(name, "") for name in names},
-            refused=request.POST.get("refused") == "1",
-            medium=request.POST.get("medium", ""),
-            durable_consent=request.POST.get("durable_consent") == "1",
-        ),
-        lambda done: (
-            _("Esigenze registrate: il prodotto è coerente.")
-            if done.needs["consistent"]
-            else done.needs["reason"]
-        ),
-    )

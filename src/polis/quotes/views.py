@@ -14,6 +14,7 @@ from polis.core.exports import export_response
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
+from polis.quotes.actions import ACTIONS, REQUEST_ACTIONS
 from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, PricingForms, QuoteFilterForm
 from polis.quotes.models import Quote
 
@@ -120,6 +121,7 @@ def quote_detail(request, pk: int):
             # Said at once: issuing it will wait for the MGA's assessment (products brief §1.5).
             "assessment": review_flags(quote.product, quote.answers),
             "product_documents": documents_in_force(quote.product, quote.effective_date),
+            "actions": ACTIONS.allowed(quote, request.user),
         },
     )
 
@@ -213,7 +215,12 @@ def request_detail(request, pk: int):
     return render(
         request,
         "quotes/request_detail.html",
-        {"custom": custom, "offer": offer, "offer_cover": cover},
+        {
+            "custom": custom,
+            "offer": offer,
+            "offer_cover": cover,
+            "actions": REQUEST_ACTIONS.allowed(custom, request.user),
+        },
     )
 
 

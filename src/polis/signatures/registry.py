@@ -7,8 +7,17 @@ nothing signed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from polis.ledger.events import EVENT_TYPES
+
+
+class SubjectKind(StrEnum):
+    """The kinds of subject the domains register: one spelling for the owner's registration,
+    the requests it creates and its reads of them (`SignatureRequest.subject_kind`)."""
+
+    PRACTICE = "practice"  # practices: the contract, with the pre-contractual documents
+    QUIETANZA = "quietanza"  # claims: the quietanza, accepted or contested
 
 
 @dataclass(frozen=True)

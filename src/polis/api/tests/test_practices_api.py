@@ -42,7 +42,11 @@ def test_create_read_list_and_issue_a_practice(client_for, collaborator_a, colla
     assert created.status_code == 201
     practice = created.json()
     assert (practice["status"], Decimal(practice["gross"])) == ("draft", Decimal("843.34"))
-    assert api_client.get(f"/api/practices/{practice['id']}").json() == practice
+    # the detail adds what the user may do now: issue it, record the needs, add documents
+    assert api_client.get(f"/api/practices/{practice['id']}").json() == {
+        **practice,
+        "allowed_actions": ["add_documents", "issue", "needs"],
+    }
     assert [p["id"] for p in api_client.get("/api/practices?q=ferri").json()] == [practice["id"]]
     assert api_client.get("/api/practices?status=issued").json() == []
     assert client_for(collaborator_b).get(f"/api/practices/{practice['id']}").status_code == 404

@@ -1,0 +1,55 @@
+"""What a user may do to a claim now: the forms of the claim page and `allowed_actions` in the
+API, from the lifecycle table and the access rules (see `polis.core.actions`). The services
+remain the ones that decide."""
+
+from polis.claims.models import Claim
+from polis.core.access import Role
+from polis.core.actions import Action, Actions
+
+S = Claim.Status
+
+
+def _acts_on(user, claim: Claim) -> bool:
+    """The firm's collaborators on its own claims, the adjuster it is assigned to, the MGA."""
+    if user.role == Role.COLLABORATOR:
+        return claim.firm_id == user.firm_id
+    if user.role == Role.ADJUSTER:
+        return claim.adjuster_id == user.pk
+    return True
+
+
+def _is_open(claim: Claim, user) -> bool:
+    return claim.is_open
+
+
+ACTIONS = Actions(
+    {
+        "documents": Action("view_claims", when=_is_open),
+        "note": Action("view_claims"),
+        "message": Action("use_messages"),
+        "request_documents": Action("adjust_claims", to=S.DOCS_MISSING),
+        # Offered while it changes something: the claim waits for documents, or the SLA clock
+        # has not started yet.
+        "documents_complete": Action(
+            "handle_claims",
+            when=lambda c, u: c.status == S.DOCS_MISSING or (c.is_open and not c.docs_complete_on),
+        ),
+        "assign": Action("handle_claims", to=S.ASSIGNED),
+        "insurer_number": Action("handle_claims", when=_is_open),
+        "quietanza": Action("adjust_claims", to=S.OFFER_RECEIVED),
+        "payment": Action("handle_claims", to=S.PAID),
+        "close": Action("handle_claims", to=S.CLOSED),
+        # rejected or closed without payment: the two endings start from the same statuses
+        "end": Action("handle_claims", to=S.REJECTED),
+        "reopen": Action("handle_claims", to=S.REOPENED),
+    },
+    acts_on=_acts_on,
+)
+
+# The actions under "Gestione" on the claim page: the MGA's and the adjuster's handling.
+MANAGING = frozenset(ACTIONS) - {"documents", "note", "message"}
+
+
+def allowed_actions(claim: Claim, user) -> frozenset[str]:
+    """The actions `user` may take on `claim` now."""
+    return ACTIONS.allowed(claim, user)

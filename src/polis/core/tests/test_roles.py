@@ -1,0 +1,50 @@
+"""Roles have one spelling, `polis.core.roles.Role` (`User.Role`): the pages ask the user
+(`user.is_collaborator`, `user.is_mga_staff`, `user.is_adjuster`) or the actions allowed, the
+code compares with the enum's members, never with the strings."""
+
+import re
+from pathlib import Path
+
+from polis.accounts.models import User
+from polis.core.access import MGA_STAFF, Role
+
+SRC = Path(__file__).resolve().parents[2]
+LITERAL = re.compile(
+    r"""role\s*(==|!=|=|__in\s*=|\s+in)\s*\(?\s*["'](collaborator|operator|adjuster|admin)["']"""
+)
+# still to convert in the services, left to their own change
+PENDING = {
+    "claims/services/_common.py",
+    "claims/services/handling.py",
+    "claims/services/intake.py",
+    "practices/services/_common.py",
+}
+
+
+def _offenders(pattern: str) -> list[str]:
+    return [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in sorted(SRC.glob(pattern))
+        if "tests" not in path.parts
+        and "migrations" not in path.parts
+        and str(path.relative_to(SRC)) not in PENDING
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if LITERAL.search(line)
+    ]
+
+
+def test_the_user_model_spells_roles_with_the_one_enum():
+    assert User.Role is Role
+    assert {role.value for role in Role} == {"collaborator", "operator", "adjuster", "admin"}
+    assert MGA_STAFF == {Role.OPERATOR, Role.ADMIN}
+
+
+def test_no_template_compares_a_role_with_a_string():
+    offenders = [
+        name for name in _offenders("*/templates/**/*.html") if "dashboard.html" not in name
+    ]
+    assert offenders == []
+
+
+def test_no_code_compares_a_role_with_a_string():
+    assert _offenders("**/*.py") == []

@@ -1,0 +1,83 @@
+"""What a user may do to a practice (and to a payment) now: the buttons of the practice page
+and `allowed_actions` in the API, from the lifecycle table and the access rules (see
+`polis.core.actions`). The services remain the ones that decide."""
+
+from polis.core.access import Role, can
+from polis.core.actions import Action, Actions
+from polis.practices import selectors
+from polis.practices.models import Payment, Practice
+
+S = Practice.Status
+M = Practice.DeliveryMedium
+
+
+def _acts_on(user, practice: Practice) -> bool:
+    """The firm's collaborators on its own practices, and the MGA."""
+    if not can(user, "view_practices"):
+        return False
+    return user.role != Role.COLLABORATOR or practice.firm_id == user.firm_id
+
+
+def _ready_to_sign(practice: Practice, user) -> bool:
+    """The pre-contractual documents are stored and delivered, or (no medium recorded) will be
+    on the signing page itself."""
+    if not selectors.disclosures_stored(practice):
+        return False
+    medium = practice.delivery.get("medium", "")
+    return not medium or selectors.delivery_status(practice)["delivered_at"] is not None
+
+
+def _renewable(practice: Practice, user) -> bool:
+    return selectors.renewable_practices(user).filter(pk=practice.pk).exists()
+
+
+ACTIONS = Actions(
+    {
+        # Emetti polizza: issued at once, or sent to the MGA's review
+        "issue": Action("work_portfolio", to=S.ISSUED, sources={S.DRAFT}),
+        "approve": Action("review_practices", to=S.ISSUED, sources={S.IN_REVIEW}),
+        "decline": Action("review_practices", to=S.DECLINED),
+        "request_information": Action("review_practices", to=S.INFO_REQUESTED),
+        "answer_information": Action("work_portfolio", to=S.IN_REVIEW, sources={S.INFO_REQUESTED}),
+        "needs": Action("work_portfolio", sources={S.DRAFT, S.INFO_REQUESTED}),
+        "add_documents": Action("view_practices"),
+        "prepare_disclosures": Action(
+            "work_portfolio",
+            sources={S.ISSUED},
+            when=lambda p, u: not selectors.disclosures_stored(p),
+        ),
+        "resend_disclosures": Action(
+            "work_portfolio",
+            sources={S.ISSUED, S.SIGNING},
+            when=lambda p, u: p.delivery.get("medium") in (M.EMAIL, M.LINK),
+        ),
+        "paper_delivery": Action(
+            "work_portfolio",
+            sources={S.ISSUED},
+            when=lambda p, u: p.delivery.get("medium") == M.PAPER,
+        ),
+        "send_for_signature": Action("manage_signatures", to=S.SIGNING, when=_ready_to_sign),
+        "record_payment": Action(
+            "work_portfolio",
+            sources={S.SIGNED, S.COMPLETED, S.IN_FORCE},
+            when=lambda p, u: selectors.due_instalment(p) is not None,
+        ),
+        "renew": Action("work_portfolio", sources={S.IN_FORCE, S.EXPIRED}, when=_renewable),
+        "change_renewal": Action(
+            "work_portfolio", sources={S.DRAFT}, when=lambda p, u: p.renewal_of_id is not None
+        ),
+    },
+    acts_on=_acts_on,
+)
+
+PAYMENT_ACTIONS = Actions(
+    {
+        "verify_payment": Action("review_practices", to=Payment.Status.VERIFIED),
+        "reject_payment": Action("review_practices", to=Payment.Status.REJECTED),
+    }
+)
+
+
+def allowed_actions(practice: Practice, user) -> frozenset[str]:
+    """The actions `user` may take on `practice` now."""
+    return ACTIONS.allowed(practice, user)
