@@ -235,6 +235,27 @@ def test_the_whole_life_of_a_claim(claim, operator, adjuster, collaborator_a):
     ]
     assert action_label("claim.refused") == "Quietanza contestata dall'assicurato"
     assert not audit.filter(data__icontains="spese").exists()
+    # a step that moves the claim says from where to where; one that does not, nothing
+    assert list(audit.order_by("pk").values_list("data", flat=True)) == [
+        {},
+        {"from": "opened", "to": "assigned"},
+        {"from": "assigned", "to": "investigation"},
+        {"from": "investigation", "to": "offer_received"},
+        {"from": "offer_received", "to": "investigation"},
+        {},
+        {"from": "investigation", "to": "offer_received"},
+        {"from": "offer_received", "to": "accepted"},
+        {"from": "accepted", "to": "paid"},
+        {"from": "paid", "to": "closed"},
+        {"from": "closed", "to": "reopened"},
+    ]
+    # the quietanze's own moves: the first contested, the second accepted
+    assert sorted(
+        AuditEvent.objects.filter(object_type="claims.quietanza").values_list("action", "data")
+    ) == [
+        ("quietanza.accepted", {"from": "pending", "to": "accepted"}),
+        ("quietanza.refused", {"from": "pending", "to": "refused"}),
+    ]
 
 
 def test_a_new_quietanza_voids_the_pending_link(claim, operator, adjuster):
