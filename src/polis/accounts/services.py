@@ -18,6 +18,7 @@ from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition
+from polis.lifecycle import lock, transition
 from polis.notify.services import queue_email
 
 
@@ -93,22 +94,21 @@ def register_firm(*, firm: FirmData, person: PersonData, password: str) -> Firm 
 def _review_firm(*, actor: User, firm: Firm, status: str, reason: str) -> Firm:
     require(actor, "review_firms")
     with transaction.atomic():
-        firm = Firm.objects.select_for_update().get(pk=firm.pk)
-        if firm.status != Firm.Status.PENDING:
+        firm = lock(firm)
+        if not Firm.lifecycle.allows(firm.status, status):
             raise InvalidTransition(
                 _("Questa registrazione è già stata esaminata (stato: %(status)s).")
                 % {"status": firm.get_status_display()}
             )
-        firm.status = status
         firm.rejection_reason = reason
         firm.reviewed_by = actor
         firm.reviewed_at = timezone.now()
-        firm.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
-        record_audit(
+        transition(
+            firm,
+            status,
             actor=actor,
-            action=f"firm.{status}",
-            target=firm,
-            data={"reason": reason} if reason else {},
+            fields=("rejection_reason", "reviewed_by", "reviewed_at"),
+            data={"reason": reason} if reason else None,
         )
         template = (
             "registration_approved" if status == Firm.Status.APPROVED else ("registration_rejected")

@@ -124,7 +124,8 @@ class Practice(models.Model):
     # Demands and needs as collected, with how the documents reach the client:
     # {version, answers, refused, consistent, reason, medium, durable_consent, by, at}.
     needs = models.JSONField(_("esigenze e bisogni"), default=dict, blank=True)
-    # Optimistic locking: every save bumps it; forms carry the version they showed.
+    # Optimistic locking: every change bumps it (polis.lifecycle's transition and
+    # save_versioned); forms carry the version they showed.
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -183,13 +184,6 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.policy_number or f"Pratica {self.pk}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = [*kwargs["update_fields"], "version"]
-        super().save(*args, **kwargs)
 
     def get_status_display(self) -> str:
         # Django's own rebuilds the choices' dict on each call: ~60 µs, on every list row.

@@ -13,6 +13,7 @@ class QuotesConfig(AppConfig):
             {
                 "quote.priced": _("Preventivo calcolato"),
                 "quote.sent": _("Preventivo inviato al cliente"),
+                "quote.converted": _("Preventivo trasformato in pratica"),
                 "quote_request.created": _("Preventivo personalizzato richiesto"),
                 "quote_request.offered": _("Offerta dell'MGA"),
                 "quote_request.declined": _("Rischio non quotabile"),

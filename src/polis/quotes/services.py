@@ -22,6 +22,7 @@ from polis.core.numbering import formatted_number
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.documents.validation import ValidatedFile
+from polis.lifecycle import lock, transition
 from polis.messaging.services import open_thread, post_message
 from polis.notify.services import queue_email
 from polis.quotes.models import Quote, QuoteRequest
@@ -208,11 +209,11 @@ def request_custom_quote(
         return request
 
 
-def _open_request(request: QuoteRequest) -> QuoteRequest:
-    locked = QuoteRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != QuoteRequest.Status.REQUESTED and locked.status != (
-        QuoteRequest.Status.OFFERED
-    ):
+def _open_request(request: QuoteRequest, to: str) -> QuoteRequest:
+    """The request, locked, when its table lets the MGA's answer move it to `to` (it is still
+    open: requested, or offered and not yet accepted)."""
+    locked = lock(request)
+    if not QuoteRequest.lifecycle.allows(locked.status, to):
         raise InvalidTransition(_("Questa richiesta è già chiusa."))
     return locked
 
@@ -290,13 +291,23 @@ def offer_custom_quote(
         raise DomainError(_("La validità non può essere nel passato."), field="valid_until")
     catalog.tariff_for(product, timezone.localdate())  # the offer is taxed by this product
     with transaction.atomic():
-        request = _open_request(request)
+        request = _open_request(request, QuoteRequest.Status.OFFERED)
         request.product = product
         request.offer_gross, request.offer_conditions = gross, conditions.strip()
         request.offer_cover = cover
         request.offer_valid_until = valid_until
-        request.status = QuoteRequest.Status.OFFERED
-        request.save()
+        transition(
+            request,
+            QuoteRequest.Status.OFFERED,
+            actor=actor,
+            fields=(
+                "product",
+                "offer_gross",
+                "offer_conditions",
+                "offer_cover",
+                "offer_valid_until",
+            ),
+        )
         post_message(
             actor=actor,
             thread=request.thread,
@@ -314,7 +325,6 @@ def offer_custom_quote(
             files=files,
             base_url=base_url,
         )
-        record_audit(actor=actor, action="quote_request.offered", target=request)
         return request
 
 
@@ -326,16 +336,15 @@ def decline_custom_quote(
     if not reason.strip():
         raise DomainError(_("Indica il motivo."), field="reason")
     with transaction.atomic():
-        request = _open_request(request)
-        request.status, request.decline_reason = QuoteRequest.Status.DECLINED, reason.strip()[:500]
-        request.save(update_fields=["status", "decline_reason"])
+        request = _open_request(request, QuoteRequest.Status.DECLINED)
+        request.decline_reason = reason.strip()[:500]
+        transition(request, QuoteRequest.Status.DECLINED, actor=actor, fields=("decline_reason",))
         post_message(
             actor=actor,
             thread=request.thread,
             body=_("Non possiamo quotare questo rischio: %(reason)s") % {"reason": reason.strip()},
             base_url=base_url,
         )
-        record_audit(actor=actor, action="quote_request.declined", target=request)
         return request
 
 
@@ -346,8 +355,8 @@ def accept_custom_offer(*, actor, request: QuoteRequest) -> Quote:
     if request.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa richiesta."))
     with transaction.atomic():
-        request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status != QuoteRequest.Status.OFFERED:
+        request = lock(request)
+        if not QuoteRequest.lifecycle.allows(request.status, QuoteRequest.Status.ACCEPTED):
             raise InvalidTransition(_("Non c'è un'offerta da accettare."))
         today = timezone.localdate()
         if request.offer_valid_until < today:
@@ -383,7 +392,6 @@ def accept_custom_offer(*, actor, request: QuoteRequest) -> Quote:
             created_by=actor,
         )
         catalog.mark_tariff_used(version)
-        request.status, request.quote = QuoteRequest.Status.ACCEPTED, quote
-        request.save(update_fields=["status", "quote"])
-        record_audit(actor=actor, action="quote_request.accepted", target=request)
+        request.quote = quote
+        transition(request, QuoteRequest.Status.ACCEPTED, actor=actor, fields=("quote",))
         return quote

@@ -86,6 +86,8 @@ def test_operator_approves_a_pending_firm_and_its_users_are_emailed(operator):
     # then
     firm.refresh_from_db()
     assert (firm.status, firm.reviewed_by) == (Firm.Status.APPROVED, operator)
+    event = AuditEvent.objects.get(action="firm.approved")
+    assert (event.actor, event.data) == (operator, {"from": "pending", "to": "approved"})
     assert OutboundMessage.objects.filter(
         recipient="sara.neri@example.it", subject="Registrazione approvata: benvenuto in Heca"
     ).exists()
@@ -114,6 +116,11 @@ def test_reject_needs_a_reason_and_sends_it(operator):
     services.reject_firm(actor=operator, firm=firm, reason="Numero RUI non trovato")
     firm.refresh_from_db()
     assert (firm.status, firm.rejection_reason) == (Firm.Status.REJECTED, "Numero RUI non trovato")
+    assert AuditEvent.objects.get(action="firm.rejected").data == {
+        "from": "pending",
+        "to": "rejected",
+        "reason": "Numero RUI non trovato",
+    }
     email = OutboundMessage.objects.get(subject="Registrazione non approvata")
     assert "Numero RUI non trovato" in email.body_text
 

@@ -2,7 +2,6 @@
 perfezionamento (payments, in force), expiries and renewals. One module per topic; this package
 re-exports their service functions."""
 
-from polis.practices.services._common import TRANSITIONS
 from polis.practices.services.documents import (
     OTHER_DOCUMENT,
     add_practice_documents,
@@ -52,7 +51,6 @@ __all__ = [
     "DISCLOSURE_RECEIPT",
     "ELECTRONIC",
     "OTHER_DOCUMENT",
-    "TRANSITIONS",
     "add_practice_documents",
     "answer_practice_information",
     "approve_practice",

@@ -1,31 +1,12 @@
-"""What the practice services share: the transitions table, the status guard, the optimistic
-lock and the ownership check."""
+"""What the practice services share: the ownership check and the delivery helpers. Status
+changes and the optimistic lock go through `polis.lifecycle` (`Practice.lifecycle`)."""
 
 from django.utils.translation import gettext as _
 
-from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
+from polis.core.errors import PermissionDenied
 from polis.practices.models import Practice
 
 S = Practice.Status
-TRANSITIONS = {k: set(v) for k, v in Practice.lifecycle.transitions.items()}
-
-
-def _guard(practice: Practice, wanted: str) -> None:
-    if wanted not in TRANSITIONS[practice.status]:
-        raise InvalidTransition(
-            _("La pratica è «%(current)s»: non può passare a «%(wanted)s».")
-            % {"current": practice.get_status_display(), "wanted": S(wanted).label}
-        )
-
-
-def _locked(practice: Practice, version: int | None) -> Practice:
-    """The practice's row, locked; refused when someone changed it since the page showed it."""
-    locked = Practice.objects.select_for_update().get(pk=practice.pk)
-    if version is not None and locked.version != version:
-        raise DomainError(
-            _("La pratica è stata modificata da un altro utente: ricarica la pagina.")
-        )
-    return locked
 
 
 def _own(actor, practice_or_quote) -> None:

@@ -8,8 +8,9 @@ from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.documents.services import store_upload
+from polis.lifecycle import lock, save_versioned
 from polis.practices.models import Practice, PracticeDocument
-from polis.practices.services._common import S, _locked, _own
+from polis.practices.services._common import S, _own
 
 OTHER_DOCUMENT = "altro"
 
@@ -23,7 +24,7 @@ def add_practice_documents(*, actor, practice: Practice, kind: str, uploads) -> 
         raise DomainError(_("Scegli almeno un file."), field="files")
     labels = {d["code"]: d["label"] for d in practice.product.required_documents}
     with transaction.atomic():
-        practice = _locked(practice, None)
+        practice = lock(practice)
         added = [
             PracticeDocument.objects.create(
                 practice=practice,
@@ -94,7 +95,7 @@ def record_demands_and_needs(
                 field="durable_consent",
             )
     with transaction.atomic():
-        practice = _locked(practice, None)
+        practice = lock(practice)
         if practice.status not in (S.DRAFT, S.INFO_REQUESTED):
             raise InvalidTransition(_("Le esigenze si raccolgono prima dell'emissione."))
         practice.needs = {
@@ -108,7 +109,7 @@ def record_demands_and_needs(
             "by": actor.get_full_name(),
             "at": timezone.now().isoformat(),
         }
-        practice.save(update_fields=["needs"])
+        save_versioned(practice, "needs")
         record_audit(
             actor=actor,
             action="practice.needs_recorded",

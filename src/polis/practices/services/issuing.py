@@ -19,10 +19,11 @@ from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.documents.validation import ValidatedFile
 from polis.ledger.services import record_event
+from polis.lifecycle import check_transition, lock, transition
 from polis.notify.services import queue_email
 from polis.practices.models import Practice
 from polis.practices.selectors import review_reasons
-from polis.practices.services._common import S, _guard, _locked, _own
+from polis.practices.services._common import S, _own
 from polis.practices.services.signing import _hand_over_disclosures
 from polis.quotes.models import Quote
 from polis.quotes.services import price_for_client
@@ -85,8 +86,8 @@ def convert_quote(*, actor, quote: Quote) -> Practice:
     require(actor, "work_portfolio")
     _own(actor, quote)
     with transaction.atomic():
-        quote = Quote.objects.select_for_update().get(pk=quote.pk)
-        if quote.status != Quote.Status.PRICED:
+        quote = lock(quote)
+        if not Quote.lifecycle.allows(quote.status, Quote.Status.CONVERTED):
             raise InvalidTransition(_("Questo preventivo è già stato trasformato in pratica."))
         if quote.is_expired:
             raise DomainError(_("Il preventivo è scaduto: duplicalo per ricalcolarlo."))
@@ -102,8 +103,7 @@ def convert_quote(*, actor, quote: Quote) -> Practice:
             quote=quote,
         )
         mark_tariff_used(quote.tariff)
-        quote.status = Quote.Status.CONVERTED
-        quote.save(update_fields=["status"])
+        transition(quote, Quote.Status.CONVERTED, actor=actor, data={"practice": practice.pk})
         record_audit(
             actor=actor, action="practice.created", target=practice, data={"quote": quote.number}
         )
@@ -126,29 +126,20 @@ def _contract(practice: Practice) -> ValidatedFile:
 
 
 def _issue(*, actor, practice: Practice) -> Practice:
-    _guard(practice, S.ISSUED)
-    now = timezone.now()
+    # Refused before a policy number is taken.
+    check_transition(practice, S.ISSUED)
     practice.policy_number = formatted_number(practice.product.code, timezone.localdate().year)
     practice.contract = store_file(actor=actor, validated=_contract(practice))
-    practice.status, practice.issued_at = S.ISSUED, now
+    practice.issued_at = timezone.now()
     _hand_over_disclosures(actor=actor, practice=practice)
-    practice.save(
-        update_fields=[
-            "disclosures",
-            "delivery",
-            "policy_number",
-            "contract",
-            "status",
-            "issued_at",
-        ]
-    )
-    record_event(type="policy.issued", ref=str(practice.uuid), sha256=practice.contract.sha256)
-    record_audit(
+    transition(
+        practice,
+        S.ISSUED,
         actor=actor,
-        action="practice.issued",
-        target=practice,
+        fields=("disclosures", "delivery", "policy_number", "contract", "issued_at"),
         data={"policy_number": practice.policy_number},
     )
+    record_event(type="policy.issued", ref=str(practice.uuid), sha256=practice.contract.sha256)
     return practice
 
 
@@ -179,7 +170,7 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
-        practice = _locked(practice, version)
+        practice = lock(practice, version)
         if practice.status != S.DRAFT:  # in review, only the MGA issues it
             raise InvalidTransition(
                 _("La pratica è «%(current)s»: non si può emettere.")
@@ -190,11 +181,15 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
         reasons = review_reasons(practice)
         if not reasons:
             return _issue(actor=actor, practice=practice)
-        _guard(practice, S.IN_REVIEW)
-        practice.status, practice.submitted_at = S.IN_REVIEW, timezone.now()
+        practice.submitted_at = timezone.now()
         practice.review_reason = Truncator("; ".join(reasons)).chars(300)
-        practice.save(update_fields=["status", "submitted_at", "review_reason"])
-        record_audit(actor=actor, action="practice.submitted", target=practice)
+        transition(
+            practice,
+            S.IN_REVIEW,
+            actor=actor,
+            fields=("submitted_at", "review_reason"),
+            action="practice.submitted",
+        )
         for email in role_emails(OPERATOR):
             queue_email(to=email, template="practice_to_review", context={"practice": practice})
         return practice

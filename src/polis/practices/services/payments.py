@@ -15,10 +15,11 @@ from polis.core.text import bounded_text
 from polis.documents.services import store_file
 from polis.documents.validation import validate_upload
 from polis.ledger.services import record_event
+from polis.lifecycle import lock, transition
 from polis.notify.services import queue_email
 from polis.practices.models import Payment, Practice
 from polis.practices.selectors import due_instalment
-from polis.practices.services._common import S, _firm_emails, _guard, _own
+from polis.practices.services._common import S, _firm_emails, _own
 
 # --- Perfezionamento: payments put a signed practice in force ------------------------------
 
@@ -30,36 +31,26 @@ def _complete(*, actor, practice: Practice, sha256: str) -> None:
     date has come, otherwise perfezionata and in force from that day (start_practices). Either
     way a renewal makes the practice it renews renewed."""
     if practice.effective_date > timezone.localdate():
-        _guard(practice, S.COMPLETED)
-        practice.status = S.COMPLETED
-        practice.save(update_fields=["status"])
-        record_audit(
+        transition(
+            practice,
+            S.COMPLETED,
             actor=actor,
-            action="practice.completed",
-            target=practice,
             data={"effective_date": practice.effective_date.isoformat()},
         )
     else:
         _put_in_force(actor=actor, practice=practice, sha256=sha256)
     if practice.renewal_of_id is not None:
         old = Practice.objects.select_for_update().get(pk=practice.renewal_of_id)
-        if old.status in (S.IN_FORCE, S.EXPIRED):
-            _guard(old, S.RENEWED)
-            old.status = S.RENEWED
-            old.save(update_fields=["status"])
-            record_audit(
-                actor=actor, action="practice.renewed", target=old, data={"renewal": practice.pk}
-            )
+        if Practice.lifecycle.allows(old.status, S.RENEWED):  # in force, or expired meanwhile
+            transition(old, S.RENEWED, actor=actor, data={"renewal": practice.pk})
 
 
 def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
     """The one place a practice enters into force (ledger: practice.in_force with the hash of
     the receipt that completed it)."""
-    _guard(practice, S.IN_FORCE)
-    practice.status, practice.in_force_at = S.IN_FORCE, timezone.now()
-    practice.save(update_fields=["status", "in_force_at"])
+    practice.in_force_at = timezone.now()
+    transition(practice, S.IN_FORCE, actor=actor, fields=("in_force_at",))
     record_event(type="practice.in_force", ref=str(practice.uuid), sha256=sha256)
-    record_audit(actor=actor, action="practice.in_force", target=practice)
 
 
 def start_practices(*, today: date | None = None) -> int:
@@ -144,10 +135,11 @@ def record_payment(
         return payment
 
 
-def _checked_payment(actor, payment: Payment) -> Payment:
+def _checked_payment(actor, payment: Payment, to: str) -> Payment:
+    """The payment, locked, when its table lets it go to `to` (it is still to verify)."""
     require(actor, "review_practices")
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if payment.status != P.TO_VERIFY:
+    payment = lock(payment)
+    if not Payment.lifecycle.allows(payment.status, to):
         raise InvalidTransition(
             _("Il pagamento è già «%(status)s».") % {"status": payment.get_status_display()}
         )
@@ -157,13 +149,14 @@ def _checked_payment(actor, payment: Payment) -> Payment:
 def verify_payment(*, actor, payment: Payment) -> Payment:
     """An operator confirms that the money arrived."""
     with transaction.atomic():
-        payment = _checked_payment(actor, payment)
-        payment.status, payment.checked_by, payment.checked_at = P.VERIFIED, actor, timezone.now()
-        payment.save(update_fields=["status", "checked_by", "checked_at"])
-        record_audit(
+        payment = _checked_payment(actor, payment, P.VERIFIED)
+        payment.checked_by, payment.checked_at = actor, timezone.now()
+        transition(
+            payment,
+            P.VERIFIED,
             actor=actor,
+            fields=("checked_by", "checked_at"),
             action="practice.payment_verified",
-            target=payment.practice,
             data={"instalment": payment.instalment},
         )
         return payment
@@ -176,30 +169,33 @@ def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
     if not reason:
         raise DomainError(_("Indica il motivo del rifiuto."), field="reason")
     with transaction.atomic():
-        payment = _checked_payment(actor, payment)
+        payment = _checked_payment(actor, payment, P.REJECTED)
         practice = Practice.objects.select_for_update().get(pk=payment.practice_id)
-        payment.status, payment.rejection_reason = P.REJECTED, reason
+        payment.rejection_reason = reason
         payment.checked_by, payment.checked_at = actor, timezone.now()
-        payment.save(update_fields=["status", "rejection_reason", "checked_by", "checked_at"])
-        record_audit(
+        transition(
+            payment,
+            P.REJECTED,
             actor=actor,
+            fields=("rejection_reason", "checked_by", "checked_at"),
             action="practice.payment_rejected",
-            target=practice,
-            data={"instalment": payment.instalment, "reason": payment.rejection_reason},
+            data={"instalment": payment.instalment, "reason": reason},
         )
         if payment.instalment == 1 and practice.status in (S.IN_FORCE, S.COMPLETED):
-            _guard(practice, S.SIGNED)
-            practice.status, practice.in_force_at = S.SIGNED, None
-            practice.save(update_fields=["status", "in_force_at"])
-            record_audit(actor=actor, action="practice.completion_undone", target=practice)
-            old = practice.renewal_of
-            if old is not None and old.status == S.RENEWED:
-                # Not renewed after all: in force again, or expired if its period is over.
-                back = S.IN_FORCE if old.end_date >= timezone.localdate() else S.EXPIRED
-                _guard(old, back)
-                old.status = back
-                old.save(update_fields=["status"])
-                record_audit(actor=actor, action="practice.renewal_undone", target=old)
+            practice.in_force_at = None
+            transition(
+                practice,
+                S.SIGNED,
+                actor=actor,
+                fields=("in_force_at",),
+                action="practice.completion_undone",
+            )
+            if practice.renewal_of_id is not None:
+                old = Practice.objects.select_for_update().get(pk=practice.renewal_of_id)
+                if old.status == S.RENEWED:
+                    # Not renewed after all: in force again, or expired if its period is over.
+                    back = S.IN_FORCE if old.end_date >= timezone.localdate() else S.EXPIRED
+                    transition(old, back, actor=actor, action="practice.renewal_undone")
         for email in _firm_emails(practice):
             queue_email(
                 to=email,

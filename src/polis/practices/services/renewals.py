@@ -7,19 +7,19 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polis.audit.services import record_audit, record_audits
+from polis.audit.services import record_audit
 from polis.catalog.services import mark_tariff_used, price_or_refuse
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
+from polis.lifecycle import lock, save_versioned, transition_many
 from polis.notify.services import queue_emails
 from polis.practices.models import ExpiryReminder, Practice
 from polis.practices.selectors import ABANDONED, practices_to_remind, reminders_due, renewal_window
-from polis.practices.services._common import S, _firm_emails, _locked, _own
+from polis.practices.services._common import S, _firm_emails, _own
 from polis.practices.services.issuing import _new_practice
 
 # --- Expiries and renewals -------------------------------------------------------------------
@@ -132,8 +132,9 @@ def send_expiry_reminders(*, today: date | None = None, chunk: int = 500) -> int
 def expire_practices(*, today: date | None = None, chunk: int = 1000) -> int:
     """Daily job: practices in force past their end date (not renewed) become expired.
 
-    In chunks, each one UPDATE and one audit INSERT in its own transaction: a rerun after a
-    failure picks up what is left and expires nothing twice.
+    In chunks, each one UPDATE (which bumps the version: a form still open on one of them is
+    told it changed) and one audit INSERT in its own transaction: a rerun after a failure picks
+    up what is left and expires nothing twice.
     """
     today = today or timezone.localdate()
     expired = 0
@@ -144,16 +145,10 @@ def expire_practices(*, today: date | None = None, chunk: int = 1000) -> int:
     )
     for first in range(0, len(ended), chunk):
         with transaction.atomic():
-            rows = Practice.objects.select_for_update().filter(
+            still_in_force = Practice.objects.filter(
                 pk__in=ended[first : first + chunk], status=S.IN_FORCE
             )
-            pks = list(rows.values_list("pk", flat=True))
-            # version + 1: a form still open on one of them is told it changed.
-            Practice.objects.filter(pk__in=pks).update(status=S.EXPIRED, version=F("version") + 1)
-            record_audits(
-                actor=None, action="practice.expired", targets=[Practice(pk=pk) for pk in pks]
-            )
-            expired += len(pks)
+            expired += transition_many(still_in_force, S.EXPIRED, actor=None)
     return expired
 
 
@@ -164,7 +159,7 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
-        old = Practice.objects.select_for_update().get(pk=practice.pk)
+        old = lock(practice)
         if old.status not in (S.IN_FORCE, S.EXPIRED):
             raise InvalidTransition(
                 _("La pratica è «%(current)s»: si rinnovano le pratiche in vigore o scadute.")
@@ -214,7 +209,7 @@ def change_renewal_answers(
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
-        practice = _locked(practice, version)
+        practice = lock(practice, version)
         if practice.renewal_of_id is None or practice.status != S.DRAFT:
             raise InvalidTransition(
                 _("Il questionario si modifica su un rinnovo non ancora emesso.")
@@ -226,16 +221,8 @@ def change_renewal_answers(
         practice.answers, practice.tariff = answers, tariff
         practice.net, practice.tax, practice.gross = breakdown.net, breakdown.tax, breakdown.gross
         practice.commission, practice.breakdown = breakdown.commission, breakdown.as_json()
-        practice.save(
-            update_fields=[
-                "answers",
-                "tariff",
-                "net",
-                "tax",
-                "gross",
-                "commission",
-                "breakdown",
-            ]
+        save_versioned(
+            practice, "answers", "tariff", "net", "tax", "gross", "commission", "breakdown"
         )
         mark_tariff_used(tariff)
         record_audit(

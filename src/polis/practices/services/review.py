@@ -3,15 +3,15 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.text import bounded_text
+from polis.lifecycle import lock, transition
 from polis.messaging.services import withdraw_requests, write_about
 from polis.notify.services import queue_email
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import thread_of
-from polis.practices.services._common import S, _guard, _locked, _own
+from polis.practices.services._common import S, _own
 from polis.practices.services.documents import OTHER_DOCUMENT
 from polis.practices.services.issuing import _issue
 
@@ -20,7 +20,7 @@ def approve_practice(*, actor, practice: Practice, version: int | None = None) -
     """An operator approves a practice in review: it is issued."""
     require(actor, "review_practices")
     with transaction.atomic():
-        practice = _locked(practice, version)
+        practice = lock(practice, version)
         if practice.status != S.IN_REVIEW:
             raise InvalidTransition(_("La pratica non è in revisione."))
         return _issue(actor=actor, practice=practice)
@@ -39,15 +39,10 @@ def decline_practice(
         thread = thread_of(practice)
         if thread is not None:  # the thread before the practice: the lock order of messages
             withdraw_requests(actor=actor, thread=thread)
-        practice = _locked(practice, version)
-        _guard(practice, S.DECLINED)
-        practice.status, practice.review_reason = S.DECLINED, reason
-        practice.save(update_fields=["status", "review_reason"])
-        record_audit(
-            actor=actor,
-            action="practice.declined",
-            target=practice,
-            data={"reason": practice.review_reason},
+        practice = lock(practice, version)
+        practice.review_reason = reason
+        transition(
+            practice, S.DECLINED, actor=actor, fields=("review_reason",), data={"reason": reason}
         )
         for email in practice.firm.users.filter(is_active=True).values_list("email", flat=True):
             queue_email(to=email, template="practice_declined", context={"practice": practice})
@@ -91,11 +86,8 @@ def request_practice_information(
         # The thread first, then the practice: the order every message in the thread locks
         # them (record_practice_message); a refusal below drops the request too.
         _practice_thread(actor, practice, text.strip(), is_request=True, base_url=base_url)
-        practice = _locked(practice, version)
-        _guard(practice, S.INFO_REQUESTED)
-        practice.status = S.INFO_REQUESTED
-        practice.save(update_fields=["status"])
-        record_audit(actor=actor, action="practice.info_requested", target=practice)
+        practice = lock(practice, version)
+        transition(practice, S.INFO_REQUESTED, actor=actor)
         return practice
 
 
@@ -147,6 +139,4 @@ def record_practice_message(message) -> None:
         for attachment in message.attachments.all()
     )
     if not message.from_mga and practice.status == S.INFO_REQUESTED:
-        practice.status = S.IN_REVIEW
-        practice.save(update_fields=["status"])
-        record_audit(actor=message.author, action="practice.info_answered", target=practice)
+        transition(practice, S.IN_REVIEW, actor=message.author, action="practice.info_answered")

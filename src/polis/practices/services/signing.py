@@ -16,11 +16,12 @@ from polis.core.access import require
 from polis.core.errors import DomainError
 from polis.documents.models import StoredFile
 from polis.documents.services import store_file, store_upload
+from polis.lifecycle import check_transition, lock, save_versioned, transition
 from polis.notify.services import queue_email
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import delivery_message, disclosures_stored
-from polis.practices.services._common import M, S, _guard, _locked, _own
+from polis.practices.services._common import M, S, _own
 from polis.signatures.services import SignerData, create_signature_request
 
 
@@ -95,11 +96,11 @@ def prepare_disclosures(*, actor, practice: Practice) -> Practice:
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
-        practice = _locked(practice, None)
+        practice = lock(practice)
         if practice.status != S.ISSUED or disclosures_stored(practice):
             raise DomainError(_("I documenti precontrattuali di questa pratica sono già pronti."))
         _hand_over_disclosures(actor=actor, practice=practice)
-        practice.save(update_fields=["disclosures", "delivery"])
+        save_versioned(practice, "disclosures", "delivery")
         record_audit(actor=actor, action="practice.disclosures_prepared", target=practice)
         return practice
 
@@ -174,7 +175,7 @@ def confirm_disclosure_delivery(practice: Practice) -> bool:
     if message is None or message.status != message.Status.SENT:
         return False
     _mark_delivered(practice, at=message.sent_at, channel="email")
-    practice.save(update_fields=["disclosures", "delivery"])
+    save_versioned(practice, "disclosures", "delivery")
     record_audit(actor=None, action="practice.disclosures_delivered", target=practice)
     return True
 
@@ -184,7 +185,7 @@ def resend_disclosures(*, actor, practice: Practice) -> Practice:
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
-        practice = _locked(practice, None)
+        practice = lock(practice)
         if practice.delivery.get("medium") not in ELECTRONIC or practice.status not in (
             S.ISSUED,
             S.SIGNING,
@@ -193,7 +194,7 @@ def resend_disclosures(*, actor, practice: Practice) -> Practice:
         if not practice.client.email:
             raise DomainError(_("Il cliente non ha un'e-mail in anagrafica."))
         _send_disclosures(practice)
-        practice.save(update_fields=["delivery"])
+        save_versioned(practice, "delivery")
         record_audit(actor=actor, action="practice.disclosures_sent", target=practice)
         return practice
 
@@ -206,7 +207,7 @@ def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) 
     if not data:
         raise DomainError(_("Carica la ricevuta firmata dal cliente."), field="receipt")
     with transaction.atomic():
-        practice = _locked(practice, None)
+        practice = lock(practice)
         if practice.delivery.get("medium") != M.PAPER or practice.status != S.ISSUED:
             raise DomainError(_("Questa pratica non attende la ricevuta della consegna su carta."))
         receipt = PracticeDocument.objects.create(
@@ -218,7 +219,7 @@ def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) 
             uploaded_at=timezone.now(),
         )
         _mark_delivered(practice, at=receipt.uploaded_at, channel="paper", receipt=receipt.pk)
-        practice.save(update_fields=["disclosures", "delivery"])
+        save_versioned(practice, "disclosures", "delivery")
         record_audit(
             actor=actor,
             action="practice.disclosures_delivered",
@@ -250,7 +251,7 @@ def record_documents_acknowledged(signature, at) -> None:
     documents (inside the signer's transaction). Without an earlier delivery, this is it."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
     _mark_delivered(practice, at=at, channel="signing_page", acknowledged_at=at.isoformat())
-    practice.save(update_fields=["disclosures", "delivery"])
+    save_versioned(practice, "disclosures", "delivery")
     record_audit(actor=None, action="practice.disclosures_acknowledged", target=practice)
 
 
@@ -314,8 +315,8 @@ def send_practice_for_signature(
             field="signer_name",
         )
     with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        _guard(practice, S.SIGNING)
+        practice = lock(practice)
+        check_transition(practice, S.SIGNING)
         _require_delivery(practice)
         identity = (
             store_upload(actor=actor, name=identity_name, data=identity_data)
@@ -340,9 +341,7 @@ def send_practice_for_signature(
             identity_attested=identity_attested,
             base_url=base_url,
         )
-        practice.status = S.SIGNING
-        practice.save(update_fields=["status"])
-        record_audit(actor=actor, action="practice.sent_for_signature", target=practice)
+        transition(practice, S.SIGNING, actor=actor, action="practice.sent_for_signature")
         return practice
 
 
@@ -350,25 +349,21 @@ def record_contract_signed(signature) -> None:
     """Signature handler: the client signed the contract (called inside the signing
     transaction)."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
-    _guard(practice, S.SIGNED)
-    practice.status = S.SIGNED
     practice.signed_contract, practice.signature_report = (
         signature.signed_document,
         signature.report,
     )
-    practice.save(update_fields=["status", "signed_contract", "signature_report"])
-    record_audit(actor=None, action="practice.signed", target=practice)
+    transition(practice, S.SIGNED, actor=None, fields=("signed_contract", "signature_report"))
 
 
 def record_signature_closed(signature) -> None:
     """Signature handler: the request ended unsigned; the contract can be sent again."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
     if practice.status == S.SIGNING:
-        practice.status = S.ISSUED
-        practice.save(update_fields=["status"])
-        record_audit(
+        transition(
+            practice,
+            S.ISSUED,
             actor=None,
             action="practice.signature_closed",
-            target=practice,
             data={"outcome": signature.get_status_display()},
         )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
+from polis.audit.models import AuditEvent
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.ledger.models import LedgerEntry
@@ -127,6 +128,36 @@ def test_operator_verifies_a_payment_once(collaborator_a, operator, signed):
     assert (verified.status, verified.checked_by) == (Payment.Status.VERIFIED, operator)
     with pytest.raises(InvalidTransition):
         services.reject_payment(actor=operator, payment=payment, reason="doppio")
+
+
+def test_a_checked_payment_cannot_be_checked_again_and_stays_as_it_was(
+    collaborator_a, operator, admin_user, signed
+):
+    # given
+    payment = services.reject_payment(
+        actor=operator, payment=pay(collaborator_a, signed), reason="Bonifico non pervenuto"
+    )
+    # when / then
+    with pytest.raises(InvalidTransition) as refused:
+        services.verify_payment(actor=admin_user, payment=payment)
+    assert refused.value.message == "Il pagamento è già «Respinto»."
+    row = Payment.objects.get(pk=payment.pk)
+    assert (row.status, row.rejection_reason, row.checked_by) == (
+        Payment.Status.REJECTED,
+        "Bonifico non pervenuto",
+        operator,
+    )
+    event = AuditEvent.objects.get(object_type="practices.payment", object_id=str(payment.pk))
+    assert (event.action, event.actor, event.data) == (
+        "practice.payment_rejected",
+        operator,
+        {
+            "from": "to_verify",
+            "to": "rejected",
+            "instalment": 1,
+            "reason": "Bonifico non pervenuto",
+        },
+    )
 
 
 def test_a_rejected_payment_is_due_again_and_the_firm_is_told(collaborator_a, operator, signed):

@@ -33,6 +33,32 @@ def practice(collaborator_a):
     )
 
 
+def test_a_page_shown_before_the_demands_and_needs_changed_cannot_issue(
+    client_for, collaborator_a, practice
+):
+    # given: the page shows the draft with delivery on paper; another tab then switches it to
+    # e-mail
+    shown = _record(collaborator_a, practice, medium="paper").version
+    _record(collaborator_a, practice, medium="email", durable_consent=True)
+    page = client_for(collaborator_a)
+    detail = reverse("practices:detail", args=[practice.pk])
+    # when: "Emetti polizza" from the older page
+    response = page.post(
+        reverse("practices:issue", args=[practice.pk]),
+        {"version": shown},
+        HTTP_REFERER=detail,
+        follow=True,
+    )
+    # then
+    assert "La pratica è stata modificata da un altro utente: ricarica la pagina." in response.text
+    practice.refresh_from_db()
+    assert (practice.status, practice.policy_number, practice.version) == (
+        Practice.Status.DRAFT,
+        None,
+        shown + 1,
+    )
+
+
 def _record(actor, practice, **delivery):
     return services.record_demands_and_needs(
         actor=actor, practice=practice, answers=CONSISTENT, **delivery

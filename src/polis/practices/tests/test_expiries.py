@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from polis.accounts.tests.factories import UserFactory
+from polis.audit.models import AuditEvent
 from polis.notify.models import OutboundMessage
 from polis.practices import services
 from polis.practices.models import ExpiryReminder, Practice
@@ -289,6 +290,22 @@ def test_practices_past_their_end_expire_once(in_force, collaborator_a):
     signed.refresh_from_db()
     assert (on_the_day, after, again) == (0, 1, 0)
     assert (in_force.status, signed.status) == (S.EXPIRED, S.SIGNED)
+
+
+def test_an_expiry_is_audited_and_tells_an_open_form_the_practice_changed(in_force):
+    # given
+    shown = in_force.version
+    # when
+    services.expire_practices(today=END + timedelta(days=1))
+    # then
+    in_force.refresh_from_db()
+    assert (in_force.status, in_force.version) == (S.EXPIRED, shown + 1)
+    event = AuditEvent.objects.get(object_type="practices.practice", object_id=str(in_force.pk))
+    assert (event.action, event.actor, event.data) == (
+        "practice.expired",
+        None,
+        {"from": "in_force", "to": "expired"},
+    )
 
 
 def test_the_daily_job_is_scheduled_and_runs(settings, in_force):

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from polis.audit.models import AuditEvent
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.ledger.models import LedgerEntry
@@ -43,6 +44,30 @@ def test_quote_to_issued_policy(collaborator_a, quote):
     entry = LedgerEntry.objects.get(type="policy.issued")
     assert (entry.ref, entry.sha256) == (str(issued.uuid), issued.contract.sha256)
     assert [d["kind"] for d in issued.disclosures] == ["mup"]
+
+
+def test_the_audit_says_from_which_status_to_which(collaborator_a, quote):
+    # when
+    practice = services.convert_quote(actor=collaborator_a, quote=quote)
+    issued = services.issue_practice(actor=collaborator_a, practice=practice)
+    # then: one event per change, each with where it came from and where it went
+    events = AuditEvent.objects.filter(
+        object_type__in=["quotes.quote", "practices.practice"], actor=collaborator_a
+    ).order_by("pk")
+    assert [(e.object_type, e.action, e.data) for e in events] == [
+        ("quotes.quote", "quote.priced", {"gross": "843.34"}),
+        (
+            "quotes.quote",
+            "quote.converted",
+            {"from": "priced", "to": "converted", "practice": practice.pk},
+        ),
+        ("practices.practice", "practice.created", {"quote": quote.number}),
+        (
+            "practices.practice",
+            "practice.issued",
+            {"from": "draft", "to": "issued", "policy_number": issued.policy_number},
+        ),
+    ]
 
 
 def test_policy_numbers_follow_each_other_without_gaps(collaborator_a):

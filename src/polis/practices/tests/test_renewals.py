@@ -12,9 +12,9 @@ from polis.catalog.models import TariffVersion
 from polis.catalog.services import price
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.devdata.catalog import DEMO_TARIFFS
+from polis.lifecycle import check_transition
 from polis.practices import services
 from polis.practices.models import Practice
-from polis.practices.services._common import _guard
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import pay
 
@@ -155,15 +155,15 @@ def test_a_product_no_longer_sold_cannot_be_renewed(collaborator_a):
 
 def test_transitions_allowed_and_forbidden():
     # then: the lifecycle after signature (DESIGN §3)
-    table = services.TRANSITIONS
-    assert table[S.SIGNED] >= {S.IN_FORCE}
-    assert S.IN_FORCE not in table[S.ISSUED]
-    assert table[S.IN_FORCE] == {S.RENEWED, S.EXPIRED, S.SIGNED}
-    assert table[S.EXPIRED] == {S.RENEWED}
+    table = Practice.lifecycle
+    assert table.targets(S.SIGNED) >= {S.IN_FORCE}
+    assert S.IN_FORCE not in table.targets(S.ISSUED)
+    assert table.targets(S.IN_FORCE) == {S.RENEWED, S.EXPIRED, S.SIGNED}
+    assert table.targets(S.EXPIRED) == {S.RENEWED}
     for final in (S.DECLINED, S.CANCELLED):
-        assert table[final] == set()
-    with pytest.raises(InvalidTransition):
-        _guard(Practice(status=S.ISSUED), S.IN_FORCE)
+        assert table.targets(final) == set()
+    with pytest.raises(InvalidTransition, match="«Emessa»: non può passare a «In vigore»"):
+        check_transition(Practice(status=S.ISSUED), S.IN_FORCE)
 
 
 def test_a_renewal_obeys_the_product_rules_of_the_tariff_valid_then(collaborator_a):

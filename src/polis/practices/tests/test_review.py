@@ -260,6 +260,18 @@ def test_the_queue_lists_the_longest_waiting_first_with_actions(
     assert today.status == S.ISSUED
 
 
+def test_a_refused_move_changes_nothing(collaborator_a, operator):
+    # given
+    issued = PracticeFactory(created_by=collaborator_a, status=S.ISSUED, review_reason="")
+    # when / then
+    with pytest.raises(InvalidTransition) as refused:
+        services.decline_practice(actor=operator, practice=issued, reason="Fuori assunzione")
+    assert refused.value.message == "La pratica è «Emessa»: non può passare a «Rifiutata»."
+    row = Practice.objects.get(pk=issued.pk)
+    assert (row.status, row.review_reason, row.version) == (S.ISSUED, "", issued.version)
+    assert not AuditEvent.objects.filter(object_id=str(issued.pk)).exists()
+
+
 def test_sending_to_review_records_when(collaborator_a):
     practice = PracticeFactory(created_by=collaborator_a, status=S.DRAFT)
     practice.product.auto_issue_max_gross = Decimal("100")

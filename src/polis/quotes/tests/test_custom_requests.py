@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from polis.audit.models import AuditEvent
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.messaging.models import Message
@@ -93,6 +94,34 @@ def test_declined_with_a_reason(custom, operator, collaborator_a):
     assert custom.status == QuoteRequest.Status.DECLINED
     with pytest.raises(InvalidTransition):
         services.accept_custom_offer(actor=collaborator_a, request=custom)
+
+
+def test_a_declined_request_takes_no_offer_and_stays_as_it_was(custom, operator):
+    # given
+    services.decline_custom_quote(actor=operator, request=custom, reason="Rischio fuori appetito")
+    # when / then
+    with pytest.raises(InvalidTransition) as refused:
+        services.offer_custom_quote(
+            actor=operator,
+            request=custom,
+            product=demo_product("RCP"),
+            gross="900",
+            cover=[{"coverage": "rc_professionale", "limit": "500000"}],
+            conditions="Standard",
+            valid_until=timezone.localdate(),
+        )
+    assert refused.value.message == "Questa richiesta è già chiusa."
+    row = QuoteRequest.objects.get(pk=custom.pk)
+    assert (row.status, row.offer_gross, row.decline_reason) == (
+        QuoteRequest.Status.DECLINED,
+        None,
+        "Rischio fuori appetito",
+    )
+    events = AuditEvent.objects.filter(object_type="quotes.quoterequest").order_by("pk")
+    assert [(e.action, e.data) for e in events] == [
+        ("quote_request.created", {}),
+        ("quote_request.declined", {"from": "requested", "to": "declined"}),
+    ]
 
 
 def test_only_the_mga_answers_and_only_the_firm_accepts(custom, collaborator_a, collaborator_b):
