@@ -36,6 +36,9 @@ class ClaimsConfig(AppConfig):
                 "claim.closed_nopay": _("Sinistro chiuso senza seguito"),
                 "claim.reopened": _("Sinistro riaperto"),
                 "claim.sla_restarted": _("Nuovo periodo SLA dopo una contestazione"),
+                "quietanza.accepted": _("Quietanza accettata"),
+                "quietanza.refused": _("Quietanza contestata"),
+                "quietanza.superseded": _("Quietanza sostituita"),
             }
         )
         register_subject(

@@ -26,6 +26,7 @@ from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
 from polis.documents.validation import PDF, ValidatedFile
 from polis.ledger.services import record_event
+from polis.lifecycle import transition
 from polis.notify.recipients import firm_emails
 from polis.notify.services import queue_email, queue_sms
 from polis.signatures import pades
@@ -89,6 +90,10 @@ def signing_url(request: SignatureRequest, base_url: str = "") -> str:
     background jobs, on SITE_URL."""
     site = (base_url or settings.SITE_URL).rstrip("/")
     return site + reverse("signatures:sign", args=[_token(request)])
+
+
+# What _send_link changes on the request.
+_LINK_FIELDS = ("link_nonce", "token_hash", "sent_at", "expires_at")
 
 
 def _send_link(request: SignatureRequest, base_url: str = "") -> str:
@@ -244,17 +249,22 @@ def resend_signature_request(
             )
         request.codes.filter(used_at=None).update(superseded=True)
         request.link_token = _send_link(request, base_url)
-        request.status, request.failures, request.reminders_sent = Status.SENT, 0, 0
+        request.failures, request.reminders_sent = 0, 0
         request.declarations_accepted_at = None
-        request.save()
+        transition(
+            request,
+            Status.SENT,
+            actor=actor,
+            fields=(*_LINK_FIELDS, "failures", "reminders_sent", "declarations_accepted_at"),
+            action="signature.resent",
+        )
         _evidence(request, "email_resent", by=actor.get_full_name() or actor.email)
-        record_audit(actor=actor, action="signature.resent", target=request)
         return request
 
 
-def _close(request: SignatureRequest, status: str) -> None:
-    request.status = status
-    request.save(update_fields=["status", "decline_reason"])
+def _close(request: SignatureRequest, status: str, *, actor=None) -> None:
+    """End the request (`actor` None: the signer or a job) and tell its owner."""
+    transition(request, status, actor=actor, fields=("decline_reason",))
     request.codes.filter(used_at=None).update(superseded=True)
     handler_for(request.subject_kind).on_closed(request)
 
@@ -266,8 +276,7 @@ def void_signature_request(*, actor, request: SignatureRequest) -> SignatureRequ
         if request.status not in (*SignatureRequest.OPEN, Status.LOCKED):
             raise DomainError(_("Questa richiesta di firma è già chiusa."))
         _evidence(request, "voided", by=actor.get_full_name() or actor.email)
-        _close(request, Status.VOIDED)
-        record_audit(actor=actor, action="signature.voided", target=request)
+        _close(request, Status.VOIDED, actor=actor)
         return request
 
 
@@ -342,8 +351,7 @@ def open_signature_request(*, token: str, visit: Visit) -> SignatureRequest:
             _usable(request)
         _evidence(request, "link_opened", visit)
         if request.status == Status.SENT:
-            request.status = Status.OPENED
-            request.save(update_fields=["status"])
+            transition(request, Status.OPENED, actor=None)
         return request
 
 
@@ -508,8 +516,7 @@ def send_signature_code(*, token: str, visit: Visit) -> SignatureRequest:
             visit=visit,
             evidence="code_sent",
         )
-        request.status = Status.CODE_SENT
-        request.save(update_fields=["status"])
+        transition(request, Status.CODE_SENT, actor=None)
         return request
 
 
@@ -590,8 +597,7 @@ def _wrong_code(request: SignatureRequest, current: SignatureCode, visit: Visit)
     current.save(update_fields=["superseded"])
     _evidence(request, "code_burned", visit)
     if request.failures // per_code >= settings.SIGNATURE_BURNED_CODES_LOCK:
-        request.status = Status.LOCKED
-        request.save(update_fields=["status"])
+        transition(request, Status.LOCKED, actor=None)
         _evidence(request, "locked", visit)
         _tell_firm(request, "signature_locked")
         return _(
@@ -691,9 +697,11 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
         timestamp_authority=pades.timestamp_authority() if timestamped else "",
         development_certificate=pades.is_development_certificate(),
     )
-    request.status, request.signed_at, request.signed_document = Status.SIGNED, now, signed_file
+    request.signed_at, request.signed_document = now, signed_file
     request.report = store_file(actor=None, validated=_report(request))
-    request.save(update_fields=["status", "signed_at", "signed_document", "report"])
+    transition(
+        request, Status.SIGNED, actor=None, fields=("signed_at", "signed_document", "report")
+    )
     subject = handler_for(request.subject_kind)
     record_event(type=subject.signed_event, ref=str(request.uuid), sha256=signed_file.sha256)
     record_event(type=subject.evidence_event, ref=str(request.uuid), sha256=request.report.sha256)

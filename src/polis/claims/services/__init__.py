@@ -1,7 +1,6 @@
 """Claims: intake, handling by the adjuster, settlement by a signed quietanza, and the reports.
 One module per topic; this package re-exports their service functions."""
 
-from polis.claims.services._common import TRANSITIONS
 from polis.claims.services.handling import (
     add_claim_note,
     assign_adjuster,
@@ -28,7 +27,6 @@ from polis.claims.services.settlement import (
 )
 
 __all__ = [
-    "TRANSITIONS",
     "add_claim_documents",
     "add_claim_note",
     "assign_adjuster",

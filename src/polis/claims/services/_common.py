@@ -1,5 +1,5 @@
-"""What the claim services share: the transitions table, the status guard, the optimistic lock,
-the timeline events and the notices to the firm and the MGA."""
+"""What the claim services share: the locked claim, its changes (through `polis.lifecycle`) with
+their timeline events, and the notices to the firm and the MGA."""
 
 from decimal import Decimal
 
@@ -8,37 +8,28 @@ from django.utils.translation import gettext as _
 
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
-from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, ClaimEvent
+from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import sla_closures
 from polis.core.access import ADJUSTER, OPERATOR
 from polis.core.amounts import parse_amount
-from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
+from polis.core.errors import DomainError, PermissionDenied
 from polis.core.workdays import add_working_days
 from polis.documents.services import store_upload
+from polis.lifecycle import lock, save_versioned, transition
 from polis.notify.services import queue_email
+from polis.signatures.selectors import open_requests_for_subject
+from polis.signatures.services import void_signature_request
 
 S = Claim.Status
 _CLOSED = {S.CLOSED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT}
 _ENDABLE = {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.OFFER_RECEIVED, S.REOPENED}
-TRANSITIONS = {k: set(v) for k, v in Claim.lifecycle.transitions.items()}
-
-
-def _guard(claim: Claim, wanted: str) -> None:
-    if wanted not in TRANSITIONS[claim.status]:
-        raise InvalidTransition(
-            _("Il sinistro è «%(current)s»: non può passare a «%(wanted)s».")
-            % {"current": claim.get_status_display(), "wanted": S(wanted).label}
-        )
 
 
 def _locked(actor, claim: Claim, version: int | None) -> Claim:
-    """Lock the row; refuse if someone changed the claim since the form was rendered."""
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    """Lock the row; refuse if someone changed the claim since the form was rendered, or if
+    the actor may not see it."""
+    locked = lock(claim, version)
     _may_see(actor, locked)
-    if version is not None and locked.version != version:
-        raise DomainError(
-            _("Il sinistro è stato modificato da un altro utente: ricarica la pagina.")
-        )
     return locked
 
 
@@ -49,18 +40,47 @@ def _may_see(actor, claim: Claim) -> None:
         raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
 
 
-def _save(claim: Claim, *fields: str) -> None:
-    claim.version += 1
-    claim.save(update_fields=[*fields, "version"])
-
-
-def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) -> None:
-    """One step on the claim's timeline, and in the audit log as `claim.<kind>` (its text,
-    which can hold health data, stays on the timeline only)."""
+def _timeline(claim: Claim, actor, kind: str, text: str, shared: bool) -> None:
     ClaimEvent.objects.create(
         claim=claim, actor=actor, kind=kind, text=text, shared=shared, at=timezone.now()
     )
+
+
+def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) -> None:
+    """One step on the claim's timeline that changes nothing on the claim, and in the audit
+    log as `claim.<kind>` (its text, which can hold health data, stays on the timeline only)."""
+    _timeline(claim, actor, kind, text, shared)
     record_audit(actor=actor, action=f"claim.{kind}", target=claim)
+
+
+def _change(
+    claim: Claim,
+    actor,
+    kind: str,
+    text: str = "",
+    *,
+    to: str | None = None,
+    fields: tuple[str, ...] = (),
+    shared: bool = True,
+) -> None:
+    """Save the claim's changed `fields` under the optimistic lock — moving it `to` a status
+    through its lifecycle, when given — with one step on its timeline, audited once as
+    `claim.<kind>` (with `from` and `to` for a move)."""
+    if to is None:
+        save_versioned(claim, *fields)
+        _event(claim, actor, kind, text, shared)
+    else:
+        transition(claim, to, actor=actor, fields=fields, action=f"claim.{kind}")
+        _timeline(claim, actor, kind, text, shared)
+
+
+def _supersede_pending(actor, claim: Claim) -> None:
+    """The claim's pending quietanza gives way (to a new one, or to the claim's end): it is
+    superseded and its open signature link voided."""
+    for pending in claim.quietanze.select_for_update().filter(status=Quietanza.Status.PENDING):
+        transition(pending, Quietanza.Status.SUPERSEDED, actor=actor)
+        for request in open_requests_for_subject("quietanza", pending.pk):
+            void_signature_request(actor=actor, request=request)
 
 
 def _tell_firm(claim: Claim, template: str, **context) -> None:

@@ -4,15 +4,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polis.claims.models import Claim, Quietanza
+from polis.claims.models import Claim
 from polis.claims.services._common import (
     _CLOSED,
     _ENDABLE,
     S,
-    _event,
-    _guard,
+    _change,
     _locked,
-    _save,
+    _supersede_pending,
     _tell_firm,
 )
 from polis.core.access import ADJUSTER, require
@@ -21,8 +20,6 @@ from polis.core.text import NOTE_TEXT, REASON_TEXT, bounded_text
 from polis.messaging.models import Thread
 from polis.messaging.services import write_about
 from polis.notify.services import queue_email
-from polis.signatures.selectors import open_requests_for_subject
-from polis.signatures.services import void_signature_request
 
 
 def assign_adjuster(
@@ -39,13 +36,17 @@ def assign_adjuster(
         raise DomainError(_("L'utente scelto non è un liquidatore."), field="adjuster")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        if claim.status not in (S.ASSIGNED, S.INVESTIGATION):
-            _guard(claim, S.ASSIGNED)
-            claim.status = S.ASSIGNED
         claim.adjuster, claim.external_adjuster = adjuster, external
-        _save(claim, "status", "adjuster", "external_adjuster")
         who = adjuster.get_full_name() if adjuster else external
-        _event(claim, actor, "assigned", _("Liquidatore: %(who)s") % {"who": who})
+        _change(
+            claim,
+            actor,
+            "assigned",
+            _("Liquidatore: %(who)s") % {"who": who},
+            # a claim already with an adjuster keeps its status; only the adjuster changes
+            to=None if claim.status in (S.ASSIGNED, S.INVESTIGATION) else S.ASSIGNED,
+            fields=("adjuster", "external_adjuster"),
+        )
         if adjuster is not None:
             queue_email(to=adjuster.email, template="claim_assigned", context={"claim": claim})
         _tell_firm(
@@ -64,15 +65,17 @@ def record_insurer_claim_number(
         raise DomainError(_("Indica il numero di sinistro della compagnia."), field="number")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        if claim.status == S.ASSIGNED:
-            claim.status = S.INVESTIGATION
-        elif not claim.is_open:
+        if not claim.is_open:
             raise InvalidTransition(_("Il sinistro è chiuso."))
         claim.insurer_claim_number = number
         claim.insurer_number_on = claim.insurer_number_on or timezone.localdate()
-        _save(claim, "status", "insurer_claim_number", "insurer_number_on")
-        _event(
-            claim, actor, "insurer_number", _("Numero sinistro compagnia: %(n)s") % {"n": number}
+        _change(
+            claim,
+            actor,
+            "insurer_number",
+            _("Numero sinistro compagnia: %(n)s") % {"n": number},
+            to=S.INVESTIGATION if claim.status == S.ASSIGNED else None,
+            fields=("insurer_claim_number", "insurer_number_on"),
         )
         _tell_firm(
             claim,
@@ -91,8 +94,7 @@ def add_claim_note(*, actor, claim: Claim, text: str, shared: bool = True) -> No
     with transaction.atomic():
         claim = _locked(actor, claim, None)
         internal = not shared and actor.role != "collaborator"
-        _event(claim, actor, "note", text, shared=not internal)
-        _save(claim)
+        _change(claim, actor, "note", text, shared=not internal)
 
 
 def write_about_claim(*, actor, claim: Claim, body: str, files=(), base_url: str = "") -> Thread:
@@ -119,10 +121,7 @@ def close_claim(*, actor, claim: Claim, version: int | None = None) -> Claim:
     require(actor, "handle_claims")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        _guard(claim, S.CLOSED)
-        claim.status = S.CLOSED
-        _save(claim, "status")
-        _event(claim, actor, "closed", _("Sinistro chiuso"))
+        _change(claim, actor, "closed", _("Sinistro chiuso"), to=S.CLOSED)
         _tell_firm(claim, "claim_update", update=_("Sinistro chiuso."))
         return claim
 
@@ -141,21 +140,17 @@ def end_claim(
         claim = _locked(actor, claim, version)
         if claim.status not in _ENDABLE:
             raise InvalidTransition(_("In questo stato il sinistro non può essere chiuso così."))
-        _guard(claim, outcome)
-        claim.status, claim.outcome_reason = outcome, reason
-        _save(claim, "status", "outcome_reason")
-        for pending in claim.quietanze.filter(status=Quietanza.Status.PENDING):
-            pending.status = Quietanza.Status.SUPERSEDED
-            pending.save(update_fields=["status"])
-            for request in open_requests_for_subject("quietanza", pending.pk):
-                void_signature_request(actor=actor, request=request)
+        claim.outcome_reason = reason
         label = S(outcome).label
-        _event(
+        _change(
             claim,
             actor,
             outcome,
             _("%(label)s. Motivo: %(reason)s") % {"label": label, "reason": claim.outcome_reason},
+            to=outcome,
+            fields=("outcome_reason",),
         )
+        _supersede_pending(actor, claim)
         # the reason someone typed goes in the body, never in the subject
         _tell_firm(
             claim,
@@ -177,10 +172,14 @@ def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None
         if claim.status not in _CLOSED:
             raise InvalidTransition(_("Si riapre solo un sinistro chiuso."))
         # the outcome's reason belonged to the closing; it stays on the timeline
-        claim.status, claim.outcome_reason = S.REOPENED, ""
-        _save(claim, "status", "outcome_reason")
-        _event(
-            claim, actor, "reopened", _("Sinistro riaperto. Motivo: %(r)s") % {"r": reason.strip()}
+        claim.outcome_reason = ""
+        _change(
+            claim,
+            actor,
+            "reopened",
+            _("Sinistro riaperto. Motivo: %(r)s") % {"r": reason.strip()},
+            to=S.REOPENED,
+            fields=("outcome_reason",),
         )
         _tell_firm(
             claim,

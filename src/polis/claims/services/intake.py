@@ -14,10 +14,9 @@ from polis.claims.selectors import ENDED, claim_type_of, is_eligible, missing_do
 from polis.claims.services._common import (
     S,
     _amount,
+    _change,
     _event,
-    _guard,
     _locked,
-    _save,
     _start_sla,
     _store_documents,
     _tell_firm,
@@ -148,8 +147,7 @@ def add_claim_documents(*, actor, claim: Claim, kind: str, uploads) -> list[Clai
         added = _store_documents(
             actor, claim, kind, labels.get(kind, _("Altro documento")), uploads
         )
-        _event(claim, actor, "documents", ", ".join(d.file.name for d in added))
-        _save(claim)
+        _change(claim, actor, "documents", ", ".join(d.file.name for d in added))
         if actor.role == "collaborator":
             _tell_mga(claim, "claim_documents_added")
         return added
@@ -164,10 +162,7 @@ def request_claim_documents(*, actor, claim: Claim, text: str, version: int | No
         raise DomainError(_("Scrivi quali documenti servono."), field="text")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        _guard(claim, S.DOCS_MISSING)
-        claim.status = S.DOCS_MISSING
-        _save(claim, "status")
-        _event(claim, actor, "documents_requested", text.strip())
+        _change(claim, actor, "documents_requested", text.strip(), to=S.DOCS_MISSING)
         _tell_firm(claim, "claim_documents_requested", text=text.strip())
         return claim
 
@@ -190,13 +185,17 @@ def mark_documentation_complete(*, actor, claim: Claim, version: int | None = No
             raise DomainError(
                 _("Mancano documenti obbligatori: %(docs)s.") % {"docs": ", ".join(missing)}
             )
-        if claim.status == S.DOCS_MISSING:
-            claim.status = _resumed_status(claim)
-        elif not claim.is_open:
+        if not claim.is_open:
             raise InvalidTransition(_("Il sinistro è chiuso."))
         _start_sla(claim)
-        _save(claim, "status", "docs_complete_on", "sla_due")
-        _event(claim, actor, "documents_complete", _("Documentazione completa"))
+        _change(
+            claim,
+            actor,
+            "documents_complete",
+            _("Documentazione completa"),
+            to=_resumed_status(claim) if claim.status == S.DOCS_MISSING else None,
+            fields=("docs_complete_on", "sla_due"),
+        )
         _tell_firm(
             claim,
             "claim_update",

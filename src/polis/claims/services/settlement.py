@@ -14,10 +14,10 @@ from polis.claims.selectors import contract_identification_of, sla_closures
 from polis.claims.services._common import (
     S,
     _amount,
+    _change,
     _event,
-    _guard,
     _locked,
-    _save,
+    _supersede_pending,
     _tell_firm,
     _tell_mga,
 )
@@ -29,14 +29,9 @@ from polis.core.workdays import add_working_days
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 from polis.ledger.services import record_event
+from polis.lifecycle import check_transition, transition
 from polis.notify.services import queue_sms
-from polis.signatures.selectors import open_requests_for_subject
-from polis.signatures.services import (
-    SignerData,
-    create_signature_request,
-    signing_url,
-    void_signature_request,
-)
+from polis.signatures.services import SignerData, create_signature_request, signing_url
 
 
 def _quietanza_pdf(claim: Claim, quietanza: Quietanza):
@@ -84,7 +79,7 @@ def post_quietanza(
         raise DomainError(_("Riporta le condizioni della quietanza."), field="conditions")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        _guard(claim, S.OFFER_RECEIVED)
+        check_transition(claim, S.OFFER_RECEIVED)
         identification = contract_identification_of(claim.practice)
         if identification is None:
             raise DomainError(
@@ -93,11 +88,7 @@ def post_quietanza(
                     "contratto): chiedilo all'agenzia prima di inviare la quietanza."
                 )
             )
-        for previous in claim.quietanze.filter(status=Quietanza.Status.PENDING):
-            previous.status = Quietanza.Status.SUPERSEDED
-            previous.save(update_fields=["status"])
-            for request in open_requests_for_subject("quietanza", previous.pk):
-                void_signature_request(actor=actor, request=request)
+        _supersede_pending(actor, claim)
         quietanza = Quietanza(
             claim=claim,
             version=claim.quietanze.count() + 1,
@@ -136,10 +127,8 @@ def post_quietanza(
                     "url": signing_url(request, base_url),
                 },
             )
-        claim.status = S.OFFER_RECEIVED
         claim.investigation_done_on = claim.investigation_done_on or timezone.localdate()
-        _save(claim, "status", "investigation_done_on")
-        _event(
+        _change(
             claim,
             actor,
             "quietanza",
@@ -149,6 +138,8 @@ def post_quietanza(
                 "a": italian_number(amount),
                 "k": quietanza.get_kind_display(),
             },
+            to=S.OFFER_RECEIVED,
+            fields=("investigation_done_on",),
         )
         _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
         return quietanza
@@ -174,17 +165,21 @@ def record_quietanza_signed(signature) -> None:
     claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
     if quietanza.status != Quietanza.Status.PENDING:
         raise InvalidTransition(_("Questa quietanza non è più in attesa di risposta."))
-    _guard(claim, S.ACCEPTED)
-    quietanza.status, quietanza.decided_at = Quietanza.Status.ACCEPTED, timezone.now()
+    check_transition(claim, S.ACCEPTED)
+    quietanza.decided_at = timezone.now()
     quietanza.signed_document = signature.signed_document
-    quietanza.save(update_fields=["status", "decided_at", "signed_document"])
-    claim.status = S.ACCEPTED
-    _save(claim, "status")
-    _event(
+    transition(
+        quietanza,
+        Quietanza.Status.ACCEPTED,
+        actor=None,
+        fields=("decided_at", "signed_document"),
+    )
+    _change(
         claim,
         None,
         "accepted",
         _("L'assicurato ha accettato la quietanza v%(v)s") % {"v": quietanza.version},
+        to=S.ACCEPTED,
     )
     record_event(
         type="quietanza.accepted", ref=str(claim.uuid), sha256=signature.signed_document.sha256
@@ -202,9 +197,10 @@ def record_quietanza_closed(signature) -> None:
         if quietanza.status == Quietanza.Status.PENDING:
             _event(claim, None, "link_closed", signature.get_status_display(), shared=False)
         return
-    quietanza.status, quietanza.decided_at = Quietanza.Status.REFUSED, timezone.now()
+    check_transition(claim, S.INVESTIGATION)
+    quietanza.decided_at = timezone.now()
     quietanza.objections = signature.decline_reason
-    quietanza.save(update_fields=["status", "decided_at", "objections"])
+    transition(quietanza, Quietanza.Status.REFUSED, actor=None, fields=("decided_at", "objections"))
     for stored in signature.decline_attachments.all():
         ClaimDocument.objects.create(
             claim=claim,
@@ -214,8 +210,6 @@ def record_quietanza_closed(signature) -> None:
             uploaded_by=claim.created_by,
             uploaded_at=timezone.now(),
         )
-    _guard(claim, S.INVESTIGATION)
-    claim.status = S.INVESTIGATION
     # The investigation resumes (DESIGN §3: refuse → investigation → offer): the SLA's
     # "end of the investigation" milestone is open again, with a new period from today.
     claim.investigation_done_on = None
@@ -223,13 +217,14 @@ def record_quietanza_closed(signature) -> None:
         claim.sla_due = add_working_days(
             timezone.localdate(), SLA_WORKING_DAYS, sla_closures(claim)
         )
-    _save(claim, "status", "investigation_done_on", "sla_due")
-    _event(
+    _change(
         claim,
         None,
         "refused",
         _("L'assicurato ha contestato la quietanza v%(v)s: %(why)s")
         % {"v": quietanza.version, "why": quietanza.objections},
+        to=S.INVESTIGATION,
+        fields=("investigation_done_on", "sla_due"),
     )
     if claim.sla_due is not None:
         _event(
@@ -258,7 +253,7 @@ def record_claim_payment(
         raise DomainError(_("La data del pagamento non può essere futura."), field="paid_on")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        _guard(claim, S.PAID)
+        check_transition(claim, S.PAID)
         accepted = claim.quietanze.get(status=Quietanza.Status.ACCEPTED)
         if amount != accepted.amount:
             raise DomainError(
@@ -266,19 +261,15 @@ def record_claim_payment(
                 % {"a": italian_number(accepted.amount)},
                 field="amount",
             )
-        claim.status, claim.paid_amount, claim.paid_on, claim.payee_iban = (
-            S.PAID,
-            amount,
-            paid_on,
-            iban,
-        )
-        _save(claim, "status", "paid_amount", "paid_on", "payee_iban")
-        _event(
+        claim.paid_amount, claim.paid_on, claim.payee_iban = amount, paid_on, iban
+        _change(
             claim,
             actor,
             "paid",
             _("Pagati € %(a)s il %(d)s")
             % {"a": italian_number(amount), "d": paid_on.strftime("%d/%m/%Y")},
+            to=S.PAID,
+            fields=("paid_amount", "paid_on", "payee_iban"),
         )
         _tell_firm(
             claim,

@@ -235,6 +235,28 @@ def test_the_whole_life_of_a_claim(claim, operator, adjuster, collaborator_a):
     ]
     assert action_label("claim.refused") == "Quietanza contestata dall'assicurato"
     assert not audit.filter(data__icontains="spese").exists()
+    # a step that moves the claim says from where to where; one that does not, nothing
+    assert list(audit.order_by("pk").values_list("data", flat=True)) == [
+        {},
+        {"from": "opened", "to": "assigned"},
+        {"from": "assigned", "to": "investigation"},
+        {"from": "investigation", "to": "offer_received"},
+        {"from": "offer_received", "to": "investigation"},
+        {},
+        {"from": "investigation", "to": "offer_received"},
+        {"from": "offer_received", "to": "accepted"},
+        {"from": "accepted", "to": "paid"},
+        {"from": "paid", "to": "closed"},
+        {"from": "closed", "to": "reopened"},
+    ]
+    # the quietanze's own moves: the first contested, the second accepted
+    assert sorted(
+        AuditEvent.objects.filter(object_type="claims.quietanza").values_list("action", "data")
+    ) == [
+        ("quietanza.accepted", {"from": "pending", "to": "accepted"}),
+        ("quietanza.refused", {"from": "pending", "to": "refused"}),
+    ]
+    assert action_label("quietanza.refused") == "Quietanza contestata"
 
 
 def test_a_new_quietanza_voids_the_pending_link(claim, operator, adjuster):
@@ -247,6 +269,25 @@ def test_a_new_quietanza_voids_the_pending_link(claim, operator, adjuster):
     assert list(
         SignatureRequest.objects.filter(subject_kind="quietanza").values_list("status", flat=True)
     ) == ["voided", "sent"]
+    superseded = AuditEvent.objects.get(action="quietanza.superseded")
+    assert (superseded.actor, superseded.data) == (
+        adjuster,
+        {"from": "pending", "to": "superseded"},
+    )
+
+
+def test_ending_a_claim_supersedes_its_pending_quietanza(claim, operator, adjuster):
+    # given a quietanza waiting for the insured
+    services.assign_adjuster(actor=operator, claim=claim, adjuster=adjuster)
+    services.record_insurer_claim_number(actor=operator, claim=claim, number="AX-1")
+    services.post_quietanza(actor=adjuster, claim=claim, amount="100", kind="saldo", conditions="x")
+    # when the claim is closed without payment
+    services.end_claim(
+        actor=operator, claim=claim, outcome=S.CLOSED_WITHOUT_PAYMENT, reason="Rinuncia"
+    )
+    # then the quietanza gives way and its link no longer works
+    assert claim.quietanze.get().status == Quietanza.Status.SUPERSEDED
+    assert SignatureRequest.objects.get(subject_kind="quietanza").status == "voided"
 
 
 def test_roles_and_transitions(claim, operator, adjuster, collaborator_a, collaborator_b):

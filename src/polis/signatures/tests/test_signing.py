@@ -13,6 +13,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from polis.accounts.tests.factories import UserFactory
+from polis.audit.labels import action_label
+from polis.audit.models import AuditEvent
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.models import StoredFile
 from polis.ledger.models import LedgerEntry
@@ -232,6 +234,24 @@ def test_three_burned_codes_lock_until_a_person_resends(sent, clock, collaborato
     _ready_for_code(new_token)
     services.sign_with_code(token=new_token, code=_code(new_token, practice), visit=VISIT)
     assert SignatureRequest.objects.get().status == SignatureRequest.Status.SIGNED
+    # each move is audited once, from → to; the signer's, through the link, have no actor
+    moves = AuditEvent.objects.filter(
+        object_type="signatures.signaturerequest", object_id=str(request.pk)
+    ).order_by("pk")
+    assert [(e.action, e.data.get("from"), e.data.get("to"), e.actor) for e in moves] == [
+        ("signature.requested", None, None, collaborator_a),
+        ("signature.opened", "sent", "opened", None),
+        ("signature.code_sent", "opened", "code_sent", None),
+        ("signature.code_sent", "code_sent", "code_sent", None),
+        ("signature.code_sent", "code_sent", "code_sent", None),
+        ("signature.locked", "code_sent", "locked", None),
+        ("signature.resent", "locked", "sent", collaborator_a),
+        ("signature.opened", "sent", "opened", None),
+        ("signature.code_sent", "opened", "code_sent", None),
+        ("signature.signed", "code_sent", "signed", None),
+    ]
+    # the audit pages name each in Italian, not by its code
+    assert [e.action for e in moves if action_label(e.action) == e.action] == []
 
 
 def test_a_code_expires_after_five_minutes(sent, clock):
