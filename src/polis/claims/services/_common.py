@@ -17,6 +17,7 @@ from polis.core.workdays import add_working_days
 from polis.documents.services import store_upload
 from polis.lifecycle import lock, save_versioned, transition
 from polis.notify.services import queue_email
+from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import open_requests_for_subject
 from polis.signatures.services import void_signature_request
 
@@ -34,7 +35,7 @@ def _locked(actor, claim: Claim, version: int | None) -> Claim:
 
 
 def _may_see(actor, claim: Claim) -> None:
-    if actor.role == "collaborator" and claim.firm_id != actor.firm_id:
+    if actor.is_collaborator and claim.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo sinistro."))
     if actor.role == ADJUSTER and claim.adjuster_id != actor.pk:
         raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
@@ -79,7 +80,7 @@ def _supersede_pending(actor, claim: Claim) -> None:
     superseded and its open signature link voided."""
     for pending in claim.quietanze.select_for_update().filter(status=Quietanza.Status.PENDING):
         transition(pending, Quietanza.Status.SUPERSEDED, actor=actor)
-        for request in open_requests_for_subject("quietanza", pending.pk):
+        for request in open_requests_for_subject(SubjectKind.QUIETANZA, pending.pk):
             void_signature_request(actor=actor, request=request)
 
 

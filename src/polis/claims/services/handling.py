@@ -93,7 +93,7 @@ def add_claim_note(*, actor, claim: Claim, text: str, shared: bool = True) -> No
         raise DomainError(_("Scrivi la nota."), field="text")
     with transaction.atomic():
         claim = _locked(actor, claim, None)
-        internal = not shared and actor.role != "collaborator"
+        internal = not shared and not actor.is_collaborator
         _change(claim, actor, "note", text, shared=not internal)
 
 

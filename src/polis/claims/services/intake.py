@@ -148,7 +148,7 @@ def add_claim_documents(*, actor, claim: Claim, kind: str, uploads) -> list[Clai
             actor, claim, kind, labels.get(kind, _("Altro documento")), uploads
         )
         _change(claim, actor, "documents", ", ".join(d.file.name for d in added))
-        if actor.role == "collaborator":
+        if actor.is_collaborator:
             _tell_mga(claim, "claim_documents_added")
         return added
 

@@ -31,6 +31,7 @@ from polis.documents.services import store_file
 from polis.ledger.services import record_event
 from polis.lifecycle import check_transition, transition
 from polis.notify.services import queue_sms
+from polis.signatures.registry import SubjectKind
 from polis.signatures.services import SignerData, create_signature_request, signing_url
 
 
@@ -103,7 +104,7 @@ def post_quietanza(
         request = create_signature_request(
             actor=actor,
             firm=claim.firm,
-            subject_kind="quietanza",
+            subject_kind=SubjectKind.QUIETANZA,
             subject_id=quietanza.pk,
             title=_("Quietanza del sinistro %(n)s (v%(v)s): € %(a)s")
             % {"n": claim.number, "v": quietanza.version, "a": italian_number(amount)},

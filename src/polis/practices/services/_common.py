@@ -10,7 +10,7 @@ S = Practice.Status
 
 
 def _own(actor, practice_or_quote) -> None:
-    if actor.role == "collaborator" and practice_or_quote.firm_id != actor.firm_id:
+    if actor.is_collaborator and practice_or_quote.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa pratica."))
 
 

@@ -22,6 +22,7 @@ from polis.practices.disclosures import render_disclosures
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import delivery_message, disclosures_stored
 from polis.practices.services._common import M, S, _own
+from polis.signatures.registry import SubjectKind
 from polis.signatures.services import SignerData, create_signature_request
 
 
@@ -326,7 +327,7 @@ def send_practice_for_signature(
         create_signature_request(
             actor=actor,
             firm=practice.firm,
-            subject_kind="practice",
+            subject_kind=SubjectKind.PRACTICE,
             subject_id=practice.pk,
             title=_("Contratto di polizza %(number)s — %(product)s")
             % {"number": practice.policy_number, "product": practice.product.name},
