@@ -17,6 +17,7 @@ from conftest import login_verified
 from polis.accounts.models import User
 from polis.practices.models import Practice
 from polis.signatures.tests.support import link_token, send
+from polis.web.navigation import SIDEBAR, actions_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -221,3 +222,48 @@ def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, pag
         ]
     # then
     assert findings == []
+
+
+@pytest.mark.parametrize("role", ["collaborator_a", "operator"])
+def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
+    role, request, page_of, screenshot
+):
+    # given a collaborator or an operator on a 390×844 phone
+    user = request.getfixturevalue(role)
+    page = page_of(user)
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto("/dashboard/")
+    menu = page.locator("#sidebar")  # a navigation landmark, a dialog while open on a phone
+    toggle = page.get_by_role("button", name="Menu", exact=True)
+    assert page.get_by_role("navigation", name="Menu").is_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    screenshot(page, "closed", full_page=False)
+    # when the menu button is pressed from the keyboard
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("dialog", name="Menu").wait_for()
+    page.wait_for_function("document.getElementById('sidebar').classList.contains('show')")
+    screenshot(page, "open", full_page=False)
+    # then every item of the role's menu, FAQ and Contattaci too, is whole and clickable
+    expected = [str(item.label) for item in actions_for(user, SIDEBAR) if item.url]
+    expected += ["Domande frequenti", "Contattaci"]
+    links = menu.get_by_role("link")
+    assert [text.strip() for text in links.all_inner_texts()] == expected
+    assert toggle.get_attribute("aria-expanded") == "true"
+    for link in links.all():
+        link.click(trial=True)  # visible, not covered, inside the screen once scrolled to
+        box = link.bounding_box()
+        assert box["x"] >= 0, box
+        assert box["x"] + box["width"] <= VIEWPORTS["phone"]["width"], box
+        assert link.evaluate("a => a.scrollWidth <= a.clientWidth"), link.inner_text()
+    # and the keyboard stays inside it; Escape closes it and gives focus back to the button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('sidebar').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.getElementById('sidebar').classList.contains('show')")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert toggle.evaluate("b => b === document.activeElement")
+    # and an item leads to its page
+    toggle.click()
+    menu.get_by_role("link", name=expected[-1]).click()
+    page.wait_for_url("**/contattaci/")
