@@ -267,3 +267,21 @@ def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
     toggle.click()
     menu.get_by_role("link", name=expected[-1]).click()
     page.wait_for_url("**/contattaci/")
+
+
+@pytest.mark.parametrize("role", ["collaborator", "operator"])
+def test_the_dashboard_charts_are_drawn_and_fit_a_phone(role, demo_world, page_of, screenshot):
+    # given the demo's collaborator or operator
+    page = page_of(User.objects.get(email=ROLES[role]))
+    for size, viewport in VIEWPORTS.items():
+        # when the dashboard opens
+        page.set_viewport_size(viewport)
+        page.goto("/dashboard/")
+        page.wait_for_function(
+            "[...document.querySelectorAll('canvas[data-chart]')].every(c => Chart.getChart(c))"
+        )
+        screenshot(page, size)
+        # then every chart is drawn, its numbers are in a table, and nothing scrolls sideways
+        assert page.locator("canvas[data-chart]").count() >= 1
+        assert page.locator("table caption, table th[scope=col]").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
