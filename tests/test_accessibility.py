@@ -16,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from conftest import login_verified
 from polis.accounts.models import User
 from polis.practices.models import Practice
+from polis.signatures.demo import last_code
 from polis.signatures.tests.support import link_token, send
 from polis.web.navigation import SIDEBAR, actions_for
 
@@ -285,3 +286,95 @@ def test_the_dashboard_charts_are_drawn_and_fit_a_phone(role, demo_world, page_o
         assert page.locator("canvas[data-chart]").count() >= 1
         assert page.locator("table caption, table th[scope=col]").count() >= 1
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+# The focused element: what it is, whether a focus indicator shows, and whether it follows the
+# previously focused one in the page's order (no positive tabindex, no jump backwards).
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  const follows = !window.__lastFocus || window.__lastFocus === e
+    || !!(window.__lastFocus.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+  window.__lastFocus = e;
+  return {
+    element: e.tagName + (e.id ? '#' + e.id : '') + ' '
+      + (e.innerText || e.value || '').trim().slice(0, 40),
+    visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+      || s.boxShadow !== 'none',
+    follows: follows,
+  };
+}"""
+
+
+def _tab_to(page, target, limit: int = 60) -> list[str]:
+    """Press Tab until `target` has the focus, checking on the way that every focused element
+    shows it and that the order only goes forward; return the elements passed."""
+    page.evaluate("window.__lastFocus = document.activeElement")
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        passed.append(focused["element"])
+        assert focused["visible"], f"no visible focus on {focused['element']}"
+        assert focused["follows"], f"focus jumped back to {focused['element']} after {passed}"
+        if target.evaluate("e => e === document.activeElement"):
+            return passed
+    raise AssertionError(f"{target} never took the focus: {passed}")
+
+
+def test_the_signing_page_can_be_walked_with_the_keyboard_alone(demo_world, page_of):
+    # given the demo's issued contract sent in firma, and its client on the link
+    practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
+    send(User.objects.get(email=ROLES["collaborator"]), practice)
+    page = page_of(None)
+    page.goto(f"/firma/{link_token(practice.client.email)}/")
+    # the skip link comes first and leads into the page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Vai al contenuto"
+    page.keyboard.press("Enter")
+    # when the client declares the documents read, accepts and asks for the code: Tab, Space, Enter
+    for checkbox, button in (("#acknowledge", "Confermo"), ("#accept", "Accetto")):
+        if page.locator(checkbox).count():
+            _tab_to(page, page.locator(checkbox))
+            page.keyboard.press("Space")
+            _tab_to(page, page.get_by_role("button", name=button, exact=True))
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+    _tab_to(page, page.get_by_role("button", name="Invia codice"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # then the code field has the focus; a wrong code is announced and takes the focus
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.keyboard.type("000000")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    error = page.get_by_role("alert")
+    assert "Codice errato" in error.inner_text()
+    assert error.evaluate("e => e === document.activeElement")
+    # and the right code, typed after Tab, signs
+    _tab_to(page, page.locator("#code"))
+    page.keyboard.type(last_code(practice.client.mobile))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", name="Documento firmato").is_visible()
+
+
+def test_apri_sinistro_can_be_walked_with_the_keyboard_alone(demo_world, page_of):
+    # given the demo's collaborator on APRI SINISTRO
+    page = page_of(User.objects.get(email=ROLES["collaborator"]))
+    page.goto("/sinistri/apri/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Vai al contenuto"
+    # when he picks a policy and sends the form still empty, with Tab and Enter only
+    _tab_to(page, page.locator("main a[href^='/sinistri/apri/']").first)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    _tab_to(page, page.get_by_role("button", name="Apri sinistro"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # then the refusal is announced and has the focus, and each error leads to its field
+    summary = page.get_by_role("alert")
+    assert "Il modulo non è stato inviato" in summary.inner_text()
+    assert summary.evaluate("e => e === document.activeElement")
+    _tab_to(page, summary.get_by_role("link").first)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT", "TEXTAREA")

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "polis.audit.middleware.RequestContextMiddleware",
     "polis.web.middleware.DatabaseUnavailableMiddleware",
-    "polis.web.middleware.OwnNotFoundPageMiddleware",
+    "polis.web.middleware.OwnErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "polis.urls"
