@@ -64,7 +64,7 @@ def test_a_staff_page_stays_italian_for_a_browser_that_prefers_english(client):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("it", "Questa password è troppo corta: deve contenere almeno 10 caratteri."),
+        ("it", "Questa password è troppo corta. Deve contenere almeno 10 caratteri."),
         ("en", "This password is too short. It must contain at least 10 characters."),
     ],
 )
