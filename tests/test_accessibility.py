@@ -206,21 +206,30 @@ def test_a_brand_button_shows_keyboard_focus(page_of):
     assert width != "0px", outline
 
 
-def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, page_of):
+def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, page_of, screenshot):
     # given the demo's issued contract sent in firma, as its collaborator does
     practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
     send(User.objects.get(email=ROLES["collaborator"]), practice)
     signer = page_of(None)
-    # when the client opens the signing link, on a phone and on a desktop
+    # when the client opens the signing link, on a phone and on a desktop, in Italian and,
+    # after pressing the page's language switch, in English
     path = f"/firma/{link_token(practice.client.email)}/"
     findings = []
-    for size, viewport in VIEWPORTS.items():
-        signer.set_viewport_size(viewport)
-        assert signer.goto(path).status == 200
-        signer.add_script_tag(path=str(AXE))
-        findings += [
-            f"{size} {v['id']}: {v['nodes']}" for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
-        ]
+    for language, switch in (("it", None), ("en", "English")):
+        if switch:
+            with signer.expect_navigation():
+                signer.get_by_role("button", name=switch).click()
+        for size, viewport in VIEWPORTS.items():
+            signer.set_viewport_size(viewport)
+            assert signer.goto(path).status == 200
+            assert signer.evaluate("document.documentElement.lang") == language
+            screenshot(signer, f"{language}-{size}")
+            assert signer.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            signer.add_script_tag(path=str(AXE))
+            findings += [
+                f"{language} {size} {v['id']}: {v['nodes']}"
+                for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
+            ]
     # then
     assert findings == []
 
@@ -245,6 +254,8 @@ def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
     page.get_by_role("dialog", name="Menu").wait_for()
     page.wait_for_function("document.getElementById('sidebar').classList.contains('show')")
     screenshot(page, "open", full_page=False)
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(RUN_AXE, WCAG_21_AA) == []
     # then every item of the role's menu, FAQ and Contattaci too, is whole and clickable
     expected = [str(item.label) for item in actions_for(user, SIDEBAR) if item.url]
     expected += ["Domande frequenti", "Contattaci"]
