@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
 
+from polis.signatures.registry import handler_for
+
 # The templates of the pages a client reads (signing by link, Verifica documento) and their frame.
 CLIENT_TEMPLATES = [
     "base.html",
@@ -72,3 +74,16 @@ def test_the_password_rules_speak_the_page_language(language, expected):
     with translation.override(language), pytest.raises(ValidationError) as refused:
         validate_password("corta")
     assert expected in refused.value.messages
+
+
+@pytest.mark.parametrize("kind", ["quietanza"])
+def test_a_signing_subjects_words_to_the_client_are_in_english(kind):
+    # the quietanza is accepted or contested on the signing page, in the client's words
+    handler = handler_for(kind)
+    fields = ("decline_title", "decline_help", "sign_label", "decline_label")
+    fields += ("declined_message", "signed_message")
+    with translation.override("en"):
+        english = {field: str(getattr(handler, field)) for field in fields}
+    with translation.override("it"):
+        italian = {field: str(getattr(handler, field)) for field in fields}
+    assert [field for field in fields if english[field] == italian[field]] == []
