@@ -24,9 +24,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from polis.accounts.tests.factories import UserFactory
-from polis.catalog.demo import ARCHITECT_EXAMPLE, DEMO_TARIFFS
 from polis.catalog.rating import load_tariff, rate
 from polis.clients.tests.factories import ClientFactory
+from polis.devdata.catalog import ARCHITECT_EXAMPLE, DEMO_TARIFFS
 from polis.quotes.services import _render_pdf, create_quote
 from polis.quotes.tests.factories import demo_product
 

@@ -31,9 +31,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from polis.accounts.models import Firm, User
-from polis.catalog.demo import ARCHITECT_EXAMPLE
 from polis.claims.models import Claim
 from polis.clients.models import Client as Customer
+from polis.devdata.catalog import ARCHITECT_EXAMPLE
 
 
 def percentile(values: list[float], share: float) -> float:

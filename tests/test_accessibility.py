@@ -15,8 +15,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from conftest import login_verified
 from polis.accounts.models import User
+from polis.devdata.signing import last_code
 from polis.practices.models import Practice
-from polis.signatures.demo import last_code
 from polis.signatures.tests.support import link_token, send
 from polis.web.navigation import SIDEBAR, actions_for
 

@@ -4,8 +4,8 @@ or after the MGA's review with an information request."""
 import pytest
 
 from polis.accounts.tests.factories import PASSWORD, UserFactory
-from polis.catalog.demo import NEEDS_QUESTIONNAIRES
 from polis.clients.tests.factories import ClientFactory
+from polis.devdata.catalog import NEEDS_QUESTIONNAIRES
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
 

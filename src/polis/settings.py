@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "polis.practices",
     "polis.signatures",
     "polis.claims",
+    "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
 MIDDLEWARE = [

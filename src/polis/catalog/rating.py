@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from polis.core.amounts import euro, italian_number
+
 CENT = Decimal("0.01")
 REFER = "refer"
 Amount = Decimal | Literal["refer"]
@@ -174,16 +176,6 @@ def _cell(table: dict, keys: list[str], answers: dict, label: str):
     return Decimal(value)
 
 
-def _italian(value: Decimal, places: int = 2) -> str:
-    """1234.5 -> "1.234,50": the client reads Italian numbers."""
-    text = f"{value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
-
-
-def _euro(value: Decimal) -> str:
-    return "€ " + _italian(value)
-
-
 # The questionnaire's words for the answers, {question: (label, {choice: text})}: explanations
 # name what the client chose, never the tariff's codes.
 Labels = dict[str, tuple[str, dict[str, str]]]
@@ -210,7 +202,8 @@ def _component(component, answers: dict, labels: Labels) -> Line:
         unit = {1000: " ‰", 1: ""}.get(component.per, f" per {component.per}")
         return Line(
             component.label,
-            f"{_euro(base)} × {_italian(rate)}{unit} ({_chosen(answers, component.by, labels)})",
+            f"{euro(base)} × {italian_number(rate)}{unit} "
+            f"({_chosen(answers, component.by, labels)})",
             base * rate / component.per,
         )
     base = Decimal(_answer(answers, component.amount))
@@ -218,13 +211,15 @@ def _component(component, answers: dict, labels: Labels) -> Line:
     first = _answer(answers, component.by[0])
     if any(_answer(answers, name) in values for name, values in component.flat_when.items()):
         return Line(
-            component.label, f"{_euro(base)} × {_italian(rate * 100)} % (una tantum)", base * rate
+            component.label,
+            f"{euro(base)} × {italian_number(rate * 100)} % (una tantum)",
+            base * rate,
         )
     months = Decimal(_answer(answers, component.months)).to_integral_value(ROUND_CEILING)
     months = max(months, Decimal(component.min_months.get(first, 0)))
     return Line(
         component.label,
-        f"{_euro(base)} × {_italian(rate * 100)} % annuo × {months}/12 mesi",
+        f"{euro(base)} × {italian_number(rate * 100)} % annuo × {months}/12 mesi",
         base * rate * months / 12,
     )
 
@@ -244,7 +239,7 @@ def rate(tariff: Tariff, answers: dict, labels: Labels | None = None) -> Breakdo
         lines.append(
             Line(
                 factor.label,
-                f"× {_italian(multiplier)} ({_chosen(answers, factor.answer, labels)})",
+                f"× {italian_number(multiplier)} ({_chosen(answers, factor.answer, labels)})",
                 Decimal(0),
             )
         )
@@ -255,13 +250,17 @@ def rate(tariff: Tariff, answers: dict, labels: Labels | None = None) -> Breakdo
     if surcharge:
         net *= 1 + surcharge
         lines.append(
-            Line("Frazionamento", f"+{_italian(surcharge * 100)} % per {payments} rate", Decimal(0))
+            Line(
+                "Frazionamento",
+                f"+{italian_number(surcharge * 100)} % per {payments} rate",
+                Decimal(0),
+            )
         )
     minimum = tariff.minimum.amount
     if tariff.minimum.by:
         minimum = tariff.minimum.values.get(_answer(answers, tariff.minimum.by), minimum)
     if net < minimum:
-        lines.append(Line("Premio minimo", f"{_euro(net)} portato al minimo", minimum - net))
+        lines.append(Line("Premio minimo", f"{euro(net)} portato al minimo", minimum - net))
         net = minimum
     net = net.quantize(CENT, ROUND_HALF_UP)
     tax = (net * tariff.tax_rate).quantize(CENT, ROUND_HALF_UP)

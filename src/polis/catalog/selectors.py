@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from polis.catalog.models import Product, ProductDocument
+from polis.core.amounts import euro
 
 
 @dataclass(frozen=True)
@@ -27,16 +28,12 @@ def _answer_label(product: Product, name: str, answers: dict) -> str:
     for choice_value, label in question.get("choices") or []:
         if str(choice_value) == value:
             return label
-    return f"€ {int(value):,}".replace(",", ".") if value.isdigit() else value
-
-
-def _euros(value: str) -> str:
-    return f"€ {number_format(Decimal(value), force_grouping=True)}" if value else ""
+    return euro(value, places=0) if value.isdigit() else value
 
 
 def _agreed(coverage, terms: dict) -> CoverageLine:
     """A coverage on the terms an operator set in a custom offer."""
-    deductible = [_euros(terms.get("deductible", ""))]
+    deductible = [euro(terms["deductible"], places=None) if terms.get("deductible") else ""]
     if terms.get("scoperto"):
         deductible.append(
             _("scoperto %(percent)s %%")
@@ -45,7 +42,7 @@ def _agreed(coverage, terms: dict) -> CoverageLine:
     return CoverageLine(
         name=coverage.name,
         description=coverage.description,
-        limit=_euros(terms.get("limit", "")),
+        limit=euro(terms["limit"], places=None) if terms.get("limit") else "",
         deductible=", ".join(part for part in deductible if part),
     )
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.documents.models import AttachedDocument
 from polis.lifecycle import Lifecycle
 
 # The SLA: working days from complete documentation to the claim's due date (Claim.sla_due).
@@ -174,15 +175,8 @@ class Claim(models.Model):
         return f"{self.payee_iban[:4]} **** **** {self.payee_iban[-4:]}" if self.payee_iban else ""
 
 
-class ClaimDocument(models.Model):
+class ClaimDocument(AttachedDocument):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField(_("documento"), max_length=40)
-    label = models.CharField(max_length=200)
-    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

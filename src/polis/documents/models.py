@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def storage_path(instance: "StoredFile", filename: str) -> str:
@@ -34,3 +35,19 @@ class StoredFile(models.Model):
     @property
     def extension(self) -> str:
         return "." + self.name.rsplit(".", 1)[-1] if "." in self.name else ""
+
+
+class AttachedDocument(models.Model):
+    """A document a person added to a domain object (a practice, a claim): the subclass adds
+    the foreign key to its owner, with `related_name="documents"`."""
+
+    kind = models.CharField(_("documento"), max_length=40)
+    label = models.CharField(max_length=200)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True

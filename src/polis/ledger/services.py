@@ -407,18 +407,6 @@ def anchor_latest() -> bool:
     return anchoring.anchor_latest()
 
 
-DEMO_DOCUMENTS = (b"polis demo: contratto", b"polis demo: quietanza")
-
-
-def record_demo_events() -> int:
-    """Demo data: two events with opaque references, once (idempotent)."""
-    if LedgerEntry.objects.filter(ref__startswith="DEMO-").exists():
-        return 0
-    for n, content in enumerate(DEMO_DOCUMENTS, start=1):
-        record_event(type="demo.document", ref=f"DEMO-{n}", sha256=document_sha256(content))
-    return len(DEMO_DOCUMENTS)
-
-
 def verify_and_alert() -> bool:
     """Verify the whole log; on failure queue an e-mail to every active administrator."""
     report = verify_ledger()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.documents.models import AttachedDocument
 from polis.lifecycle import Lifecycle
 
 
@@ -305,18 +306,11 @@ class ExpiryReminder(models.Model):
         return f"{self.practice} −{self.days}"
 
 
-class PracticeDocument(models.Model):
+class PracticeDocument(AttachedDocument):
     """A document the firm or the MGA added to a practice; a new upload of the same kind is a
     new version, the older ones stay."""
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField(_("documento"), max_length=40)
-    label = models.CharField(max_length=200)
-    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["kind", "-uploaded_at", "-pk"]

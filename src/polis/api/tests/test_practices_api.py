@@ -114,7 +114,7 @@ def test_the_mgas_request_is_read_and_answered_through_the_api(
 def test_demands_and_needs_are_recorded_through_the_api_before_issuing(
     client_for, collaborator_a, collaborator_b
 ):
-    from polis.catalog.demo import NEEDS_QUESTIONNAIRES
+    from polis.devdata.catalog import NEEDS_QUESTIONNAIRES
 
     # given a product with its demands-and-needs questionnaire, published with the products
     product = demo_product("RCP")
@@ -160,7 +160,7 @@ def test_demands_and_needs_are_recorded_through_the_api_before_issuing(
 
 
 def test_an_inconsistent_answer_is_recorded_and_stops_the_issuing(client_for, collaborator_a):
-    from polis.catalog.demo import NEEDS_QUESTIONNAIRES
+    from polis.devdata.catalog import NEEDS_QUESTIONNAIRES
 
     product = demo_product("RCP")
     product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]

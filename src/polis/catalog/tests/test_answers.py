@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polis.catalog.answers import AnswersInvalid, allowed_choices, validate_answers
-from polis.catalog.demo import ARCHITECT_EXAMPLE, QUESTIONNAIRES
 from polis.catalog.rating import ReferralRequired, load_tariff, rate
 from polis.catalog.services import price
+from polis.devdata.catalog import ARCHITECT_EXAMPLE, QUESTIONNAIRES
 from polis.quotes.tests.factories import demo_product
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polis.catalog.demo import CAUZIONE, INFORTUNI, QUESTIONNAIRES, RC_PROFESSIONALE
 from polis.catalog.models import Product
 from polis.catalog.rating import ReferralRequired, TariffError, load_tariff, rate
 from polis.catalog.services import answer_labels
+from polis.devdata.catalog import DEMO_TARIFFS, QUESTIONNAIRES
 
-RCP, CAU, INF = load_tariff(RC_PROFESSIONALE), load_tariff(CAUZIONE), load_tariff(INFORTUNI)
+RCP, CAU, INF = (load_tariff(DEMO_TARIFFS[code]) for code in ("RCP", "CAU", "INF"))
 D = Decimal
 
 
@@ -213,9 +213,9 @@ def test_a_missing_answer_is_named():
 
 def test_an_invalid_tariff_document_is_explained():
     with pytest.raises(TariffError, match="tax_rate"):
-        load_tariff({**RC_PROFESSIONALE, "tax_rate": "1.5"})
+        load_tariff({**DEMO_TARIFFS["RCP"], "tax_rate": "1.5"})
     with pytest.raises(TariffError, match="components"):
-        load_tariff({**RC_PROFESSIONALE, "components": []})
+        load_tariff({**DEMO_TARIFFS["RCP"], "components": []})
 
 
 RC_ANSWERS = st.fixed_dictionaries(
@@ -262,7 +262,7 @@ def test_cauzione_is_never_negative_nor_below_its_minimum(bond, credit, amount, 
             "months": str(months),
         },
     )
-    minimum = D(CAUZIONE["minimum"]["values"][bond])
+    minimum = D(DEMO_TARIFFS["CAU"]["minimum"]["values"][bond])
     assert result.net >= minimum > 0
     assert result.tax >= 0
     assert result.gross == result.net + result.tax

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from polis.catalog.demo import ARCHITECT_EXAMPLE
 from polis.catalog.models import ProductDocument
 from polis.catalog.selectors import coverages_of, documents_in_force
+from polis.devdata.catalog import ARCHITECT_EXAMPLE
 from polis.documents.services import store_upload
 from polis.documents.tests.test_validation import GOOD
 from polis.quotes.tests.factories import demo_product

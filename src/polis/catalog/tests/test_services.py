@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 
 from polis.catalog import services
-from polis.catalog.demo import ARCHITECT_EXAMPLE, QUESTIONNAIRES, RC_PROFESSIONALE
 from polis.catalog.models import Insurer, Product, TariffVersion
 from polis.core.errors import DomainError
+from polis.devdata.catalog import ARCHITECT_EXAMPLE, DEMO_TARIFFS, QUESTIONNAIRES
 
 pytestmark = pytest.mark.django_db
 ANSWERS = ARCHITECT_EXAMPLE
@@ -27,9 +27,9 @@ def product():
         version="2026-01",
         valid_from=date(2026, 1, 1),
         valid_to=date(2026, 12, 31),
-        document=RC_PROFESSIONALE,
+        document=DEMO_TARIFFS["RCP"],
     )
-    newer = {**RC_PROFESSIONALE, "version": "2027-01", "tax_rate": "0.2500"}
+    newer = {**DEMO_TARIFFS["RCP"], "version": "2027-01", "tax_rate": "0.2500"}
     TariffVersion.objects.create(
         product=product, version="2027-01", valid_from=date(2027, 1, 1), document=newer
     )
@@ -58,7 +58,7 @@ def test_a_used_tariff_version_cannot_change(product):
     version = product.tariffs.get(version="2026-01")
     services.mark_tariff_used(version)
     version.refresh_from_db()
-    version.document = {**RC_PROFESSIONALE, "tax_rate": "0.10"}
+    version.document = {**DEMO_TARIFFS["RCP"], "tax_rate": "0.10"}
     # when / then
     with pytest.raises(DomainError, match="già stata usata"):
         services.save_tariff_version(version=version)

@@ -1,7 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from polis.catalog.demo import CLAIM_TYPES, NEEDS_QUESTIONNAIRES, REQUIRED_DOCUMENTS
 from polis.catalog.models import Insurer
 from polis.catalog.validators import (
     validate_claim_types,
@@ -9,6 +8,7 @@ from polis.catalog.validators import (
     validate_needs_questionnaire,
     validate_required_documents,
 )
+from polis.devdata.catalog import CLAIM_TYPES, NEEDS_QUESTIONNAIRES, REQUIRED_DOCUMENTS
 
 
 @pytest.mark.parametrize("product", CLAIM_TYPES)

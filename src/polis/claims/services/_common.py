@@ -4,7 +4,6 @@ the timeline events and the notices to the firm and the MGA."""
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from polis.accounts.selectors import role_emails
@@ -97,10 +96,6 @@ def _start_sla(claim: Claim) -> None:
         claim.sla_due = add_working_days(
             claim.docs_complete_on, SLA_WORKING_DAYS, sla_closures(claim)
         )
-
-
-def _euro(amount: Decimal) -> str:
-    return number_format(amount, 2, force_grouping=True)
 
 
 def _amount(value, *, field: str) -> Decimal:

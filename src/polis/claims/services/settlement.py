@@ -14,7 +14,6 @@ from polis.claims.selectors import contract_identification_of, sla_closures
 from polis.claims.services._common import (
     S,
     _amount,
-    _euro,
     _event,
     _guard,
     _locked,
@@ -23,6 +22,7 @@ from polis.claims.services._common import (
     _tell_mga,
 )
 from polis.core.access import require
+from polis.core.amounts import italian_number
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.text import NOTE_TEXT, bounded_text
 from polis.core.workdays import add_working_days
@@ -115,7 +115,7 @@ def post_quietanza(
             subject_kind="quietanza",
             subject_id=quietanza.pk,
             title=_("Quietanza del sinistro %(n)s (v%(v)s): € %(a)s")
-            % {"n": claim.number, "v": quietanza.version, "a": _euro(amount)},
+            % {"n": claim.number, "v": quietanza.version, "a": italian_number(amount)},
             document=quietanza.document,
             signer=_signer(claim),
             earlier_identification=identification,
@@ -131,7 +131,7 @@ def post_quietanza(
                 % {
                     "mga": settings.MGA_NAME,
                     "n": claim.number,
-                    "a": _euro(amount),
+                    "a": italian_number(amount),
                     "by": timezone.localtime(request.expires_at).strftime("%d/%m/%Y"),
                     "url": signing_url(request, base_url),
                 },
@@ -144,7 +144,11 @@ def post_quietanza(
             actor,
             "quietanza",
             _("Quietanza v%(v)s: € %(a)s (%(k)s)")
-            % {"v": quietanza.version, "a": _euro(amount), "k": quietanza.get_kind_display()},
+            % {
+                "v": quietanza.version,
+                "a": italian_number(amount),
+                "k": quietanza.get_kind_display(),
+            },
         )
         _tell_firm(claim, "claim_quietanza", quietanza=quietanza)
         return quietanza
@@ -153,7 +157,11 @@ def post_quietanza(
 def quietanza_context(signature) -> dict:
     """What the insured's e-mails about a quietanza say: the claim and the amount offered."""
     quietanza = Quietanza.objects.select_related("claim").get(pk=signature.subject_id)
-    return {"claim": quietanza.claim, "quietanza": quietanza, "amount": _euro(quietanza.amount)}
+    return {
+        "claim": quietanza.claim,
+        "quietanza": quietanza,
+        "amount": italian_number(quietanza.amount),
+    }
 
 
 def claim_of(signature) -> Claim:
@@ -255,7 +263,7 @@ def record_claim_payment(
         if amount != accepted.amount:
             raise DomainError(
                 _("L'importo pagato deve essere quello della quietanza accettata (€ %(a)s).")
-                % {"a": _euro(accepted.amount)},
+                % {"a": italian_number(accepted.amount)},
                 field="amount",
             )
         claim.status, claim.paid_amount, claim.paid_on, claim.payee_iban = (
@@ -269,9 +277,12 @@ def record_claim_payment(
             claim,
             actor,
             "paid",
-            _("Pagati € %(a)s il %(d)s") % {"a": _euro(amount), "d": paid_on.strftime("%d/%m/%Y")},
+            _("Pagati € %(a)s il %(d)s")
+            % {"a": italian_number(amount), "d": paid_on.strftime("%d/%m/%Y")},
         )
         _tell_firm(
-            claim, "claim_update", update=_("Indennizzo pagato: € %(a)s") % {"a": _euro(amount)}
+            claim,
+            "claim_update",
+            update=_("Indennizzo pagato: € %(a)s") % {"a": italian_number(amount)},
         )
         return claim

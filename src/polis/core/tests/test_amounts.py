@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from polis.core.amounts import euro
 from polis.core.forms import AmountField
 
 
@@ -43,3 +44,21 @@ def test_an_amount_is_shown_as_italians_write_it():
         amount = AmountField()
 
     assert 'value="421,67"' in str(Form(initial={"amount": Decimal("421.67")})["amount"])
+
+
+@pytest.mark.parametrize(
+    ("amount", "places", "text"),
+    [
+        (Decimal("1234.5"), 2, "€ 1.234,50"),
+        (Decimal("843.335"), 2, "€ 843,34"),
+        (Decimal("-1500"), 2, "€ -1.500,00"),
+        (Decimal("1000000"), None, "€ 1.000.000"),
+        ("2500.5", None, "€ 2.500,50"),
+        (250, 2, "€ 250,00"),
+    ],
+)
+def test_amounts_read_as_italians_read_them_in_any_language(amount, places, text):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert euro(amount, places) == text

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.core.access import require
+from polis.core.amounts import euro
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.text import bounded_text
 from polis.documents.services import store_file
@@ -23,10 +23,6 @@ from polis.practices.services._common import S, _firm_emails, _guard, _own
 # --- Perfezionamento: payments put a signed practice in force ------------------------------
 
 P = Payment.Status
-
-
-def _euro(amount: Decimal) -> str:
-    return "€ " + number_format(amount, 2, force_grouping=True)
 
 
 def _complete(*, actor, practice: Practice, sha256: str) -> None:
@@ -123,7 +119,7 @@ def record_payment(
         if amount != due:
             raise DomainError(
                 _("L'importo deve essere uguale alla rata dovuta (%(n)s di %(count)s): %(due)s.")
-                % {"n": instalment, "count": len(practice.instalments), "due": _euro(due)},
+                % {"n": instalment, "count": len(practice.instalments), "due": euro(due)},
                 field="amount",
             )
         payment = Payment.objects.create(

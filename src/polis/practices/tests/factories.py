@@ -4,9 +4,9 @@ import factory
 from django.utils import timezone
 
 from polis.accounts.tests.factories import UserFactory
-from polis.catalog.demo import ARCHITECT_EXAMPLE
 from polis.catalog.services import price
 from polis.clients.tests.factories import ClientFactory
+from polis.devdata.catalog import ARCHITECT_EXAMPLE
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
 

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from polis.catalog.demo import NEEDS_QUESTIONNAIRES
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError
+from polis.devdata.catalog import NEEDS_QUESTIONNAIRES
 from polis.documents.models import StoredFile
 from polis.practices import services
 from polis.practices.models import Practice

@@ -13,9 +13,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from polis.catalog.demo import NEEDS_QUESTIONNAIRES
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError
+from polis.devdata.catalog import NEEDS_QUESTIONNAIRES
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.notify.delivery import deliver_message
 from polis.notify.models import OutboundMessage

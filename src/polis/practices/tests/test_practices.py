@@ -315,7 +315,7 @@ def test_required_documents_are_checked_before_issuing(collaborator_a, collabora
 
 
 def test_demands_and_needs_decide_whether_the_policy_can_be_issued(collaborator_a):
-    from polis.catalog.demo import NEEDS_QUESTIONNAIRES
+    from polis.devdata.catalog import NEEDS_QUESTIONNAIRES
 
     product = demo_product("RCP")
     product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from polis.catalog.demo import DEMO_TARIFFS
 from polis.catalog.models import TariffVersion
 from polis.catalog.services import price
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
+from polis.devdata.catalog import DEMO_TARIFFS
 from polis.practices import services
 from polis.practices.models import Practice
 from polis.practices.services._common import _guard

@@ -1,13 +1,13 @@
 from datetime import date
 
-from polis.catalog.demo import (
+from polis.catalog.models import Insurer, Product, TariffVersion
+from polis.devdata.catalog import (
     CLAIM_TYPES,
     COVER_BASIS,
     DEMO_TARIFFS,
     QUESTIONNAIRES,
     install_coverages,
 )
-from polis.catalog.models import Insurer, Product, TariffVersion
 
 
 def demo_product(code: str = "RCP") -> Product:

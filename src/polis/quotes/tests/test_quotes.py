@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from polis.catalog.demo import ARCHITECT_EXAMPLE
 from polis.clients.tests.factories import ClientFactory
+from polis.devdata.catalog import ARCHITECT_EXAMPLE
 from polis.quotes.models import Quote
 from polis.quotes.tests.factories import demo_product
 

@@ -2,9 +2,9 @@
 
 import re
 
+from polis.devdata.signing import identity_png, last_code, link_token, sign_as_client
 from polis.notify.models import OutboundMessage
 from polis.practices import services as practices
-from polis.signatures.demo import identity_png, last_code, link_token, sign_as_client
 from polis.signatures.services import Visit
 
 __all__ = [

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from polis.web.scale import Plan, describe, portfolio_is_empty, seed_scale
+from polis.devdata.scale import Plan, describe, portfolio_is_empty, seed_scale
 
 
 class Command(BaseCommand):

@@ -31,20 +31,21 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from polis.accounts.models import Firm, User
-from polis.catalog.demo import install_demo_catalog
 from polis.catalog.models import Product, TariffVersion
 from polis.catalog.rating import ReferralRequired, load_tariff, rate
 from polis.claims.models import SLA_WORKING_DAYS, Claim
 from polis.clients.models import Client
 from polis.core.models import Counter
 from polis.core.workdays import add_working_days
+from polis.devdata.catalog import install_demo_catalog
+from polis.devdata.demo import DEMO_PASSWORD
 from polis.practices.models import Practice
 
 S = Practice.Status
 C = Claim.Status
 
 CHUNK_ROWS = 50_000
-PASSWORD = "polis-demo-2026"  # noqa: S105 - development data, like seed_demo's accounts
+
 
 SURNAMES = (
     "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo Conti "
@@ -308,7 +309,7 @@ class Generator:
         self.log = log
         self.now = int(timezone.now().timestamp())
         self.today = timezone.localdate().toordinal()
-        self.password = make_password(PASSWORD)
+        self.password = make_password(DEMO_PASSWORD)
 
     def _timed(self, name: str, function, *args):
         start = time.perf_counter()

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
-from polis.web.management.commands.seed_demo import DEMO_TOTP_HEX
+from polis.devdata.demo import DEMO_TOTP_HEX
 
 
 class Command(BaseCommand):

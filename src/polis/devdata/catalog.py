@@ -1,214 +1,44 @@
 """The three demo products (shared/domain/products-brief.md): illustrative numbers, as data.
 
-Tax rates marked (unconfirmed) in the brief live here, in the tariff version, so an
-administrator changes them by loading a new version, not by changing code.
+Their tariffs are the JSON files in `tariffs/`, validated when read. Tax rates marked
+(unconfirmed) in the brief live there, in the tariff version, so an administrator changes them
+by loading a new version, not by changing code.
 """
 
+import json
 from datetime import date
+from pathlib import Path
 
 from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
+from polis.catalog.rating import TariffError, load_tariff
+from polis.catalog.services import save_tariff_version
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 
-RC_CLASSES = {
-    "TEC-A": [280, 380, 560, 850, 1250],
-    "TEC-B": [380, 520, 780, 1200, 1800],
-    "ECO": [420, 560, 820, 1250, 1900],
-    "LEG": [300, 420, 650, 1000, 1500],
-    "MED-A": [350, 480, 700, 1050, "refer"],
-}
-BANDS = ["F1", "F2", "F3", "F4", "F5"]
+TARIFFS = Path(__file__).parent / "tariffs"
 
-RC_PROFESSIONALE = {
-    "product": "RCP",
-    "version": "2026-01",
-    "tax_rate": "0.2225",
-    "commission_rate": "0.15",
-    "components": [
-        {
-            "kind": "lookup",
-            "label": "Premio base RC professionale (massimale € 250.000)",
-            "keys": ["professional_class", "turnover_band"],
-            "table": {
-                cls: dict(zip(BANDS, prices, strict=True)) for cls, prices in RC_CLASSES.items()
-            },
-        }
-    ],
-    "factors": [
-        {
-            "label": "Massimale",
-            "answer": "limit",
-            "values": {
-                "250000": "1.00",
-                "500000": "1.40",
-                "1000000": "1.85",
-                "1500000": "2.15",
-                "2000000": "2.40",
-                "2500000": "2.60",
-                "3000000": "refer",
-                "5000000": "refer",
-            },
-        },
-        {
-            "label": "Franchigia",
-            "answer": "deductible",
-            "values": {
-                "500": "1.05",
-                "1000": "1.00",
-                "2500": "0.92",
-                "5000": "0.85",
-                "scoperto10": "0.90",
-            },
-        },
-        {
-            "label": "Retroattività",
-            "answer": "retroactivity",
-            "values": {"0": "0.85", "2": "0.95", "5": "1.00", "10": "1.10", "illimitata": "1.20"},
-        },
-    ],
-    "minimum": {"amount": "250"},
-    "instalments": {"1": "0", "2": "0.03", "4": "0.04"},
-    "rules": [
-        # Lawyers (DM 22/09/2016): band minimum limit by turnover, unlimited retroactivity,
-        # 10 years of ultrattività. Health professionals (L. 24/2017 art. 11): 10 years back, 10
-        # years of run-off. Products brief §1.1-§1.2.
-        *(
-            {
-                "when": {"professional_class": ["LEG"], "turnover_band": bands},
-                "answer": "limit",
-                "at_least": minimum,
-                "reason": f"Per un avvocato con {who} il massimale minimo di legge è € {label}.",
-            }
-            for bands, minimum, label, who in (
-                (["F1"], "350000", "350.000", "fatturato fino a € 30.000"),
-                (["F2"], "500000", "500.000", "fatturato tra € 30.000 e € 70.000"),
-                (["F3", "F4", "F5"], "1000000", "1.000.000", "fatturato oltre € 70.000"),
-            )
-        ),
-        {
-            "when": {"professional_class": ["LEG"]},
-            "answer": "retroactivity",
-            "allowed": ["illimitata"],
-            "reason": "Per gli avvocati la retroattività è illimitata (DM 22/09/2016).",
-        },
-        {
-            "when": {"professional_class": ["LEG"]},
-            "answer": "run_off_years",
-            "allowed": ["10"],
-            "reason": "Per gli avvocati l'ultrattività è di almeno 10 anni (DM 22/09/2016).",
-        },
-        {
-            "when": {"professional_class": ["MED-A"]},
-            "answer": "retroactivity",
-            "allowed": ["10", "illimitata"],
-            "reason": "Per le professioni sanitarie la retroattività è di almeno 10 anni "
-            "(L. 24/2017).",
-        },
-        {
-            "when": {"professional_class": ["MED-A"]},
-            "answer": "run_off_years",
-            "allowed": ["10"],
-            "reason": "Per le professioni sanitarie l'ultrattività è di 10 anni (L. 24/2017).",
-        },
-    ],
-}
 
-CAUZIONE = {
-    "product": "CAU",
-    "version": "2026-01",
-    "tax_rate": "0.125",
-    "commission_rate": "0.20",
-    "components": [
-        {
-            "kind": "sum_time",
-            "label": "Premio cauzione",
-            "amount": "sum_guaranteed",
-            "months": "months",
-            "by": ["bond_type", "credit_class"],
-            "rates": {
-                "provvisoria": {"A": "0.0020", "B": "0.0030", "C": "refer"},
-                "definitiva_lavori": {"A": "0.0090", "B": "0.0130", "C": "refer"},
-                "definitiva_servizi": {"A": "0.0070", "B": "0.0100", "C": "refer"},
-                "anticipazione": {"A": "0.0120", "B": "0.0180", "C": "refer"},
-                "locazione_abitativa": {"A": "0.0200", "B": "0.0300", "C": "refer"},
-                "locazione_commerciale": {"A": "0.0250", "B": "0.0350", "C": "refer"},
-            },
-            "flat_when": {"bond_type": ["provvisoria"]},
-            "min_months": {
-                "definitiva_lavori": 12,
-                "definitiva_servizi": 12,
-                "anticipazione": 12,
-                "locazione_abitativa": 12,
-                "locazione_commerciale": 12,
-            },
-        }
-    ],
-    "minimum": {
-        "by": "bond_type",
-        "values": {
-            "provvisoria": "100",
-            "definitiva_lavori": "250",
-            "definitiva_servizi": "200",
-            "anticipazione": "300",
-            "locazione_abitativa": "150",
-            "locazione_commerciale": "250",
-        },
-    },
-    "instalments": {"1": "0"},
-}
+def read_tariff(path: Path) -> dict:
+    """A tariff document from a data file, checked by the catalog's validator as a tariff an
+    administrator loads is: a file that is not valid JSON or not a valid tariff is refused with
+    its name and what is wrong."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise TariffError(f"{path.name}: not valid JSON ({error})") from error
+    try:
+        load_tariff(document)
+    except TariffError as error:
+        raise TariffError(f"{path.name}: {error}") from error
+    return document
 
-INFORTUNI = {
-    "product": "INF",
-    "version": "2026-01",
-    "tax_rate": "0.025",
-    "commission_rate": "0.18",
-    "components": [
-        {
-            "kind": "rate",
-            "label": "Morte",
-            "amount": "death_capital",
-            "per": "1000",
-            "by": "occupation_class",
-            "rates": {"1": "0.50", "2": "0.80", "3": "1.20", "4": "1.80"},
-        },
-        {
-            "kind": "rate",
-            "label": "Invalidità permanente",
-            "amount": "disability_capital",
-            "per": "1000",
-            "by": "occupation_class",
-            "rates": {"1": "0.90", "2": "1.50", "3": "2.60", "4": "3.80"},
-        },
-        {
-            "kind": "rate",
-            "label": "Inabilità temporanea (diaria)",
-            "amount": "daily_allowance",
-            "by": "occupation_class",
-            "rates": {"1": "2.50", "2": "4.00", "3": "6.50", "4": "9.50"},
-        },
-    ],
-    "factors": [
-        {
-            "label": "Franchigia invalidità permanente",
-            "answer": "disability_deductible",
-            "values": {"0": "1.30", "3": "1.00", "5": "0.90", "10": "0.75"},
-        },
-        {
-            "label": "Estensione",
-            "answer": "scope",
-            "values": {"24h": "1.00", "professionale": "0.70", "extraprofessionale": "0.60"},
-        },
-        {
-            "label": "Sport",
-            "answer": "sports",
-            "values": {"nessuno": "1.00", "rischio_medio": "1.15", "rischio_alto": "refer"},
-        },
-    ],
-    "minimum": {"amount": "80"},
-    "instalments": {"1": "0", "2": "0.03"},
-}
 
-DEMO_TARIFFS = {"RCP": RC_PROFESSIONALE, "CAU": CAUZIONE, "INF": INFORTUNI}
+# The demo products' tariffs, by product code: illustrative numbers, as data. RCP's rules
+# follow the products brief §1.2: lawyers (DM 22/09/2016) and health professionals
+# (L. 24/2017 art. 11).
+DEMO_TARIFFS = {
+    document["product"]: document for document in map(read_tariff, sorted(TARIFFS.glob("*.json")))
+}
 
 # The brief's worked example: an architect, net 689.85, tax 153.49, gross 843.34 in 2 rates.
 ARCHITECT_EXAMPLE = {
@@ -694,7 +524,7 @@ def install_demo_catalog() -> None:
             if not product.documents.filter(kind=kind).exists():
                 label = ProductDocument.Kind(kind).label
                 rendered = render_pdf(
-                    template="catalog/demo_document.html",
+                    template="devdata/demo_document.html",
                     context={"title": label, "product": product, "version": "2026-01"},
                     name=f"{kind}-{code.lower()}-2026-01.pdf",
                 )
@@ -706,8 +536,12 @@ def install_demo_catalog() -> None:
                     file=store_file(actor=None, validated=rendered),
                 )
         document = DEMO_TARIFFS[code]
-        TariffVersion.objects.get_or_create(
-            product=product,
-            version=document["version"],
-            defaults={"valid_from": date(2026, 1, 1), "document": document},
-        )
+        if not product.tariffs.filter(version=document["version"]).exists():
+            save_tariff_version(
+                version=TariffVersion(
+                    product=product,
+                    version=document["version"],
+                    valid_from=date(2026, 1, 1),
+                    document=document,
+                )
+            )
