@@ -21,14 +21,20 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        previous = translation.get_language()
         translation.activate(settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         request.client_languages = False
-        response = self.get_response(request)
-        if request.client_languages:
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        response.headers.setdefault("Content-Language", translation.get_language())
-        return response
+        try:
+            response = self.get_response(request)
+            if request.client_languages:
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        finally:
+            # A client's English ends with his request: not the thread's next work (a task run
+            # in process, a test).
+            translation.activate(previous)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "client_languages", False):

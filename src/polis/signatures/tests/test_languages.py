@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,9 @@ def test_the_signing_page_follows_the_browser_until_the_client_chooses(client, s
     page = client.get(reverse("signatures:sign", args=[token]), HTTP_ACCEPT_LANGUAGE="en-GB,en")
     assert '<html lang="en">' in page.content.decode()
     assert "Accept-Language" in page["Vary"]
+
+
+def test_the_clients_english_ends_with_his_request(client, sent):
+    _, token = sent
+    client.get(reverse("signatures:sign", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
+    assert translation.get_language() == "it"
