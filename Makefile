@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format otp lock openapi serve-prod backup restore bench bench-scale clean
+.PHONY: run test install lint format otp lock openapi messages serve-prod backup restore bench bench-scale clean
 
 # The settings default to DEBUG off, as production wants. manage.py turns it on unless told
 # otherwise, the tests do it themselves (src/polis/pytest_profile.py), and so do these targets,
@@ -48,6 +48,12 @@ otp: install
 
 openapi: install
 	$(PY) -c "import json, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'polis.settings'); django.setup(); from polis.api.api import api; print(json.dumps(api.get_openapi_schema(path_prefix='/api'), indent=2, sort_keys=True, default=str))" > docs/openapi.json
+
+# The catalogues (src/polis/locale): Italian for Django's own messages that its catalogue lacks,
+# English for the client's pages. The compiled .mo files are committed, as Django's are.
+messages: install
+	cd src/polis && ../../$(PY) ../../manage.py makemessages -l en -l it --no-location --ignore "tests/*" --ignore "*/tests/*"
+	cd src/polis && ../../$(PY) ../../manage.py compilemessages
 
 lock: install
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q

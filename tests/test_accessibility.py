@@ -15,8 +15,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from conftest import login_verified
 from polis.accounts.models import User
+from polis.devdata.signing import last_code
 from polis.practices.models import Practice
 from polis.signatures.tests.support import link_token, send
+from polis.web.navigation import SIDEBAR, actions_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -204,20 +206,186 @@ def test_a_brand_button_shows_keyboard_focus(page_of):
     assert width != "0px", outline
 
 
-def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, page_of):
+def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, page_of, screenshot):
     # given the demo's issued contract sent in firma, as its collaborator does
     practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
     send(User.objects.get(email=ROLES["collaborator"]), practice)
     signer = page_of(None)
-    # when the client opens the signing link, on a phone and on a desktop
+    # when the client opens the signing link, on a phone and on a desktop, in Italian and,
+    # after pressing the page's language switch, in English
     path = f"/firma/{link_token(practice.client.email)}/"
     findings = []
-    for size, viewport in VIEWPORTS.items():
-        signer.set_viewport_size(viewport)
-        assert signer.goto(path).status == 200
-        signer.add_script_tag(path=str(AXE))
-        findings += [
-            f"{size} {v['id']}: {v['nodes']}" for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
-        ]
+    for language, switch in (("it", None), ("en", "English")):
+        if switch:
+            with signer.expect_navigation():
+                signer.get_by_role("button", name=switch).click()
+        for size, viewport in VIEWPORTS.items():
+            signer.set_viewport_size(viewport)
+            assert signer.goto(path).status == 200
+            assert signer.evaluate("document.documentElement.lang") == language
+            screenshot(signer, f"{language}-{size}")
+            assert signer.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            signer.add_script_tag(path=str(AXE))
+            findings += [
+                f"{language} {size} {v['id']}: {v['nodes']}"
+                for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
+            ]
     # then
     assert findings == []
+
+
+@pytest.mark.parametrize("role", ["collaborator_a", "operator"])
+def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
+    role, request, page_of, screenshot
+):
+    # given a collaborator or an operator on a 390×844 phone
+    user = request.getfixturevalue(role)
+    page = page_of(user)
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto("/dashboard/")
+    menu = page.locator("#sidebar")  # a navigation landmark, a dialog while open on a phone
+    toggle = page.get_by_role("button", name="Menu", exact=True)
+    assert page.get_by_role("navigation", name="Menu").is_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    screenshot(page, "closed", full_page=False)
+    # when the menu button is pressed from the keyboard
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("dialog", name="Menu").wait_for()
+    page.wait_for_function("document.getElementById('sidebar').classList.contains('show')")
+    screenshot(page, "open", full_page=False)
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(RUN_AXE, WCAG_21_AA) == []
+    # then every item of the role's menu, FAQ and Contattaci too, is whole and clickable
+    expected = [str(item.label) for item in actions_for(user, SIDEBAR) if item.url]
+    expected += ["Domande frequenti", "Contattaci"]
+    links = menu.get_by_role("link")
+    assert [text.strip() for text in links.all_inner_texts()] == expected
+    assert toggle.get_attribute("aria-expanded") == "true"
+    for link in links.all():
+        link.click(trial=True)  # visible, not covered, inside the screen once scrolled to
+        box = link.bounding_box()
+        assert box["x"] >= 0, box
+        assert box["x"] + box["width"] <= VIEWPORTS["phone"]["width"], box
+        assert link.evaluate("a => a.scrollWidth <= a.clientWidth"), link.inner_text()
+    # and the keyboard stays inside it; Escape closes it and gives focus back to the button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('sidebar').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.getElementById('sidebar').classList.contains('show')")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert toggle.evaluate("b => b === document.activeElement")
+    # and an item leads to its page
+    toggle.click()
+    menu.get_by_role("link", name=expected[-1]).click()
+    page.wait_for_url("**/contattaci/")
+
+
+@pytest.mark.parametrize("role", ["collaborator", "operator"])
+def test_the_dashboard_charts_are_drawn_and_fit_a_phone(role, demo_world, page_of, screenshot):
+    # given the demo's collaborator or operator
+    page = page_of(User.objects.get(email=ROLES[role]))
+    for size, viewport in VIEWPORTS.items():
+        # when the dashboard opens
+        page.set_viewport_size(viewport)
+        page.goto("/dashboard/")
+        page.wait_for_function(
+            "[...document.querySelectorAll('canvas[data-chart]')].every(c => Chart.getChart(c))"
+        )
+        screenshot(page, size)
+        # then every chart is drawn, its numbers are in a table, and nothing scrolls sideways
+        assert page.locator("canvas[data-chart]").count() >= 1
+        assert page.locator("table caption, table th[scope=col]").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+# The focused element: what it is, whether a focus indicator shows, and whether it follows the
+# previously focused one in the page's order (no positive tabindex, no jump backwards).
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  const follows = !window.__lastFocus || window.__lastFocus === e
+    || !!(window.__lastFocus.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+  window.__lastFocus = e;
+  return {
+    element: e.tagName + (e.id ? '#' + e.id : '') + ' '
+      + (e.innerText || e.value || '').trim().slice(0, 40),
+    visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+      || s.boxShadow !== 'none',
+    follows: follows,
+  };
+}"""
+
+
+def _tab_to(page, target, limit: int = 60) -> list[str]:
+    """Press Tab until `target` has the focus, checking on the way that every focused element
+    shows it and that the order only goes forward; return the elements passed."""
+    page.evaluate("window.__lastFocus = document.activeElement")
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        passed.append(focused["element"])
+        assert focused["visible"], f"no visible focus on {focused['element']}"
+        assert focused["follows"], f"focus jumped back to {focused['element']} after {passed}"
+        if target.evaluate("e => e === document.activeElement"):
+            return passed
+    raise AssertionError(f"{target} never took the focus: {passed}")
+
+
+def test_the_signing_page_can_be_walked_with_the_keyboard_alone(demo_world, page_of):
+    # given the demo's issued contract sent in firma, and its client on the link
+    practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
+    send(User.objects.get(email=ROLES["collaborator"]), practice)
+    page = page_of(None)
+    page.goto(f"/firma/{link_token(practice.client.email)}/")
+    # the skip link comes first and leads into the page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Vai al contenuto"
+    page.keyboard.press("Enter")
+    # when the client declares the documents read, accepts and asks for the code: Tab, Space, Enter
+    for checkbox, button in (("#acknowledge", "Confermo"), ("#accept", "Accetto")):
+        if page.locator(checkbox).count():
+            _tab_to(page, page.locator(checkbox))
+            page.keyboard.press("Space")
+            _tab_to(page, page.get_by_role("button", name=button, exact=True))
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+    _tab_to(page, page.get_by_role("button", name="Invia codice"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # then the code field has the focus; a wrong code is announced and takes the focus
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.keyboard.type("000000")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    error = page.get_by_role("alert")
+    assert "Codice errato" in error.inner_text()
+    assert error.evaluate("e => e === document.activeElement")
+    # and the right code, typed after Tab, signs
+    _tab_to(page, page.locator("#code"))
+    page.keyboard.type(last_code(practice.client.mobile))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", name="Documento firmato").is_visible()
+
+
+def test_apri_sinistro_can_be_walked_with_the_keyboard_alone(demo_world, page_of):
+    # given the demo's collaborator on APRI SINISTRO
+    page = page_of(User.objects.get(email=ROLES["collaborator"]))
+    page.goto("/sinistri/apri/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Vai al contenuto"
+    # when he picks a policy and sends the form still empty, with Tab and Enter only
+    _tab_to(page, page.locator("main a[href^='/sinistri/apri/']").first)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    _tab_to(page, page.get_by_role("button", name="Apri sinistro"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # then the refusal is announced and has the focus, and each error leads to its field
+    summary = page.get_by_role("alert")
+    assert "Il modulo non è stato inviato" in summary.inner_text()
+    assert summary.evaluate("e => e === document.activeElement")
+    _tab_to(page, summary.get_by_role("link").first)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT", "TEXTAREA")

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "polis.documents.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "polis.core.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "polis.audit.middleware.RequestContextMiddleware",
     "polis.web.middleware.DatabaseUnavailableMiddleware",
-    "polis.web.middleware.OwnNotFoundPageMiddleware",
+    "polis.web.middleware.OwnErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "polis.urls"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
+from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from polis.api.api import api
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", include("polis.signatures.urls")),
     path("", include("polis.claims.urls")),
     path("", include("polis.catalog.urls")),
+    # The language switch of the client's pages (polis.core.languages)
+    path("lingua/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from polis.core.languages import client_page
 from polis.ledger import keys, offline, selectors
 from polis.ledger.tiles import parse_tile_path
 
@@ -146,6 +147,7 @@ def _document_hash(request) -> str | None:
     return value if _HEX64.fullmatch(value) else None
 
 
+@client_page
 @require_GET
 def verify_page(request):
     """Public "Verifica documento": the browser hashes the PDF; this also works without JS."""

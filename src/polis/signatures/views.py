@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.languages import client_page
 from polis.core.links import base_url
 from polis.core.ratelimit import over_limit
 from polis.documents.services import open_download
@@ -72,6 +73,7 @@ def _verified(request, token: str) -> bool:
     return request.session.get(_access_key(token), 0) > time.time()
 
 
+@client_page
 def fea_note(request):
     return render(
         request,
@@ -83,6 +85,7 @@ def fea_note(request):
     )
 
 
+@client_page
 @_guarded
 def sign(request, token: str):
     signature = services.open_signature_request(token=token, visit=_visit(request))
@@ -137,6 +140,7 @@ def _step(request, token: str, action, success: str = ""):
     return redirect("signatures:sign", token=token)
 
 
+@client_page
 @require_POST
 @_guarded
 def accept(request, token: str):
@@ -149,6 +153,7 @@ def accept(request, token: str):
     )
 
 
+@client_page
 @require_POST
 @_guarded
 def acknowledge(request, token: str):
@@ -161,6 +166,7 @@ def acknowledge(request, token: str):
     )
 
 
+@client_page
 @require_POST
 @_guarded
 def send_code(request, token: str):
@@ -172,6 +178,7 @@ def send_code(request, token: str):
     )
 
 
+@client_page
 @require_POST
 @_guarded
 def confirm(request, token: str):
@@ -191,6 +198,7 @@ def confirm(request, token: str):
     return redirect("signatures:sign", token=token)
 
 
+@client_page
 @require_POST
 @_guarded
 def decline(request, token: str):
@@ -213,6 +221,7 @@ def decline(request, token: str):
     )
 
 
+@client_page
 @require_POST
 @_guarded
 def send_access_code(request, token: str):
@@ -224,6 +233,7 @@ def send_access_code(request, token: str):
     )
 
 
+@client_page
 @require_POST
 @_guarded
 def verify_access(request, token: str):
@@ -241,6 +251,7 @@ def verify_access(request, token: str):
     return redirect("signatures:sign", token=token)
 
 
+@client_page
 @require_POST
 @_guarded
 def withdraw(request, token: str):

@@ -19,7 +19,7 @@ from polis.practices.selectors import (
     payments_to_verify,
     starting_practices,
 )
-from polis.web import selectors, services
+from polis.web import figures, selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
 
@@ -75,8 +75,10 @@ def dashboard(request):
         expiring = expiring_practices(request.user, ExpiringFilterForm())
         context["expiring_soon"] = as_rows(expiring)[:5]
         context["starting_soon"] = as_rows(starting_practices(request.user))[:5]
+        context["figures"] = figures.portfolio_figures(request.user)
     if can(request.user, "review_practices"):
         context["payments_to_verify"] = payments_to_verify().count()
+        context["operations"] = figures.operator_figures(request.user)
     if can(request.user, "handle_claims"):
         context["overview"] = claims.recent_sla_overview()
     if request.user.role == ADJUSTER:

@@ -1,5 +1,6 @@
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,6 +274,24 @@ def test_a_missing_page_answers_the_projects_own_italian_404(
     assert response.status_code == 404
     assert "Pagina non trovata" in response.text
     assert "DEBUG = True" not in response.text
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["embedded-default", "production"])
+def test_a_failure_answers_the_projects_own_italian_500(settings, monkeypatch, debug, caplog):
+    # given the embedded default (DEBUG on) or production, and a page that fails
+    settings.DEBUG = debug
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("polis.web.selectors.faq_entries_html", broken)
+    # when
+    response = Client(raise_request_exception=False).get(reverse("web:faq"))
+    # then the visitor reads the project's page, the log keeps the traceback
+    assert response.status_code == 500
+    assert "Si è verificato un errore" in response.text
+    assert "Traceback" not in response.text
+    assert "RuntimeError: boom" in caplog.text
 
 
 def test_a_refused_permission_answers_the_projects_own_italian_403(
