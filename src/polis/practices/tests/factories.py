@@ -1,14 +1,25 @@
+import functools
+import hashlib
+import secrets
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
 
 import factory
+import pikepdf
 from django.utils import timezone
 
 from polis.accounts.tests.factories import UserFactory
 from polis.catalog.demo import ARCHITECT_EXAMPLE
 from polis.catalog.services import price
 from polis.clients.tests.factories import ClientFactory
+from polis.documents.models import StoredFile
+from polis.documents.services import store_file, store_upload
+from polis.documents.validation import PDF, ValidatedFile
+from polis.ledger.services import record_event
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
+from polis.signatures.demo import identity_png
+from polis.signatures.models import SignatureRequest, Signer
 
 
 def _priced(o):
@@ -46,3 +57,80 @@ class PracticeFactory(factory.django.DjangoModelFactory):
             timezone.make_aware(datetime.combine(o.effective_date, time(9))) - timedelta(days=3)
         )
     )
+
+
+@functools.cache
+def small_pdf() -> bytes:
+    """A valid one-page PDF, made once: the contract, signed contract and report of a
+    practice made by `signed_practice`, where no test reads their text."""
+    out = BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def stored_pdf(name: str, *, actor=None) -> StoredFile:
+    """`small_pdf` stored as the platform stores a PDF it generated."""
+    content = small_pdf()
+    validated = ValidatedFile(
+        name=name,
+        content_type=PDF,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )
+    return store_file(actor=actor, validated=validated)
+
+
+def signed_practice(collaborator, *, answers=None, **fields) -> Practice:
+    """A practice of `collaborator`'s firm in the state `issue_practice` and the client's FEA
+    signature leave it: numbered, with its contract, the signed contract and the signature
+    report (small pre-made PDFs), the signed request with the client's identification, and the
+    ledger's events. Made directly, without WeasyPrint and PAdES: for the tests of what comes
+    after the signature (claims, payments, lists, access), not of the documents or the signing,
+    which go through the services."""
+    client = ClientFactory(created_by=collaborator)
+    practice = PracticeFactory(
+        created_by=collaborator,
+        client=client,
+        answers={**ARCHITECT_EXAMPLE, **(answers or {})},
+        **{"status": Practice.Status.SIGNED, **fields},
+    )
+    number = practice.policy_number
+    practice.contract = stored_pdf(f"contratto-{number}.pdf", actor=collaborator)
+    practice.signed_contract = stored_pdf(f"contratto-{number}-firmato.pdf")
+    signed_at = practice.issued_at + timedelta(hours=1)
+    request = SignatureRequest.objects.create(
+        firm=practice.firm,
+        subject_kind="practice",
+        subject_id=practice.pk,
+        title=f"Contratto di polizza {number} — {practice.product.name}",
+        document=practice.contract,
+        signer=Signer.objects.get_or_create(
+            codice_fiscale=client.codice_fiscale, defaults={"adhered_at": signed_at}
+        )[0],
+        signer_name=client.display_name,
+        signer_email=client.email,
+        signer_mobile=client.mobile,
+        identity_document=store_upload(
+            actor=collaborator, name="carta-identita.png", data=identity_png()
+        ),
+        identified_by=collaborator,
+        link_nonce=secrets.token_hex(16),
+        token_hash=secrets.token_hex(32),
+        status=SignatureRequest.Status.SIGNED,
+        sent_at=practice.issued_at,
+        expires_at=practice.issued_at + timedelta(days=15),
+        signed_at=signed_at,
+        signed_document=practice.signed_contract,
+        report=stored_pdf(f"rapporto-di-firma-{number}.pdf"),
+    )
+    practice.signature_report = request.report
+    practice.save(update_fields=["contract", "signed_contract", "signature_report"])
+    record_event(type="policy.issued", ref=str(practice.uuid), sha256=practice.contract.sha256)
+    record_event(
+        type="contract.signed", ref=str(request.uuid), sha256=request.signed_document.sha256
+    )
+    record_event(type="contract.evidence", ref=str(request.uuid), sha256=request.report.sha256)
+    return practice
