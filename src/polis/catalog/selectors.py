@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from polis.catalog.models import Product, ProductDocument
+from polis.catalog.models import Coverage, Product, ProductDocument
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def _euros(value: str) -> str:
     return f"€ {number_format(Decimal(value), force_grouping=True)}" if value else ""
 
 
-def _agreed(coverage, terms: dict) -> CoverageLine:
+def _agreed(coverage: Coverage, terms: dict) -> CoverageLine:
     """A coverage on the terms an operator set in a custom offer."""
     deductible = [_euros(terms.get("deductible", ""))]
     if terms.get("scoperto"):

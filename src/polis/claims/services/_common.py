@@ -1,7 +1,11 @@
 """What the claim services share: the transitions table, the status guard, the optimistic lock,
 the timeline events and the notices to the firm and the MGA."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -18,6 +22,9 @@ from polis.core.workdays import add_working_days
 from polis.documents.services import store_upload
 from polis.notify.services import queue_email
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+
 S = Claim.Status
 _CLOSED = {S.CLOSED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT}
 _ENDABLE = {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.OFFER_RECEIVED, S.REOPENED}
@@ -32,7 +39,7 @@ def _guard(claim: Claim, wanted: str) -> None:
         )
 
 
-def _locked(actor, claim: Claim, version: int | None) -> Claim:
+def _locked(actor: User, claim: Claim, version: int | None) -> Claim:
     """Lock the row; refuse if someone changed the claim since the form was rendered."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     _may_see(actor, locked)
@@ -43,7 +50,7 @@ def _locked(actor, claim: Claim, version: int | None) -> Claim:
     return locked
 
 
-def _may_see(actor, claim: Claim) -> None:
+def _may_see(actor: User, claim: Claim) -> None:
     if actor.role == "collaborator" and claim.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo sinistro."))
     if actor.role == ADJUSTER and claim.adjuster_id != actor.pk:
@@ -55,7 +62,9 @@ def _save(claim: Claim, *fields: str) -> None:
     claim.save(update_fields=[*fields, "version"])
 
 
-def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) -> None:
+def _event(
+    claim: Claim, actor: User | None, kind: str, text: str = "", shared: bool = True
+) -> None:
     """One step on the claim's timeline, and in the audit log as `claim.<kind>` (its text,
     which can hold health data, stays on the timeline only)."""
     ClaimEvent.objects.create(
@@ -64,12 +73,12 @@ def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) 
     record_audit(actor=actor, action=f"claim.{kind}", target=claim)
 
 
-def _tell_firm(claim: Claim, template: str, **context) -> None:
+def _tell_firm(claim: Claim, template: str, **context: object) -> None:
     for email in claim.firm.users.filter(is_active=True).values_list("email", flat=True):
         queue_email(to=email, template=template, context={"claim": claim, **context})
 
 
-def _tell_mga(claim: Claim, template: str, **context) -> None:
+def _tell_mga(claim: Claim, template: str, **context: object) -> None:
     recipients = set(role_emails(OPERATOR))
     if claim.adjuster_id:
         recipients.add(claim.adjuster.email)
@@ -77,7 +86,9 @@ def _tell_mga(claim: Claim, template: str, **context) -> None:
         queue_email(to=email, template=template, context={"claim": claim, **context})
 
 
-def _store_documents(actor, claim: Claim, kind: str, label: str, uploads) -> list[ClaimDocument]:
+def _store_documents(
+    actor: User, claim: Claim, kind: str, label: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[ClaimDocument]:
     return [
         ClaimDocument.objects.create(
             claim=claim,
@@ -103,7 +114,7 @@ def _euro(amount: Decimal) -> str:
     return number_format(amount, 2, force_grouping=True)
 
 
-def _amount(value, *, field: str) -> Decimal:
+def _amount(value: Decimal | str | None, *, field: str) -> Decimal:
     amount = parse_amount(value)
     if amount is None:
         raise DomainError(_("Importo non valido: scrivilo come 7.345,60."), field=field)

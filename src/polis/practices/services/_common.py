@@ -1,10 +1,18 @@
 """What the practice services share: the transitions table, the status guard, the optimistic
 lock and the ownership check."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices.models import Practice
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.quotes.models import Quote
 
 S = Practice.Status
 TRANSITIONS = {k: set(v) for k, v in Practice.lifecycle.transitions.items()}
@@ -28,7 +36,7 @@ def _locked(practice: Practice, version: int | None) -> Practice:
     return locked
 
 
-def _own(actor, practice_or_quote) -> None:
+def _own(actor: User, practice_or_quote: Practice | Quote) -> None:
     if actor.role == "collaborator" and practice_or_quote.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa pratica."))
 

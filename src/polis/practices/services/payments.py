@@ -1,7 +1,10 @@
 """Perfezionamento: payments recorded, verified or rejected, and the practice in force."""
 
+from __future__ import annotations
+
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +23,11 @@ from polis.practices.models import Payment, Practice
 from polis.practices.selectors import due_instalment
 from polis.practices.services._common import S, _firm_emails, _guard, _own
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from polis.accounts.models import User
+
 # --- Perfezionamento: payments put a signed practice in force ------------------------------
 
 P = Payment.Status
@@ -29,7 +37,7 @@ def _euro(amount: Decimal) -> str:
     return "€ " + number_format(amount, 2, force_grouping=True)
 
 
-def _complete(*, actor, practice: Practice, sha256: str) -> None:
+def _complete(*, actor: User | None, practice: Practice, sha256: str) -> None:
     """Perfezionamento of a signed practice by its first payment: in force at once if its start
     date has come, otherwise perfezionata and in force from that day (start_practices). Either
     way a renewal makes the practice it renews renewed."""
@@ -56,7 +64,7 @@ def _complete(*, actor, practice: Practice, sha256: str) -> None:
             )
 
 
-def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
+def _put_in_force(*, actor: User | None, practice: Practice, sha256: str) -> None:
     """The one place a practice enters into force (ledger: practice.in_force with the hash of
     the receipt that completed it)."""
     _guard(practice, S.IN_FORCE)
@@ -89,7 +97,13 @@ def start_practices(*, today: date | None = None) -> int:
 
 
 def record_payment(
-    *, actor, practice: Practice, method: str, paid_on: date, amount: Decimal, receipt
+    *,
+    actor: User,
+    practice: Practice,
+    method: str,
+    paid_on: date,
+    amount: Decimal,
+    receipt: UploadedFile | None,
 ) -> Payment:
     """Perfezionamento: the collaborator records the instalment the client paid, with the receipt
     (`receipt`: an uploaded file, validated by its content).
@@ -148,7 +162,7 @@ def record_payment(
         return payment
 
 
-def _checked_payment(actor, payment: Payment) -> Payment:
+def _checked_payment(actor: User, payment: Payment) -> Payment:
     require(actor, "review_practices")
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status != P.TO_VERIFY:
@@ -158,7 +172,7 @@ def _checked_payment(actor, payment: Payment) -> Payment:
     return payment
 
 
-def verify_payment(*, actor, payment: Payment) -> Payment:
+def verify_payment(*, actor: User, payment: Payment) -> Payment:
     """An operator confirms that the money arrived."""
     with transaction.atomic():
         payment = _checked_payment(actor, payment)
@@ -173,7 +187,7 @@ def verify_payment(*, actor, payment: Payment) -> Payment:
         return payment
 
 
-def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
+def reject_payment(*, actor: User, payment: Payment, reason: str) -> Payment:
     """An operator rejects a payment with a reason e-mailed to the firm: the instalment is due
     again, and a practice that this payment had put in force goes back to waiting for it."""
     reason = bounded_text(reason, limit=300, field="reason")

@@ -1,7 +1,10 @@
 """Pre-contractual disclosures (prepared, sent, delivered, acknowledged) and the contract's
 signature."""
 
-from datetime import date
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -23,8 +26,12 @@ from polis.practices.selectors import delivery_message, disclosures_stored
 from polis.practices.services._common import M, S, _guard, _locked, _own
 from polis.signatures.services import SignerData, create_signature_request
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.signatures.models import SignatureRequest
 
-def _disclosure_set(*, actor, practice: Practice, on: date) -> list[dict]:
+
+def _disclosure_set(*, actor: User, practice: Practice, on: date) -> list[dict]:
     """The pre-contractual documents for the client, each stored with the practice: the
     distributor's disclosure in force on `on` (the MUP, or Allegati 3/4/4-ter before July 2025;
     its SHA-256 is the stored file's) and the insurer's documents of the product version. None
@@ -70,7 +77,7 @@ ELECTRONIC = (M.EMAIL, M.LINK)
 DISCLOSURE_RECEIPT = "ricevuta_precontrattuale"
 
 
-def _hand_over_disclosures(*, actor, practice: Practice) -> None:
+def _hand_over_disclosures(*, actor: User, practice: Practice) -> None:
     """Store the documents as of the issuing day and start their delivery on the medium the
     client chose (not saved here)."""
     medium = practice.needs.get("medium", "")
@@ -88,7 +95,7 @@ def _hand_over_disclosures(*, actor, practice: Practice) -> None:
         _send_disclosures(practice)
 
 
-def prepare_disclosures(*, actor, practice: Practice) -> Practice:
+def prepare_disclosures(*, actor: User, practice: Practice) -> Practice:
     """For a practice issued before the documents were stored: render them as of its issuing
     day (Allegati 3, 4 and 4-ter before July 2025, the MUP since), store them and deliver them
     like a new one. What was recorded before, without a file, is replaced."""
@@ -155,7 +162,7 @@ def practice_for_disclosure_link(token: str) -> Practice:
     return practice
 
 
-def _mark_delivered(practice: Practice, *, at, channel: str, **facts) -> None:
+def _mark_delivered(practice: Practice, *, at: datetime, channel: str, **facts: object) -> None:
     """Record when the documents reached the client (not saved here)."""
     stamp = at.isoformat()
     for entry in practice.disclosures:
@@ -179,7 +186,7 @@ def confirm_disclosure_delivery(practice: Practice) -> bool:
     return True
 
 
-def resend_disclosures(*, actor, practice: Practice) -> Practice:
+def resend_disclosures(*, actor: User, practice: Practice) -> Practice:
     """E-mail the documents again (e.g. the first e-mail could not be delivered)."""
     require(actor, "work_portfolio")
     _own(actor, practice)
@@ -198,7 +205,7 @@ def resend_disclosures(*, actor, practice: Practice) -> Practice:
         return practice
 
 
-def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) -> Practice:
+def record_paper_delivery(*, actor: User, practice: Practice, name: str, data: bytes) -> Practice:
     """Paper delivery: the receipt the client signed for the printed documents, uploaded;
     the documents are delivered at the upload."""
     require(actor, "work_portfolio")
@@ -228,7 +235,7 @@ def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) 
         return practice
 
 
-def signing_documents(signature) -> list[dict]:
+def signing_documents(signature: SignatureRequest) -> list[dict]:
     """Signature hook: the pre-contractual documents the signing page shows before the
     contract, each with its stored file."""
     practice = Practice.objects.get(pk=signature.subject_id)
@@ -245,7 +252,7 @@ def signing_documents(signature) -> list[dict]:
     ]
 
 
-def record_documents_acknowledged(signature, at) -> None:
+def record_documents_acknowledged(signature: SignatureRequest, at: datetime) -> None:
     """Signature hook: the client declared on the signing page to have received and read the
     documents (inside the signer's transaction). Without an earlier delivery, this is it."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
@@ -288,7 +295,7 @@ def _require_delivery(practice: Practice) -> None:
 
 def send_practice_for_signature(
     *,
-    actor,
+    actor: User,
     practice: Practice,
     identity_name: str,
     identity_data: bytes,
@@ -346,7 +353,7 @@ def send_practice_for_signature(
         return practice
 
 
-def record_contract_signed(signature) -> None:
+def record_contract_signed(signature: SignatureRequest) -> None:
     """Signature handler: the client signed the contract (called inside the signing
     transaction)."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
@@ -360,7 +367,7 @@ def record_contract_signed(signature) -> None:
     record_audit(actor=None, action="practice.signed", target=practice)
 
 
-def record_signature_closed(signature) -> None:
+def record_signature_closed(signature: SignatureRequest) -> None:
     """Signature handler: the request ended unsigned; the contract can be sent again."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
     if practice.status == S.SIGNING:
