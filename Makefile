@@ -31,7 +31,8 @@ run: install
 	$(PY) manage.py serve $(HOST)
 
 # pytest-xdist, one worker per core, each with its own test database and VAR_DIR
-# (polis.pytest_profile); `make test PYTEST_WORKERS=0` runs in one process.
+# (polis.pytest_profile); tests that must share a worker take @pytest.mark.xdist_group(name).
+# `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
