@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from polis.audit.context import current_ip
+from polis.audit.labels import audit_action
 from polis.audit.models import AuditEvent
 
 
@@ -15,7 +16,7 @@ def object_label(obj: models.Model) -> str:
 def _event(actor, action: str, target: models.Model, data: dict | None) -> AuditEvent:
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+        action=audit_action(action).value,
         object_type=object_label(target),
         object_id=str(target.pk),
         data=data or {},
@@ -24,7 +25,8 @@ def _event(actor, action: str, target: models.Model, data: dict | None) -> Audit
 
 
 def record_audit(*, actor, action: str, target: models.Model, data: dict | None = None) -> None:
-    """Append an audit event for `target`; call it inside the service's transaction.
+    """Append an audit event for `target`; call it inside the service's transaction. `action`
+    is one of the app's declared audit actions (`polis.audit.labels`); any other is refused.
 
     `data` must hold no personal data beyond what the object already holds.
     """

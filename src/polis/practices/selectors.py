@@ -26,6 +26,20 @@ S = Practice.Status
 ABANDONED = (S.CANCELLED, S.DECLINED)
 
 
+def acts_on(user, practice_or_quote) -> bool:
+    """Whether `user` acts on this practice (or quote) at all: the firm's collaborators on its
+    own, and the MGA; not the adjusters, whose work is the claims."""
+    if not can(user, "view_practices"):
+        return False
+    return not user.is_collaborator or practice_or_quote.firm_id == user.firm_id
+
+
+def awaits_signature(signature) -> bool:
+    """Whether the contract's practice still waits for the signature (an expired request may
+    then be sent again; once the practice is back to issued, a new request is sent)."""
+    return Practice.objects.filter(pk=signature.subject_id, status=S.SIGNING).exists()
+
+
 def live_renewal_exists():
     """Expression: the practice has a renewal that is not abandoned."""
     return Exists(Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED))

@@ -25,6 +25,7 @@ from polis.documents.validation import ValidatedFile
 from polis.lifecycle import lock, transition
 from polis.messaging.services import open_thread, post_message
 from polis.notify.services import queue_email
+from polis.quotes.audit import QuoteAudit
 from polis.quotes.models import Quote, QuoteRequest
 
 
@@ -88,7 +89,7 @@ def create_quote(
         )
         catalog.mark_tariff_used(version)
         record_audit(
-            actor=actor, action="quote.priced", target=quote, data={"gross": str(quote.gross)}
+            actor=actor, action=QuoteAudit.PRICED, target=quote, data={"gross": str(quote.gross)}
         )
         return quote
 
@@ -135,7 +136,7 @@ def send_quote_to_client(*, actor, quote: Quote) -> Quote:
             attachments=[quote_pdf(actor=actor, quote=quote)],
             reply_to=actor.email,  # the client answers the collaborator who sent it
         )
-        record_audit(actor=actor, action="quote.sent", target=quote)
+        record_audit(actor=actor, action=QuoteAudit.SENT, target=quote)
         return quote
 
 
@@ -205,7 +206,7 @@ def request_custom_quote(
             thread=thread,
             created_by=actor,
         )
-        record_audit(actor=actor, action="quote_request.created", target=request)
+        record_audit(actor=actor, action=QuoteAudit.REQUEST_CREATED, target=request)
         return request
 
 

@@ -21,6 +21,7 @@ from polis.documents.validation import ValidatedFile
 from polis.ledger.services import record_event
 from polis.lifecycle import check_transition, lock, transition
 from polis.notify.services import queue_email
+from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice
 from polis.practices.selectors import review_reasons
 from polis.practices.services._common import S, _own
@@ -77,7 +78,7 @@ def create_practice(*, actor, client, product, answers: dict, effective_date: da
             breakdown=breakdown.as_json(),
         )
         mark_tariff_used(version)
-        record_audit(actor=actor, action="practice.created", target=practice)
+        record_audit(actor=actor, action=PracticeAudit.CREATED, target=practice)
         return practice
 
 
@@ -105,7 +106,7 @@ def convert_quote(*, actor, quote: Quote) -> Practice:
         mark_tariff_used(quote.tariff)
         transition(quote, Quote.Status.CONVERTED, actor=actor, data={"practice": practice.pk})
         record_audit(
-            actor=actor, action="practice.created", target=practice, data={"quote": quote.number}
+            actor=actor, action=PracticeAudit.CREATED, target=practice, data={"quote": quote.number}
         )
         return practice
 
@@ -188,7 +189,7 @@ def issue_practice(*, actor, practice: Practice, version: int | None = None) -> 
             S.IN_REVIEW,
             actor=actor,
             fields=("submitted_at", "review_reason"),
-            action="practice.submitted",
+            action=PracticeAudit.SUBMITTED,
         )
         for email in role_emails(OPERATOR):
             queue_email(to=email, template="practice_to_review", context={"practice": practice})

@@ -18,6 +18,7 @@ from polis.documents.models import StoredFile
 from polis.documents.services import store_file, store_upload
 from polis.lifecycle import check_transition, lock, save_versioned, transition
 from polis.notify.services import queue_email
+from polis.practices.audit import PracticeAudit
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import delivery_message, disclosures_stored
@@ -102,7 +103,7 @@ def prepare_disclosures(*, actor, practice: Practice) -> Practice:
             raise DomainError(_("I documenti precontrattuali di questa pratica sono già pronti."))
         _hand_over_disclosures(actor=actor, practice=practice)
         save_versioned(practice, "disclosures", "delivery")
-        record_audit(actor=actor, action="practice.disclosures_prepared", target=practice)
+        record_audit(actor=actor, action=PracticeAudit.DISCLOSURES_PREPARED, target=practice)
         return practice
 
 
@@ -177,7 +178,7 @@ def confirm_disclosure_delivery(practice: Practice) -> bool:
         return False
     _mark_delivered(practice, at=message.sent_at, channel="email")
     save_versioned(practice, "disclosures", "delivery")
-    record_audit(actor=None, action="practice.disclosures_delivered", target=practice)
+    record_audit(actor=None, action=PracticeAudit.DISCLOSURES_DELIVERED, target=practice)
     return True
 
 
@@ -196,7 +197,7 @@ def resend_disclosures(*, actor, practice: Practice) -> Practice:
             raise DomainError(_("Il cliente non ha un'e-mail in anagrafica."))
         _send_disclosures(practice)
         save_versioned(practice, "delivery")
-        record_audit(actor=actor, action="practice.disclosures_sent", target=practice)
+        record_audit(actor=actor, action=PracticeAudit.DISCLOSURES_SENT, target=practice)
         return practice
 
 
@@ -223,7 +224,7 @@ def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) 
         save_versioned(practice, "disclosures", "delivery")
         record_audit(
             actor=actor,
-            action="practice.disclosures_delivered",
+            action=PracticeAudit.DISCLOSURES_DELIVERED,
             target=practice,
             data={"receipt_sha256": receipt.file.sha256},
         )
@@ -253,7 +254,7 @@ def record_documents_acknowledged(signature, at) -> None:
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
     _mark_delivered(practice, at=at, channel="signing_page", acknowledged_at=at.isoformat())
     save_versioned(practice, "disclosures", "delivery")
-    record_audit(actor=None, action="practice.disclosures_acknowledged", target=practice)
+    record_audit(actor=None, action=PracticeAudit.DISCLOSURES_ACKNOWLEDGED, target=practice)
 
 
 def _require_delivery(practice: Practice) -> None:
@@ -342,7 +343,7 @@ def send_practice_for_signature(
             identity_attested=identity_attested,
             base_url=base_url,
         )
-        transition(practice, S.SIGNING, actor=actor, action="practice.sent_for_signature")
+        transition(practice, S.SIGNING, actor=actor, action=PracticeAudit.SENT_FOR_SIGNATURE)
         return practice
 
 
@@ -365,6 +366,6 @@ def record_signature_closed(signature) -> None:
             practice,
             S.ISSUED,
             actor=None,
-            action="practice.signature_closed",
+            action=PracticeAudit.SIGNATURE_CLOSED,
             data={"outcome": signature.get_status_display()},
         )
