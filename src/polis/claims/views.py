@@ -210,7 +210,7 @@ POSTS = {
             claim=c,
             body=r.POST.get("body", ""),
             files=r.FILES.getlist("files")[:10],
-            base_url=r.build_absolute_uri("/")[:-1],
+            base_url=base_url(r),
         ),
         gettext_lazy("Messaggio inviato."),
     ),

@@ -20,6 +20,11 @@ def _ready_to_sign(practice: Practice, user) -> bool:
 
 
 def _renewable(practice: Practice, user) -> bool:
+    """In the renewal window, no renewal on its way: a list's rows carry the answer
+    (`selectors.with_renewable`), a single practice asks the database."""
+    known = getattr(practice, "renewable", None)
+    if known is not None:
+        return known
     return selectors.renewable_practices(user).filter(pk=practice.pk).exists()
 
 

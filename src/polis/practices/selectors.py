@@ -272,6 +272,12 @@ def renewable_practices(user, query: str = ""):
     return matching(practices, query, user).order_by("end_date", "pk")
 
 
+def with_renewable(practices, user):
+    """The practices, each marked `renewable` as `renewable_practices` decides (for a list's
+    buttons, in the same query)."""
+    return practices.annotate(renewable=Exists(renewable_practices(user).filter(pk=OuterRef("pk"))))
+
+
 def signature_requests_of(user, practice: Practice):
     """The practice's signature requests, newest first, for people who may manage them."""
     if not can(user, "manage_signatures"):

@@ -33,16 +33,25 @@ from polis.practices.models import Payment, Practice
 from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
 from polis.quotes.forms import PricingForms
 from polis.quotes.selectors import get_quote_for
+from polis.quotes.views import product_chooser
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
-def _listing(request, template: str, rows, form, **context):
-    """A page of `rows`; htmx asks only for the results partial."""
+def _listing(request, template: str, rows, form, *, renew: bool = False, **context):
+    """A page of `rows` (each with its renew button, if `renew`); htmx asks only for the
+    results partial."""
     page = CappedPaginator(selectors.as_rows(rows), form.page_size).get_page(
         request.GET.get("pagina")
     )
+    if renew:
+        context["rows"] = _renew_rows(request, page)
     template = f"{template}#results" if request.htmx else template
     return render(request, template, {"page": page, "form": form, **context})
+
+
+def _renew_rows(request, practices) -> list:
+    """Each practice of a list with the one action its row may offer: renewing it."""
+    return [(p, ACTIONS.allowed(p, request.user, only={"renew"})) for p in practices]
 
 
 @capability_required("view_practices")
@@ -56,8 +65,13 @@ def practice_list(request):
 @capability_required("view_practices")
 def expiring_list(request):
     form = ExpiringFilterForm(request.GET)
+    practices = selectors.expiring_practices(request.user, form)
     return _listing(
-        request, "practices/expiring.html", selectors.expiring_practices(request.user, form), form
+        request,
+        "practices/expiring.html",
+        selectors.with_renewable(practices, request.user),
+        form,
+        renew=True,
     )
 
 
@@ -282,7 +296,7 @@ POSTS = {
             practice=p,
             text=r.POST.get("text", ""),
             version=posted_version(r),
-            base_url=r.build_absolute_uri("/")[:-1],
+            base_url=base_url(r),
         ),
         gettext_lazy("Richiesta inviata all'agenzia: la pratica attende la risposta."),
     ),
@@ -292,7 +306,7 @@ POSTS = {
             practice=p,
             text=r.POST.get("text", ""),
             files=r.FILES.getlist("files")[:10],
-            base_url=r.build_absolute_uri("/")[:-1],
+            base_url=base_url(r),
         ),
         gettext_lazy("Risposta inviata: la pratica torna in revisione all'MGA."),
     ),
@@ -476,7 +490,8 @@ def payment_receipt(request, pk: int):
 @capability_required("review_practices")
 def payments_queue(request):
     page = Paginator(selectors.payments_to_verify(), 25).get_page(request.GET.get("pagina"))
-    return render(request, "practices/payments_queue.html", {"page": page})
+    rows = [(payment, PAYMENT_ACTIONS.allowed(payment, request.user)) for payment in page]
+    return render(request, "practices/payments_queue.html", {"page": page, "rows": rows})
 
 
 PAYMENT_POSTS = {
@@ -579,10 +594,13 @@ def commissions_export(request, fmt: str):
 @capability_required("work_portfolio")
 def renewals(request):
     query = request.GET.get("q", "").strip()[:100]
-    rows = selectors.as_rows(selectors.renewable_practices(request.user, query))
+    practices = selectors.renewable_practices(request.user, query)
+    rows = selectors.as_rows(selectors.with_renewable(practices, request.user))
     page = CappedPaginator(rows, 25).get_page(request.GET.get("pagina"))
     template = "practices/renewals.html#results" if request.htmx else "practices/renewals.html"
-    return render(request, template, {"page": page, "query": query})
+    return render(
+        request, template, {"page": page, "rows": _renew_rows(request, page), "query": query}
+    )
 
 
 def _renewal_form(practice: Practice, data=None):
@@ -592,22 +610,15 @@ def _renewal_form(practice: Practice, data=None):
     return questionnaire_form_class(practice.product)(data, initial=practice.answers)
 
 
-@capability_required("work_portfolio")
-def choose_product(request):
-    """AGGIUNGI PRATICA: first the product."""
-    return render(
-        request,
-        "quotes/choose_product.html",
-        {
-            "products": Product.objects.filter(active=True).select_related("insurer"),
-            "heading": _("Aggiungi pratica"),
-            "intro": _(
-                "Scegli il prodotto del nuovo contratto: il premio si calcola con la tariffa "
-                "valida alla decorrenza, poi potrai emettere la polizza."
-            ),
-            "product_url": "practices:create_for_product",
-        },
-    )
+# AGGIUNGI PRATICA: first the product.
+choose_product = product_chooser(
+    heading=gettext_lazy("Aggiungi pratica"),
+    intro=gettext_lazy(
+        "Scegli il prodotto del nuovo contratto: il premio si calcola con la tariffa "
+        "valida alla decorrenza, poi potrai emettere la polizza."
+    ),
+    product_url="practices:create_for_product",
+)
 
 
 @capability_required("work_portfolio")
