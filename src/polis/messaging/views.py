@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from polis.core.access import MGA_STAFF, capability_required
 from polis.core.errors import DomainError
+from polis.core.forms import show_error
 from polis.core.links import base_url
 from polis.documents.services import open_download
 from polis.messaging import selectors, services
@@ -49,7 +50,7 @@ def new_thread(request):
                 base_url=base_url(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             return redirect("messaging:thread", pk=thread.pk)
     return render(request, "messaging/new_thread.html", {"form": form})
@@ -72,7 +73,7 @@ def thread(request, pk: int):
                 base_url=base_url(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Messaggio inviato."))
             return redirect("messaging:thread", pk=current.pk)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.forms import answers_of, questionnaire_form_class
-from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
-from polis.core.forms import StyledForm
+from polis.core.forms import StyledForm, show_error, uploaded_files, uploads
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
@@ -31,9 +30,8 @@ from polis.practices.forms import (
 )
 from polis.practices.models import Payment, Practice
 from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
-from polis.quotes.forms import PricingForms
 from polis.quotes.selectors import get_quote_for
-from polis.quotes.views import product_chooser
+from polis.quotes.views import pricing_page, product_chooser
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
@@ -263,10 +261,6 @@ def _record_needs(request, practice: Practice):
     )
 
 
-def _uploaded(request, field: str) -> list[tuple[str, bytes]]:
-    return [(f.name, f.read()) for f in request.FILES.getlist(field)[:10]]
-
-
 # How each form of the practice page runs its action (who may: practices.actions.ACTIONS)
 POSTS = {
     "issue": Post(
@@ -305,7 +299,7 @@ POSTS = {
             actor=r.user,
             practice=p,
             text=r.POST.get("text", ""),
-            files=r.FILES.getlist("files")[:10],
+            files=uploaded_files(r),
             base_url=base_url(r),
         ),
         gettext_lazy("Risposta inviata: la pratica torna in revisione all'MGA."),
@@ -315,7 +309,7 @@ POSTS = {
             actor=r.user,
             practice=p,
             kind=r.POST.get("kind", "")[:40],
-            uploads=_uploaded(r, "files"),
+            uploads=uploads(r, "files"),
         ),
         gettext_lazy("Documenti aggiunti alla pratica."),
     ),
@@ -462,7 +456,7 @@ def record_payment(request, pk: int):
                 receipt=data["receipt"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             practice.refresh_from_db()
             messages.success(request, _paid_message(practice))
@@ -624,32 +618,13 @@ choose_product = product_chooser(
 @capability_required("work_portfolio")
 @require_http_methods(["GET", "POST"])
 def create_practice(request, code: str):
-    product = get_object_or_404(Product, code=code, active=True)
-    forms = PricingForms(request, product)
-    if request.method == "POST" and not forms.refreshing and forms.is_valid():
-        try:
-            practice = services.create_practice(
-                actor=request.user, product=product, **forms.values()
-            )
-        except DomainError as error:
-            forms.show(error)
-        else:
-            messages.success(
-                request, _("Pratica creata: controlla il premio ed emetti la polizza.")
-            )
-            return redirect("practices:detail", pk=practice.pk)
-    return render(
-        request,
-        "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
-        {
-            "product": product,
-            "start": forms.start,
-            "questions": forms.questions,
-            "heading": _("Nuova pratica"),
-            "submit_label": _("Calcola il premio e crea la pratica"),
-            "back_url": reverse("practices:create"),
-        },
-    )
+    def create(product, values):
+        practice = services.create_practice(actor=request.user, product=product, **values)
+        messages.success(request, _("Pratica creata: controlla il premio ed emetti la polizza."))
+        return redirect("practices:detail", pk=practice.pk)
+
+    heading, submit_label = _("Nuova pratica"), _("Calcola il premio e crea la pratica")
+    return pricing_page(request, code, create, heading, submit_label, back="practices:create")
 
 
 @capability_required("view_practices")

@@ -13,6 +13,7 @@ from polis.core.access import capability_required
 from polis.core.actions import Post, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
+from polis.core.forms import show_error, uploaded_files
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
@@ -52,18 +53,17 @@ choose_product = product_chooser(
 )
 
 
-@capability_required("work_portfolio")
-@require_http_methods(["GET", "POST"])
-def create_quote(request, code: str):
+def pricing_page(request, code: str, create, heading, submit_label, *, back: str):
+    """A product's questionnaire, priced when posted (FAI PREVENTIVO, AGGIUNGI PRATICA):
+    `create(product, values)` makes the quote or the practice and answers where to go next;
+    its refusal is shown on the form. `back` names the product chooser."""
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
     if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
-            quote = services.create_quote(actor=request.user, product=product, **forms.values())
+            return create(product, forms.values())
         except DomainError as error:
             forms.show(error)
-        else:
-            return redirect("quotes:detail", pk=quote.pk)
     return render(
         request,
         "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
@@ -71,11 +71,22 @@ def create_quote(request, code: str):
             "product": product,
             "start": forms.start,
             "questions": forms.questions,
-            "heading": _("Preventivo"),
-            "submit_label": _("Calcola il premio"),
-            "back_url": reverse("quotes:create"),
+            "heading": heading,
+            "submit_label": submit_label,
+            "back_url": reverse(back),
         },
     )
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def create_quote(request, code: str):
+    def create(product, values):
+        quote = services.create_quote(actor=request.user, product=product, **values)
+        return redirect("quotes:detail", pk=quote.pk)
+
+    heading, submit_label = _("Preventivo"), _("Calcola il premio")
+    return pricing_page(request, code, create, heading, submit_label, back="quotes:create")
 
 
 @capability_required("view_quotes")
@@ -194,11 +205,11 @@ def request_custom(request):
                 claims_years=data["claims_years"],
                 claims_amount=data["claims_amount"],
                 claims_text=data["claims_text"],
-                files=request.FILES.getlist("files")[:10],
+                files=uploaded_files(request),
                 base_url=base_url(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -247,7 +258,7 @@ def _offer(request, custom):
         cover=form.cover(),
         conditions=data["conditions"],
         valid_until=data["valid_until"],
-        files=request.FILES.getlist("files")[:10],
+        files=uploaded_files(request),
         base_url=base_url(request),
     )
 
