@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 
 import polis
+from polis.accounts.audit import AccountAudit
 from polis.accounts.models import Firm
 from polis.accounts.tests.factories import FirmFactory, UserFactory
 from polis.audit.models import AuditEvent
@@ -225,11 +226,13 @@ def test_a_signer_by_link_moves_a_status_with_no_actor_and_a_named_action():
     # given a firm waiting for approval
     firm = FirmFactory(status=Firm.Status.PENDING)
     # when a move is made by nobody logged in, under the service's own action name
-    transition(firm, Firm.Status.APPROVED, actor=None, action="firm.reviewed", data={"n": 1})
+    transition(
+        firm, Firm.Status.APPROVED, actor=None, action=AccountAudit.FIRM_REGISTERED, data={"n": 1}
+    )
     # then it is audited under that name, without an actor, with from and to
     event = AuditEvent.objects.get(object_type="accounts.firm", object_id=str(firm.pk))
     assert (event.action, event.actor, event.data) == (
-        "firm.reviewed",
+        "firm.registered",
         None,
         {"from": "pending", "to": "approved", "n": 1},
     )

@@ -8,8 +8,10 @@ Every model with a lifecycle declares it once, beside its `Status` choices:
 
 and services change its status only through `transition()` (or `transition_many()` for a
 batch job), which checks the table, bumps the optimistic lock, saves the changed fields and
-records the audit event with `from` and `to`. `lock()` and `save_versioned()` are the optimistic
-lock for the same models when a service changes something other than the status.
+records the audit event with `from` and `to` (the service's action, or `<audit>.<to>`: either
+one of the app's declared audit actions, `polis.audit.labels`). `lock()` and `save_versioned()`
+are the optimistic lock for the same models when a service changes something other than the
+status.
 `tests/test_lifecycle.py` scans the code for any other status write.
 """
 
@@ -20,6 +22,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from polis.audit.labels import AuditActions, audit_action
 from polis.audit.services import record_audit, record_audits
 from polis.core.errors import DomainError, InvalidTransition
 
@@ -66,6 +69,12 @@ class Lifecycle:
         return frozenset(s for s, targets in self._table.items() if str(to) in targets)
 
 
+def move_action(lifecycle: Lifecycle, to: str, action: AuditActions | None = None) -> AuditActions:
+    """The audit action of a move to `to`: the service's `action`, else `<audit>.<to>`; either
+    must be declared by an app (`polis.audit.labels`), or the move is refused before it is made."""
+    return audit_action(action or f"{lifecycle.audit}.{to}")
+
+
 def lifecycle_of(obj_or_model) -> Lifecycle:
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     return model.lifecycle
@@ -97,7 +106,7 @@ def transition(
     *,
     actor,
     fields: Iterable[str] = (),
-    action: str | None = None,
+    action: AuditActions | None = None,
     data: dict | None = None,
 ) -> str:
     """Move `obj` to status `to`: check the table, bump the version, save the status and the
@@ -108,23 +117,27 @@ def transition(
     """
     lifecycle = lifecycle_of(obj)
     check_transition(obj, to)
+    name = move_action(lifecycle, to, action)
     before = str(getattr(obj, lifecycle.status_field))
     setattr(obj, lifecycle.status_field, to)
     save_versioned(obj, lifecycle.status_field, *fields)
     record_audit(
         actor=actor,
-        action=action or f"{lifecycle.audit}.{to}",
+        action=name,
         target=obj,
         data={"from": before, "to": str(to), **(data or {})},
     )
     return before
 
 
-def transition_many(queryset: models.QuerySet, to: str, *, actor, action: str | None = None) -> int:
+def transition_many(
+    queryset: models.QuerySet, to: str, *, actor, action: AuditActions | None = None
+) -> int:
     """A batch job's `transition()`: move every row of `queryset` that may reach `to` there,
     in one UPDATE, and audit each. Rows in a status that cannot reach `to` are left alone."""
     model = queryset.model
     lifecycle = lifecycle_of(model)
+    audited = move_action(lifecycle, to, action)
     name = lifecycle.status_field
     rows = list(
         queryset.filter(**{f"{name}__in": lifecycle.sources(to)})
@@ -140,7 +153,7 @@ def transition_many(queryset: models.QuerySet, to: str, *, actor, action: str | 
     for before in {str(getattr(row, name)) for row in rows}:
         record_audits(
             actor=actor,
-            action=action or f"{lifecycle.audit}.{to}",
+            action=audited,
             targets=[row for row in rows if str(getattr(row, name)) == before],
             data={"from": before, "to": str(to)},
         )

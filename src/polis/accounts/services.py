@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from polis.accounts.audit import AccountAudit
 from polis.accounts.models import Firm, User
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
@@ -82,7 +83,7 @@ def register_firm(*, firm: FirmData, person: PersonData, password: str) -> Firm 
         except IntegrityError:  # a concurrent registration took the same identifiers
             queue_email(to=email, template="registration_duplicate", context={})
             return None
-        record_audit(actor=user, action="firm.registered", target=new_firm)
+        record_audit(actor=user, action=AccountAudit.FIRM_REGISTERED, target=new_firm)
         queue_email(to=email, template="registration_received", context={"firm": new_firm})
         for staff_email in role_emails(OPERATOR):
             queue_email(
@@ -153,7 +154,7 @@ def invite_colleague(*, actor: User, person: PersonData, base_url: str) -> User 
             role=User.Role.COLLABORATOR,
             firm=actor.firm,
         )
-        record_audit(actor=actor, action="user.invited", target=user)
+        record_audit(actor=actor, action=AccountAudit.USER_INVITED, target=user)
         queue_email(
             to=email,
             template="colleague_invitation",
@@ -205,7 +206,7 @@ def _confirm_new_device(actor: User, token: str) -> TOTPDevice:
     return device
 
 
-def _device_changed(actor: User, action: str) -> None:
+def _device_changed(actor: User, action: AccountAudit) -> None:
     """Audit a change of the user's second factor and tell the user by e-mail."""
     record_audit(actor=actor, action=action, target=actor)
     queue_email(
@@ -227,7 +228,7 @@ def confirm_totp_enrollment(*, actor: User, token: str) -> TOTPDevice:
                 _("Hai già un'app di autenticazione: per sostituirla serve il suo codice.")
             )
         device = _confirm_new_device(actor, token)
-        _device_changed(actor, "user.2fa_enabled")
+        _device_changed(actor, AccountAudit.TWO_FACTOR_ENABLED)
         return device
 
 
@@ -247,7 +248,7 @@ def replace_totp_device(*, actor: User, current_token: str, token: str) -> TOTPD
             raise DomainError(_("L'app di autenticazione è appena cambiata: ricarica la pagina."))
         device = _confirm_new_device(actor, token)
         current.delete()
-        _device_changed(actor, "user.2fa_replaced")
+        _device_changed(actor, AccountAudit.TWO_FACTOR_REPLACED)
         return device
 
 
@@ -263,7 +264,7 @@ def disable_totp(*, actor: User, token: str) -> None:
         if _lock_devices(actor) != current:
             raise DomainError(_("L'app di autenticazione è appena cambiata: ricarica la pagina."))
         TOTPDevice.objects.filter(user=actor).delete()
-        _device_changed(actor, "user.2fa_disabled")
+        _device_changed(actor, AccountAudit.TWO_FACTOR_DISABLED)
 
 
 def set_firm_two_factor(*, actor: User, required: bool) -> Firm:
@@ -285,7 +286,9 @@ def set_firm_two_factor(*, actor: User, required: bool) -> Firm:
         firm.save(update_fields=["two_factor_required"])
         record_audit(
             actor=actor,
-            action="firm.2fa_required" if required else "firm.2fa_optional",
+            action=AccountAudit.FIRM_TWO_FACTOR_REQUIRED
+            if required
+            else AccountAudit.FIRM_TWO_FACTOR_OPTIONAL,
             target=firm,
         )
         return firm

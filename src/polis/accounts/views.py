@@ -25,6 +25,7 @@ from polis.audit.selectors import audit_events_for
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.links import base_url
 from polis.core.ratelimit import FailureDelay, over_limit
 
 PENDING_KEY = "pending_login"
@@ -316,7 +317,7 @@ def colleagues(request):
         services.invite_colleague(
             actor=request.user,
             person=form.person_data(),
-            base_url=request.build_absolute_uri("/")[:-1],
+            base_url=base_url(request),
         )
         messages.success(
             request,

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from polis.audit.context import current_ip
+from polis.audit.labels import audit_action
 from polis.audit.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def _event(
 ) -> AuditEvent:
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+        action=audit_action(action).value,
         object_type=object_label(target),
         object_id=str(target.pk),
         data=data or {},
@@ -41,7 +42,8 @@ def record_audit(
     target: models.Model,
     data: dict | None = None,
 ) -> None:
-    """Append an audit event for `target`; call it inside the service's transaction.
+    """Append an audit event for `target`; call it inside the service's transaction. `action`
+    is one of the app's declared audit actions (`polis.audit.labels`); any other is refused.
 
     `data` must hold no personal data beyond what the object already holds.
     """

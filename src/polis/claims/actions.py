@@ -3,6 +3,7 @@ API, from the lifecycle table and the access rules (see `polis.core.actions`). T
 remain the ones that decide."""
 
 from polis.claims.models import Claim
+from polis.claims.selectors import documentation_to_confirm
 from polis.core.access import Role
 from polis.core.actions import Action, Actions
 
@@ -28,11 +29,8 @@ ACTIONS = Actions(
         "note": Action("view_claims"),
         "message": Action("use_messages"),
         "request_documents": Action("adjust_claims", to=S.DOCS_MISSING),
-        # Offered while it changes something: the claim waits for documents, or the SLA clock
-        # has not started yet.
         "documents_complete": Action(
-            "handle_claims",
-            when=lambda c, u: c.status == S.DOCS_MISSING or (c.is_open and not c.docs_complete_on),
+            "handle_claims", when=lambda c, u: documentation_to_confirm(c)
         ),
         "assign": Action("handle_claims", to=S.ASSIGNED),
         "insurer_number": Action("handle_claims", when=_is_open),

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.claims.audit import ClaimAudit
 
 
 class ClaimsConfig(AppConfig):
@@ -16,31 +17,7 @@ class ClaimsConfig(AppConfig):
 
         add_review_reason(selectors.recent_claims_reasons)
 
-        register_action_labels(
-            {
-                "claim.opened": _("Sinistro aperto"),
-                "claim.accessed": _("Dati del sinistro consultati"),
-                "claim.documents": _("Documenti del sinistro aggiunti"),
-                "claim.documents_requested": _("Documenti richiesti all'agenzia"),
-                "claim.documents_complete": _("Documentazione completa (parte lo SLA)"),
-                "claim.assigned": _("Liquidatore assegnato"),
-                "claim.insurer_number": _("Numero sinistro della compagnia registrato"),
-                "claim.note": _("Nota sul sinistro"),
-                "claim.quietanza": _("Quietanza inviata all'assicurato"),
-                "claim.accepted": _("Quietanza accettata dall'assicurato"),
-                "claim.refused": _("Quietanza contestata dall'assicurato"),
-                "claim.link_closed": _("Link della quietanza chiuso"),
-                "claim.paid": _("Indennizzo pagato"),
-                "claim.closed": _("Sinistro chiuso"),
-                "claim.rejected": _("Sinistro respinto"),
-                "claim.closed_nopay": _("Sinistro chiuso senza seguito"),
-                "claim.reopened": _("Sinistro riaperto"),
-                "claim.sla_restarted": _("Nuovo periodo SLA dopo una contestazione"),
-                "quietanza.accepted": _("Quietanza accettata"),
-                "quietanza.refused": _("Quietanza contestata"),
-                "quietanza.superseded": _("Quietanza sostituita"),
-            }
-        )
+        register_audit_actions(ClaimAudit)
         register_subject(
             SubjectKind.QUIETANZA,
             on_signed=services.record_quietanza_signed,

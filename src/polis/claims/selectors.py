@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from polis.signatures.models import SignatureRequest
 
 
+def documentation_to_confirm(claim: Claim) -> bool:
+    """Whether confirming the documentation complete changes something: the claim waits for
+    documents, or its SLA clock has not started yet."""
+    return claim.status == Claim.Status.DOCS_MISSING or (
+        claim.is_open and not claim.docs_complete_on
+    )
+
+
 def claims_visible_to(user: User) -> QuerySet[Claim]:
     """GDPR art. 9: only the firm, MGA staff and the assigned adjuster see a claim."""
     claims = Claim.objects.select_related(

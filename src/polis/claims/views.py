@@ -17,14 +17,11 @@ from polis.claims.models import Claim, Quietanza
 from polis.core.access import Role, can, capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
+from polis.core.forms import show_error, uploaded_files, uploads
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
-
-
-def _uploads(request, field: str):
-    return [(f.name, f.read()) for f in request.FILES.getlist(field)[:10]]
 
 
 @capability_required("open_claims")
@@ -56,11 +53,11 @@ def open_claim(request, practice_pk: int):
                 description=data["description"],
                 estimated_amount=data["estimated_amount"],
                 third_parties=data["third_parties"],
-                documents={code: _uploads(request, f"doc_{code}") for code in form.document_codes},
+                documents={code: uploads(request, f"doc_{code}") for code in form.document_codes},
                 notify_insured=data["notify_insured"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -200,7 +197,7 @@ POSTS = {
             actor=r.user,
             claim=c,
             kind=r.POST.get("kind", "altro")[:40],
-            uploads=_uploads(r, "files"),
+            uploads=uploads(r, "files"),
         ),
         gettext_lazy("Documenti aggiunti."),
     ),
@@ -209,8 +206,8 @@ POSTS = {
             actor=r.user,
             claim=c,
             body=r.POST.get("body", ""),
-            files=r.FILES.getlist("files")[:10],
-            base_url=r.build_absolute_uri("/")[:-1],
+            files=uploaded_files(r),
+            base_url=base_url(r),
         ),
         gettext_lazy("Messaggio inviato."),
     ),

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.clients.audit import ClientAudit
 
 
 class ClientsConfig(AppConfig):
@@ -9,9 +9,4 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clienti"
 
     def ready(self):
-        register_action_labels(
-            {
-                "client.created": _("Cliente creato"),
-                "client.updated": _("Dati del cliente aggiornati"),
-            }
-        )
+        register_audit_actions(ClientAudit)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
+from polis.clients.audit import ClientAudit
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
@@ -84,7 +85,7 @@ def create_client(*, actor: User, data: ClientData) -> Client:
             privacy_consent_at=timezone.now(),
             **_fields(data),
         )
-        record_audit(actor=actor, action="client.created", target=client)
+        record_audit(actor=actor, action=ClientAudit.CREATED, target=client)
         return client
 
 
@@ -105,5 +106,5 @@ def update_client(*, actor: User, client: Client, data: ClientData) -> Client:
         for name, value in fields.items():
             setattr(client, name, value)
         client.save(update_fields=list(fields))
-        record_audit(actor=actor, action="client.updated", target=client)
+        record_audit(actor=actor, action=ClientAudit.UPDATED, target=client)
         return client

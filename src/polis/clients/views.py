@@ -11,6 +11,7 @@ from polis.clients import selectors, services
 from polis.clients.forms import PICKER_SIZE, ClientForm
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
+from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
 
 
@@ -53,7 +54,7 @@ def _save(request, form, save):
         form.add_error(duplicate.field, duplicate.message)
         return None, duplicate.existing
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_error(form, error)
         return None, None
     return client, None
 

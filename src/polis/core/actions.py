@@ -72,8 +72,9 @@ class Actions(Mapping[str, Action]):
     def __len__(self) -> int:
         return len(self._actions)
 
-    def allowed(self, obj, user) -> frozenset[str]:
-        """The names of the actions `user` may take on `obj` now."""
+    def allowed(self, obj, user, only: Collection[str] | None = None) -> frozenset[str]:
+        """The names of the actions `user` may take on `obj` now; of those in `only` when
+        given (a list's row asks only about its own buttons)."""
         if not (user and user.is_authenticated and user.is_active):
             return frozenset()
         if self._acts_on is not None and not self._acts_on(user, obj):
@@ -81,7 +82,8 @@ class Actions(Mapping[str, Action]):
         return frozenset(
             name
             for name, action in self._actions.items()
-            if can(user, action.capability)
+            if (only is None or name in only)
+            and can(user, action.capability)
             and action.applies(obj)
             and (action.when is None or action.when(obj, user))
         )

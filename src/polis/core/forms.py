@@ -28,6 +28,27 @@ class AmountField(forms.DecimalField):
         return {"inputmode": "decimal"}
 
 
+# At most this many files are taken from one upload field.
+MAX_FILES = 10
+
+
+def uploaded_files(request, field: str = "files") -> list:
+    """The files posted in `field`, at most MAX_FILES."""
+    return request.FILES.getlist(field)[:MAX_FILES]
+
+
+def uploads(request, field: str = "files") -> list[tuple[str, bytes]]:
+    """The files posted in `field` as (name, content), as the services take them."""
+    return [(f.name, f.read()) for f in uploaded_files(request, field)]
+
+
+def show_error(form: forms.Form, error, field: str | None = None, message: str = "") -> None:
+    """Put a service's refusal (a `DomainError`) next to the field it names, or on top of the
+    form when the form has no such field."""
+    field = field if field is not None else error.field
+    form.add_error(field if field in form.fields else None, message or error.message)
+
+
 class StyledForm(forms.Form):
     """Adds the CSS framework's classes to widgets and marks invalid fields for screen readers."""
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.documents.audit import DocumentAudit
 
 
 class DocumentsConfig(AppConfig):
@@ -9,9 +9,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documenti"
 
     def ready(self):
-        register_action_labels(
-            {
-                "document.stored": _("Documento caricato"),
-                "document.downloaded": _("Documento aperto"),
-            }
-        )
+        register_audit_actions(DocumentAudit)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse
 
 from polis.audit.services import record_audit
+from polis.documents.audit import DocumentAudit
 from polis.documents.models import StoredFile
 from polis.documents.validation import ValidatedFile, validate_upload
 
@@ -37,14 +38,14 @@ def store_file(*, actor: User | AnonymousUser | None, validated: ValidatedFile) 
         )
         stored.file.save(validated.name, ContentFile(validated.content), save=False)
         stored.save()
-        record_audit(actor=actor, action="document.stored", target=stored)
+        record_audit(actor=actor, action=DocumentAudit.STORED, target=stored)
         return stored
 
 
 def open_download(*, actor: User, stored: StoredFile, inline: bool = False) -> FileResponse:
     """Serve a stored file the caller has already authorized, and log who opened it."""
     with transaction.atomic():
-        record_audit(actor=actor, action="document.downloaded", target=stored)
+        record_audit(actor=actor, action=DocumentAudit.DOWNLOADED, target=stored)
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=not inline,

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.messaging.audit import MessagingAudit
 
 
 class MessagingConfig(AppConfig):
@@ -9,10 +9,4 @@ class MessagingConfig(AppConfig):
     verbose_name = "Comunicazioni"
 
     def ready(self):
-        register_action_labels(
-            {
-                "thread.opened": _("Conversazione aperta"),
-                "message.posted": _("Messaggio inviato"),
-                "thread.requests_withdrawn": _("Richieste ritirate dall'MGA"),
-            }
-        )
+        register_audit_actions(MessagingAudit)

@@ -17,6 +17,7 @@ from polis.core.cache import touch
 from polis.core.errors import DomainError, PermissionDenied
 from polis.core.text import MESSAGE_TEXT, SHORT_TEXT, bounded_text
 from polis.documents.services import store_upload
+from polis.messaging.audit import MessagingAudit
 from polis.messaging.models import Message, ReadMarker, Thread
 from polis.messaging.registry import follower_of
 from polis.messaging.selectors import reader_stamp, side_stamp, subject_thread
@@ -96,7 +97,10 @@ def post_message(
         ReadMarker.objects.update_or_create(thread=thread, user=actor, defaults={"read_at": now})
         touch(side_stamp(mga=not from_mga, firm_id=thread.firm_id), reader_stamp(actor))
         record_audit(
-            actor=actor, action="message.posted", target=thread, data={"request": is_request}
+            actor=actor,
+            action=MessagingAudit.MESSAGE_POSTED,
+            target=thread,
+            data={"request": is_request},
         )
         follower = follower_of(thread.subject_type)
         if follower is not None:
@@ -126,7 +130,7 @@ def open_thread(
         thread = Thread.objects.create(
             firm=firm, title=title, subject_type=subject_type, subject_id=subject_id
         )
-        record_audit(actor=actor, action="thread.opened", target=thread)
+        record_audit(actor=actor, action=MessagingAudit.THREAD_OPENED, target=thread)
         post_message(
             actor=actor,
             thread=thread,
@@ -154,7 +158,7 @@ def withdraw_requests(*, actor: User, thread: Thread) -> int:
             thread.save(update_fields=["open_requests"])
             record_audit(
                 actor=actor,
-                action="thread.requests_withdrawn",
+                action=MessagingAudit.REQUESTS_WITHDRAWN,
                 target=thread,
                 data={"requests": withdrawn},
             )

@@ -5,15 +5,13 @@ from django.views.decorators.http import require_http_methods
 
 from polis.core.access import MGA_STAFF, capability_required
 from polis.core.errors import DomainError
+from polis.core.forms import show_error
+from polis.core.links import base_url
 from polis.documents.services import open_download
 from polis.messaging import selectors, services
 from polis.messaging.forms import MessageForm, NewThreadForm
 
 FILTERS = {"da-leggere": "unread", "richieste": "requests"}
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")[:-1]
 
 
 @capability_required("use_messages")
@@ -49,10 +47,10 @@ def new_thread(request):
                 body=data["body"],
                 is_request=data.get("is_request", False),
                 files=data["files"],
-                base_url=_base_url(request),
+                base_url=base_url(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             return redirect("messaging:thread", pk=thread.pk)
     return render(request, "messaging/new_thread.html", {"form": form})
@@ -72,10 +70,10 @@ def thread(request, pk: int):
                 body=form.cleaned_data["body"],
                 is_request=form.cleaned_data.get("is_request", False),
                 files=form.cleaned_data["files"],
-                base_url=_base_url(request),
+                base_url=base_url(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Messaggio inviato."))
             return redirect("messaging:thread", pk=current.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from polis.audit.services import record_audit
 from polis.core.access import require
+from polis.notify.audit import OutboxAudit
 from polis.notify.models import OutboundMessage
 from polis.notify.tasks import enqueue_delivery
 
@@ -88,5 +89,5 @@ def retry_message(*, actor: User, message: OutboundMessage) -> None:
         message.status = OutboundMessage.Status.PENDING
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["status", "next_attempt_at"])
-        record_audit(actor=actor, action="outbox.retry", target=message)
+        record_audit(actor=actor, action=OutboxAudit.RETRY, target=message)
         _deliver_after_commit(message)

@@ -2,20 +2,12 @@
 and `allowed_actions` in the API, from the lifecycle table and the access rules (see
 `polis.core.actions`). The services remain the ones that decide."""
 
-from polis.core.access import Role, can
 from polis.core.actions import Action, Actions
 from polis.practices import selectors
 from polis.practices.models import Payment, Practice
 
 S = Practice.Status
 M = Practice.DeliveryMedium
-
-
-def _acts_on(user, practice: Practice) -> bool:
-    """The firm's collaborators on its own practices, and the MGA."""
-    if not can(user, "view_practices"):
-        return False
-    return user.role != Role.COLLABORATOR or practice.firm_id == user.firm_id
 
 
 def _ready_to_sign(practice: Practice, user) -> bool:
@@ -28,6 +20,11 @@ def _ready_to_sign(practice: Practice, user) -> bool:
 
 
 def _renewable(practice: Practice, user) -> bool:
+    """In the renewal window, no renewal on its way: a list's rows carry the answer
+    (`selectors.with_renewable`), a single practice asks the database."""
+    known = getattr(practice, "renewable", None)
+    if known is not None:
+        return known
     return selectors.renewable_practices(user).filter(pk=practice.pk).exists()
 
 
@@ -67,7 +64,7 @@ ACTIONS = Actions(
             "work_portfolio", sources={S.DRAFT}, when=lambda p, u: p.renewal_of_id is not None
         ),
     },
-    acts_on=_acts_on,
+    acts_on=selectors.acts_on,
 )
 
 PAYMENT_ACTIONS = Actions(

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.practices.audit import PracticeAudit
 
 
 class PracticesConfig(AppConfig):
@@ -11,7 +11,7 @@ class PracticesConfig(AppConfig):
 
     def ready(self):
         from polis.messaging.registry import follow_subject
-        from polis.practices import services
+        from polis.practices import selectors, services
         from polis.signatures.registry import SubjectKind, register_subject
 
         follow_subject("practice", services.record_practice_message)
@@ -23,36 +23,6 @@ class PracticesConfig(AppConfig):
             url=lambda signature: reverse("practices:detail", args=[signature.subject_id]),
             documents=services.signing_documents,
             on_documents_acknowledged=services.record_documents_acknowledged,
+            may_revive=selectors.awaits_signature,
         )
-        register_action_labels(
-            {
-                "practice.created": _("Pratica creata"),
-                "practice.needs_recorded": _("Esigenze e bisogni del cliente registrati"),
-                "practice.documents_added": _("Documenti aggiunti alla pratica"),
-                "practice.submitted": _("Pratica inviata in revisione all'MGA"),
-                "practice.info_requested": _("Informazioni richieste all'agenzia"),
-                "practice.info_answered": _("L'agenzia ha risposto: pratica di nuovo in revisione"),
-                "practice.declined": _("Pratica rifiutata dall'MGA"),
-                "practice.issued": _("Polizza emessa"),
-                "practice.disclosures_sent": _("Documenti precontrattuali inviati al cliente"),
-                "practice.disclosures_prepared": _("Documenti precontrattuali preparati"),
-                "practice.disclosures_delivered": _("Documenti precontrattuali consegnati"),
-                "practice.disclosures_acknowledged": _(
-                    "Il cliente ha dichiarato di aver ricevuto e letto i documenti precontrattuali"
-                ),
-                "practice.sent_for_signature": _("Contratto inviato in firma"),
-                "practice.signed": _("Contratto firmato dal cliente"),
-                "practice.signature_closed": _("Firma del contratto non completata"),
-                "practice.payment_recorded": _("Pagamento registrato"),
-                "practice.payment_verified": _("Pagamento verificato"),
-                "practice.payment_rejected": _("Pagamento respinto"),
-                "practice.completed": _("Pratica perfezionata: decorre dalla data di effetto"),
-                "practice.in_force": _("Pratica in vigore"),
-                "practice.completion_undone": _("Pratica di nuovo in attesa del pagamento"),
-                "practice.renewal_created": _("Rinnovo preparato"),
-                "practice.renewal_changed": _("Questionario del rinnovo modificato e ricalcolato"),
-                "practice.renewed": _("Pratica rinnovata"),
-                "practice.renewal_undone": _("Rinnovo non perfezionato: pratica non più rinnovata"),
-                "practice.expired": _("Pratica scaduta"),
-            }
-        )
+        register_audit_actions(PracticeAudit)

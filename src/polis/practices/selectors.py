@@ -20,7 +20,7 @@ from polis.notify.models import OutboundMessage
 from polis.practices.disclosures import TEMPLATES
 from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
 from polis.practices.registry import registered_review_reasons
-from polis.quotes.models import QuoteRequest
+from polis.quotes.models import Quote, QuoteRequest
 from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import requests_for_subject
 
@@ -33,6 +33,20 @@ if TYPE_CHECKING:
 S = Practice.Status
 # A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
 ABANDONED = (S.CANCELLED, S.DECLINED)
+
+
+def acts_on(user: User, practice_or_quote: Practice | Quote) -> bool:
+    """Whether `user` acts on this practice (or quote) at all: the firm's collaborators on its
+    own, and the MGA; not the adjusters, whose work is the claims."""
+    if not can(user, "view_practices"):
+        return False
+    return not user.is_collaborator or practice_or_quote.firm_id == user.firm_id
+
+
+def awaits_signature(signature: SignatureRequest) -> bool:
+    """Whether the contract's practice still waits for the signature (an expired request may
+    then be sent again; once the practice is back to issued, a new request is sent)."""
+    return Practice.objects.filter(pk=signature.subject_id, status=S.SIGNING).exists()
 
 
 def live_renewal_exists() -> Exists:
@@ -265,6 +279,12 @@ def renewable_practices(user: User, query: str = "") -> QuerySet[Practice]:
         .exclude(live_renewal_exists())
     )
     return matching(practices, query, user).order_by("end_date", "pk")
+
+
+def with_renewable(practices: QuerySet[Practice], user: User) -> QuerySet[Practice]:
+    """The practices, each marked `renewable` as `renewable_practices` decides (for a list's
+    buttons, in the same query)."""
+    return practices.annotate(renewable=Exists(renewable_practices(user).filter(pk=OuterRef("pk"))))
 
 
 def signature_requests_of(user: User, practice: Practice) -> list[SignatureRequest]:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.forms import answers_of, questionnaire_form_class
-from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force
 from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
-from polis.core.forms import StyledForm
+from polis.core.forms import StyledForm, show_error, uploaded_files, uploads
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
@@ -31,18 +30,26 @@ from polis.practices.forms import (
 )
 from polis.practices.models import Payment, Practice
 from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
-from polis.quotes.forms import PricingForms
 from polis.quotes.selectors import get_quote_for
+from polis.quotes.views import pricing_page, product_chooser
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
-def _listing(request, template: str, rows, form, **context):
-    """A page of `rows`; htmx asks only for the results partial."""
+def _listing(request, template: str, rows, form, *, renew: bool = False, **context):
+    """A page of `rows` (each with its renew button, if `renew`); htmx asks only for the
+    results partial."""
     page = CappedPaginator(selectors.as_rows(rows), form.page_size).get_page(
         request.GET.get("pagina")
     )
+    if renew:
+        context["rows"] = _renew_rows(request, page)
     template = f"{template}#results" if request.htmx else template
     return render(request, template, {"page": page, "form": form, **context})
+
+
+def _renew_rows(request, practices) -> list:
+    """Each practice of a list with the one action its row may offer: renewing it."""
+    return [(p, ACTIONS.allowed(p, request.user, only={"renew"})) for p in practices]
 
 
 @capability_required("view_practices")
@@ -56,8 +63,13 @@ def practice_list(request):
 @capability_required("view_practices")
 def expiring_list(request):
     form = ExpiringFilterForm(request.GET)
+    practices = selectors.expiring_practices(request.user, form)
     return _listing(
-        request, "practices/expiring.html", selectors.expiring_practices(request.user, form), form
+        request,
+        "practices/expiring.html",
+        selectors.with_renewable(practices, request.user),
+        form,
+        renew=True,
     )
 
 
@@ -249,10 +261,6 @@ def _record_needs(request, practice: Practice):
     )
 
 
-def _uploaded(request, field: str) -> list[tuple[str, bytes]]:
-    return [(f.name, f.read()) for f in request.FILES.getlist(field)[:10]]
-
-
 # How each form of the practice page runs its action (who may: practices.actions.ACTIONS)
 POSTS = {
     "issue": Post(
@@ -282,7 +290,7 @@ POSTS = {
             practice=p,
             text=r.POST.get("text", ""),
             version=posted_version(r),
-            base_url=r.build_absolute_uri("/")[:-1],
+            base_url=base_url(r),
         ),
         gettext_lazy("Richiesta inviata all'agenzia: la pratica attende la risposta."),
     ),
@@ -291,8 +299,8 @@ POSTS = {
             actor=r.user,
             practice=p,
             text=r.POST.get("text", ""),
-            files=r.FILES.getlist("files")[:10],
-            base_url=r.build_absolute_uri("/")[:-1],
+            files=uploaded_files(r),
+            base_url=base_url(r),
         ),
         gettext_lazy("Risposta inviata: la pratica torna in revisione all'MGA."),
     ),
@@ -301,7 +309,7 @@ POSTS = {
             actor=r.user,
             practice=p,
             kind=r.POST.get("kind", "")[:40],
-            uploads=_uploaded(r, "files"),
+            uploads=uploads(r, "files"),
         ),
         gettext_lazy("Documenti aggiunti alla pratica."),
     ),
@@ -448,7 +456,7 @@ def record_payment(request, pk: int):
                 receipt=data["receipt"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             practice.refresh_from_db()
             messages.success(request, _paid_message(practice))
@@ -476,7 +484,8 @@ def payment_receipt(request, pk: int):
 @capability_required("review_practices")
 def payments_queue(request):
     page = Paginator(selectors.payments_to_verify(), 25).get_page(request.GET.get("pagina"))
-    return render(request, "practices/payments_queue.html", {"page": page})
+    rows = [(payment, PAYMENT_ACTIONS.allowed(payment, request.user)) for payment in page]
+    return render(request, "practices/payments_queue.html", {"page": page, "rows": rows})
 
 
 PAYMENT_POSTS = {
@@ -579,10 +588,13 @@ def commissions_export(request, fmt: str):
 @capability_required("work_portfolio")
 def renewals(request):
     query = request.GET.get("q", "").strip()[:100]
-    rows = selectors.as_rows(selectors.renewable_practices(request.user, query))
+    practices = selectors.renewable_practices(request.user, query)
+    rows = selectors.as_rows(selectors.with_renewable(practices, request.user))
     page = CappedPaginator(rows, 25).get_page(request.GET.get("pagina"))
     template = "practices/renewals.html#results" if request.htmx else "practices/renewals.html"
-    return render(request, template, {"page": page, "query": query})
+    return render(
+        request, template, {"page": page, "rows": _renew_rows(request, page), "query": query}
+    )
 
 
 def _renewal_form(practice: Practice, data=None):
@@ -592,53 +604,27 @@ def _renewal_form(practice: Practice, data=None):
     return questionnaire_form_class(practice.product)(data, initial=practice.answers)
 
 
-@capability_required("work_portfolio")
-def choose_product(request):
-    """AGGIUNGI PRATICA: first the product."""
-    return render(
-        request,
-        "quotes/choose_product.html",
-        {
-            "products": Product.objects.filter(active=True).select_related("insurer"),
-            "heading": _("Aggiungi pratica"),
-            "intro": _(
-                "Scegli il prodotto del nuovo contratto: il premio si calcola con la tariffa "
-                "valida alla decorrenza, poi potrai emettere la polizza."
-            ),
-            "product_url": "practices:create_for_product",
-        },
-    )
+# AGGIUNGI PRATICA: first the product.
+choose_product = product_chooser(
+    heading=gettext_lazy("Aggiungi pratica"),
+    intro=gettext_lazy(
+        "Scegli il prodotto del nuovo contratto: il premio si calcola con la tariffa "
+        "valida alla decorrenza, poi potrai emettere la polizza."
+    ),
+    product_url="practices:create_for_product",
+)
 
 
 @capability_required("work_portfolio")
 @require_http_methods(["GET", "POST"])
 def create_practice(request, code: str):
-    product = get_object_or_404(Product, code=code, active=True)
-    forms = PricingForms(request, product)
-    if request.method == "POST" and not forms.refreshing and forms.is_valid():
-        try:
-            practice = services.create_practice(
-                actor=request.user, product=product, **forms.values()
-            )
-        except DomainError as error:
-            forms.show(error)
-        else:
-            messages.success(
-                request, _("Pratica creata: controlla il premio ed emetti la polizza.")
-            )
-            return redirect("practices:detail", pk=practice.pk)
-    return render(
-        request,
-        "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
-        {
-            "product": product,
-            "start": forms.start,
-            "questions": forms.questions,
-            "heading": _("Nuova pratica"),
-            "submit_label": _("Calcola il premio e crea la pratica"),
-            "back_url": reverse("practices:create"),
-        },
-    )
+    def create(product, values):
+        practice = services.create_practice(actor=request.user, product=product, **values)
+        messages.success(request, _("Pratica creata: controlla il premio ed emetti la polizza."))
+        return redirect("practices:detail", pk=practice.pk)
+
+    heading, submit_label = _("Nuova pratica"), _("Calcola il premio e crea la pratica")
+    return pricing_page(request, code, create, heading, submit_label, back="practices:create")
 
 
 @capability_required("view_practices")

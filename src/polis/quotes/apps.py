@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.quotes.audit import QuoteAudit
 
 
 class QuotesConfig(AppConfig):
@@ -9,14 +9,4 @@ class QuotesConfig(AppConfig):
     verbose_name = "Preventivi"
 
     def ready(self):
-        register_action_labels(
-            {
-                "quote.priced": _("Preventivo calcolato"),
-                "quote.sent": _("Preventivo inviato al cliente"),
-                "quote.converted": _("Preventivo trasformato in pratica"),
-                "quote_request.created": _("Preventivo personalizzato richiesto"),
-                "quote_request.offered": _("Offerta dell'MGA"),
-                "quote_request.declined": _("Rischio non quotabile"),
-                "quote_request.accepted": _("Offerta accettata"),
-            }
-        )
+        register_audit_actions(QuoteAudit)

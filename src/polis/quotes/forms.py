@@ -17,7 +17,7 @@ from polis.catalog.services import tariff_for
 from polis.clients.forms import ClientChoiceField
 from polis.clients.selectors import clients_visible_to
 from polis.core.errors import DomainError
-from polis.core.forms import AmountField, StyledForm
+from polis.core.forms import AmountField, StyledForm, show_error
 from polis.quotes.models import Quote
 
 
@@ -200,4 +200,4 @@ class PricingForms:
         each next to their question."""
         for field, message in getattr(error, "errors", {error.field: error.message}).items():
             form = self.start if field in self.start.fields else self.questions
-            form.add_error(field if field in form.fields else None, message)
+            show_error(form, error, field, message)

@@ -29,6 +29,7 @@ from polis.documents.validation import ValidatedFile
 from polis.lifecycle import lock, transition
 from polis.messaging.services import open_thread, post_message
 from polis.notify.services import queue_email
+from polis.quotes.audit import QuoteAudit
 from polis.quotes.models import Quote, QuoteRequest
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def create_quote(
         )
         catalog.mark_tariff_used(version)
         record_audit(
-            actor=actor, action="quote.priced", target=quote, data={"gross": str(quote.gross)}
+            actor=actor, action=QuoteAudit.PRICED, target=quote, data={"gross": str(quote.gross)}
         )
         return quote
 
@@ -145,7 +146,7 @@ def send_quote_to_client(*, actor: User, quote: Quote) -> Quote:
             attachments=[quote_pdf(actor=actor, quote=quote)],
             reply_to=actor.email,  # the client answers the collaborator who sent it
         )
-        record_audit(actor=actor, action="quote.sent", target=quote)
+        record_audit(actor=actor, action=QuoteAudit.SENT, target=quote)
         return quote
 
 
@@ -215,7 +216,7 @@ def request_custom_quote(
             thread=thread,
             created_by=actor,
         )
-        record_audit(actor=actor, action="quote_request.created", target=request)
+        record_audit(actor=actor, action=QuoteAudit.REQUEST_CREATED, target=request)
         return request
 
 

@@ -11,16 +11,32 @@ urlpatterns = [
     path("preventivi/nuovo/<str:code>/", views.create_quote, name="create_for_product"),
     path("preventivi/<int:pk>/", views.quote_detail, name="detail"),
     path("preventivi/<int:pk>/pdf/", views.quote_pdf, name="pdf"),
-    path("preventivi/<int:pk>/duplica/", views.duplicate, name="duplicate"),
-    path("preventivi/<int:pk>/invia/", views.send_to_client, name="send"),
+    path(
+        "preventivi/<int:pk>/duplica/",
+        views.quote_action,
+        {"action": "duplicate"},
+        name="duplicate",
+    ),
+    path("preventivi/<int:pk>/invia/", views.quote_action, {"action": "send"}, name="send"),
     path("preventivi/personalizzati/", views.request_list, name="requests"),
     path("preventivi/personalizzati/nuovo/", views.request_custom, name="request_create"),
     path("preventivi/personalizzati/<int:pk>/", views.request_detail, name="request_detail"),
-    path("preventivi/personalizzati/<int:pk>/offerta/", views.request_offer, name="request_offer"),
     path(
-        "preventivi/personalizzati/<int:pk>/rifiuta/", views.request_decline, name="request_decline"
+        "preventivi/personalizzati/<int:pk>/offerta/",
+        views.request_action,
+        {"action": "offer"},
+        name="request_offer",
     ),
     path(
-        "preventivi/personalizzati/<int:pk>/accetta/", views.request_accept, name="request_accept"
+        "preventivi/personalizzati/<int:pk>/rifiuta/",
+        views.request_action,
+        {"action": "decline"},
+        name="request_decline",
+    ),
+    path(
+        "preventivi/personalizzati/<int:pk>/accetta/",
+        views.request_action,
+        {"action": "accept"},
+        name="request_accept",
     ),
 ]

@@ -4,13 +4,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.models import Product
 from polis.catalog.selectors import coverages_of, documents_in_force, review_flags
 from polis.core.access import capability_required
+from polis.core.actions import Post, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import export_response
+from polis.core.forms import show_error, uploaded_files
+from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
@@ -19,35 +23,47 @@ from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, PricingForms, 
 from polis.quotes.models import Quote
 
 
-@capability_required("work_portfolio")
-def choose_product(request):
-    return render(
-        request,
-        "quotes/choose_product.html",
-        {
-            "products": Product.objects.filter(active=True).select_related("insurer"),
-            "heading": _("Fai preventivo"),
-            "intro": _(
-                "Scegli il prodotto. Il preventivo non emette alcun contratto e resta valido "
-                "per il periodo indicato."
-            ),
-            "product_url": "quotes:create_for_product",
-        },
-    )
+def product_chooser(*, heading, intro, product_url: str):
+    """The view that opens FAI PREVENTIVO and AGGIUNGI PRATICA: the active products, each
+    leading to `product_url` (a URL name taking the product's code)."""
+
+    @capability_required("work_portfolio")
+    def choose_product(request):
+        return render(
+            request,
+            "quotes/choose_product.html",
+            {
+                "products": Product.objects.filter(active=True).select_related("insurer"),
+                "heading": heading,
+                "intro": intro,
+                "product_url": product_url,
+            },
+        )
+
+    return choose_product
 
 
-@capability_required("work_portfolio")
-@require_http_methods(["GET", "POST"])
-def create_quote(request, code: str):
+choose_product = product_chooser(
+    heading=gettext_lazy("Fai preventivo"),
+    intro=gettext_lazy(
+        "Scegli il prodotto. Il preventivo non emette alcun contratto e resta valido "
+        "per il periodo indicato."
+    ),
+    product_url="quotes:create_for_product",
+)
+
+
+def pricing_page(request, code: str, create, heading, submit_label, *, back: str):
+    """A product's questionnaire, priced when posted (FAI PREVENTIVO, AGGIUNGI PRATICA):
+    `create(product, values)` makes the quote or the practice and answers where to go next;
+    its refusal is shown on the form. `back` names the product chooser."""
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
     if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
-            quote = services.create_quote(actor=request.user, product=product, **forms.values())
+            return create(product, forms.values())
         except DomainError as error:
             forms.show(error)
-        else:
-            return redirect("quotes:detail", pk=quote.pk)
     return render(
         request,
         "quotes/form.html#questions" if forms.refreshing else "quotes/form.html",
@@ -55,11 +71,22 @@ def create_quote(request, code: str):
             "product": product,
             "start": forms.start,
             "questions": forms.questions,
-            "heading": _("Preventivo"),
-            "submit_label": _("Calcola il premio"),
-            "back_url": reverse("quotes:create"),
+            "heading": heading,
+            "submit_label": submit_label,
+            "back_url": reverse(back),
         },
     )
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def create_quote(request, code: str):
+    def create(product, values):
+        quote = services.create_quote(actor=request.user, product=product, **values)
+        return redirect("quotes:detail", pk=quote.pk)
+
+    heading, submit_label = _("Preventivo"), _("Calcola il premio")
+    return pricing_page(request, code, create, heading, submit_label, back="quotes:create")
 
 
 @capability_required("view_quotes")
@@ -133,36 +160,30 @@ def quote_pdf(request, pk: int):
     return open_download(actor=request.user, stored=stored)
 
 
-@capability_required("work_portfolio")
+QUOTE_POSTS = {
+    "duplicate": Post(
+        lambda r, quote: services.duplicate_quote(actor=r.user, quote=quote),
+        gettext_lazy("Preventivo duplicato e ricalcolato con la tariffa di oggi."),
+    ),
+    "send": Post(
+        lambda r, quote: services.send_quote_to_client(actor=r.user, quote=quote),
+        lambda quote: _("Preventivo inviato a %(email)s.") % {"email": quote.client.email},
+    ),
+}
+
+
 @require_POST
-def duplicate(request, pk: int):
-    quote = selectors.get_quote_for(request.user, pk)
-    try:
-        copy = services.duplicate_quote(actor=request.user, quote=quote)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("quotes:detail", pk=quote.pk)
-    messages.success(request, _("Preventivo duplicato e ricalcolato con la tariffa di oggi."))
-    return redirect("quotes:detail", pk=copy.pk)
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")[:-1]
-
-
-@capability_required("work_portfolio")
-@require_POST
-def send_to_client(request, pk: int):
-    quote = selectors.get_quote_for(request.user, pk)
-    try:
-        services.send_quote_to_client(actor=request.user, quote=quote)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Preventivo inviato a %(email)s.") % {"email": quote.client.email}
-        )
-    return redirect("quotes:detail", pk=quote.pk)
+def quote_action(request, pk: int, action: str):
+    """A posted action on a quote; then the quote it led to (a duplicate is a new one)."""
+    return run_action(
+        request,
+        action,
+        actions=ACTIONS,
+        posts=QUOTE_POSTS,
+        load=lambda request: selectors.get_quote_for(request.user, pk),
+        done=lambda request, quote, result: redirect("quotes:detail", pk=result.pk),
+        refused=lambda request, quote: redirect("quotes:detail", pk=quote.pk),
+    )
 
 
 @capability_required("work_portfolio")
@@ -184,11 +205,11 @@ def request_custom(request):
                 claims_years=data["claims_years"],
                 claims_amount=data["claims_amount"],
                 claims_text=data["claims_text"],
-                files=request.FILES.getlist("files")[:10],
-                base_url=_base_url(request),
+                files=uploaded_files(request),
+                base_url=base_url(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -224,69 +245,56 @@ def request_detail(request, pk: int):
     )
 
 
-def _answer(request, pk: int, action, success: str):
-    """Run a service on the request; back to it with the outcome (an accepted offer goes to
-    its new quote)."""
-    custom = selectors.get_quote_request_for(request.user, pk)
-    try:
-        quote = action(custom)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("quotes:request_detail", pk=custom.pk)
-    messages.success(request, success)
-    if isinstance(quote, Quote):
-        return redirect("quotes:detail", pk=quote.pk)
+def _offer(request, custom):
+    form = OfferForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Completa l'offerta: prodotto, premio, condizioni e validità."))
+    data = form.cleaned_data
+    return services.offer_custom_quote(
+        actor=request.user,
+        request=custom,
+        product=data["product"],
+        gross=data["gross"],
+        cover=form.cover(),
+        conditions=data["conditions"],
+        valid_until=data["valid_until"],
+        files=uploaded_files(request),
+        base_url=base_url(request),
+    )
+
+
+REQUEST_POSTS = {
+    "offer": Post(_offer, gettext_lazy("Offerta inviata all'agenzia.")),
+    "decline": Post(
+        lambda r, custom: services.decline_custom_quote(
+            actor=r.user, request=custom, reason=r.POST.get("reason", ""), base_url=base_url(r)
+        ),
+        gettext_lazy("Risposta inviata all'agenzia."),
+    ),
+    "accept": Post(
+        lambda r, custom: services.accept_custom_offer(actor=r.user, request=custom),
+        gettext_lazy("Offerta accettata: ecco il preventivo, che puoi trasformare in pratica."),
+    ),
+}
+
+
+def _answered(request, custom, result):
+    """Back to the request, or to the quote an accepted offer made."""
+    if isinstance(result, Quote):
+        return redirect("quotes:detail", pk=result.pk)
     return redirect("quotes:request_detail", pk=custom.pk)
 
 
-@capability_required("answer_quote_requests")
 @require_POST
-def request_offer(request, pk: int):
-    form = OfferForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Completa l'offerta: prodotto, premio, condizioni e validità."))
-        return redirect("quotes:request_detail", pk=pk)
-    data = form.cleaned_data
-    return _answer(
+def request_action(request, pk: int, action: str):
+    """The MGA answers a custom quote request (an offer, a refusal); the firm accepts the
+    offer."""
+    return run_action(
         request,
-        pk,
-        lambda custom: services.offer_custom_quote(
-            actor=request.user,
-            request=custom,
-            product=data["product"],
-            gross=data["gross"],
-            cover=form.cover(),
-            conditions=data["conditions"],
-            valid_until=data["valid_until"],
-            files=request.FILES.getlist("files")[:10],
-            base_url=_base_url(request),
-        ),
-        _("Offerta inviata all'agenzia."),
-    )
-
-
-@capability_required("answer_quote_requests")
-@require_POST
-def request_decline(request, pk: int):
-    return _answer(
-        request,
-        pk,
-        lambda custom: services.decline_custom_quote(
-            actor=request.user,
-            request=custom,
-            reason=request.POST.get("reason", ""),
-            base_url=_base_url(request),
-        ),
-        _("Risposta inviata all'agenzia."),
-    )
-
-
-@capability_required("work_portfolio")
-@require_POST
-def request_accept(request, pk: int):
-    return _answer(
-        request,
-        pk,
-        lambda custom: services.accept_custom_offer(actor=request.user, request=custom),
-        _("Offerta accettata: ecco il preventivo, che puoi trasformare in pratica."),
+        action,
+        actions=REQUEST_ACTIONS,
+        posts=REQUEST_POSTS,
+        load=lambda request: selectors.get_quote_request_for(request.user, pk),
+        done=_answered,
+        refused=lambda request, custom: redirect("quotes:request_detail", pk=custom.pk),
     )

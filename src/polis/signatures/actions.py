@@ -1,10 +1,11 @@
 """What staff may do to a signature request now: send a fresh link, withdraw it (see
-`polis.core.actions`). The subject's page adds its own rule (a contract's expired request is
-sent again only while the practice waits for the signature)."""
+`polis.core.actions`). An expired request is sent again only while its subject allows (a
+contract's while the practice waits for the signature: `SubjectHandler.may_revive`)."""
 
 from polis.core.access import Role, can
 from polis.core.actions import Action, Actions
 from polis.signatures.models import SignatureRequest
+from polis.signatures.registry import handler_for
 
 S = SignatureRequest.Status
 
@@ -20,7 +21,11 @@ def _acts_on(user, request: SignatureRequest) -> bool:
 ACTIONS = Actions(
     {
         # also what unlocks a request locked by wrong codes, or revives an expired one
-        "resend": Action("manage_signatures", to=S.SENT),
+        "resend": Action(
+            "manage_signatures",
+            to=S.SENT,
+            when=lambda r, u: r.status != S.EXPIRED or handler_for(r.subject_kind).revivable(r),
+        ),
         "void": Action("manage_signatures", to=S.VOIDED),
     },
     acts_on=_acts_on,

@@ -36,6 +36,9 @@ class SubjectHandler:
     documents: Callable | None = None
     # called with the request and the time once the signer acknowledged those documents
     on_documents_acknowledged: Callable | None = None
+    # called with an expired request: whether a fresh link may revive it (a contract's only
+    # while its practice still waits for the signature); None: always
+    may_revive: Callable | None = None
     # the public ledger's event types of the signed document and of its signature report, so
     # that the register says what was signed (a quietanza is not a contract)
     signed_event: str = "contract.signed"
@@ -63,6 +66,9 @@ class SubjectHandler:
 
     def context_for(self, request) -> dict:
         return self.context(request) if self.context else {}
+
+    def revivable(self, request) -> bool:
+        return self.may_revive is None or self.may_revive(request)
 
 
 _handlers: dict[str, SubjectHandler] = {}

@@ -34,6 +34,7 @@ from polis.lifecycle import transition
 from polis.notify.recipients import firm_emails
 from polis.notify.services import queue_email, queue_sms
 from polis.signatures import pades
+from polis.signatures.audit import SignatureAudit
 from polis.signatures.models import Evidence, SignatureCode, SignatureRequest, Signer
 from polis.signatures.registry import handler_for
 from polis.signatures.selectors import hash_token, request_by_token
@@ -235,7 +236,7 @@ def create_signature_request(
                 sent_by=actor.get_full_name() or actor.email,
             )
         _evidence(request, "email_sent", document_sha256=document.sha256)
-        record_audit(actor=actor, action="signature.requested", target=request)
+        record_audit(actor=actor, action=SignatureAudit.REQUESTED, target=request)
         return request
 
 
@@ -248,11 +249,16 @@ def _staff_request(actor: User, request: SignatureRequest) -> SignatureRequest:
 def resend_signature_request(
     *, actor: User, request: SignatureRequest, base_url: str = ""
 ) -> SignatureRequest:
-    """A person sends a fresh link (also what unlocks a request locked by wrong codes)."""
+    """A person sends a fresh link (also what unlocks a request locked by wrong codes, or
+    revives an expired one while its subject allows: `SubjectHandler.may_revive`)."""
     with transaction.atomic():
         request = _staff_request(actor, request)
         if request.status not in (*SignatureRequest.OPEN, Status.LOCKED, Status.EXPIRED):
             raise DomainError(_("Questa richiesta di firma è chiusa: non si può reinviare."))
+        if request.status == Status.EXPIRED and not handler_for(request.subject_kind).revivable(
+            request
+        ):
+            raise DomainError(_("Questa richiesta di firma è scaduta: inviane una nuova."))
         if request.signer.withdrawn_at is not None:
             raise DomainError(
                 _("Il cliente ha revocato il consenso alla firma elettronica avanzata.")
@@ -266,7 +272,7 @@ def resend_signature_request(
             Status.SENT,
             actor=actor,
             fields=(*_LINK_FIELDS, "failures", "reminders_sent", "declarations_accepted_at"),
-            action="signature.resent",
+            action=SignatureAudit.RESENT,
         )
         _evidence(request, "email_resent", by=actor.get_full_name() or actor.email)
         return request

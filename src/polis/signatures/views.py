@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
+from polis.core.forms import uploads
 from polis.core.http import client_ip
 from polis.core.languages import client_page
 from polis.core.links import base_url
@@ -207,7 +208,7 @@ def decline(request, token: str):
             token=token,
             reason=request.POST.get("reason", "")[:500],
             visit=_visit(request),
-            attachments=[(f.name, f.read()) for f in request.FILES.getlist("files")[:10]],
+            attachments=uploads(request),
         )
     except services.LinkUnusable:
         raise

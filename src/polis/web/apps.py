@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.web.audit import ContactAudit
 
 
 class WebConfig(AppConfig):
@@ -9,9 +9,4 @@ class WebConfig(AppConfig):
     verbose_name = "Sito e dashboard"
 
     def ready(self):
-        register_action_labels(
-            {
-                "contact.received": _("Richiesta di contatto ricevuta"),
-                "contact.handled": _("Richiesta di contatto gestita"),
-            }
-        )
+        register_audit_actions(ContactAudit)

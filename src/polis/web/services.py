@@ -12,6 +12,7 @@ from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import InvalidTransition
 from polis.notify.services import queue_email
+from polis.web.audit import ContactAudit
 from polis.web.models import ContactRequest
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def submit_contact_request(*, data: ContactData) -> ContactRequest:
     """Store a "Contattaci" message and e-mail it to the MGA's support address."""
     with transaction.atomic():
         contact = ContactRequest.objects.create(**data.__dict__, privacy_accepted_at=timezone.now())
-        record_audit(actor=None, action="contact.received", target=contact)
+        record_audit(actor=None, action=ContactAudit.RECEIVED, target=contact)
         queue_email(
             to=settings.MGA_CONTACT_EMAIL, template="contact_request", context={"contact": contact}
         )
@@ -48,5 +49,5 @@ def mark_contact_handled(*, actor: User, contact: ContactRequest) -> ContactRequ
         contact.handled_at = timezone.now()
         contact.handled_by = actor
         contact.save(update_fields=["handled_at", "handled_by"])
-        record_audit(actor=actor, action="contact.handled", target=contact)
+        record_audit(actor=actor, action=ContactAudit.HANDLED, target=contact)
         return contact

@@ -76,26 +76,6 @@ def test_old_client_addresses_are_forgotten(settings):
     assert (purged, old.ip_address, recent.ip_address) == (1, None, "203.0.113.8")
 
 
-def test_every_audited_action_has_an_italian_label():
-    # given: every action name the services record (dotted, e.g. "practice.issued")
-    import re
-    from pathlib import Path
-
-    import polis
-    from polis.audit.labels import ACTION_LABELS
-
-    root = Path(polis.__file__).parent
-    recorded = {
-        name
-        for path in root.rglob("*.py")
-        if "tests" not in path.parts
-        for name in re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text())
-    }
-    # then: the audit pages show a label, not the code
-    assert recorded
-    assert sorted(recorded - set(ACTION_LABELS)) == []
-
-
 def test_the_history_of_a_firm_with_no_event_yet_is_an_empty_page_not_a_404(client_for, operator):
     # given a firm created outside the services (as the demo data does): nothing recorded yet
     firm = FirmFactory(status=Firm.Status.APPROVED)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
+from polis.claims.audit import ClaimAudit
 from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, ClaimEvent, Quietanza
 from polis.claims.selectors import sla_closures
 from polis.core.access import ADJUSTER, OPERATOR
@@ -55,18 +56,18 @@ def _timeline(claim: Claim, actor: User | None, kind: str, text: str, shared: bo
 
 
 def _event(
-    claim: Claim, actor: User | None, kind: str, text: str = "", shared: bool = True
+    claim: Claim, actor: User | None, step: ClaimAudit, text: str = "", shared: bool = True
 ) -> None:
     """One step on the claim's timeline that changes nothing on the claim, and in the audit
-    log as `claim.<kind>` (its text, which can hold health data, stays on the timeline only)."""
-    _timeline(claim, actor, kind, text, shared)
-    record_audit(actor=actor, action=f"claim.{kind}", target=claim)
+    log as that step (its text, which can hold health data, stays on the timeline only)."""
+    _timeline(claim, actor, step.step, text, shared)
+    record_audit(actor=actor, action=step, target=claim)
 
 
 def _change(
     claim: Claim,
     actor: User | None,
-    kind: str,
+    step: ClaimAudit,
     text: str = "",
     *,
     to: str | None = None,
@@ -74,14 +75,14 @@ def _change(
     shared: bool = True,
 ) -> None:
     """Save the claim's changed `fields` under the optimistic lock — moving it `to` a status
-    through its lifecycle, when given — with one step on its timeline, audited once as
-    `claim.<kind>` (with `from` and `to` for a move)."""
+    through its lifecycle, when given — with one `step` on its timeline, audited once under
+    that action (with `from` and `to` for a move)."""
     if to is None:
         save_versioned(claim, *fields)
-        _event(claim, actor, kind, text, shared)
+        _event(claim, actor, step, text, shared)
     else:
-        transition(claim, to, actor=actor, fields=fields, action=f"claim.{kind}")
-        _timeline(claim, actor, kind, text, shared)
+        transition(claim, to, actor=actor, fields=fields, action=step)
+        _timeline(claim, actor, step.step, text, shared)
 
 
 def _supersede_pending(actor: User, claim: Claim) -> None:

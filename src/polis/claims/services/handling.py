@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polis.claims.audit import ClaimAudit
 from polis.claims.models import Claim
 from polis.claims.services._common import (
     _CLOSED,
@@ -56,7 +57,7 @@ def assign_adjuster(
         _change(
             claim,
             actor,
-            "assigned",
+            ClaimAudit.ASSIGNED,
             _("Liquidatore: %(who)s") % {"who": who},
             # a claim already with an adjuster keeps its status; only the adjuster changes
             to=None if claim.status in (S.ASSIGNED, S.INVESTIGATION) else S.ASSIGNED,
@@ -87,7 +88,7 @@ def record_insurer_claim_number(
         _change(
             claim,
             actor,
-            "insurer_number",
+            ClaimAudit.INSURER_NUMBER,
             _("Numero sinistro compagnia: %(n)s") % {"n": number},
             to=S.INVESTIGATION if claim.status == S.ASSIGNED else None,
             fields=("insurer_claim_number", "insurer_number_on"),
@@ -109,7 +110,7 @@ def add_claim_note(*, actor: User, claim: Claim, text: str, shared: bool = True)
     with transaction.atomic():
         claim = _locked(actor, claim, None)
         internal = not shared and not actor.is_collaborator
-        _change(claim, actor, "note", text, shared=not internal)
+        _change(claim, actor, ClaimAudit.NOTE, text, shared=not internal)
 
 
 def write_about_claim(
@@ -138,9 +139,13 @@ def close_claim(*, actor: User, claim: Claim, version: int | None = None) -> Cla
     require(actor, "handle_claims")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        _change(claim, actor, "closed", _("Sinistro chiuso"), to=S.CLOSED)
+        _change(claim, actor, ClaimAudit.CLOSED, _("Sinistro chiuso"), to=S.CLOSED)
         _tell_firm(claim, "claim_update", update=_("Sinistro chiuso."))
         return claim
+
+
+# the two endings without payment, and their step on the timeline
+_ENDINGS = {S.REJECTED: ClaimAudit.REJECTED, S.CLOSED_WITHOUT_PAYMENT: ClaimAudit.CLOSED_NOPAY}
 
 
 def end_claim(
@@ -148,7 +153,7 @@ def end_claim(
 ) -> Claim:
     """Reject a claim, or close it without payment, with the reason the firm is told."""
     require(actor, "handle_claims")
-    if outcome not in (S.REJECTED, S.CLOSED_WITHOUT_PAYMENT):
+    if outcome not in _ENDINGS:
         raise DomainError(_("Esito non valido."))
     reason = bounded_text(reason, limit=500, field="reason")
     if not reason:
@@ -162,7 +167,7 @@ def end_claim(
         _change(
             claim,
             actor,
-            outcome,
+            _ENDINGS[S(outcome)],
             _("%(label)s. Motivo: %(reason)s") % {"label": label, "reason": claim.outcome_reason},
             to=outcome,
             fields=("outcome_reason",),
@@ -193,7 +198,7 @@ def reopen_claim(*, actor: User, claim: Claim, reason: str, version: int | None 
         _change(
             claim,
             actor,
-            "reopened",
+            ClaimAudit.REOPENED,
             _("Sinistro riaperto. Motivo: %(r)s") % {"r": reason.strip()},
             to=S.REOPENED,
             fields=("outcome_reason",),

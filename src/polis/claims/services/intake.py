@@ -13,9 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polis.claims.audit import ClaimAudit
 from polis.claims.cover import cover_period
 from polis.claims.models import Claim, ClaimDocument
-from polis.claims.selectors import ENDED, claim_type_of, is_eligible, missing_documents
+from polis.claims.selectors import (
+    ENDED,
+    claim_type_of,
+    documentation_to_confirm,
+    is_eligible,
+    missing_documents,
+)
 from polis.claims.services._common import (
     S,
     _amount,
@@ -111,7 +118,12 @@ def open_claim(
         if not missing_documents(claim):
             _start_sla(claim)
             claim.save(update_fields=["docs_complete_on", "sla_due"])
-        _event(claim, actor, "opened", _("Sinistro aperto: %(type)s") % {"type": kind["label"]})
+        _event(
+            claim,
+            actor,
+            ClaimAudit.OPENED,
+            _("Sinistro aperto: %(type)s") % {"type": kind["label"]},
+        )
         summary = json.dumps(
             {
                 "claim": str(claim.uuid),
@@ -157,7 +169,7 @@ def add_claim_documents(
         added = _store_documents(
             actor, claim, kind, labels.get(kind, _("Altro documento")), uploads
         )
-        _change(claim, actor, "documents", ", ".join(d.file.name for d in added))
+        _change(claim, actor, ClaimAudit.DOCUMENTS, ", ".join(d.file.name for d in added))
         if actor.is_collaborator:
             _tell_mga(claim, "claim_documents_added")
         return added
@@ -174,7 +186,7 @@ def request_claim_documents(
         raise DomainError(_("Scrivi quali documenti servono."), field="text")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
-        _change(claim, actor, "documents_requested", text.strip(), to=S.DOCS_MISSING)
+        _change(claim, actor, ClaimAudit.DOCUMENTS_REQUESTED, text.strip(), to=S.DOCS_MISSING)
         _tell_firm(claim, "claim_documents_requested", text=text.strip())
         return claim
 
@@ -188,22 +200,25 @@ def _resumed_status(claim: Claim) -> str:
 
 def mark_documentation_complete(*, actor: User, claim: Claim, version: int | None = None) -> Claim:
     """An operator confirms the documentation is complete: the SLA clock starts (the first
-    time), and a claim waiting for documents goes back to where it was."""
+    time), and a claim waiting for documents goes back to where it was. Refused when it would
+    change nothing (complete already, the firm not told again)."""
     require(actor, "handle_claims")
     with transaction.atomic():
         claim = _locked(actor, claim, version)
+        if not claim.is_open:
+            raise InvalidTransition(_("Il sinistro è chiuso."))
+        if not documentation_to_confirm(claim):
+            raise InvalidTransition(_("La documentazione del sinistro è già completa."))
         missing = missing_documents(claim)
         if missing:
             raise DomainError(
                 _("Mancano documenti obbligatori: %(docs)s.") % {"docs": ", ".join(missing)}
             )
-        if not claim.is_open:
-            raise InvalidTransition(_("Il sinistro è chiuso."))
         _start_sla(claim)
         _change(
             claim,
             actor,
-            "documents_complete",
+            ClaimAudit.DOCUMENTS_COMPLETE,
             _("Documentazione completa"),
             to=_resumed_status(claim) if claim.status == S.DOCS_MISSING else None,
             fields=("docs_complete_on", "sla_due"),

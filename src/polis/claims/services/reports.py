@@ -8,6 +8,7 @@ from django.db import transaction
 
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audits
+from polis.claims.audit import ClaimAudit
 from polis.claims.models import Claim
 from polis.claims.selectors import overdue_claims
 from polis.core.access import OPERATOR
@@ -24,7 +25,7 @@ def record_claim_access(*, actor: User, claims: list[Claim], what: str) -> None:
     with transaction.atomic():
         record_audits(
             actor=actor,
-            action="claim.accessed",
+            action=ClaimAudit.ACCESSED,
             targets=claims,
             data={"role": str(actor.get_role_display()), "what": what},
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from polis.claims.audit import ClaimAudit
 from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, Quietanza
 from polis.claims.selectors import contract_identification_of, sla_closures
 from polis.claims.services._common import (
@@ -141,7 +142,7 @@ def post_quietanza(
         _change(
             claim,
             actor,
-            "quietanza",
+            ClaimAudit.QUIETANZA,
             _("Quietanza v%(v)s: € %(a)s (%(k)s)")
             % {
                 "v": quietanza.version,
@@ -187,7 +188,7 @@ def record_quietanza_signed(signature: SignatureRequest) -> None:
     _change(
         claim,
         None,
-        "accepted",
+        ClaimAudit.ACCEPTED,
         _("L'assicurato ha accettato la quietanza v%(v)s") % {"v": quietanza.version},
         to=S.ACCEPTED,
     )
@@ -205,7 +206,9 @@ def record_quietanza_closed(signature: SignatureRequest) -> None:
     claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
     if not signature.is_declined:
         if quietanza.status == Quietanza.Status.PENDING:
-            _event(claim, None, "link_closed", signature.get_status_display(), shared=False)
+            _event(
+                claim, None, ClaimAudit.LINK_CLOSED, signature.get_status_display(), shared=False
+            )
         return
     check_transition(claim, S.INVESTIGATION)
     quietanza.decided_at = timezone.now()
@@ -230,7 +233,7 @@ def record_quietanza_closed(signature: SignatureRequest) -> None:
     _change(
         claim,
         None,
-        "refused",
+        ClaimAudit.REFUSED,
         _("L'assicurato ha contestato la quietanza v%(v)s: %(why)s")
         % {"v": quietanza.version, "why": quietanza.objections},
         to=S.INVESTIGATION,
@@ -240,7 +243,7 @@ def record_quietanza_closed(signature: SignatureRequest) -> None:
         _event(
             claim,
             None,
-            "sla_restarted",
+            ClaimAudit.SLA_RESTARTED,
             _("Istruttoria riaperta: nuovo termine SLA il %(due)s (20 giorni lavorativi).")
             % {"due": claim.sla_due.strftime("%d/%m/%Y")},
         )
@@ -281,7 +284,7 @@ def record_claim_payment(
         _change(
             claim,
             actor,
-            "paid",
+            ClaimAudit.PAID,
             _("Pagati € %(a)s il %(d)s")
             % {"a": italian_number(amount), "d": paid_on.strftime("%d/%m/%Y")},
             to=S.PAID,

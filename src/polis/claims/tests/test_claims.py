@@ -340,6 +340,21 @@ def test_documents_requested_wait_in_docs_missing(claim, operator, collaborator_
     assert claim.status == S.OPENED
 
 
+def test_documentation_confirmed_again_is_refused_and_the_firm_not_told_twice(
+    claim, operator, collaborator_a
+):
+    # given: a claim complete at opening, its SLA running
+    due = claim.sla_due
+    told = OutboundMessage.objects.filter(recipient=collaborator_a.email).count()
+    # when the operator confirms the documentation again
+    with pytest.raises(InvalidTransition, match="già completa"):
+        services.mark_documentation_complete(actor=operator, claim=claim)
+    # then nothing changed and no e-mail left
+    claim.refresh_from_db()
+    assert (claim.status, claim.sla_due) == (S.OPENED, due)
+    assert OutboundMessage.objects.filter(recipient=collaborator_a.email).count() == told
+
+
 def test_internal_notes_stay_inside_the_mga(claim, operator, collaborator_a):
     services.add_claim_note(actor=operator, claim=claim, text="Riserva alta", shared=False)
     services.add_claim_note(actor=operator, claim=claim, text="Abbiamo ricevuto tutto")

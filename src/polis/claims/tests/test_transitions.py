@@ -71,9 +71,11 @@ OPERATIONS = {
         lambda a, c: services.request_claim_documents(actor=a, claim=c, text="Il preventivo"),
         {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.REOPENED},
     ),
+    # the claim's documentation is complete since its opening: confirming it again changes
+    # something only while documents were requested since
     "documents_complete": (
         lambda a, c: services.mark_documentation_complete(actor=a, claim=c),
-        OPEN_STATES,
+        {S.DOCS_MISSING},
     ),
     "assign": (
         lambda a, c: services.assign_adjuster(actor=a, claim=c, external="Studio Peritale Neri"),

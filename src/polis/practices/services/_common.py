@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from polis.core.errors import PermissionDenied
 from polis.practices.models import Practice
+from polis.practices.selectors import acts_on
 
 if TYPE_CHECKING:
     from polis.accounts.models import User
@@ -18,7 +19,8 @@ S = Practice.Status
 
 
 def _own(actor: User, practice_or_quote: Practice | Quote) -> None:
-    if actor.is_collaborator and practice_or_quote.firm_id != actor.firm_id:
+    """Refuse an actor who does not act on this practice (`selectors.acts_on`)."""
+    if not acts_on(actor, practice_or_quote):
         raise PermissionDenied(_("Non hai i permessi per questa pratica."))
 
 

@@ -14,6 +14,7 @@ from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.documents.services import store_upload
 from polis.lifecycle import lock, save_versioned
+from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.services._common import S, _own
 
@@ -48,7 +49,7 @@ def add_practice_documents(
         ]
         record_audit(
             actor=actor,
-            action="practice.documents_added",
+            action=PracticeAudit.DOCUMENTS_ADDED,
             target=practice,
             data={"files": [d.file.name for d in added]},
         )
@@ -122,7 +123,7 @@ def record_demands_and_needs(
         save_versioned(practice, "needs")
         record_audit(
             actor=actor,
-            action="practice.needs_recorded",
+            action=PracticeAudit.NEEDS_RECORDED,
             target=practice,
             data={"consistent": not reason},
         )

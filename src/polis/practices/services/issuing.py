@@ -24,6 +24,7 @@ from polis.documents.validation import ValidatedFile
 from polis.ledger.services import record_event
 from polis.lifecycle import check_transition, lock, transition
 from polis.notify.services import queue_email
+from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice
 from polis.practices.selectors import review_reasons
 from polis.practices.services._common import S, _own
@@ -97,7 +98,7 @@ def create_practice(
             breakdown=breakdown.as_json(),
         )
         mark_tariff_used(version)
-        record_audit(actor=actor, action="practice.created", target=practice)
+        record_audit(actor=actor, action=PracticeAudit.CREATED, target=practice)
         return practice
 
 
@@ -125,7 +126,7 @@ def convert_quote(*, actor: User, quote: Quote) -> Practice:
         mark_tariff_used(quote.tariff)
         transition(quote, Quote.Status.CONVERTED, actor=actor, data={"practice": practice.pk})
         record_audit(
-            actor=actor, action="practice.created", target=practice, data={"quote": quote.number}
+            actor=actor, action=PracticeAudit.CREATED, target=practice, data={"quote": quote.number}
         )
         return practice
 
@@ -208,7 +209,7 @@ def issue_practice(*, actor: User, practice: Practice, version: int | None = Non
             S.IN_REVIEW,
             actor=actor,
             fields=("submitted_at", "review_reason"),
-            action="practice.submitted",
+            action=PracticeAudit.SUBMITTED,
         )
         for email in role_emails(OPERATOR):
             queue_email(to=email, template="practice_to_review", context={"practice": practice})

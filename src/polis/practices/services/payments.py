@@ -20,6 +20,7 @@ from polis.documents.validation import validate_upload
 from polis.ledger.services import record_event
 from polis.lifecycle import lock, transition
 from polis.notify.services import queue_email
+from polis.practices.audit import PracticeAudit
 from polis.practices.models import Payment, Practice
 from polis.practices.selectors import due_instalment
 from polis.practices.services._common import S, _firm_emails, _own
@@ -140,7 +141,7 @@ def record_payment(
         )
         record_audit(
             actor=actor,
-            action="practice.payment_recorded",
+            action=PracticeAudit.PAYMENT_RECORDED,
             target=practice,
             data={"instalment": instalment, "amount": str(amount), "method": method},
         )
@@ -170,7 +171,7 @@ def verify_payment(*, actor: User, payment: Payment) -> Payment:
             P.VERIFIED,
             actor=actor,
             fields=("checked_by", "checked_at"),
-            action="practice.payment_verified",
+            action=PracticeAudit.PAYMENT_VERIFIED,
             data={"instalment": payment.instalment},
         )
         return payment
@@ -192,7 +193,7 @@ def reject_payment(*, actor: User, payment: Payment, reason: str) -> Payment:
             P.REJECTED,
             actor=actor,
             fields=("rejection_reason", "checked_by", "checked_at"),
-            action="practice.payment_rejected",
+            action=PracticeAudit.PAYMENT_REJECTED,
             data={"instalment": payment.instalment, "reason": reason},
         )
         if payment.instalment == 1 and practice.status in (S.IN_FORCE, S.COMPLETED):
@@ -202,14 +203,14 @@ def reject_payment(*, actor: User, payment: Payment, reason: str) -> Payment:
                 S.SIGNED,
                 actor=actor,
                 fields=("in_force_at",),
-                action="practice.completion_undone",
+                action=PracticeAudit.COMPLETION_UNDONE,
             )
             if practice.renewal_of_id is not None:
                 old = Practice.objects.select_for_update().get(pk=practice.renewal_of_id)
                 if old.status == S.RENEWED:
                     # Not renewed after all: in force again, or expired if its period is over.
                     back = S.IN_FORCE if old.end_date >= timezone.localdate() else S.EXPIRED
-                    transition(old, back, actor=actor, action="practice.renewal_undone")
+                    transition(old, back, actor=actor, action=PracticeAudit.RENEWAL_UNDONE)
         for email in _firm_emails(practice):
             queue_email(
                 to=email,

@@ -21,6 +21,7 @@ from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.lifecycle import lock, save_versioned, transition_many
 from polis.notify.services import queue_emails
+from polis.practices.audit import PracticeAudit
 from polis.practices.models import ExpiryReminder, Practice
 from polis.practices.selectors import ABANDONED, practices_to_remind, reminders_due, renewal_window
 from polis.practices.services._common import S, _firm_emails, _own
@@ -201,7 +202,7 @@ def renew_practice(*, actor: User, practice: Practice) -> Practice:
         mark_tariff_used(version)
         record_audit(
             actor=actor,
-            action="practice.renewal_created",
+            action=PracticeAudit.RENEWAL_CREATED,
             target=renewal,
             data={"renews": old.policy_number, "previous_gross": str(old.gross)},
         )
@@ -236,7 +237,7 @@ def change_renewal_answers(
         mark_tariff_used(tariff)
         record_audit(
             actor=actor,
-            action="practice.renewal_changed",
+            action=PracticeAudit.RENEWAL_CHANGED,
             target=practice,
             data={"previous_gross": str(previous), "gross": str(practice.gross)},
         )

@@ -14,6 +14,7 @@ from polis.core.text import bounded_text
 from polis.lifecycle import lock, transition
 from polis.messaging.services import withdraw_requests, write_about
 from polis.notify.services import queue_email
+from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import thread_of
 from polis.practices.services._common import S, _own
@@ -163,4 +164,4 @@ def record_practice_message(message: Message) -> None:
         for attachment in message.attachments.all()
     )
     if not message.from_mga and practice.status == S.INFO_REQUESTED:
-        transition(practice, S.IN_REVIEW, actor=message.author, action="practice.info_answered")
+        transition(practice, S.IN_REVIEW, actor=message.author, action=PracticeAudit.INFO_ANSWERED)

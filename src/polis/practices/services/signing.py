@@ -21,6 +21,7 @@ from polis.documents.models import StoredFile
 from polis.documents.services import store_file, store_upload
 from polis.lifecycle import check_transition, lock, save_versioned, transition
 from polis.notify.services import queue_email
+from polis.practices.audit import PracticeAudit
 from polis.practices.disclosures import render_disclosures
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import delivery_message, disclosures_stored
@@ -109,7 +110,7 @@ def prepare_disclosures(*, actor: User, practice: Practice) -> Practice:
             raise DomainError(_("I documenti precontrattuali di questa pratica sono già pronti."))
         _hand_over_disclosures(actor=actor, practice=practice)
         save_versioned(practice, "disclosures", "delivery")
-        record_audit(actor=actor, action="practice.disclosures_prepared", target=practice)
+        record_audit(actor=actor, action=PracticeAudit.DISCLOSURES_PREPARED, target=practice)
         return practice
 
 
@@ -184,7 +185,7 @@ def confirm_disclosure_delivery(practice: Practice) -> bool:
         return False
     _mark_delivered(practice, at=message.sent_at, channel="email")
     save_versioned(practice, "disclosures", "delivery")
-    record_audit(actor=None, action="practice.disclosures_delivered", target=practice)
+    record_audit(actor=None, action=PracticeAudit.DISCLOSURES_DELIVERED, target=practice)
     return True
 
 
@@ -203,7 +204,7 @@ def resend_disclosures(*, actor: User, practice: Practice) -> Practice:
             raise DomainError(_("Il cliente non ha un'e-mail in anagrafica."))
         _send_disclosures(practice)
         save_versioned(practice, "delivery")
-        record_audit(actor=actor, action="practice.disclosures_sent", target=practice)
+        record_audit(actor=actor, action=PracticeAudit.DISCLOSURES_SENT, target=practice)
         return practice
 
 
@@ -230,7 +231,7 @@ def record_paper_delivery(*, actor: User, practice: Practice, name: str, data: b
         save_versioned(practice, "disclosures", "delivery")
         record_audit(
             actor=actor,
-            action="practice.disclosures_delivered",
+            action=PracticeAudit.DISCLOSURES_DELIVERED,
             target=practice,
             data={"receipt_sha256": receipt.file.sha256},
         )
@@ -260,7 +261,7 @@ def record_documents_acknowledged(signature: SignatureRequest, at: datetime) -> 
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
     _mark_delivered(practice, at=at, channel="signing_page", acknowledged_at=at.isoformat())
     save_versioned(practice, "disclosures", "delivery")
-    record_audit(actor=None, action="practice.disclosures_acknowledged", target=practice)
+    record_audit(actor=None, action=PracticeAudit.DISCLOSURES_ACKNOWLEDGED, target=practice)
 
 
 def _require_delivery(practice: Practice) -> None:
@@ -349,7 +350,7 @@ def send_practice_for_signature(
             identity_attested=identity_attested,
             base_url=base_url,
         )
-        transition(practice, S.SIGNING, actor=actor, action="practice.sent_for_signature")
+        transition(practice, S.SIGNING, actor=actor, action=PracticeAudit.SENT_FOR_SIGNATURE)
         return practice
 
 
@@ -372,6 +373,6 @@ def record_signature_closed(signature: SignatureRequest) -> None:
             practice,
             S.ISSUED,
             actor=None,
-            action="practice.signature_closed",
+            action=PracticeAudit.SIGNATURE_CLOSED,
             data={"outcome": signature.get_status_display()},
         )

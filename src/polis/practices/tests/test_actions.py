@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polis.clients.tests.factories import ClientFactory
-from polis.core.errors import DomainError
+from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.practices import services
 from polis.practices.actions import allowed_actions
@@ -21,8 +21,13 @@ from polis.practices.tests.factories import PracticeFactory
 from polis.quotes import services as quotes
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 from polis.signatures.models import SignatureRequest
-from polis.signatures.services import void_signature_request
+from polis.signatures.services import (
+    resend_signature_request,
+    send_reminders,
+    void_signature_request,
+)
 from polis.signatures.tests.support import PNG, send
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +80,7 @@ CALLS = {
     ),
     "record_payment": _payment,
     "renew": lambda u, p: services.renew_practice(actor=u, practice=p),
+    "send_for_signature": send,
 }
 
 
@@ -181,6 +187,83 @@ def test_a_refused_action_posted_anyway_changes_nothing(collaborator_a, client_f
     assert practice.status == S.ISSUED
 
 
+def _issued(collaborator) -> Practice:
+    """An issued contract, its pre-contractual documents ready: it can be sent for signature."""
+    quote = quotes.create_quote(
+        actor=collaborator,
+        client=ClientFactory(created_by=collaborator),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    return services.issue_practice(
+        actor=collaborator, practice=services.convert_quote(actor=collaborator, quote=quote)
+    )
+
+
+def test_sending_a_contract_ready_to_sign_is_offered_exactly_to_whom_the_service_accepts(
+    users, collaborator_a
+):
+    # given: an issued contract whose documents are ready
+    practice = _issued(collaborator_a)
+    # when
+    offered, accepted = {}, {}
+    for who, user in users.items():
+        offered[who] = "send_for_signature" in allowed_actions(practice, user)
+        accepted[who] = _accepted(
+            lambda user=user: send(user, Practice.objects.get(pk=practice.pk))
+        )
+    # then: the firm and the MGA; not another firm, nor an adjuster (whose work is the claims)
+    assert offered == accepted
+    assert accepted == {
+        "collaborator of the firm": True,
+        "collaborator of another firm": False,
+        "operator": True,
+        "adjuster": False,
+        "admin": True,
+    }
+    practice.refresh_from_db()
+    assert practice.status == S.ISSUED
+    assert not SignatureRequest.objects.exists()
+
+
+def test_an_adjuster_cannot_send_a_contract_for_signature(adjuster, collaborator_a):
+    # given: an issued contract ready to sign
+    practice = _issued(collaborator_a)
+    # when an adjuster sends it
+    with pytest.raises(PermissionDenied):
+        send(adjuster, practice)
+    # then nothing was sent
+    practice.refresh_from_db()
+    assert practice.status == S.ISSUED
+    assert not SignatureRequest.objects.exists()
+
+
+def test_an_expired_contract_request_is_not_sent_again_once_the_practice_is_back_to_issued(
+    collaborator_a, client_for
+):
+    # given: a contract sent for signature whose link expired: the practice is issued again
+    practice = _issued(collaborator_a)
+    send(collaborator_a, practice)
+    SignatureRequest.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    send_reminders()
+    signature = SignatureRequest.objects.get()
+    practice.refresh_from_db()
+    assert (signature.status, practice.status) == (SignatureRequest.Status.EXPIRED, S.ISSUED)
+    # then: no fresh link is offered, the service refuses one, and the page shows no button
+    assert "resend" not in signature_actions(signature, collaborator_a)
+    with pytest.raises(DomainError, match="scaduta"):
+        resend_signature_request(actor=collaborator_a, request=signature)
+    page = client_for(collaborator_a).get(reverse("practices:detail", args=[practice.pk]))
+    assert _signature_buttons(page, signature) == set()
+    signature.refresh_from_db()
+    assert signature.status == SignatureRequest.Status.EXPIRED
+
+
+def signature_actions(signature, user) -> frozenset[str]:
+    return SIGNATURE_ACTIONS.allowed(signature, user)
+
+
 def _signature_buttons(page, signature) -> set[str]:
     html = page.content.decode()
     return {
@@ -194,16 +277,7 @@ def test_the_contracts_signature_request_offers_resend_and_void_while_open(
     collaborator_a, operator, client_for
 ):
     # given: an issued contract sent for signature
-    quote = quotes.create_quote(
-        actor=collaborator_a,
-        client=ClientFactory(created_by=collaborator_a),
-        product=demo_product("RCP"),
-        answers=ARCHITECT,
-        effective_date=timezone.localdate(),
-    )
-    practice = services.issue_practice(
-        actor=collaborator_a, practice=services.convert_quote(actor=collaborator_a, quote=quote)
-    )
+    practice = _issued(collaborator_a)
     send(collaborator_a, practice)
     signature = SignatureRequest.objects.get()
     url = reverse("practices:detail", args=[practice.pk])

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from polis.catalog.models import Insurer, Product
 from polis.clients.tests.factories import ClientFactory
+from polis.practices.actions import allowed_actions
 from polis.practices.models import Practice
 from polis.practices.tests.factories import PracticeFactory
 from polis.quotes.tests.factories import demo_product
@@ -137,6 +138,26 @@ def test_the_expiring_tab_shows_in_force_practices_in_the_window(
     assert "Rinnova" in page.get(url).content.decode()
     staff = client_for(operator)
     assert shown(staff.get(url)) == ["RCP-2026-000011", "RCP-2026-000099"]
+
+
+def test_the_expiring_list_offers_rinnova_exactly_on_the_rows_allowed_to_renew(
+    client_for, collaborator_a, operator, portfolio
+):
+    # given the expiring practices of the widest window
+    url = reverse("practices:expiring")
+    expiring = Practice.objects.filter(status=Practice.Status.IN_FORCE)
+
+    def renew_forms(user) -> set[int]:
+        html = client_for(user).get(url, {"giorni": 90}).content.decode()
+        return {
+            p.pk for p in expiring if f'action="{reverse("practices:renew", args=[p.pk])}"' in html
+        }
+
+    # then: the firm renews the rows its actions allow; the MGA renews none
+    allowed = {p.pk for p in expiring if "renew" in allowed_actions(p, collaborator_a)}
+    assert allowed
+    assert renew_forms(collaborator_a) == allowed
+    assert renew_forms(operator) == set()
 
 
 def test_the_expiring_window_is_shown_and_defaults_to_sixty_days(

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from polis.audit.labels import AuditActions
+
+
+class ClientAudit(AuditActions):
+    """What the clients services record in the audit log."""
+
+    CREATED = "client.created", _("Cliente creato")
+    UPDATED = "client.updated", _("Dati del cliente aggiornati")

@@ -1,0 +1,53 @@
+from django.utils.translation import gettext_lazy as _
+
+from polis.audit.labels import AuditActions
+
+
+class PracticeAudit(AuditActions):
+    """What the practices services record in the audit log (a move of a practice without a
+    name of its own is `practice.<to>`)."""
+
+    CREATED = "practice.created", _("Pratica creata")
+    NEEDS_RECORDED = "practice.needs_recorded", _("Esigenze e bisogni del cliente registrati")
+    DOCUMENTS_ADDED = "practice.documents_added", _("Documenti aggiunti alla pratica")
+    SUBMITTED = "practice.submitted", _("Pratica inviata in revisione all'MGA")
+    INFO_REQUESTED = "practice.info_requested", _("Informazioni richieste all'agenzia")
+    INFO_ANSWERED = (
+        "practice.info_answered",
+        _("L'agenzia ha risposto: pratica di nuovo in revisione"),
+    )
+    DECLINED = "practice.declined", _("Pratica rifiutata dall'MGA")
+    ISSUED = "practice.issued", _("Polizza emessa")
+    DISCLOSURES_SENT = (
+        "practice.disclosures_sent",
+        _("Documenti precontrattuali inviati al cliente"),
+    )
+    DISCLOSURES_PREPARED = "practice.disclosures_prepared", _("Documenti precontrattuali preparati")
+    DISCLOSURES_DELIVERED = (
+        "practice.disclosures_delivered",
+        _("Documenti precontrattuali consegnati"),
+    )
+    DISCLOSURES_ACKNOWLEDGED = (
+        "practice.disclosures_acknowledged",
+        _("Il cliente ha dichiarato di aver ricevuto e letto i documenti precontrattuali"),
+    )
+    SENT_FOR_SIGNATURE = "practice.sent_for_signature", _("Contratto inviato in firma")
+    SIGNED = "practice.signed", _("Contratto firmato dal cliente")
+    SIGNATURE_CLOSED = "practice.signature_closed", _("Firma del contratto non completata")
+    PAYMENT_RECORDED = "practice.payment_recorded", _("Pagamento registrato")
+    PAYMENT_VERIFIED = "practice.payment_verified", _("Pagamento verificato")
+    PAYMENT_REJECTED = "practice.payment_rejected", _("Pagamento respinto")
+    COMPLETED = "practice.completed", _("Pratica perfezionata: decorre dalla data di effetto")
+    IN_FORCE = "practice.in_force", _("Pratica in vigore")
+    COMPLETION_UNDONE = "practice.completion_undone", _("Pratica di nuovo in attesa del pagamento")
+    RENEWAL_CREATED = "practice.renewal_created", _("Rinnovo preparato")
+    RENEWAL_CHANGED = (
+        "practice.renewal_changed",
+        _("Questionario del rinnovo modificato e ricalcolato"),
+    )
+    RENEWED = "practice.renewed", _("Pratica rinnovata")
+    RENEWAL_UNDONE = (
+        "practice.renewal_undone",
+        _("Rinnovo non perfezionato: pratica non più rinnovata"),
+    )
+    EXPIRED = "practice.expired", _("Pratica scaduta")
