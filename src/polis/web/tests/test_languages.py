@@ -35,6 +35,7 @@ CLIENT_EMAILS = [
         "quietanza_done",
         "claim_opened_insured",
         "quote_to_client",
+        "disclosures_delivery",
     )
     for part in ("subject.txt", "txt", "html")
 ] + ["notify/email/base.html"]
