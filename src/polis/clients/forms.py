@@ -35,6 +35,13 @@ class ClientForm(StyledForm):
         help_text=_("Riceverà i codici SMS per firmare i contratti."),
     )
     pec = forms.EmailField(label=_("PEC"), required=False)
+    language = forms.ChoiceField(
+        label=_("Lingua"),
+        choices=Client.Language.choices,
+        initial=Client.Language.ITALIAN,
+        required=False,  # Italian unless said
+        help_text=_("Di pagina di firma, e-mail e SMS; i documenti restano in italiano."),
+    )
     address = forms.CharField(label=_("Indirizzo"), max_length=200)
     postal_code = forms.RegexField(
         label=_("CAP"), regex=r"^\d{5}$", error_messages={"invalid": _("Il CAP ha 5 cifre.")}
@@ -63,6 +70,9 @@ class ClientForm(StyledForm):
 
     def clean_province(self):
         return self.cleaned_data["province"].upper()
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or Client.Language.ITALIAN
 
     def clean_mobile(self):
         return normalize_mobile(self.cleaned_data["mobile"])

@@ -16,6 +16,12 @@ class Client(models.Model):
         MALE = "M", _("Maschio")
         FEMALE = "F", _("Femmina")
 
+    class Language(models.TextChoices):
+        """What the client reads: his signing pages, e-mails and SMS (documents stay Italian)."""
+
+        ITALIAN = "it", _("Italiano")
+        ENGLISH = "en", _("Inglese")
+
     firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="clients")
     kind = models.CharField(_("tipo"), max_length=7, choices=Kind.choices)
     first_name = models.CharField(_("nome"), max_length=100, blank=True)
@@ -32,6 +38,9 @@ class Client(models.Model):
     postal_code = models.CharField(_("CAP"), max_length=5)
     city = models.CharField(_("comune"), max_length=100)
     province = models.CharField(_("provincia"), max_length=2)
+    language = models.CharField(
+        _("lingua"), max_length=2, choices=Language.choices, default=Language.ITALIAN
+    )
     privacy_consent_version = models.CharField(max_length=20)
     privacy_consent_at = models.DateTimeField()
     marketing_consent_at = models.DateTimeField(null=True, blank=True)

@@ -50,6 +50,7 @@ class ClientData:
     sex: str = ""
     mobile: str = ""
     pec: str = ""
+    language: str = "it"
     marketing_consent: bool = False
 
 

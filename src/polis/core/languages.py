@@ -1,6 +1,7 @@
 """Which language a page speaks: Italian, except the pages a client sees (signing by link,
 Verifica documento), which also speak English, as the client chose with the page's switch or,
-until he does, as his browser prefers. A page declares the language it is actually in."""
+until he does, in his language on file (a signing link's) or as his browser prefers. A page
+declares the language it is actually in."""
 
 from django.conf import settings
 from django.utils import translation
@@ -11,6 +12,17 @@ def client_page(view):
     """Mark a view as one a client reads: it follows the client's language."""
     view.client_languages = True
     return view
+
+
+def speak_language_on_file(request, language: str) -> None:
+    """On a client's page: speak `language`, the client's on file, unless he chose one with the
+    page's switch (his choice wins)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not getattr(request, "client_languages", False) or chosen in dict(settings.LANGUAGES):
+        return
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
 
 class LanguageMiddleware:

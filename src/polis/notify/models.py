@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=255, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # The language it was written in (a client's, else Italian): what was sent is what is kept.
+    language = models.CharField(max_length=7, default=settings.LANGUAGE_CODE)
     # E-mail only: where the recipient's answer goes (e.g. the collaborator who sent a quote).
     reply_to = models.EmailField(blank=True)
     attachments = models.ManyToManyField("documents.StoredFile", blank=True, related_name="+")

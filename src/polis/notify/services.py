@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from polis.audit.services import record_audit
 from polis.core.access import require
@@ -26,17 +26,22 @@ def _deliver_after_commit(*messages: OutboundMessage) -> None:
     transaction.on_commit(partial(enqueue_delivery, *(message.pk for message in messages)))
 
 
-def _rendered_email(*, to: str, template: str, context: dict) -> OutboundMessage:
-    """The e-mail `notify/email/<template>` (subject, text, html) for `to`, not saved yet."""
+def _rendered_email(
+    *, to: str, template: str, context: dict, language: str = settings.LANGUAGE_CODE
+) -> OutboundMessage:
+    """The e-mail `notify/email/<template>` (subject, text, html) for `to`, written in
+    `language`, not saved yet."""
     context = {"mga_name": settings.MGA_NAME, **context}
-    subject = render_to_string(f"notify/email/{template}.subject.txt", context)
-    return OutboundMessage(
-        channel=OutboundMessage.Channel.EMAIL,
-        recipient=to,
-        subject=" ".join(subject.split())[:255],
-        body_text=render_to_string(f"notify/email/{template}.txt", context),
-        body_html=render_to_string(f"notify/email/{template}.html", context),
-    )
+    with translation.override(language):
+        subject = render_to_string(f"notify/email/{template}.subject.txt", context)
+        return OutboundMessage(
+            channel=OutboundMessage.Channel.EMAIL,
+            recipient=to,
+            language=language,
+            subject=" ".join(subject.split())[:255],
+            body_text=render_to_string(f"notify/email/{template}.txt", context),
+            body_html=render_to_string(f"notify/email/{template}.html", context),
+        )
 
 
 def queue_email(
@@ -46,15 +51,18 @@ def queue_email(
     context: dict,
     attachments: Iterable[StoredFile] = (),
     reply_to: str = "",
+    language: str = settings.LANGUAGE_CODE,
 ) -> OutboundMessage:
-    """Render `notify/email/<template>` (subject, text, html) and queue it for delivery,
-    with stored files (`documents.StoredFile`) attached and answers going to `reply_to` if given.
+    """Render `notify/email/<template>` (subject, text, html) in `language` (a client's on
+    file; Italian for everyone else) and queue it for delivery, with stored files
+    (`documents.StoredFile`) attached and answers going to `reply_to` if given. It is rendered
+    once, here: a retry sends the same words.
 
     Call it inside the transaction of the change that causes the e-mail: if that rolls back,
     no e-mail is sent; once it commits, delivery is attempted until it succeeds or is marked
     failed for an administrator to see.
     """
-    message = _rendered_email(to=to, template=template, context=context)
+    message = _rendered_email(to=to, template=template, context=context, language=language)
     message.reply_to = reply_to
     message.save()
     if attachments:
@@ -73,10 +81,17 @@ def queue_emails(emails: list[dict]) -> list[OutboundMessage]:
     return messages
 
 
-def queue_sms(*, to: str, text: str, sensitive: bool = False) -> OutboundMessage:
-    """Queue an SMS to an E.164 number; `sensitive` texts are blanked once a provider has them."""
+def queue_sms(
+    *, to: str, text: str, sensitive: bool = False, language: str = settings.LANGUAGE_CODE
+) -> OutboundMessage:
+    """Queue an SMS to an E.164 number, its `text` written in `language` by the caller (under
+    `translation.override`); `sensitive` texts are blanked once a provider has them."""
     message = OutboundMessage.objects.create(
-        channel=OutboundMessage.Channel.SMS, recipient=to, body_text=text, sensitive=sensitive
+        channel=OutboundMessage.Channel.SMS,
+        recipient=to,
+        body_text=text,
+        sensitive=sensitive,
+        language=language,
     )
     _deliver_after_commit(message)
     return message

@@ -145,6 +145,7 @@ def send_quote_to_client(*, actor: User, quote: Quote) -> Quote:
             context={"quote": quote, "firm": quote.firm},
             attachments=[quote_pdf(actor=actor, quote=quote)],
             reply_to=actor.email,  # the client answers the collaborator who sent it
+            language=quote.client.language,
         )
         record_audit(actor=actor, action=QuoteAudit.SENT, target=quote)
         return quote

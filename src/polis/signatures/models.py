@@ -55,6 +55,8 @@ class SignatureRequest(models.Model):
     signer_name = models.CharField(_("firmatario"), max_length=200)
     signer_email = models.EmailField(_("e-mail"))
     signer_mobile = models.CharField(_("cellulare"), max_length=20)
+    # The client's language on file: his page, e-mails and SMS speak it.
+    signer_language = models.CharField(max_length=7, default=settings.LANGUAGE_CODE)
     identity_document = models.ForeignKey(
         "documents.StoredFile",
         verbose_name=_("documento d'identità"),

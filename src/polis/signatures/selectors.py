@@ -83,11 +83,11 @@ def request_by_token(token: str, *, lock: bool = False) -> SignatureRequest | No
     return requests.filter(token_hash=hash_token(token)).first()
 
 
-def signer_id_for_token(token: str) -> int | None:
-    """The signer a link belongs to, for the per-signer request limit."""
+def signer_for_token(token: str) -> tuple[int, str] | None:
+    """The signer a link belongs to (for the per-signer request limit) and his language."""
     return (
         SignatureRequest.objects.filter(token_hash=hash_token(token))
-        .values_list("signer_id", flat=True)
+        .values_list("signer_id", "signer_language")
         .first()
     )
 

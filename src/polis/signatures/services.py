@@ -20,8 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from polis.audit.services import record_audit
 from polis.core.access import COLLABORATOR, require
@@ -40,6 +41,8 @@ from polis.signatures.registry import handler_for
 from polis.signatures.selectors import hash_token, request_by_token
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from polis.accounts.models import Firm, User
     from polis.documents.models import StoredFile
 
@@ -57,6 +60,8 @@ class SignerData:
     codice_fiscale: str
     email: str
     mobile: str
+    # The language of the signing page, e-mails and SMS ("it" or "en").
+    language: str = settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ def _send_link(request: SignatureRequest, base_url: str = "") -> str:
             "url": signing_url(request, base_url),
             **subject.context_for(request),
         },
+        language=request.signer_language,
     )
     return token
 
@@ -208,6 +214,7 @@ def create_signature_request(
             signer_name=signer.name,
             signer_email=signer.email,
             signer_mobile=signer.mobile,
+            signer_language=signer.language,
             identity_document=identity_document,
             identified_by=(
                 earlier_identification.identified_by if earlier_identification else actor
@@ -473,11 +480,12 @@ def accept_declarations(*, token: str, visit: Visit, accepted: bool) -> Signatur
 
 
 def _issue_code(
-    request: SignatureRequest, *, purpose: str, text: str, visit: Visit, evidence: str
+    request: SignatureRequest, *, purpose: str, text: StrPromise, visit: Visit, evidence: str
 ) -> None:
     """A 6-digit code by SMS to the client record's mobile, within the limits (cooldown, codes
     per window, the signer's wrong entries across requests); it supersedes the previous code
-    but never resets the count of wrong entries. `text` has %(code)s, %(m)s and %(mga)s."""
+    but never resets the count of wrong entries. `text` (lazy: it is written in the signer's
+    language) has %(code)s, %(m)s and %(mga)s."""
     if request.signer.failures >= settings.SIGNATURE_SIGNER_MAX_FAILURES:
         raise LinkUnusable(_("Troppi codici errati: contatta il tuo intermediario."))
     now = timezone.now()
@@ -503,10 +511,14 @@ def _issue_code(
         code_hash=_hash_code(request, code),
         expires_at=now + timedelta(minutes=settings.SIGNATURE_CODE_MINUTES),
     )
+    with translation.override(request.signer_language):
+        words = text % {
+            "code": code,
+            "m": settings.SIGNATURE_CODE_MINUTES,
+            "mga": settings.MGA_NAME,
+        }
     queue_sms(
-        to=request.signer_mobile,
-        text=text % {"code": code, "m": settings.SIGNATURE_CODE_MINUTES, "mga": settings.MGA_NAME},
-        sensitive=True,
+        to=request.signer_mobile, text=words, sensitive=True, language=request.signer_language
     )
     _evidence(request, evidence, visit, to=request.masked_mobile)
 
@@ -528,7 +540,9 @@ def send_signature_code(*, token: str, visit: Visit) -> SignatureRequest:
         _issue_code(
             request,
             purpose=SignatureCode.Purpose.SIGN,
-            text=_("Codice firma %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s"),
+            text=gettext_lazy(
+                "Codice firma %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s"
+            ),
             visit=visit,
             evidence="code_sent",
         )
@@ -547,7 +561,9 @@ def send_access_code(*, token: str, visit: Visit) -> SignatureRequest:
         _issue_code(
             request,
             purpose=SignatureCode.Purpose.ACCESS,
-            text=_("Codice di verifica %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s"),
+            text=gettext_lazy(
+                "Codice di verifica %(code)s, non condividerlo. Vale %(m)s minuti. %(mga)s"
+            ),
             visit=visit,
             evidence="access_code_sent",
         )
@@ -731,6 +747,7 @@ def _apply_signature(request: SignatureRequest, current: SignatureCode, visit: V
             **subject.context_for(request),
         },
         attachments=[signed_file, request.report],
+        language=request.signer_language,
     )
     if subject.signed_firm_template:
         _tell_firm(request, subject.signed_firm_template)
@@ -852,6 +869,7 @@ def send_reminders() -> int:
                         "url": signing_url(request),
                         **subject.context_for(request),
                     },
+                    language=request.signer_language,
                 )
                 _evidence(request, "reminder_sent", number=request.reminders_sent)
                 done += 1

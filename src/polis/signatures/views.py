@@ -14,7 +14,7 @@ from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import uploads
 from polis.core.http import client_ip
-from polis.core.languages import client_page
+from polis.core.languages import client_page, speak_language_on_file
 from polis.core.links import base_url
 from polis.core.ratelimit import over_limit
 from polis.documents.services import open_download
@@ -30,7 +30,7 @@ def _unusable(request, error: DomainError, status: int = 410):
     return render(request, "signatures/unusable.html", {"message": error.message}, status=status)
 
 
-def _over_limits(request, token: str, *, per_address: bool) -> bool:
+def _over_limits(request, token: str, signer_id: int | None, *, per_address: bool) -> bool:
     """Requests counted per link and per signer (one client's retries block only them); per
     address only against floods, since an agency's counter is one address for many clients."""
     rates = settings.SIGNATURE_LINK_RATES
@@ -41,18 +41,20 @@ def _over_limits(request, token: str, *, per_address: bool) -> bool:
     link = selectors.hash_token(token)
     if over_limit(request, group="signature-link", key=link, rate=rates["link"]):
         return True
-    signer_id = selectors.signer_id_for_token(token)
     return signer_id is not None and over_limit(
         request, group="signature-signer", key=str(signer_id), rate=rates["signer"]
     )
 
 
 def _guarded(view=None, *, per_address: bool = True):
-    """Bound requests to a link, and turn unusable links into a clear page."""
+    """Bound requests to a link, speak its signer's language, and turn unusable links into a
+    clear page."""
 
     def decorate(view):
         def wrapper(request, token: str, **kwargs):
-            if _over_limits(request, token, per_address=per_address):
+            signer_id, language = selectors.signer_for_token(token) or (None, "")
+            speak_language_on_file(request, language)
+            if _over_limits(request, token, signer_id, per_address=per_address):
                 return render(request, "signatures/unusable.html", {"slow_down": True}, status=429)
             try:
                 return view(request, token, **kwargs)

@@ -143,7 +143,10 @@ def open_claim(
         queue_email(to=actor.email, template="claim_opened", context={"claim": claim})
         if notify_insured and practice.client.email:
             queue_email(
-                to=practice.client.email, template="claim_opened_insured", context={"claim": claim}
+                to=practice.client.email,
+                template="claim_opened_insured",
+                context={"claim": claim},
+                language=practice.client.language,
             )
         _tell_mga(claim, "claim_to_handle")
         return claim

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
@@ -65,6 +65,7 @@ def _signer(claim: Claim) -> SignerData:
         codice_fiscale=client.codice_fiscale or client.partita_iva,
         email=client.email,
         mobile=client.mobile,
+        language=client.language,
     )
 
 
@@ -123,21 +124,20 @@ def post_quietanza(
             earlier_identification=identification,
             base_url=base_url,
         )
-        if claim.practice.client.mobile:
-            queue_sms(
-                to=claim.practice.client.mobile,
-                text=_(
+        insured = claim.practice.client
+        if insured.mobile:
+            with translation.override(insured.language):
+                text = _(
                     "%(mga)s: quietanza del sinistro %(n)s, ti offriamo € %(a)s. Accetta o "
                     "contesta entro il %(by)s: %(url)s"
-                )
-                % {
+                ) % {
                     "mga": settings.MGA_NAME,
                     "n": claim.number,
                     "a": italian_number(amount),
                     "by": timezone.localtime(request.expires_at).strftime("%d/%m/%Y"),
                     "url": signing_url(request, base_url),
-                },
-            )
+                }
+            queue_sms(to=insured.mobile, text=text, language=insured.language)
         claim.investigation_done_on = claim.investigation_done_on or timezone.localdate()
         _change(
             claim,

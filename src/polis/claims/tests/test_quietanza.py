@@ -81,6 +81,33 @@ def test_the_insured_gets_the_quietanzas_own_email_and_sms(client_for, adjuster,
     assert "http://127.0.0.1:8101/firma/" in sms.body_text
 
 
+def test_an_english_insured_gets_the_quietanza_email_and_sms_in_english(
+    client, client_for, adjuster, investigated
+):
+    # given an insured whose language on file is English
+    insured = investigated.practice.client
+    insured.language = "en"
+    insured.save(update_fields=["language"])
+    # when the adjuster (in Italian) offers the settlement
+    _post(client_for, adjuster, investigated)
+    # then
+    by = SignatureRequest.objects.get(subject_kind="quietanza").expires_at.strftime("%d/%m/%Y")
+    email = OutboundMessage.objects.filter(recipient=insured.email).latest("pk")
+    assert email.subject == (
+        f"Claim {investigated.number}: settlement of € 7.345,60 to accept or contest"
+    )
+    assert f"Answer by {by}: after that the link expires." in email.body_text
+    sms = OutboundMessage.objects.filter(recipient=insured.mobile, channel="sms").latest("pk")
+    assert sms.language == "en"
+    assert (
+        f"for claim {investigated.number}, we offer you € 7.345,60. Accept or contest by {by}"
+        in (sms.body_text)
+    )
+    # and the page his link opens speaks English
+    page = client.get(f"/firma/{_token(investigated)}/").content.decode()
+    assert '<html lang="en">' in page
+
+
 def test_the_claim_page_tells_the_state_of_the_insureds_request(client_for, adjuster, investigated):
     _post(client_for, adjuster, investigated)
     by = SignatureRequest.objects.get(subject_kind="quietanza").expires_at.strftime("%d/%m/%Y")

@@ -63,6 +63,25 @@ def test_collaborator_adds_a_person_with_normalized_data(client_for, collaborato
     assert client.marketing_consent_at is None
 
 
+def test_a_client_who_reads_english_is_put_on_file_so(client_for, collaborator_a):
+    # when
+    browser = client_for(collaborator_a)
+    browser.post(
+        reverse("clients:create"), {**PERSON, "codice_fiscale": valid_cf(), "language": "en"}
+    )
+    # then
+    client = Client.objects.get()
+    assert client.language == "en"
+    assert "Inglese" in browser.get(reverse("clients:detail", args=[client.pk])).content.decode()
+
+
+def test_a_client_is_italian_unless_said(client_for, collaborator_a):
+    client_for(collaborator_a).post(
+        reverse("clients:create"), {**PERSON, "codice_fiscale": valid_cf()}
+    )
+    assert Client.objects.get().language == "it"
+
+
 def test_a_company_is_identified_by_its_partita_iva(client_for, collaborator_a):
     # when
     client_for(collaborator_a).post(reverse("clients:create"), COMPANY)

@@ -69,6 +69,36 @@ def test_email_is_rendered_in_italian_with_text_and_html(mailoutbox):
     assert sent.extra_headers["Message-ID"] == f"<{message.uuid}@polis>"
 
 
+def test_an_email_to_a_client_is_written_in_his_language_and_retried_in_it(smtp):
+    # given an e-mail to an English client, while the SMTP server is down
+    controller, inbox = smtp
+    context = {
+        "request": {
+            "signer_name": "John Smith",
+            "title": "Contratto di polizza RCP-2026-000001",
+            "firm": {"name": "Agenzia Alfa"},
+            "expires_at": timezone.now(),
+        },
+        "url": "https://polis.example/firma/abc/",
+    }
+    message = services.queue_email(
+        to="john@example.com", template="signature_reminder", context=context, language="en"
+    )
+    assert delivery.deliver_message(message.pk) is False
+    # when it is retried, in a job that speaks Italian
+    controller.start()
+    make_due(message)
+    assert delivery.deliver_due_messages() == 1
+    # then it went out in English, as written and recorded
+    message.refresh_from_db()
+    assert message.language == "en"
+    assert message.subject == "Reminder: document to sign (Contratto di polizza RCP-2026-000001)"
+    sent = inbox.messages[0].decode()
+    assert "Dear John Smith," in sent
+    assert "Agenzia Alfa is waiting for your signature on" in sent
+    assert "Gentile" not in sent
+
+
 def test_emails_queued_together_are_delivered_after_commit(
     mailoutbox, django_capture_on_commit_callbacks
 ):

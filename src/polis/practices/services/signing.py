@@ -129,6 +129,7 @@ def _send_disclosures(practice: Practice) -> None:
             "link_days": settings.DISCLOSURE_LINK_DAYS,
         },
         attachments=[] if by_link else list(files),
+        language=practice.client.language,
     )
     practice.delivery.update(message=str(message.uuid), queued_at=message.created_at.isoformat())
 
@@ -345,6 +346,7 @@ def send_practice_for_signature(
                 codice_fiscale=signer_codice_fiscale.strip().upper(),
                 email=client.email,
                 mobile=client.mobile,
+                language=client.language,
             ),
             identity_document=identity,
             identity_attested=identity_attested,

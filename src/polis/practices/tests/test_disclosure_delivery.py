@@ -37,13 +37,13 @@ pytestmark = pytest.mark.django_db
 CONSISTENT = {"need": "si", "registered": "si", "other_policy": "no"}
 
 
-def _issued(actor, medium: str) -> Practice:
+def _issued(actor, medium: str, **client) -> Practice:
     product = demo_product("RCP")
     product.needs_questionnaire = NEEDS_QUESTIONNAIRES["RCP"]
     product.save()
     practice = services.create_practice(
         actor=actor,
-        client=ClientFactory(created_by=actor),
+        client=ClientFactory(created_by=actor, **client),
         product=product,
         answers=ARCHITECT,
         effective_date=timezone.localdate(),
@@ -171,6 +171,23 @@ def test_the_link_medium_emails_a_signed_link_that_expires(client, collaborator_
     assert late.status_code == 410
     assert "Il link è scaduto" in late.content.decode()
     assert client.get(link.replace("documenti/", "documenti/x")).status_code == 410
+
+
+def test_an_english_client_gets_the_documents_email_in_english_the_documents_in_italian(
+    collaborator_a, settings
+):
+    # given
+    settings.SITE_URL = "http://testserver"
+    # when
+    practice = _issued(collaborator_a, "link", language="en")
+    # then
+    message = OutboundMessage.objects.get(recipient=practice.client.email)
+    assert message.language == "en"
+    assert message.subject == "The pre-contractual documents of your Prodotto RCP policy"
+    assert "hands you the pre-contractual documents, which you can download" in message.body_text
+    assert "http://testserver/documenti/" in message.body_text
+    assert "- Modello Unico Precontrattuale (MUP) (version " in message.body_text
+    assert "Download the pre-contractual documents</a>" in message.body_html
 
 
 def test_the_signer_acknowledges_the_documents_before_asking_the_code(collaborator_a):

@@ -23,6 +23,22 @@ CLIENT_TEMPLATES = [
     "signatures/note.html",
     "ledger/verify.html",
 ]
+# The e-mails to a client, written in his language on file.
+CLIENT_EMAILS = [
+    f"notify/email/{name}.{part}"
+    for name in (
+        "signature_request",
+        "signature_reminder",
+        "signature_done",
+        "quietanza_request",
+        "quietanza_reminder",
+        "quietanza_done",
+        "claim_opened_insured",
+        "quote_to_client",
+        "disclosures_delivery",
+    )
+    for part in ("subject.txt", "txt", "html")
+] + ["notify/email/base.html"]
 _LITERAL = r"u'(?:[^'\\]|\\.)*'|u\"(?:[^\"\\]|\\.)*\""
 
 
@@ -36,7 +52,7 @@ def _messages(template_name: str) -> list[str | tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("template_name", CLIENT_TEMPLATES)
+@pytest.mark.parametrize("template_name", CLIENT_TEMPLATES + CLIENT_EMAILS)
 def test_every_string_of_a_client_page_is_in_the_english_catalogue(template_name):
     messages = _messages(template_name)
     assert messages, "no translatable string found: is the template still translated?"
