@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "polis.practices",
     "polis.signatures",
     "polis.claims",
+    "polis.insured",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -437,6 +438,8 @@ SIGNATURE_ACCESS_MINUTES = 15
 # Requests to signature links: per link and per signer; per address only against floods (an
 # agency's counter is one address for many clients), and never on a signed document's download.
 SIGNATURE_LINK_RATES = {"link": "60/10m", "signer": "120/10m", "address": "1000/10m"}
+# The insured's personal link to a policy or a claim (polis.insured): days before it expires.
+INSURED_LINK_DAYS = int(os.environ.get("INSURED_LINK_DAYS", "30"))
 
 # --- The MGA -----------------------------------------------------------------------------
 MGA_NAME = os.environ.get("MGA_NAME", "Heca")

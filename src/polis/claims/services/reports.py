@@ -1,6 +1,7 @@
 """Reports on claims: the access log of who read them and the daily list past their SLA."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audits
@@ -19,7 +20,11 @@ def record_claim_access(*, actor, claims: list[Claim], what: str) -> None:
             actor=actor,
             action="claim.accessed",
             targets=claims,
-            data={"role": str(actor.get_role_display()), "what": what},
+            # no actor: the insured, through their personal link (polis.insured)
+            data={
+                "role": str(actor.get_role_display() if actor else _("Assicurato")),
+                "what": what,
+            },
         )
 
 
