@@ -211,6 +211,12 @@ def _renewable(token: str) -> InsuredLink:
     return link
 
 
+def check_renewable(token: str) -> InsuredLink:
+    """The link may still be renewed (known, not revoked, not locked); LinkRefused otherwise."""
+    with transaction.atomic():
+        return _renewable(token)
+
+
 def _count_failure(link: InsuredLink) -> None:
     link.failures += 1
     link.save(update_fields=["failures"])

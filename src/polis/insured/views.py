@@ -81,7 +81,9 @@ def upload(request, token: str):
 def renew(request, token: str):
     """Ask a new link: codice fiscale and mobile on file, then the code sent by SMS."""
     code_sent = False
-    if request.method == "POST":
+    if request.method != "POST":
+        services.check_renewable(token)
+    else:
         try:
             if "code" in request.POST:
                 new_token = services.renew_insured_link(token=token, code=request.POST["code"])

@@ -59,9 +59,7 @@ def test_the_claim_page_shows_no_description_no_third_party_and_no_notes(
     assert "12000" not in html and "12.000" not in html  # the estimate
 
 
-def test_a_link_never_reaches_another_claim_or_another_file(
-    client, collaborator_a, policy, claim
-):
+def test_a_link_never_reaches_another_claim_or_another_file(client, collaborator_a, policy, claim):
     other = open_claim_on(collaborator_a, policy, complete=True)
     link = services.send_insured_link(actor=collaborator_a, practice=policy, claim=claim)
     html = _page(client, link.link_token).content.decode()
@@ -192,7 +190,9 @@ def test_an_upload_is_validated_as_everywhere_and_refused_for_a_kind_not_missing
     assert "Documento ricevuto" not in fake.content.decode()
     assert "non è tra quelli mancanti" in present.content.decode()
     assert claim.documents.count() == 1
-    assert not OutboundMessage.objects.filter(subject__startswith="Documenti dall'assicurato").exists()
+    assert not OutboundMessage.objects.filter(
+        subject__startswith="Documenti dall'assicurato"
+    ).exists()
 
 
 def _file(name, data):
