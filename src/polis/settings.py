@@ -440,6 +440,9 @@ SIGNATURE_ACCESS_MINUTES = 15
 SIGNATURE_LINK_RATES = {"link": "60/10m", "signer": "120/10m", "address": "1000/10m"}
 # The insured's personal link to a policy or a claim (polis.insured): days before it expires.
 INSURED_LINK_DAYS = int(os.environ.get("INSURED_LINK_DAYS", "30"))
+# Also send it, by e-mail and SMS, as soon as a policy is issued (at a claim's opening it goes
+# when the agency sends the insured the confirmation of opening).
+INSURED_LINK_AT_ISSUE = env_bool("INSURED_LINK_AT_ISSUE", False)
 
 # --- The MGA -----------------------------------------------------------------------------
 MGA_NAME = os.environ.get("MGA_NAME", "Heca")

@@ -9,6 +9,10 @@ class InsuredConfig(AppConfig):
     verbose_name = _("Area dell'assicurato")
 
     def ready(self):
+        from polis.insured.services import send_automatic_link
+        from polis.practices.registry import add_insured_notice
+
+        add_insured_notice(send_automatic_link)
         register_action_labels(
             {
                 "insured_link.sent": _("Link personale inviato all'assicurato"),

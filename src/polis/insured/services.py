@@ -115,6 +115,13 @@ def send_insured_link(
         return link
 
 
+def send_automatic_link(*, practice: Practice, claim: Claim | None = None) -> None:
+    """The link sent by the platform itself: at a claim's opening (when the agency chose to
+    tell the insured) and, if INSURED_LINK_AT_ISSUE, at the policy's issue."""
+    if claim is not None or settings.INSURED_LINK_AT_ISSUE:
+        send_insured_link(actor=None, practice=practice, claim=claim)
+
+
 def revoke_insured_link(*, actor, link: InsuredLink) -> InsuredLink:
     """The agency (or the MGA) withdraws the link: it opens nothing from now on."""
     require(actor, "view_claims" if link.claim_id else "view_practices")

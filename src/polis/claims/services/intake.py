@@ -36,6 +36,7 @@ from polis.ledger.services import record_event
 from polis.lifecycle import lock
 from polis.notify.services import queue_email
 from polis.practices.models import Practice
+from polis.practices.registry import tell_insured
 
 
 def open_claim(
@@ -132,6 +133,7 @@ def open_claim(
             queue_email(
                 to=practice.client.email, template="claim_opened_insured", context={"claim": claim}
             )
+            tell_insured(practice=practice, claim=claim)
         _tell_mga(claim, "claim_to_handle")
         return claim
 

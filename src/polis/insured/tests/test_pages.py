@@ -56,7 +56,8 @@ def test_the_claim_page_shows_no_description_no_third_party_and_no_notes(
     assert "errore di calcolo strutturale" not in html  # the description
     assert "Rossi Costruzioni" not in html  # the third party
     assert "frattura" not in html  # a note
-    assert "12000" not in html and "12.000" not in html  # the estimate
+    assert "12000" not in html
+    assert "12.000" not in html
 
 
 def test_a_link_never_reaches_another_claim_or_another_file(client, collaborator_a, policy, claim):
@@ -257,3 +258,28 @@ def test_a_wrong_code_does_not_renew(client, collaborator_a, policy):
     assert "Il codice non è corretto" in answer.content.decode()
     assert _page(client, link.link_token).status_code == 200  # the old link still works
     assert not AuditEvent.objects.filter(action="insured_link.renewed").exists()
+
+
+def test_the_link_goes_by_itself_when_the_agency_tells_the_insured_of_the_claim(
+    client, collaborator_a, policy
+):
+    # when the agency opens a claim and sends the insured the confirmation
+    claim = open_claim_on(collaborator_a, policy, complete=False, notify_insured=True)
+    # then the insured also gets the personal link of the claim, which opens it
+    link = InsuredLink.objects.get(claim=claim)
+    assert link.created_by is None
+    email = OutboundMessage.objects.get(subject__startswith="Segui il tuo sinistro")
+    token = re.search(r"/assicurato/([\w-]+)/", email.body_text).group(1)
+    assert claim.number in _page(client, token).content.decode()
+
+
+def test_at_issue_the_link_goes_only_when_configured(settings, collaborator_a):
+    from polis.claims.tests.support import policy_in_force
+
+    settings.INSURED_LINK_AT_ISSUE = False
+    quiet = policy_in_force(collaborator_a)
+    settings.INSURED_LINK_AT_ISSUE = True
+    told = policy_in_force(collaborator_a)
+    assert not InsuredLink.objects.filter(practice=quiet).exists()
+    [link] = InsuredLink.objects.filter(practice=told, claim=None)
+    assert link.created_by is None
