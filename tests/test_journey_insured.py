@@ -30,7 +30,7 @@ def test_the_insured_follows_the_claim_on_a_phone_and_sends_the_missing_document
     letter = tmp_path / "lettera.png"
     letter.write_bytes(PNG)
     page.get_by_label("Quale documento invii").select_option(label="Lettera del terzo danneggiato")
-    page.get_by_label("File").set_input_files(str(letter))
+    page.get_by_label("File da inviare").set_input_files(str(letter))
     page.get_by_role("button", name="Invia il documento").click()
     # then it is received, nothing is missing any more, and the agency is told
     page.get_by_text("Documento ricevuto").wait_for()

@@ -10,6 +10,7 @@ from polis.claims.selectors import get_claim_for
 from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.languages import client_page
 from polis.core.links import base_url
 from polis.core.ratelimit import over_limit
 from polis.documents.services import open_download
@@ -41,6 +42,7 @@ def _guarded(view):
     return wrapper
 
 
+@client_page
 @_guarded
 def page(request, token: str):
     link = services.open_insured_link(token=token)
@@ -58,6 +60,7 @@ def document(request, token: str, file_id: int):
     return open_download(actor=None, stored=stored)
 
 
+@client_page
 @require_POST
 @_guarded
 def upload(request, token: str):
@@ -77,6 +80,7 @@ def upload(request, token: str):
     return redirect("insured:page", token=token)
 
 
+@client_page
 @_guarded
 def renew(request, token: str):
     """Ask a new link: codice fiscale and mobile on file, then the code sent by SMS."""

@@ -283,3 +283,12 @@ def test_at_issue_the_link_goes_only_when_configured(settings, collaborator_a):
     assert not InsuredLink.objects.filter(practice=quiet).exists()
     [link] = InsuredLink.objects.filter(practice=told, claim=None)
     assert link.created_by is None
+
+
+def test_the_page_speaks_english_to_a_browser_that_prefers_it(client, collaborator_a, policy):
+    link = services.send_insured_link(actor=collaborator_a, practice=policy)
+    page = client.get(f"/assicurato/{link.link_token}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = page.content.decode()
+    assert '<html lang="en">' in html
+    assert "In force: you are covered" in html
+    assert "Documents to download" in html
