@@ -71,6 +71,15 @@ def _send(link: InsuredLink, base_url: str) -> None:
         )
 
 
+def _may_act(actor, firm_id: int, claim: Claim | None) -> None:
+    """A policy's link is for its firm and the MGA's staff; a claim's also for its adjuster."""
+    require(actor, "view_claims" if claim else "view_practices")
+    if actor.is_collaborator and firm_id != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per questa pratica."))
+    if actor.role == ADJUSTER and (claim is None or claim.adjuster_id != actor.pk):
+        raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
+
+
 def send_insured_link(
     *, actor, practice: Practice, claim: Claim | None = None, base_url: str = ""
 ) -> InsuredLink:
@@ -80,11 +89,7 @@ def send_insured_link(
 
     `actor` None is the platform sending it by itself (at issue, at the claim's opening)."""
     if actor is not None:
-        require(actor, "view_claims" if claim else "view_practices")
-        if actor.is_collaborator and practice.firm_id != actor.firm_id:
-            raise PermissionDenied(_("Non hai i permessi per questa pratica."))
-        if actor.role == ADJUSTER and (claim is None or claim.adjuster_id != actor.pk):
-            raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
+        _may_act(actor, practice.firm_id, claim)
     if claim is not None and claim.practice_id != practice.pk:
         raise DomainError(_("Il sinistro non è di questa polizza."))
     if practice.policy_number is None:
@@ -124,11 +129,7 @@ def send_automatic_link(*, practice: Practice, claim: Claim | None = None) -> No
 
 def revoke_insured_link(*, actor, link: InsuredLink) -> InsuredLink:
     """The agency (or the MGA) withdraws the link: it opens nothing from now on."""
-    require(actor, "view_claims" if link.claim_id else "view_practices")
-    if actor.is_collaborator and link.firm_id != actor.firm_id:
-        raise PermissionDenied(_("Non hai i permessi per questa pratica."))
-    if actor.role == ADJUSTER and (link.claim is None or link.claim.adjuster_id != actor.pk):
-        raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
+    _may_act(actor, link.firm_id, link.claim)
     with transaction.atomic():
         link = InsuredLink.objects.select_for_update().get(pk=link.pk)
         if link.is_revoked:
@@ -145,8 +146,9 @@ def revoke_insured_link(*, actor, link: InsuredLink) -> InsuredLink:
         return link
 
 
-def _usable(token: str, *, lock: bool = False) -> InsuredLink:
-    link = link_by_token(token, lock=lock)
+def _usable(token: str) -> InsuredLink:
+    """The link, if it still opens its page; LinkRefused otherwise."""
+    link = link_by_token(token)
     if link is None:
         raise LinkRefused(_("Questo link non esiste: controlla di averlo copiato per intero."))
     if link.is_revoked:
@@ -177,11 +179,6 @@ def open_insured_link(*, token: str) -> InsuredLink:
                 data={"link": str(link.uuid)},
             )
         return link
-
-
-def usable_link(token: str) -> InsuredLink:
-    """The link, if it still opens its page; LinkRefused otherwise."""
-    return _usable(token)
 
 
 def document_to_download(*, token: str, file_id: int) -> StoredFile:
