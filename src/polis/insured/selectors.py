@@ -1,8 +1,12 @@
 """What the insured's page shows: the minimum of one policy or one claim, in plain Italian."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.db.models import Q
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from polis.claims.models import Claim, Quietanza
@@ -14,11 +18,16 @@ from polis.practices.models import Payment, Practice
 from polis.practices.selectors import practices_visible_to
 from polis.signatures.selectors import hash_token
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+
+StrOrPromise = str | Promise
+
 P = Practice.Status
 C = Claim.Status
 
 # The policy's status as the client understands it.
-POLICY_STATUS = {
+POLICY_STATUS: dict[str, StrOrPromise] = {
     P.DRAFT: _("In preparazione presso la tua agenzia"),
     P.IN_REVIEW: _("In preparazione presso la tua agenzia"),
     P.INFO_REQUESTED: _("In preparazione presso la tua agenzia"),
@@ -34,7 +43,7 @@ POLICY_STATUS = {
 }
 
 # The claim's stage as the client understands it.
-CLAIM_STAGE = {
+CLAIM_STAGE: dict[str, StrOrPromise] = {
     C.OPENED: _("Abbiamo ricevuto la denuncia e la stiamo controllando."),
     C.DOCS_MISSING: _("Ci mancano dei documenti: senza, la pratica non può andare avanti."),
     C.ASSIGNED: _("Un liquidatore sta esaminando il sinistro."),
@@ -141,7 +150,7 @@ def page_documents(link: InsuredLink) -> list[Download]:
     return claim_documents(link.claim) if link.claim else policy_documents(link.practice)
 
 
-def links_visible_to(user):
+def links_visible_to(user: User) -> QuerySet[InsuredLink]:
     """The links of the claims and policies the user sees (claims: GDPR art. 9 scoping)."""
     claims = claims_visible_to(user) if can(user, "view_claims") else Claim.objects.none()
     practices = (

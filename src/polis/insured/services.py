@@ -5,9 +5,13 @@ The token scheme and the codes are the signing links' (`polis.signatures.service
 `code_hash`); every opening is audited like any read of the policy or of the claim's data.
 """
 
+from __future__ import annotations
+
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
-from polis.claims.models import Claim
+from polis.claims.models import Claim, ClaimDocument
 from polis.claims.services import add_insured_claim_documents, record_claim_access
 from polis.core.access import ADJUSTER, require
 from polis.core.errors import DomainError, PermissionDenied
@@ -27,6 +31,9 @@ from polis.notify.services import queue_email, queue_sms
 from polis.practices.models import Practice
 from polis.signatures.selectors import hash_token
 from polis.signatures.services import code_hash, link_token
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
 
 # Wrong codici fiscali, numbers or codes that lock a link's renewal (the agency sends a new one).
 MAX_FAILURES = 5
@@ -71,7 +78,7 @@ def _send(link: InsuredLink, base_url: str) -> None:
         )
 
 
-def _may_act(actor, firm_id: int, claim: Claim | None) -> None:
+def _may_act(actor: User, firm_id: int, claim: Claim | None) -> None:
     """A policy's link is for its firm and the MGA's staff; a claim's also for its adjuster."""
     require(actor, "view_claims" if claim else "view_practices")
     if actor.is_collaborator and firm_id != actor.firm_id:
@@ -81,7 +88,7 @@ def _may_act(actor, firm_id: int, claim: Claim | None) -> None:
 
 
 def send_insured_link(
-    *, actor, practice: Practice, claim: Claim | None = None, base_url: str = ""
+    *, actor: User | None, practice: Practice, claim: Claim | None = None, base_url: str = ""
 ) -> InsuredLink:
     """Send the client a personal link to the policy or, given `claim`, to the claim, by e-mail
     and SMS. It replaces the subject's previous link, which stops working. The returned link
@@ -116,7 +123,7 @@ def send_insured_link(
             target=claim or practice,
             data={"link": str(link.uuid)},
         )
-        link.link_token = token  # for the caller (tests), never stored
+        link.link_token = token  # type: ignore[attr-defined]  # for the caller, never stored
         return link
 
 
@@ -127,7 +134,7 @@ def send_automatic_link(*, practice: Practice, claim: Claim | None = None) -> No
         send_insured_link(actor=None, practice=practice, claim=claim)
 
 
-def revoke_insured_link(*, actor, link: InsuredLink) -> InsuredLink:
+def revoke_insured_link(*, actor: User, link: InsuredLink) -> InsuredLink:
     """The agency (or the MGA) withdraws the link: it opens nothing from now on."""
     _may_act(actor, link.firm_id, link.claim)
     with transaction.atomic():
@@ -193,7 +200,9 @@ def document_to_download(*, token: str, file_id: int) -> StoredFile:
     return download.file
 
 
-def upload_missing_document(*, token: str, kind: str, uploads) -> list:
+def upload_missing_document(
+    *, token: str, kind: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[ClaimDocument]:
     """The insured sends a missing document of their claim (validated as every upload)."""
     link = _usable(token)
     if link.claim is None:

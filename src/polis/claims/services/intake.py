@@ -229,7 +229,9 @@ def mark_documentation_complete(*, actor: User, claim: Claim, version: int | Non
         return claim
 
 
-def add_insured_claim_documents(*, claim: Claim, kind: str, uploads) -> list[ClaimDocument]:
+def add_insured_claim_documents(
+    *, claim: Claim, kind: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[ClaimDocument]:
     """The insured sends a missing document from their personal link (no account): only a
     required document of the claim's type not yet there, validated as every upload; the MGA
     (operators and the adjuster) and the firm are told."""

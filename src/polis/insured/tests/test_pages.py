@@ -273,13 +273,30 @@ def test_the_link_goes_by_itself_when_the_agency_tells_the_insured_of_the_claim(
     assert claim.number in _page(client, token).content.decode()
 
 
-def test_at_issue_the_link_goes_only_when_configured(settings, collaborator_a):
-    from polis.claims.tests.support import policy_in_force
+def _issued(author):
+    from polis.clients.tests.factories import ClientFactory
+    from polis.practices import services as practices
+    from polis.quotes import services as quotes
+    from polis.quotes.tests.factories import demo_product
+    from polis.quotes.tests.test_quotes import ARCHITECT
 
+    quote = quotes.create_quote(
+        actor=author,
+        client=ClientFactory(created_by=author),
+        product=demo_product("RCP"),
+        answers=ARCHITECT,
+        effective_date=timezone.localdate(),
+    )
+    return practices.issue_practice(
+        actor=author, practice=practices.convert_quote(actor=author, quote=quote)
+    )
+
+
+def test_at_issue_the_link_goes_only_when_configured(settings, collaborator_a):
     settings.INSURED_LINK_AT_ISSUE = False
-    quiet = policy_in_force(collaborator_a)
+    quiet = _issued(collaborator_a)
     settings.INSURED_LINK_AT_ISSUE = True
-    told = policy_in_force(collaborator_a)
+    told = _issued(collaborator_a)
     assert not InsuredLink.objects.filter(practice=quiet).exists()
     [link] = InsuredLink.objects.filter(practice=told, claim=None)
     assert link.created_by is None
