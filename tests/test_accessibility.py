@@ -15,7 +15,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 from conftest import login_verified
 from polis.accounts.models import User
+from polis.claims.models import Claim
 from polis.devdata.signing import last_code
+from polis.insured.services import send_insured_link
 from polis.practices.models import Practice
 from polis.signatures.tests.support import link_token, send
 from polis.web.navigation import SIDEBAR, actions_for
@@ -389,3 +391,38 @@ def test_apri_sinistro_can_be_walked_with_the_keyboard_alone(demo_world, page_of
     _tab_to(page, summary.get_by_role("link").first)
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT", "TEXTAREA")
+
+
+def test_the_insured_pages_have_no_serious_accessibility_violation(demo_world, page_of, screenshot):
+    # given the demo's collaborator sends the personal link of a policy and of a claim
+    collaborator = User.objects.get(email=ROLES["collaborator"])
+    claim = Claim.objects.filter(firm=collaborator.firm).order_by("pk").first()
+    policy = Practice.objects.filter(
+        firm=collaborator.firm, status=Practice.Status.IN_FORCE
+    ).first()
+    links = [
+        send_insured_link(actor=collaborator, practice=policy),
+        send_insured_link(actor=collaborator, practice=claim.practice, claim=claim),
+    ]
+    insured = page_of(None)
+    paths = [f"/assicurato/{link.link_token}/" for link in links]
+    paths.append(f"/assicurato/{links[0].link_token}/nuovo-link/")
+    findings = []
+    for size, viewport in VIEWPORTS.items():
+        insured.set_viewport_size(viewport)
+        for number, path in enumerate(paths):
+            # when the client opens each page, on a phone and on a desktop
+            assert insured.goto(path).status == 200
+            screenshot(insured, f"{size}-{number}")
+            # then nothing scrolls sideways and axe finds nothing serious
+            assert insured.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            insured.add_script_tag(path=str(AXE))
+            findings += [
+                f"{size} {path} {v['id']}: {v['nodes']}"
+                for v in insured.evaluate(RUN_AXE, WCAG_21_AA)
+            ]
+    # and the refused page (an unknown link) too
+    assert insured.goto(f"/assicurato/{'x' * 43}/").status == 410
+    insured.add_script_tag(path=str(AXE))
+    findings += [f"refused {v['id']}" for v in insured.evaluate(RUN_AXE, WCAG_21_AA)]
+    assert findings == []

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "polis.practices",
     "polis.signatures",
     "polis.claims",
+    "polis.insured",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -437,6 +438,11 @@ SIGNATURE_ACCESS_MINUTES = 15
 # Requests to signature links: per link and per signer; per address only against floods (an
 # agency's counter is one address for many clients), and never on a signed document's download.
 SIGNATURE_LINK_RATES = {"link": "60/10m", "signer": "120/10m", "address": "1000/10m"}
+# The insured's personal link to a policy or a claim (polis.insured): days before it expires.
+INSURED_LINK_DAYS = int(os.environ.get("INSURED_LINK_DAYS", "30"))
+# Also send it, by e-mail and SMS, as soon as a policy is issued (at a claim's opening it goes
+# when the agency sends the insured the confirmation of opening).
+INSURED_LINK_AT_ISSUE = env_bool("INSURED_LINK_AT_ISSUE", False)
 
 # --- The MGA -----------------------------------------------------------------------------
 MGA_NAME = os.environ.get("MGA_NAME", "Heca")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("polis.ledger.urls")),
     path("", include("polis.signatures.urls")),
     path("", include("polis.claims.urls")),
+    path("", include("polis.insured.urls")),
     path("", include("polis.catalog.urls")),
     # The language switch of the client's pages (polis.core.languages)
     path("lingua/", set_language, name="set_language"),

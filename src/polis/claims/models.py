@@ -177,6 +177,10 @@ class Claim(models.Model):
 
 class ClaimDocument(AttachedDocument):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="documents")
+    # empty when the insured sent it from their personal link (polis.insured)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -210,11 +210,20 @@ def claim_type_of(product: Product, code: str) -> dict | None:
     return next((kind for kind in product.claim_types if kind["code"] == code), None)
 
 
-def missing_documents(claim: Claim) -> list[str]:
-    """Labels of the required documents of the claim's type not uploaded yet."""
+def missing_document_kinds(claim: Claim) -> dict[str, str]:
+    """The required documents of the claim's type not uploaded yet: label by code."""
     kind = claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
     present = set(claim.documents.values_list("kind", flat=True))
-    return [d["label"] for d in kind["documents"] if d["required"] and d["code"] not in present]
+    return {
+        d["code"]: d["label"]
+        for d in kind["documents"]
+        if d["required"] and d["code"] not in present
+    }
+
+
+def missing_documents(claim: Claim) -> list[str]:
+    """Labels of the required documents of the claim's type not uploaded yet."""
+    return list(missing_document_kinds(claim).values())
 
 
 def sla_closures(claim: Claim) -> list[date]:

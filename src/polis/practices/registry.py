@@ -27,3 +27,21 @@ def add_review_reason(reason: ReviewReason) -> None:
 def registered_review_reasons(practice: Practice) -> list[str]:
     """The reasons of every registered domain, in the order they registered."""
     return [text for reason in _review_reasons for text in reason(practice)]
+
+
+# How the insured is told of their policy or claim (the personal link of `polis.insured`, which
+# sits above): called at issue and at a claim's opening, inside the business transaction.
+InsuredNotice = Callable[..., None]
+
+_insured_notices: list[InsuredNotice] = []
+
+
+def add_insured_notice(notice: InsuredNotice) -> None:
+    """Call `notice(practice=…, claim=…)` whenever the insured is to be told (claim may be None)."""
+    if notice not in _insured_notices:
+        _insured_notices.append(notice)
+
+
+def tell_insured(*, practice: Practice, claim=None) -> None:
+    for notice in _insured_notices:
+        notice(practice=practice, claim=claim)

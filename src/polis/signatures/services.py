@@ -76,9 +76,14 @@ class LinkUnusable(DomainError):
     """The link is unknown, expired, voided, declined or locked."""
 
 
-def _hash_code(request: SignatureRequest, code: str) -> str:
+def code_hash(salt: str, code: str) -> str:
+    """A one-time code as stored: keyed with SECRET_KEY and salted with its owner's uuid."""
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{request.uuid}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _hash_code(request: SignatureRequest, code: str) -> str:
+    return code_hash(str(request.uuid), code)
 
 
 def _evidence(
@@ -94,11 +99,15 @@ def _evidence(
     )
 
 
-def _token(request: SignatureRequest) -> str:
-    mac = hmac.new(
-        settings.SECRET_KEY.encode(), f"signature-link:{request.link_nonce}".encode(), "sha256"
-    )
+def link_token(purpose: str, nonce: str) -> str:
+    """A link's token, HMAC(SECRET_KEY, purpose:nonce): a job can rebuild the link from the
+    nonce, while the database alone (nonce, SHA-256 of the token) cannot."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{nonce}".encode(), "sha256")
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+
+
+def _token(request: SignatureRequest) -> str:
+    return link_token("signature-link", request.link_nonce)
 
 
 def signing_url(request: SignatureRequest, base_url: str = "") -> str:

@@ -12,6 +12,7 @@ from polis.claims.services.handling import (
 )
 from polis.claims.services.intake import (
     add_claim_documents,
+    add_insured_claim_documents,
     mark_documentation_complete,
     open_claim,
     request_claim_documents,
@@ -29,6 +30,7 @@ from polis.claims.services.settlement import (
 __all__ = [
     "add_claim_documents",
     "add_claim_note",
+    "add_insured_claim_documents",
     "assign_adjuster",
     "claim_of",
     "close_claim",

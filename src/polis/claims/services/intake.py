@@ -21,6 +21,7 @@ from polis.claims.selectors import (
     claim_type_of,
     documentation_to_confirm,
     is_eligible,
+    missing_document_kinds,
     missing_documents,
 )
 from polis.claims.services._common import (
@@ -39,8 +40,10 @@ from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
 from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT, bounded_text
 from polis.ledger.services import record_event
+from polis.lifecycle import lock
 from polis.notify.services import queue_email
 from polis.practices.models import Practice
+from polis.practices.registry import tell_insured
 
 if TYPE_CHECKING:
     from polis.accounts.models import User
@@ -148,6 +151,7 @@ def open_claim(
                 context={"claim": claim},
                 language=practice.client.language,
             )
+            tell_insured(practice=practice, claim=claim)
         _tell_mga(claim, "claim_to_handle")
         return claim
 
@@ -236,3 +240,25 @@ def mark_documentation_complete(*, actor: User, claim: Claim, version: int | Non
             % {"due": claim.sla_due.strftime("%d/%m/%Y")},
         )
         return claim
+
+
+def add_insured_claim_documents(
+    *, claim: Claim, kind: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[ClaimDocument]:
+    """The insured sends a missing document from their personal link (no account): only a
+    required document of the claim's type not yet there, validated as every upload; the MGA
+    (operators and the adjuster) and the firm are told."""
+    if not uploads:
+        raise DomainError(_("Scegli almeno un file."), field="files")
+    with transaction.atomic():
+        claim = lock(claim)
+        if not claim.is_open:
+            raise InvalidTransition(_("Il sinistro è chiuso: non si aggiungono documenti."))
+        required = missing_document_kinds(claim)
+        if kind not in required:
+            raise DomainError(_("Questo documento non è tra quelli mancanti."), field="kind")
+        added = _store_documents(None, claim, kind, required[kind], uploads)
+        _change(claim, None, "documents", ", ".join(d.file.name for d in added))
+        _tell_mga(claim, "claim_documents_from_insured")
+        _tell_firm(claim, "claim_documents_from_insured")
+        return added

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audits
@@ -27,7 +28,11 @@ def record_claim_access(*, actor: User, claims: list[Claim], what: str) -> None:
             actor=actor,
             action=ClaimAudit.ACCESSED,
             targets=claims,
-            data={"role": str(actor.get_role_display()), "what": what},
+            # no actor: the insured, through their personal link (polis.insured)
+            data={
+                "role": str(actor.get_role_display() if actor else _("Assicurato")),
+                "what": what,
+            },
         )
 
 

@@ -26,6 +26,7 @@ from polis.lifecycle import check_transition, lock, transition
 from polis.notify.services import queue_email
 from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice
+from polis.practices.registry import tell_insured
 from polis.practices.selectors import review_reasons
 from polis.practices.services._common import S, _own
 from polis.practices.services.signing import _hand_over_disclosures
@@ -161,6 +162,7 @@ def _issue(*, actor: User, practice: Practice) -> Practice:
         data={"policy_number": practice.policy_number},
     )
     record_event(type="policy.issued", ref=str(practice.uuid), sha256=practice.contract.sha256)
+    tell_insured(practice=practice)
     return practice
 
 

@@ -13,7 +13,8 @@ from django.utils.translation.template import templatize
 
 from polis.signatures.registry import handler_for
 
-# The templates of the pages a client reads (signing by link, Verifica documento) and their frame.
+# The templates of the pages a client reads (signing by link, Verifica documento, the insured's
+# page) and their frame.
 CLIENT_TEMPLATES = [
     "base.html",
     "signatures/sign.html",
@@ -22,6 +23,9 @@ CLIENT_TEMPLATES = [
     "signatures/_note_body.html",  # its headings; the note's legal text stays Italian
     "signatures/note.html",
     "ledger/verify.html",
+    "insured/page.html",
+    "insured/refused.html",
+    "insured/renew.html",
 ]
 # The e-mails to a client, written in his language on file.
 CLIENT_EMAILS = [
