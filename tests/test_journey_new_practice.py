@@ -118,7 +118,7 @@ def test_new_practice_reviewed_with_an_information_request(browser_page, screens
     device = TOTPDevice.objects.get(user=operator)
     desk.get_by_label("Codice a 6 cifre").fill(f"{totp(device.bin_key):06d}")
     desk.get_by_role("button", name="Verifica").click()
-    desk.get_by_role("link", name="Pratiche in revisione").click()
+    desk.get_by_role("link", name="Pratiche in revisione", exact=True).click()
     desk.get_by_text("in attesa da").first.wait_for()
     desk.get_by_role("link", name="Richiedi informazioni").click()
     desk.get_by_label("Richiedi informazioni all'agenzia").fill("Serve la visura camerale")

@@ -50,6 +50,8 @@ RULES = [
     Rule("web:contact", expect(200)),
     Rule("web:contact_done", expect(200)),
     Rule("web:privacy", expect(200)),
+    # The language switch of the client's pages: anyone may choose, it only sets a cookie.
+    Rule("set_language", expect(302), method="post", data=lambda w: {"language": "en"}),
     Rule("accounts:login", expect(200)),
     # Without a pending login (password step passed) both go back to step one.
     Rule("accounts:login_otp", expect(LOGIN)),

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from polis.audit.labels import register_action_labels
+from polis.audit.labels import register_audit_actions
+from polis.insured.audit import InsuredAudit
 
 
 class InsuredConfig(AppConfig):
@@ -13,12 +14,4 @@ class InsuredConfig(AppConfig):
         from polis.practices.registry import add_insured_notice
 
         add_insured_notice(send_automatic_link)
-        register_action_labels(
-            {
-                "insured_link.sent": _("Link personale inviato all'assicurato"),
-                "insured_link.revoked": _("Link personale dell'assicurato revocato"),
-                "insured_link.opened": _("Polizza consultata dall'assicurato con il link"),
-                "insured_link.code_sent": _("Codice per rinnovare il link inviato via SMS"),
-                "insured_link.renewed": _("Link personale rinnovato dall'assicurato"),
-            }
-        )
+        register_audit_actions(InsuredAudit)

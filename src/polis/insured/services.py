@@ -25,6 +25,7 @@ from polis.claims.services import add_insured_claim_documents, record_claim_acce
 from polis.core.access import ADJUSTER, require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.models import StoredFile
+from polis.insured.audit import InsuredAudit
 from polis.insured.models import InsuredLink
 from polis.insured.selectors import link_by_token, page_documents
 from polis.notify.services import queue_email, queue_sms
@@ -119,7 +120,7 @@ def send_insured_link(
         _send(link, base_url)
         record_audit(
             actor=actor,
-            action="insured_link.sent",
+            action=InsuredAudit.SENT,
             target=claim or practice,
             data={"link": str(link.uuid)},
         )
@@ -146,7 +147,7 @@ def revoke_insured_link(*, actor: User, link: InsuredLink) -> InsuredLink:
         link.save(update_fields=["revoked_at", "revoked_by"])
         record_audit(
             actor=actor,
-            action="insured_link.revoked",
+            action=InsuredAudit.REVOKED,
             target=link.claim or link.practice,
             data={"link": str(link.uuid)},
         )
@@ -181,7 +182,7 @@ def open_insured_link(*, token: str) -> InsuredLink:
         else:
             record_audit(
                 actor=None,
-                action="insured_link.opened",
+                action=InsuredAudit.OPENED,
                 target=link.practice,
                 data={"link": str(link.uuid)},
             )
@@ -276,7 +277,7 @@ def _issue_code(link: InsuredLink) -> None:
     )
     record_audit(
         actor=None,
-        action="insured_link.code_sent",
+        action=InsuredAudit.CODE_SENT,
         target=link.claim or link.practice,
         data={"link": str(link.uuid)},
     )
@@ -311,7 +312,7 @@ def renew_insured_link(*, token: str, code: str) -> str:
             )
             record_audit(
                 actor=None,
-                action="insured_link.renewed",
+                action=InsuredAudit.RENEWED,
                 target=link.claim or link.practice,
                 data={"link": str(link.uuid)},
             )

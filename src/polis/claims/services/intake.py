@@ -258,7 +258,7 @@ def add_insured_claim_documents(
         if kind not in required:
             raise DomainError(_("Questo documento non è tra quelli mancanti."), field="kind")
         added = _store_documents(None, claim, kind, required[kind], uploads)
-        _change(claim, None, "documents", ", ".join(d.file.name for d in added))
+        _change(claim, None, ClaimAudit.DOCUMENTS, ", ".join(d.file.name for d in added))
         _tell_mga(claim, "claim_documents_from_insured")
         _tell_firm(claim, "claim_documents_from_insured")
         return added

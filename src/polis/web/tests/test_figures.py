@@ -80,14 +80,14 @@ def test_a_collaborator_sees_the_figures_of_his_firm_only(
 
 
 def test_another_firm_sees_only_its_own(known_portfolio, collaborator_b):
-    # given a claim opened by firm B
-    open_claim_on(collaborator_b, policy_in_force(collaborator_b))
+    # given a quote and a claim opened by firm B on a policy issued today
+    _quote(collaborator_b)
+    claim_policy = policy_in_force(collaborator_b)
+    Practice.objects.filter(pk=claim_policy.pk).update(issued_at=timezone.now())
+    open_claim_on(collaborator_b, claim_policy)
     # when
     figures = portfolio_figures(collaborator_b)
-    # then its 9,999 € and the policy in force for the claim (issued today), nothing of firm A
-    claim_policy = Practice.objects.get(
-        firm=collaborator_b.firm, issued_at__date__gte=timezone.localdate()
-    )
+    # then its 9,999 € and the policy in force for the claim, nothing of firm A
     assert figures["premiums_month"] == Decimal("9999.00") + claim_policy.gross
     assert (figures["expiring_30"], figures["quotes_year"], figures["claims_open"]) == (1, 1, 1)
 
