@@ -13,5 +13,7 @@ class ClientsConfig(AppConfig):
             {
                 "client.created": _("Cliente creato"),
                 "client.updated": _("Dati del cliente aggiornati"),
+                "client.erased": _("Dati del cliente cancellati su sua richiesta"),
+                "client.restricted": _("Trattamento dei dati del cliente limitato"),
             }
         )

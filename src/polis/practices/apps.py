@@ -11,7 +11,8 @@ class PracticesConfig(AppConfig):
 
     def ready(self):
         from polis.messaging.registry import follow_subject
-        from polis.practices import services
+        from polis.practices import privacy, services
+        from polis.privacy.registry import register_exporter
         from polis.signatures.registry import SubjectKind, register_subject
 
         follow_subject("practice", services.record_practice_message)
@@ -55,4 +56,10 @@ class PracticesConfig(AppConfig):
                 "practice.renewal_undone": _("Rinnovo non perfezionato: pratica non più rinnovata"),
                 "practice.expired": _("Pratica scaduta"),
             }
+        )
+        register_exporter(
+            "practices",
+            title=_("Pratiche, documenti ed evidenze di firma"),
+            export=privacy.export_client,
+            retention=privacy.retention_duties,
         )

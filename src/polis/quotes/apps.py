@@ -9,6 +9,9 @@ class QuotesConfig(AppConfig):
     verbose_name = "Preventivi"
 
     def ready(self):
+        from polis.privacy.registry import register_exporter
+        from polis.quotes import privacy
+
         register_action_labels(
             {
                 "quote.priced": _("Preventivo calcolato"),
@@ -19,4 +22,9 @@ class QuotesConfig(AppConfig):
                 "quote_request.declined": _("Rischio non quotabile"),
                 "quote_request.accepted": _("Offerta accettata"),
             }
+        )
+        register_exporter(
+            "quotes",
+            title=_("Preventivi"),
+            export=privacy.export_client,
         )
