@@ -55,7 +55,16 @@ def test_every_url_has_an_expectation_for_every_role():
 # its administrator may do what the administrator may, firm-administration pages aside; a user
 # of a firm still pending approval gets what an anonymous visitor gets.
 PLAIN, PENDING = "collaborator_a_plain", "pending_firm_user"
-FIRM_ADMIN_ONLY = {"accounts:colleagues", "accounts:firm_two_factor"}
+FIRM_ADMIN_ONLY = {
+    "accounts:colleagues",
+    "accounts:firm_two_factor",
+    "privacy:list",
+    "privacy:create",
+    "privacy:detail",
+    "privacy:extend",
+    "privacy:export",
+    "privacy:answer",
+}
 
 
 def build_world(module) -> dict:
