@@ -64,6 +64,12 @@ FIRM_ADMIN_ONLY = {
     "privacy:extend",
     "privacy:export",
     "privacy:answer",
+    "api:list_privacy_requests",
+    "api:get_privacy_request",
+    "api:register_privacy_request",
+    "api:extend_privacy_request",
+    "api:export_privacy_request",
+    "api:answer_privacy_request",
 }
 
 

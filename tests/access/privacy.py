@@ -82,3 +82,55 @@ RULES = [
         kwargs=lambda w: {"token": services.export_link(w["exported"], "pdf", "").split("/")[-2]},
     ),
 ]
+
+
+# The API: 401 for who has no API access (anonymous, adjuster), as the other operations.
+API_HANDLERS = expect(401, **{COLLAB_A: 200, COLLAB_B: 404, OPERATOR: 200, ADMIN: 200})
+API_RULES = [
+    Rule(
+        "api:list_privacy_requests",
+        expect(401, **{COLLAB_A: 200, COLLAB_B: 200, OPERATOR: 200, ADMIN: 200}),
+    ),
+    Rule(
+        "api:get_privacy_request", API_HANDLERS, kwargs=lambda w: {"request_id": w["request_a"].pk}
+    ),
+    Rule(
+        "api:register_privacy_request",
+        expect(401, **{COLLAB_A: 201, COLLAB_B: 404, OPERATOR: 201, ADMIN: 201}),
+        method="post",
+        json=True,
+        data=lambda w: {
+            "client_id": w["client_a"].pk,
+            "kind": "objection",
+            "channel": "email",
+            "received_on": timezone.localdate(),
+            "identity_check": "Documento allegato",
+        },
+    ),
+    # The first handler extends; the request is then no longer "received", and the others are
+    # refused by the lifecycle (422), after the access rules let them through.
+    Rule(
+        "api:extend_privacy_request",
+        expect(401, **{COLLAB_A: 200, COLLAB_B: 404, OPERATOR: 422, ADMIN: 422}),
+        method="post",
+        json=True,
+        kwargs=lambda w: {"request_id": w["request_a"].pk},
+        data=lambda w: {"reason": "Richiesta ampia"},
+    ),
+    Rule(
+        "api:export_privacy_request",
+        API_HANDLERS,
+        method="post",
+        json=True,
+        kwargs=lambda w: {"request_id": w["request_a"].pk},
+    ),
+    Rule(
+        "api:answer_privacy_request",
+        expect(401, **{COLLAB_A: 422, COLLAB_B: 404, OPERATOR: 422, ADMIN: 422}),
+        method="post",
+        json=True,
+        kwargs=lambda w: {"request_id": w["request_a"].pk},
+        data=lambda w: {"answer": "Ecco i dati."},
+    ),
+]
+RULES += API_RULES
