@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polis.claims.models import Claim
+from polis.privacy.models import add_months
 
 # Claim files are kept beyond the prescription (2 years, art. 2952 c.c.): a policy choice of
 # 5 years after closing, as one claims-data source says (regulatory brief §7, unconfirmed).
@@ -35,7 +36,7 @@ def export_client(client) -> list[dict]:
 
 
 def retention_duties(client) -> list[str]:
-    cutoff = timezone.localdate().replace(year=timezone.localdate().year - RETENTION_YEARS)
+    cutoff = add_months(timezone.localdate(), -12 * RETENTION_YEARS)
     if Claim.objects.filter(client=client, reported_on__gte=cutoff).exists():
         return [
             _(

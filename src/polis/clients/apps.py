@@ -15,5 +15,6 @@ class ClientsConfig(AppConfig):
                 "client.updated": _("Dati del cliente aggiornati"),
                 "client.erased": _("Dati del cliente cancellati su sua richiesta"),
                 "client.restricted": _("Trattamento dei dati del cliente limitato"),
+                "client.marketing_withdrawn": _("Consenso alle comunicazioni commerciali revocato"),
             }
         )

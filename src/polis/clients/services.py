@@ -136,3 +136,16 @@ def restrict_client(*, actor, client: Client) -> Client:
             client.save(update_fields=["processing_restricted_at"])
             record_audit(actor=actor, action="client.restricted", target=client)
         return client
+
+
+def withdraw_marketing_consent(*, actor, client: Client) -> Client:
+    """The client objects to direct marketing (GDPR art. 21(3)): nothing promotional is sent
+    to him any more."""
+    require(actor, "handle_privacy_requests")
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if client.marketing_consent_at is not None:
+            client.marketing_consent_at = None
+            client.save(update_fields=["marketing_consent_at"])
+            record_audit(actor=actor, action="client.marketing_withdrawn", target=client)
+        return client

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from polis.audit.services import record_audit
 from polis.clients.models import Client
-from polis.clients.services import erase_client, restrict_client
+from polis.clients.services import erase_client, restrict_client, withdraw_marketing_consent
 from polis.core.access import MGA_STAFF, require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import open_download, store_file
@@ -199,10 +199,11 @@ def answer_request(
 ) -> DataSubjectRequest:
     """Answer the request and close it, sending the answer to the person.
 
-    Access and portability need the export sent first. Erasure and restriction are applied
-    when no retention duty holds; otherwise they are refused and the answer names each duty.
-    The answer of an erasure says that the register keeps only hashes. The audit keeps the
-    answer's hash, not its text.
+    Access and portability need the export sent first. An objection withdraws the consent to
+    marketing (art. 21(3)); an objection to other processing is answered in the text. Erasure
+    and restriction are applied when no retention duty holds; otherwise they are refused and
+    the answer names each duty. The answer of an erasure says that the register keeps only
+    hashes. The audit keeps the answer's hash, not its text.
     """
     _check_client(actor, request.client)
     with transaction.atomic():
@@ -223,6 +224,9 @@ def answer_request(
             else:
                 restrict_client(actor=actor, client=request.client)
                 parts.append(_("Il trattamento dei tuoi dati è stato limitato."))
+        if request.kind == DataSubjectRequest.Kind.OBJECTION:
+            withdraw_marketing_consent(actor=actor, client=request.client)
+            parts.append(_("Non riceverai più comunicazioni commerciali."))
         if request.kind == DataSubjectRequest.Kind.ERASURE:
             parts.append(str(REGISTER_NOTE))
         if not parts:

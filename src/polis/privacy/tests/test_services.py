@@ -256,3 +256,52 @@ def test_restriction_without_a_duty_marks_the_client(operator, collaborator_a):
     services.answer_request(actor=operator, request=request, answer="")
     # then
     assert Client.objects.get(pk=person.pk).processing_restricted_at is not None
+
+
+def test_a_signed_contract_also_keeps_the_fea_evidence_and_a_claim_its_file(
+    operator, client_with_claim
+):
+    # given
+    practice, _claim = client_with_claim
+    # when
+    duties = services.retention_duties(practice.client)
+    # then
+    assert [duty.split(":")[0] for duty in duties] == [
+        "contratto",
+        "firma elettronica avanzata",
+        "sinistro",
+    ]
+    assert "20 anni" in duties[1]
+
+
+def test_a_contract_ended_more_than_five_years_ago_no_longer_blocks_erasure(collaborator_a):
+    from polis.practices.models import Practice
+    from polis.practices.tests.factories import PracticeFactory
+
+    # given: an unsigned (paper) contract that ended six years ago, and one that ended four
+    old = PracticeFactory(
+        created_by=collaborator_a,
+        status=Practice.Status.EXPIRED,
+        effective_date=timezone.localdate().replace(year=timezone.localdate().year - 7),
+    )
+    recent = PracticeFactory(
+        created_by=collaborator_a,
+        status=Practice.Status.EXPIRED,
+        effective_date=timezone.localdate().replace(year=timezone.localdate().year - 5),
+    )
+    # then
+    assert services.retention_duties(old.client) == []
+    assert services.retention_duties(recent.client)[0].startswith("contratto: conservazione 5")
+
+
+def test_an_objection_withdraws_the_marketing_consent(operator, collaborator_a):
+    # given
+    person = ClientFactory(created_by=collaborator_a, marketing_consent_at=timezone.now())
+    request = _register(operator, person, kind=K.OBJECTION)
+    # when
+    request = services.answer_request(actor=operator, request=request, answer="")
+    # then
+    person.refresh_from_db()
+    assert person.marketing_consent_at is None
+    assert "comunicazioni commerciali" in request.answer
+    assert AuditEvent.objects.filter(action="client.marketing_withdrawn").count() == 1

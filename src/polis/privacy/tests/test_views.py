@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -126,3 +127,23 @@ def test_overdue_requests_alert_on_the_dashboard_of_who_handles_them(
         assert reverse("privacy:detail", args=[late.pk]) in pages[user]
         assert "Puntuali" not in pages[user]
     assert "Richieste privacy scadute" not in pages[collaborator_b]
+
+
+def test_the_register_reads_a_constant_number_of_queries(
+    client_for, operator, collaborator_a, django_assert_max_num_queries
+):
+    # given
+    web = client_for(operator)
+    _register(operator, ClientFactory(created_by=collaborator_a))
+    web.get(reverse("privacy:list"))
+    with django_assert_max_num_queries(100) as few:
+        web.get(reverse("privacy:list"))
+    for _ in range(5):
+        _register(operator, ClientFactory(created_by=collaborator_a))
+    web.get(reverse("privacy:list"))  # the dashboard's cached figures, as before `few`
+    # when
+    with django_assert_max_num_queries(100) as many:
+        page = web.get(reverse("privacy:list")).content.decode()
+    # then
+    assert len(re.findall(r'href="/privacy/richieste/\d+/"', page)) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
