@@ -7,13 +7,16 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polis.audit.labels import action_label
 from polis.audit.models import AuditEvent
 from polis.audit.services import object_label
 from polis.documents.pdf import render_pdf
 from polis.documents.validation import ValidatedFile
+from polis.privacy.models import DataSubjectRequest
 from polis.privacy.registry import exporters
 
 CLIENT_FIELDS = (
@@ -51,10 +54,15 @@ def client_record(client) -> list[dict]:
 
 
 def audit_entries(client) -> list[dict]:
-    events = AuditEvent.objects.filter(
-        object_type=object_label(client), object_id=str(client.pk)
-    ).order_by("at", "pk")
-    return [{"azione": event.action, "il": event.at.isoformat()} for event in events]
+    """The audit events about the client's record and about his own requests."""
+    about = Q(object_type=object_label(client), object_id=str(client.pk)) | Q(
+        object_type=object_label(DataSubjectRequest),
+        object_id__in=[str(pk) for pk in client.privacy_requests.values_list("pk", flat=True)],
+    )
+    events = AuditEvent.objects.filter(about).order_by("at", "pk")
+    return [
+        {"azione": str(action_label(event.action)), "il": event.at.isoformat()} for event in events
+    ]
 
 
 def build_export(client) -> dict:

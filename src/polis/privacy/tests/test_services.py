@@ -162,6 +162,7 @@ def test_the_export_holds_the_persons_data_and_reaches_only_him(
     assert sections["practices"][0]["evidenze_di_firma"]
     assert sections["claims"][0]["numero"] == claim.number
     assert sections["claims"][0]["descrizione"] == "Frattura del polso durante il sopralluogo"
+    assert "Richiesta dell'interessato registrata" in [e["azione"] for e in sections["audit"]]
     assert other.codice_fiscale not in body.decode()
     assert "Bianchi" not in body.decode()
     pdf = b"".join(client.get(links[0]).streaming_content)
