@@ -373,6 +373,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.claims.tasks.send_overdue_report",
         "schedule": crontab(hour=7, minute=30),
     },
+    "privacy-overdue": {
+        "task": "polis.privacy.tasks.send_overdue_report",
+        "schedule": crontab(hour=7, minute=35),
+    },
     "purge-audit-ip": {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),

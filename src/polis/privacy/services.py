@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from polis.audit.services import record_audit
 from polis.clients.models import Client
 from polis.clients.services import erase_client, restrict_client, withdraw_marketing_consent
-from polis.core.access import MGA_STAFF, require
+from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import open_download, store_file
 from polis.lifecycle import lock, save_versioned, transition
+from polis.notify.recipients import role_emails
 from polis.notify.services import queue_email
 from polis.privacy.export import build_export, export_json, export_pdf
 from polis.privacy.models import DataSubjectRequest, add_months
@@ -256,3 +257,18 @@ def open_export(*, request: DataSubjectRequest, part: str):
             actor=None, action="privacy_export.downloaded", target=request, data={"part": part}
         )
     return open_download(actor=None, stored=stored)
+
+
+def send_overdue_report() -> int:
+    """Daily: e-mail the operators the open requests past their deadline (by number, kind and
+    date: no names in the e-mail); returns how many."""
+    overdue = list(
+        DataSubjectRequest.objects.filter(
+            status__in=DataSubjectRequest.OPEN, due_on__lt=timezone.localdate()
+        ).order_by("due_on", "pk")
+    )
+    if overdue:
+        with transaction.atomic():
+            for email in role_emails(OPERATOR):
+                queue_email(to=email, template="privacy_overdue", context={"requests": overdue})
+    return len(overdue)

@@ -306,3 +306,22 @@ def test_an_objection_withdraws_the_marketing_consent(operator, collaborator_a):
     assert person.marketing_consent_at is None
     assert "comunicazioni commerciali" in request.answer
     assert AuditEvent.objects.filter(action="client.marketing_withdrawn").count() == 1
+
+
+def test_the_daily_report_tells_the_operators_of_overdue_requests_without_names(
+    operator, collaborator_a
+):
+    # given
+    late = _register(
+        operator,
+        ClientFactory(created_by=collaborator_a, last_name="Verdi"),
+        received_on=timezone.localdate() - datetime.timedelta(days=35),
+    )
+    _register(operator, ClientFactory(created_by=collaborator_a))
+    # when
+    count = services.send_overdue_report()
+    # then
+    assert count == 1
+    email = _last_email(operator.email)
+    assert f"n. {late.pk}, Accesso (art. 15)" in email.body_text
+    assert "Verdi" not in email.body_text

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from polis.privacy import services
+
+
+@shared_task
+def send_overdue_report() -> int:
+    """Daily: the operators get the list of data-subject requests past their deadline."""
+    return services.send_overdue_report()
