@@ -377,6 +377,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.privacy.tasks.send_overdue_report",
         "schedule": crontab(hour=7, minute=35),
     },
+    "privacy-exports": {
+        "task": "polis.privacy.tasks.forget_expired_exports",
+        "schedule": crontab(hour=3, minute=25),
+    },
     "purge-audit-ip": {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -136,7 +137,9 @@ def request_for_link(token: str) -> tuple[DataSubjectRequest, str] | None:
     if request is None or payload["p"] not in ("json", "pdf"):
         return None
     sha = request.export_json_sha256 if payload["p"] == "json" else request.export_pdf_sha256
-    return (request, payload["p"]) if sha and sha[:16] == payload["h"] else None
+    if request.export_json_id is None or not sha or sha[:16] != payload["h"]:
+        return None
+    return request, payload["p"]
 
 
 def send_export(
@@ -152,6 +155,7 @@ def send_export(
         request = lock(request, version)
         if not request.is_open:
             raise DomainError(_("La richiesta è già evasa."))
+        _forget_files(request)
         data = build_export(request.client)
         as_json, as_pdf = export_json(data), export_pdf(data)
         request.export_json = store_file(actor=actor, validated=as_json)
@@ -272,3 +276,31 @@ def send_overdue_report() -> int:
             for email in role_emails(OPERATOR):
                 queue_email(to=email, template="privacy_overdue", context={"requests": overdue})
     return len(overdue)
+
+
+def _forget_files(request: DataSubjectRequest) -> None:
+    """Delete the request's export files (the rows now, the bytes once the transaction
+    commits); the register keeps their hashes."""
+    files = [f for f in (request.export_json, request.export_pdf) if f is not None]
+    if not files:
+        return
+    request.export_json = request.export_pdf = None
+    request.save(update_fields=["export_json", "export_pdf"])
+    for stored in files:
+        transaction.on_commit(partial(stored.file.storage.delete, stored.file.name))
+        stored.delete()
+
+
+def forget_expired_exports() -> int:
+    """Daily: the files of the exports whose link has expired are deleted, so that polis keeps
+    no copy of what it sent; returns how many exports."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.PRIVACY_EXPORT_LINK_DAYS)
+    expired = DataSubjectRequest.objects.filter(
+        exported_at__lt=cutoff, export_json__isnull=False
+    ).select_related("export_json", "export_pdf")
+    count = 0
+    for request in expired.iterator(chunk_size=100):
+        with transaction.atomic():
+            _forget_files(request)
+        count += 1
+    return count

@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+import os
 import re
 
 import pytest
@@ -325,3 +326,31 @@ def test_the_daily_report_tells_the_operators_of_overdue_requests_without_names(
     email = _last_email(operator.email)
     assert f"n. {late.pk}, Accesso (art. 15)" in email.body_text
     assert "Verdi" not in email.body_text
+
+
+def test_an_exports_files_are_deleted_when_its_link_expires_and_the_hashes_stay(
+    operator, collaborator_a, client, settings, django_capture_on_commit_callbacks
+):
+    from polis.documents.models import StoredFile
+
+    # given
+    request = _register(operator, ClientFactory(created_by=collaborator_a))
+    request = services.send_export(actor=operator, request=request, base_url=BASE)
+    link = services.export_link(request, "pdf", "")
+    stored = StoredFile.objects.get(pk=request.export_pdf_id)
+    path = stored.file.path
+    hashes = (request.export_json_sha256, request.export_pdf_sha256)
+    # when: a week later
+    settings.PRIVACY_EXPORT_LINK_DAYS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        forgotten = services.forget_expired_exports()
+    # then
+    request.refresh_from_db()
+    assert forgotten == 1
+    assert (request.export_json_id, request.export_pdf_id) == (None, None)
+    assert (request.export_json_sha256, request.export_pdf_sha256) == hashes
+    assert not StoredFile.objects.filter(pk=stored.pk).exists()
+    assert not os.path.exists(path)
+    settings.PRIVACY_EXPORT_LINK_DAYS = 7
+    assert client.get(link).status_code == 404
+    assert services.forget_expired_exports() == 0
