@@ -30,14 +30,19 @@ run: install
 	@echo ""
 	$(PY) manage.py serve $(HOST)
 
+# pytest-xdist, one worker per core, each with its own test database and VAR_DIR
+# (polis.pytest_profile); tests that must share a worker take @pytest.mark.xdist_group(name).
+# `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	PYTHONPATH=src $(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

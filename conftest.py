@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -97,6 +98,14 @@ def client_for(client):
     return make
 
 
+def shared_var_dir() -> Path:
+    """VAR_DIR, or under pytest-xdist the folder that all workers share (polis.pytest_profile):
+    where the tests leave what people read after the run."""
+    from django.conf import settings
+
+    return Path(os.environ.get("POLIS_TEST_SHARED_VAR_DIR") or settings.VAR_DIR)
+
+
 def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 
@@ -163,9 +172,7 @@ def browser_page(_chromium, live_server, settings):
 @pytest.fixture
 def screenshot(request):
     """screenshot(page, name): save a PNG under var/screenshots/ (kept as a CI artifact)."""
-    from django.conf import settings
-
-    folder = settings.VAR_DIR / "screenshots"
+    folder = shared_var_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str, full_page: bool = True) -> None:
@@ -185,7 +192,6 @@ def collected_static(tmp_path_factory):
     """STATIC_ROOT with collectstatic run once, for tests that start the production profile."""
     import subprocess
     import sys
-    from pathlib import Path
 
     root = tmp_path_factory.mktemp("static")
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "collectstatic-only", "STATIC_ROOT": str(root)}

@@ -72,7 +72,11 @@ def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
     )
     base = f"http://{env['BIND']}"
-    wait_for(base + "/salute/")
+    try:
+        wait_for(base + "/salute/")
+    except BaseException:
+        stop(process)  # not left behind, serving on
+        raise
     return process, base
 
 

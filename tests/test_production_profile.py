@@ -38,7 +38,12 @@ def production(tmp_path, collected_static):
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
     )
     worker = start_celery_worker(env)
-    web, base = start_gunicorn(env)
+    try:
+        web, base = start_gunicorn(env)
+    except BaseException:
+        # a worker left behind would take the next run's tasks from the shared queue
+        stop(worker)
+        raise
     yield base, tmp_path
     stop(web, worker)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from polis.clients.tests.factories import ClientFactory
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.practices import services
-from polis.practices.tests.factories import PracticeFactory
+from polis.practices.tests.factories import PracticeFactory, issued_practice
 from polis.quotes import services as quotes
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
@@ -32,8 +32,7 @@ def _quote(world: dict):
 def arrange(world: dict) -> None:
     author = world["users"][COLLAB_A]
     world["quote_to_convert"] = _quote(world)
-    draft = services.convert_quote(actor=author, quote=_quote(world))
-    world["practice_a"] = services.issue_practice(actor=author, practice=draft)
+    world["practice_a"] = issued_practice(author)
     world["disclosure_token"] = services.disclosures_token(world["practice_a"])
     world["draft_a"] = services.convert_quote(actor=author, quote=_quote(world))
     world["document_a"] = services.add_practice_documents(

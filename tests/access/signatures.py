@@ -1,15 +1,9 @@
 """The signing pages are public but reachable only through a valid link; staff actions are
 for the firm (others get 404) and the MGA."""
 
-from django.utils import timezone
-
-from polis.clients.tests.factories import ClientFactory
-from polis.practices import services
-from polis.quotes import services as quotes
-from polis.quotes.tests.factories import demo_product
-from polis.quotes.tests.test_quotes import ARCHITECT
+from polis.practices.tests.factories import issued_practice, signature_link_token, signed_practice
 from polis.signatures.models import SignatureRequest
-from polis.signatures.tests.support import last_link_token, send, sign_practice
+from polis.signatures.tests.support import last_link_token, send
 from tests.access import (
     ADJUSTER,
     ADMIN,
@@ -26,27 +20,14 @@ from tests.access import (
 BAD_TOKEN = "x" * 43
 
 
-def _issued(author):
-    quote = quotes.create_quote(
-        actor=author,
-        client=ClientFactory(created_by=author),
-        product=demo_product("RCP"),
-        answers=ARCHITECT,
-        effective_date=timezone.localdate(),
-    )
-    return services.issue_practice(
-        actor=author, practice=services.convert_quote(actor=author, quote=quote)
-    )
-
-
 def arrange(world: dict) -> None:
     author = world["users"][COLLAB_A]
-    world["to_sign"] = send(author, _issued(author))
+    world["to_sign"] = send(author, issued_practice(author))
     world["sign_token"] = last_link_token(world["to_sign"].client.email)
     world["sign_request"] = SignatureRequest.objects.get(subject_id=world["to_sign"].pk)
-    world["unsent"] = _issued(author)
-    world["signed"] = _issued(author)
-    world["signed_token"] = sign_practice(author, world["signed"])
+    world["unsent"] = issued_practice(author)
+    world["signed"] = signed_practice(author)
+    world["signed_token"] = signature_link_token(world["signed"])
 
 
 def _token(w):

@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,7 +17,7 @@ def role_emails(role: str) -> list[str]:
     return list(users.values_list("email", flat=True))
 
 
-def firms_for_review(*, status: str = Firm.Status.PENDING):
+def firms_for_review(*, status: str = Firm.Status.PENDING) -> QuerySet[Firm]:
     return Firm.objects.filter(status=status).order_by("created_at")
 
 
@@ -26,7 +26,7 @@ def get_firm_for_review(pk: int) -> Firm:
     return get_object_or_404(Firm, pk=pk)
 
 
-def colleagues_of(user: User):
+def colleagues_of(user: User) -> QuerySet[User]:
     """The firm's users, each with `has_two_factor` (a confirmed authenticator app)."""
     devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return (

@@ -1,4 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -7,12 +11,19 @@ from django.utils import timezone
 from polis.audit.context import current_ip
 from polis.audit.models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from polis.accounts.models import User
+
 
 def object_label(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def _event(actor, action: str, target: models.Model, data: dict | None) -> AuditEvent:
+def _event(
+    actor: User | AnonymousUser | None, action: str, target: models.Model, data: dict | None
+) -> AuditEvent:
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -23,7 +34,13 @@ def _event(actor, action: str, target: models.Model, data: dict | None) -> Audit
     )
 
 
-def record_audit(*, actor, action: str, target: models.Model, data: dict | None = None) -> None:
+def record_audit(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    target: models.Model,
+    data: dict | None = None,
+) -> None:
     """Append an audit event for `target`; call it inside the service's transaction.
 
     `data` must hold no personal data beyond what the object already holds.
@@ -32,7 +49,11 @@ def record_audit(*, actor, action: str, target: models.Model, data: dict | None 
 
 
 def record_audits(
-    *, actor, action: str, targets: list[models.Model], data: dict | None = None
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    targets: Sequence[models.Model],
+    data: dict | None = None,
 ) -> None:
     """record_audit for many targets at once (batch jobs, lists): one INSERT."""
     AuditEvent.objects.bulk_create(_event(actor, action, target, data) for target in targets)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from polis.catalog.models import Product, ProductDocument
+from polis.catalog.models import Coverage, Product, ProductDocument
 from polis.core.amounts import euro
 
 
@@ -31,7 +31,7 @@ def _answer_label(product: Product, name: str, answers: dict) -> str:
     return euro(value, places=0) if value.isdigit() else value
 
 
-def _agreed(coverage, terms: dict) -> CoverageLine:
+def _agreed(coverage: Coverage, terms: dict) -> CoverageLine:
     """A coverage on the terms an operator set in a custom offer."""
     deductible = [euro(terms["deductible"], places=None) if terms.get("deductible") else ""]
     if terms.get("scoperto"):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -32,10 +32,12 @@ from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import latest_requests_by_subject, latest_signed_request
 
 if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.messaging.models import Thread
     from polis.signatures.models import SignatureRequest
 
 
-def claims_visible_to(user):
+def claims_visible_to(user: User) -> QuerySet[Claim]:
     """GDPR art. 9: only the firm, MGA staff and the assigned adjuster see a claim."""
     claims = Claim.objects.select_related(
         "practice__client", "practice__product__insurer", "firm", "adjuster"
@@ -49,7 +51,7 @@ def claims_visible_to(user):
     return claims.filter(firm_id=user.firm_id)
 
 
-def get_claim_for(user, pk: int) -> Claim:
+def get_claim_for(user: User, pk: int) -> Claim:
     claim = claims_visible_to(user).filter(pk=pk).first()
     if claim is None:
         raise Http404
@@ -57,8 +59,8 @@ def get_claim_for(user, pk: int) -> Claim:
 
 
 def search_claims(
-    user, *, query: str = "", text: str = "", status: str = "", overdue: bool = False
-):
+    user: User, *, query: str = "", text: str = "", status: str = "", overdue: bool = False
+) -> QuerySet[Claim]:
     """VISUALIZZA SINISTRI: `query` words are numbers or clients, `text` words are searched in
     the description of the event (Italian full-text search), for the roles that read it."""
     claims = claims_visible_to(user)
@@ -93,7 +95,7 @@ ROW_FIELDS = (
 )
 
 
-def as_rows(claims):
+def as_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """The claims as list rows: only the joins and columns a row shows."""
     return (
         claims.select_related(None)
@@ -102,14 +104,14 @@ def as_rows(claims):
     )
 
 
-def assigned_open_claims(user, limit: int = 20) -> list[tuple[Claim, Sla]]:
+def assigned_open_claims(user: User, limit: int = 20) -> list[tuple[Claim, Sla]]:
     """The adjuster's dashboard: open claims assigned to `user`, each with its SLA."""
     today = timezone.localdate()
     claims = as_rows(claims_visible_to(user)).filter(status__in=Claim.OPEN)[:limit]
     return [(claim, sla_of(claim, today)) for claim in claims]
 
 
-def claim_matches(word: str, user) -> Q:
+def claim_matches(word: str, user: User) -> Q:
     """One typed word: part of the claim's number, the insurer's number or the policy number,
     or the client (name, codice fiscale, partita IVA) as the portfolio lists read it."""
     clients = clients_for_word(word, searchable_clients(user))
@@ -167,7 +169,7 @@ def _still_reportable(today: date) -> Q:
     return reportable
 
 
-def eligible_policies(user, *, query: str = ""):
+def eligible_policies(user: User, *, query: str = "") -> QuerySet[Practice]:
     """APRI SINISTRO: the firm's policies on which a claim can be opened."""
     if not can(user, "open_claims"):
         return Practice.objects.none()
@@ -184,19 +186,19 @@ def eligible_policies(user, *, query: str = ""):
     return matching(practices, query, user)
 
 
-def _claim_count():
+def _claim_count() -> Coalesce:
     claims = Claim.objects.filter(practice=OuterRef("pk")).order_by().values("practice")
     return Coalesce(Subquery(claims.annotate(n=Count("pk")).values("n")), 0)
 
 
-def get_eligible_policy_for(user, pk: int) -> Practice:
+def get_eligible_policy_for(user: User, pk: int) -> Practice:
     practice = eligible_policies(user).filter(pk=pk).first()
     if practice is None:
         raise Http404
     return practice
 
 
-def claim_type_of(product, code: str) -> dict | None:
+def claim_type_of(product: Product, code: str) -> dict | None:
     return next((kind for kind in product.claim_types if kind["code"] == code), None)
 
 
@@ -244,23 +246,23 @@ def sla_of(claim: Claim, today: date | None = None) -> Sla:
     )
 
 
-def _overdue(claims, today: date):
+def _overdue(claims: QuerySet[Claim], today: date) -> QuerySet[Claim]:
     return claims.filter(status__in=Claim.OPEN, sla_due__lt=today).filter(
         Q(insurer_number_on__isnull=True) | Q(investigation_done_on__isnull=True)
     )
 
 
-def overdue_claims():
+def overdue_claims() -> QuerySet[Claim]:
     return _overdue(
         Claim.objects.select_related("practice__client"), timezone.localdate()
     ).order_by("sla_due")
 
 
-def documents_of(claim: Claim):
+def documents_of(claim: Claim) -> QuerySet[ClaimDocument]:
     return claim.documents.select_related("file", "uploaded_by")
 
 
-def get_document_for(user, claim_pk: int, document_pk: int) -> ClaimDocument:
+def get_document_for(user: User, claim_pk: int, document_pk: int) -> ClaimDocument:
     claim = get_claim_for(user, claim_pk)
     document = (
         ClaimDocument.objects.filter(claim=claim, pk=document_pk).select_related("file").first()
@@ -270,7 +272,7 @@ def get_document_for(user, claim_pk: int, document_pk: int) -> ClaimDocument:
     return document
 
 
-def timeline_of(user, claim: Claim):
+def timeline_of(user: User, claim: Claim) -> QuerySet[ClaimEvent]:
     events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
     if user.role not in MGA_STAFF and user.role != ADJUSTER:
         events = events.filter(shared=True)
@@ -325,7 +327,7 @@ def recent_sla_overview() -> dict:
     return cache.get_or_set("claims:sla-overview", sla_overview, timeout=60)
 
 
-def thread_of(claim: Claim):
+def thread_of(claim: Claim) -> Thread | None:
     """The claim's Comunicazioni thread, if a message was written."""
     return subject_thread(claim.firm, "claim", claim.number)
 

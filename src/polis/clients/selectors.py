@@ -1,14 +1,20 @@
-import re
+from __future__ import annotations
 
-from django.db.models import Q
+import re
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from polis.clients.models import Client
 from polis.core.access import MGA_STAFF, can
 from polis.core.search import matching_keys
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
 
-def clients_visible_to(user):
+
+def clients_visible_to(user: User) -> QuerySet[Client]:
     if user.role in MGA_STAFF:
         return Client.objects.select_related("firm")
     if can(user, "work_portfolio"):
@@ -16,7 +22,7 @@ def clients_visible_to(user):
     return Client.objects.none()
 
 
-def search_clients(user, query: str = ""):
+def search_clients(user: User, query: str = "") -> QuerySet[Client]:
     clients = clients_visible_to(user)
     for word in query.split()[:5]:
         clients = clients.filter(client_matches(word))
@@ -35,7 +41,7 @@ def client_matches(word: str) -> Q:
     return query | Q(partita_iva=word) if word.isdigit() else query
 
 
-def get_client_for(user, pk: int) -> Client:
+def get_client_for(user: User, pk: int) -> Client:
     """404 both for a missing client and for another firm's."""
     return get_object_or_404(clients_visible_to(user), pk=pk)
 
@@ -45,14 +51,14 @@ _TAX_ID = re.compile(r"[A-Z0-9]{16}|\d{11}")
 WHOLE_NUMBER = re.compile(r"[A-Z]{2,5}-\d{4}-\d{6}")
 
 
-def searchable_clients(user):
+def searchable_clients(user: User) -> QuerySet[Client]:
     """The clients a user's search may designate: a firm's own for its collaborators (so the
     planner starts from a few hundred clients, not every firm's), all for the MGA's staff, whose
     lists are restricted otherwise."""
     return Client.objects.filter(firm_id=user.firm_id) if user.firm_id else Client.objects.all()
 
 
-def designated_clients(field: str, clients, user) -> Q:
+def designated_clients(field: str, clients: QuerySet[Client], user: User) -> Q:
     """`field` among the clients a word designates: a firm's few as literal keys (its own client
     index then serves the outer list), the MGA's thousands as a subquery."""
     if user.firm_id:
@@ -60,7 +66,7 @@ def designated_clients(field: str, clients, user) -> Q:
     return Q(**{f"{field}__in": clients.values("pk")})
 
 
-def clients_for_word(word: str, within):
+def clients_for_word(word: str, within: QuerySet[Client]) -> QuerySet[Client] | None:
     """The clients one typed word designates in a portfolio search, or None when the word is
     part of a policy, quote or claim number. Read the way people type, so that each form is
     served by its own index:
@@ -78,7 +84,7 @@ def clients_for_word(word: str, within):
     return within.filter(client_matches(word))
 
 
-def portfolio_search(word: str, *, number_field: str, user) -> Q:
+def portfolio_search(word: str, *, number_field: str, user: User) -> Q:
     """One word typed in the search of a portfolio list (practices, quotes): part of the
     number, or the user's clients it designates (`clients_for_word`)."""
     clients = clients_for_word(word, searchable_clients(user))

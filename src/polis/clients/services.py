@@ -1,7 +1,10 @@
 """The client registry of each firm."""
 
+from __future__ import annotations
+
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +14,9 @@ from polis.audit.services import record_audit
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
+
+if TYPE_CHECKING:
+    from polis.accounts.models import Firm, User
 
 PRIVACY_NOTICE_VERSION = "2026-01"
 
@@ -46,7 +52,7 @@ class ClientData:
     marketing_consent: bool = False
 
 
-def _duplicate_of(firm, data: ClientData, exclude_pk=None) -> Client | None:
+def _duplicate_of(firm: Firm, data: ClientData, exclude_pk: int | None = None) -> Client | None:
     clients = Client.objects.filter(firm=firm).exclude(pk=exclude_pk)
     for field in ("codice_fiscale", "partita_iva"):
         value = getattr(data, field)
@@ -62,7 +68,7 @@ def _fields(data: ClientData) -> dict:
     return fields
 
 
-def create_client(*, actor, data: ClientData) -> Client:
+def create_client(*, actor: User, data: ClientData) -> Client:
     """Add a client to the actor's firm, with the privacy notice version accepted now.
 
     A codice fiscale or partita IVA already in the firm raises DuplicateClient with the record.
@@ -82,7 +88,7 @@ def create_client(*, actor, data: ClientData) -> Client:
         return client
 
 
-def update_client(*, actor, client: Client, data: ClientData) -> Client:
+def update_client(*, actor: User, client: Client, data: ClientData) -> Client:
     """Correct a client's data; the kind and the firm never change."""
     require(actor, "work_portfolio")
     if client.firm_id != actor.firm_id:

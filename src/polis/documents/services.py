@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse
@@ -6,13 +10,18 @@ from polis.audit.services import record_audit
 from polis.documents.models import StoredFile
 from polis.documents.validation import ValidatedFile, validate_upload
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def store_upload(*, actor, name: str, data: bytes) -> StoredFile:
+    from polis.accounts.models import User
+
+
+def store_upload(*, actor: User | AnonymousUser | None, name: str, data: bytes) -> StoredFile:
     """Validate an upload by its content and store it; raises DomainError and stores nothing."""
     return store_file(actor=actor, validated=validate_upload(name=name, data=data))
 
 
-def store_file(*, actor, validated: ValidatedFile) -> StoredFile:
+def store_file(*, actor: User | AnonymousUser | None, validated: ValidatedFile) -> StoredFile:
     """Store validated content (an upload or a PDF the platform generated) with its SHA-256.
 
     The bytes are written before the row commits: a rolled-back transaction can leave an
@@ -32,7 +41,7 @@ def store_file(*, actor, validated: ValidatedFile) -> StoredFile:
         return stored
 
 
-def open_download(*, actor, stored: StoredFile, inline: bool = False) -> FileResponse:
+def open_download(*, actor: User, stored: StoredFile, inline: bool = False) -> FileResponse:
     """Serve a stored file the caller has already authorized, and log who opened it."""
     with transaction.atomic():
         record_audit(actor=actor, action="document.downloaded", target=stored)

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import psycopg
 from django.conf import settings
@@ -28,6 +29,9 @@ from polis.ledger.tiles import append_bundles
 from polis.ledger.witnessing import submit_checkpoint
 from polis.notify.recipients import role_emails
 from polis.notify.services import queue_email
+
+if TYPE_CHECKING:
+    from django.db import models
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -75,7 +79,7 @@ def _valid_batch(events: list[dict]) -> bool:
     )
 
 
-def _canonical_entries(events: list[dict], now) -> list[str]:
+def _canonical_entries(events: list[dict], now: datetime) -> list[str]:
     """The canonical entry of each event, all validated first."""
     if not _valid_batch(events):
         for event in events:
@@ -84,7 +88,7 @@ def _canonical_entries(events: list[dict], now) -> list[str]:
     return [_canonical(e["type"], e["ref"], e["sha256"].lower(), stamp) for e in events]
 
 
-def _new_entries(events: list[dict], now) -> list[LedgerEntry]:
+def _new_entries(events: list[dict], now: datetime) -> list[LedgerEntry]:
     sha256 = hashlib.sha256
     return [
         LedgerEntry(
@@ -171,7 +175,7 @@ def _number_entries(size: int, pks: list[int]) -> None:
         cursor.execute(sql, [size, *pks])
 
 
-def _upsert_sql(model, columns: tuple[str, ...], rows: int, binary: str) -> str:
+def _upsert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int, binary: str) -> str:
     """INSERT of `rows` rows replacing those with the same key: the last column is the value,
     its placeholder `binary`, the other columns are the model's unique key."""
     quote = connection.ops.quote_name

@@ -1,5 +1,10 @@
 """Comunicazioni: threads between a firm and the MGA, with requests that wait for an answer."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,8 +22,13 @@ from polis.messaging.registry import follower_of
 from polis.messaging.selectors import reader_stamp, side_stamp, subject_thread
 from polis.notify.services import queue_email
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def _check_side(actor, firm) -> bool:
+    from polis.accounts.models import Firm, User
+
+
+def _check_side(actor: User, firm: Firm) -> bool:
     """True when the actor writes for the MGA; refuses users outside the firm."""
     require(actor, "use_messages")
     if actor.role in MGA_STAFF:
@@ -41,7 +51,13 @@ def _notify_other_side(message: Message, base_url: str) -> None:
 
 
 def post_message(
-    *, actor, thread: Thread, body: str, is_request: bool = False, files=(), base_url: str = ""
+    *,
+    actor: User,
+    thread: Thread,
+    body: str,
+    is_request: bool = False,
+    files: Iterable[UploadedFile] = (),
+    base_url: str = "",
 ) -> Message:
     """Add a message (with validated attachments) and e-mail the other side.
 
@@ -91,14 +107,14 @@ def post_message(
 
 def open_thread(
     *,
-    actor,
-    firm,
+    actor: User,
+    firm: Firm,
     title: str,
     body: str,
     subject_type: str = "general",
     subject_id: str = "",
     is_request: bool = False,
-    files=(),
+    files: Iterable[UploadedFile] = (),
     base_url: str = "",
 ) -> Thread:
     """Start a conversation between `firm` and the MGA with its first message."""
@@ -123,7 +139,7 @@ def open_thread(
         return thread
 
 
-def withdraw_requests(*, actor, thread: Thread) -> int:
+def withdraw_requests(*, actor: User, thread: Thread) -> int:
     """The MGA closes its open requests in the thread without an answer, when their subject no
     longer needs one (e.g. a declined practice): they leave the firm's to-dos. Returns how many."""
     if not _check_side(actor, thread.firm):
@@ -145,7 +161,7 @@ def withdraw_requests(*, actor, thread: Thread) -> int:
         return withdrawn
 
 
-def mark_thread_read(*, actor, thread: Thread) -> None:
+def mark_thread_read(*, actor: User, thread: Thread) -> None:
     """Remember that the actor has read the thread up to now (unread counters)."""
     _check_side(actor, thread.firm)
     ReadMarker.objects.update_or_create(
@@ -156,14 +172,14 @@ def mark_thread_read(*, actor, thread: Thread) -> None:
 
 def write_about(
     *,
-    actor,
-    firm,
+    actor: User,
+    firm: Firm,
     subject_type: str,
     subject_id: str,
     title: str,
     body: str,
     is_request: bool = False,
-    files=(),
+    files: Iterable[UploadedFile] = (),
     base_url: str = "",
 ) -> Thread:
     """A message in the one thread about a subject (a practice, a claim), opened by the first."""

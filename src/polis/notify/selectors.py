@@ -1,15 +1,17 @@
+from django.db.models import QuerySet
+
 from polis.notify.models import OutboundMessage
 
 
-def sms_outbox():
+def sms_outbox() -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(channel=OutboundMessage.Channel.SMS)
 
 
-def failed_messages():
+def failed_messages() -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(status=OutboundMessage.Status.FAILED)
 
 
-def mail_outbox():
+def mail_outbox() -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(channel=OutboundMessage.Channel.EMAIL)
 
 

@@ -1,6 +1,10 @@
 """The transactional outbox for e-mail and SMS."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +15,10 @@ from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.notify.models import OutboundMessage
 from polis.notify.tasks import enqueue_delivery
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.documents.models import StoredFile
 
 
 def _deliver_after_commit(*messages: OutboundMessage) -> None:
@@ -31,7 +39,12 @@ def _rendered_email(*, to: str, template: str, context: dict) -> OutboundMessage
 
 
 def queue_email(
-    *, to: str, template: str, context: dict, attachments=(), reply_to: str = ""
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[StoredFile] = (),
+    reply_to: str = "",
 ) -> OutboundMessage:
     """Render `notify/email/<template>` (subject, text, html) and queue it for delivery,
     with stored files (`documents.StoredFile`) attached and answers going to `reply_to` if given.
@@ -68,7 +81,7 @@ def queue_sms(*, to: str, text: str, sensitive: bool = False) -> OutboundMessage
     return message
 
 
-def retry_message(*, actor, message: OutboundMessage) -> None:
+def retry_message(*, actor: User, message: OutboundMessage) -> None:
     """An administrator puts a failed message back in the queue."""
     require(actor, "manage_outbox")
     with transaction.atomic():

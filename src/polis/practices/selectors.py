@@ -1,7 +1,10 @@
+from __future__ import annotations
+
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Case, Exists, OuterRef, Sum, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,18 +18,24 @@ from polis.documents.models import StoredFile
 from polis.messaging.selectors import subject_thread
 from polis.notify.models import OutboundMessage
 from polis.practices.disclosures import TEMPLATES
-from polis.practices.models import ExpiryReminder, Payment, Practice
+from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
 from polis.practices.registry import registered_review_reasons
 from polis.quotes.models import QuoteRequest
 from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import requests_for_subject
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.messaging.models import Message, Thread
+    from polis.practices.forms import ExpiringFilterForm, PracticeFilterForm
+    from polis.signatures.models import SignatureRequest
 
 S = Practice.Status
 # A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
 ABANDONED = (S.CANCELLED, S.DECLINED)
 
 
-def live_renewal_exists():
+def live_renewal_exists() -> Exists:
     """Expression: the practice has a renewal that is not abandoned."""
     return Exists(Practice.objects.filter(renewal_of=OuterRef("pk")).exclude(status__in=ABANDONED))
 
@@ -54,7 +63,7 @@ def reminders_due(today: date) -> list[tuple[int, int, int]]:
     )
 
 
-def practices_to_remind(pks: list[int]):
+def practices_to_remind(pks: list[int]) -> QuerySet[Practice]:
     """The practices an expiry digest lists, with only what it shows and who receives it (the
     catch-up run reads thousands)."""
     return (
@@ -115,12 +124,12 @@ ROW_FIELDS = (
 )
 
 
-def as_rows(practices):
+def as_rows(practices: QuerySet[Practice]) -> QuerySet[Practice]:
     """The practices as list rows: only the columns a row shows."""
     return practices.only(*ROW_FIELDS)
 
 
-def practices_visible_to(user):
+def practices_visible_to(user: User) -> QuerySet[Practice]:
     practices = Practice.objects.select_related("client", "product")
     if user.role in MGA_STAFF:
         return practices.select_related("firm")
@@ -131,7 +140,7 @@ def practices_visible_to(user):
     )
 
 
-def matching(practices, query: str, user):
+def matching(practices: QuerySet[Practice], query: str, user: User) -> QuerySet[Practice]:
     """Practices matching every word: policy number, codice fiscale or client name."""
     for word in query.split()[:5]:
         practices = practices.filter(
@@ -140,20 +149,20 @@ def matching(practices, query: str, user):
     return practices
 
 
-def search_practices(user, *, query: str = "", status: str = ""):
+def search_practices(user: User, *, query: str = "", status: str = "") -> QuerySet[Practice]:
     practices = practices_visible_to(user)
     if status in Practice.Status.values:
         practices = practices.filter(status=status)
     return matching(practices, query, user).order_by("-created_at", "-pk")
 
 
-def filtered_practices(user, form):
+def filtered_practices(user: User, form: PracticeFilterForm) -> QuerySet[Practice]:
     """Pratiche: the user's practices with the list's search, filters and sorting."""
     practices = practices_visible_to(user).defer(*LIST_DEFERRED)
     return form.apply(matching(practices, form.value("q") or "", user))
 
 
-def expiring_practices(user, form):
+def expiring_practices(user: User, form: ExpiringFilterForm) -> QuerySet[Practice]:
     """Pratiche in scadenza: in force, ending between today and the chosen window."""
     today = timezone.localdate()
     practices = (
@@ -167,7 +176,7 @@ def expiring_practices(user, form):
     return form.apply(matching(practices, form.value("q") or "", user))
 
 
-def starting_practices(user):
+def starting_practices(user: User) -> QuerySet[Practice]:
     """Perfezionate practices waiting for their start date, the nearest first."""
     return (
         practices_visible_to(user)
@@ -177,12 +186,12 @@ def starting_practices(user):
     )
 
 
-def get_practice_for(user, pk: int) -> Practice:
+def get_practice_for(user: User, pk: int) -> Practice:
     """404 both for a missing practice and another firm's."""
     return get_object_or_404(practices_visible_to(user), pk=pk)
 
 
-def review_queue():
+def review_queue() -> QuerySet[Practice]:
     """Practices in review or waiting for the firm's information, the longest waiting first."""
     return (
         Practice.objects.filter(
@@ -196,7 +205,7 @@ def review_queue():
 # --- Perfezionamento --------------------------------------------------------------------------
 
 
-def payments_of(practice: Practice):
+def payments_of(practice: Practice) -> QuerySet[Payment]:
     return practice.payments.select_related("receipt").order_by("instalment", "recorded_at")
 
 
@@ -210,7 +219,7 @@ def due_instalment(practice: Practice) -> int | None:
     return next((n for n in range(1, len(practice.instalments) + 1) if n not in paid), None)
 
 
-def get_payment_for(user, pk: int) -> Payment:
+def get_payment_for(user: User, pk: int) -> Payment:
     """A payment of a practice the user may see (404 otherwise)."""
     return get_object_or_404(
         Payment.objects.select_related("practice", "receipt").filter(
@@ -220,7 +229,7 @@ def get_payment_for(user, pk: int) -> Payment:
     )
 
 
-def payments_to_verify():
+def payments_to_verify() -> QuerySet[Payment]:
     """Payments the MGA has not checked yet, oldest first."""
     return (
         Payment.objects.filter(status=Payment.Status.TO_VERIFY)
@@ -229,7 +238,7 @@ def payments_to_verify():
     )
 
 
-def commission_statement(*, firm_id: int, month):
+def commission_statement(*, firm_id: int, month: date) -> tuple[QuerySet[Payment], dict]:
     """The firm's payments in `month` (not rejected) with the commission of each, and totals."""
     following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     payments = (
@@ -245,7 +254,7 @@ def commission_statement(*, firm_id: int, month):
 # --- Renewals ---------------------------------------------------------------------------------
 
 
-def renewable_practices(user, query: str = ""):
+def renewable_practices(user: User, query: str = "") -> QuerySet[Practice]:
     """RINNOVA PRATICA: the firm's practices in force ending soon or expired recently, without a
     renewal on its way; nearest end first."""
     earliest, latest = renewal_window(timezone.localdate())
@@ -258,7 +267,7 @@ def renewable_practices(user, query: str = ""):
     return matching(practices, query, user).order_by("end_date", "pk")
 
 
-def signature_requests_of(user, practice: Practice):
+def signature_requests_of(user: User, practice: Practice) -> list[SignatureRequest]:
     """The practice's signature requests, newest first, for people who may manage them."""
     if not can(user, "manage_signatures"):
         return []
@@ -267,12 +276,12 @@ def signature_requests_of(user, practice: Practice):
     )
 
 
-def thread_of(practice: Practice):
+def thread_of(practice: Practice) -> Thread | None:
     """The practice's Comunicazioni thread with the MGA, if written."""
     return subject_thread(practice.firm, "practice", str(practice.pk))
 
 
-def open_question(thread):
+def open_question(thread: Thread | None) -> Message | None:
     """The MGA's latest request in the practice's thread still waiting for the firm's answer."""
     if thread is None:
         return None
@@ -294,11 +303,11 @@ def uploaded_documents(practice: Practice) -> list:
     seen: dict[str, int] = {}
     for document in documents:
         seen[document.kind] = seen.get(document.kind, 0) + 1
-        document.number = counts[document.kind] - seen[document.kind] + 1
+        document.number = counts[document.kind] - seen[document.kind] + 1  # type: ignore[attr-defined]
     return documents
 
 
-def get_practice_document_for(user, pk: int, document_pk: int):
+def get_practice_document_for(user: User, pk: int, document_pk: int) -> PracticeDocument:
     practice = get_practice_for(user, pk)
     document = practice.documents.select_related("file").filter(pk=document_pk).first()
     if document is None:
@@ -361,7 +370,7 @@ def delivery_message(practice: Practice) -> OutboundMessage | None:
     return OutboundMessage.objects.filter(uuid=uuid).first() if uuid else None
 
 
-def disclosure_file(practice: Practice, index: int):
+def disclosure_file(practice: Practice, index: int) -> StoredFile:
     """The stored file of the practice's `index`-th pre-contractual document (404 if none)."""
     entries = practice.disclosures
     if not 0 <= index < len(entries) or not entries[index].get("file"):
@@ -385,7 +394,7 @@ def renewal_changes(practice: Practice) -> list[dict]:
     return changes
 
 
-def _worded(question: dict, value) -> str:
+def _worded(question: dict, value: str) -> str:
     """An answer as the questionnaire words it (a yes/no declaration left unticked is "No")."""
     if question.get("type") == "boolean":
         return _("Sì") if value == "True" else _("No")

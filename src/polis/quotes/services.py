@@ -1,7 +1,11 @@
 """FAI PREVENTIVO: price a product for a client and keep the offer with its PDF."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +31,12 @@ from polis.messaging.services import open_thread, post_message
 from polis.notify.services import queue_email
 from polis.quotes.models import Quote, QuoteRequest
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from polis.accounts.models import User
+    from polis.documents.models import StoredFile
+
 
 def _render_pdf(quote: Quote) -> ValidatedFile:
     return render_pdf(
@@ -42,7 +52,7 @@ def _render_pdf(quote: Quote) -> ValidatedFile:
 
 
 def price_for_client(
-    *, actor, client: Client, product: Product, answers: dict, effective_date: date
+    *, actor: User, client: Client, product: Product, answers: dict, effective_date: date
 ) -> catalog.Priced:
     """What FAI PREVENTIVO and AGGIUNGI PRATICA check and price: a client of the actor's firm,
     a product on sale, an effective date from today, the answers validated and priced with the
@@ -59,7 +69,7 @@ def price_for_client(
 
 
 def create_quote(
-    *, actor, client: Client, product: Product, answers: dict, effective_date: date
+    *, actor: User, client: Client, product: Product, answers: dict, effective_date: date
 ) -> Quote:
     """Price the answers with the tariff valid on the effective date and keep the quote.
 
@@ -93,7 +103,7 @@ def create_quote(
         return quote
 
 
-def quote_pdf(*, actor, quote: Quote):
+def quote_pdf(*, actor: User, quote: Quote) -> StoredFile:
     """The quote's PDF, rendered and stored the first time someone needs it (a download, the
     e-mail to the client): pricing stays quick, and a quote never opened costs no file. The
     quote's content never changes, so rendering later gives the same document."""
@@ -108,7 +118,7 @@ def quote_pdf(*, actor, quote: Quote):
     return quote.pdf
 
 
-def duplicate_quote(*, actor, quote: Quote) -> Quote:
+def duplicate_quote(*, actor: User, quote: Quote) -> Quote:
     """A new quote with the same answers, re-priced today (e.g. after expiry)."""
     effective = max(quote.effective_date, timezone.localdate())
     return create_quote(
@@ -120,7 +130,7 @@ def duplicate_quote(*, actor, quote: Quote) -> Quote:
     )
 
 
-def send_quote_to_client(*, actor, quote: Quote) -> Quote:
+def send_quote_to_client(*, actor: User, quote: Quote) -> Quote:
     """E-mail the quote PDF to the client."""
     require(actor, "work_portfolio")
     if quote.firm_id != actor.firm_id:
@@ -141,16 +151,16 @@ def send_quote_to_client(*, actor, quote: Quote) -> Quote:
 
 def request_custom_quote(
     *,
-    actor,
+    actor: User,
     client: Client,
     need: str,
     product: Product | None = None,
     special_coverages: str = "",
     claims_count: int = 0,
     claims_years: str = "",
-    claims_amount=None,
+    claims_amount: Decimal | str | None = None,
     claims_text: str = "",
-    files=(),
+    files: Iterable[UploadedFile] = (),
     base_url: str = "",
 ) -> QuoteRequest:
     """Ask the MGA for a custom quote (special coverages, a client with claims): it opens a
@@ -235,7 +245,7 @@ def _term(item: dict, key: str, label: str, coverage: str, top: Decimal | None =
     return format(value.normalize(), "f")
 
 
-def _clean_cover(product: Product, cover) -> list[dict]:
+def _clean_cover(product: Product, cover: list[dict]) -> list[dict]:
     """The offer's terms per coverage of `product`: a limit for every coverage that is not
     optional, a deductible (€) and a scoperto (%) where set."""
     coverages = {c.code: c for c in product.coverages.all()}
@@ -265,14 +275,14 @@ def _clean_cover(product: Product, cover) -> list[dict]:
 
 def offer_custom_quote(
     *,
-    actor,
+    actor: User,
     request: QuoteRequest,
     product: Product,
-    gross,
+    gross: Decimal | str,
     cover: list[dict],
     conditions: str,
     valid_until: date,
-    files=(),
+    files: Iterable[UploadedFile] = (),
     base_url: str = "",
 ) -> QuoteRequest:
     """An operator answers with an offer (premium, cover per coverage, conditions, validity,
@@ -329,7 +339,7 @@ def offer_custom_quote(
 
 
 def decline_custom_quote(
-    *, actor, request: QuoteRequest, reason: str, base_url: str = ""
+    *, actor: User, request: QuoteRequest, reason: str, base_url: str = ""
 ) -> QuoteRequest:
     """An operator declines to quote, with the reason."""
     require(actor, "answer_quote_requests")
@@ -348,7 +358,7 @@ def decline_custom_quote(
         return request
 
 
-def accept_custom_offer(*, actor, request: QuoteRequest) -> Quote:
+def accept_custom_offer(*, actor: User, request: QuoteRequest) -> Quote:
     """The firm accepts the MGA's offer: it becomes a priced quote, convertible into a practice,
     taxed with the product's tariff (net = gross / (1 + tax rate))."""
     require(actor, "work_portfolio")

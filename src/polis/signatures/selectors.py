@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 import hashlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,8 +11,12 @@ from django.utils import timezone
 from polis.core.access import ADJUSTER, COLLABORATOR, require
 from polis.signatures.models import SignatureCode, SignatureRequest
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.signatures.models import Evidence
 
-def signature_requests_visible_to(user):
+
+def signature_requests_visible_to(user: User) -> QuerySet[SignatureRequest]:
     """Collaborators see their firm's requests; MGA staff see all; adjusters act on quietanze
     only through the claims they are assigned."""
     require(user, "manage_signatures")
@@ -21,14 +28,14 @@ def signature_requests_visible_to(user):
     return requests
 
 
-def get_signature_request_for(user, pk: int) -> SignatureRequest:
+def get_signature_request_for(user: User, pk: int) -> SignatureRequest:
     request = signature_requests_visible_to(user).filter(pk=pk).first()
     if request is None:
         raise Http404
     return request
 
 
-def requests_for_subject(user, kind: str, subject_id: int):
+def requests_for_subject(user: User, kind: str, subject_id: int) -> QuerySet[SignatureRequest]:
     return signature_requests_visible_to(user).filter(subject_kind=kind, subject_id=subject_id)
 
 
@@ -61,7 +68,7 @@ def latest_requests_by_subject(
     return {request.subject_id: request for request in requests}
 
 
-def evidence_of(request: SignatureRequest):
+def evidence_of(request: SignatureRequest) -> list[Evidence]:
     return list(request.evidence.all())
 
 

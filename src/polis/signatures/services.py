@@ -5,12 +5,16 @@ Staff create, re-send and void requests; the signer acts through the e-mailed li
 through its registered handler (registry.py), in the same transaction.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +37,10 @@ from polis.signatures import pades
 from polis.signatures.models import Evidence, SignatureCode, SignatureRequest, Signer
 from polis.signatures.registry import handler_for
 from polis.signatures.selectors import hash_token, request_by_token
+
+if TYPE_CHECKING:
+    from polis.accounts.models import Firm, User
+    from polis.documents.models import StoredFile
 
 # The versioned text the signer accepts (templates/signatures/_declarations.html).
 DECLARATIONS_VERSION = "2026-11"
@@ -67,7 +75,9 @@ def _hash_code(request: SignatureRequest, code: str) -> str:
     return hmac.new(key, f"{request.uuid}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _evidence(request: SignatureRequest, kind: str, visit: Visit | None = None, **data) -> None:
+def _evidence(
+    request: SignatureRequest, kind: str, visit: Visit | None = None, **data: object
+) -> None:
     Evidence.objects.create(
         request=request,
         kind=kind,
@@ -122,7 +132,7 @@ def _tell_firm(request: SignatureRequest, template: str) -> None:
         queue_email(to=email, template=template, context={"request": request})
 
 
-def _own(actor, request_or_firm_id) -> None:
+def _own(actor: User, request_or_firm_id: SignatureRequest | int) -> None:
     firm_id = getattr(request_or_firm_id, "firm_id", request_or_firm_id)
     if actor.role == COLLABORATOR and actor.firm_id != firm_id:
         raise PermissionDenied(_("Non hai i permessi per questa firma."))
@@ -130,14 +140,14 @@ def _own(actor, request_or_firm_id) -> None:
 
 def create_signature_request(
     *,
-    actor,
-    firm,
+    actor: User,
+    firm: Firm,
     subject_kind: str,
     subject_id: int,
     title: str,
-    document,
+    document: StoredFile,
     signer: SignerData,
-    identity_document=None,
+    identity_document: StoredFile | None = None,
     identity_attested: bool = False,
     earlier_identification: SignatureRequest | None = None,
     base_url: str = "",
@@ -229,14 +239,14 @@ def create_signature_request(
         return request
 
 
-def _staff_request(actor, request: SignatureRequest) -> SignatureRequest:
+def _staff_request(actor: User, request: SignatureRequest) -> SignatureRequest:
     require(actor, "manage_signatures")
     _own(actor, request)
     return SignatureRequest.objects.select_for_update().get(pk=request.pk)
 
 
 def resend_signature_request(
-    *, actor, request: SignatureRequest, base_url: str = ""
+    *, actor: User, request: SignatureRequest, base_url: str = ""
 ) -> SignatureRequest:
     """A person sends a fresh link (also what unlocks a request locked by wrong codes)."""
     with transaction.atomic():
@@ -262,14 +272,14 @@ def resend_signature_request(
         return request
 
 
-def _close(request: SignatureRequest, status: str, *, actor=None) -> None:
+def _close(request: SignatureRequest, status: str, *, actor: User | None = None) -> None:
     """End the request (`actor` None: the signer or a job) and tell its owner."""
     transition(request, status, actor=actor, fields=("decline_reason",))
     request.codes.filter(used_at=None).update(superseded=True)
     handler_for(request.subject_kind).on_closed(request)
 
 
-def void_signature_request(*, actor, request: SignatureRequest) -> SignatureRequest:
+def void_signature_request(*, actor: User, request: SignatureRequest) -> SignatureRequest:
     """The collaborator or an operator withdraws a request: its link stops working."""
     with transaction.atomic():
         request = _staff_request(actor, request)
@@ -739,7 +749,9 @@ def _report(request: SignatureRequest) -> ValidatedFile:
     )
 
 
-def decline_signature(*, token: str, reason: str, visit: Visit, attachments=()) -> SignatureRequest:
+def decline_signature(
+    *, token: str, reason: str, visit: Visit, attachments: Iterable[tuple[str, bytes]] = ()
+) -> SignatureRequest:
     """The signer declines to sign, with a reason (and files, e.g. objections to a quietanza)
     the owner and the firm are told."""
     reason = " ".join(reason.split())

@@ -2,7 +2,7 @@ import hashlib
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from polis.core.search import TEXT_SEARCH_CONFIG
 from polis.web.models import ContactRequest, FaqEntry
 
 
-def faq_entries(*, query: str = ""):
+def faq_entries(*, query: str = "") -> QuerySet[FaqEntry]:
     """Published FAQ entries with every word of `query` in the question or the answer, as typed
     (a word being typed is a prefix); on PostgreSQL also by Italian stemming («rinnovare» finds
     «rinnovo»). In the FAQ's own order, which groups them by section."""
@@ -49,7 +49,7 @@ def faq_entries_html(*, query: str = "") -> str:
     return cached(key, render, stamps=[FAQ_STAMP])
 
 
-def contact_requests(*, open_only: bool):
+def contact_requests(*, open_only: bool) -> QuerySet[ContactRequest]:
     requests = ContactRequest.objects.select_related("handled_by")
     return requests.filter(handled_at__isnull=True) if open_only else requests
 

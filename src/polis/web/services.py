@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -10,6 +13,9 @@ from polis.core.access import require
 from polis.core.errors import InvalidTransition
 from polis.notify.services import queue_email
 from polis.web.models import ContactRequest
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ def submit_contact_request(*, data: ContactData) -> ContactRequest:
         return contact
 
 
-def mark_contact_handled(*, actor, contact: ContactRequest) -> ContactRequest:
+def mark_contact_handled(*, actor: User, contact: ContactRequest) -> ContactRequest:
     """An operator marks a contact request as dealt with."""
     require(actor, "view_contact_requests")
     with transaction.atomic():

@@ -1,7 +1,11 @@
 """What the claim services share: the locked claim, its changes (through `polis.lifecycle`) with
 their timeline events, and the notices to the firm and the MGA."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +25,15 @@ from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import open_requests_for_subject
 from polis.signatures.services import void_signature_request
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+
 S = Claim.Status
 _CLOSED = {S.CLOSED, S.REJECTED, S.CLOSED_WITHOUT_PAYMENT}
 _ENDABLE = {S.OPENED, S.DOCS_MISSING, S.ASSIGNED, S.INVESTIGATION, S.OFFER_RECEIVED, S.REOPENED}
 
 
-def _locked(actor, claim: Claim, version: int | None) -> Claim:
+def _locked(actor: User, claim: Claim, version: int | None) -> Claim:
     """Lock the row; refuse if someone changed the claim since the form was rendered, or if
     the actor may not see it."""
     locked = lock(claim, version)
@@ -34,20 +41,22 @@ def _locked(actor, claim: Claim, version: int | None) -> Claim:
     return locked
 
 
-def _may_see(actor, claim: Claim) -> None:
+def _may_see(actor: User, claim: Claim) -> None:
     if actor.is_collaborator and claim.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo sinistro."))
     if actor.role == ADJUSTER and claim.adjuster_id != actor.pk:
         raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
 
 
-def _timeline(claim: Claim, actor, kind: str, text: str, shared: bool) -> None:
+def _timeline(claim: Claim, actor: User | None, kind: str, text: str, shared: bool) -> None:
     ClaimEvent.objects.create(
         claim=claim, actor=actor, kind=kind, text=text, shared=shared, at=timezone.now()
     )
 
 
-def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) -> None:
+def _event(
+    claim: Claim, actor: User | None, kind: str, text: str = "", shared: bool = True
+) -> None:
     """One step on the claim's timeline that changes nothing on the claim, and in the audit
     log as `claim.<kind>` (its text, which can hold health data, stays on the timeline only)."""
     _timeline(claim, actor, kind, text, shared)
@@ -56,7 +65,7 @@ def _event(claim: Claim, actor, kind: str, text: str = "", shared: bool = True) 
 
 def _change(
     claim: Claim,
-    actor,
+    actor: User | None,
     kind: str,
     text: str = "",
     *,
@@ -75,7 +84,7 @@ def _change(
         _timeline(claim, actor, kind, text, shared)
 
 
-def _supersede_pending(actor, claim: Claim) -> None:
+def _supersede_pending(actor: User, claim: Claim) -> None:
     """The claim's pending quietanza gives way (to a new one, or to the claim's end): it is
     superseded and its open signature link voided."""
     for pending in claim.quietanze.select_for_update().filter(status=Quietanza.Status.PENDING):
@@ -84,12 +93,12 @@ def _supersede_pending(actor, claim: Claim) -> None:
             void_signature_request(actor=actor, request=request)
 
 
-def _tell_firm(claim: Claim, template: str, **context) -> None:
+def _tell_firm(claim: Claim, template: str, **context: object) -> None:
     for email in claim.firm.users.filter(is_active=True).values_list("email", flat=True):
         queue_email(to=email, template=template, context={"claim": claim, **context})
 
 
-def _tell_mga(claim: Claim, template: str, **context) -> None:
+def _tell_mga(claim: Claim, template: str, **context: object) -> None:
     recipients = set(role_emails(OPERATOR))
     if claim.adjuster_id:
         recipients.add(claim.adjuster.email)
@@ -97,7 +106,9 @@ def _tell_mga(claim: Claim, template: str, **context) -> None:
         queue_email(to=email, template=template, context={"claim": claim, **context})
 
 
-def _store_documents(actor, claim: Claim, kind: str, label: str, uploads) -> list[ClaimDocument]:
+def _store_documents(
+    actor: User, claim: Claim, kind: str, label: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[ClaimDocument]:
     return [
         ClaimDocument.objects.create(
             claim=claim,
@@ -119,7 +130,7 @@ def _start_sla(claim: Claim) -> None:
         )
 
 
-def _amount(value, *, field: str) -> Decimal:
+def _amount(value: Decimal | str | None, *, field: str) -> Decimal:
     amount = parse_amount(value)
     if amount is None:
         raise DomainError(_("Importo non valido: scrivilo come 7.345,60."), field=field)

@@ -1,5 +1,10 @@
 """A claim handled: the adjuster, the insurer's number, notes, messages, closing and reopening."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +26,19 @@ from polis.messaging.models import Thread
 from polis.messaging.services import write_about
 from polis.notify.services import queue_email
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from polis.accounts.models import User
+
 
 def assign_adjuster(
-    *, actor, claim: Claim, adjuster=None, external: str = "", version: int | None = None
+    *,
+    actor: User,
+    claim: Claim,
+    adjuster: User | None = None,
+    external: str = "",
+    version: int | None = None,
 ) -> Claim:
     """An operator assigns a Liquidatore user, or records an external adjuster."""
     require(actor, "handle_claims")
@@ -56,7 +71,7 @@ def assign_adjuster(
 
 
 def record_insurer_claim_number(
-    *, actor, claim: Claim, number: str, version: int | None = None
+    *, actor: User, claim: Claim, number: str, version: int | None = None
 ) -> Claim:
     """The insurer's claim number arrives (first SLA milestone); the investigation starts."""
     require(actor, "handle_claims")
@@ -85,7 +100,7 @@ def record_insurer_claim_number(
         return claim
 
 
-def add_claim_note(*, actor, claim: Claim, text: str, shared: bool = True) -> None:
+def add_claim_note(*, actor: User, claim: Claim, text: str, shared: bool = True) -> None:
     """A note on the timeline; MGA staff and adjusters may keep it internal."""
     require(actor, "view_claims")
     text = bounded_text(text, limit=NOTE_TEXT)
@@ -97,7 +112,9 @@ def add_claim_note(*, actor, claim: Claim, text: str, shared: bool = True) -> No
         _change(claim, actor, "note", text, shared=not internal)
 
 
-def write_about_claim(*, actor, claim: Claim, body: str, files=(), base_url: str = "") -> Thread:
+def write_about_claim(
+    *, actor: User, claim: Claim, body: str, files: Iterable[UploadedFile] = (), base_url: str = ""
+) -> Thread:
     """A message between the firm and the MGA about the claim, in the claim's own Comunicazioni
     thread (opened by the first message)."""
     require(actor, "use_messages")
@@ -116,7 +133,7 @@ def write_about_claim(*, actor, claim: Claim, body: str, files=(), base_url: str
         )
 
 
-def close_claim(*, actor, claim: Claim, version: int | None = None) -> Claim:
+def close_claim(*, actor: User, claim: Claim, version: int | None = None) -> Claim:
     """A paid claim is closed."""
     require(actor, "handle_claims")
     with transaction.atomic():
@@ -127,7 +144,7 @@ def close_claim(*, actor, claim: Claim, version: int | None = None) -> Claim:
 
 
 def end_claim(
-    *, actor, claim: Claim, outcome: str, reason: str, version: int | None = None
+    *, actor: User, claim: Claim, outcome: str, reason: str, version: int | None = None
 ) -> Claim:
     """Reject a claim, or close it without payment, with the reason the firm is told."""
     require(actor, "handle_claims")
@@ -161,7 +178,7 @@ def end_claim(
         return claim
 
 
-def reopen_claim(*, actor, claim: Claim, reason: str, version: int | None = None) -> Claim:
+def reopen_claim(*, actor: User, claim: Claim, reason: str, version: int | None = None) -> Claim:
     """A closed, rejected or dropped claim is reopened, with the reason."""
     require(actor, "handle_claims")
     reason = bounded_text(reason, limit=REASON_TEXT, field="reason")

@@ -1,8 +1,13 @@
 """A claim reported and documented: opening, documents, requests for documents, completeness."""
 
+from __future__ import annotations
+
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,17 +35,20 @@ from polis.ledger.services import record_event
 from polis.notify.services import queue_email
 from polis.practices.models import Practice
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+
 
 def open_claim(
     *,
-    actor,
+    actor: User,
     practice: Practice,
     claim_type: str,
     event_date: date,
     reported_on: date,
     place: str,
     description: str,
-    estimated_amount=None,
+    estimated_amount: Decimal | str | None = None,
     third_parties: str = "",
     documents: dict | None = None,
     notify_insured: bool = False,
@@ -129,7 +137,9 @@ def open_claim(
         return claim
 
 
-def add_claim_documents(*, actor, claim: Claim, kind: str, uploads) -> list[ClaimDocument]:
+def add_claim_documents(
+    *, actor: User, claim: Claim, kind: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[ClaimDocument]:
     """Add documents to an open claim (the firm, operators or the assigned adjuster)."""
     require(actor, "view_claims")
     if not uploads:
@@ -153,7 +163,9 @@ def add_claim_documents(*, actor, claim: Claim, kind: str, uploads) -> list[Clai
         return added
 
 
-def request_claim_documents(*, actor, claim: Claim, text: str, version: int | None = None) -> Claim:
+def request_claim_documents(
+    *, actor: User, claim: Claim, text: str, version: int | None = None
+) -> Claim:
     """The MGA asks the firm for missing documents (again, if need be): the claim waits in
     `docs_missing`."""
     require(actor, "adjust_claims")
@@ -174,7 +186,7 @@ def _resumed_status(claim: Claim) -> str:
     return S.INVESTIGATION if claim.insurer_claim_number else S.ASSIGNED
 
 
-def mark_documentation_complete(*, actor, claim: Claim, version: int | None = None) -> Claim:
+def mark_documentation_complete(*, actor: User, claim: Claim, version: int | None = None) -> Claim:
     """An operator confirms the documentation is complete: the SLA clock starts (the first
     time), and a claim waiting for documents goes back to where it was."""
     require(actor, "handle_claims")

@@ -1,5 +1,9 @@
 """Reports on claims: the access log of who read them and the daily list past their SLA."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from polis.accounts.selectors import role_emails
@@ -9,8 +13,11 @@ from polis.claims.selectors import overdue_claims
 from polis.core.access import OPERATOR
 from polis.notify.services import queue_email
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
 
-def record_claim_access(*, actor, claims: list[Claim], what: str) -> None:
+
+def record_claim_access(*, actor: User, claims: list[Claim], what: str) -> None:
     """A read of claims' health data (the page, a document, a quietanza, an API read or an
     export), also when nothing changes: who, in which role, when and from where (the audit
     log's address), and what, in the claim's activity log."""

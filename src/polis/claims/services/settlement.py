@@ -1,6 +1,10 @@
 """Settlement: the quietanza posted for signature, its outcome, and the payment recorded."""
 
+from __future__ import annotations
+
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -34,8 +38,13 @@ from polis.notify.services import queue_sms
 from polis.signatures.registry import SubjectKind
 from polis.signatures.services import SignerData, create_signature_request, signing_url
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.documents.validation import ValidatedFile
+    from polis.signatures.models import SignatureRequest
 
-def _quietanza_pdf(claim: Claim, quietanza: Quietanza):
+
+def _quietanza_pdf(claim: Claim, quietanza: Quietanza) -> ValidatedFile:
     return render_pdf(
         template="claims/quietanza.html",
         name=f"quietanza-{claim.number}-v{quietanza.version}.pdf",
@@ -60,9 +69,9 @@ def _signer(claim: Claim) -> SignerData:
 
 def post_quietanza(
     *,
-    actor,
+    actor: User,
     claim: Claim,
-    amount,
+    amount: Decimal | str,
     kind: str,
     conditions: str,
     version: int | None = None,
@@ -146,7 +155,7 @@ def post_quietanza(
         return quietanza
 
 
-def quietanza_context(signature) -> dict:
+def quietanza_context(signature: SignatureRequest) -> dict:
     """What the insured's e-mails about a quietanza say: the claim and the amount offered."""
     quietanza = Quietanza.objects.select_related("claim").get(pk=signature.subject_id)
     return {
@@ -156,11 +165,11 @@ def quietanza_context(signature) -> dict:
     }
 
 
-def claim_of(signature) -> Claim:
+def claim_of(signature: SignatureRequest) -> Claim:
     return Quietanza.objects.select_related("claim").get(pk=signature.subject_id).claim
 
 
-def record_quietanza_signed(signature) -> None:
+def record_quietanza_signed(signature: SignatureRequest) -> None:
     """Signature handler: the insured accepted the quietanza with the FEA."""
     quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
     claim = Claim.objects.select_for_update().get(pk=quietanza.claim_id)
@@ -189,7 +198,7 @@ def record_quietanza_signed(signature) -> None:
     _tell_mga(claim, "claim_update", update=_("L'assicurato ha accettato la quietanza."))
 
 
-def record_quietanza_closed(signature) -> None:
+def record_quietanza_closed(signature: SignatureRequest) -> None:
     """Signature handler: refused with objections (back to investigation), or a link that
     expired or was voided (the quietanza stays to be re-sent)."""
     quietanza = Quietanza.objects.select_for_update().get(pk=signature.subject_id)
@@ -241,7 +250,13 @@ def record_quietanza_closed(signature) -> None:
 
 
 def record_claim_payment(
-    *, actor, claim: Claim, amount, paid_on: date, iban: str, version: int | None = None
+    *,
+    actor: User,
+    claim: Claim,
+    amount: Decimal | str,
+    paid_on: date,
+    iban: str,
+    version: int | None = None,
 ) -> Claim:
     """The MGA records the payment of the accepted quietanza: `paid`."""
     require(actor, "handle_claims")

@@ -5,37 +5,23 @@ from datetime import timedelta
 from django.utils import timezone
 
 from polis.claims import services
-from polis.clients.tests.factories import ClientFactory
-from polis.practices import services as practices
 from polis.practices.models import Practice
-from polis.quotes import services as quotes
-from polis.quotes.tests.factories import demo_product
-from polis.quotes.tests.test_quotes import ARCHITECT
-from polis.signatures.tests.support import PNG, sign_practice
+from polis.practices.tests.factories import signed_practice
+from polis.signatures.tests.support import PNG
 
 
 def policy_in_force(collaborator, *, days_ago: int = 30, answers=None) -> Practice:
     """An RC professionale policy that started `days_ago`, signed with the FEA and in force
-    (the architect of the brief, unless `answers` says otherwise)."""
-    quote = quotes.create_quote(
-        actor=collaborator,
-        client=ClientFactory(created_by=collaborator),
-        product=demo_product("RCP"),
-        answers={**ARCHITECT, **(answers or {})},
-        effective_date=timezone.localdate(),
-    )
-    practice = practices.issue_practice(
-        actor=collaborator, practice=practices.convert_quote(actor=collaborator, quote=quote)
-    )
-    sign_practice(collaborator, practice)
+    (the architect of the brief, unless `answers` says otherwise). Made directly in that state
+    (`signed_practice`): the claims' tests are not about the contract's PDF or its signing."""
     start = timezone.localdate() - timedelta(days=days_ago)
-    Practice.objects.filter(pk=practice.pk).update(
+    return signed_practice(
+        collaborator,
+        answers=answers,
         status=Practice.Status.IN_FORCE,
         effective_date=start,
         end_date=start.replace(year=start.year + 1),
     )
-    practice.refresh_from_db()
-    return practice
 
 
 def open_claim_on(collaborator, practice, *, complete: bool = True, **overrides):

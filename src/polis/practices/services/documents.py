@@ -1,5 +1,10 @@
 """The practice's dossier: uploaded documents and the client's demands and needs."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +17,15 @@ from polis.lifecycle import lock, save_versioned
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.services._common import S, _own
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+
 OTHER_DOCUMENT = "altro"
 
 
-def add_practice_documents(*, actor, practice: Practice, kind: str, uploads) -> list:
+def add_practice_documents(
+    *, actor: User, practice: Practice, kind: str, uploads: Iterable[tuple[str, bytes]]
+) -> list[PracticeDocument]:
     """Documents added to a practice by its firm or the MGA (validated by content); the same
     kind again is a new version."""
     require(actor, "view_practices")
@@ -47,7 +57,7 @@ def add_practice_documents(*, actor, practice: Practice, kind: str, uploads) -> 
 
 def record_demands_and_needs(
     *,
-    actor,
+    actor: User,
     practice: Practice,
     answers: dict,
     refused: bool = False,

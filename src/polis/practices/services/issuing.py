@@ -1,6 +1,9 @@
 """A practice from a product or a quote, and its issuing (number, contract PDF, ledger)."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +31,12 @@ from polis.practices.services.signing import _hand_over_disclosures
 from polis.quotes.models import Quote
 from polis.quotes.services import price_for_client
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.catalog.models import Product, TariffVersion
+    from polis.catalog.rating import Breakdown
+    from polis.clients.models import Client
+
 
 def _one_year_after(day: date) -> date:
     try:
@@ -37,7 +46,16 @@ def _one_year_after(day: date) -> date:
 
 
 def _new_practice(
-    actor, *, client, product, tariff, answers, effective_date, priced, breakdown, **extra
+    actor: User,
+    *,
+    client: Client,
+    product: Product,
+    tariff: TariffVersion,
+    answers: dict,
+    effective_date: date,
+    priced: Breakdown | Quote,
+    breakdown: dict,
+    **extra: object,
 ) -> Practice:
     """A draft practice for a year from `effective_date`, priced as `priced` (net, tax, gross,
     commission) says."""
@@ -59,7 +77,9 @@ def _new_practice(
     )
 
 
-def create_practice(*, actor, client, product, answers: dict, effective_date: date) -> Practice:
+def create_practice(
+    *, actor: User, client: Client, product: Product, answers: dict, effective_date: date
+) -> Practice:
     """AGGIUNGI PRATICA: a new practice from scratch, rated with the tariff valid on the
     effective date; then the normal flow (Emetti polizza, or the MGA's review)."""
     version, breakdown, answers = price_for_client(
@@ -81,7 +101,7 @@ def create_practice(*, actor, client, product, answers: dict, effective_date: da
         return practice
 
 
-def convert_quote(*, actor, quote: Quote) -> Practice:
+def convert_quote(*, actor: User, quote: Quote) -> Practice:
     """Start a practice from a valid quote: same client, product, answers, tariff and premium."""
     require(actor, "work_portfolio")
     _own(actor, quote)
@@ -125,7 +145,7 @@ def _contract(practice: Practice) -> ValidatedFile:
     )
 
 
-def _issue(*, actor, practice: Practice) -> Practice:
+def _issue(*, actor: User, practice: Practice) -> Practice:
     # Refused before a policy number is taken.
     check_transition(practice, S.ISSUED)
     practice.policy_number = formatted_number(practice.product.code, timezone.localdate().year)
@@ -163,7 +183,7 @@ def _check_required_documents(practice: Practice) -> None:
         raise DomainError(_("Prima di emettere carica: %(docs)s.") % {"docs": ", ".join(missing)})
 
 
-def issue_practice(*, actor, practice: Practice, version: int | None = None) -> Practice:
+def issue_practice(*, actor: User, practice: Practice, version: int | None = None) -> Practice:
     """ "Emetti polizza": within the product's automatic limits the policy is issued at once —
     gap-free number per product and year, contract PDF hashed into the ledger, disclosures
     recorded — otherwise the practice goes to the MGA's review and operators are e-mailed."""

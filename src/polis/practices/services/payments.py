@@ -1,7 +1,10 @@
 """Perfezionamento: payments recorded, verified or rejected, and the practice in force."""
 
+from __future__ import annotations
+
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,12 +24,17 @@ from polis.practices.models import Payment, Practice
 from polis.practices.selectors import due_instalment
 from polis.practices.services._common import S, _firm_emails, _own
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from polis.accounts.models import User
+
 # --- Perfezionamento: payments put a signed practice in force ------------------------------
 
 P = Payment.Status
 
 
-def _complete(*, actor, practice: Practice, sha256: str) -> None:
+def _complete(*, actor: User | None, practice: Practice, sha256: str) -> None:
     """Perfezionamento of a signed practice by its first payment: in force at once if its start
     date has come, otherwise perfezionata and in force from that day (start_practices). Either
     way a renewal makes the practice it renews renewed."""
@@ -45,7 +53,7 @@ def _complete(*, actor, practice: Practice, sha256: str) -> None:
             transition(old, S.RENEWED, actor=actor, data={"renewal": practice.pk})
 
 
-def _put_in_force(*, actor, practice: Practice, sha256: str) -> None:
+def _put_in_force(*, actor: User | None, practice: Practice, sha256: str) -> None:
     """The one place a practice enters into force (ledger: practice.in_force with the hash of
     the receipt that completed it)."""
     practice.in_force_at = timezone.now()
@@ -76,7 +84,13 @@ def start_practices(*, today: date | None = None) -> int:
 
 
 def record_payment(
-    *, actor, practice: Practice, method: str, paid_on: date, amount: Decimal, receipt
+    *,
+    actor: User,
+    practice: Practice,
+    method: str,
+    paid_on: date,
+    amount: Decimal,
+    receipt: UploadedFile | None,
 ) -> Payment:
     """Perfezionamento: the collaborator records the instalment the client paid, with the receipt
     (`receipt`: an uploaded file, validated by its content).
@@ -135,7 +149,7 @@ def record_payment(
         return payment
 
 
-def _checked_payment(actor, payment: Payment, to: str) -> Payment:
+def _checked_payment(actor: User, payment: Payment, to: str) -> Payment:
     """The payment, locked, when its table lets it go to `to` (it is still to verify)."""
     require(actor, "review_practices")
     payment = lock(payment)
@@ -146,7 +160,7 @@ def _checked_payment(actor, payment: Payment, to: str) -> Payment:
     return payment
 
 
-def verify_payment(*, actor, payment: Payment) -> Payment:
+def verify_payment(*, actor: User, payment: Payment) -> Payment:
     """An operator confirms that the money arrived."""
     with transaction.atomic():
         payment = _checked_payment(actor, payment, P.VERIFIED)
@@ -162,7 +176,7 @@ def verify_payment(*, actor, payment: Payment) -> Payment:
         return payment
 
 
-def reject_payment(*, actor, payment: Payment, reason: str) -> Payment:
+def reject_payment(*, actor: User, payment: Payment, reason: str) -> Payment:
     """An operator rejects a payment with a reason e-mailed to the firm: the instalment is due
     again, and a practice that this payment had put in force goes back to waiting for it."""
     reason = bounded_text(reason, limit=300, field="reason")

@@ -1,9 +1,13 @@
 """Expiries and renewals: reminder digests, expired practices, renewals and their answers."""
 
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,6 +25,9 @@ from polis.practices.models import ExpiryReminder, Practice
 from polis.practices.selectors import ABANDONED, practices_to_remind, reminders_due, renewal_window
 from polis.practices.services._common import S, _firm_emails, _own
 from polis.practices.services.issuing import _new_practice
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
 
 # --- Expiries and renewals -------------------------------------------------------------------
 
@@ -52,7 +59,9 @@ def _record_reminders(due: list[tuple[int, int, int]], thresholds: list[int]) ->
         return [pk for pk, days in cursor.fetchall() if days == threshold_of[pk]]
 
 
-def _whole_firms(due: list[tuple[int, int, int]], size: int):
+def _whole_firms(
+    due: list[tuple[int, int, int]], size: int
+) -> Iterator[list[tuple[int, int, int]]]:
     """`due` (ordered by firm) in batches of whole firms, each closed once it reaches `size`
     practices: a large firm makes a large batch."""
     batch: list[tuple[int, int, int]] = []
@@ -152,7 +161,7 @@ def expire_practices(*, today: date | None = None, chunk: int = 1000) -> int:
     return expired
 
 
-def renew_practice(*, actor, practice: Practice) -> Practice:
+def renew_practice(*, actor: User, practice: Practice) -> Practice:
     """RINNOVA PRATICA: a new draft for the next period (effective on the old end date), with the
     same client, product and answers, re-rated with the tariff valid then. It follows the normal
     flow; when it comes into force the old practice becomes renewed."""
@@ -200,7 +209,7 @@ def renew_practice(*, actor, practice: Practice) -> Practice:
 
 
 def change_renewal_answers(
-    *, actor, practice: Practice, answers: dict, version: int | None = None
+    *, actor: User, practice: Practice, answers: dict, version: int | None = None
 ) -> Practice:
     """At renewal the client's situation may have changed (limit, deductible, turnover…): the
     renewal's answers are replaced and it is re-rated with the tariff valid on its start date;

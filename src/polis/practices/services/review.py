@@ -1,5 +1,10 @@
 """The MGA's review: approve, decline, ask the agency for information, and its answers."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,8 +20,14 @@ from polis.practices.services._common import S, _own
 from polis.practices.services.documents import OTHER_DOCUMENT
 from polis.practices.services.issuing import _issue
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def approve_practice(*, actor, practice: Practice, version: int | None = None) -> Practice:
+    from polis.accounts.models import User
+    from polis.messaging.models import Message, Thread
+
+
+def approve_practice(*, actor: User, practice: Practice, version: int | None = None) -> Practice:
     """An operator approves a practice in review: it is issued."""
     require(actor, "review_practices")
     with transaction.atomic():
@@ -27,7 +38,7 @@ def approve_practice(*, actor, practice: Practice, version: int | None = None) -
 
 
 def decline_practice(
-    *, actor, practice: Practice, reason: str, version: int | None = None
+    *, actor: User, practice: Practice, reason: str, version: int | None = None
 ) -> Practice:
     """An operator declines a practice in review, with the reason e-mailed to the firm; the
     MGA's open requests about it leave the firm's to-dos."""
@@ -50,8 +61,14 @@ def decline_practice(
 
 
 def _practice_thread(
-    actor, practice: Practice, body: str, *, is_request=False, files=(), base_url=""
-):
+    actor: User,
+    practice: Practice,
+    body: str,
+    *,
+    is_request: bool = False,
+    files: Iterable[UploadedFile] = (),
+    base_url: str = "",
+) -> Thread:
     return write_about(
         actor=actor,
         firm=practice.firm,
@@ -66,7 +83,9 @@ def _practice_thread(
     )
 
 
-def write_about_practice(*, actor, practice: Practice, text: str, base_url: str = ""):
+def write_about_practice(
+    *, actor: User, practice: Practice, text: str, base_url: str = ""
+) -> Thread:
     """A message between the firm and the MGA in the practice's Comunicazioni thread; from the
     firm, it answers the MGA's request for information (record_practice_message)."""
     require(actor, "use_messages")
@@ -75,7 +94,7 @@ def write_about_practice(*, actor, practice: Practice, text: str, base_url: str 
 
 
 def request_practice_information(
-    *, actor, practice: Practice, text: str, version: int | None = None, base_url: str = ""
+    *, actor: User, practice: Practice, text: str, version: int | None = None, base_url: str = ""
 ) -> Practice:
     """An operator asks the firm for information on a practice in review: it waits in
     `info_requested`; the request is a to-do in the practice's Comunicazioni thread."""
@@ -92,7 +111,12 @@ def request_practice_information(
 
 
 def answer_practice_information(
-    *, actor, practice: Practice, text: str, files=(), base_url: str = ""
+    *,
+    actor: User,
+    practice: Practice,
+    text: str,
+    files: Iterable[UploadedFile] = (),
+    base_url: str = "",
 ) -> Practice:
     """The firm answers the MGA's request with a message and/or documents (which join the
     practice's documents): the practice goes back to review."""
@@ -122,7 +146,7 @@ def _waiting_for_answer(practice: Practice) -> None:
         )
 
 
-def record_practice_message(message) -> None:
+def record_practice_message(message: Message) -> None:
     """Comunicazioni follower: a message in a practice's thread (inside its transaction).
     Its attachments join the practice's documents; any message from the firm answers the
     MGA's request, and the practice goes back to review."""

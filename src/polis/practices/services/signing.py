@@ -1,7 +1,10 @@
 """Pre-contractual disclosures (prepared, sent, delivered, acknowledged) and the contract's
 signature."""
 
-from datetime import date
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -25,8 +28,12 @@ from polis.practices.services._common import M, S, _own
 from polis.signatures.registry import SubjectKind
 from polis.signatures.services import SignerData, create_signature_request
 
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+    from polis.signatures.models import SignatureRequest
 
-def _disclosure_set(*, actor, practice: Practice, on: date) -> list[dict]:
+
+def _disclosure_set(*, actor: User, practice: Practice, on: date) -> list[dict]:
     """The pre-contractual documents for the client, each stored with the practice: the
     distributor's disclosure in force on `on` (the MUP, or Allegati 3/4/4-ter before July 2025;
     its SHA-256 is the stored file's) and the insurer's documents of the product version. None
@@ -72,7 +79,7 @@ ELECTRONIC = (M.EMAIL, M.LINK)
 DISCLOSURE_RECEIPT = "ricevuta_precontrattuale"
 
 
-def _hand_over_disclosures(*, actor, practice: Practice) -> None:
+def _hand_over_disclosures(*, actor: User, practice: Practice) -> None:
     """Store the documents as of the issuing day and start their delivery on the medium the
     client chose (not saved here)."""
     medium = practice.needs.get("medium", "")
@@ -90,7 +97,7 @@ def _hand_over_disclosures(*, actor, practice: Practice) -> None:
         _send_disclosures(practice)
 
 
-def prepare_disclosures(*, actor, practice: Practice) -> Practice:
+def prepare_disclosures(*, actor: User, practice: Practice) -> Practice:
     """For a practice issued before the documents were stored: render them as of its issuing
     day (Allegati 3, 4 and 4-ter before July 2025, the MUP since), store them and deliver them
     like a new one. What was recorded before, without a file, is replaced."""
@@ -157,7 +164,7 @@ def practice_for_disclosure_link(token: str) -> Practice:
     return practice
 
 
-def _mark_delivered(practice: Practice, *, at, channel: str, **facts) -> None:
+def _mark_delivered(practice: Practice, *, at: datetime, channel: str, **facts: object) -> None:
     """Record when the documents reached the client (not saved here)."""
     stamp = at.isoformat()
     for entry in practice.disclosures:
@@ -181,7 +188,7 @@ def confirm_disclosure_delivery(practice: Practice) -> bool:
     return True
 
 
-def resend_disclosures(*, actor, practice: Practice) -> Practice:
+def resend_disclosures(*, actor: User, practice: Practice) -> Practice:
     """E-mail the documents again (e.g. the first e-mail could not be delivered)."""
     require(actor, "work_portfolio")
     _own(actor, practice)
@@ -200,7 +207,7 @@ def resend_disclosures(*, actor, practice: Practice) -> Practice:
         return practice
 
 
-def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) -> Practice:
+def record_paper_delivery(*, actor: User, practice: Practice, name: str, data: bytes) -> Practice:
     """Paper delivery: the receipt the client signed for the printed documents, uploaded;
     the documents are delivered at the upload."""
     require(actor, "work_portfolio")
@@ -230,7 +237,7 @@ def record_paper_delivery(*, actor, practice: Practice, name: str, data: bytes) 
         return practice
 
 
-def signing_documents(signature) -> list[dict]:
+def signing_documents(signature: SignatureRequest) -> list[dict]:
     """Signature hook: the pre-contractual documents the signing page shows before the
     contract, each with its stored file."""
     practice = Practice.objects.get(pk=signature.subject_id)
@@ -247,7 +254,7 @@ def signing_documents(signature) -> list[dict]:
     ]
 
 
-def record_documents_acknowledged(signature, at) -> None:
+def record_documents_acknowledged(signature: SignatureRequest, at: datetime) -> None:
     """Signature hook: the client declared on the signing page to have received and read the
     documents (inside the signer's transaction). Without an earlier delivery, this is it."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
@@ -290,7 +297,7 @@ def _require_delivery(practice: Practice) -> None:
 
 def send_practice_for_signature(
     *,
-    actor,
+    actor: User,
     practice: Practice,
     identity_name: str,
     identity_data: bytes,
@@ -346,7 +353,7 @@ def send_practice_for_signature(
         return practice
 
 
-def record_contract_signed(signature) -> None:
+def record_contract_signed(signature: SignatureRequest) -> None:
     """Signature handler: the client signed the contract (called inside the signing
     transaction)."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
@@ -357,7 +364,7 @@ def record_contract_signed(signature) -> None:
     transition(practice, S.SIGNED, actor=None, fields=("signed_contract", "signature_report"))
 
 
-def record_signature_closed(signature) -> None:
+def record_signature_closed(signature: SignatureRequest) -> None:
     """Signature handler: the request ended unsigned; the contract can be sent again."""
     practice = Practice.objects.select_for_update().get(pk=signature.subject_id)
     if practice.status == S.SIGNING:
