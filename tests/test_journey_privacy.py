@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import User
 from polis.accounts.tests.factories import PASSWORD, UserFactory
-from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.notify.models import OutboundMessage
+from polis.privacy.tests.support import signed_policy_with_claim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_access_request_ends_in_the_persons_export(browser_page, screenshot):
     page = browser_page
     agent = UserFactory(email="agente@example.it")
-    practice = policy_in_force(agent)
-    claim = open_claim_on(agent, practice, description="Distorsione alla caviglia")
+    practice, claim = signed_policy_with_claim(agent, description="Distorsione alla caviglia")
     person = practice.client
     operator = UserFactory(role=User.Role.OPERATOR, email="operatore@example.it", with_totp=True)
 

@@ -112,7 +112,7 @@ def update_client(*, actor: User, client: Client, data: ClientData) -> Client:
 ERASED_NAME = "Interessato cancellato"
 
 
-def erase_client(*, actor, client: Client) -> Client:
+def erase_client(*, actor: User, client: Client) -> Client:
     """Erase a client's personal data (GDPR art. 17): the row stays, so that the records that
     point to it stay whole, with every identifying field replaced by a placeholder. The caller
     (`polis.privacy`) has checked that no retention duty keeps them."""
@@ -132,7 +132,7 @@ def erase_client(*, actor, client: Client) -> Client:
         return client
 
 
-def restrict_client(*, actor, client: Client) -> Client:
+def restrict_client(*, actor: User, client: Client) -> Client:
     """Mark a client's data as restricted (GDPR art. 18): kept, processed no further."""
     require(actor, "handle_privacy_requests")
     with transaction.atomic():
@@ -144,7 +144,7 @@ def restrict_client(*, actor, client: Client) -> Client:
         return client
 
 
-def withdraw_marketing_consent(*, actor, client: Client) -> Client:
+def withdraw_marketing_consent(*, actor: User, client: Client) -> Client:
     """The client objects to direct marketing (GDPR art. 21(3)): nothing promotional is sent
     to him any more."""
     require(actor, "handle_privacy_requests")

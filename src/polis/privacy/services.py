@@ -1,8 +1,11 @@
 """Data-subject requests (GDPR art. 15–22): registered, extended, exported and answered."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -25,6 +28,11 @@ from polis.privacy.export import build_export, export_json, export_pdf
 from polis.privacy.models import DataSubjectRequest, add_months
 from polis.privacy.registry import exporters
 
+if TYPE_CHECKING:
+    from django.http import FileResponse
+
+    from polis.accounts.models import User
+
 S = DataSubjectRequest.Status
 LINK_SALT = "polis.privacy.export"
 REGISTER_NOTE = gettext_lazy(
@@ -33,7 +41,7 @@ REGISTER_NOTE = gettext_lazy(
 )
 
 
-def _check_client(actor, client: Client) -> None:
+def _check_client(actor: User, client: Client) -> None:
     require(actor, "handle_privacy_requests")
     if actor.role not in MGA_STAFF and client.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo cliente."))
@@ -41,7 +49,7 @@ def _check_client(actor, client: Client) -> None:
 
 def register_request(
     *,
-    actor,
+    actor: User,
     client: Client,
     kind: str,
     channel: str,
@@ -79,7 +87,7 @@ def register_request(
 
 
 def extend_deadline(
-    *, actor, request: DataSubjectRequest, reason: str, version: int | None = None
+    *, actor: User, request: DataSubjectRequest, reason: str, version: int | None = None
 ) -> DataSubjectRequest:
     """Extend the deadline by two months (art. 12(3)): only within the first month, with the
     reason sent to the person."""
@@ -143,7 +151,7 @@ def request_for_link(token: str) -> tuple[DataSubjectRequest, str] | None:
 
 
 def send_export(
-    *, actor, request: DataSubjectRequest, base_url: str, version: int | None = None
+    *, actor: User, request: DataSubjectRequest, base_url: str, version: int | None = None
 ) -> DataSubjectRequest:
     """Export everything polis holds about the client (JSON and PDF), keep their hashes in the
     register and e-mail the person a signed link that expires. The export holds his claims'
@@ -200,7 +208,7 @@ def retention_duties(client: Client) -> list[str]:
 
 
 def answer_request(
-    *, actor, request: DataSubjectRequest, answer: str, version: int | None = None
+    *, actor: User, request: DataSubjectRequest, answer: str, version: int | None = None
 ) -> DataSubjectRequest:
     """Answer the request and close it, sending the answer to the person.
 
@@ -253,7 +261,7 @@ def answer_request(
         return request
 
 
-def open_export(*, request: DataSubjectRequest, part: str):
+def open_export(*, request: DataSubjectRequest, part: str) -> FileResponse:
     """The person's download through his link, audited."""
     stored = request.export_json if part == "json" else request.export_pdf
     with transaction.atomic():

@@ -123,13 +123,11 @@ def test_a_firm_administrator_sees_only_his_firms_requests(
 
 @pytest.fixture
 def client_with_claim(collaborator_a):
-    from polis.claims.tests.support import open_claim_on, policy_in_force
+    from polis.privacy.tests.support import signed_policy_with_claim
 
-    practice = policy_in_force(collaborator_a)
-    claim = open_claim_on(
-        collaborator_a, practice, description="Frattura del polso durante il sopralluogo"
+    return signed_policy_with_claim(
+        collaborator_a, description="Frattura del polso durante il sopralluogo"
     )
-    return practice, claim
 
 
 def test_the_export_holds_the_persons_data_and_reaches_only_him(
