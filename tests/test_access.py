@@ -55,7 +55,22 @@ def test_every_url_has_an_expectation_for_every_role():
 # its administrator may do what the administrator may, firm-administration pages aside; a user
 # of a firm still pending approval gets what an anonymous visitor gets.
 PLAIN, PENDING = "collaborator_a_plain", "pending_firm_user"
-FIRM_ADMIN_ONLY = {"accounts:colleagues", "accounts:firm_two_factor"}
+FIRM_ADMIN_ONLY = {
+    "accounts:colleagues",
+    "accounts:firm_two_factor",
+    "privacy:list",
+    "privacy:create",
+    "privacy:detail",
+    "privacy:extend",
+    "privacy:export",
+    "privacy:answer",
+    "api:list_privacy_requests",
+    "api:get_privacy_request",
+    "api:register_privacy_request",
+    "api:extend_privacy_request",
+    "api:export_privacy_request",
+    "api:answer_privacy_request",
+}
 
 
 def build_world(module) -> dict:

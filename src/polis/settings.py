@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "polis.signatures",
     "polis.claims",
     "polis.insured",
+    "polis.privacy",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -373,6 +374,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.claims.tasks.send_overdue_report",
         "schedule": crontab(hour=7, minute=30),
     },
+    "privacy-overdue": {
+        "task": "polis.privacy.tasks.send_overdue_report",
+        "schedule": crontab(hour=7, minute=35),
+    },
+    "privacy-exports": {
+        "task": "polis.privacy.tasks.forget_expired_exports",
+        "schedule": crontab(hour=3, minute=25),
+    },
     "purge-audit-ip": {
         "task": "polis.audit.tasks.purge_old_ip_addresses",
         "schedule": crontab(hour=3, minute=15),
@@ -464,6 +473,8 @@ PRACTICE_REMINDER_DAYS = [int(d) for d in env_list("PRACTICE_REMINDER_DAYS", "60
 PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS = int(os.environ.get("PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS", "60"))
 # How long the client's e-mailed link to the pre-contractual documents works.
 DISCLOSURE_LINK_DAYS = 30
+# How long the link to a data-subject's export (GDPR art. 15/20) opens it.
+PRIVACY_EXPORT_LINK_DAYS = int(os.environ.get("PRIVACY_EXPORT_LINK_DAYS", "7"))
 AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
 
 LOGGING = {

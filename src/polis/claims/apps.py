@@ -11,8 +11,9 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Sinistri")
 
     def ready(self):
-        from polis.claims import selectors, services
+        from polis.claims import privacy, selectors, services
         from polis.practices.registry import add_review_reason
+        from polis.privacy.registry import register_exporter
         from polis.signatures.registry import SubjectKind, register_subject
 
         add_review_reason(selectors.recent_claims_reasons)
@@ -42,4 +43,10 @@ class ClaimsConfig(AppConfig):
             context=services.quietanza_context,
             signed_event="quietanza.signed",
             evidence_event="quietanza.evidence",
+        )
+        register_exporter(
+            "claims",
+            title=_("Sinistri (con i dati sulla salute)"),
+            export=privacy.export_client,
+            retention=privacy.retention_duties,
         )

@@ -44,6 +44,8 @@ class Client(models.Model):
     privacy_consent_version = models.CharField(max_length=20)
     privacy_consent_at = models.DateTimeField()
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
+    # GDPR art. 18: kept, but processed only with consent or to defend a right (polis.privacy)
+    processing_restricted_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

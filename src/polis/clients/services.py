@@ -109,3 +109,51 @@ def update_client(*, actor: User, client: Client, data: ClientData) -> Client:
         client.save(update_fields=list(fields))
         record_audit(actor=actor, action=ClientAudit.UPDATED, target=client)
         return client
+
+
+ERASED_NAME = "Interessato cancellato"
+
+
+def erase_client(*, actor: User, client: Client) -> Client:
+    """Erase a client's personal data (GDPR art. 17): the row stays, so that the records that
+    point to it stay whole, with every identifying field replaced by a placeholder. The caller
+    (`polis.privacy`) has checked that no retention duty keeps them."""
+    require(actor, "handle_privacy_requests")
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        client.first_name, client.last_name = "", ERASED_NAME
+        client.company_name = ERASED_NAME if client.kind == Client.Kind.COMPANY else ""
+        client.codice_fiscale, client.partita_iva = f"CANCELLATO{client.pk:06d}"[:16], ""
+        client.birth_date, client.sex = None, ""
+        client.email = f"cancellato-{client.pk}@invalid.invalid"
+        client.mobile = client.pec = client.address = client.postal_code = ""
+        client.city = client.province = ""
+        client.marketing_consent_at = None
+        client.save()
+        record_audit(actor=actor, action=ClientAudit.ERASED, target=client)
+        return client
+
+
+def restrict_client(*, actor: User, client: Client) -> Client:
+    """Mark a client's data as restricted (GDPR art. 18): kept, processed no further."""
+    require(actor, "handle_privacy_requests")
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if client.processing_restricted_at is None:
+            client.processing_restricted_at = timezone.now()
+            client.save(update_fields=["processing_restricted_at"])
+            record_audit(actor=actor, action=ClientAudit.RESTRICTED, target=client)
+        return client
+
+
+def withdraw_marketing_consent(*, actor: User, client: Client) -> Client:
+    """The client objects to direct marketing (GDPR art. 21(3)): nothing promotional is sent
+    to him any more."""
+    require(actor, "handle_privacy_requests")
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if client.marketing_consent_at is not None:
+            client.marketing_consent_at = None
+            client.save(update_fields=["marketing_consent_at"])
+            record_audit(actor=actor, action=ClientAudit.MARKETING_WITHDRAWN, target=client)
+        return client

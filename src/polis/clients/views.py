@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from polis.audit.selectors import audit_events_for
 from polis.clients import selectors, services
 from polis.clients.forms import PICKER_SIZE, ClientForm
-from polis.core.access import capability_required
+from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
@@ -42,6 +42,7 @@ def client_detail(request, pk: int):
         "clients/detail.html",
         {
             "client": client,
+            "can_handle_privacy": can(request.user, "handle_privacy_requests"),
             "events": audit_events_for(object_type="clients.client", object_id=str(client.pk))[:20],
         },
     )

@@ -52,6 +52,11 @@ CAPABILITIES: dict[str, Callable] = {
     "read_claim_details": _roles(COLLABORATOR, OPERATOR, ADJUSTER),
     "handle_claims": _roles(*MGA_STAFF),
     "adjust_claims": _roles(OPERATOR, ADMIN, ADJUSTER),
+    # GDPR requests of a client: the MGA's staff for every client, a firm's administrator for
+    # his own firm's (polis.privacy.selectors)
+    "handle_privacy_requests": lambda user: (
+        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
+    ),
 }
 
 

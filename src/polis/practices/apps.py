@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from polis.audit.labels import register_audit_actions
 from polis.practices.audit import PracticeAudit
@@ -11,7 +12,8 @@ class PracticesConfig(AppConfig):
 
     def ready(self):
         from polis.messaging.registry import follow_subject
-        from polis.practices import selectors, services
+        from polis.practices import privacy, selectors, services
+        from polis.privacy.registry import register_exporter
         from polis.signatures.registry import SubjectKind, register_subject
 
         follow_subject("practice", services.record_practice_message)
@@ -26,3 +28,9 @@ class PracticesConfig(AppConfig):
             may_revive=selectors.awaits_signature,
         )
         register_audit_actions(PracticeAudit)
+        register_exporter(
+            "practices",
+            title=_("Pratiche, documenti ed evidenze di firma"),
+            export=privacy.export_client,
+            retention=privacy.retention_duties,
+        )

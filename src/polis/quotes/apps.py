@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from polis.audit.labels import register_audit_actions
 from polis.quotes.audit import QuoteAudit
@@ -10,3 +11,11 @@ class QuotesConfig(AppConfig):
 
     def ready(self):
         register_audit_actions(QuoteAudit)
+        from polis.privacy.registry import register_exporter
+        from polis.quotes import privacy
+
+        register_exporter(
+            "quotes",
+            title=_("Preventivi"),
+            export=privacy.export_client,
+        )

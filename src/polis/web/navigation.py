@@ -72,6 +72,7 @@ SIDEBAR = [
     Action(_("Pagamenti da verificare"), "", "practices:payments_queue", "review_practices"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
+    Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("SMS inviati"), "", "notify:sms_outbox", "manage_outbox"),
     Action(

@@ -19,6 +19,7 @@ from polis.practices.selectors import (
     payments_to_verify,
     starting_practices,
 )
+from polis.privacy.selectors import overdue_requests
 from polis.web import figures, selectors, services
 from polis.web.forms import ContactForm
 from polis.web.navigation import DASHBOARD_TILES, actions_for
@@ -83,6 +84,8 @@ def dashboard(request):
         context["overview"] = claims.recent_sla_overview()
     if request.user.role == ADJUSTER:
         context["assigned_claims"] = claims.assigned_open_claims(request.user)
+    if can(request.user, "handle_privacy_requests"):
+        context["privacy_overdue"] = list(overdue_requests(request.user).order_by("due_on")[:5])
     if can(request.user, "review_firms"):
         context.update(selectors.operator_overview())
         context["open_contacts_list"] = selectors.contact_requests(open_only=True)[:5]

@@ -9,14 +9,14 @@ from polis.api.api import api
 pytestmark = pytest.mark.django_db
 
 WRITES = [
-    path.replace("{claim_id}", "1").replace("{practice_id}", "1")
+    path.replace("{claim_id}", "1").replace("{practice_id}", "1").replace("{request_id}", "1")
     for path, methods in api.get_openapi_schema(path_prefix="")["paths"].items()
     if "post" in methods
 ]
 
 
-def test_there_are_ten_write_operations():
-    assert len(WRITES) == 10
+def test_there_are_fourteen_write_operations():
+    assert len(WRITES) == 14
 
 
 def post_as_browser(user, path: str, content_type: str):
