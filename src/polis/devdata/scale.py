@@ -565,7 +565,7 @@ class Generator:
                             f"{rng.choice(STREETS)} {rng.randint(1, 200)}", cap, city, province,
                             "2026-01", self.clock.stamp(created),
                             self.clock.stamp(created) if rng.random() < 0.4 else "\\N",
-                            str(user_id), self.clock.stamp(created),
+                            str(user_id), self.clock.stamp(created), Client.Language.ITALIAN,
                         )
                     )
                 )  # fmt: skip
@@ -577,6 +577,7 @@ class Generator:
                 "partita_iva", "birth_date", "sex", "email", "mobile", "pec", "address",
                 "postal_code", "city", "province", "privacy_consent_version",
                 "privacy_consent_at", "marketing_consent_at", "created_by", "created_at",
+                "language",
             ],
         )  # fmt: skip
         copy_rows(Client._meta.db_table, columns, rows)

@@ -224,18 +224,18 @@ MODIFIED = b"%PDF-1.4\n% polizza registrata, importo modificato\n"
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    ("tamper", "step", "document"),
+    ("tamper", "step", "document", "reason"),
     [
-        (_flipped_signature, "signature", REGISTERED),
-        (_wrong_key_id, "keyid", REGISTERED),
-        (_wrong_origin, "origin", REGISTERED),
-        (_made_up_root, "signature", MODIFIED),
-        (_proof_for_another_entry, "proof", REGISTERED),
+        (_flipped_signature, "signature", REGISTERED, "firma Ed25519 del registro non è valida"),
+        (_wrong_key_id, "keyid", REGISTERED, "invece di"),
+        (_wrong_origin, "origin", REGISTERED, "invece di"),
+        (_made_up_root, "signature", MODIFIED, "firma Ed25519 del registro non è valida"),
+        (_proof_for_another_entry, "proof", REGISTERED, "la prova non porta alla radice firmata"),
     ],
     ids=["flipped-signature", "wrong-key-id", "wrong-origin", "made-up-root", "other-proof"],
 )
 def test_a_tampered_lookup_answer_is_red_naming_the_failed_step(
-    browser_page, screenshot, tmp_path, client, tamper, step, document
+    browser_page, screenshot, tmp_path, client, tamper, step, document, reason
 ):
     # given a registered document and a server (or a network) that alters the lookup's answer
     _register()
@@ -259,9 +259,46 @@ def test_a_tampered_lookup_answer_is_red_naming_the_failed_step(
     result.get_by_text("Verifica NON riuscita").wait_for()
     assert result.get_attribute("data-verified") == "no"
     assert result.get_attribute("data-failed-step") == step
+    assert reason in result.inner_text()
     assert result.locator(".alert-success").count() == 0
     assert result.get_by_text("Documento registrato e verificato").count() == 0
     screenshot(page, step)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_tampered_answer_is_explained_in_english_to_an_english_browser(
+    request, live_server, settings, tmp_path, client
+):
+    # given a visitor whose browser prefers English and a server that alters the origin
+    settings.ALLOWED_HOSTS = ["*"]
+    _register()
+    genuine = client.get(
+        "/registro/verifica/cerca", {"sha256": hashlib.sha256(REGISTERED).hexdigest()}
+    ).json()
+    chromium = request.getfixturevalue("_chromium")  # the browser, without browser_page's Italian
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.route(
+        "**/registro/verifica/cerca?*",
+        lambda route: route.fulfill(
+            json=_wrong_origin(genuine, None), content_type="application/json"
+        ),
+    )
+    path = tmp_path / "documento.pdf"
+    path.write_bytes(REGISTERED)
+    page.goto("/registro/verifica/")
+    # when the document is checked
+    page.set_input_files("#verify-file", str(path))
+    # then the failed step and its reason are in English
+    result = page.locator("#verify-result")
+    result.wait_for()
+    page.wait_for_function("document.querySelector('#verify-result').dataset.verified === 'no'")
+    text = result.inner_text()
+    context.close()
+    assert "ledger origin" in text
+    assert "instead of" in text
+    assert "invece di" not in text
 
 
 @pytest.mark.browser

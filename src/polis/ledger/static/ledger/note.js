@@ -8,8 +8,10 @@
   const ALG_COSIGNATURE_V1 = 0x04;
   const SIG_PREFIX = "\u2014 ";
 
+  // `reason` names the page's text for the failure (data-text="reason-<reason>"), its
+  // {placeholders} filled from `vars`, so the page says it in its own language.
   class NoteError extends Error {
-    constructor(step, message) { super(message); this.step = step; }
+    constructor(step, reason, vars = {}) { super(reason); this.step = step; this.reason = reason; this.vars = vars; }
   }
 
   function equal(a, b) { return a.length === b.length && a.every((v, i) => v === b[i]); }
@@ -28,9 +30,9 @@
     const parts = text.trim().split("+");
     const [name, hexId, encoded] = [parts[0], parts[1], parts.slice(2).join("+")];  // base64 has "+"
     const raw = M.fromBase64(encoded);
-    if (raw.length !== 33) throw new NoteError("key", "chiave di verifica malformata");
+    if (raw.length !== 33) throw new NoteError("key", "key-malformed");
     const key = { name, alg: raw[0], publicKey: raw.slice(1), id: await keyId(name, raw[0], raw.slice(1)) };
-    if (M.toHex(key.id) !== hexId) throw new NoteError("key", "ID della chiave di verifica errato");
+    if (M.toHex(key.id) !== hexId) throw new NoteError("key", "key-id");
     return key;
   }
 
@@ -58,10 +60,10 @@
   // The text and signature lines of a signed note (unverified).
   function splitNote(note) {
     const at = note.lastIndexOf("\n\n");
-    if (at < 0 || !note.endsWith("\n")) throw new NoteError("signature", "checkpoint firmato malformato");
+    if (at < 0 || !note.endsWith("\n")) throw new NoteError("signature", "note-malformed");
     const text = note.slice(0, at + 1);
     const signatures = note.slice(at + 2, -1).split("\n").map((line) => {
-      if (!line.startsWith(SIG_PREFIX)) throw new NoteError("signature", "riga di firma malformata");
+      if (!line.startsWith(SIG_PREFIX)) throw new NoteError("signature", "signature-line");
       const [name, blob] = line.slice(SIG_PREFIX.length).split(" ");
       const raw = M.fromBase64(blob || "");
       return { name, id: raw.slice(0, 4), signature: raw.slice(4) };
@@ -73,7 +75,7 @@
     const lines = text.slice(0, -1).split("\n");
     const root = M.fromBase64(lines[2] || "");
     if (lines.length < 3 || !/^(0|[1-9][0-9]*)$/.test(lines[1]) || root.length !== 32) {
-      throw new NoteError("signature", "checkpoint malformato");
+      throw new NoteError("signature", "checkpoint-malformed");
     }
     return { origin: lines[0], size: BigInt(lines[1]), root };
   }
@@ -89,20 +91,20 @@
   // the pinned witnesses whose cosignatures verify. Throws NoteError naming the failed step.
   async function openCheckpoint(note, pinned) {
     const log = await parseVerifierKey(pinned.log.key);
-    if (log.alg !== ALG_ED25519) throw new NoteError("key", "la chiave del registro non è Ed25519");
+    if (log.alg !== ALG_ED25519) throw new NoteError("key", "key-not-ed25519");
     const { text, signatures } = splitNote(note);
     const byName = signatures.filter((s) => s.name === log.name);
     const mine = byName.find((s) => equal(s.id, log.id));
     if (!mine) {
       const found = byName.length ? M.toHex(byName[0].id) : "—";
-      throw new NoteError("keyid", `ID chiave ${found} invece di ${M.toHex(log.id)}`);
+      throw new NoteError("keyid", "keyid-other", { found, expected: M.toHex(log.id) });
     }
     if (!(await ed25519Verify(log.publicKey, mine.signature, encoder.encode(text)))) {
-      throw new NoteError("signature", "la firma Ed25519 del registro non è valida");
+      throw new NoteError("signature", "signature-invalid");
     }
     const checkpoint = parseCheckpoint(text);
     if (checkpoint.origin !== pinned.origin) {
-      throw new NoteError("origin", `origine «${checkpoint.origin}» invece di «${pinned.origin}»`);
+      throw new NoteError("origin", "origin-other", { found: checkpoint.origin, expected: pinned.origin });
     }
     const witnesses = [];
     for (const pinnedWitness of pinned.witnesses) {

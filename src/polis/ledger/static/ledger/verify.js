@@ -32,16 +32,15 @@ document.addEventListener("DOMContentLoaded", () => {
   async function verifyAnswer(answer) {
     const checkpoint = await N.openCheckpoint(answer.checkpoint, pinned);
     if (checkpoint.witnesses.length < pinned.quorum) {
-      throw new N.NoteError("witnesses", text("witnesses-missing")
-        .replace("{n}", checkpoint.witnesses.length).replace("{m}", pinned.quorum));
+      throw new N.NoteError("witnesses", "witnesses-missing", { n: checkpoint.witnesses.length, m: pinned.quorum });
     }
     const entry = M.fromBase64(answer.entry);
     const fields = JSON.parse(new TextDecoder().decode(entry));
-    if (fields.sha256 !== answer.sha256) throw new N.NoteError("entry", text("entry-other"));
+    if (fields.sha256 !== answer.sha256) throw new N.NoteError("entry", "entry-other");
     const leaf = await M.leafHash(entry);
     const proof = answer.proof.map(M.fromBase64);
     if (!(await M.verifyInclusion(answer.index, checkpoint.size, leaf, proof, checkpoint.root))) {
-      throw new N.NoteError("proof", text("proof-bad"));
+      throw new N.NoteError("proof", "proof-bad");
     }
     return { checkpoint, fields };
   }
@@ -72,7 +71,8 @@ document.addEventListener("DOMContentLoaded", () => {
       delete result.dataset.failedStep;
     } catch (error) {
       const step = error instanceof N.NoteError ? error.step : "answer";
-      const message = error instanceof N.NoteError ? error.message : text("answer-bad");
+      const message = !(error instanceof N.NoteError) ? text("answer-bad")
+        : Object.entries(error.vars).reduce((out, [k, v]) => out.replace(`{${k}}`, v), text(`reason-${error.reason}`));
       show("verify-failed", { ...common, step: text(`step-${step}`), reason: message });
       result.dataset.verified = "no";
       result.dataset.failedStep = step;
