@@ -255,6 +255,8 @@ def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
     page.keyboard.press("Enter")
     page.get_by_role("dialog", name="Menu").wait_for()
     page.wait_for_function("document.getElementById('sidebar').classList.contains('show')")
+    # the backdrop fades in: axe reads the colours once every transition has ended
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     screenshot(page, "open", full_page=False)
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(RUN_AXE, WCAG_21_AA) == []
