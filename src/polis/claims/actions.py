@@ -3,20 +3,10 @@ API, from the lifecycle table and the access rules (see `polis.core.actions`). T
 remain the ones that decide."""
 
 from polis.claims.models import Claim
-from polis.claims.selectors import documentation_to_confirm
-from polis.core.access import Role
+from polis.claims.selectors import acts_on, documentation_to_confirm
 from polis.core.actions import Action, Actions
 
 S = Claim.Status
-
-
-def _acts_on(user, claim: Claim) -> bool:
-    """The firm's collaborators on its own claims, the adjuster it is assigned to, the MGA."""
-    if user.role == Role.COLLABORATOR:
-        return claim.firm_id == user.firm_id
-    if user.role == Role.ADJUSTER:
-        return claim.adjuster_id == user.pk
-    return True
 
 
 def _is_open(claim: Claim, user) -> bool:
@@ -41,7 +31,7 @@ ACTIONS = Actions(
         "end": Action("handle_claims", to=S.REJECTED),
         "reopen": Action("handle_claims", to=S.REOPENED),
     },
-    acts_on=_acts_on,
+    acts_on=acts_on,
 )
 
 # The actions under "Gestione" on the claim page: the MGA's and the adjuster's handling.

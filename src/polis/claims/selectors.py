@@ -37,6 +37,16 @@ if TYPE_CHECKING:
     from polis.signatures.models import SignatureRequest
 
 
+def acts_on(user: User, claim: Claim) -> bool:
+    """Whether `user` acts on this claim: the firm's collaborators on its own claims, the
+    adjuster it is assigned to, the MGA. The services and the actions table both ask it."""
+    if user.is_collaborator:
+        return claim.firm_id == user.firm_id
+    if user.is_adjuster:
+        return claim.adjuster_id == user.pk
+    return True
+
+
 def documentation_to_confirm(claim: Claim) -> bool:
     """Whether confirming the documentation complete changes something: the claim waits for
     documents, or its SLA clock has not started yet."""

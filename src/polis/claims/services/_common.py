@@ -14,8 +14,8 @@ from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.claims.audit import ClaimAudit
 from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, ClaimEvent, Quietanza
-from polis.claims.selectors import sla_closures
-from polis.core.access import ADJUSTER, OPERATOR
+from polis.claims.selectors import acts_on, sla_closures
+from polis.core.access import OPERATOR
 from polis.core.amounts import parse_amount
 from polis.core.errors import DomainError, PermissionDenied
 from polis.core.workdays import add_working_days
@@ -43,10 +43,12 @@ def _locked(actor: User, claim: Claim, version: int | None) -> Claim:
 
 
 def _may_see(actor: User, claim: Claim) -> None:
-    if actor.is_collaborator and claim.firm_id != actor.firm_id:
-        raise PermissionDenied(_("Non hai i permessi per questo sinistro."))
-    if actor.role == ADJUSTER and claim.adjuster_id != actor.pk:
-        raise PermissionDenied(_("Questo sinistro non è assegnato a te."))
+    if not acts_on(actor, claim):
+        raise PermissionDenied(
+            _("Questo sinistro non è assegnato a te.")
+            if actor.is_adjuster
+            else _("Non hai i permessi per questo sinistro.")
+        )
 
 
 def _timeline(claim: Claim, actor: User | None, kind: str, text: str, shared: bool) -> None:
