@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "polis.claims",
     "polis.insured",
     "polis.privacy",
+    "polis.integrations",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -334,6 +335,21 @@ OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
 # once it expires.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
+# --- API keys and webhooks (polis.integrations) ------------------------------------------------
+API_KEY_MAX_DAYS = int(os.environ.get("API_KEY_MAX_DAYS", "730"))
+# After a rotation the old secret keeps working this long, then expires.
+API_KEY_ROTATION_GRACE_HOURS = int(os.environ.get("API_KEY_ROTATION_GRACE_HOURS", "24"))
+API_KEY_RATE = os.environ.get("API_KEY_RATE", "600/m")  # calls per key
+# A delivery is retried with exponential backoff (from WEBHOOK_BACKOFF_SECONDS, at most an
+# hour apart) for WEBHOOK_RETRY_HOURS; a subscription whose endpoint failed
+# WEBHOOK_DISABLE_AFTER times in a row is disabled and its owner told.
+WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
+WEBHOOK_RETRY_HOURS = int(os.environ.get("WEBHOOK_RETRY_HOURS", "24"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "15"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Only https to public addresses; tests and development allow a receiver on this machine.
+WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", DEBUG)
+
 # --- Background work ---------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -389,6 +405,10 @@ CELERY_BEAT_SCHEDULE = {
     "practice-dates": {
         "task": "polis.practices.tasks.follow_practice_dates",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "deliver-webhooks": {
+        "task": "polis.integrations.tasks.deliver_due_webhooks",
+        "schedule": timedelta(seconds=30),
     },
     "practice-expiries": {
         "task": "polis.practices.tasks.process_expiries",

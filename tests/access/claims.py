@@ -83,7 +83,7 @@ RULES = [
     ),
     Rule(
         "claims:action",
-        only(OPERATOR, ADMIN, ok=302),
+        only(OPERATOR, ADJUSTER, ADMIN, ok=302),
         method="post",
         kwargs=lambda w: _claim(w) | {"action": "insurer_number"},
         data=lambda w: {"number": "AX-2"},

@@ -6,22 +6,14 @@ from django.http import RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
-from ninja.security import SessionAuth
 
 from polis.api import catalog, claims, practices, privacy, quotes
+from polis.api.auth import ApiKeyAuth, RateLimited, UserSession
 from polis.catalog.answers import AnswersInvalid
-from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
-
-
-class CollaboratorAuth(SessionAuth):
-    """A logged-in session (CSRF-checked for writes) of a user with a portfolio or MGA staff."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        return user if user and can(user, "view_quotes") else None
 
 
 def _refuse_nul(data) -> None:
@@ -52,6 +44,17 @@ class NoNulParser(Parser):
         return parsed
 
 
+class PolisSchema(OpenAPISchema):
+    """The schema, with the scope an API key needs named on each operation."""
+
+    def operation_security(self, operation):
+        result = super().operation_security(operation)
+        for auth, requirement in zip(operation.auth_callbacks, result or [], strict=False):
+            if isinstance(auth, ApiKeyAuth):
+                requirement[type(auth).__name__] = [auth.scope_for(operation.methods[0])]
+        return result
+
+
 class PolisAPI(NinjaAPI):
     """Operation ids are `polis_api_api_<function>` whichever router defines the function, so
     the ids in docs/openapi.json (and clients generated from it) do not depend on the module."""
@@ -59,15 +62,30 @@ class PolisAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return f"polis_api_api_{operation.view_func.__name__}"
 
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return PolisSchema(api=self, path_prefix=path_prefix)
+
 
 api = PolisAPI(
     title="polis API",
     parser=NoNulParser(),
     version="1",
-    auth=CollaboratorAuth(),
+    auth=[ApiKeyAuth("quotes:read", "quotes:write"), UserSession("view_quotes")],
     urls_namespace="api",
     description="Prodotti, quotazione, preventivi, pratiche, sinistri e richieste privacy della "
-    "piattaforma polis.",
+    "piattaforma polis.\n\n"
+    "**Accesso**: la sessione di chi ha fatto login (le stesse pagine, le stesse regole), oppure "
+    "una chiave API nell'intestazione `Authorization: Bearer polis_…`, creata da un operatore "
+    "dell'MGA (o dall'amministratore di un'agenzia per la sua agenzia) nella pagina Integrazioni. "
+    "Una chiave agisce come l'utente a cui è intestata, con i suoi stessi permessi, ristretti "
+    "dai suoi *scope* (`quotes:read`, `quotes:write`, `policies:read`, `policies:write`, "
+    "`claims:read`, `claims:write`; ogni operazione indica il suo) e, se indicata, alle pratiche "
+    "e ai sinistri di una sola compagnia. Le richieste privacy non si fanno con una chiave.\n\n"
+    "**Errori**: `{detail, code, field}`; `code` è stabile (`unauthenticated`, "
+    "`permission_denied`, `api_key_scope`, `rate_limited`, `invalid_transition`, …). Le chiamate "
+    "di una chiave sono limitate per chiave (429 con `Retry-After`).",
 )
 
 
@@ -78,6 +96,29 @@ def domain_error(request, error: DomainError):
     if isinstance(error, AnswersInvalid):
         body["errors"] = error.errors
     return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, error: AuthenticationError):
+    return api.create_response(
+        request,
+        {"detail": _("Serve il login o una chiave API valida."), "code": "unauthenticated"},
+        status=401,
+    )
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, error: RateLimited):
+    response = api.create_response(
+        request,
+        {
+            "detail": _("Troppe richieste con questa chiave: riprova fra poco."),
+            "code": "rate_limited",
+        },
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    return response
 
 
 @api.exception_handler(MultiPartParserError)

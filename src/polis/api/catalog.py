@@ -8,13 +8,14 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from polis.api.auth import ApiKeyAuth, UserSession
 from polis.api.schemas import ERRORS, PriceIn
 from polis.catalog import services as catalog
 from polis.catalog.answers import answers_json_schema
 from polis.catalog.models import Product
 from polis.catalog.rating import ReferralRequired
 
-router = Router()
+router = Router(auth=[ApiKeyAuth("quotes:read", "quotes:read"), UserSession("view_quotes")])
 
 
 class Question(Schema):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
+from polis.api.auth import ApiKeyAuth, UserSession, narrowed, within_insurer
 from polis.api.schemas import ERRORS, DocumentOut, PriceIn, _window
 from polis.catalog.models import Product
 from polis.clients.selectors import get_client_for
@@ -17,7 +18,11 @@ from polis.practices import selectors as practice_selectors
 from polis.practices import services as practice_services
 from polis.practices.actions import allowed_actions
 
-router = Router()
+router = Router(auth=[ApiKeyAuth("policies:read", "policies:write"), UserSession("view_practices")])
+
+
+def _practice(request, practice_id: int):
+    return within_insurer(request, practice_selectors.get_practice_for(request.auth, practice_id))
 
 
 class PracticeIn(PriceIn):
@@ -117,7 +122,11 @@ def _document_out(document) -> DocumentOut:
 @router.get("/practices", response={200: list[PracticeOut], **ERRORS}, summary="Pratiche visibili")
 def list_practices(request, q: str = "", status: str = "", limit: int = 50, offset: int = 0):
     limit, offset = _window(limit, offset)
-    practices = practice_selectors.search_practices(request.auth, query=q[:100], status=status)
+    practices = narrowed(
+        request,
+        practice_selectors.search_practices(request.auth, query=q[:100], status=status),
+        "product__insurer",
+    )
     return [_practice_out(p) for p in practices[offset : offset + limit]]
 
 
@@ -125,7 +134,7 @@ def list_practices(request, q: str = "", status: str = "", limit: int = 50, offs
     "/practices/{practice_id}", response={200: PracticeDetailOut, **ERRORS}, summary="Una pratica"
 )
 def get_practice(request, practice_id: int):
-    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice = _practice(request, practice_id)
     return PracticeDetailOut(
         **_practice_out(practice).dict(),
         allowed_actions=sorted(allowed_actions(practice, request.auth)),
@@ -152,7 +161,7 @@ def create_practice(request, payload: PracticeIn):
     summary="Registra esigenze e bisogni del cliente e come riceve i documenti",
 )
 def record_needs(request, practice_id: int, payload: NeedsIn):
-    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice = _practice(request, practice_id)
     return _practice_out(
         practice_services.record_demands_and_needs(
             actor=request.auth,
@@ -171,7 +180,7 @@ def record_needs(request, practice_id: int, payload: NeedsIn):
     summary="Emetti la polizza (o invia in revisione all'MGA)",
 )
 def issue_practice(request, practice_id: int, version: int | None = None):
-    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice = _practice(request, practice_id)
     return _practice_out(
         practice_services.issue_practice(actor=request.auth, practice=practice, version=version)
     )
@@ -183,7 +192,7 @@ def issue_practice(request, practice_id: int, version: int | None = None):
     summary="Documenti caricati su una pratica",
 )
 def list_practice_documents(request, practice_id: int):
-    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice = _practice(request, practice_id)
     return [_document_out(d) for d in practice_selectors.uploaded_documents(practice)]
 
 
@@ -197,7 +206,7 @@ def add_practice_documents(
 ):
     added = practice_services.add_practice_documents(
         actor=request.auth,
-        practice=practice_selectors.get_practice_for(request.auth, practice_id),
+        practice=_practice(request, practice_id),
         kind=kind[:40],
         uploads=[(f.name, f.read()) for f in files[:10]],
     )
@@ -210,7 +219,7 @@ def add_practice_documents(
     summary="Comunicazioni tra agenzia e MGA sulla pratica",
 )
 def list_practice_messages(request, practice_id: int):
-    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice = _practice(request, practice_id)
     thread = practice_selectors.thread_of(practice)
     return [
         MessageOut(
@@ -233,7 +242,7 @@ def list_practice_messages(request, practice_id: int):
     summary="Scrivi all'MGA sulla pratica (risponde a una richiesta di informazioni)",
 )
 def write_about_practice(request, practice_id: int, payload: MessageIn):
-    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    practice = _practice(request, practice_id)
     practice_services.write_about_practice(actor=request.auth, practice=practice, text=payload.text)
     practice.refresh_from_db()
     return Status(201, _practice_out(practice))

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from polis.api.auth import UserSession
 from polis.api.schemas import ERRORS, _window
 from polis.clients.selectors import get_client_for
 from polis.core.access import can
@@ -14,7 +15,8 @@ from polis.privacy import selectors, services
 from polis.privacy.actions import ACTIONS
 from polis.privacy.models import DataSubjectRequest
 
-router = Router()
+# Session only: a data-subject request is handled by a person, never by a key.
+router = Router(auth=[UserSession("view_quotes")])
 
 KINDS = Literal[tuple(DataSubjectRequest.Kind.values)]
 CHANNELS = Literal[tuple(DataSubjectRequest.Channel.values)]

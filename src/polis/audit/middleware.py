@@ -1,4 +1,4 @@
-from polis.audit.context import current_ip
+from polis.audit.context import current_api_key, current_ip
 from polis.core.http import client_ip
 
 
@@ -8,7 +8,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         token = current_ip.set(client_ip(request) or None)
+        key_token = current_api_key.set(None)
         try:
             return self.get_response(request)
         finally:
+            current_api_key.reset(key_token)
             current_ip.reset(token)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from polis.audit.context import current_ip
+from polis.audit.context import current_api_key, current_ip
 from polis.audit.labels import audit_action
 from polis.audit.models import AuditEvent
 
@@ -18,6 +18,21 @@ if TYPE_CHECKING:
     from polis.accounts.models import User
 
 
+# Called with (action, target) for every event recorded, inside its transaction: how the
+# webhooks (polis.integrations) learn of a business event without the services knowing them.
+_OBSERVERS: list[Callable[[str, models.Model], None]] = []
+
+
+def register_audit_observer(observer: Callable[[str, models.Model], None]) -> None:
+    if observer not in _OBSERVERS:
+        _OBSERVERS.append(observer)
+
+
+def _observe(action: str, target: models.Model) -> None:
+    for observer in _OBSERVERS:
+        observer(action, target)
+
+
 def object_label(obj: models.Model) -> str:
     return obj._meta.label_lower
 
@@ -25,12 +40,14 @@ def object_label(obj: models.Model) -> str:
 def _event(
     actor: User | AnonymousUser | None, action: str, target: models.Model, data: dict | None
 ) -> AuditEvent:
+    key = current_api_key.get()
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=audit_action(action).value,
         object_type=object_label(target),
         object_id=str(target.pk),
-        data=data or {},
+        # a call made with an API key is audited with the key's name
+        data={**(data or {}), "api_key": key} if key else data or {},
         ip_address=current_ip.get(),
     )
 
@@ -47,7 +64,9 @@ def record_audit(
 
     `data` must hold no personal data beyond what the object already holds.
     """
-    _event(actor, action, target, data).save()
+    event = _event(actor, action, target, data)
+    event.save()
+    _observe(event.action, target)
 
 
 def record_audits(
@@ -58,7 +77,11 @@ def record_audits(
     data: dict | None = None,
 ) -> None:
     """record_audit for many targets at once (batch jobs, lists): one INSERT."""
-    AuditEvent.objects.bulk_create(_event(actor, action, target, data) for target in targets)
+    events = AuditEvent.objects.bulk_create(
+        _event(actor, action, target, data) for target in targets
+    )
+    for event, target in zip(events, targets, strict=True):
+        _observe(event.action, target)
 
 
 def purge_old_ip_addresses() -> int:

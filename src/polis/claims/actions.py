@@ -23,7 +23,9 @@ ACTIONS = Actions(
             "handle_claims", when=lambda c, u: documentation_to_confirm(c)
         ),
         "assign": Action("handle_claims", to=S.ASSIGNED),
-        "insurer_number": Action("handle_claims", when=_is_open),
+        # the insurer's number comes from the insurer: its adjuster records it too (by the
+        # page, or its claims system by the API, issue 24 §4)
+        "insurer_number": Action("adjust_claims", when=_is_open),
         "quietanza": Action("adjust_claims", to=S.OFFER_RECEIVED),
         "payment": Action("handle_claims", to=S.PAID),
         "close": Action("handle_claims", to=S.CLOSED),

@@ -54,6 +54,11 @@ CAPABILITIES: dict[str, Callable] = {
     "adjust_claims": _roles(OPERATOR, ADMIN, ADJUSTER),
     # GDPR requests of a client: the MGA's staff for every client, a firm's administrator for
     # his own firm's (polis.privacy.selectors)
+    # API keys and webhooks: the MGA's staff for anyone, a firm's administrator for his firm's
+    # users (polis.integrations.selectors)
+    "manage_integrations": lambda user: (
+        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
+    ),
     "handle_privacy_requests": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),

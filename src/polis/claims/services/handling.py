@@ -74,8 +74,9 @@ def assign_adjuster(
 def record_insurer_claim_number(
     *, actor: User, claim: Claim, number: str, version: int | None = None
 ) -> Claim:
-    """The insurer's claim number arrives (first SLA milestone); the investigation starts."""
-    require(actor, "handle_claims")
+    """The insurer's claim number arrives (first SLA milestone); the investigation starts.
+    The MGA or the assigned adjuster, who works for the insurer, records it."""
+    require(actor, "adjust_claims")
     number = number.strip()
     if not number:
         raise DomainError(_("Indica il numero di sinistro della compagnia."), field="number")

@@ -80,10 +80,10 @@ def _forms(page, claim) -> set[str]:
     ("status", "who", "expected"),
     [
         (S.INVESTIGATION, "operator", {"assign", "insurer_number", "end", "quietanza"}),
-        (S.INVESTIGATION, "assigned adjuster", {"quietanza"}),
+        (S.INVESTIGATION, "assigned adjuster", {"insurer_number", "quietanza"}),
         (S.INVESTIGATION, "collaborator of the firm", set()),
         (S.PAID, "operator", {"insurer_number", "close"}),
-        (S.PAID, "assigned adjuster", set()),
+        (S.PAID, "assigned adjuster", {"insurer_number"}),
         (S.REJECTED, "admin", {"reopen"}),
         (S.REJECTED, "collaborator of the firm", set()),
     ],

@@ -170,7 +170,7 @@ ROLES = {
     "quietanza": (S.INVESTIGATION, MGA | {"assigned_adjuster"}),
     "documents_complete": (S.DOCS_MISSING, MGA),
     "assign": (S.OPENED, MGA),
-    "insurer_number": (S.ASSIGNED, MGA),
+    "insurer_number": (S.ASSIGNED, MGA | {"assigned_adjuster"}),
     "payment": (S.ACCEPTED, MGA),
     "close": (S.PAID, MGA),
     "reject": (S.INVESTIGATION, MGA),
