@@ -252,3 +252,47 @@ def running_witness(log_signer, state: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+class WebhookReceiver:
+    """A webhook endpoint on loopback, in a thread: it records each request (headers and body)
+    and answers `status` (a test sets it to make deliveries fail)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        receiver = self
+        self.received: list[dict] = []
+        self.status = 200
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                receiver.received.append(
+                    {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                )
+                self.send_response(receiver.status)
+                self.end_headers()
+                self.wfile.write(b"ricevuto" if receiver.status < 300 else b"non ora")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def webhook_receiver():
+    receiver = WebhookReceiver()
+    try:
+        yield receiver
+    finally:
+        receiver.close()

@@ -32,8 +32,14 @@ EXEMPT = {"lifecycle.py"}
 # The outbox's `OutboundMessage.status` (pending → sent | failed) is delivery bookkeeping of
 # the sweeper, not a business lifecycle: its writes in `notify`, on the model or on a
 # `message`, are allowed, and it declares no lifecycle.
-EXEMPT_WRITES = {("notify", "OutboundMessage"), ("notify", "message")}
-NOT_LIFECYCLES = {"notify.OutboundMessage"}
+# The webhooks' `WebhookDelivery.status` (pending → delivered | failed) is the same outbox
+# bookkeeping.
+EXEMPT_WRITES = {
+    ("notify", "OutboundMessage"),
+    ("notify", "message"),
+    ("integrations", "WebhookDelivery"),
+}
+NOT_LIFECYCLES = {"notify.OutboundMessage", "integrations.WebhookDelivery"}
 
 
 def _modules(package: str) -> list[Path]:

@@ -367,18 +367,19 @@ def _record(delivery: WebhookDelivery, attempt: WebhookAttempt) -> bool:
         subscription = WebhookSubscription.objects.select_for_update().get(
             pk=delivery.subscription_id
         )
-        mine = WebhookDelivery.objects.filter(
-            pk=delivery.pk, status=WebhookDelivery.Status.PENDING, attempts=delivery.attempts
-        )
+        # only while the lease is still ours: a newer attempt owns the row otherwise
+        lease = {"pk": delivery.pk, "status": "pending", "attempts": delivery.attempts}
         if attempt.succeeded:
-            mine.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now)
+            WebhookDelivery.objects.filter(**lease).update(
+                status=WebhookDelivery.Status.DELIVERED, delivered_at=now
+            )
             subscription.consecutive_failures = 0
             subscription.save(update_fields=["consecutive_failures"])
             return True
         delay = min(3600, settings.WEBHOOK_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1))
         retry_at = now + timedelta(seconds=delay)
         over = retry_at > delivery.created_at + timedelta(hours=settings.WEBHOOK_RETRY_HOURS)
-        mine.update(
+        WebhookDelivery.objects.filter(**lease).update(
             status=WebhookDelivery.Status.FAILED if over else WebhookDelivery.Status.PENDING,
             next_attempt_at=retry_at,
         )
