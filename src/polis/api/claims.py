@@ -217,7 +217,7 @@ def post_quietanza(
     kind: Form[str],
     conditions: Form[str],
     version: Form[int | None] = None,
-    pdf: UploadedFile | None = File(None),
+    pdf: UploadedFile | None = File(None),  # noqa: B008 (ninja declares a part so)
 ):
     """As the adjuster's page: a new version, sent to the insured to accept with the FEA (the
     acceptance stays with the insured) or contest; the answer arrives by webhook
