@@ -60,7 +60,8 @@ def test_rotation_keeps_the_old_secret_for_the_grace_period(
 ):
     key, old = make_key(operator, collaborator_a, ["quotes:read"])
     new_key, new = keys.rotate_api_key(actor=operator, key=key)
-    assert new_key.scopes == key.scopes and new_key.user == collaborator_a
+    assert new_key.scopes == key.scopes
+    assert new_key.user == collaborator_a
     assert client.get("/api/quotes", **bearer(new)).status_code == 200
     assert client.get("/api/quotes", **bearer(old)).status_code == 200
     key.refresh_from_db()

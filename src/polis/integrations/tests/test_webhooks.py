@@ -70,7 +70,8 @@ def test_a_replay_sends_the_same_event_again(receiver, collaborator_a):
     webhooks.replay_delivery(actor=collaborator_a, delivery=delivery)
     webhooks.deliver_due_webhooks()
     ids = [r["headers"]["webhook-id"] for r in receiver.received]
-    assert len(ids) == 2 and ids[0] == ids[1]
+    assert len(ids) == 2
+    assert ids[0] == ids[1]
     assert delivery.log.count() == 2
     assert AuditEvent.objects.filter(action="webhook.replayed").exists()
 
