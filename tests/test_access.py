@@ -70,6 +70,16 @@ FIRM_ADMIN_ONLY = {
     "api:extend_privacy_request",
     "api:export_privacy_request",
     "api:answer_privacy_request",
+    "integrations:keys",
+    "integrations:key_create",
+    "integrations:key_detail",
+    "integrations:key_rotate",
+    "integrations:key_revoke",
+    "integrations:webhooks",
+    "integrations:webhook_create",
+    "integrations:webhook_detail",
+    "integrations:webhook_toggle",
+    "integrations:replay",
 }
 
 

@@ -8,7 +8,7 @@ from polis.quotes import services
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
 from polis.signatures.tests.support import PNG
-from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect
+from tests.access import ADJUSTER, ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect
 
 API_USERS = (COLLAB_A, COLLAB_B, OPERATOR, ADMIN)
 
@@ -80,15 +80,17 @@ RULES = [
         api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
         kwargs=lambda w: {"quote_id": w["api_quote_a"].pk},
     ),
-    Rule("api:list_claims", api_only(*API_USERS)),
+    # The claims API serves every role the claims pages serve: the adjuster sees the claims
+    # assigned to him (none here: 404 on firm A's).
+    Rule("api:list_claims", api_only(*API_USERS, ADJUSTER)),
     Rule(
         "api:get_claim",
-        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404, ADJUSTER: 404},
         kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
     ),
     Rule(
         "api:open_claim",
-        api_only(COLLAB_A, ok=201) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        api_only(COLLAB_A, ok=201) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403, ADJUSTER: 403},
         method="post",
         json=True,
         data=lambda w: {
@@ -102,7 +104,7 @@ RULES = [
     ),
     Rule(
         "api:add_claim_note",
-        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404, ADJUSTER: 404},
         method="post",
         json=True,
         kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
@@ -110,10 +112,40 @@ RULES = [
     ),
     Rule(
         "api:add_claim_documents",
-        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404},
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=201) | {COLLAB_B: 404, ADJUSTER: 404},
         method="post",
         kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
         data=lambda w: {"kind": "altro", "files": SimpleUploadedFile("foto.png", PNG)},
+    ),
+    # The MGA and the assigned adjuster handle a claim; the firm may not (403).
+    Rule(
+        "api:record_insurer_number",
+        api_only(OPERATOR, ADMIN) | {COLLAB_A: 403, COLLAB_B: 404, ADJUSTER: 404},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
+        data=lambda w: {"number": "AX-1"},
+    ),
+    # an opened claim, not yet assigned, cannot have a quietanza (422 after the access rules)
+    Rule(
+        "api:post_quietanza",
+        api_only(OPERATOR, ADMIN, ok=422) | {COLLAB_A: 403, COLLAB_B: 404, ADJUSTER: 404},
+        method="post",
+        kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
+        data=lambda w: {"amount": "1000", "kind": "saldo", "conditions": "A saldo."},
+    ),
+    Rule(
+        "api:list_claim_documents",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404, ADJUSTER: 404},
+        kwargs=lambda w: {"claim_id": w["api_claim_a"].pk},
+    ),
+    Rule(
+        "api:download_claim_document",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404, ADJUSTER: 404},
+        kwargs=lambda w: {
+            "claim_id": w["api_claim_a"].pk,
+            "document_id": w["api_claim_a"].documents.first().pk,
+        },
     ),
     Rule("api:list_practices", api_only(*API_USERS)),
     Rule(

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,9 +64,22 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("integrations:key_detail", args=[self.pk])
+
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.revoked_at is not None:
+            return str(_("Revocata"))
+        if self.expires_at <= timezone.now():
+            return str(_("Scaduta"))
+        if hasattr(self, "replaced_by"):
+            return str(_("Ruotata: valida fino alla scadenza"))
+        return str(_("Attiva"))
 
 
 class WebhookSubscription(models.Model):
@@ -105,6 +119,9 @@ class WebhookSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("integrations:webhook_detail", args=[self.pk])
 
 
 class WebhookEvent(models.Model):

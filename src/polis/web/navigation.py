@@ -74,6 +74,8 @@ SIDEBAR = [
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
+    Action(_("Chiavi API"), "", "integrations:keys", "manage_integrations"),
+    Action(_("Webhook"), "", "integrations:webhooks", "manage_integrations"),
     Action(_("SMS inviati"), "", "notify:sms_outbox", "manage_outbox"),
     Action(
         _("Posta inviata"), "", "notify:mail_outbox", "manage_outbox", setting="EMAIL_OUTBOX_PAGE"
