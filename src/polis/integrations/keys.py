@@ -39,7 +39,7 @@ def _new_secret() -> tuple[str, str]:
     return prefix, f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
 
 
-def _check_owner(actor: User, user: User) -> None:
+def check_owner(actor: User, user: User) -> None:
     require(actor, "manage_integrations")
     if not owners_for(actor).filter(pk=user.pk).exists():
         raise PermissionDenied(_("Non puoi creare chiavi o webhook per questo utente."))
@@ -55,7 +55,7 @@ def create_api_key(
     insurer: Insurer | None = None,
 ) -> tuple[ApiKey, str]:
     """A key acting as `user` within `scopes`; returns it and its secret, which is not kept."""
-    _check_owner(actor, user)
+    check_owner(actor, user)
     name = name.strip()
     if not name:
         raise DomainError(_("Dai un nome alla chiave."), field="name", code="api_key_name")
@@ -95,7 +95,7 @@ def rotate_api_key(*, actor: User, key: ApiKey) -> tuple[ApiKey, str]:
     """A new secret for the same owner, scopes and expiry; the old one keeps working for
     API_KEY_ROTATION_GRACE_HOURS (the caller deploys the new one without downtime), then
     expires. A leaked key is revoked instead."""
-    _check_owner(actor, key.user)
+    check_owner(actor, key.user)
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=key.pk)
         if not key.is_valid or hasattr(key, "replaced_by"):
@@ -128,7 +128,7 @@ def rotate_api_key(*, actor: User, key: ApiKey) -> tuple[ApiKey, str]:
 
 def revoke_api_key(*, actor: User, key: ApiKey) -> ApiKey:
     """The key stops working at once."""
-    _check_owner(actor, key.user)
+    check_owner(actor, key.user)
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is not None:

@@ -4,19 +4,19 @@ from celery import shared_task
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
-from polis.integrations import webhooks
+from polis.integrations import delivery
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def deliver_webhooks(delivery_ids: list[int]) -> int:
-    return sum(webhooks.deliver_webhook(pk) for pk in delivery_ids)
+    return sum(delivery.deliver_webhook(pk) for pk in delivery_ids)
 
 
 @shared_task(ignore_result=True)
 def deliver_due_webhooks() -> int:
-    return webhooks.deliver_due_webhooks()
+    return delivery.deliver_due_webhooks()
 
 
 def enqueue_webhooks(delivery_ids: list[int]) -> None:

@@ -16,7 +16,7 @@ from polis.claims import services as claims
 from polis.claims.models import Claim
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.devdata.signing import link_token, sign_as_client
-from polis.integrations import webhooks
+from polis.integrations import delivery, webhooks
 from polis.integrations.models import WebhookDelivery
 from polis.integrations.tests.conftest import make_key
 
@@ -97,7 +97,7 @@ def test_the_insurer_drives_a_claim_to_a_paid_quietanza(
     )
     assert posted.status_code == 201, posted.content
     assert posted.json()["claim"]["status"] == "offer_received"
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert _types(receiver) == ["claim.insurer_number"]
     # it reads the claim's documents, its own PDF among them
     documents = client.get(f"/api/claims/{claim.pk}/documents", **auth).json()
@@ -109,7 +109,7 @@ def test_the_insurer_drives_a_claim_to_a_paid_quietanza(
 
     # the receiver is back: the retry, then the next event, in order
     receiver.status = 200
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert _types(receiver) == ["claim.insurer_number", "claim.insurer_number", "quietanza.posted"]
     first, retry = receiver.received[0], receiver.received[1]
     assert first["headers"]["webhook-id"] == retry["headers"]["webhook-id"]
@@ -117,7 +117,7 @@ def test_the_insurer_drives_a_claim_to_a_paid_quietanza(
     # the insured accepts with the FEA (the key cannot): the insurer hears it by webhook
     client_of = claim.practice.client
     sign_as_client(link_token(client_of.email), client_of.mobile)
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert _types(receiver)[-1] == "quietanza.accepted"
     # the MGA pays
     claims.record_claim_payment(
@@ -127,7 +127,7 @@ def test_the_insurer_drives_a_claim_to_a_paid_quietanza(
         paid_on=timezone.localdate(),
         iban="IT60X0542811101000000123456",
     )
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert _types(receiver)[-1] == "claim.paid"
     paid = json.loads(receiver.received[-1]["body"])["data"]
     assert paid["number"] == claim.number
@@ -196,5 +196,5 @@ def test_a_subscriber_of_another_firm_hears_nothing(receiver, collaborator_a, co
         events=["claim.opened"],
     )
     open_claim_on(collaborator_a, policy_in_force(collaborator_a))
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert receiver.received == []

@@ -6,7 +6,7 @@ import pytest
 from polis.audit.models import AuditEvent
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.core.errors import DomainError
-from polis.integrations import webhooks
+from polis.integrations import delivery, webhooks
 from polis.integrations.models import WebhookDelivery
 from polis.notify.models import OutboundMessage
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_only_https_to_public_addresses_in_production(settings, url):
     settings.WEBHOOK_ALLOW_LOCAL = False
     with pytest.raises(DomainError) as refused:
-        webhooks.check_url(url)
+        delivery.check_url(url)
     assert refused.value.code == "webhook_url"
 
 
@@ -45,7 +45,7 @@ def test_repeated_failures_disable_it_and_tell_its_owner(settings, receiver, col
     for _ in range(2):
         open_claim_on(collaborator_a, policy)
     for _ in range(3):
-        webhooks.deliver_due_webhooks()
+        delivery.deliver_due_webhooks()
     subscription.refresh_from_db()
     assert not subscription.active
     assert len(receiver.received) == 3
@@ -55,39 +55,39 @@ def test_repeated_failures_disable_it_and_tell_its_owner(settings, receiver, col
     assert AuditEvent.objects.filter(action="webhook.disabled").exists()
     # nothing is lost: the deliveries wait, and go once it is enabled again
     receiver.status = 200
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert len(receiver.received) == 3
     webhooks.set_subscription_active(actor=collaborator_a, subscription=subscription, active=True)
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert WebhookDelivery.objects.filter(status="delivered").count() == 2
 
 
 def test_a_replay_sends_the_same_event_again(receiver, collaborator_a):
     _subscribe(collaborator_a, receiver)
     open_claim_on(collaborator_a, policy_in_force(collaborator_a))
-    webhooks.deliver_due_webhooks()
-    delivery = WebhookDelivery.objects.get()
-    webhooks.replay_delivery(actor=collaborator_a, delivery=delivery)
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
+    sent = WebhookDelivery.objects.get()
+    webhooks.replay_delivery(actor=collaborator_a, delivery=sent)
+    delivery.deliver_due_webhooks()
     ids = [r["headers"]["webhook-id"] for r in receiver.received]
     assert len(ids) == 2
     assert ids[0] == ids[1]
-    assert delivery.log.count() == 2
+    assert sent.log.count() == 2
     assert AuditEvent.objects.filter(action="webhook.replayed").exists()
 
 
 def test_a_delivered_event_is_not_sent_again_by_the_sweeper(receiver, collaborator_a):
     _subscribe(collaborator_a, receiver)
     open_claim_on(collaborator_a, policy_in_force(collaborator_a))
-    webhooks.deliver_due_webhooks()
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     assert len(receiver.received) == 1
 
 
 def test_the_payload_has_no_description(receiver, collaborator_a):
     _subscribe(collaborator_a, receiver)
     claim = open_claim_on(collaborator_a, policy_in_force(collaborator_a))
-    webhooks.deliver_due_webhooks()
+    delivery.deliver_due_webhooks()
     body = receiver.received[0]["body"].decode()
     assert claim.number in body
     assert "strutturale" not in body
