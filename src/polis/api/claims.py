@@ -270,8 +270,11 @@ def list_claim_documents(request, claim_id: int):
 
 @router.get(
     "/claims/{claim_id}/documents/{document_id}",
-    response={200: bytes, **ERRORS},
+    response=ERRORS,
     summary="Scarica un documento del sinistro",
+    openapi_extra={
+        "responses": {200: {"description": "Il file", "content": {"application/octet-stream": {}}}}
+    },
 )
 def download_claim_document(request, claim_id: int, document_id: int):
     """The file itself; every opening is in the claim's access log, as on the page."""

@@ -16,7 +16,9 @@ class ErrorOut(Schema):
         None,
         description="Perché il dominio ha rifiutato: invalid (dati non validi), "
         "permission_denied (403), invalid_transition (lo stato non lo consente), "
-        "stale_version (modificato da altri nel frattempo: rileggi e riprova).",
+        "stale_version (modificato da altri nel frattempo: rileggi e riprova), "
+        "unauthenticated (401: né sessione né chiave valida), api_key_scope (403: la chiave non "
+        "ha lo scope dell'operazione), rate_limited (429: troppe chiamate con la chiave).",
     )
     errors: dict[str, str] | None = Field(
         None, description="Risposte del questionario rifiutate: {domanda: motivo}."
@@ -24,8 +26,15 @@ class ErrorOut(Schema):
 
 
 # Documented on every operation: unreadable body, not logged in, not allowed, not found (or
-# not yours), invalid.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# not yours), invalid, too many calls with a key.
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 class PriceIn(Schema):
