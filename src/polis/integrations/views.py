@@ -156,7 +156,13 @@ def webhook_detail(request, pk: int):
     return render(
         request,
         "integrations/webhook_detail.html",
-        {"subscription": subscription, "page": page},
+        {
+            "subscription": subscription,
+            "page": page,
+            "events": audit_events_for(
+                object_type="integrations.webhooksubscription", object_id=str(subscription.pk)
+            )[:50],
+        },
     )
 
 

@@ -68,7 +68,7 @@ def world(collaborator_a, operator, adjuster, receiver):
 
 
 def test_the_insurer_drives_a_claim_to_a_paid_quietanza(
-    client, bearer, world, receiver, operator, collaborator_a
+    client, client_for, bearer, world, receiver, operator, collaborator_a
 ):
     claim, auth = world["claim"], bearer(world["token"])
     # the key sees its insurer's claim, as the adjuster's session would
@@ -141,6 +141,8 @@ def test_the_insurer_drives_a_claim_to_a_paid_quietanza(
     # the key's calls are audited with its name
     numbered_event = AuditEvent.objects.get(action="claim.insurer_number")
     assert numbered_event.data["api_key"] == "Sinistri AX"
+    history = client_for(operator).get(f"/back-office/attivita/claims.claim/{claim.pk}/")
+    assert "chiave API «Sinistri AX»" in history.content.decode()
 
 
 def _pdf():
