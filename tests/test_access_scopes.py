@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from polis.api.api import api
 from polis.api.auth import ApiKeyAuth
-from polis.integrations.keys import create_api_key
 from polis.integrations.models import Scope
+from polis.integrations.services.keys import create_api_key
 
 OPERATIONS = [
     (method, "/api" + re.sub(r"\{\w+\}", "999999", path), operation)

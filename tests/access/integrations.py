@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from polis.integrations.keys import create_api_key
 from polis.integrations.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+from polis.integrations.services.keys import create_api_key
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, only
 
 # The MGA's staff for anyone, a firm's administrator for his own firm's users (the plain

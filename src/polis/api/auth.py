@@ -10,8 +10,8 @@ from polis.audit.context import current_api_key
 from polis.core.access import can
 from polis.core.errors import PermissionDenied
 from polis.core.ratelimit import over_limit
-from polis.integrations.keys import key_for_token
 from polis.integrations.selectors import insurer_of
+from polis.integrations.services.keys import key_for_token
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

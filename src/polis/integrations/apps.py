@@ -11,7 +11,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self):
         from polis.audit.services import register_audit_observer
-        from polis.integrations.webhooks import emit_for_audit
+        from polis.integrations.services.webhooks import emit_for_audit
 
         register_audit_actions(IntegrationAudit)
         register_audit_observer(emit_for_audit)

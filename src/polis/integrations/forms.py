@@ -8,7 +8,7 @@ from polis.catalog.models import Insurer
 from polis.core.forms import StyledForm
 from polis.integrations.models import Scope
 from polis.integrations.selectors import owners_for
-from polis.integrations.webhooks import EVENT_CHOICES
+from polis.integrations.services.webhooks import EVENT_CHOICES
 
 
 class OwnerChoiceField(forms.ModelChoiceField):

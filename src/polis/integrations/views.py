@@ -12,8 +12,9 @@ from polis.core.access import capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
-from polis.integrations import keys, selectors, webhooks
+from polis.integrations import selectors
 from polis.integrations.forms import KeyForm, SubscriptionForm
+from polis.integrations.services import keys, webhooks
 
 
 def _secret(request, *, title: str, secret: str, back: str, note: str):

@@ -85,13 +85,19 @@ def test_a_paid_claim_shows_the_masked_iban_and_the_payment_date(
     assert IBAN not in page
 
 
-def test_the_adjuster_sees_no_empty_management_box_once_the_offer_is_accepted(
+def test_once_the_offer_is_accepted_the_adjuster_manages_only_the_insurers_number(
     client_for, operator, adjuster, claim
 ):
     _accept_offer(claim, operator, adjuster)
     page = client_for(adjuster).get(f"/sinistri/{claim.pk}/").content.decode()
     assert "Quietanza accettata" in page
-    assert "Gestione" not in page
+    # the insurer's number comes from the insurer, whose adjuster may correct it (issue 24 §4)
+    forms = {
+        name
+        for name in ("insurer_number", "quietanza", "payment", "close", "end", "assign")
+        if f'action="/sinistri/{claim.pk}/{name}/"' in page
+    }
+    assert forms == {"insurer_number"}
     # the operator still manages it (the payment)
     assert "Gestione" in client_for(operator).get(f"/sinistri/{claim.pk}/").content.decode()
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from polis.integrations.keys import create_api_key
+from polis.integrations.services.keys import create_api_key
 from tests.servers import webhook_receiver
 
 

@@ -16,8 +16,9 @@ from polis.claims import services as claims
 from polis.claims.models import Claim
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.devdata.signing import link_token, sign_as_client
-from polis.integrations import delivery, webhooks
+from polis.integrations import delivery
 from polis.integrations.models import WebhookDelivery
+from polis.integrations.services import webhooks
 from polis.integrations.tests.conftest import make_key
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from polis.audit.models import AuditEvent
 from polis.core.errors import PermissionDenied
-from polis.integrations import keys
 from polis.integrations.models import ApiKey
+from polis.integrations.services import keys
 from polis.integrations.tests.conftest import make_key
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ import pytest
 from polis.audit.models import AuditEvent
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.core.errors import DomainError
-from polis.integrations import delivery, webhooks
+from polis.integrations import delivery
 from polis.integrations.models import WebhookDelivery
+from polis.integrations.services import webhooks
 from polis.notify.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -31,23 +32,26 @@ from polis.claims.selectors import claims_visible_to
 from polis.core.errors import DomainError
 from polis.integrations.audit import IntegrationAudit
 from polis.integrations.delivery import check_url
-from polis.integrations.keys import check_owner
 from polis.integrations.models import (
     WebhookDelivery,
     WebhookEvent,
     WebhookSubscription,
 )
 from polis.integrations.selectors import insurer_of
+from polis.integrations.services.keys import check_owner
 from polis.integrations.tasks import enqueue_webhooks
 from polis.practices.models import Practice
 from polis.practices.selectors import practices_visible_to
 from polis.quotes.models import Quote
 from polis.quotes.selectors import quotes_visible_to
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 logger = logging.getLogger(__name__)
 
 # audit action -> (event name, its Italian label)
-EVENTS: dict[str, tuple[str, str]] = {
+EVENTS: dict[str, tuple[str, str | _StrPromise]] = {
     "quote.priced": ("quote.created", gettext_lazy("Preventivo creato")),
     "practice.issued": ("policy.issued", gettext_lazy("Polizza emessa")),
     "practice.signed": ("policy.signed", gettext_lazy("Contratto firmato")),
