@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "polis.claims",
     "polis.insured",
     "polis.privacy",
+    "polis.bordereaux",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -389,6 +390,10 @@ CELERY_BEAT_SCHEDULE = {
     "practice-dates": {
         "task": "polis.practices.tasks.follow_practice_dates",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "bordereaux": {
+        "task": "polis.bordereaux.tasks.generate_last_month",
+        "schedule": crontab(day_of_month=1, hour=5, minute=40),
     },
     "practice-expiries": {
         "task": "polis.practices.tasks.process_expiries",

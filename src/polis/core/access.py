@@ -54,6 +54,8 @@ CAPABILITIES: dict[str, Callable] = {
     "adjust_claims": _roles(OPERATOR, ADMIN, ADJUSTER),
     # GDPR requests of a client: the MGA's staff for every client, a firm's administrator for
     # his own firm's (polis.privacy.selectors)
+    # the monthly bordereaux to the insurers (polis.bordereaux)
+    "report_to_insurers": _roles(*MGA_STAFF),
     "handle_privacy_requests": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),
