@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.bordereaux.audit import BordereauAudit
@@ -15,6 +16,7 @@ from polis.bordereaux.build import build
 from polis.bordereaux.models import Bordereau
 from polis.catalog.models import Insurer
 from polis.core.access import require
+from polis.core.errors import DomainError
 from polis.documents.models import StoredFile
 from polis.documents.services import open_download, store_file
 from polis.lifecycle import lock, transition
@@ -43,6 +45,8 @@ def generate_bordereau(
     whether every mandatory field was filled."""
     if actor is not None:
         require(actor, "report_to_insurers")
+    if month > timezone.localdate():
+        raise DomainError(_("Il mese non può essere futuro."), field="month")
     month = month.replace(day=1)
     result = build(insurer, month, kind)  # reads only: outside the transaction
     status = Bordereau.Status.INCOMPLETE if result.missing else Bordereau.Status.COMPLETE
