@@ -21,13 +21,17 @@ def _last_month() -> datetime.date:
 
 
 class GenerateForm(StyledForm):
-    insurer = forms.ModelChoiceField(label=_("Compagnia"), queryset=insurers())
+    insurer = forms.ModelChoiceField(
+        label=_("Compagnia"), queryset=insurers(), empty_label=_("Scegli la compagnia")
+    )
     month = MonthField(label=_("Mese"), initial=_last_month)
     kind = forms.ChoiceField(label=_("Bordereau"), choices=Bordereau.Kind.choices)
 
 
 class FilterForm(StyledForm):
-    compagnia = forms.ModelChoiceField(label=_("Compagnia"), queryset=insurers(), required=False)
+    compagnia = forms.ModelChoiceField(
+        label=_("Compagnia"), queryset=insurers(), required=False, empty_label=_("Tutte")
+    )
     tipo = forms.ChoiceField(
         label=_("Bordereau"), choices=[("", _("Tutti")), *Bordereau.Kind.choices], required=False
     )
