@@ -69,7 +69,8 @@ def test_the_page_lists_the_missing_fields_and_offers_the_report(client_for, ope
     # then
     assert "Campi obbligatori mancanti" in html
     assert "Manca 1 campo obbligatorio." in html
-    assert "CR0005" in html and written.policy_number in html
+    assert "CR0005" in html
+    assert written.policy_number in html
     report = page.get(reverse("bordereaux:download", args=[bordereau.pk, "report"]))
     content = b"".join(report.streaming_content).decode()
     assert content.splitlines()[1] == f"2,{written.policy_number},CR0005,UMR"
