@@ -136,7 +136,7 @@ def get_bordereau(request, bordereau_id: int):
     summary="Scarica il bordereau (xlsx, csv) o l'elenco dei campi mancanti (report)",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "Il file.",
                 "content": {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from polis.accounts.models import User
 
 PARTS = ("xlsx", "csv", "report")
+EARLIEST = datetime.date(2000, 1, 1)  # before polis, and before the euro
 
 
 def generate_bordereau(
@@ -47,6 +48,8 @@ def generate_bordereau(
         require(actor, "report_to_insurers")
     if month > timezone.localdate():
         raise DomainError(_("Il mese non può essere futuro."), field="month")
+    if month < EARLIEST:
+        raise DomainError(_("Il mese è troppo lontano nel passato."), field="month")
     month = month.replace(day=1)
     result = build(insurer, month, kind)  # reads only: outside the transaction
     status = Bordereau.Status.INCOMPLETE if result.missing else Bordereau.Status.COMPLETE
