@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "polis.insured",
     "polis.privacy",
     "polis.integrations",
+    "polis.bordereaux",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -409,6 +410,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-webhooks": {
         "task": "polis.integrations.tasks.deliver_due_webhooks",
         "schedule": timedelta(seconds=30),
+    },
+    "bordereaux": {
+        "task": "polis.bordereaux.tasks.generate_last_month",
+        "schedule": crontab(day_of_month=1, hour=5, minute=40),
     },
     "practice-expiries": {
         "task": "polis.practices.tasks.process_expiries",

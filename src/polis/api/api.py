@@ -10,8 +10,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
-from polis.api import catalog, claims, practices, privacy, quotes
 from polis.api.auth import ApiKeyAuth, RateLimited, UserSession
+from polis.api import bordereaux, catalog, claims, practices, privacy, quotes
 from polis.catalog.answers import AnswersInvalid
 from polis.core.errors import DomainError, PermissionDenied
 
@@ -74,7 +74,8 @@ api = PolisAPI(
     version="1",
     auth=[ApiKeyAuth("quotes:read", "quotes:write"), UserSession("view_quotes")],
     urls_namespace="api",
-    description="Prodotti, quotazione, preventivi, pratiche, sinistri e richieste privacy della "
+    description="Prodotti, quotazione, preventivi, pratiche, sinistri, richieste privacy e "
+    "bordereaux della "
     "piattaforma polis.\n\n"
     "**Accesso**: la sessione di chi ha fatto login (le stesse pagine, le stesse regole), oppure "
     "una chiave API nell'intestazione `Authorization: Bearer polis_…`, creata da un operatore "
@@ -139,3 +140,4 @@ api.add_router("", quotes.router)
 api.add_router("", claims.router)
 api.add_router("", practices.router)
 api.add_router("", privacy.router)
+api.add_router("", bordereaux.router)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from polis.catalog.models import Coverage, Product, ProductDocument
+from polis.catalog.models import Coverage, Product, ProductDocument, TariffVersion
 from polis.core.amounts import euro
 
 
@@ -100,3 +100,25 @@ def documents_in_force(product: Product, on: date) -> list[ProductDocument]:
     for document in product.documents.filter(valid_from__lte=on).select_related("file"):
         latest.setdefault(document.kind, document)
     return [latest[kind] for kind in ProductDocument.Kind.values if kind in latest]
+
+
+def sum_insured(coverages: list[Coverage], answers: dict) -> Decimal | None:
+    """The highest limit (massimale) the answers chose among the coverages taken; None when the
+    product's limits are not amounts."""
+    limits = []
+    for coverage in coverages:
+        try:
+            limits.append(Decimal(str(answers.get(coverage.limit_answer, ""))))
+        except InvalidOperation:
+            continue
+    return max((limit for limit in limits if limit > 0), default=None)
+
+
+def tax_rates(tariff_ids: set[int]) -> dict[int, Decimal]:
+    """The premium tax rate (0.2225 for 22.25 %) of each tariff version."""
+    return {
+        pk: Decimal(str(document["tax_rate"]))
+        for pk, document in TariffVersion.objects.filter(pk__in=tariff_ids).values_list(
+            "pk", "document"
+        )
+    }

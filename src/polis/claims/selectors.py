@@ -379,3 +379,15 @@ def recent_claims_reasons(practice: Practice) -> list[str]:
         )
         % {"count": claims, "years": CLAIMS_HISTORY_YEARS}
     ]
+
+
+def claims_for_bordereau(*, insurer_id: int, first_day: date, last_day: date) -> QuerySet[Claim]:
+    """The claims on an insurer's policies a month's bordereau reports: notified by its last
+    day and either notified or paid within it, or still open (outstanding)."""
+    in_month = Q(reported_on__gte=first_day) | Q(paid_on__gte=first_day, paid_on__lte=last_day)
+    return (
+        Claim.objects.filter(practice__product__insurer_id=insurer_id, reported_on__lte=last_day)
+        .filter(in_month | Q(status__in=Claim.OPEN))
+        .select_related("client", "practice")
+        .order_by("reported_on", "pk")
+    )

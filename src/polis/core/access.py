@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, Callable] = {
     "manage_integrations": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),
+    # the monthly bordereaux to the insurers (polis.bordereaux)
+    "report_to_insurers": _roles(*MGA_STAFF),
     "handle_privacy_requests": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),

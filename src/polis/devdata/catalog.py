@@ -12,6 +12,7 @@ from pathlib import Path
 from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
 from polis.catalog.rating import TariffError, load_tariff
 from polis.catalog.services import save_tariff_version
+from polis.devdata.bordereaux import install_demo_binder
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
 
@@ -505,6 +506,7 @@ def install_demo_catalog() -> None:
     insurer, _ = Insurer.objects.get_or_create(
         ivass_code="D999", defaults={"name": "Compagnia Esempio Assicurazioni S.p.A."}
     )
+    install_demo_binder(insurer)
     for code, name, ramo in PRODUCTS:
         product, _ = Product.objects.update_or_create(
             code=code,

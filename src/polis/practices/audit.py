@@ -18,6 +18,8 @@ class PracticeAudit(AuditActions):
     )
     DECLINED = "practice.declined", _("Pratica rifiutata dall'MGA")
     ISSUED = "practice.issued", _("Polizza emessa")
+    # The lifecycle's move to "cancelled": the bordereaux date a cancellation by it.
+    CANCELLED = "practice.cancelled", _("Pratica annullata")
     DISCLOSURES_SENT = (
         "practice.disclosures_sent",
         _("Documenti precontrattuali inviati al cliente"),

@@ -1,22 +1,35 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Case, Exists, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from polis.audit.models import AuditEvent
 from polis.catalog.selectors import review_flags
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.documents.models import StoredFile
 from polis.messaging.selectors import subject_thread
 from polis.notify.models import OutboundMessage
+from polis.practices.audit import PracticeAudit
 from polis.practices.disclosures import TEMPLATES
 from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
 from polis.practices.registry import registered_review_reasons
@@ -420,3 +433,41 @@ def _worded(question: dict, value: str) -> str:
         return _("Sì") if value == "True" else _("No")
     words = {choice: text for choice, text in question.get("choices", [])}
     return words.get(value, value) or "—"
+
+
+def policies_issued_between(
+    *, insurer_id: int, start: datetime, end: datetime
+) -> QuerySet[Practice]:
+    """The policies of an insurer's products issued in [start, end), in issue order: the
+    written business of a bordereau (whatever became of them since)."""
+    return (
+        Practice.objects.filter(
+            product__insurer_id=insurer_id, issued_at__gte=start, issued_at__lt=end
+        )
+        .select_related("client", "product")
+        .order_by("issued_at", "pk")
+    )
+
+
+def policies_cancelled_between(
+    *, insurer_id: int, start: datetime, end: datetime
+) -> QuerySet[Practice]:
+    """The issued policies of an insurer's products cancelled in [start, end), each with
+    `cancelled_at`: the moment of the lifecycle's move, as its audit event recorded it."""
+    moved = AuditEvent.objects.filter(
+        object_type="practices.practice",
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action=PracticeAudit.CANCELLED,
+    ).order_by("-at")
+    return (
+        Practice.objects.filter(
+            product__insurer_id=insurer_id,
+            status=S.CANCELLED,
+            issued_at__isnull=False,
+            issued_at__lt=end,
+        )
+        .annotate(cancelled_at=Subquery(moved.values("at")[:1]))
+        .filter(cancelled_at__gte=start, cancelled_at__lt=end)
+        .select_related("client", "product")
+        .order_by("cancelled_at", "pk")
+    )

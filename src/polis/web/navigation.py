@@ -73,6 +73,7 @@ SIDEBAR = [
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),
+    Action(_("Bordereaux"), "", "bordereaux:list", "report_to_insurers"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("Chiavi API"), "", "integrations:keys", "manage_integrations"),
     Action(_("Webhook"), "", "integrations:webhooks", "manage_integrations"),
