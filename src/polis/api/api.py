@@ -10,8 +10,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
-from polis.api.auth import ApiKeyAuth, RateLimited, UserSession
 from polis.api import bordereaux, catalog, claims, practices, privacy, quotes
+from polis.api.auth import ApiKeyAuth, RateLimited, UserSession
 from polis.catalog.answers import AnswersInvalid
 from polis.core.errors import DomainError, PermissionDenied
 
