@@ -70,6 +70,12 @@ FIRM_ADMIN_ONLY = {
     "api:extend_privacy_request",
     "api:export_privacy_request",
     "api:answer_privacy_request",
+    "complaints:list",
+    "complaints:export",
+    "complaints:summary",
+    "complaints:detail",
+    "api:list_complaints",
+    "api:get_complaint",
 }
 
 
