@@ -94,9 +94,9 @@ def quarterly_summary(user: User, start: datetime.date, end: datetime.date) -> l
         )
     }
     answered: dict[int, list[int]] = {}
-    for category_id, received_on, answered_on in rows.filter(
-        answered_on__isnull=False
-    ).values_list("category_id", "received_on", "answered_on"):
+    for category_id, received_on, answered_on in rows.filter(answered_on__isnull=False).values_list(
+        "category_id", "received_on", "answered_on"
+    ):
         answered.setdefault(category_id, []).append((answered_on - received_on).days)
     summary = []
     for category in Category.objects.all():

@@ -49,9 +49,13 @@ def test_a_complaint_past_45_days_is_overdue_and_from_day_30_near_due(operator):
     last_day = registered(operator, received_on=today - datetime.timedelta(days=45))
     day_30 = registered(operator, received_on=today - datetime.timedelta(days=30))
     day_29 = registered(operator, received_on=today - datetime.timedelta(days=29))
-    assert overdue.is_overdue() and not overdue.is_near_due()
-    assert not last_day.is_overdue() and last_day.is_near_due() and last_day.days_left() == 0
-    assert day_30.is_near_due() and day_30.days_left() == 15
+    assert overdue.is_overdue()
+    assert not overdue.is_near_due()
+    assert not last_day.is_overdue()
+    assert last_day.is_near_due()
+    assert last_day.days_left() == 0
+    assert day_30.is_near_due()
+    assert day_30.days_left() == 15
     assert not day_29.is_near_due()
     # the dashboard lists exactly the overdue and the near-due ones, overdue first
     assert list(complaints_due(operator)) == [overdue, last_day, day_30]
@@ -83,7 +87,8 @@ def test_the_public_form_acknowledges_in_the_complainants_language():
     assert complaint.channel == Complaint.Channel.WEB
     assert complaint.received_on == timezone.localdate()
     ack = complaint.acknowledgement
-    assert ack.recipient == "giulia.verdi@example.it" and ack.language == "en"
+    assert ack.recipient == "giulia.verdi@example.it"
+    assert ack.language == "en"
     assert ack.status == OutboundMessage.Status.PENDING
     assert complaint.number in ack.subject
     assert complaint.due_on.strftime("%d/%m/%Y") in ack.body_text
@@ -109,7 +114,7 @@ def test_numbers_stay_unique_under_concurrent_registrations(operator):
     def register():
         try:
             numbers.append(registered(operator).number)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -134,10 +139,12 @@ def test_the_answer_tells_the_right_to_go_to_ivass_and_the_arbitro(operator):
         outcome=Complaint.Outcome.ACCEPTED,
     )
     # then
-    assert complaint.status == S.ANSWERED and complaint.answered_on == timezone.localdate()
+    assert complaint.status == S.ANSWERED
+    assert complaint.answered_on == timezone.localdate()
     body = complaint.answer_message.body_text
     assert "Il certificato le è stato rispedito oggi." in body
-    assert "IVASS" in body and "Arbitro Assicurativo" in body
+    assert "IVASS" in body
+    assert "Arbitro Assicurativo" in body
     assert complaint.answer_message.recipient == "giulia.verdi@example.it"
 
 
@@ -149,7 +156,8 @@ def test_an_answer_in_english_keeps_the_notice_in_english(operator):
         actor=operator, complaint=complaint, answer="Done.", outcome=Complaint.Outcome.ACCEPTED
     )
     body = complaint.answer_message.body_text
-    assert "Insurance Arbitrator" in body and "IVASS" in body
+    assert "Insurance Arbitrator" in body
+    assert "IVASS" in body
 
 
 def test_a_complaint_is_answered_only_once_assigned_and_never_twice(operator):
@@ -177,7 +185,8 @@ def test_a_letter_without_email_is_answered_by_post(operator):
     complaint = services.answer_complaint(
         actor=operator, complaint=complaint, answer="Risposta.", outcome=Complaint.Outcome.PARTLY
     )
-    assert complaint.answer_message is None and complaint.status == S.ANSWERED
+    assert complaint.answer_message is None
+    assert complaint.status == S.ANSWERED
 
 
 def test_a_complaint_about_the_insurer_is_forwarded_and_the_complainant_told(operator):
@@ -197,12 +206,14 @@ def test_a_complaint_about_the_insurer_is_forwarded_and_the_complainant_told(ope
         actor=operator, complaint=complaint, to="reclami@compagnia.example"
     )
     # then
-    assert complaint.status == S.FORWARDED and complaint.forwarded_on == timezone.localdate()
+    assert complaint.status == S.FORWARDED
+    assert complaint.forwarded_on == timezone.localdate()
     assert complaint.forward_message.recipient == "reclami@compagnia.example"
     assert "Non ho ricevuto il certificato" in complaint.forward_message.body_text
     notice = complaint.forward_notice
     assert notice.recipient == "giulia.verdi@example.it"
-    assert "Compagnia Prova" in notice.body_text and "IVASS" in notice.body_text
+    assert "Compagnia Prova" in notice.body_text
+    assert "IVASS" in notice.body_text
     # it is no longer the MGA's to answer
     assert not complaint.is_open
     with pytest.raises(InvalidTransition):
@@ -230,9 +241,7 @@ def test_only_the_mga_registers_assigns_and_answers(operator, collaborator_a, ad
 def test_a_firm_admin_sees_only_the_complaints_about_his_firm(
     operator, collaborator_a, collaborator_b
 ):
-    about_a = registered(
-        operator, against=Complaint.Against.COLLABORATOR, firm=collaborator_a.firm
-    )
+    about_a = registered(operator, against=Complaint.Against.COLLABORATOR, firm=collaborator_a.firm)
     registered(operator, against=Complaint.Against.COLLABORATOR, firm=collaborator_b.firm)
     registered(operator)
     assert list(complaints_visible_to(collaborator_a)) == [about_a]
@@ -265,7 +274,9 @@ def test_the_quarterly_summary_counts_per_category(operator):
         actor=operator, complaint=first, answer="x", outcome=Complaint.Outcome.REJECTED
     )
     rows = {row["category"].code: row for row in quarterly_summary(operator, start, today)}
-    assert rows["contract"]["received"] == 1 and rows["contract"]["rejected"] == 1
+    assert rows["contract"]["received"] == 1
+    assert rows["contract"]["rejected"] == 1
     assert rows["contract"]["average_days"] == (today - start).days
-    assert rows["claim"]["received"] == 1 and rows["claim"]["open"] == 1
+    assert rows["claim"]["received"] == 1
+    assert rows["claim"]["open"] == 1
     assert rows["privacy"]["received"] == 0
