@@ -51,7 +51,7 @@ class ComplaintForm(StyledForm):
         label=_("Argomento"), queryset=Category.objects.filter(active=True), empty_label=None
     )
     text = forms.CharField(
-        label=_("Il reclamo"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 7})
+        label=_("Testo del reclamo"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 7})
     )
     files = MultipleFileField(
         label=_("Allegati (PDF, JPEG, PNG, TIFF, P7M; max 20 MB)"), required=False
