@@ -38,9 +38,13 @@ class ComplaintForm(StyledForm):
         label=_("Intermediario (agenzia o broker)"),
         queryset=Firm.objects.filter(status=Firm.Status.APPROVED).order_by("name"),
         required=False,
+        help_text=_("Se il reclamo riguarda un intermediario."),
     )
     insurer = forms.ModelChoiceField(
-        label=_("Compagnia"), queryset=Insurer.objects.order_by("name"), required=False
+        label=_("Compagnia"),
+        queryset=Insurer.objects.order_by("name"),
+        required=False,
+        help_text=_("Se il reclamo riguarda una compagnia."),
     )
     subject_detail = forms.CharField(
         label=_("Persona o ufficio a cui si riferisce"), max_length=200, required=False

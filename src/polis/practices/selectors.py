@@ -226,7 +226,7 @@ def sales_outside_target_market(
 def outside_target_market_totals(sales: QuerySet[Practice]) -> list[dict]:
     """The report's summary: how many sales outside the target market per product and
     collaborator."""
-    return list(
+    totals = (
         sales.order_by()
         .values(
             "product__name",
@@ -237,6 +237,7 @@ def outside_target_market_totals(sales: QuerySet[Practice]) -> list[dict]:
         .annotate(sales=Count("pk"))
         .order_by("-sales", "product__name", "firm__name")
     )
+    return [dict(row) for row in totals]
 
 
 def review_queue() -> QuerySet[Practice]:
