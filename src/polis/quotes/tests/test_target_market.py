@@ -3,6 +3,7 @@ target market blocked, outside it the justification kept with the quote and the 
 listed for the MGA, inside nothing asked."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from polis.clients.models import Client
@@ -167,3 +168,61 @@ def test_the_mga_lists_the_sales_outside_the_target_market(
     )
     assert list(sales_outside_target_market(operator)) == [sold]
     assert not sales_outside_target_market(collaborator_a).exists()
+
+
+def test_the_api_asks_the_same_justification(client_for, collaborator_a, rcp):
+    company = _company(collaborator_a)
+    payload = {
+        "product": "RCP",
+        "client_id": company.pk,
+        "answers": dict(ARCHITECT_EXAMPLE),
+        "effective_date": str(timezone.localdate()),
+    }
+    api = client_for(collaborator_a)
+    refused = api.post("/api/quotes", payload, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "target_market_justification_required"
+    created = api.post(
+        "/api/quotes",
+        {**payload, "target_market_justification": WHY},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["target_market"]["justification"] == WHY
+
+
+def test_the_practice_page_asks_the_justification_before_issuing(client_for, collaborator_a, rcp):
+    practice = practices.create_practice(
+        actor=collaborator_a,
+        client=_company(collaborator_a),
+        product=rcp,
+        answers=dict(ARCHITECT_EXAMPLE),
+        effective_date=timezone.localdate(),
+    )
+    practices.record_demands_and_needs(
+        actor=collaborator_a, practice=practice, answers=NEEDS, medium="email", durable_consent=True
+    )
+    web = client_for(collaborator_a)
+    url = reverse("practices:detail", args=[practice.pk])
+    page = web.get(url).content.decode()
+    assert "Cliente fuori dal target market del prodotto" in page
+    assert 'name="target_market_justification"' in page
+    web.post(reverse("practices:issue", args=[practice.pk]), {"target_market_justification": WHY})
+    practice.refresh_from_db()
+    assert practice.status == Practice.Status.ISSUED
+    assert "Venduta fuori target market" in web.get(url).content.decode()
+
+
+def test_the_report_page_and_its_csv(client_for, collaborator_a, operator, rcp):
+    _issue(
+        collaborator_a,
+        _quote(collaborator_a, rcp, _company(collaborator_a), target_market_justification=WHY),
+    )
+    web = client_for(operator)
+    url = reverse("practices:target_market_report")
+    page = web.get(url)
+    assert page.context["totals"][0]["sales"] == 1
+    assert WHY in page.content.decode()
+    csv = b"".join(web.get(url, {"formato": "csv"}).streaming_content).decode()
+    assert "Tipo di cliente: Persona giuridica" in csv
+    assert WHY in csv
