@@ -2,14 +2,13 @@
 footer, on a phone; the operator assigns the complaint to himself and answers it; the answer
 e-mailed to the complainant tells his right to go to IVASS and to the Arbitro Assicurativo."""
 
-import importlib
-
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import User
 from polis.accounts.tests.factories import PASSWORD, UserFactory
+from polis.complaints.categories import install_categories
 from polis.complaints.models import Category, Complaint
 from polis.notify.models import OutboundMessage
 
@@ -17,17 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 800}
 
 
-def _categories():
-    """A transactional test may start after another emptied the tables: the migration's list."""
-    seeded = importlib.import_module("polis.complaints.migrations.0002_categories")
-    for code, label, label_en, order in seeded.CATEGORIES:
-        Category.objects.get_or_create(
-            code=code, defaults={"label": label, "label_en": label_en, "order": order}
-        )
-
-
 def test_a_complaint_from_the_public_form_to_the_answer(browser_page, screenshot):
-    _categories()
+    install_categories(Category)  # a transactional test may follow one that emptied them
     page = browser_page
     operator = UserFactory(
         role=User.Role.OPERATOR, email="op@example.it", first_name="Olga", with_totp=True

@@ -14,6 +14,7 @@ from polis.catalog.models import Insurer, Product
 from polis.catalog.services import price
 from polis.claims.services import open_claim
 from polis.clients.models import Client
+from polis.complaints.categories import install_categories
 from polis.complaints.models import Category, Complaint
 from polis.complaints.services import ComplaintData, register_complaint, submit_complaint
 from polis.core.cache import touch
@@ -232,6 +233,7 @@ def _complaints(operator: User, firm: Firm) -> None:
     public form about the insurer, to forward."""
     if Complaint.objects.exists():
         return
+    install_categories(Category)
     register_complaint(
         actor=operator,
         data=ComplaintData(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from polis.complaints.categories import install_categories
 from polis.complaints.models import Category, Complaint
 from polis.complaints.tests.factories import registered
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _public_data(**extra):
+    install_categories(Category)
     return {
         "complainant_name": "Anna Neri",
         "complainant_kind": "policyholder",
