@@ -88,17 +88,17 @@ class ComplaintDetailOut(ComplaintOut):
     )
 
 
-class AssignIn(Schema):
+class ComplaintAssignIn(Schema):
     assignee_id: int
     version: int | None = None
 
 
-class ForwardIn(Schema):
+class ComplaintForwardIn(Schema):
     to: str = Field(max_length=254, description="L'indirizzo reclami della compagnia.")
     version: int | None = None
 
 
-class AnswerIn(Schema):
+class ComplaintAnswerIn(Schema):
     answer: str = Field(max_length=10_000)
     outcome: OUTCOMES
     amount: Decimal | None = None
@@ -214,7 +214,7 @@ def register_complaint(request, payload: ComplaintIn):
     response={200: ComplaintDetailOut, **ERRORS},
     summary="Assegna il reclamo a un operatore",
 )
-def assign_complaint(request, complaint_id: int, payload: AssignIn):
+def assign_complaint(request, complaint_id: int, payload: ComplaintAssignIn):
     user = _handler(request)
     complaint = services.assign_complaint(
         actor=user,
@@ -230,7 +230,7 @@ def assign_complaint(request, complaint_id: int, payload: AssignIn):
     response={200: ComplaintDetailOut, **ERRORS},
     summary="Inoltra alla compagnia un reclamo che la riguarda e avvisa il reclamante",
 )
-def forward_complaint(request, complaint_id: int, payload: ForwardIn):
+def forward_complaint(request, complaint_id: int, payload: ComplaintForwardIn):
     user = _handler(request)
     complaint = services.forward_complaint(
         actor=user,
@@ -246,7 +246,7 @@ def forward_complaint(request, complaint_id: int, payload: ForwardIn):
     response={200: ComplaintDetailOut, **ERRORS},
     summary="Rispondi al reclamante (con il diritto di rivolgersi all'IVASS e all'Arbitro)",
 )
-def answer_complaint(request, complaint_id: int, payload: AnswerIn):
+def answer_complaint(request, complaint_id: int, payload: ComplaintAnswerIn):
     user = _handler(request)
     complaint = services.answer_complaint(
         actor=user,
