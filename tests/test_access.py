@@ -80,6 +80,12 @@ FIRM_ADMIN_ONLY = {
     "integrations:webhook_detail",
     "integrations:webhook_toggle",
     "integrations:replay",
+    "complaints:list",
+    "complaints:export",
+    "complaints:summary",
+    "complaints:detail",
+    "api:list_complaints",
+    "api:get_complaint",
 }
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "polis.privacy",
     "polis.integrations",
     "polis.bordereaux",
+    "polis.complaints",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -204,6 +205,7 @@ LOGIN_FLOOD_RATE = os.environ.get("LOGIN_FLOOD_RATE", "100/15m")
 # Password-reset requests, per client address and per e-mail address.
 PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/h")
 CONTACT_RATE = os.environ.get("CONTACT_RATE", "5/h")
+COMPLAINT_RATE = os.environ.get("COMPLAINT_RATE", "5/h")
 
 # With a shared cache (Redis) sessions are read from it (a query less per page); a per-process
 # cache would keep a logged-out session alive in the other processes, so then the database.
@@ -394,6 +396,10 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-overdue": {
         "task": "polis.privacy.tasks.send_overdue_report",
         "schedule": crontab(hour=7, minute=35),
+    },
+    "complaints-due": {
+        "task": "polis.complaints.tasks.send_due_report",
+        "schedule": crontab(hour=7, minute=40),
     },
     "privacy-exports": {
         "task": "polis.privacy.tasks.forget_expired_exports",

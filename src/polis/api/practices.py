@@ -179,10 +179,20 @@ def record_needs(request, practice_id: int, payload: NeedsIn):
     response={200: PracticeOut, **ERRORS},
     summary="Emetti la polizza (o invia in revisione all'MGA)",
 )
-def issue_practice(request, practice_id: int, version: int | None = None):
+def issue_practice(
+    request, practice_id: int, version: int | None = None, target_market_justification: str = ""
+):
+    """Outside the product's target market (POG) a `target_market_justification` is required,
+    unless the quote's still covers the same reasons; in the negative one the issue is refused
+    (422, code target_market_negative)."""
     practice = _practice(request, practice_id)
     return _practice_out(
-        practice_services.issue_practice(actor=request.auth, practice=practice, version=version)
+        practice_services.issue_practice(
+            actor=request.auth,
+            practice=practice,
+            version=version,
+            target_market_justification=target_market_justification,
+        )
     )
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from polis.api.schemas import ERRORS, PriceIn, _window
@@ -18,6 +18,13 @@ router = Router()
 
 class QuoteIn(PriceIn):
     client_id: int
+    target_market_justification: str = Field(
+        "",
+        max_length=2000,
+        description="Richiesta se il cliente è fuori dal target market del prodotto (POG): "
+        "perché la vendita è comunque nel suo interesse. Nel target market negativo il "
+        "preventivo è rifiutato (422, code target_market_negative).",
+    )
 
 
 class QuoteOut(Schema):
@@ -31,6 +38,10 @@ class QuoteOut(Schema):
     net: Decimal
     tax: Decimal
     gross: Decimal
+    target_market: dict | None = Field(
+        description="Fuori dal target market (POG): {fit, reasons, justification, …}; null "
+        "nel target market."
+    )
 
 
 def _quote_out(quote) -> QuoteOut:
@@ -45,6 +56,7 @@ def _quote_out(quote) -> QuoteOut:
         tax=quote.tax,
         gross=quote.gross,
         status="expired" if quote.is_expired else quote.status,
+        target_market=quote.target_market,
     )
 
 
@@ -74,5 +86,6 @@ def create_quote(request, payload: QuoteIn):
         product=product,
         answers=payload.answers,
         effective_date=payload.effective_date,
+        target_market_justification=payload.target_market_justification,
     )
     return Status(201, _quote_out(quote))

@@ -6,6 +6,7 @@ from polis.catalog.validators import (
     validate_claims_closures,
     validate_needs_questionnaire,
     validate_required_documents,
+    validate_target_market,
 )
 
 
@@ -80,6 +81,11 @@ class Product(models.Model):
         default=dict,
         blank=True,
         validators=[validate_needs_questionnaire],
+    )
+    # The POG target market (Reg. IVASS 45/2020), positive and negative: see
+    # polis.catalog.target_market.
+    target_market = models.JSONField(
+        _("target market (POG)"), default=dict, blank=True, validators=[validate_target_market]
     )
     # [{code, label}]: documents the firm uploads before a practice of this product is issued.
     required_documents = models.JSONField(

@@ -125,3 +125,65 @@ def validate_needs_questionnaire(value) -> None:
                 _("«%(code)s»: indica tra le risposte quelle coerenti con il prodotto.")
                 % {"code": question["name"]}
             )
+
+
+def _check_criteria(criteria, where: str) -> None:
+    if not isinstance(criteria, dict) or not set(criteria) <= {
+        "client_kinds",
+        "age",
+        "answers",
+        "needs",
+    }:
+        raise ValidationError(
+            _("«%(where)s»: indica solo client_kinds, age, answers e needs.") % {"where": where}
+        )
+    kinds = criteria.get("client_kinds", [])
+    if not isinstance(kinds, list) or not set(kinds) <= {"person", "company"}:
+        raise ValidationError(
+            _("«%(where)s»: client_kinds è una lista di «person» e «company».") % {"where": where}
+        )
+    band = criteria.get("age", {})
+    if (
+        not isinstance(band, dict)
+        or not set(band) <= {"min", "max"}
+        or not all(isinstance(v, int) and 0 <= v <= 120 for v in band.values())
+        or band.get("min", 0) > band.get("max", 120)
+    ):
+        raise ValidationError(_("«%(where)s»: age è {min, max} in anni interi.") % {"where": where})
+    for key in ("answers", "needs"):
+        values = criteria.get(key, {})
+        if not isinstance(values, dict) or not all(
+            isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+            for v in values.values()
+        ):
+            raise ValidationError(
+                _("«%(where)s»: %(key)s associa a ogni domanda la lista delle risposte.")
+                % {"where": where, "key": key}
+            )
+
+
+def validate_target_market(value) -> None:
+    """{} (none), or {version, positive: {criteria}, negative: {criteria}} with optional
+    approval_document and sent_to_insurer_on (ISO date): a product's POG target market (see
+    `polis.catalog.target_market`)."""
+    if value == {}:
+        return
+    if not isinstance(value, dict):
+        raise ValidationError(_("Indica il target market come oggetto."))
+    if not isinstance(value.get("version"), str) or not value["version"].strip():
+        raise ValidationError(_("Indica la versione del target market (es. «2026-01»)."))
+    unknown = set(value) - {
+        "version",
+        "approval_document",
+        "sent_to_insurer_on",
+        "positive",
+        "negative",
+    }
+    if unknown:
+        raise ValidationError(
+            _("Chiavi sconosciute nel target market: %(keys)s.") % {"keys": ", ".join(unknown)}
+        )
+    if "sent_to_insurer_on" in value:
+        validate_claims_closures([value["sent_to_insurer_on"]])
+    for part in ("positive", "negative"):
+        _check_criteria(value.get(part, {}), part)

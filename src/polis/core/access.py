@@ -64,6 +64,14 @@ CAPABILITIES: dict[str, Callable] = {
     "handle_privacy_requests": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),
+    # Complaints (reclami): the MGA registers and answers them all; a firm's administrator
+    # reads those about his own firm, whose information the MGA may need (polis.complaints)
+    "handle_complaints": _roles(*MGA_STAFF),
+    "view_complaints": lambda user: (
+        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
+    ),
+    # sales outside a product's target market (POG), reported to the MGA
+    "view_target_market_report": _roles(*MGA_STAFF),
 }
 
 

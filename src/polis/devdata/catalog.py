@@ -9,9 +9,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
 from polis.catalog.models import Coverage, Insurer, Product, ProductDocument, TariffVersion
 from polis.catalog.rating import TariffError, load_tariff
 from polis.catalog.services import save_tariff_version
+from polis.catalog.validators import validate_target_market
 from polis.devdata.bordereaux import install_demo_binder
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file
@@ -33,6 +36,27 @@ def read_tariff(path: Path) -> dict:
         raise TariffError(f"{path.name}: {error}") from error
     return document
 
+
+def read_target_market(path: Path) -> dict:
+    """A product's POG target market from a data file, checked by the catalog's validator as
+    the admin checks one: a file that is not valid is refused with its name and what is
+    wrong."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    market = {key: value for key, value in document.items() if key != "product"}
+    try:
+        validate_target_market(market)
+    except ValidationError as error:
+        raise ValidationError(f"{path.name}: {'; '.join(error.messages)}") from error
+    return {"product": document["product"], "market": market}
+
+
+# The demo products' target markets (illustrative), by product code.
+TARGET_MARKETS = {
+    item["product"]: item["market"]
+    for item in map(
+        read_target_market, sorted((Path(__file__).parent / "target_markets").glob("*.json"))
+    )
+}
 
 # The demo products' tariffs, by product code: illustrative numbers, as data. RCP's rules
 # follow the products brief §1.2: lawyers (DM 22/09/2016) and health professionals
@@ -518,6 +542,7 @@ def install_demo_catalog() -> None:
                 "claim_types": CLAIM_TYPES[code],
                 "required_documents": REQUIRED_DOCUMENTS[code],
                 "needs_questionnaire": NEEDS_QUESTIONNAIRES[code],
+                "target_market": TARGET_MARKETS[code],
                 **COVER_BASIS[code],
             },
         )

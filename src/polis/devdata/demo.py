@@ -10,10 +10,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.accounts.services import approve_firm
-from polis.catalog.models import Product
+from polis.catalog.models import Insurer, Product
 from polis.catalog.services import price
 from polis.claims.services import open_claim
 from polis.clients.models import Client
+from polis.complaints.categories import install_categories
+from polis.complaints.models import Category, Complaint
+from polis.complaints.services import ComplaintData, register_complaint, submit_complaint
 from polis.core.cache import touch
 from polis.core.numbering import formatted_number
 from polis.devdata.bordereaux import generate_last_month
@@ -137,6 +140,7 @@ def install_demo() -> None:
     install_demo_catalog()
     _portfolio(author)
     generate_last_month()
+    _complaints(User.objects.get(email="operatore@polis.local"), author.firm)
     record_demo_events()
     transaction.on_commit(publish_log)
 
@@ -223,6 +227,42 @@ def _portfolio(author: User) -> None:
     )
 
     _year_old_policies(author)
+
+
+def _complaints(operator: User, firm: Firm) -> None:
+    """Two complaints in the register, once: one by letter about a collaborator, received 35
+    days ago (near its 45-day deadline, on the operators' dashboard), and one through the
+    public form about the insurer, to forward."""
+    if Complaint.objects.exists():
+        return
+    install_categories(Category)
+    register_complaint(
+        actor=operator,
+        data=ComplaintData(
+            complainant_name="Lucia Ferri",
+            complainant_kind=Complaint.ComplainantKind.POLICYHOLDER,
+            complainant_email="lucia.ferri@example.it",
+            complainant_tax_code="FRRLCU80A41F205R",
+            category=Category.objects.get(code="distribution"),
+            against=Complaint.Against.COLLABORATOR,
+            firm=firm,
+            text="Non mi è stata consegnata la documentazione precontrattuale prima della firma.",
+        ),
+        channel=Complaint.Channel.POST,
+        received_on=timezone.localdate() - timedelta(days=35),
+    )
+    submit_complaint(
+        data=ComplaintData(
+            complainant_name="Studio Associato Galli",
+            complainant_kind=Complaint.ComplainantKind.POLICYHOLDER,
+            complainant_email="studio@galli.example.it",
+            category=Category.objects.get(code="claim"),
+            against=Complaint.Against.INSURER,
+            insurer=Insurer.objects.get(ivass_code="D999"),
+            text="La compagnia non ha ancora nominato il perito per il sinistro di ottobre.",
+        ),
+        language="it",
+    )
 
 
 def _year_old_policies(author: User) -> None:

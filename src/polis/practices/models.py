@@ -124,6 +124,9 @@ class Practice(models.Model):
     # Demands and needs as collected, with how the documents reach the client:
     # {version, answers, refused, consistent, reason, medium, durable_consent, by, at}.
     needs = models.JSONField(_("esigenze e bisogni"), default=dict, blank=True)
+    # POG: outside the product's target market, the check at issue and the collaborator's
+    # justification {fit, reasons, version, justification, by, at}; None inside it.
+    target_market = models.JSONField(_("target market (POG)"), null=True, blank=True)
     # Optimistic locking: every change bumps it (polis.lifecycle's transition and
     # save_versioned); forms carry the version they showed.
     version = models.PositiveIntegerField(default=1)

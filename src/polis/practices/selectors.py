@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     OuterRef,
     QuerySet,
@@ -216,6 +217,41 @@ def starting_practices(user: User) -> QuerySet[Practice]:
 def get_practice_for(user: User, pk: int) -> Practice:
     """404 both for a missing practice and another firm's."""
     return get_object_or_404(practices_visible_to(user), pk=pk)
+
+
+def sales_outside_target_market(
+    user: User, start: date | None = None, end: date | None = None
+) -> QuerySet[Practice]:
+    """POG, the MGA's report: practices sold outside their product's target market, each with
+    its collaborator's justification (issued, in review or later; not drafts, declined or
+    cancelled), newest first; created between `start` and `end` when given."""
+    if not can(user, "view_target_market_report"):
+        return Practice.objects.none()
+    sales = Practice.objects.filter(target_market__isnull=False).exclude(
+        status__in=[Practice.Status.DRAFT, Practice.Status.DECLINED, Practice.Status.CANCELLED]
+    )
+    if start:
+        sales = sales.filter(created_at__date__gte=start)
+    if end:
+        sales = sales.filter(created_at__date__lte=end)
+    return sales.select_related("product", "firm", "created_by").order_by("-created_at", "-pk")
+
+
+def outside_target_market_totals(sales: QuerySet[Practice]) -> list[dict]:
+    """The report's summary: how many sales outside the target market per product and
+    collaborator."""
+    totals = (
+        sales.order_by()
+        .values(
+            "product__name",
+            "firm__name",
+            "created_by__first_name",
+            "created_by__last_name",
+        )
+        .annotate(sales=Count("pk"))
+        .order_by("-sales", "product__name", "firm__name")
+    )
+    return [dict(row) for row in totals]
 
 
 def review_queue() -> QuerySet[Practice]:

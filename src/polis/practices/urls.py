@@ -115,6 +115,11 @@ urlpatterns = [
         name="reject_payment",
     ),
     path("back-office/pagamenti/", views.payments_queue, name="payments_queue"),
+    path(
+        "back-office/fuori-target-market/",
+        views.target_market_report,
+        name="target_market_report",
+    ),
     path("provvigioni/", views.commissions, name="commissions"),
     re_path(rf"^provvigioni/{EXPORT}", views.commissions_export, name="commissions_export"),
     # Renewals

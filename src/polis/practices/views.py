@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,10 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.catalog.forms import answers_of, questionnaire_form_class
 from polis.catalog.selectors import coverages_of, documents_in_force
+from polis.catalog.target_market import (
+    Fit,
+    TargetCheck,
+    already_justified,
+    check_target_market,
+)
 from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
-from polis.core.exports import export_response
+from polis.core.exports import FORMATS, export_response
 from polis.core.forms import StyledForm, show_error, uploaded_files, uploads
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
@@ -131,6 +139,19 @@ def practice_detail(request, pk: int):
     return render(request, "practices/detail.html", _detail_context(request, practice))
 
 
+def _target_market_ahead(practice: Practice) -> TargetCheck | None:
+    check = check_target_market(
+        practice.product,
+        client=practice.client,
+        answers=practice.answers,
+        needs=practice.needs.get("answers"),
+        on=practice.effective_date,
+    )
+    if check.fit == Fit.INSIDE or already_justified(check, practice.target_market):
+        return None
+    return check
+
+
 def _detail_context(request, practice: Practice, payment_form=None) -> dict:
     actions = ACTIONS.allowed(practice, request.user)
     due = selectors.due_instalment(practice)
@@ -154,6 +175,10 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "review_ahead": selectors.review_reasons(practice)
         if practice.status == Practice.Status.DRAFT
         else [],
+        # POG, told before "Emetti polizza": blocked, or a justification to write
+        "target_market_ahead": _target_market_ahead(practice)
+        if practice.status == Practice.Status.DRAFT
+        else None,
         "payments": payments,
         # the payments the user may verify or reject, by id
         "payments_to_check": {
@@ -264,7 +289,12 @@ def _record_needs(request, practice: Practice):
 # How each form of the practice page runs its action (who may: practices.actions.ACTIONS)
 POSTS = {
     "issue": Post(
-        lambda r, p: services.issue_practice(actor=r.user, practice=p, version=posted_version(r)),
+        lambda r, p: services.issue_practice(
+            actor=r.user,
+            practice=p,
+            version=posted_version(r),
+            target_market_justification=r.POST.get("target_market_justification", ""),
+        ),
         lambda done: (
             _("Polizza emessa.")
             if done.status == Practice.Status.ISSUED
@@ -619,6 +649,7 @@ choose_product = product_chooser(
 @require_http_methods(["GET", "POST"])
 def create_practice(request, code: str):
     def create(product, values):
+        values.pop("target_market_justification")  # the target market is checked at issue
         practice = services.create_practice(actor=request.user, product=product, **values)
         messages.success(request, _("Pratica creata: controlla il premio ed emetti la polizza."))
         return redirect("practices:detail", pk=practice.pk)
@@ -632,3 +663,64 @@ def practice_document(request, pk: int, document_pk: int):
     """A document added to the practice: authorized by the practice, and logged."""
     document = selectors.get_practice_document_for(request.user, pk, document_pk)
     return open_download(actor=request.user, stored=document.file)
+
+
+def _report_period(request) -> tuple[date | None, date | None]:
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    return day("dal"), day("al")
+
+
+TARGET_MARKET_HEADERS = [
+    gettext_lazy("Data"),
+    gettext_lazy("Prodotto"),
+    gettext_lazy("Agenzia"),
+    gettext_lazy("Collaboratore"),
+    gettext_lazy("Polizza"),
+    gettext_lazy("Stato"),
+    gettext_lazy("Fuori target per"),
+    gettext_lazy("Motivazione"),
+]
+
+
+@capability_required("view_target_market_report")
+def target_market_report(request):
+    """POG: the sales outside the products' target markets, per product and collaborator, with
+    each justification (page, or ?formato=csv|xlsx)."""
+    start, end = _report_period(request)
+    sales = selectors.sales_outside_target_market(request.user, start, end)
+    fmt = request.GET.get("formato")
+    if fmt in FORMATS:
+        return export_response(
+            fmt=fmt,
+            name="vendite-fuori-target-market",
+            headers=[str(h) for h in TARGET_MARKET_HEADERS],
+            rows=(
+                [
+                    timezone.localtime(p.created_at).date(),
+                    p.product.name,
+                    p.firm.name,
+                    p.created_by.get_full_name(),
+                    p.policy_number,
+                    p.get_status_display(),
+                    "; ".join(p.target_market.get("reasons", [])),
+                    p.target_market.get("justification", ""),
+                ]
+                for p in sales.iterator(chunk_size=500)
+            ),
+        )
+    page = CappedPaginator(sales, 25).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "practices/target_market_report.html",
+        {
+            "page": page,
+            "totals": selectors.outside_target_market_totals(sales),
+            "start": start,
+            "end": end,
+        },
+    )

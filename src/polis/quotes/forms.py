@@ -154,6 +154,22 @@ class OfferForm(StyledForm):
         ]
 
 
+class TargetMarketForm(StyledForm):
+    """The collaborator's justification of a sale outside the product's target market (POG),
+    asked when the check finds one."""
+
+    target_market_justification = forms.CharField(
+        label=_("Motivazione della vendita fuori target market"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Perché il prodotto è comunque nell'interesse del cliente: resta agli atti con il "
+            "preventivo ed è segnalata all'MGA."
+        ),
+    )
+
+
 class PricingForms:
     """The client and effective-date form with the product's questionnaire, as FAI PREVENTIVO
     and AGGIUNGI PRATICA ask them."""
@@ -169,6 +185,7 @@ class PricingForms:
             self.questions = questionnaire_form_class(product)(initial=request.POST.dict())
         else:
             self.questions = questionnaire_form_class(product)(data)
+        self.target_market = TargetMarketForm(data)
         self._offer_allowed(product, request.POST)
 
     def _offer_allowed(self, product, data) -> None:
@@ -186,7 +203,18 @@ class PricingForms:
         self.questions.has_rules = bool(tariff.rules)
 
     def is_valid(self) -> bool:
-        return self.start.is_valid() & self.questions.is_valid()
+        return self.start.is_valid() & self.questions.is_valid() & self.target_market.is_valid()
+
+    @property
+    def justification(self) -> str:
+        return self.target_market.cleaned_data.get("target_market_justification", "")
+
+    @property
+    def asks_justification(self) -> bool:
+        """Shown once the check asked for it (and kept while the user writes it)."""
+        return bool(
+            self.target_market.errors or self.target_market.data.get("target_market_justification")
+        )
 
     def values(self) -> dict:
         return {
@@ -199,5 +227,7 @@ class PricingForms:
         """Put a service's error next to its field (or on top of the form); refused answers
         each next to their question."""
         for field, message in getattr(error, "errors", {error.field: error.message}).items():
-            form = self.start if field in self.start.fields else self.questions
+            form = next(
+                (f for f in (self.start, self.target_market) if field in f.fields), self.questions
+            )
             show_error(form, error, field, message)

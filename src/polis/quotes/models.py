@@ -40,6 +40,10 @@ class Quote(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    # POG: outside the product's target market, the check and the collaborator's
+    # justification {fit, reasons, version, justification, by, at}; None inside it.
+    target_market = models.JSONField(_("target market (POG)"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("preventivo")
         verbose_name_plural = _("preventivi")

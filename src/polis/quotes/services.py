@@ -19,6 +19,7 @@ from polis.catalog import services as catalog
 from polis.catalog.models import Product
 from polis.catalog.rating import CENT, load_tariff
 from polis.catalog.selectors import coverages_of
+from polis.catalog.target_market import check_target_market, target_market_record
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -70,15 +71,28 @@ def price_for_client(
 
 
 def create_quote(
-    *, actor: User, client: Client, product: Product, answers: dict, effective_date: date
+    *,
+    actor: User,
+    client: Client,
+    product: Product,
+    answers: dict,
+    effective_date: date,
+    target_market_justification: str = "",
 ) -> Quote:
     """Price the answers with the tariff valid on the effective date and keep the quote.
 
     Outside the tariff (ReferralRequired) nothing is saved and the message says to ask the MGA
-    for a custom quote. The tariff version used becomes immutable.
+    for a custom quote. The tariff version used becomes immutable. The client is checked
+    against the product's target market (POG): refused in the negative one; outside it, the
+    collaborator's justification is required and kept with the quote.
     """
     version, breakdown, answers = price_for_client(
         actor=actor, client=client, product=product, answers=answers, effective_date=effective_date
+    )
+    target_market = target_market_record(
+        check_target_market(product, client=client, answers=answers, on=effective_date),
+        justification=target_market_justification,
+        by=actor.get_full_name(),
     )
     with transaction.atomic():
         quote = Quote.objects.create(
@@ -95,11 +109,18 @@ def create_quote(
             commission=breakdown.commission,
             breakdown=breakdown.as_json(),
             valid_until=timezone.localdate() + timedelta(days=product.quote_validity_days),
+            target_market=target_market,
             created_by=actor,
         )
         catalog.mark_tariff_used(version)
         record_audit(
-            actor=actor, action=QuoteAudit.PRICED, target=quote, data={"gross": str(quote.gross)}
+            actor=actor,
+            action=QuoteAudit.PRICED,
+            target=quote,
+            data={
+                "gross": str(quote.gross),
+                **({"target_market": target_market["fit"]} if target_market else {}),
+            },
         )
         return quote
 

@@ -61,7 +61,9 @@ def pricing_page(request, code: str, create, heading, submit_label, *, back: str
     forms = PricingForms(request, product)
     if request.method == "POST" and not forms.refreshing and forms.is_valid():
         try:
-            return create(product, forms.values())
+            return create(
+                product, {**forms.values(), "target_market_justification": forms.justification}
+            )
         except DomainError as error:
             forms.show(error)
     return render(
@@ -71,6 +73,7 @@ def pricing_page(request, code: str, create, heading, submit_label, *, back: str
             "product": product,
             "start": forms.start,
             "questions": forms.questions,
+            "target_market": forms.target_market if forms.asks_justification else None,
             "heading": heading,
             "submit_label": submit_label,
             "back_url": reverse(back),
@@ -82,7 +85,12 @@ def pricing_page(request, code: str, create, heading, submit_label, *, back: str
 @require_http_methods(["GET", "POST"])
 def create_quote(request, code: str):
     def create(product, values):
-        quote = services.create_quote(actor=request.user, product=product, **values)
+        quote = services.create_quote(
+            actor=request.user,
+            product=product,
+            target_market_justification=values.pop("target_market_justification"),
+            **values,
+        )
         return redirect("quotes:detail", pk=quote.pk)
 
     heading, submit_label = _("Preventivo"), _("Calcola il premio")

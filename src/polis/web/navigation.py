@@ -74,6 +74,13 @@ SIDEBAR = [
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),
     Action(_("Bordereaux"), "", "bordereaux:list", "report_to_insurers"),
+    Action(_("Reclami"), "", "complaints:list", "view_complaints"),
+    Action(
+        _("Vendite fuori target"),
+        "",
+        "practices:target_market_report",
+        "view_target_market_report",
+    ),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("Chiavi API"), "", "integrations:keys", "manage_integrations"),
     Action(_("Webhook"), "", "integrations:webhooks", "manage_integrations"),

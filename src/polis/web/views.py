@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.claims import selectors as claims
+from polis.complaints.selectors import complaints_due
 from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
@@ -86,6 +87,8 @@ def dashboard(request):
         context["assigned_claims"] = claims.assigned_open_claims(request.user)
     if can(request.user, "handle_privacy_requests"):
         context["privacy_overdue"] = list(overdue_requests(request.user).order_by("due_on")[:5])
+    if can(request.user, "handle_complaints"):
+        context["complaints_due"] = list(complaints_due(request.user)[:5])
     if can(request.user, "review_firms"):
         context.update(selectors.operator_overview())
         context["open_contacts_list"] = selectors.contact_requests(open_only=True)[:5]

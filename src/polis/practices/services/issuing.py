@@ -15,6 +15,7 @@ from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.catalog.selectors import coverages_of
 from polis.catalog.services import mark_tariff_used
+from polis.catalog.target_market import check_target_market, target_market_record
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.numbering import formatted_number
@@ -123,6 +124,7 @@ def convert_quote(*, actor: User, quote: Quote) -> Practice:
             priced=quote,
             breakdown=quote.breakdown,
             quote=quote,
+            target_market=quote.target_market,
         )
         mark_tariff_used(quote.tariff)
         transition(quote, Quote.Status.CONVERTED, actor=actor, data={"practice": practice.pk})
@@ -186,10 +188,37 @@ def _check_required_documents(practice: Practice) -> None:
         raise DomainError(_("Prima di emettere carica: %(docs)s.") % {"docs": ", ".join(missing)})
 
 
-def issue_practice(*, actor: User, practice: Practice, version: int | None = None) -> Practice:
+def _check_target_market(actor: User, practice: Practice, justification: str) -> None:
+    """POG at issue, with the demands and needs now known: the negative target market blocks;
+    outside it the justification given at quote still holds for the same reasons, else a new
+    one is required. Kept on the practice (the MGA's report lists it)."""
+    check = check_target_market(
+        practice.product,
+        client=practice.client,
+        answers=practice.answers,
+        needs=practice.needs.get("answers"),
+        on=practice.effective_date,
+    )
+    practice.target_market = target_market_record(
+        check,
+        justification=justification,
+        by=actor.get_full_name(),
+        previous=practice.target_market,
+    )
+    practice.save(update_fields=["target_market"])
+
+
+def issue_practice(
+    *,
+    actor: User,
+    practice: Practice,
+    version: int | None = None,
+    target_market_justification: str = "",
+) -> Practice:
     """ "Emetti polizza": within the product's automatic limits the policy is issued at once —
     gap-free number per product and year, contract PDF hashed into the ledger, disclosures
-    recorded — otherwise the practice goes to the MGA's review and operators are e-mailed."""
+    recorded — otherwise the practice goes to the MGA's review and operators are e-mailed.
+    The client is checked against the product's target market first (POG)."""
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
@@ -201,6 +230,7 @@ def issue_practice(*, actor: User, practice: Practice, version: int | None = Non
             )
         _check_demands_and_needs(practice)
         _check_required_documents(practice)
+        _check_target_market(actor, practice, target_market_justification)
         reasons = review_reasons(practice)
         if not reasons:
             return _issue(actor=actor, practice=practice)
