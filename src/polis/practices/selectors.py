@@ -552,3 +552,12 @@ def endorsement_changes(endorsement: Endorsement) -> list[dict]:
     return answer_changes(
         endorsement.practice.product, endorsement.previous_answers, endorsement.answers
     )
+
+
+def endorsement_signature_requests(user: User, endorsement: Endorsement) -> list[SignatureRequest]:
+    """The appendice's signature requests, newest first, for people who may manage them."""
+    if not can(user, "manage_signatures"):
+        return []
+    return list(
+        requests_for_subject(user, SubjectKind.ENDORSEMENT, endorsement.pk).order_by("-created_at")
+    )

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_policyrules_cover_basis'),
+        ("catalog", "0009_policyrules_cover_basis"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='endorsement_max_increase',
-            field=models.DecimalField(decimal_places=2, default=30, max_digits=5, verbose_name='aumento massimo del premio annuo per una variazione senza revisione (%)'),
+            model_name="product",
+            name="endorsement_max_increase",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=30,
+                max_digits=5,
+                verbose_name="aumento massimo del premio annuo per una variazione senza revisione (%)",
+            ),
         ),
     ]
