@@ -675,6 +675,7 @@ def endorse(request, pk: int):
         request,
         "practices/endorse.html",
         {"practice": practice, "questionnaire": questionnaire, "details": details},
+        status=422 if data is not None else 200,
     )
 
 

@@ -301,9 +301,10 @@ def test_the_agency_requests_sees_the_difference_and_confirms(client, collaborat
     )
     assert "Appendice di variazione emessa" in confirmed.content.decode()
     # the practice no longer offers a second change while this one is open
-    assert "Richiedi variazione" not in client.get(
-        reverse("practices:detail", args=[practice.pk])
-    ).content.decode()
+    assert (
+        "Richiedi variazione"
+        not in client.get(reverse("practices:detail", args=[practice.pk])).content.decode()
+    )
 
 
 def test_the_operator_queue_lists_what_waits(client, collaborator_a, operator):
