@@ -40,9 +40,12 @@ def test_a_claim_sees_the_limit_in_force_on_its_event_date(client, collaborator_
 
     # then
     version, cover = selectors.cover_at_event(before)
-    assert version.number == 1 and cover[0].limit == "€ 500.000"
+    assert version.number == 1
+    assert cover[0].limit == "€ 500.000"
     version, cover = selectors.cover_at_event(after)
-    assert version.number == 2 and cover[0].limit == "€ 1.000.000"
+    assert version.number == 2
+    assert cover[0].limit == "€ 1.000.000"
     login_verified(client, operator)
     page = client.get(reverse("claims:detail", args=[after.pk])).content.decode()
-    assert "Appendice n. 1" in page and "€ 1.000.000" in page
+    assert "Appendice n. 1" in page
+    assert "€ 1.000.000" in page

@@ -5,12 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import login_verified
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import login_verified
 from polis.catalog.rating import load_tariff, pro_rata
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.devdata.catalog import ARCHITECT_EXAMPLE
@@ -74,7 +74,8 @@ def test_the_difference_follows_the_change_and_shrinks_with_the_days_left(
     left = data.draw(st.integers(0, period))
     diff = pro_rata(tariff, old_net=old, new_net=new, days_left=left, days_in_period=period)
     # the sign follows the change (an increase is paid, a decrease refunded), never the other way
-    assert diff.net * (new - old) >= 0 and diff.gross * (new - old) >= 0
+    assert diff.net * (new - old) >= 0
+    assert diff.gross * (new - old) >= 0
     assert abs(diff.net) <= abs(new - old)
     assert diff.gross == diff.net + diff.tax
     assert diff.tax == (diff.net * tariff.tax_rate).quantize(Decimal("0.01"))
@@ -87,7 +88,7 @@ def test_the_difference_follows_the_change_and_shrinks_with_the_days_left(
 
 def test_no_days_outside_the_period():
     tariff = load_tariff(demo_product("RCP").tariffs.get().document)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="within the period"):
         pro_rata(tariff, old_net=Decimal(1), new_net=Decimal(2), days_left=366, days_in_period=365)
 
 
@@ -110,7 +111,8 @@ def test_a_lower_deductible_costs_the_annual_difference_for_the_days_left(collab
 def test_a_lower_limit_is_refunded(collaborator_a):
     practice = _policy(collaborator_a)
     endorsement = _request(collaborator_a, practice, LOWER_LIMIT)
-    assert endorsement.difference_gross < 0 and endorsement.to_refund
+    assert endorsement.difference_gross < 0
+    assert endorsement.to_refund
 
 
 def test_priced_with_the_tariff_of_the_issue(collaborator_a):
@@ -170,7 +172,8 @@ def test_within_the_limits_the_appendice_is_issued_and_registered(collaborator_a
     assert endorsement.status == E.TO_SIGN
     assert endorsement.appendix.content_type == "application/pdf"
     entry = LedgerEntry.objects.get(type="endorsement.issued")
-    assert entry.ref == str(endorsement.uuid) and entry.sha256 == endorsement.appendix.sha256
+    assert entry.ref == str(endorsement.uuid)
+    assert entry.sha256 == endorsement.appendix.sha256
 
 
 def test_beyond_the_product_limit_it_waits_for_the_mga(collaborator_a, operator, mailoutbox):
@@ -178,12 +181,14 @@ def test_beyond_the_product_limit_it_waits_for_the_mga(collaborator_a, operator,
     endorsement = _request(collaborator_a, practice, HIGHER_LIMIT)
     endorsement = services.confirm_endorsement(actor=collaborator_a, endorsement=endorsement)
 
-    assert endorsement.status == E.IN_REVIEW and endorsement.appendix is None
+    assert endorsement.status == E.IN_REVIEW
+    assert endorsement.appendix is None
     assert "oltre il 30 %" in endorsement.review_reason
     with pytest.raises(PermissionDenied):
         services.approve_endorsement(actor=collaborator_a, endorsement=endorsement)
     approved = services.approve_endorsement(actor=operator, endorsement=endorsement)
-    assert approved.status == E.TO_SIGN and approved.appendix is not None
+    assert approved.status == E.TO_SIGN
+    assert approved.appendix is not None
 
 
 def test_a_looser_product_limit_issues_it_at_once(collaborator_a):
@@ -203,7 +208,8 @@ def test_the_operator_refuses_with_a_reason(collaborator_a, operator):
     refused = services.refuse_endorsement(
         actor=operator, endorsement=endorsement, reason="Massimale fuori assunzione"
     )
-    assert refused.status == E.REFUSED and refused.refusal_reason == "Massimale fuori assunzione"
+    assert refused.status == E.REFUSED
+    assert refused.refusal_reason == "Massimale fuori assunzione"
     # the practice can be changed again
     assert _request(collaborator_a, refused.practice, LOWER_DEDUCTIBLE).number == 2
 
@@ -244,7 +250,8 @@ def test_signing_the_appendice_makes_it_effective(collaborator_a):
         registry._premium_changes.clear()
 
     assert endorsement.status == E.EFFECTIVE
-    assert endorsement.signed_appendix is not None and endorsement.signature_report is not None
+    assert endorsement.signed_appendix is not None
+    assert endorsement.signature_report is not None
     assert calls == [endorsement.pk]  # the premium difference handed to whoever posts it
     assert LedgerEntry.objects.filter(type="endorsement.signed").count() == 1
     assert LedgerEntry.objects.filter(type="endorsement.evidence").count() == 1
@@ -312,4 +319,5 @@ def test_the_operator_queue_lists_what_waits(client, collaborator_a, operator):
     services.confirm_endorsement(actor=collaborator_a, endorsement=endorsement)
     login_verified(client, operator)
     page = client.get(reverse("practices:endorsement_queue")).content.decode()
-    assert endorsement.practice.policy_number in page and "Approva" in page
+    assert endorsement.practice.policy_number in page
+    assert "Approva" in page
