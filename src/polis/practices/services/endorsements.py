@@ -23,6 +23,7 @@ from polis.core.errors import DomainError, InvalidTransition
 from polis.core.text import bounded_text
 from polis.documents.pdf import render_pdf
 from polis.documents.services import store_file, store_upload
+from polis.documents.validation import ValidatedFile
 from polis.ledger.services import record_event
 from polis.lifecycle import check_transition, lock, transition
 from polis.notify.services import queue_email
@@ -126,7 +127,7 @@ def request_endorsement(
         return endorsement
 
 
-def _appendix(endorsement: Endorsement):
+def _appendix(endorsement: Endorsement) -> ValidatedFile:
     practice = endorsement.practice
     return render_pdf(
         template="practices/appendix.html",
@@ -172,7 +173,13 @@ def confirm_endorsement(
             return _issue_appendix(actor=actor, endorsement=endorsement)
         endorsement.submitted_at = timezone.now()
         endorsement.review_reason = Truncator("; ".join(reasons)).chars(300)
-        transition(endorsement, E.IN_REVIEW, actor=actor, fields=("submitted_at", "review_reason"))
+        transition(
+            endorsement,
+            E.IN_REVIEW,
+            actor=actor,
+            fields=("submitted_at", "review_reason"),
+            action=EndorsementAudit.IN_REVIEW,
+        )
         for email in role_emails(OPERATOR):
             queue_email(
                 to=email, template="endorsement_to_review", context={"endorsement": endorsement}
@@ -287,7 +294,7 @@ def send_endorsement_for_signature(
             earlier_identification=contract if identity is None else None,
             base_url=base_url,
         )
-        transition(endorsement, E.SIGNING, actor=actor)
+        transition(endorsement, E.SIGNING, actor=actor, action=EndorsementAudit.SIGNING)
         return endorsement
 
 

@@ -17,9 +17,11 @@ from polis.devdata.catalog import ARCHITECT_EXAMPLE
 from polis.devdata.signing import link_token, sign_as_client
 from polis.ledger.models import LedgerEntry
 from polis.practices import services
+from polis.practices.actions import ENDORSEMENT_ACTIONS
 from polis.practices.models import Endorsement, Practice
 from polis.practices.selectors import practice_versions, version_in_force
-from polis.practices.tests.factories import issued_practice, signed_practice
+from polis.practices.tests.factories import issued_practice, signed_practice, stored_pdf
+from polis.practices.tests.test_actions import _accepted
 from polis.quotes.tests.factories import demo_product
 from polis.signatures.tests.support import VISIT
 
@@ -321,3 +323,39 @@ def test_the_operator_queue_lists_what_waits(client, collaborator_a, operator):
     page = client.get(reverse("practices:endorsement_queue")).content.decode()
     assert endorsement.practice.policy_number in page
     assert "Approva" in page
+
+
+# --- Actions: offered exactly when the service accepts them ---------------------------------
+
+ENDORSEMENT_CALLS = {
+    "confirm": lambda u, e: services.confirm_endorsement(actor=u, endorsement=e),
+    "approve": lambda u, e: services.approve_endorsement(actor=u, endorsement=e),
+    "refuse": lambda u, e: services.refuse_endorsement(actor=u, endorsement=e, reason="No"),
+    "withdraw": lambda u, e: services.withdraw_endorsement(actor=u, endorsement=e),
+    "send_for_signature": lambda u, e: services.send_endorsement_for_signature(
+        actor=u, endorsement=e
+    ),
+}
+
+
+@pytest.mark.parametrize("status", E.values)
+def test_an_endorsement_action_is_offered_exactly_when_the_service_accepts_it(
+    status, collaborator_a, collaborator_b, operator, adjuster, admin_user
+):
+    # given a variazione of firm A in `status`, its appendice issued
+    endorsement = _request(collaborator_a, _policy(collaborator_a), LOWER_DEDUCTIBLE)
+    Endorsement.objects.filter(pk=endorsement.pk).update(
+        status=status, appendix=stored_pdf("appendice.pdf")
+    )
+    users = (collaborator_a, collaborator_b, operator, adjuster, admin_user)
+    # when
+    offered, accepted = {}, {}
+    for user in users:
+        allowed = ENDORSEMENT_ACTIONS.allowed(Endorsement.objects.get(pk=endorsement.pk), user)
+        for action, call in ENDORSEMENT_CALLS.items():
+            offered[user.email, action] = action in allowed
+            accepted[user.email, action] = _accepted(
+                lambda call=call, user=user: call(user, Endorsement.objects.get(pk=endorsement.pk))
+            )
+    # then
+    assert offered == accepted
