@@ -40,7 +40,7 @@ def test_request_a_change_see_the_difference_and_the_client_signs_the_appendice(
     page.goto(f"/pratiche/{practice.pk}/")
     page.get_by_role("link", name="Richiedi variazione").click()
     page.get_by_label("Franchigia").select_option("1000")
-    page.get_by_label("Motivo o altri dati variati").fill("Il cliente vuole una franchigia più bassa")
+    page.get_by_label("Motivo o altri dati variati").fill("Franchigia più bassa")
     screenshot(page, "01-request")
     page.get_by_role("button", name="Calcola la variazione").click()
 
