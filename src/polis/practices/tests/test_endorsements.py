@@ -2,7 +2,7 @@
 date, the review beyond the automatic limits, the appendice signed by FEA, who may ask."""
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
@@ -80,7 +80,8 @@ def test_the_difference_follows_the_change_and_shrinks_with_the_days_left(
     assert diff.gross * (new - old) >= 0
     assert abs(diff.net) <= abs(new - old)
     assert diff.gross == diff.net + diff.tax
-    assert diff.tax == (diff.net * tariff.tax_rate).quantize(Decimal("0.01"))
+    # taxed like a premium: half-up to the cent (0,04 € × 12,5 % = 0,005 → 0,01)
+    assert diff.tax == (diff.net * tariff.tax_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
     # at the period's end nothing is left; at its start the whole annual difference
     end = pro_rata(tariff, old_net=old, new_net=new, days_left=0, days_in_period=period)
     assert end.gross == 0
@@ -359,3 +360,13 @@ def test_an_endorsement_action_is_offered_exactly_when_the_service_accepts_it(
             )
     # then
     assert offered == accepted
+
+
+def test_the_tax_on_half_a_cent_rounds_up():
+    tariff = load_tariff(demo_product("RCP").tariffs.get().document).model_copy(
+        update={"tax_rate": Decimal("0.125")}
+    )
+    diff = pro_rata(
+        tariff, old_net=Decimal(0), new_net=Decimal("0.04"), days_left=1, days_in_period=1
+    )
+    assert (diff.net, diff.tax, diff.gross) == (Decimal("0.04"), Decimal("0.01"), Decimal("0.05"))
