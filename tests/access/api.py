@@ -3,7 +3,9 @@ from django.utils import timezone
 
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.clients.tests.factories import ClientFactory
+from polis.devdata.catalog import ARCHITECT_EXAMPLE
 from polis.practices import services as practices
+from polis.practices.tests.factories import PracticeFactory, signed_practice
 from polis.quotes import services
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
@@ -30,6 +32,32 @@ def arrange(world: dict) -> None:
         effective_date=timezone.localdate(),
     )
     world["api_client_a"] = ClientFactory(created_by=author)
+    # Variazioni: a policy to change, a draft, one in the MGA's review, one to sign.
+    world["api_endorsable_a"] = PracticeFactory(created_by=author)
+    world["api_endorsement_a"] = practices.request_endorsement(
+        actor=author,
+        practice=world["api_policy_a"],
+        answers={**ARCHITECT_EXAMPLE, "deductible": "1000"},
+        effective_date=timezone.localdate(),
+    )
+    world["api_endorsement_review_a"] = practices.confirm_endorsement(
+        actor=author,
+        endorsement=practices.request_endorsement(
+            actor=author,
+            practice=PracticeFactory(created_by=author),
+            answers={**ARCHITECT_EXAMPLE, "limit": "1000000"},
+            effective_date=timezone.localdate(),
+        ),
+    )
+    world["api_endorsement_to_sign_a"] = practices.confirm_endorsement(
+        actor=author,
+        endorsement=practices.request_endorsement(
+            actor=author,
+            practice=signed_practice(author),
+            answers={**ARCHITECT_EXAMPLE, "deductible": "1000"},
+            effective_date=timezone.localdate(),
+        ),
+    )
     world["api_quote_a"] = services.create_quote(
         actor=author,
         client=world["api_client_a"],
@@ -203,5 +231,61 @@ RULES = [
         json=True,
         kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
         data=lambda w: {"text": "Una domanda sulla pratica"},
+    ),
+    # Variazioni: the firm asks and confirms, the MGA reviews; both read; firm B sees nothing.
+    *[
+        Rule(
+            name,
+            api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+            kwargs=lambda w: {"practice_id": w["api_policy_a"].pk},
+        )
+        for name in ("api:list_practice_versions", "api:list_endorsements")
+    ],
+    Rule(
+        "api:request_endorsement",
+        api_only(COLLAB_A, ok=201) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"practice_id": w["api_endorsable_a"].pk},
+        data=lambda w: {
+            "effective_date": timezone.localdate(),
+            "answers": {**ARCHITECT_EXAMPLE, "deductible": "1000"},
+        },
+    ),
+    Rule(
+        "api:get_endorsement",
+        api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"endorsement_id": w["api_endorsement_a"].pk},
+    ),
+    *[
+        Rule(
+            name,
+            api_only(COLLAB_A) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+            method="post",
+            kwargs=lambda w: {"endorsement_id": w["api_endorsement_a"].pk},
+        )
+        for name in ("api:confirm_endorsement", "api:withdraw_endorsement")
+    ],
+    # once the operator has decided, the administrator finds it decided (422)
+    Rule(
+        "api:approve_endorsement",
+        api_only(OPERATOR) | {COLLAB_A: 403, COLLAB_B: 404, ADMIN: 422},
+        method="post",
+        kwargs=lambda w: {"endorsement_id": w["api_endorsement_review_a"].pk},
+    ),
+    Rule(
+        "api:refuse_endorsement",
+        api_only(OPERATOR) | {COLLAB_A: 403, COLLAB_B: 404, ADMIN: 422},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"endorsement_id": w["api_endorsement_review_a"].pk},
+        data=lambda w: {"reason": "Fuori assunzione"},
+    ),
+    # once the firm has sent it, the MGA finds it in firma (422)
+    Rule(
+        "api:send_endorsement_for_signature",
+        api_only(COLLAB_A) | {COLLAB_B: 404, OPERATOR: 422, ADMIN: 422},
+        method="post",
+        kwargs=lambda w: {"endorsement_id": w["api_endorsement_to_sign_a"].pk},
     ),
 ]

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from polis.clients.tests.factories import ClientFactory
+from polis.devdata.catalog import ARCHITECT_EXAMPLE
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.practices import services
 from polis.practices.tests.factories import PracticeFactory, issued_practice
@@ -11,7 +12,7 @@ from polis.quotes import services as quotes
 from polis.quotes.tests.factories import demo_product
 from polis.quotes.tests.test_quotes import ARCHITECT
 from polis.signatures.tests.support import PNG
-from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect, only
+from tests.access import ADJUSTER, ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect, only
 
 BAD_TOKEN = "x" * 40
 
@@ -53,6 +54,33 @@ def arrange(world: dict) -> None:
         receipt=SimpleUploadedFile("ricevuta.pdf", pdf_bytes()),
     )
     world["renewal_a"] = services.renew_practice(actor=author, practice=signed)
+    # Variazioni: a signed policy to change, a draft, one in the MGA's review, one to sign.
+    world["endorsable_a"] = PracticeFactory(created_by=author)
+    lower_deductible = {**ARCHITECT_EXAMPLE, "deductible": "1000"}
+    world["endorsement_a"] = services.request_endorsement(
+        actor=author,
+        practice=PracticeFactory(created_by=author),
+        answers=lower_deductible,
+        effective_date=timezone.localdate(),
+    )
+    in_review = services.request_endorsement(
+        actor=author,
+        practice=PracticeFactory(created_by=author),
+        answers={**ARCHITECT_EXAMPLE, "limit": "1000000"},
+        effective_date=timezone.localdate(),
+    )
+    world["endorsement_review_a"] = services.confirm_endorsement(
+        actor=author, endorsement=in_review
+    )
+    world["endorsement_to_sign_a"] = services.confirm_endorsement(
+        actor=author,
+        endorsement=services.request_endorsement(
+            actor=author,
+            practice=PracticeFactory(created_by=author),
+            answers=lower_deductible,
+            effective_date=timezone.localdate(),
+        ),
+    )
 
 
 RULES = [
@@ -229,4 +257,66 @@ RULES = [
         method="post",
         kwargs=lambda w: {"pk": w["renewal_a"].pk},
     ),
+    # Variazioni: asked by the firm, reviewed by the MGA; firm B sees none of firm A's.
+    Rule(
+        "practices:endorse",
+        only(COLLAB_A) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["endorsable_a"].pk},
+    ),
+    Rule(
+        "practices:endorse",
+        only(COLLAB_A, ok=422) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["endorsable_a"].pk},
+    ),
+    Rule(
+        "practices:endorsement",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["endorsement_a"].pk},
+    ),
+    *[
+        Rule(
+            name,
+            only(COLLAB_A, ok=302) | {COLLAB_B: 404},
+            method="post",
+            kwargs=lambda w: {"pk": w["endorsement_a"].pk},
+        )
+        for name in ("practices:endorsement_confirm", "practices:endorsement_withdraw")
+    ],
+    Rule(
+        "practices:endorsement_approve",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["endorsement_review_a"].pk},
+    ),
+    Rule(
+        "practices:endorsement_refuse",
+        only(OPERATOR, ADMIN, ok=302),
+        method="post",
+        kwargs=lambda w: {"pk": w["endorsement_review_a"].pk},
+        data=lambda w: {"reason": "prova"},
+    ),
+    Rule(
+        "practices:endorsement_send_for_signature",
+        only(COLLAB_A, OPERATOR, ADMIN, ok=302) | {COLLAB_B: 404, ADJUSTER: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["endorsement_to_sign_a"].pk},
+    ),
+    Rule(
+        "practices:endorsement_appendix",
+        only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},
+        kwargs=lambda w: {"pk": w["endorsement_to_sign_a"].pk},
+    ),
+    *[
+        Rule(
+            name,
+            only(COLLAB_A, OPERATOR, ADMIN, ok=404) | {COLLAB_B: 404},
+            kwargs=lambda w: {"pk": w["endorsement_to_sign_a"].pk},
+        )
+        for name in (
+            "practices:endorsement_signed_appendix",
+            "practices:endorsement_signature_report",
+        )
+    ],
+    Rule("practices:endorsement_queue", only(OPERATOR, ADMIN)),
 ]

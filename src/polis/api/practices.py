@@ -1,4 +1,5 @@
-"""The API of practices: list, read, create, needs, issue, documents, messages."""
+"""The API of practices: list, read, create, needs, issue, documents, messages, variazioni
+and versions."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from polis.core.text import MESSAGE_TEXT
 from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
 from polis.practices import services as practice_services
-from polis.practices.actions import allowed_actions
+from polis.practices.actions import ENDORSEMENT_ACTIONS, allowed_actions
 
 router = Router(auth=[ApiKeyAuth("policies:read", "policies:write"), UserSession("view_practices")])
 
@@ -256,3 +257,217 @@ def write_about_practice(request, practice_id: int, payload: MessageIn):
     practice_services.write_about_practice(actor=request.auth, practice=practice, text=payload.text)
     practice.refresh_from_db()
     return Status(201, _practice_out(practice))
+
+
+# --- Variazioni di polizza ----------------------------------------------------------------------
+
+
+class EndorsementIn(Schema):
+    effective_date: date = Field(description="Data di effetto, nel periodo di polizza.")
+    answers: dict[str, str | int | float | bool] = Field(
+        description="Tutte le risposte al questionario dopo la variazione, {domanda: valore}."
+    )
+    note: str = Field("", max_length=300, description="Motivo o altri dati variati.")
+
+
+class EndorsementOut(Schema):
+    id: int
+    practice_id: int
+    number: int
+    status: str
+    status_label: str
+    effective_date: date
+    previous_gross: Decimal = Field(description="Premio annuo lordo prima della variazione.")
+    gross: Decimal = Field(description="Premio annuo lordo dopo, con la tariffa dell'emissione.")
+    difference_net: Decimal
+    difference_tax: Decimal
+    difference_gross: Decimal = Field(
+        description="Differenza pro rata temporis: positiva da pagare, negativa da rimborsare."
+    )
+    review_reason: str
+    refusal_reason: str
+    version: int
+
+
+class EndorsementDetailOut(EndorsementOut):
+    allowed_actions: list[str] = Field(
+        description="Le azioni che l'utente può compiere ora (confirm, approve, refuse, "
+        "withdraw, send_for_signature), in ordine alfabetico."
+    )
+
+
+class RefusalIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+class VersionOut(Schema):
+    number: int
+    start: date
+    end: date
+    answers: dict[str, str]
+    gross: Decimal
+    endorsement_id: int | None = Field(description="null: la polizza come emessa.")
+
+
+def _endorsement_out(endorsement) -> EndorsementOut:
+    return EndorsementOut(
+        id=endorsement.pk,
+        practice_id=endorsement.practice_id,
+        number=endorsement.number,
+        status=endorsement.status,
+        status_label=endorsement.get_status_display(),
+        effective_date=endorsement.effective_date,
+        previous_gross=endorsement.previous_gross,
+        gross=endorsement.gross,
+        difference_net=endorsement.difference_net,
+        difference_tax=endorsement.difference_tax,
+        difference_gross=endorsement.difference_gross,
+        review_reason=endorsement.review_reason,
+        refusal_reason=endorsement.refusal_reason,
+        version=endorsement.version,
+    )
+
+
+@router.get(
+    "/practices/{practice_id}/versions",
+    response={200: list[VersionOut], **ERRORS},
+    summary="Versioni della polizza (o quella in vigore a una data, con `on`)",
+)
+def list_practice_versions(request, practice_id: int, on: date | None = None):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    versions = (
+        [practice_selectors.version_in_force(practice, on)]
+        if on
+        else practice_selectors.practice_versions(practice)
+    )
+    return [
+        VersionOut(
+            number=v.number,
+            start=v.start,
+            end=v.end,
+            answers=v.answers,
+            gross=v.gross,
+            endorsement_id=v.endorsement.pk if v.endorsement else None,
+        )
+        for v in versions
+    ]
+
+
+@router.get(
+    "/practices/{practice_id}/endorsements",
+    response={200: list[EndorsementOut], **ERRORS},
+    summary="Variazioni della polizza",
+)
+def list_endorsements(request, practice_id: int):
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    return [_endorsement_out(e) for e in practice_selectors.endorsements_of(practice)]
+
+
+@router.post(
+    "/practices/{practice_id}/endorsements",
+    response={201: EndorsementOut, **ERRORS},
+    summary="Richiedi una variazione (calcolata pro rata, in bozza da confermare)",
+)
+def request_endorsement(request, practice_id: int, payload: EndorsementIn):
+    if not can(request.auth, "work_portfolio"):
+        raise HttpError(403, "Solo le agenzie richiedono variazioni.")
+    practice = practice_selectors.get_practice_for(request.auth, practice_id)
+    endorsement = practice_services.request_endorsement(
+        actor=request.auth,
+        practice=practice,
+        answers=payload.answers,
+        effective_date=payload.effective_date,
+        note=payload.note,
+    )
+    return Status(201, _endorsement_out(endorsement))
+
+
+@router.get(
+    "/endorsements/{endorsement_id}",
+    response={200: EndorsementDetailOut, **ERRORS},
+    summary="Una variazione",
+)
+def get_endorsement(request, endorsement_id: int):
+    endorsement = practice_selectors.get_endorsement_for(request.auth, endorsement_id)
+    return EndorsementDetailOut(
+        **_endorsement_out(endorsement).dict(),
+        allowed_actions=sorted(ENDORSEMENT_ACTIONS.allowed(endorsement, request.auth)),
+    )
+
+
+def _endorsement_action(request, endorsement_id: int, call) -> EndorsementOut:
+    endorsement = practice_selectors.get_endorsement_for(request.auth, endorsement_id)
+    return _endorsement_out(call(endorsement))
+
+
+@router.post(
+    "/endorsements/{endorsement_id}/confirm",
+    response={200: EndorsementOut, **ERRORS},
+    summary="Conferma la variazione: appendice emessa, o in revisione all'MGA",
+)
+def confirm_endorsement(request, endorsement_id: int, version: int | None = None):
+    return _endorsement_action(
+        request,
+        endorsement_id,
+        lambda e: practice_services.confirm_endorsement(
+            actor=request.auth, endorsement=e, version=version
+        ),
+    )
+
+
+@router.post(
+    "/endorsements/{endorsement_id}/approve",
+    response={200: EndorsementOut, **ERRORS},
+    summary="Approva la variazione in revisione (MGA)",
+)
+def approve_endorsement(request, endorsement_id: int, version: int | None = None):
+    return _endorsement_action(
+        request,
+        endorsement_id,
+        lambda e: practice_services.approve_endorsement(
+            actor=request.auth, endorsement=e, version=version
+        ),
+    )
+
+
+@router.post(
+    "/endorsements/{endorsement_id}/refuse",
+    response={200: EndorsementOut, **ERRORS},
+    summary="Rifiuta la variazione in revisione, con il motivo (MGA)",
+)
+def refuse_endorsement(request, endorsement_id: int, payload: RefusalIn):
+    return _endorsement_action(
+        request,
+        endorsement_id,
+        lambda e: practice_services.refuse_endorsement(
+            actor=request.auth, endorsement=e, reason=payload.reason
+        ),
+    )
+
+
+@router.post(
+    "/endorsements/{endorsement_id}/withdraw",
+    response={200: EndorsementOut, **ERRORS},
+    summary="Ritira la variazione",
+)
+def withdraw_endorsement(request, endorsement_id: int):
+    return _endorsement_action(
+        request,
+        endorsement_id,
+        lambda e: practice_services.withdraw_endorsement(actor=request.auth, endorsement=e),
+    )
+
+
+@router.post(
+    "/endorsements/{endorsement_id}/send-for-signature",
+    response={200: EndorsementOut, **ERRORS},
+    summary="Invia l'appendice in firma al cliente (riprende l'identificazione del contratto)",
+)
+def send_endorsement_for_signature(request, endorsement_id: int):
+    return _endorsement_action(
+        request,
+        endorsement_id,
+        lambda e: practice_services.send_endorsement_for_signature(
+            actor=request.auth, endorsement=e, base_url=request.build_absolute_uri("/")[:-1]
+        ),
+    )

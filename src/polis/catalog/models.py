@@ -104,6 +104,13 @@ class Product(models.Model):
         decimal_places=2,
         default=5000,
     )
+    # A variazione raising the annual premium by more than this share goes to the MGA's review.
+    endorsement_max_increase = models.DecimalField(
+        _("aumento massimo del premio annuo per una variazione senza revisione (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=30,
+    )
 
     class Meta:
         verbose_name = _("prodotto")

@@ -276,3 +276,30 @@ def rate(tariff: Tariff, answers: dict, labels: Labels | None = None) -> Breakdo
         commission=(net * tariff.commission_rate).quantize(CENT, ROUND_HALF_UP),
         instalments=instalments,
     )
+
+
+@dataclass(frozen=True)
+class ProRata:
+    """A premium difference for part of the period: positive to collect, negative to refund."""
+
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    commission: Decimal
+
+
+def pro_rata(
+    tariff: Tariff, *, old_net: Decimal, new_net: Decimal, days_left: int, days_in_period: int
+) -> ProRata:
+    """The net premium difference for the days left of the period (pro rata temporis), with the
+    tariff's tax and commission on it; rounded half-up to the cent like a premium."""
+    if not 0 <= days_left <= days_in_period or days_in_period <= 0:
+        raise ValueError("days_left must be within the period")
+    net = ((new_net - old_net) * days_left / days_in_period).quantize(CENT, ROUND_HALF_UP)
+    tax = (net * tariff.tax_rate).quantize(CENT, ROUND_HALF_UP)
+    return ProRata(
+        net=net,
+        tax=tax,
+        gross=net + tax,
+        commission=(net * tariff.commission_rate).quantize(CENT, ROUND_HALF_UP),
+    )

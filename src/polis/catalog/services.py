@@ -41,12 +41,15 @@ class Priced(NamedTuple):
     answers: dict[str, str]  # as validated: what a quote or practice stores
 
 
-def price(*, product: Product, on: date, answers: dict) -> Priced:
-    """Price answers with the version valid on `on` (no state changes: comparison portals).
+def price(
+    *, product: Product, on: date, answers: dict, version: TariffVersion | None = None
+) -> Priced:
+    """Price answers with the version valid on `on` (no state changes: comparison portals), or
+    with `version` when given (a variazione keeps the tariff of the policy's issue).
 
     Every door prices through here, so the answers are always validated first: AnswersInvalid
     (a message per question) for answers outside the questionnaire or the tariff's rules."""
-    version = tariff_for(product, on)
+    version = version or tariff_for(product, on)
     tariff = load_tariff(version.document)
     cleaned = validate_answers(product, answers, tariff=tariff)
     return Priced(version, rate(tariff, cleaned, answer_labels(product)), cleaned)
@@ -61,10 +64,12 @@ def answer_labels(product: Product) -> dict[str, tuple[str, dict[str, str]]]:
     }
 
 
-def price_or_refuse(*, product: Product, on: date, answers: dict) -> Priced:
+def price_or_refuse(
+    *, product: Product, on: date, answers: dict, version: TariffVersion | None = None
+) -> Priced:
     """price(), with what the tariff cannot price turned into a DomainError the user can read."""
     try:
-        return price(product=product, on=on, answers=answers)
+        return price(product=product, on=on, answers=answers, version=version)
     except ReferralRequired as referral:
         raise DomainError(
             _("%(reason)s: chiedi un preventivo personalizzato all'MGA.")

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from polis.catalog.models import Product
 from polis.practices.models import Practice
+from polis.practices.selectors import practice_versions, version_in_force
 
 UNLIMITED = "illimitata"
 
@@ -133,21 +134,23 @@ class CoverPeriod:
         return None
 
 
-def cover_period(practice: Practice) -> CoverPeriod:
-    """The cover period of a practice, from its product's cover basis and its answers."""
+def cover_period(practice: Practice, on: date | None = None) -> CoverPeriod:
+    """The cover period of a practice, from its product's cover basis and the answers of the
+    version in force on `on` (the event's date; None: the latest version)."""
     product = practice.product
+    answers = (version_in_force(practice, on) if on else practice_versions(practice)[-1]).answers
     claims_made = product.cover_basis == Product.CoverBasis.CLAIMS_MADE
     first_act: date | None = practice.effective_date
     run_off = 0
     if claims_made:
-        retro = str(practice.answers.get(product.retroactivity_answer, ""))
+        retro = str(answers.get(product.retroactivity_answer, ""))
         if product.retroactivity_answer and retro == UNLIMITED:
             first_act = None
         else:
             first_act = shift_years(
-                practice.effective_date, -_years(practice.answers, product.retroactivity_answer)
+                practice.effective_date, -_years(answers, product.retroactivity_answer)
             )
-        run_off = _years(practice.answers, product.run_off_answer)
+        run_off = _years(answers, product.run_off_answer)
     return CoverPeriod(
         claims_made=claims_made,
         start=practice.effective_date,

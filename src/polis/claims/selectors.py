@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from polis.catalog.models import Product
+from polis.catalog.selectors import CoverageLine, coverages_of
 from polis.claims.cover import cover_period, shift_years
 from polis.claims.models import Claim, ClaimDocument, ClaimEvent
 from polis.clients.selectors import (
@@ -27,7 +28,7 @@ from polis.core.search import matching_keys, text_search
 from polis.core.workdays import working_days_between
 from polis.messaging.selectors import subject_thread
 from polis.practices.models import Practice
-from polis.practices.selectors import matching
+from polis.practices.selectors import PolicyVersion, matching, version_in_force
 from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import latest_requests_by_subject, latest_signed_request
 
@@ -391,3 +392,12 @@ def claims_for_bordereau(*, insurer_id: int, first_day: date, last_day: date) ->
         .select_related("client", "practice")
         .order_by("reported_on", "pk")
     )
+
+
+def cover_at_event(claim: Claim) -> tuple[PolicyVersion, list[CoverageLine]]:
+    """The policy's version in force on the event's date and the coverages (limits,
+    deductibles) it gave: what the claim is handled against."""
+    practice = claim.practice
+    version = version_in_force(practice, claim.event_date)
+    cover = practice.breakdown.get("cover") if version.endorsement is None else None
+    return version, coverages_of(practice.product, version.answers, cover)

@@ -114,6 +114,7 @@ def claim_detail(request, pk: int):
         {
             "claim": claim,
             "sla": selectors.sla_of(claim),
+            "cover_at_event": selectors.cover_at_event(claim),
             "documents": selectors.documents_of(claim),
             "missing": selectors.missing_documents(claim),
             "checklist": kind["documents"],

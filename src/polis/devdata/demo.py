@@ -28,10 +28,12 @@ from polis.notify.delivery import deliver_message
 from polis.practices.models import Practice
 from polis.practices.selectors import delivery_message
 from polis.practices.services import (
+    confirm_endorsement,
     convert_quote,
     issue_practice,
     record_demands_and_needs,
     record_payment,
+    request_endorsement,
     send_practice_for_signature,
 )
 from polis.quotes.services import create_quote
@@ -227,6 +229,23 @@ def _portfolio(author: User) -> None:
     )
 
     _year_old_policies(author)
+    _endorsement_in_review(author)
+
+
+def _endorsement_in_review(author: User) -> None:
+    """A variazione raising the limit of the year-old policy ending last, beyond the product's
+    automatic limits: it waits in the operator's Variazioni in revisione."""
+    policy = Practice.objects.filter(
+        firm=author.firm, status=Practice.Status.IN_FORCE, signed_contract__isnull=True
+    ).latest("end_date")
+    endorsement = request_endorsement(
+        actor=author,
+        practice=policy,
+        answers={**policy.answers, "limit": "1000000"},
+        effective_date=timezone.localdate(),
+        note="Il cliente ha acquisito un incarico di progettazione più grande.",
+    )
+    confirm_endorsement(actor=author, endorsement=endorsement)
 
 
 def _complaints(operator: User, firm: Firm) -> None:

@@ -2,9 +2,11 @@
 and `allowed_actions` in the API, from the lifecycle table and the access rules (see
 `polis.core.actions`). The services remain the ones that decide."""
 
+from django.utils import timezone
+
 from polis.core.actions import Action, Actions
 from polis.practices import selectors
-from polis.practices.models import Payment, Practice
+from polis.practices.models import Endorsement, Payment, Practice
 
 S = Practice.Status
 M = Practice.DeliveryMedium
@@ -26,6 +28,13 @@ def _renewable(practice: Practice, user) -> bool:
     if known is not None:
         return known
     return selectors.renewable_practices(user).filter(pk=practice.pk).exists()
+
+
+def _endorsable(practice: Practice, user) -> bool:
+    return (
+        practice.end_date > timezone.localdate()
+        and not practice.endorsements.filter(status__in=Endorsement.OPEN).exists()
+    )
 
 
 ACTIONS = Actions(
@@ -60,6 +69,8 @@ ACTIONS = Actions(
             when=lambda p, u: selectors.due_instalment(p) is not None,
         ),
         "renew": Action("work_portfolio", sources={S.IN_FORCE, S.EXPIRED}, when=_renewable),
+        # Richiedi variazione: a signed policy in its period, no other variazione on its way
+        "endorse": Action("work_portfolio", sources=selectors.ENDORSABLE, when=_endorsable),
         "change_renewal": Action(
             "work_portfolio", sources={S.DRAFT}, when=lambda p, u: p.renewal_of_id is not None
         ),
@@ -72,6 +83,21 @@ PAYMENT_ACTIONS = Actions(
         "verify_payment": Action("review_practices", to=Payment.Status.VERIFIED),
         "reject_payment": Action("review_practices", to=Payment.Status.REJECTED),
     }
+)
+
+
+E = Endorsement.Status
+
+ENDORSEMENT_ACTIONS = Actions(
+    {
+        # Conferma: the appendice issued at once, or the variazione sent to the MGA's review
+        "confirm": Action("work_portfolio", to=E.TO_SIGN, sources={E.DRAFT}),
+        "approve": Action("review_practices", to=E.TO_SIGN, sources={E.IN_REVIEW}),
+        "refuse": Action("review_practices", to=E.REFUSED),
+        "withdraw": Action("work_portfolio", to=E.WITHDRAWN),
+        "send_for_signature": Action("manage_signatures", to=E.SIGNING),
+    },
+    acts_on=lambda user, endorsement: selectors.acts_on(user, endorsement.practice),
 )
 
 

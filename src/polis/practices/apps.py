@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from polis.audit.labels import register_audit_actions
-from polis.practices.audit import PracticeAudit
+from polis.practices.audit import EndorsementAudit, PracticeAudit
 
 
 class PracticesConfig(AppConfig):
@@ -27,7 +27,17 @@ class PracticesConfig(AppConfig):
             on_documents_acknowledged=services.record_documents_acknowledged,
             may_revive=selectors.awaits_signature,
         )
+        register_subject(
+            SubjectKind.ENDORSEMENT,
+            on_signed=services.record_endorsement_signed,
+            on_closed=services.record_endorsement_signature_closed,
+            url=lambda signature: reverse("practices:endorsement", args=[signature.subject_id]),
+            may_revive=selectors.endorsement_awaits_signature,
+            signed_event="endorsement.signed",
+            evidence_event="endorsement.evidence",
+        )
         register_audit_actions(PracticeAudit)
+        register_audit_actions(EndorsementAudit)
         register_exporter(
             "practices",
             title=_("Pratiche, documenti ed evidenze di firma"),

@@ -53,3 +53,21 @@ class PracticeAudit(AuditActions):
         _("Rinnovo non perfezionato: pratica non più rinnovata"),
     )
     EXPIRED = "practice.expired", _("Pratica scaduta")
+
+
+class EndorsementAudit(AuditActions):
+    """What the variazioni services record (a move without a name of its own is
+    `endorsement.<to>`)."""
+
+    REQUESTED = "endorsement.requested", _("Variazione di polizza richiesta e ricalcolata")
+    CHANGED = "endorsement.changed", _("Variazione di polizza modificata e ricalcolata")
+    IN_REVIEW = "endorsement.in_review", _("Variazione inviata in revisione all'MGA")
+    TO_SIGN = "endorsement.to_sign", _("Appendice di variazione emessa")
+    SIGNING = "endorsement.signing", _("Appendice di variazione inviata in firma")
+    SIGNATURE_CLOSED = (
+        "endorsement.signature_closed",
+        _("Firma dell'appendice non completata"),
+    )
+    EFFECTIVE = "endorsement.effective", _("Appendice firmata: variazione efficace")
+    REFUSED = "endorsement.refused", _("Variazione rifiutata dall'MGA")
+    WITHDRAWN = "endorsement.withdrawn", _("Variazione ritirata")

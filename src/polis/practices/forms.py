@@ -99,3 +99,34 @@ class CommissionFilterForm(StyledForm):
     @property
     def firm(self):
         return self.cleaned_data.get("agenzia")
+
+
+class EndorsementForm(StyledForm):
+    """When a variazione takes effect and why (beside the questionnaire's new answers)."""
+
+    effective_date = forms.DateField(
+        label=_("Data di effetto della variazione"), widget=date_input()
+    )
+    note = forms.CharField(
+        label=_("Motivo o altri dati variati (es. nuovo indirizzo, assicurato aggiunto)"),
+        required=False,
+        max_length=300,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].initial = timezone.localdate()
+
+
+class EndorsementSignatureForm(StyledForm):
+    """The appendice's signature: the contract's identification is reused unless a new identity
+    document is uploaded."""
+
+    identity_document = forms.FileField(
+        label=_("Nuovo documento d'identità del firmatario (facoltativo)"), required=False
+    )
+    identity_attested = forms.BooleanField(
+        label=_("Ho identificato il firmatario con questo documento d'identità valido"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -316,3 +316,106 @@ class PracticeDocument(AttachedDocument):
 
     def __str__(self) -> str:
         return f"{self.practice} · {self.label}"
+
+
+class Endorsement(models.Model):
+    """A variazione di polizza: new answers from an effective date to the end of the period,
+    re-rated pro rata with the tariff of the practice's issue, signed by the client as an
+    appendice. Once effective it is a version of the practice (`selectors.version_in_force`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bozza")
+        IN_REVIEW = "in_review", _("In revisione MGA")
+        TO_SIGN = "to_sign", _("Appendice da firmare")
+        SIGNING = "signing", _("In firma")
+        EFFECTIVE = "effective", _("Efficace")
+        REFUSED = "refused", _("Rifiutata")
+        WITHDRAWN = "withdrawn", _("Ritirata")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="endorsements")
+    number = models.PositiveSmallIntegerField(_("numero dell'appendice"))  # 1, 2… per practice
+    effective_date = models.DateField(_("data di effetto"))
+    # The answers in force before (the previous version) and after the change, as validated.
+    previous_answers = models.JSONField()
+    answers = models.JSONField()
+    # The annual premium before and after the change, both with the tariff of the issue.
+    previous_net = models.DecimalField(max_digits=12, decimal_places=2)
+    previous_gross = models.DecimalField(max_digits=12, decimal_places=2)
+    net = models.DecimalField(max_digits=12, decimal_places=2)
+    tax = models.DecimalField(max_digits=12, decimal_places=2)
+    gross = models.DecimalField(max_digits=12, decimal_places=2)
+    breakdown = models.JSONField()
+    # The premium difference pro rata temporis: positive to collect, negative to refund.
+    difference_net = models.DecimalField(max_digits=12, decimal_places=2)
+    difference_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    difference_gross = models.DecimalField(max_digits=12, decimal_places=2)
+    difference_commission = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(_("motivo della variazione"), max_length=300, blank=True)
+    review_reason = models.CharField(max_length=300, blank=True)
+    refusal_reason = models.CharField(_("motivo del rifiuto"), max_length=300, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.DRAFT)
+    lifecycle = Lifecycle(
+        {
+            Status.DRAFT: {Status.IN_REVIEW, Status.TO_SIGN, Status.WITHDRAWN},
+            Status.IN_REVIEW: {Status.TO_SIGN, Status.REFUSED, Status.WITHDRAWN},
+            Status.TO_SIGN: {Status.SIGNING, Status.WITHDRAWN},
+            # Back to "to sign" when the request ends unsigned (declined, voided, expired).
+            Status.SIGNING: {Status.EFFECTIVE, Status.TO_SIGN},
+            Status.EFFECTIVE: set(),
+            Status.REFUSED: set(),
+            Status.WITHDRAWN: set(),
+        },
+        noun=_("La variazione"),
+        audit="endorsement",
+        versioned=True,
+        stale=_("La variazione è stata modificata da un altro utente: ricarica la pagina."),
+    )
+    appendix = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_appendix = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signature_report = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    OPEN = (Status.DRAFT, Status.IN_REVIEW, Status.TO_SIGN, Status.SIGNING)
+
+    class Meta:
+        verbose_name = _("variazione di polizza")
+        verbose_name_plural = _("variazioni di polizza")
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="endorsement_number"),
+            # One change on its way at a time: the next one starts from the version it makes.
+            models.UniqueConstraint(
+                fields=["practice"],
+                condition=models.Q(status__in=["draft", "in_review", "to_sign", "signing"]),
+                name="endorsement_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status="in_review"),
+                name="endorsement_review_queue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} appendice {self.number}"
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def to_refund(self) -> bool:
+        return self.difference_gross < 0

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -32,7 +34,13 @@ from polis.messaging.selectors import subject_thread
 from polis.notify.models import OutboundMessage
 from polis.practices.audit import PracticeAudit
 from polis.practices.disclosures import TEMPLATES
-from polis.practices.models import ExpiryReminder, Payment, Practice, PracticeDocument
+from polis.practices.models import (
+    Endorsement,
+    ExpiryReminder,
+    Payment,
+    Practice,
+    PracticeDocument,
+)
 from polis.practices.registry import registered_review_reasons
 from polis.quotes.models import Quote, QuoteRequest
 from polis.signatures.registry import SubjectKind
@@ -40,6 +48,7 @@ from polis.signatures.selectors import requests_for_subject
 
 if TYPE_CHECKING:
     from polis.accounts.models import User
+    from polis.catalog.models import Product
     from polis.messaging.models import Message, Thread
     from polis.practices.forms import ExpiringFilterForm, PracticeFilterForm
     from polis.signatures.models import SignatureRequest
@@ -453,13 +462,17 @@ def renewal_changes(practice: Practice) -> list[dict]:
     old = practice.renewal_of
     if old is None:
         return []
+    return answer_changes(practice.product, old.answers, practice.answers)
+
+
+def answer_changes(product: Product, before: dict, after: dict) -> list[dict]:
+    """The questions whose answer differs, as the questionnaire words them:
+    [{question, before, after}]."""
     changes = []
-    for question in practice.product.questionnaire:
-        before, after = (
-            _worded(question, p.answers.get(question["name"])) for p in (old, practice)
-        )
-        if before != after:
-            changes.append({"question": question["label"], "before": before, "after": after})
+    for question in product.questionnaire:
+        old, new = (_worded(question, a.get(question["name"], "")) for a in (before, after))
+        if old != new:
+            changes.append({"question": question["label"], "before": old, "after": new})
     return changes
 
 
@@ -506,4 +519,132 @@ def policies_cancelled_between(
         .filter(cancelled_at__gte=start, cancelled_at__lt=end)
         .select_related("client", "product")
         .order_by("cancelled_at", "pk")
+    )
+
+
+# --- Variazioni (endorsements) and the versions of a practice ----------------------------------
+
+E = Endorsement.Status
+# The practice's states in which a variazione may be asked: the contract signed, the period open.
+ENDORSABLE = (S.SIGNED, S.COMPLETED, S.IN_FORCE, S.RENEWED)
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    """What a practice answered for from `start` to `end` (both included): version 1 is the
+    issue, each effective variazione the next one."""
+
+    number: int
+    start: date
+    end: date
+    answers: dict
+    net: Decimal
+    gross: Decimal
+    endorsement: Endorsement | None  # None: the policy as issued
+
+    @property
+    def label(self) -> str:
+        if self.endorsement is None:
+            return _("Emissione")
+        return _("Appendice n. %(number)d") % {"number": self.endorsement.number}
+
+
+def practice_versions(practice: Practice) -> list[PolicyVersion]:
+    """The practice's versions in order: as issued, then each effective variazione from its
+    effective date (the previous one ends the day before)."""
+    changes = list(
+        practice.endorsements.filter(status=E.EFFECTIVE).order_by("effective_date", "number")
+    )
+    starts = [practice.effective_date] + [e.effective_date for e in changes]
+    ends = [start - timedelta(days=1) for start in starts[1:]] + [practice.end_date]
+    sources: list[tuple[dict, Decimal, Decimal, Endorsement | None]] = [
+        (practice.answers, practice.net, practice.gross, None)
+    ] + [(e.answers, e.net, e.gross, e) for e in changes]
+    return [
+        PolicyVersion(n, start, end, answers, net, gross, endorsement)
+        for n, (start, end, (answers, net, gross, endorsement)) in enumerate(
+            zip(starts, ends, sources, strict=True), start=1
+        )
+    ]
+
+
+def version_in_force(practice: Practice, on: date) -> PolicyVersion:
+    """The version of the practice that answered for `on`: the latest effective variazione
+    whose effective date is not after `on`, else the policy as issued (also for a day outside
+    the period, whose cover the caller judges)."""
+    versions = practice_versions(practice)
+    return next((v for v in reversed(versions) if v.start <= on), versions[0])
+
+
+def current_answers(practice: Practice) -> dict:
+    """The answers of the practice's latest version (what a renewal starts from)."""
+    return practice_versions(practice)[-1].answers
+
+
+def endorsement_reasons(endorsement: Endorsement) -> list[str]:
+    """Why a variazione is beyond the product's automatic limits and needs the MGA's review:
+    the annual premium up by more than the product allows, answers the questionnaire flags
+    that the previous version did not, the new premium over the issuing limit, or a policy
+    whose terms the MGA set in a custom offer. Empty: it is issued at once."""
+    practice = endorsement.practice
+    product = practice.product
+    reasons = []
+    if practice.breakdown.get("cover"):
+        reasons.append(_("Polizza con condizioni concordate con l'MGA"))
+    limit = endorsement.previous_gross * (1 + product.endorsement_max_increase / 100)
+    if endorsement.gross > limit:
+        reasons.append(
+            _("Premio annuo aumentato di oltre il %(percent)s %%")
+            % {"percent": f"{product.endorsement_max_increase.normalize():f}"}
+        )
+    if endorsement.gross > product.auto_issue_max_gross:
+        reasons.append(_("Premio oltre il limite di emissione automatica"))
+    before = set(review_flags(product, endorsement.previous_answers))
+    reasons += [flag for flag in review_flags(product, endorsement.answers) if flag not in before]
+    return reasons
+
+
+def endorsements_visible_to(user: User) -> QuerySet[Endorsement]:
+    """The variazioni of the practices the user sees."""
+    return Endorsement.objects.select_related(
+        "practice__client", "practice__product", "practice__firm"
+    ).filter(practice__in=practices_visible_to(user))
+
+
+def get_endorsement_for(user: User, pk: int) -> Endorsement:
+    """404 both for a missing variazione and another firm's."""
+    return get_object_or_404(endorsements_visible_to(user), pk=pk)
+
+
+def endorsements_of(practice: Practice) -> QuerySet[Endorsement]:
+    return practice.endorsements.select_related("created_by").order_by("-number")
+
+
+def endorsement_review_queue() -> QuerySet[Endorsement]:
+    """Variazioni waiting for the MGA's review, the longest waiting first."""
+    return (
+        Endorsement.objects.filter(status=E.IN_REVIEW)
+        .select_related("practice__firm", "practice__client", "practice__product")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def endorsement_awaits_signature(signature: SignatureRequest) -> bool:
+    """Whether the appendice still waits for the signature (an expired link may be renewed)."""
+    return Endorsement.objects.filter(pk=signature.subject_id, status=E.SIGNING).exists()
+
+
+def endorsement_changes(endorsement: Endorsement) -> list[dict]:
+    """The questions whose answer the variazione changes: [{question, before, after}]."""
+    return answer_changes(
+        endorsement.practice.product, endorsement.previous_answers, endorsement.answers
+    )
+
+
+def endorsement_signature_requests(user: User, endorsement: Endorsement) -> list[SignatureRequest]:
+    """The appendice's signature requests, newest first, for people who may manage them."""
+    if not can(user, "manage_signatures"):
+        return []
+    return list(
+        requests_for_subject(user, SubjectKind.ENDORSEMENT, endorsement.pk).order_by("-created_at")
     )

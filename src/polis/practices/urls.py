@@ -131,4 +131,56 @@ urlpatterns = [
         {"action": "change_renewal"},
         name="change_renewal",
     ),
+    # Variazioni di polizza
+    path("pratiche/<int:pk>/variazione/", views.endorse, name="endorse"),
+    path("variazioni/<int:pk>/", views.endorsement_detail, name="endorsement"),
+    path(
+        "variazioni/<int:pk>/conferma/",
+        views.endorsement_action,
+        {"action": "confirm"},
+        name="endorsement_confirm",
+    ),
+    path(
+        "variazioni/<int:pk>/approva/",
+        views.endorsement_action,
+        {"action": "approve"},
+        name="endorsement_approve",
+    ),
+    path(
+        "variazioni/<int:pk>/rifiuta/",
+        views.endorsement_action,
+        {"action": "refuse"},
+        name="endorsement_refuse",
+    ),
+    path(
+        "variazioni/<int:pk>/ritira/",
+        views.endorsement_action,
+        {"action": "withdraw"},
+        name="endorsement_withdraw",
+    ),
+    path(
+        "variazioni/<int:pk>/firma/",
+        views.endorsement_action,
+        {"action": "send_for_signature"},
+        name="endorsement_send_for_signature",
+    ),
+    path(
+        "variazioni/<int:pk>/appendice/",
+        views.endorsement_file,
+        {"which": "appendix"},
+        name="endorsement_appendix",
+    ),
+    path(
+        "variazioni/<int:pk>/appendice-firmata/",
+        views.endorsement_file,
+        {"which": "signed_appendix"},
+        name="endorsement_signed_appendix",
+    ),
+    path(
+        "variazioni/<int:pk>/rapporto-di-firma/",
+        views.endorsement_file,
+        {"which": "signature_report"},
+        name="endorsement_signature_report",
+    ),
+    path("back-office/variazioni/", views.endorsement_queue, name="endorsement_queue"),
 ]

@@ -29,9 +29,11 @@ from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.documents.services import open_download
 from polis.practices import selectors, services
-from polis.practices.actions import ACTIONS, PAYMENT_ACTIONS
+from polis.practices.actions import ACTIONS, ENDORSEMENT_ACTIONS, PAYMENT_ACTIONS
 from polis.practices.forms import (
     CommissionFilterForm,
+    EndorsementForm,
+    EndorsementSignatureForm,
     ExpiringFilterForm,
     PaymentForm,
     PracticeFilterForm,
@@ -204,6 +206,8 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "disclosures": selectors.disclosure_rows(practice),
         "disclosures_stored": selectors.disclosures_stored(practice),
         "signature_form": SignatureForm(),
+        "versions": selectors.practice_versions(practice),
+        "endorsements": selectors.endorsements_of(practice),
     }
 
 
@@ -724,3 +728,148 @@ def target_market_report(request):
             "end": end,
         },
     )
+
+
+# --- Variazioni (endorsements) --------------------------------------------------------------
+
+
+@capability_required("work_portfolio")
+@require_http_methods(["GET", "POST"])
+def endorse(request, pk: int):
+    """RICHIEDI VARIAZIONE: the questionnaire with the answers in force, the effective date;
+    on posting, the variazione is priced and shown as a draft to confirm."""
+    practice = selectors.get_practice_for(request.user, pk)
+    if "endorse" not in ACTIONS.allowed(practice, request.user):
+        messages.error(request, _("Su questa polizza ora non si può richiedere una variazione."))
+        return redirect("practices:detail", pk=practice.pk)
+    questionnaire_class = questionnaire_form_class(practice.product)
+    current = selectors.current_answers(practice)
+    data = request.POST if request.method == "POST" else None
+    questionnaire = questionnaire_class(data, initial=current)
+    details = EndorsementForm(data)
+    if data is not None and questionnaire.is_valid() and details.is_valid():
+        try:
+            endorsement = services.request_endorsement(
+                actor=request.user,
+                practice=practice,
+                answers=answers_of(questionnaire),
+                effective_date=details.cleaned_data["effective_date"],
+                note=details.cleaned_data["note"],
+            )
+        except DomainError as error:
+            show_error(details if error.field in details.fields else questionnaire, error)
+        else:
+            messages.success(
+                request, _("Variazione calcolata: controlla la differenza e conferma.")
+            )
+            return redirect("practices:endorsement", pk=endorsement.pk)
+    return render(
+        request,
+        "practices/endorse.html",
+        {"practice": practice, "questionnaire": questionnaire, "details": details},
+        status=422 if data is not None else 200,
+    )
+
+
+@capability_required("view_practices")
+def endorsement_detail(request, pk: int):
+    endorsement = selectors.get_endorsement_for(request.user, pk)
+    return render(
+        request,
+        "practices/endorsement.html",
+        {
+            "endorsement": endorsement,
+            "practice": endorsement.practice,
+            "actions": ENDORSEMENT_ACTIONS.allowed(endorsement, request.user),
+            "changes": selectors.endorsement_changes(endorsement),
+            "days_left": (endorsement.practice.end_date - endorsement.effective_date).days,
+            "coverages": coverages_of(endorsement.practice.product, endorsement.answers),
+            "signatures": [
+                (signature, SIGNATURE_ACTIONS.allowed(signature, request.user))
+                for signature in selectors.endorsement_signature_requests(request.user, endorsement)
+            ],
+            "signature_form": EndorsementSignatureForm(),
+        },
+    )
+
+
+def _send_endorsement_for_signature(request, endorsement):
+    form = EndorsementSignatureForm(request.POST, request.FILES)
+    upload = form.cleaned_data["identity_document"] if form.is_valid() else None
+    return services.send_endorsement_for_signature(
+        actor=request.user,
+        endorsement=endorsement,
+        identity_name=upload.name if upload else "",
+        identity_data=upload.read() if upload else b"",
+        identity_attested=form.is_valid() and form.cleaned_data["identity_attested"],
+        base_url=base_url(request),
+    )
+
+
+ENDORSEMENT_POSTS = {
+    "confirm": Post(
+        lambda r, e: services.confirm_endorsement(
+            actor=r.user, endorsement=e, version=posted_version(r)
+        ),
+        lambda done: (
+            _("Appendice di variazione emessa: ora si invia in firma al cliente.")
+            if done.status == done.Status.TO_SIGN
+            else _("Variazione inviata in revisione all'MGA: riceverai l'esito.")
+        ),
+    ),
+    "approve": Post(
+        lambda r, e: services.approve_endorsement(
+            actor=r.user, endorsement=e, version=posted_version(r)
+        ),
+        gettext_lazy("Variazione approvata: appendice emessa."),
+    ),
+    "refuse": Post(
+        lambda r, e: services.refuse_endorsement(
+            actor=r.user, endorsement=e, reason=r.POST.get("reason", ""), version=posted_version(r)
+        ),
+        gettext_lazy("Variazione rifiutata: l'agenzia è stata avvisata."),
+    ),
+    "withdraw": Post(
+        lambda r, e: services.withdraw_endorsement(
+            actor=r.user, endorsement=e, version=posted_version(r)
+        ),
+        gettext_lazy("Variazione ritirata."),
+    ),
+    "send_for_signature": Post(
+        _send_endorsement_for_signature,
+        gettext_lazy("Appendice inviata in firma: il cliente ha ricevuto il link per e-mail."),
+    ),
+}
+
+
+@require_POST
+def endorsement_action(request, pk: int, action: str):
+    """One POST endpoint per variazione action, like the practice's."""
+    return run_action(
+        request,
+        action,
+        actions=ENDORSEMENT_ACTIONS,
+        posts=ENDORSEMENT_POSTS,
+        load=lambda request: selectors.get_endorsement_for(request.user, pk),
+        done=lambda request, e, result: _to_next_or(
+            request, reverse("practices:endorsement", args=[e.pk])
+        ),
+        refused=lambda request, e: _back(request, reverse("practices:endorsement", args=[e.pk])),
+    )
+
+
+@capability_required("view_practices")
+def endorsement_file(request, pk: int, which: str):
+    """The appendice, the signed appendice or its signature report."""
+    endorsement = selectors.get_endorsement_for(request.user, pk)
+    stored = getattr(endorsement, which)
+    if stored is None:
+        raise Http404
+    return open_download(actor=request.user, stored=stored)
+
+
+@capability_required("review_practices")
+def endorsement_queue(request):
+    page = Paginator(selectors.endorsement_review_queue(), 25).get_page(request.GET.get("pagina"))
+    rows = [(e, ENDORSEMENT_ACTIONS.allowed(e, request.user)) for e in page]
+    return render(request, "practices/endorsement_queue.html", {"page": page, "rows": rows})

@@ -18,6 +18,7 @@ class SubjectKind(StrEnum):
 
     PRACTICE = "practice"  # practices: the contract, with the pre-contractual documents
     QUIETANZA = "quietanza"  # claims: the quietanza, accepted or contested
+    ENDORSEMENT = "endorsement"  # practices: the appendice of a variazione di polizza
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ SIDEBAR = [
     Action(_("Comunicazioni"), "", "messaging:inbox", "use_messages", "unread"),
     Action(_("Provvigioni"), "", "practices:commissions", "view_practices"),
     Action(_("Pratiche in revisione"), "", "practices:review_queue", "review_practices"),
+    Action(_("Variazioni in revisione"), "", "practices:endorsement_queue", "review_practices"),
     Action(_("Pagamenti da verificare"), "", "practices:payments_queue", "review_practices"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),

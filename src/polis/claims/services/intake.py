@@ -81,7 +81,7 @@ def open_claim(
         raise DomainError(
             _("La data della denuncia va tra la data dell'evento e oggi."), field="reported_on"
         )
-    if refusal := cover_period(practice).refusal(
+    if refusal := cover_period(practice, on=event_date).refusal(
         event_date=event_date, reported_on=reported_on, today=today
     ):
         raise DomainError(refusal, field="event_date")

@@ -23,7 +23,13 @@ from polis.lifecycle import lock, save_versioned, transition_many
 from polis.notify.services import queue_emails
 from polis.practices.audit import PracticeAudit
 from polis.practices.models import ExpiryReminder, Practice
-from polis.practices.selectors import ABANDONED, practices_to_remind, reminders_due, renewal_window
+from polis.practices.selectors import (
+    ABANDONED,
+    current_answers,
+    practices_to_remind,
+    reminders_due,
+    renewal_window,
+)
 from polis.practices.services._common import S, _firm_emails, _own
 from polis.practices.services.issuing import _new_practice
 
@@ -164,8 +170,9 @@ def expire_practices(*, today: date | None = None, chunk: int = 1000) -> int:
 
 def renew_practice(*, actor: User, practice: Practice) -> Practice:
     """RINNOVA PRATICA: a new draft for the next period (effective on the old end date), with the
-    same client, product and answers, re-rated with the tariff valid then. It follows the normal
-    flow; when it comes into force the old practice becomes renewed."""
+    same client, product and answers (as the last variazione left them), re-rated with the
+    tariff valid then. It follows the normal flow; when it comes into force the old practice
+    becomes renewed."""
     require(actor, "work_portfolio")
     _own(actor, practice)
     with transaction.atomic():
@@ -186,7 +193,7 @@ def renew_practice(*, actor: User, practice: Practice) -> Practice:
         if old.renewals.exclude(status__in=ABANDONED).exists():
             raise DomainError(_("Questa pratica ha già un rinnovo in corso."))
         version, breakdown, answers = price_or_refuse(
-            product=old.product, on=old.end_date, answers=old.answers
+            product=old.product, on=old.end_date, answers=current_answers(old)
         )
         renewal = _new_practice(
             actor,

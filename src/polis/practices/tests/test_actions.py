@@ -81,6 +81,12 @@ CALLS = {
     "record_payment": _payment,
     "renew": lambda u, p: services.renew_practice(actor=u, practice=p),
     "send_for_signature": send,
+    "endorse": lambda u, p: services.request_endorsement(
+        actor=u,
+        practice=p,
+        answers={**ARCHITECT, "deductible": "1000"},
+        effective_date=timezone.localdate(),
+    ),
 }
 
 
