@@ -1,0 +1,227 @@
+"""Reads of the money's ledger: balances, statements and figures are sums of legs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import DecimalField, ExpressionWrapper, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from polis.accounting.models import Account, Leg, Payout, PayoutBatch, Remittance, Transaction
+from polis.accounting.money import ZERO, cents
+from polis.core.access import MGA_STAFF, can
+from polis.core.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from polis.accounts.models import Firm, User
+
+K = Account.Kind
+T = Transaction.Kind
+# What an insurer's estratto conto lists: what it is owed for, and what it is charged.
+STATEMENT_KINDS = (T.PREMIUM, T.REFUND, T.CLAIM)
+# Collected and not yet remitted, by age in days (the deposit rule is 10 days, Reg. 40 art. 63).
+AGE_BUCKETS = ((0, 10), (11, 30), (31, 60), (61, None))
+LEG_AMOUNT = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _legs(kind: str, sign: int = 1):
+    """The sum of a transaction's legs on accounts of `kind` (negated for credits read as
+    positive figures)."""
+    total = Coalesce(
+        Sum("legs__amount", filter=Q(legs__account__kind=kind)),
+        Value(ZERO),
+        output_field=LEG_AMOUNT,
+    )
+    return ExpressionWrapper(total * Value(Decimal(sign)), output_field=LEG_AMOUNT)
+
+
+def total(legs: QuerySet[Leg]) -> Decimal:
+    """The sum of the legs, to the cent (SQLite adds decimals as floats)."""
+    return cents(legs.aggregate(s=Sum("amount"))["s"] or ZERO)
+
+
+def balance(account: Account) -> Decimal:
+    """An account's balance: the sum of its legs (debit positive)."""
+    return total(account.legs.all())
+
+
+def balances(kind: str) -> QuerySet[Account]:
+    """The accounts of a kind with their balances."""
+    return (
+        Account.objects.filter(kind=kind)
+        .select_related("insurer", "firm")
+        .annotate(balance=Coalesce(Sum("legs__amount"), Value(ZERO), output_field=LEG_AMOUNT))
+        .order_by("pk")
+    )
+
+
+def statement_lines(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
+    """Each transaction with its estratto conto columns: premium collected (refunds negative),
+    commission retained, and what it owes the insurer (a claim paid on its behalf negative)."""
+    return transactions.annotate(
+        premium=_legs(K.SEPARATE),
+        commission=_legs(K.COMMISSIONS, -1),
+        to_insurer=_legs(K.INSURER, -1),
+    ).order_by("date", "posted_at")
+
+
+def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
+    """The estratto conto's totals: premiums, commissions, claims and the net due."""
+
+    def on(kind: str, *kinds: str) -> Decimal:
+        return total(
+            Leg.objects.filter(
+                transaction__in=transactions, account__kind=kind, transaction__kind__in=kinds
+            )
+        )
+
+    return {
+        "premiums": on(K.SEPARATE, T.PREMIUM, T.REFUND),
+        "commission": -on(K.COMMISSIONS, T.PREMIUM, T.REFUND),
+        "claims": on(K.INSURER, T.CLAIM),
+        "net": -on(K.INSURER, *STATEMENT_KINDS),
+    }
+
+
+def insurer_statement(insurer_id: int, start: date, end: date) -> QuerySet[Transaction]:
+    """An insurer's transactions of a period, remitted or not."""
+    return Transaction.objects.filter(
+        insurer_id=insurer_id, kind__in=STATEMENT_KINDS, date__gte=start, date__lte=end
+    )
+
+
+def unremitted_by_age(today: date) -> list[dict]:
+    """Reconciliation: per insurer, what it is owed and not yet remitted (nor put in a
+    remittance), by the age of the collection."""
+    rows: dict[int, dict] = {}
+    open_ = Leg.objects.filter(
+        account__kind=K.INSURER,
+        transaction__kind__in=STATEMENT_KINDS,
+        transaction__remittance__isnull=True,
+    ).values("account__insurer_id", "account__insurer__name")
+    for index, (low, high) in enumerate(AGE_BUCKETS):
+        window = Q(transaction__date__lte=today - timedelta(days=low))
+        if high is not None:
+            window &= Q(transaction__date__gte=today - timedelta(days=high))
+        for found in open_.filter(window).annotate(s=Sum("amount")):
+            row = rows.setdefault(
+                found["account__insurer_id"],
+                {
+                    "insurer_id": found["account__insurer_id"],
+                    "insurer": found["account__insurer__name"],
+                    "buckets": [ZERO] * len(AGE_BUCKETS),
+                },
+            )
+            row["buckets"][index] = -cents(found["s"])
+    for row in rows.values():
+        row["total"] = sum(row["buckets"], ZERO)
+    return sorted(rows.values(), key=lambda row: row["insurer"])
+
+
+def remittances() -> QuerySet[Remittance]:
+    return Remittance.objects.select_related("insurer").order_by("-period_end", "-pk")
+
+
+def overdue_remittances(today: date) -> QuerySet[Remittance]:
+    return remittances().filter(status=Remittance.Status.TO_PAY, due_on__lt=today)
+
+
+# --- Commissions ----------------------------------------------------------------------------
+
+
+def commission_firm_for(user: User, firm_id: int | None) -> int:
+    """The firm whose commissions `user` may read: his own, or any for the MGA's staff."""
+    if not can(user, "view_commissions"):
+        raise PermissionDenied("commissions")
+    if user.role in MGA_STAFF:
+        if firm_id is None:
+            raise PermissionDenied("commissions")
+        return firm_id
+    return user.firm_id
+
+
+def commission_statement(firm_id: int, month: date) -> QuerySet[Transaction]:
+    """The firm's commissions of a month: accrued on premiums collected, charged back on
+    refunds, and what was paid to it."""
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return (
+        Transaction.objects.filter(
+            firm_id=firm_id,
+            kind__in=(T.PREMIUM, T.REFUND, T.COMMISSION_PAID),
+            date__gte=month,
+            date__lt=end,
+        )
+        .annotate(premium=_legs(K.SEPARATE), commission=_legs(K.COMMISSIONS, -1))
+        .order_by("date", "posted_at")
+    )
+
+
+def commission_totals(firm_id: int, month: date) -> dict[str, Decimal]:
+    lines = commission_statement(firm_id, month)
+    accrued = lines.filter(kind__in=(T.PREMIUM, T.REFUND))
+    paid = lines.filter(kind=T.COMMISSION_PAID)
+    owed = Leg.objects.filter(account__kind=K.COMMISSIONS, account__firm_id=firm_id)
+    return {
+        "premiums": cents(sum((line.premium for line in accrued), ZERO)),
+        "accrued": cents(sum((line.commission for line in accrued), ZERO)),
+        "paid": -cents(sum((line.commission for line in paid), ZERO)),
+        "pending": -total(owed),
+    }
+
+
+# --- Ledger entries, payouts ----------------------------------------------------------------
+
+
+def entries(
+    *,
+    account_id: int | None = None,
+    kind: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    insurer_id: int | None = None,
+    firm_id: int | None = None,
+    remittance_id: int | None = None,
+) -> QuerySet[Transaction]:
+    """The ledger's transactions, newest first, filtered as a figure's link asks."""
+    found = Transaction.objects.all()
+    if account_id is not None:
+        found = found.filter(legs__account_id=account_id)
+    if kind:
+        found = found.filter(kind=kind)
+    if start:
+        found = found.filter(date__gte=start)
+    if end:
+        found = found.filter(date__lte=end)
+    if insurer_id is not None:
+        found = found.filter(insurer_id=insurer_id)
+    if firm_id is not None:
+        found = found.filter(firm_id=firm_id)
+    if remittance_id is not None:
+        found = found.filter(remittance_id=remittance_id)
+    return found.prefetch_related("legs__account__insurer", "legs__account__firm").order_by(
+        "-date", "-posted_at"
+    )
+
+
+def payouts(kind: str | None = None, status: str | None = None) -> QuerySet[Payout]:
+    found = Payout.objects.select_related("batch").order_by("-pk")
+    if kind:
+        found = found.filter(kind=kind)
+    if status:
+        found = found.filter(status=status)
+    return found
+
+
+def get_batch(pk: int) -> PayoutBatch:
+    return get_object_or_404(PayoutBatch, pk=pk)
+
+
+def batches() -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.order_by("-pk")
+
+
+def firm_commission_account(firm: Firm) -> Account | None:
+    return Account.objects.filter(kind=K.COMMISSIONS, firm=firm).first()
