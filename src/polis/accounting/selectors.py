@@ -225,3 +225,60 @@ def batches() -> QuerySet[PayoutBatch]:
 
 def firm_commission_account(firm: Firm) -> Account | None:
     return Account.objects.filter(kind=K.COMMISSIONS, firm=firm).first()
+
+
+# --- Dashboards -----------------------------------------------------------------------------
+
+
+def operator_figures(today: date) -> dict:
+    """The MGA's money this month: premiums collected per insurer (net of refunds), what each
+    insurer is owed now, remittances past due, and indemnities settled. Each figure comes
+    with the filter of the ledger entries it sums."""
+    month = today.replace(day=1)
+    collected = (
+        Leg.objects.filter(
+            account__kind=K.SEPARATE,
+            transaction__kind__in=(T.PREMIUM, T.REFUND),
+            transaction__date__gte=month,
+            transaction__date__lte=today,
+        )
+        .values("transaction__insurer_id", "transaction__insurer__name")
+        .annotate(s=Sum("amount"))
+        .order_by("transaction__insurer__name")
+    )
+    per_insurer = [
+        {"insurer_id": row["transaction__insurer_id"], "insurer": row["transaction__insurer__name"],
+         "amount": cents(row["s"])}
+        for row in collected
+    ]
+    owed = [
+        {"account": acc, "amount": -cents(acc.balance)}
+        for acc in balances(K.INSURER)
+        if acc.balance
+    ]
+    claims = Leg.objects.filter(
+        account__kind=K.CLAIMS_PAYABLE,
+        transaction__kind=T.CLAIM,
+        transaction__date__gte=month,
+        transaction__date__lte=today,
+    )
+    overdue = [
+        {"remittance": r, "net": statement_totals(r.transactions.all())["net"]}
+        for r in overdue_remittances(today)[:20]
+    ]
+    return {
+        "month": month,
+        "today": today,
+        "collected": per_insurer,
+        "collected_total": sum((row["amount"] for row in per_insurer), ZERO),
+        "collected_chart": {
+            "labels": [row["insurer"] for row in per_insurer],
+            "values": [float(row["amount"]) for row in per_insurer],
+        },
+        "owed": owed,
+        "owed_total": sum((row["amount"] for row in owed), ZERO),
+        "overdue": overdue,
+        "claims_paid": -total(claims),
+        "claims_count": claims.count(),
+        "ages": unremitted_by_age(today),
+    }

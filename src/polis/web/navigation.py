@@ -70,6 +70,7 @@ SIDEBAR = [
     Action(_("Provvigioni"), "", "practices:commissions", "view_practices"),
     Action(_("Pratiche in revisione"), "", "practices:review_queue", "review_practices"),
     Action(_("Pagamenti da verificare"), "", "practices:payments_queue", "review_practices"),
+    Action(_("Contabilità"), "", "accounting:overview", "view_commissions"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),
