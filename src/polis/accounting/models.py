@@ -161,6 +161,9 @@ class Leg(models.Model):
             models.Index(fields=["account"], include=["amount"], name="leg_account_amount"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount}"
+
 
 class Payout(models.Model):
     """A sum the MGA pays by SEPA credit transfer: a claim's indemnity or a firm's commissions."""

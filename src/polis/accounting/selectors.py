@@ -247,8 +247,11 @@ def operator_figures(today: date) -> dict:
         .order_by("transaction__insurer__name")
     )
     per_insurer = [
-        {"insurer_id": row["transaction__insurer_id"], "insurer": row["transaction__insurer__name"],
-         "amount": cents(row["s"])}
+        {
+            "insurer_id": row["transaction__insurer_id"],
+            "insurer": row["transaction__insurer__name"],
+            "amount": cents(row["s"]),
+        }
         for row in collected
     ]
     owed = [

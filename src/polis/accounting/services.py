@@ -208,7 +208,9 @@ def prepare_remittance(*, actor: User, insurer: Insurer, period_end: date) -> Re
     its estratto conto is this remittance's transactions."""
     require(actor, "manage_accounting")
     if period_end >= timezone.localdate():
-        raise DomainError(_("Il periodo deve essere chiuso: scegli una data passata."), field="period_end")
+        raise DomainError(
+            _("Il periodo deve essere chiuso: scegli una data passata."), field="period_end"
+        )
     with transaction.atomic():
         open_ = Transaction.objects.select_for_update().filter(
             insurer=insurer,
@@ -239,7 +241,9 @@ def confirm_remittance(
     require(actor, "manage_accounting")
     bank_reference = bank_reference.strip()[:35]
     if not bank_reference:
-        raise DomainError(_("Indica il riferimento del bonifico (CRO/TRN)."), field="bank_reference")
+        raise DomainError(
+            _("Indica il riferimento del bonifico (CRO/TRN)."), field="bank_reference"
+        )
     if paid_on > timezone.localdate():
         raise DomainError(_("La data del pagamento non può essere futura."), field="paid_on")
     with transaction.atomic():
@@ -295,7 +299,9 @@ def commission_due(firm: Firm) -> Decimal:
     """What the firm is owed in commissions and not yet put in a payout."""
     owed = -total(Leg.objects.filter(account__kind=K.COMMISSIONS, account__firm=firm))
     unsent = Payout.objects.filter(
-        kind=Payout.Kind.COMMISSION, firm=firm, status__in=[Payout.Status.PENDING, Payout.Status.BATCHED]
+        kind=Payout.Kind.COMMISSION,
+        firm=firm,
+        status__in=[Payout.Status.PENDING, Payout.Status.BATCHED],
     ).aggregate(s=Sum("gross"))["s"]
     return owed - (unsent or ZERO)
 
@@ -338,7 +344,9 @@ def export_payout_batch(*, actor: User, kind: str, execution_date: date) -> Payo
     the schema (sepaxml), from the account that kind leaves from."""
     require(actor, "manage_accounting")
     if execution_date < timezone.localdate():
-        raise DomainError(_("La data di esecuzione non può essere passata."), field="execution_date")
+        raise DomainError(
+            _("La data di esecuzione non può essere passata."), field="execution_date"
+        )
     with transaction.atomic():
         payouts = list(
             Payout.objects.select_for_update()

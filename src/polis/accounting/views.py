@@ -9,10 +9,15 @@ from django.views.decorators.http import require_POST
 
 from polis.accounting import selectors, services
 from polis.accounting.actions import BATCH_ACTIONS, REMITTANCE_ACTIONS
-from polis.accounting.forms import BatchForm, ConfirmRemittanceForm, MonthForm, PrepareRemittanceForm
+from polis.accounting.forms import (
+    BatchForm,
+    ConfirmRemittanceForm,
+    MonthForm,
+    PrepareRemittanceForm,
+)
 from polis.accounting.models import Account, Payout, PayoutBatch, Remittance, Transaction
 from polis.accounts.models import Firm
-from polis.core.access import capability_required, can
+from polis.core.access import can, capability_required
 from polis.core.actions import Post, run_action
 from polis.core.errors import DomainError, PermissionDenied
 from polis.core.exports import FORMATS, export_response
@@ -152,7 +157,9 @@ def _confirm_remittance(request, remittance):
     form = ConfirmRemittanceForm(request.POST)
     if not form.is_valid():
         raise DomainError(_("Indica data e riferimento del bonifico."))
-    return services.confirm_remittance(actor=request.user, remittance=remittance, **form.cleaned_data)
+    return services.confirm_remittance(
+        actor=request.user, remittance=remittance, **form.cleaned_data
+    )
 
 
 REMITTANCE_POSTS = {

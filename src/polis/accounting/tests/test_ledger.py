@@ -63,8 +63,10 @@ def test_the_service_refuses_an_unbalanced_transaction(collected):
             kind="premium",
             on=timezone.localdate(),
             subject=Subject("payment", 1, "X"),
-            legs=[(services.account(K.SEPARATE), Decimal("10.00")),
-                  (services.account(K.OPERATING), Decimal("-9.99"))],
+            legs=[
+                (services.account(K.SEPARATE), Decimal("10.00")),
+                (services.account(K.OPERATING), Decimal("-9.99")),
+            ],
         )
     assert refused.value.code == "unbalanced"
     assert Transaction.objects.count() == 1
@@ -72,22 +74,39 @@ def test_the_service_refuses_an_unbalanced_transaction(collected):
 
 def _raw_transaction(key, **fields):
     return Transaction.objects.create(
-        id=key, kind="premium", date=timezone.localdate(), subject_kind="x", subject_id=1,
-        reference="x", **fields,
+        id=key,
+        kind="premium",
+        date=timezone.localdate(),
+        subject_kind="x",
+        subject_id=1,
+        reference="x",
+        **fields,
     )
 
 
-def test_the_database_refuses_an_unbalanced_transaction(db):
-    separate, operating = services.account(K.SEPARATE), services.account(K.OPERATING)
+def _post_raw(legs, *, commit_check=False):
+    """Legs and then their transaction, written as the service does but without its check;
+    `commit_check`: check the deferred foreign keys now, as the commit would."""
     key = uuid.uuid4()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with transaction.atomic():
         Leg.objects.bulk_create(
-            [
-                Leg(transaction_id=key, account=separate, amount=Decimal("10.00")),
-                Leg(transaction_id=key, account=operating, amount=Decimal("-9.99")),
-            ]
+            [Leg(transaction_id=key, account=services.account(kind), amount=a) for kind, a in legs]
         )
-        _raw_transaction(key)
+        if not commit_check:
+            _raw_transaction(key)
+        elif connection.vendor == "postgresql":
+            connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+        elif connection.cursor().execute("PRAGMA foreign_key_check").fetchall():
+            raise IntegrityError("FOREIGN KEY constraint failed")
+
+
+def test_the_database_refuses_an_unbalanced_transaction(db):
+    with pytest.raises(IntegrityError):
+        _post_raw([(K.SEPARATE, Decimal("10.00")), (K.OPERATING, Decimal("-9.99"))])
+    with pytest.raises(IntegrityError):
+        _post_raw([(K.SEPARATE, Decimal("10.00"))])
+    _post_raw([(K.SEPARATE, Decimal("10.00")), (K.OPERATING, Decimal("-10.00"))])
+    assert Transaction.objects.count() == 1
 
 
 def test_the_database_refuses_a_leg_added_or_changed_after_posting(collected):
@@ -101,20 +120,8 @@ def test_the_database_refuses_a_leg_added_or_changed_after_posting(collected):
 
 
 def test_the_database_refuses_legs_whose_transaction_never_comes(db):
-    key = uuid.uuid4()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Leg.objects.bulk_create(
-            [
-                Leg(transaction_id=key, account=services.account(K.SEPARATE), amount=1),
-                Leg(transaction_id=key, account=services.account(K.OPERATING), amount=-1),
-            ]
-        )
-        # what the commit does with the deferred foreign key, checked now
-        if connection.vendor == "postgresql":
-            connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
-        else:
-            if connection.cursor().execute("PRAGMA foreign_key_check").fetchall():
-                raise IntegrityError("FOREIGN KEY constraint failed")
+    with pytest.raises(IntegrityError):
+        _post_raw([(K.SEPARATE, 1), (K.OPERATING, -1)], commit_check=True)
 
 
 def test_a_refund_claws_back_the_commission_in_proportion(collected, collaborator_a, operator):

@@ -65,9 +65,11 @@ def test_a_collaborator_reads_only_his_own_firms_commissions(
     client_for, collaborator_a, collaborator_b, remittance
 ):
     own = client_for(collaborator_a).get("/contabilita/provvigioni/").content.decode()
-    other = client_for(collaborator_b).get(
-        f"/contabilita/provvigioni/?agenzia={collaborator_a.firm_id}"
-    ).content.decode()
+    other = (
+        client_for(collaborator_b)
+        .get(f"/contabilita/provvigioni/?agenzia={collaborator_a.firm_id}")
+        .content.decode()
+    )
     assert "rata 1" in own
     assert collaborator_b.firm.name in other
     assert "rata 1" not in other
