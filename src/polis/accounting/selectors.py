@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, ExpressionWrapper, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -27,7 +27,7 @@ AGE_BUCKETS = ((0, 10), (11, 30), (31, 60), (61, None))
 LEG_AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _legs(kind: str, sign: int = 1):
+def _legs(kind: str, sign: int = 1) -> ExpressionWrapper:
     """The sum of a transaction's legs on accounts of `kind` (negated for credits read as
     positive figures)."""
     total = Coalesce(
@@ -48,14 +48,25 @@ def balance(account: Account) -> Decimal:
     return total(account.legs.all())
 
 
-def balances(kind: str) -> QuerySet[Account]:
-    """The accounts of a kind with their balances."""
-    return (
-        Account.objects.filter(kind=kind)
-        .select_related("insurer", "firm")
-        .annotate(balance=Coalesce(Sum("legs__amount"), Value(ZERO), output_field=LEG_AMOUNT))
-        .order_by("pk")
+def balances(kind: str) -> list[dict[str, Any]]:
+    """The accounts of a kind with their balances: {account_id, insurer_id, insurer, firm_id,
+    balance}."""
+    rows = (
+        Leg.objects.filter(account__kind=kind)
+        .values("account_id", "account__insurer_id", "account__insurer__name", "account__firm_id")
+        .annotate(s=Sum("amount"))
+        .order_by("account_id")
     )
+    return [
+        {
+            "account_id": row["account_id"],
+            "insurer_id": row["account__insurer_id"],
+            "insurer": row["account__insurer__name"],
+            "firm_id": row["account__firm_id"],
+            "balance": cents(row["s"]),
+        }
+        for row in rows
+    ]
 
 
 def statement_lines(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
@@ -160,14 +171,20 @@ def commission_statement(firm_id: int, month: date) -> QuerySet[Transaction]:
 
 
 def commission_totals(firm_id: int, month: date) -> dict[str, Decimal]:
-    lines = commission_statement(firm_id, month)
-    accrued = lines.filter(kind__in=(T.PREMIUM, T.REFUND))
-    paid = lines.filter(kind=T.COMMISSION_PAID)
+    """The statement's totals: premiums collected, commissions accrued (net of clawbacks) and
+    paid in the month, and what the firm is owed now."""
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    legs = Leg.objects.filter(
+        transaction__firm_id=firm_id, transaction__date__gte=month, transaction__date__lt=end
+    )
+    accrued = legs.filter(transaction__kind__in=(T.PREMIUM, T.REFUND))
     owed = Leg.objects.filter(account__kind=K.COMMISSIONS, account__firm_id=firm_id)
     return {
-        "premiums": cents(sum((line.premium for line in accrued), ZERO)),
-        "accrued": cents(sum((line.commission for line in accrued), ZERO)),
-        "paid": -cents(sum((line.commission for line in paid), ZERO)),
+        "premiums": total(accrued.filter(account__kind=K.SEPARATE)),
+        "accrued": -total(accrued.filter(account__kind=K.COMMISSIONS)),
+        "paid": total(
+            legs.filter(transaction__kind=T.COMMISSION_PAID, account__kind=K.COMMISSIONS)
+        ),
         "pending": -total(owed),
     }
 
@@ -246,7 +263,7 @@ def operator_figures(today: date) -> dict:
         .annotate(s=Sum("amount"))
         .order_by("transaction__insurer__name")
     )
-    per_insurer = [
+    per_insurer: list[dict[str, Any]] = [
         {
             "insurer_id": row["transaction__insurer_id"],
             "insurer": row["transaction__insurer__name"],
@@ -254,11 +271,7 @@ def operator_figures(today: date) -> dict:
         }
         for row in collected
     ]
-    owed = [
-        {"account": acc, "amount": -cents(acc.balance)}
-        for acc in balances(K.INSURER)
-        if acc.balance
-    ]
+    owed = [{**row, "amount": -row["balance"]} for row in balances(K.INSURER) if row["balance"]]
     claims = Leg.objects.filter(
         account__kind=K.CLAIMS_PAYABLE,
         transaction__kind=T.CLAIM,

@@ -201,13 +201,13 @@ def list_balances(request, kind: Literal[tuple(Account.Kind.values)]):  # type: 
     _staff(request)
     return [
         BalanceOut(
-            account_id=a.pk,
-            kind=a.kind,
-            insurer_id=a.insurer_id,
-            firm_id=a.firm_id,
-            balance=a.balance,
+            account_id=row["account_id"],
+            kind=kind,
+            insurer_id=row["insurer_id"],
+            firm_id=row["firm_id"],
+            balance=row["balance"],
         )
-        for a in selectors.balances(kind)
+        for row in selectors.balances(kind)
     ]
 
 

@@ -16,6 +16,7 @@ from polis.claims.services import open_claim
 from polis.clients.models import Client
 from polis.core.cache import touch
 from polis.core.numbering import formatted_number
+from polis.devdata.accounting import install_demo_money
 from polis.devdata.catalog import ARCHITECT_EXAMPLE, install_demo_catalog
 from polis.devdata.ledger import record_demo_events
 from polis.devdata.signing import identity_png, link_token, sign_as_client
@@ -135,6 +136,7 @@ def install_demo() -> None:
     _clients(author)
     install_demo_catalog()
     _portfolio(author)
+    install_demo_money()
     record_demo_events()
     transaction.on_commit(publish_log)
 
