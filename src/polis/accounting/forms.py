@@ -9,7 +9,8 @@ from polis.core.forms import StyledForm
 class PrepareRemittanceForm(StyledForm):
     insurer = forms.ModelChoiceField(Insurer.objects.order_by("name"), label=_("Compagnia"))
     period_end = forms.DateField(
-        label=_("Incassi fino al"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Incassi fino al"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
@@ -17,7 +18,7 @@ class ConfirmRemittanceForm(StyledForm):
     paid_on = forms.DateField(
         label=_("Pagata il"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     bank_reference = forms.CharField(label=_("Riferimento del bonifico (CRO/TRN)"), max_length=35)
 
@@ -38,5 +39,5 @@ class BatchForm(StyledForm):
     execution_date = forms.DateField(
         label=_("Data di esecuzione"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
