@@ -80,20 +80,24 @@ def statement_lines(transactions: QuerySet[Transaction]) -> QuerySet[Transaction
 
 
 def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
-    """The estratto conto's totals: premiums, commissions, claims and the net due."""
+    """The estratto conto's totals, in one pass over the legs: premiums collected (net of
+    refunds), commissions retained, claims paid on the insurer's behalf, and the net due."""
 
-    def on(kind: str, *kinds: str) -> Decimal:
-        return total(
-            Leg.objects.filter(
-                transaction__in=transactions, account__kind=kind, transaction__kind__in=kinds
-            )
-        )
+    def on(kind: str, *kinds: str) -> Sum:
+        return Sum("amount", filter=Q(account__kind=kind, transaction__kind__in=kinds))
 
+    sums = Leg.objects.filter(transaction__in=transactions).aggregate(
+        premiums=on(K.SEPARATE, T.PREMIUM, T.REFUND),
+        commission=on(K.COMMISSIONS, T.PREMIUM, T.REFUND),
+        claims=on(K.INSURER, T.CLAIM),
+        owed=on(K.INSURER, *STATEMENT_KINDS),
+    )
+    figures = {name: cents(value or ZERO) for name, value in sums.items()}
     return {
-        "premiums": on(K.SEPARATE, T.PREMIUM, T.REFUND),
-        "commission": -on(K.COMMISSIONS, T.PREMIUM, T.REFUND),
-        "claims": on(K.INSURER, T.CLAIM),
-        "net": -on(K.INSURER, *STATEMENT_KINDS),
+        "premiums": figures["premiums"],
+        "commission": -figures["commission"],
+        "claims": figures["claims"],
+        "net": -figures["owed"],
     }
 
 

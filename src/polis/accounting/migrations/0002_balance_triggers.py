@@ -44,14 +44,20 @@ SQLITE_REVERSE = [
 POSTGRESQL = [
     """
     CREATE FUNCTION accounting_transaction_balanced() RETURNS trigger AS $$
+    DECLARE
+        legs integer;
+        total numeric;
     BEGIN
-        IF (SELECT COUNT(*) FROM accounting_leg WHERE transaction_id = NEW.id) < 2
-           OR (SELECT SUM(amount) FROM accounting_leg WHERE transaction_id = NEW.id) <> 0 THEN
+        SELECT COUNT(*), SUM(amount) INTO legs, total
+        FROM accounting_leg WHERE transaction_id = NEW.id;
+        IF legs < 2 OR total <> 0 THEN
             RAISE EXCEPTION 'accounting: unbalanced transaction %', NEW.id
                 USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
     END $$ LANGUAGE plpgsql
+    -- planned on each call: a plan cached while the table was small would scan it whole
+    SET plan_cache_mode = force_custom_plan
     """,
     """
     CREATE TRIGGER accounting_transaction_balanced AFTER INSERT ON accounting_transaction
@@ -70,6 +76,7 @@ POSTGRESQL = [
         END IF;
         RETURN NEW;
     END $$ LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan
     """,
     """
     CREATE TRIGGER accounting_leg_guard BEFORE INSERT OR UPDATE OR DELETE ON accounting_leg
