@@ -24,22 +24,22 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import require_postgres  # noqa: E402
+from bench.common import require_postgres
 
 require_postgres()
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
 
-from polis.accounting import selectors, services  # noqa: E402
-from polis.accounting.models import Account, Leg, Transaction  # noqa: E402
-from polis.accounting.services import Subject  # noqa: E402
-from polis.accounts.models import Firm  # noqa: E402
-from polis.catalog.models import Insurer  # noqa: E402
+from polis.accounting import selectors, services
+from polis.accounting.models import Account, Leg, Transaction
+from polis.accounting.services import Subject
+from polis.accounts.models import Firm
+from polis.catalog.models import Insurer
 
 K = Account.Kind
 FIRMS, INSURERS, BATCH = 1000, 3, 100_000
@@ -141,23 +141,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--practices", type=int, default=1_000_000)
     parser.add_argument("--service", type=int, default=20_000)
+    parser.add_argument("--reads-only", action="store_true", help="on the postings already made")
     args = parser.parse_args()
-    insurers, firms = _setup()
     month = timezone.localdate().replace(day=1) - timedelta(days=1)
     month = month.replace(day=1)  # last month: every day of it is past
-    service = _service(args.service, insurers, firms, month)
-    print(f"service: {args.service} postings in {service:.1f} s = {args.service / service:.0f}/s")
-    bulk = _bulk(args.practices - args.service, insurers, firms, month, args.service)
-    n = args.practices - args.service
-    print(f"bulk COPY: {n} postings ({3 * n} legs) in {bulk:.1f} s = {n / bulk:.0f}/s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE accounting_leg; ANALYZE accounting_transaction")
+    if args.reads_only:
+        insurers = list(Insurer.objects.filter(ivass_code__startswith="BX").order_by("pk"))
+        firms = list(Firm.objects.filter(partita_iva__startswith="9").order_by("pk")[:1])
+    else:
+        insurers, firms = _setup()
+        service = _service(args.service, insurers, firms, month)
+        print(
+            f"service: {args.service} postings in {service:.1f} s = {args.service / service:.0f}/s"
+        )
+        n = args.practices - args.service
+        bulk = _bulk(n, insurers, firms, month, args.service)
+        print(f"bulk COPY: {n} postings ({3 * n} legs) in {bulk:.1f} s = {n / bulk:.0f}/s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE accounting_leg; ANALYZE accounting_transaction")
     print(f"rows: {Transaction.objects.count()} transactions, {Leg.objects.count()} legs")
     insurer, firm = insurers[0], firms[0]
     end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
     account = services.account(K.INSURER, insurer=insurer)
     reads = {
-        "insurer balance (333k legs)": lambda: selectors.balance(account),
+        "insurer balance": lambda: selectors.balance(account),
         "estratto conto totals, insurer-month": lambda: selectors.statement_totals(
             selectors.insurer_statement(insurer.pk, month, end)
         ),

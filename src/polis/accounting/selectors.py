@@ -110,30 +110,35 @@ def insurer_statement(insurer_id: int, start: date, end: date) -> QuerySet[Trans
 
 def unremitted_by_age(today: date) -> list[dict]:
     """Reconciliation: per insurer, what it is owed and not yet remitted (nor put in a
-    remittance), by the age of the collection."""
-    rows: dict[int, dict] = {}
-    open_ = Leg.objects.filter(
-        account__kind=K.INSURER,
-        transaction__kind__in=STATEMENT_KINDS,
-        transaction__remittance__isnull=True,
-    ).values("account__insurer_id", "account__insurer__name")
+    remittance), by the age of the collection. One pass over the open legs."""
+    buckets: dict[str, Sum] = {}
     for index, (low, high) in enumerate(AGE_BUCKETS):
         window = Q(transaction__date__lte=today - timedelta(days=low))
         if high is not None:
             window &= Q(transaction__date__gte=today - timedelta(days=high))
-        for found in open_.filter(window).annotate(s=Sum("amount")):
-            row = rows.setdefault(
-                found["account__insurer_id"],
-                {
-                    "insurer_id": found["account__insurer_id"],
-                    "insurer": found["account__insurer__name"],
-                    "buckets": [ZERO] * len(AGE_BUCKETS),
-                },
-            )
-            row["buckets"][index] = -cents(found["s"])
-    for row in rows.values():
-        row["total"] = sum(row["buckets"], ZERO)
-    return sorted(rows.values(), key=lambda row: row["insurer"])
+        buckets[f"b{index}"] = Sum("amount", filter=window)
+    rows = (
+        Leg.objects.filter(
+            account__kind=K.INSURER,
+            transaction__kind__in=STATEMENT_KINDS,
+            transaction__remittance__isnull=True,
+        )
+        .values("account__insurer_id", "account__insurer__name")
+        .annotate(**buckets)
+        .order_by("account__insurer__name")
+    )
+    found = []
+    for row in rows:
+        amounts = [-cents(row[f"b{index}"] or ZERO) for index in range(len(AGE_BUCKETS))]
+        found.append(
+            {
+                "insurer_id": row["account__insurer_id"],
+                "insurer": row["account__insurer__name"],
+                "buckets": amounts,
+                "total": sum(amounts, ZERO),
+            }
+        )
+    return [row for row in found if any(row["buckets"])]
 
 
 def remittances() -> QuerySet[Remittance]:
