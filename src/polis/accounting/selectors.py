@@ -127,18 +127,21 @@ def unremitted_by_age(today: date) -> list[dict]:
         .annotate(**buckets)
         .order_by("account__insurer__name")
     )
-    found = []
+    found: list[dict[str, Any]] = []
     for row in rows:
-        amounts = [-cents(row[f"b{index}"] or ZERO) for index in range(len(AGE_BUCKETS))]
+        sums: dict[str, Any] = dict(row)
+        amounts = [-cents(sums[f"b{index}"] or ZERO) for index in range(len(AGE_BUCKETS))]
+        if not any(amounts):
+            continue
         found.append(
             {
-                "insurer_id": row["account__insurer_id"],
-                "insurer": row["account__insurer__name"],
+                "insurer_id": sums["account__insurer_id"],
+                "insurer": sums["account__insurer__name"],
                 "buckets": amounts,
                 "total": sum(amounts, ZERO),
             }
         )
-    return [row for row in found if any(row["buckets"])]
+    return found
 
 
 def remittances() -> QuerySet[Remittance]:
