@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "polis.ledger",
     "polis.catalog",
     "polis.clients",
+    "polis.accounting",
     "polis.quotes",
     "polis.messaging",
     "polis.practices",
@@ -507,6 +508,17 @@ DISCLOSURE_LINK_DAYS = 30
 # How long the link to a data-subject's export (GDPR art. 15/20) opens it.
 PRIVACY_EXPORT_LINK_DAYS = int(os.environ.get("PRIVACY_EXPORT_LINK_DAYS", "7"))
 AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
+# The money (polis.accounting): an insurer's remittance is due this many days after its period
+# (contractual, Reg. IVASS 40/2018 art. 63 c.3); the MGA's accounts that SEPA payouts leave from
+# (claims from the separate account, commissions from the MGA's own).
+REMITTANCE_DUE_DAYS = int(os.environ.get("REMITTANCE_DUE_DAYS", "30"))
+SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "Polis MGA S.r.l.")
+SEPA_SEPARATE_ACCOUNT_IBAN = os.environ.get(
+    "SEPA_SEPARATE_ACCOUNT_IBAN", "IT60X0542811101000000123456"
+)
+SEPA_OPERATING_ACCOUNT_IBAN = os.environ.get(
+    "SEPA_OPERATING_ACCOUNT_IBAN", "IT66A0306909606100000012345"
+)
 
 LOGGING = {
     "version": 1,

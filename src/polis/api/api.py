@@ -10,7 +10,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
-from polis.api import bordereaux, catalog, claims, complaints, practices, privacy, quotes
+from polis.api import (
+    accounting,
+    bordereaux,
+    catalog,
+    claims,
+    complaints,
+    practices,
+    privacy,
+    quotes,
+)
 from polis.api.auth import ApiKeyAuth, RateLimited, UserSession
 from polis.catalog.answers import AnswersInvalid
 from polis.core.errors import DomainError, PermissionDenied
@@ -142,3 +151,4 @@ api.add_router("", practices.router)
 api.add_router("", privacy.router)
 api.add_router("", bordereaux.router)
 api.add_router("", complaints.router)
+api.add_router("", accounting.router)

@@ -52,6 +52,9 @@ CAPABILITIES: dict[str, Callable] = {
     "read_claim_details": _roles(COLLABORATOR, OPERATOR, ADJUSTER),
     "handle_claims": _roles(*MGA_STAFF),
     "adjust_claims": _roles(OPERATOR, ADMIN, ADJUSTER),
+    # the money (polis.accounting): the MGA's staff keep the books; a firm reads its commissions
+    "manage_accounting": _roles(*MGA_STAFF),
+    "view_commissions": _roles(COLLABORATOR, OPERATOR, ADMIN),
     # GDPR requests of a client: the MGA's staff for every client, a firm's administrator for
     # his own firm's (polis.privacy.selectors)
     # API keys and webhooks: the MGA's staff for anyone, a firm's administrator for his firm's

@@ -19,6 +19,7 @@ from polis.complaints.models import Category, Complaint
 from polis.complaints.services import ComplaintData, register_complaint, submit_complaint
 from polis.core.cache import touch
 from polis.core.numbering import formatted_number
+from polis.devdata.accounting import install_demo_money
 from polis.devdata.bordereaux import generate_last_month
 from polis.devdata.catalog import ARCHITECT_EXAMPLE, install_demo_catalog
 from polis.devdata.ledger import record_demo_events
@@ -143,6 +144,7 @@ def install_demo() -> None:
     _portfolio(author)
     generate_last_month()
     _complaints(User.objects.get(email="operatore@polis.local"), author.firm)
+    install_demo_money()
     record_demo_events()
     transaction.on_commit(publish_log)
 

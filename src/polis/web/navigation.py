@@ -71,6 +71,7 @@ SIDEBAR = [
     Action(_("Pratiche in revisione"), "", "practices:review_queue", "review_practices"),
     Action(_("Variazioni in revisione"), "", "practices:endorsement_queue", "review_practices"),
     Action(_("Pagamenti da verificare"), "", "practices:payments_queue", "review_practices"),
+    Action(_("Contabilità"), "", "accounting:overview", "view_commissions"),
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),

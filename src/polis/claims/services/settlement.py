@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from polis.accounting.services import Subject, post_claim_payout
 from polis.claims.audit import ClaimAudit
 from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, Quietanza
 from polis.claims.selectors import contract_identification_of, sla_closures
@@ -281,6 +282,16 @@ def record_claim_payment(
                 field="amount",
             )
         claim.paid_amount, claim.paid_on, claim.payee_iban = amount, paid_on, iban
+        # Paid by SEPA from the separate account, on the insurer's behalf (polis.accounting).
+        post_claim_payout(
+            actor=actor,
+            subject=Subject("claim", claim.pk, claim.number, practice_id=claim.practice_id),
+            insurer=claim.practice.product.insurer,
+            payee_name=claim.client.display_name,
+            iban=iban,
+            amount=amount,
+            settled_on=paid_on,
+        )
         _change(
             claim,
             actor,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from polis.accounting.services import Subject, post_premium_collected
 from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.amounts import euro
@@ -162,9 +163,27 @@ def _checked_payment(actor: User, payment: Payment, to: str) -> Payment:
 
 
 def verify_payment(*, actor: User, payment: Payment) -> Payment:
-    """An operator confirms that the money arrived."""
+    """An operator confirms that the money arrived: the premium is posted to the separate
+    account, owed to the insurer net of the firm's commission (polis.accounting)."""
     with transaction.atomic():
         payment = _checked_payment(actor, payment, P.VERIFIED)
+        practice = Practice.objects.select_related("product__insurer", "firm").get(
+            pk=payment.practice_id
+        )
+        post_premium_collected(
+            actor=actor,
+            subject=Subject(
+                "payment",
+                payment.pk,
+                f"{practice} rata {payment.instalment}",
+                practice_id=practice.pk,
+            ),
+            insurer=practice.product.insurer,
+            firm=practice.firm,
+            gross=payment.amount,
+            commission=payment.commission,
+            received_on=payment.paid_on,
+        )
         payment.checked_by, payment.checked_at = actor, timezone.now()
         transition(
             payment,

@@ -1,0 +1,187 @@
+"""A month of premium postings for N practices on PostgreSQL, and the reads on top of them.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/money_bench \\
+        .venv/bin/python bench/accounting_postings.py [--practices 1000000] [--service 20000]
+
+- service: `post_premium_collected` one posting at a time, 1,000 per database transaction
+  (what verifying payments does), with the balance triggers on;
+- bulk: the month's N postings (3 legs each) COPYed as the service writes them (legs first,
+  then the transactions, which the trigger checks one by one; the legs' deferred foreign key
+  checked at commit), in batches of 100,000 practices;
+- then the reads: an insurer's balance, its estratto conto totals for the month, the
+  reconciliation by age, a firm's commission statement, the operator's figures.
+Empties the accounting tables first (TRUNCATE): use a scratch database.
+"""
+
+import argparse
+import io
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import require_postgres
+
+require_postgres()
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from polis.accounting import selectors, services
+from polis.accounting.models import Account, Leg, Transaction
+from polis.accounting.services import Subject
+from polis.accounts.models import Firm
+from polis.catalog.models import Insurer
+
+K = Account.Kind
+FIRMS, INSURERS, BATCH = 1000, 3, 100_000
+GROSS, COMMISSION = Decimal("421.67"), Decimal("51.74")
+
+
+def _setup():
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE accounting_leg, accounting_transaction, accounting_payout, "
+            "accounting_payoutbatch, accounting_remittance, accounting_account CASCADE"
+        )
+    insurers = [
+        Insurer.objects.get_or_create(ivass_code=f"BX{i:03d}", defaults={"name": f"Bench {i}"})[0]
+        for i in range(INSURERS)
+    ]
+    existing = Firm.objects.filter(partita_iva__startswith="9").count()
+    Firm.objects.bulk_create(
+        [
+            Firm(
+                name=f"Agenzia bench {i}",
+                partita_iva=f"9{i:010d}",
+                rui_section="E",
+                rui_number=f"EB{i:08d}",
+                address="Via Roma 1",
+                city="Milano",
+                postal_code="20100",
+                province="MI",
+                pec=f"bench{i}@pec.example.it",
+                status=Firm.Status.APPROVED,
+            )
+            for i in range(existing, FIRMS)
+        ]
+    )
+    firms = list(Firm.objects.filter(partita_iva__startswith="9").order_by("pk")[:FIRMS])
+    return insurers, firms
+
+
+def _service(n: int, insurers, firms, month: date) -> float:
+    started = time.perf_counter()
+    for start in range(0, n, 1000):
+        with transaction.atomic():
+            for i in range(start, min(n, start + 1000)):
+                services.post_premium_collected(
+                    actor=None,
+                    subject=Subject("payment", i, f"S-{i} rata 1", practice_id=i),
+                    insurer=insurers[i % INSURERS],
+                    firm=firms[i % FIRMS],
+                    gross=GROSS,
+                    commission=COMMISSION,
+                    received_on=month + timedelta(days=i % 28),
+                )
+    return time.perf_counter() - started
+
+
+def _bulk(n: int, insurers, firms, month: date, offset: int) -> float:
+    separate = services.account(K.SEPARATE).pk
+    owed = [services.account(K.INSURER, insurer=i).pk for i in insurers]
+    commissions = [services.account(K.COMMISSIONS, firm=f).pk for f in firms]
+    now = timezone.now().isoformat()
+    started = time.perf_counter()
+    for start in range(offset, offset + n, BATCH):
+        keys = [uuid.uuid4() for _ in range(start, min(offset + n, start + BATCH))]
+        legs, txns = io.StringIO(), io.StringIO()
+        for j, key in enumerate(keys):
+            i = start + j
+            legs.write(f"{key}\t{separate}\t{GROSS}\n")
+            legs.write(f"{key}\t{owed[i % INSURERS]}\t{-(GROSS - COMMISSION)}\n")
+            legs.write(f"{key}\t{commissions[i % FIRMS]}\t{-COMMISSION}\n")
+            day = month + timedelta(days=i % 28)
+            txns.write(
+                f"{key}\tpremium\t{day}\tpayment\t{i}\tB-{i} rata 1\t{i}\t"
+                f"{insurers[i % INSURERS].pk}\t{firms[i % FIRMS].pk}\t{now}\n"
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.copy(
+                "COPY accounting_leg (transaction_id, account_id, amount) FROM STDIN"
+            ) as copy:
+                copy.write(legs.getvalue())
+            with cursor.copy(
+                "COPY accounting_transaction (id, kind, date, subject_kind, subject_id, "
+                "reference, practice_id, insurer_id, firm_id, posted_at) FROM STDIN"
+            ) as copy:
+                copy.write(txns.getvalue())
+    return time.perf_counter() - started
+
+
+def _timed(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--practices", type=int, default=1_000_000)
+    parser.add_argument("--service", type=int, default=20_000)
+    parser.add_argument("--reads-only", action="store_true", help="on the postings already made")
+    args = parser.parse_args()
+    month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    month = month.replace(day=1)  # last month: every day of it is past
+    if args.reads_only:
+        insurers = list(Insurer.objects.filter(ivass_code__startswith="BX").order_by("pk"))
+        firms = list(Firm.objects.filter(partita_iva__startswith="9").order_by("pk")[:1])
+    else:
+        insurers, firms = _setup()
+        service = _service(args.service, insurers, firms, month)
+        print(
+            f"service: {args.service} postings in {service:.1f} s = {args.service / service:.0f}/s"
+        )
+        n = args.practices - args.service
+        bulk = _bulk(n, insurers, firms, month, args.service)
+        print(f"bulk COPY: {n} postings ({3 * n} legs) in {bulk:.1f} s = {n / bulk:.0f}/s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE accounting_leg; ANALYZE accounting_transaction")
+    print(f"rows: {Transaction.objects.count()} transactions, {Leg.objects.count()} legs")
+    insurer, firm = insurers[0], firms[0]
+    end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    account = services.account(K.INSURER, insurer=insurer)
+    reads = {
+        "insurer balance": lambda: selectors.balance(account),
+        "estratto conto totals, insurer-month": lambda: selectors.statement_totals(
+            selectors.insurer_statement(insurer.pk, month, end)
+        ),
+        "estratto conto first page (50 lines)": lambda: list(
+            selectors.statement_lines(selectors.insurer_statement(insurer.pk, month, end))[:50]
+        ),
+        "reconciliation by age, all insurers": lambda: selectors.unremitted_by_age(
+            timezone.localdate()
+        ),
+        "commission statement totals, firm-month": lambda: selectors.commission_totals(
+            firm.pk, month
+        ),
+        "operator figures (dashboard)": lambda: selectors.operator_figures(timezone.localdate()),
+    }
+    for name, read in reads.items():
+        print(f"{name}: {_timed(read):.0f} ms (median of 5)")
+
+
+if __name__ == "__main__":
+    main()

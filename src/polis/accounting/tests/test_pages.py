@@ -1,0 +1,93 @@
+"""The money's pages: the estratto conto as PDF and Excel, the pain.001 file against the XSD,
+the commissions each collaborator may read."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sepaxml
+import xmlschema
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from polis.accounting import services
+from polis.accounting.models import Payout, Transaction
+from polis.practices import services as practices
+from polis.practices.tests.factories import PracticeFactory
+from polis.practices.tests.test_completion import FIRST, pay
+
+pytestmark = pytest.mark.django_db
+XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
+
+
+@pytest.fixture
+def remittance(collaborator_a, operator):
+    practice = PracticeFactory(created_by=collaborator_a)
+    practices.verify_payment(actor=operator, payment=pay(collaborator_a, practice))
+    Transaction.objects.update(date=timezone.localdate() - timedelta(days=3))
+    return services.prepare_remittance(
+        actor=operator,
+        insurer=practice.product.insurer,
+        period_end=timezone.localdate() - timedelta(days=1),
+    )
+
+
+def test_the_statement_is_a_pdf_and_a_workbook_that_add_up(client_for, operator, remittance):
+    staff = client_for(operator)
+    pdf = staff.get(f"/contabilita/rimesse/{remittance.pk}/estratto-conto.pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = staff.get(f"/contabilita/rimesse/{remittance.pk}/estratto-conto.xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0][3:] == ("Premio incassato", "Provvigioni trattenute", "Netto alla compagnia")
+    line, total = rows[1], rows[-1]
+    assert line[2].endswith("rata 1")
+    assert Decimal(str(total[3])) == FIRST
+    assert Decimal(str(total[3])) - Decimal(str(total[4])) == Decimal(str(total[5]))
+
+
+def test_the_operator_confirms_the_remittance_from_its_page(client_for, operator, remittance):
+    staff = client_for(operator)
+    page = staff.get(f"/contabilita/rimesse/{remittance.pk}/").content.decode()
+    assert "Conferma il pagamento della rimessa" in page
+    staff.post(
+        f"/contabilita/rimesse/{remittance.pk}/pagata/",
+        {"paid_on": timezone.localdate().isoformat(), "bank_reference": "CRO123"},
+    )
+    page = staff.get(f"/contabilita/rimesse/{remittance.pk}/").content.decode()
+    assert "Conferma il pagamento della rimessa" not in page
+    assert "rif. CRO123" in page
+
+
+def test_a_collaborator_reads_only_his_own_firms_commissions(
+    client_for, collaborator_a, collaborator_b, remittance
+):
+    own = client_for(collaborator_a).get("/contabilita/provvigioni/").content.decode()
+    other = (
+        client_for(collaborator_b)
+        .get(f"/contabilita/provvigioni/?agenzia={collaborator_a.firm_id}")
+        .content.decode()
+    )
+    assert "rata 1" in own
+    assert collaborator_b.firm.name in other
+    assert "rata 1" not in other
+    assert "Prepara il pagamento SEPA" not in own
+
+
+def test_the_pain001_batch_validates_against_the_xsd(operator, collaborator_a, remittance):
+    services.set_payee_iban(
+        actor=operator, firm=collaborator_a.firm, iban="IT60X0542811101000000123456"
+    )
+    payout = services.create_commission_payout(actor=operator, firm=collaborator_a.firm)
+    batch = services.export_payout_batch(
+        actor=operator, kind=Payout.Kind.COMMISSION, execution_date=timezone.localdate()
+    )
+    schema = xmlschema.XMLSchema(str(XSD))
+    assert schema.is_valid(batch.xml)
+    document = schema.to_dict(batch.xml)["CstmrCdtTrfInitn"]
+    (transfer,) = document["PmtInf"][0]["CdtTrfTxInf"]
+    assert transfer["PmtId"]["EndToEndId"] == payout.end_to_end_id
+    assert Decimal(str(transfer["Amt"]["InstdAmt"]["$"])) == payout.gross - payout.withholding
+    assert document["PmtInf"][0]["DbtrAcct"]["Id"]["IBAN"] == "IT66A0306909606100000012345"
