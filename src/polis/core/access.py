@@ -57,6 +57,11 @@ CAPABILITIES: dict[str, Callable] = {
     "handle_privacy_requests": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),
+    # Portfolio import and export: the MGA's staff for any firm, a firm's administrator for
+    # his own (polis.portfolio)
+    "import_portfolio": lambda user: (
+        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
+    ),
 }
 
 
