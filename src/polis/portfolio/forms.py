@@ -20,6 +20,9 @@ class UploadForm(StyledForm):
     def __init__(self, *args, firms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["firm"].queryset = firms
-        if firms.count() == 1:
-            self.fields["firm"].widget = forms.HiddenInput()
-            self.fields["firm"].initial = firms.first()
+        self.only_firm = firms.first() if len(firms) == 1 else None
+        if self.only_firm is not None:  # a firm's administrator: his own
+            del self.fields["firm"]
+
+    def chosen_firm(self):
+        return self.only_firm or self.cleaned_data["firm"]

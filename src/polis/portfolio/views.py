@@ -47,7 +47,7 @@ def index(request):
         try:
             batch = services.upload_portfolio(
                 actor=request.user,
-                firm=form.cleaned_data["firm"],
+                firm=form.chosen_firm(),
                 name=upload.name,
                 data=upload.read(),
                 privacy_declared=form.cleaned_data["privacy"],
