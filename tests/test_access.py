@@ -70,6 +70,19 @@ FIRM_ADMIN_ONLY = {
     "api:extend_privacy_request",
     "api:export_privacy_request",
     "api:answer_privacy_request",
+    "portfolio:index",
+    "portfolio:template",
+    "portfolio:export",
+    "portfolio:batch",
+    "portfolio:report",
+    "portfolio:confirm",
+    "portfolio:cancel",
+    "api:list_portfolio_imports",
+    "api:get_portfolio_import",
+    "api:list_portfolio_import_rows",
+    "api:upload_portfolio_import",
+    "api:confirm_portfolio_import",
+    "api:cancel_portfolio_import",
 }
 
 
