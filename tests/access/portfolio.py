@@ -1,7 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from polis.portfolio import services
-from polis.portfolio.services import jobs
+from polis.portfolio import jobs, services
 from polis.portfolio.tests.factories import csv_bytes, row
 from polis.quotes.tests.factories import demo_product
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect, only

@@ -23,9 +23,9 @@ from polis.catalog.rating import Tariff, load_tariff
 from polis.clients.forms import ClientForm
 from polis.clients.models import Client
 from polis.core.amounts import parse_amount
-from polis.practices.models import Practice
 from polis.portfolio.columns import NAMES, REQUIRED
 from polis.portfolio.reading import EXTRA
+from polis.practices.models import Practice
 
 if TYPE_CHECKING:
     from polis.accounts.models import Firm
@@ -164,7 +164,9 @@ class Checker:
             if _ESCAPED.match(text):
                 text = text[1:]
             if len(text) > limit:
-                row.error(column, _("Contenuto troppo lungo (oltre %(n)s caratteri).") % {"n": limit})
+                row.error(
+                    column, _("Contenuto troppo lungo (oltre %(n)s caratteri).") % {"n": limit}
+                )
                 text = text[:limit]
             elif is_formula(text):
                 row.error(column, _("Contiene una formula: rifiutata per sicurezza."))
@@ -192,12 +194,12 @@ class Checker:
                 for message in messages:
                     row.error(COLUMN_OF.get(name, ""), message)
             return
-        row.client = {
-            name: form.cleaned_data[name] for name in (*CLIENT_FIELDS.values(), "kind")
-        }
-        row.tax_id = row.client["codice_fiscale"] if kind == Client.Kind.PERSON else row.client[
-            "partita_iva"
-        ]
+        row.client = {name: form.cleaned_data[name] for name in (*CLIENT_FIELDS.values(), "kind")}
+        row.tax_id = (
+            row.client["codice_fiscale"]
+            if kind == Client.Kind.PERSON
+            else row.client["partita_iva"]
+        )
         if (first := self.seen_clients.setdefault(row.tax_id, row.number)) != row.number:
             row.warn(
                 "codice_fiscale" if kind == Client.Kind.PERSON else "partita_iva",
@@ -208,7 +210,9 @@ class Checker:
     def _tariff(self, row: Checked, product: Product, days: list[date]) -> TariffVersion | None:
         for day in days:
             for version in self.versions.get(product.pk, []):
-                if version.valid_from <= day and (version.valid_to is None or version.valid_to >= day):
+                if version.valid_from <= day and (
+                    version.valid_to is None or version.valid_to >= day
+                ):
                     return version
         row.error("prodotto", _("Nessuna tariffa del prodotto per rinnovare questa polizza."))
         return None
@@ -224,7 +228,9 @@ class Checker:
         elif insurer is not None and product.insurer_id != insurer.pk:
             row.error("prodotto", _("Il prodotto non è della compagnia indicata."))
         elif not product.active:
-            row.error("prodotto", _("Il prodotto non è più in vendita: la polizza non si rinnoverebbe."))
+            row.error(
+                "prodotto", _("Il prodotto non è più in vendita: la polizza non si rinnoverebbe.")
+            )
         number = cells["numero_polizza"].upper()
         if len(number) > 20:
             row.error("numero_polizza", _("Al massimo 20 caratteri."))
@@ -270,7 +276,9 @@ class Checker:
         if status == S.COMPLETED:
             row.warn("decorrenza", _("Decorrenza futura: sarà in vigore da quel giorno."))
         elif status == S.EXPIRED and end < self.oldest_renewable:
-            row.warn("scadenza", _("Scaduta da tempo: sarà importata come scaduta, non rinnovabile."))
+            row.warn(
+                "scadenza", _("Scaduta da tempo: sarà importata come scaduta, non rinnovabile.")
+            )
         net = (gross / (1 + tariff.tax_rate)).quantize(Decimal("0.01"))
         row.policy = {
             "product": product,
@@ -299,9 +307,11 @@ class Checker:
         }
         tax_ids = {row.tax_id for row in good}
         clients = {}
-        for pk, cf, piva in Client.objects.filter(firm=self.firm).filter(
-            Q(codice_fiscale__in=tax_ids) | Q(partita_iva__in=tax_ids)
-        ).values_list("pk", "codice_fiscale", "partita_iva"):
+        for pk, cf, piva in (
+            Client.objects.filter(firm=self.firm)
+            .filter(Q(codice_fiscale__in=tax_ids) | Q(partita_iva__in=tax_ids))
+            .values_list("pk", "codice_fiscale", "partita_iva")
+        ):
             clients[cf or piva] = pk
             if piva:
                 clients[piva] = pk
@@ -321,6 +331,8 @@ class Checker:
             if row.existing_client is not None and row.already_imported is None:
                 row.warn(
                     "codice_fiscale" if row.client["kind"] == Client.Kind.PERSON else "partita_iva",
-                    _("Cliente già nel portafoglio: la polizza gli sarà collegata, i suoi dati "
-                      "restano quelli registrati."),
+                    _(
+                        "Cliente già nel portafoglio: la polizza gli sarà collegata, i suoi dati "
+                        "restano quelli registrati."
+                    ),
                 )

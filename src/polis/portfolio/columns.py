@@ -18,7 +18,9 @@ COLUMNS = [
     Column("tipo_cliente", True, _("PF (persona fisica) o PG (persona giuridica)."), "PF", "PG"),
     Column("cognome", False, _("Persona fisica: obbligatorio."), "Rossi", ""),
     Column("nome", False, _("Persona fisica: obbligatorio."), "Mario", ""),
-    Column("ragione_sociale", False, _("Persona giuridica: obbligatoria."), "", "Studio Bianchi Srl"),
+    Column(
+        "ragione_sociale", False, _("Persona giuridica: obbligatoria."), "", "Studio Bianchi Srl"
+    ),
     Column(
         "codice_fiscale",
         False,
@@ -35,15 +37,31 @@ COLUMNS = [
     ),
     Column("data_nascita", False, _("gg/mm/aaaa; persona fisica."), "01/01/1980", ""),
     Column("sesso", False, _("M o F; persona fisica."), "M", ""),
-    Column("email", True, _("E-mail del contraente."), "mario.rossi@example.com", "info@example.com"),
-    Column("cellulare", True, _("Cellulare, anche con +39 (serve per la firma FEA)."), "+393331234567", "+393471234567"),
+    Column(
+        "email", True, _("E-mail del contraente."), "mario.rossi@example.com", "info@example.com"
+    ),
+    Column(
+        "cellulare",
+        True,
+        _("Cellulare, anche con +39 (serve per la firma FEA)."),
+        "+393331234567",
+        "+393471234567",
+    ),
     Column("pec", False, _("PEC, facoltativa."), "", "studio.bianchi@pec.example.com"),
     Column("indirizzo", True, _("Via e numero civico."), "Via Roma 1", "Corso Italia 10"),
     Column("cap", True, _("5 cifre."), "00100", "20121"),
     Column("comune", True, _("Comune di residenza o sede."), "Roma", "Milano"),
     Column("provincia", True, _("Sigla di 2 lettere."), "RM", "MI"),
-    Column("compagnia", True, _("Codice IVASS della compagnia che ha emesso la polizza."), "D999", "D999"),
-    Column("prodotto", True, _("Codice del prodotto nel catalogo (es. RCP, INF, CAU)."), "INF", "RCP"),
+    Column(
+        "compagnia",
+        True,
+        _("Codice IVASS della compagnia che ha emesso la polizza."),
+        "D999",
+        "D999",
+    ),
+    Column(
+        "prodotto", True, _("Codice del prodotto nel catalogo (es. RCP, INF, CAU)."), "INF", "RCP"
+    ),
     Column(
         "numero_polizza",
         True,

@@ -15,6 +15,7 @@ from typing import IO, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from polis.core.errors import DomainError
 from polis.portfolio.columns import NAMES, REQUIRED
@@ -75,7 +76,7 @@ def _check_zip(data: bytes) -> None:
 def _encoding(data: bytes) -> str:
     if b"\x00" in data:
         raise FileRefused(
-            _("Il file non è un CSV di testo (forse UTF-16 o un file binario): salvalo come CSV UTF-8.")
+            _("Il file non è un CSV di testo (forse UTF-16 o binario): salvalo come CSV UTF-8.")
         )
     for encoding in _ENCODINGS:
         try:
@@ -188,8 +189,6 @@ def _csv_rows(stream: IO[bytes], encoding: str) -> Iterator[tuple[int, dict[str,
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook  # noqa: PLC0415 (heavy: only when a workbook comes)
-
     try:
         workbook = load_workbook(stream, read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

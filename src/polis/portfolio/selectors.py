@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from polis.accounts.models import Firm
-from polis.core.access import can
 from polis.catalog.models import Product
+from polis.core.access import can
 from polis.portfolio.columns import COLUMNS, NAMES
 from polis.portfolio.models import ImportBatch, ImportRow
 from polis.practices.models import Practice
@@ -27,7 +27,9 @@ def batches_visible_to(user: User) -> QuerySet[ImportBatch]:
     """The MGA's staff see every firm's imports, a firm's administrator his firm's."""
     if not can(user, "import_portfolio"):
         return ImportBatch.objects.none()
-    batches = ImportBatch.objects.select_related("firm", "created_by").order_by("-created_at", "-pk")
+    batches = ImportBatch.objects.select_related("firm", "created_by").order_by(
+        "-created_at", "-pk"
+    )
     return batches if user.is_mga_staff else batches.filter(firm_id=user.firm_id)
 
 
@@ -130,7 +132,9 @@ def _example_answers(product: Product) -> str:
 
 def template_rows() -> list[list[str]]:
     """The template's two example rows (a person, a company) on the catalog's first products."""
-    products = list(Product.objects.filter(active=True).select_related("insurer").order_by("pk")[:2])
+    products = list(
+        Product.objects.filter(active=True).select_related("insurer").order_by("pk")[:2]
+    )
     rows = []
     for index, column_value in enumerate(("example_person", "example_company")):
         row = [getattr(column, column_value) for column in COLUMNS]

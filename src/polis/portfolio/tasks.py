@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from polis.portfolio.services import jobs
+from polis.portfolio import jobs
 
 
 @shared_task

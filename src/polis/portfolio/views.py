@@ -29,10 +29,12 @@ def _download(name: str, fmt: str, header: list[str], rows) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 (FileResponse closes it)
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
         write_xlsx(spool, header, rows, title=name)
         spool.seek(0)
-        response = FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+        response = FileResponse(
+            spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX
+        )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -11,6 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import IO
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
 from polis.portfolio.checking import is_formula
 
 
@@ -43,9 +46,6 @@ def write_xlsx(
     target: IO[bytes], header: list[str], rows: Iterable[Iterable[object]], *, title: str
 ) -> None:
     """An XLSX of text cells (never formulas), written row by row."""
-    from openpyxl import Workbook  # noqa: PLC0415 (heavy: only when a workbook is asked for)
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
 

@@ -37,7 +37,10 @@ def test_dry_run_report_confirm_and_status(
             "number": 3,
             "outcome": "invalid",
             "errors": [
-                {"field": "premio_lordo", "message": "Il premio deve essere maggiore di zero e realistico."}
+                {
+                    "field": "premio_lordo",
+                    "message": "Il premio deve essere maggiore di zero e realistico.",
+                }
             ],
             "warnings": [],
             "outcome_message": "",
@@ -46,9 +49,12 @@ def test_dry_run_report_confirm_and_status(
     ]
     # and another firm sees nothing of it
     assert client_for(collaborator_b).get(url).status_code == 404
-    assert client_for(collaborator_b).post(
-        f"{url}/confirm", {}, content_type="application/json"
-    ).status_code == 404
+    assert (
+        client_for(collaborator_b)
+        .post(f"{url}/confirm", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
     # when confirmed, with the version read
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = api.post(

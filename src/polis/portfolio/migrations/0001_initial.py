@@ -7,86 +7,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_firm_two_factor_required'),
-        ('documents', '0001_initial'),
-        ('practices', '0013_completed_status_and_delivery'),
+        ("accounts", "0004_firm_two_factor_required"),
+        ("documents", "0001_initial"),
+        ("practices", "0013_completed_status_and_delivery"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=130, verbose_name='file')),
-                ('sha256', models.CharField(max_length=64)),
-                ('format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'XLSX')], max_length=4)),
-                ('encoding', models.CharField(blank=True, max_length=10)),
-                ('status', models.CharField(choices=[('validating', 'Verifica in corso'), ('refused', 'File rifiutato'), ('validated', 'Verificato: da confermare'), ('importing', 'Importazione in corso'), ('done', 'Importato'), ('cancelled', 'Annullato')], default='validating', max_length=10)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('message', models.CharField(blank=True, max_length=300)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('error_rows', models.PositiveIntegerField(default=0)),
-                ('warning_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created_policies', models.PositiveIntegerField(default=0)),
-                ('created_clients', models.PositiveIntegerField(default=0)),
-                ('skipped_rows', models.PositiveIntegerField(default=0)),
-                ('failed_rows', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.firm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=130, verbose_name="file")),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "format",
+                    models.CharField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], max_length=4),
+                ),
+                ("encoding", models.CharField(blank=True, max_length=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("validating", "Verifica in corso"),
+                            ("refused", "File rifiutato"),
+                            ("validated", "Verificato: da confermare"),
+                            ("importing", "Importazione in corso"),
+                            ("done", "Importato"),
+                            ("cancelled", "Annullato"),
+                        ],
+                        default="validating",
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("message", models.CharField(blank=True, max_length=300)),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("error_rows", models.PositiveIntegerField(default=0)),
+                ("warning_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created_policies", models.PositiveIntegerField(default=0)),
+                ("created_clients", models.PositiveIntegerField(default=0)),
+                ("skipped_rows", models.PositiveIntegerField(default=0)),
+                ("failed_rows", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.storedfile",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.firm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'importazione del portafoglio',
-                'verbose_name_plural': 'importazioni del portafoglio',
+                "verbose_name": "importazione del portafoglio",
+                "verbose_name_plural": "importazioni del portafoglio",
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='riga')),
-                ('cells', models.JSONField()),
-                ('errors', models.JSONField(default=list)),
-                ('warnings', models.JSONField(default=list)),
-                ('flagged', models.BooleanField(default=False)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Da importare'), ('created', 'Importata'), ('skipped', 'Già presente: saltata'), ('failed', 'Non importata'), ('invalid', 'Con errori: esclusa')], max_length=7)),
-                ('outcome_message', models.CharField(blank=True, max_length=300)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='portfolio.importbatch')),
-                ('practice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='practices.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="riga")),
+                ("cells", models.JSONField()),
+                ("errors", models.JSONField(default=list)),
+                ("warnings", models.JSONField(default=list)),
+                ("flagged", models.BooleanField(default=False)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Da importare"),
+                            ("created", "Importata"),
+                            ("skipped", "Già presente: saltata"),
+                            ("failed", "Non importata"),
+                            ("invalid", "Con errori: esclusa"),
+                        ],
+                        max_length=7,
+                    ),
+                ),
+                ("outcome_message", models.CharField(blank=True, max_length=300)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="portfolio.importbatch",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="practices.practice",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['firm', '-created_at'], name='import_firm_created'),
+            model_name="importbatch",
+            index=models.Index(fields=["firm", "-created_at"], name="import_firm_created"),
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['-created_at'], name='import_created'),
+            model_name="importbatch",
+            index=models.Index(fields=["-created_at"], name="import_created"),
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['firm', 'sha256'], name='import_firm_sha256'),
+            model_name="importbatch",
+            index=models.Index(fields=["firm", "sha256"], name="import_firm_sha256"),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['batch', 'flagged', 'number'], name='import_row_flagged'),
+            model_name="importrow",
+            index=models.Index(fields=["batch", "flagged", "number"], name="import_row_flagged"),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['batch', 'outcome', 'number'], name='import_row_outcome'),
+            model_name="importrow",
+            index=models.Index(fields=["batch", "outcome", "number"], name="import_row_outcome"),
         ),
         migrations.AddConstraint(
-            model_name='importrow',
-            constraint=models.UniqueConstraint(fields=('batch', 'number'), name='import_row_once'),
+            model_name="importrow",
+            constraint=models.UniqueConstraint(fields=("batch", "number"), name="import_row_once"),
         ),
     ]

@@ -9,9 +9,8 @@ from polis.audit.models import AuditEvent
 from polis.clients.models import Client
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError, PermissionDenied
-from polis.portfolio import services
+from polis.portfolio import jobs, services
 from polis.portfolio.models import ImportBatch, ImportRow
-from polis.portfolio.services import jobs
 from polis.portfolio.tests.factories import csv_bytes, person_cf, row, xlsx_bytes
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
@@ -52,7 +51,9 @@ def test_a_csv_in_italian_formats_is_read_whatever_its_separator_and_encoding(
     collaborator_a, delimiter, encoding
 ):
     # given a file with an accented name, Italian dates and a comma decimal premium
-    data = csv_bytes([row(1, cognome="Niccolò", comune="Forlì")], delimiter=delimiter, encoding=encoding)
+    data = csv_bytes(
+        [row(1, cognome="Niccolò", comune="Forlì")], delimiter=delimiter, encoding=encoding
+    )
     # when it is checked
     batch = dry_run(collaborator_a, data)
     # then the row is good, read as written
@@ -64,7 +65,10 @@ def test_a_csv_in_italian_formats_is_read_whatever_its_separator_and_encoding(
 def test_an_xlsx_is_read_with_date_and_number_cells(collaborator_a):
     # given an XLSX where the dates are date cells and the premium a number cell
     today = timezone.localdate()
-    good = row(1) | {"decorrenza": today - timedelta(days=300), "scadenza": today + timedelta(days=65)}
+    good = row(1) | {
+        "decorrenza": today - timedelta(days=300),
+        "scadenza": today + timedelta(days=65),
+    }
     good["premio_lordo"] = 1180.5
     batch = dry_run(collaborator_a, xlsx_bytes([good]), name="p.xlsx")
     # then it is read: the row is good
@@ -79,8 +83,11 @@ def test_an_xlsx_is_read_with_date_and_number_cells(collaborator_a):
     ("overrides", "field", "message"),
     [
         ({"codice_fiscale": "BNCLRA80A41Z001X"}, "codice_fiscale", "Codice fiscale non valido."),
-        ({"tipo_cliente": "PG", "ragione_sociale": "Studio Srl", "partita_iva": "01234567890"},
-         "partita_iva", "Partita IVA non valida: controlla le 11 cifre."),
+        (
+            {"tipo_cliente": "PG", "ragione_sociale": "Studio Srl", "partita_iva": "01234567890"},
+            "partita_iva",
+            "Partita IVA non valida: controlla le 11 cifre.",
+        ),
         ({"decorrenza": "31/02/2026"}, "decorrenza", "Data non valida: usa gg/mm/aaaa."),
         ({"prodotto": "XYZ"}, "prodotto", "Prodotto sconosciuto nel catalogo."),
         ({"compagnia": "Z000"}, "compagnia", "Compagnia sconosciuta: indica il suo codice IVASS."),
@@ -162,8 +169,16 @@ def test_the_import_keeps_numbers_and_sets_status_by_dates(collaborator_a):
     future_start = today + timedelta(days=20)
     rows = [
         row(1),
-        row(2, decorrenza=(past_end - timedelta(days=365)).strftime("%d/%m/%Y"), scadenza=past_end.strftime("%d/%m/%Y")),
-        row(3, decorrenza=future_start.strftime("%d/%m/%Y"), scadenza=(future_start + timedelta(days=365)).strftime("%d/%m/%Y")),
+        row(
+            2,
+            decorrenza=(past_end - timedelta(days=365)).strftime("%d/%m/%Y"),
+            scadenza=past_end.strftime("%d/%m/%Y"),
+        ),
+        row(
+            3,
+            decorrenza=future_start.strftime("%d/%m/%Y"),
+            scadenza=(future_start + timedelta(days=365)).strftime("%d/%m/%Y"),
+        ),
     ]
     batch = imported(collaborator_a, dry_run(collaborator_a, csv_bytes(rows)))
     assert batch.status == S.DONE
@@ -231,7 +246,10 @@ def test_a_row_failing_at_import_leaves_nothing_of_itself_and_the_others_in(
     # when it is imported
     batch = imported(collaborator_a, batch)
     # then the others are in; of the failing row neither client nor policy, and it is listed
-    assert set(Practice.objects.values_list("policy_number", flat=True)) == {"VEC-000001", "VEC-000003"}
+    assert set(Practice.objects.values_list("policy_number", flat=True)) == {
+        "VEC-000001",
+        "VEC-000003",
+    }
     assert not Client.objects.filter(codice_fiscale=person_cf(2)).exists()
     assert (batch.created_policies, batch.failed_rows) == (2, 1)
     failed = batch.rows.get(number=3)
@@ -242,7 +260,9 @@ def test_a_row_failing_at_import_leaves_nothing_of_itself_and_the_others_in(
 def test_rows_with_errors_are_left_out_and_listed(collaborator_a):
     batch = imported(collaborator_a, dry_run(collaborator_a, csv_bytes([row(1), row(2, cap="x")])))
     assert batch.created_policies == 1
-    assert list(batch.rows.filter(outcome=ImportRow.Outcome.INVALID).values_list("number", flat=True)) == [3]
+    assert list(
+        batch.rows.filter(outcome=ImportRow.Outcome.INVALID).values_list("number", flat=True)
+    ) == [3]
 
 
 def test_a_cancelled_dry_run_writes_nothing(collaborator_a):
@@ -257,7 +277,10 @@ def test_a_cancelled_dry_run_writes_nothing(collaborator_a):
 
 
 def test_a_formula_is_refused_in_its_field(collaborator_a):
-    batch = dry_run(collaborator_a, csv_bytes([row(1, nome='=HYPERLINK("http://x","y")'), row(2, cognome="@SUM(A1)")]))
+    batch = dry_run(
+        collaborator_a,
+        csv_bytes([row(1, nome='=HYPERLINK("http://x","y")'), row(2, cognome="@SUM(A1)")]),
+    )
     assert issues(batch, 2) == {"nome": "Contiene una formula: rifiutata per sicurezza."}
     assert issues(batch, 3) == {"cognome": "Contiene una formula: rifiutata per sicurezza."}
     assert batch.error_rows == 2
@@ -316,8 +339,16 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(collaborator_a):
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"%PDF-1.7 ...", "portafoglio.xlsx", "Il file ha il nome di un foglio Excel ma non lo è: rifiutato."),
-        (b"PK\x03\x04garbage", "p.xlsx", "Il file non è un XLSX valido: salvalo di nuovo da Excel."),
+        (
+            b"%PDF-1.7 ...",
+            "portafoglio.xlsx",
+            "Il file ha il nome di un foglio Excel ma non lo è: rifiutato.",
+        ),
+        (
+            b"PK\x03\x04garbage",
+            "p.xlsx",
+            "Il file non è un XLSX valido: salvalo di nuovo da Excel.",
+        ),
         (b"", "p.csv", "Il file è vuoto."),
     ],
 )

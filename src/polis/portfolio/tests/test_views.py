@@ -46,7 +46,11 @@ def test_upload_dry_run_confirm_and_the_policy_is_renewed_from_pratiche_in_scade
     assert not Practice.objects.exists()
     # and it downloads as a CSV, per row and field
     report = web.get(reverse("portfolio:report", args=[batch.pk]))
-    lines = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    lines = list(
+        csv.reader(
+            io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert lines[0][:5] == ["riga", "esito", "campo", "livello", "messaggio"]
     assert ["3", "Con errori: esclusa", "codice_fiscale", "errore"] == lines[2][:4]
     # when he confirms
@@ -72,7 +76,9 @@ def test_upload_dry_run_confirm_and_the_policy_is_renewed_from_pratiche_in_scade
 def test_a_hostile_file_is_refused_on_the_form(client_for, collaborator_a):
     response = upload(client_for(collaborator_a), b"%PDF-1.4", name="p.xlsx")
     assert response.status_code == 200
-    assert "Il file ha il nome di un foglio Excel ma non lo è: rifiutato." in response.content.decode()
+    assert (
+        "Il file ha il nome di un foglio Excel ma non lo è: rifiutato." in response.content.decode()
+    )
     assert not ImportBatch.objects.exists()
 
 
@@ -95,9 +101,25 @@ def test_an_export_imports_back_without_errors(
     # given a portfolio imported, with a value a spreadsheet would take for a formula
     web = client_for(collaborator_a)
     with django_capture_on_commit_callbacks(execute=True):
-        upload(web, csv_bytes([row(1), row(2, tipo_cliente="PG", ragione_sociale="Studio Srl",
-                                              cognome="", nome="", codice_fiscale="",
-                                              data_nascita="", sesso="", partita_iva="01234560157")]))
+        upload(
+            web,
+            csv_bytes(
+                [
+                    row(1),
+                    row(
+                        2,
+                        tipo_cliente="PG",
+                        ragione_sociale="Studio Srl",
+                        cognome="",
+                        nome="",
+                        codice_fiscale="",
+                        data_nascita="",
+                        sesso="",
+                        partita_iva="01234560157",
+                    ),
+                ]
+            ),
+        )
     batch = ImportBatch.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         web.post(reverse("portfolio:confirm", args=[batch.pk]))
@@ -126,7 +148,9 @@ def test_export_neutralises_formulas(client_for, collaborator_a):
     assert "'=cmd|' /C calc'!A0" in text
 
 
-def test_firm_b_cannot_see_firm_a_batch(client_for, collaborator_a, collaborator_b, django_capture_on_commit_callbacks):
+def test_firm_b_cannot_see_firm_a_batch(
+    client_for, collaborator_a, collaborator_b, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         upload(client_for(collaborator_a), csv_bytes([row(1)]))
     batch = ImportBatch.objects.get()

@@ -1,5 +1,5 @@
-"""Upload (the dry run starts), confirmation and cancellation of an import; the export's and
-the report's audit."""
+"""The portfolio import (upload and dry run, confirmation, cancellation) and the audit of its
+exports; the background work itself is in `polis.portfolio.jobs`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
-from polis.core.errors import DomainError
+from polis.core.access import require
+from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import store_file
 from polis.documents.validation import ValidatedFile
 from polis.lifecycle import lock, transition
@@ -20,12 +21,18 @@ from polis.portfolio import tasks
 from polis.portfolio.audit import PortfolioAudit
 from polis.portfolio.models import ImportBatch
 from polis.portfolio.reading import sniff_file
-from polis.portfolio.services._common import check_firm
 
 if TYPE_CHECKING:
     from polis.accounts.models import Firm, User
 
 S = ImportBatch.Status
+
+
+def check_firm(actor: User, firm: Firm) -> None:
+    """The MGA's staff import and export any firm's portfolio, a firm's administrator his own."""
+    require(actor, "import_portfolio")
+    if not actor.is_mga_staff and firm.pk != actor.firm_id:
+        raise PermissionDenied(_("Non hai i permessi per il portafoglio di questa agenzia."))
 
 
 def _safe_name(name: str, format: str) -> str:

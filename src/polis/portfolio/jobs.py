@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from polis.accounts.models import User
 
 S = ImportBatch.Status
-O = ImportRow.Outcome
+OUT = ImportRow.Outcome
 CHECK_CHUNK = 1000
 IMPORT_CHUNK = 500
 
@@ -51,7 +51,9 @@ def validate_batch(batch_id: int, *, chunk: int = CHECK_CHUNK) -> ImportBatch:
     totals = {"total_rows": 0, "error_rows": 0, "warning_rows": 0}
     try:
         with batch.file.file.open("rb") as stream:
-            for rows in _chunks(read_rows(stream, format=batch.format, encoding=batch.encoding), chunk):
+            for rows in _chunks(
+                read_rows(stream, format=batch.format, encoding=batch.encoding), chunk
+            ):
                 checked = checker.check(rows)
                 ImportRow.objects.bulk_create(
                     ImportRow(
@@ -61,7 +63,7 @@ def validate_batch(batch_id: int, *, chunk: int = CHECK_CHUNK) -> ImportBatch:
                         errors=row.errors,
                         warnings=row.warnings,
                         flagged=bool(row.errors or row.warnings),
-                        outcome=O.INVALID if row.errors else O.PENDING,
+                        outcome=OUT.INVALID if row.errors else OUT.PENDING,
                     )
                     for row in checked
                 )
@@ -158,10 +160,10 @@ def _import_chunk(
     for row in checked:
         record = by_number[row.number]
         if row.errors:
-            record.outcome = O.FAILED
+            record.outcome = OUT.FAILED
             record.outcome_message = "; ".join(e["message"] for e in row.errors)[:300]
         elif row.already_imported is not None:
-            record.outcome, record.practice_id = O.SKIPPED, row.already_imported
+            record.outcome, record.practice_id = OUT.SKIPPED, row.already_imported
         else:
             good.append(row)
     before = len(clients)
@@ -176,19 +178,17 @@ def _import_chunk(
                     made |= _apply_rows(batch, [row], author, clients)
             except (IntegrityError, DatabaseError, DomainError) as error:
                 record = by_number[row.number]
-                record.outcome = O.FAILED
-                record.outcome_message = _("Non importata: %(error)s") % {
-                    "error": str(error)[:250]
-                }
+                record.outcome = OUT.FAILED
+                record.outcome_message = _("Non importata: %(error)s") % {"error": str(error)[:250]}
     for number, practice in made.items():
-        by_number[number].outcome, by_number[number].practice_id = O.CREATED, practice.pk
+        by_number[number].outcome, by_number[number].practice_id = OUT.CREATED, practice.pk
     for tariff in {row.policy["tariff"].pk: row.policy["tariff"] for row in good}.values():
         mark_tariff_used(tariff)
     ImportRow.objects.bulk_update(records, ["outcome", "outcome_message", "practice"])
     counts["created_policies"] = len(made)
     counts["created_clients"] = len(clients) - before
-    counts["skipped_rows"] = sum(1 for r in records if r.outcome == O.SKIPPED)
-    counts["failed_rows"] = sum(1 for r in records if r.outcome == O.FAILED)
+    counts["skipped_rows"] = sum(1 for r in records if r.outcome == OUT.SKIPPED)
+    counts["failed_rows"] = sum(1 for r in records if r.outcome == OUT.FAILED)
     return counts
 
 
@@ -203,7 +203,7 @@ def run_import(batch_id: int, *, chunk: int = IMPORT_CHUNK) -> ImportBatch:
     author = _author(batch)
     clients: dict[str, int] = {}
     while records := list(
-        ImportRow.objects.filter(batch=batch, outcome=O.PENDING).order_by("number")[:chunk]
+        ImportRow.objects.filter(batch=batch, outcome=OUT.PENDING).order_by("number")[:chunk]
     ):
         with transaction.atomic():
             counts = _import_chunk(batch, records, checker, author, clients)
