@@ -144,6 +144,7 @@ class Checker:
         for version in TariffVersion.objects.order_by("-valid_from"):
             self.versions.setdefault(version.product_id, []).append(version)
         self.tariffs: dict[int, Tariff] = {}
+        self.form: ClientForm | None = None
         self.seen_policies: dict[str, int] = {}
         self.seen_clients: dict[str, int] = {}
         self.oldest_renewable = today - timedelta(days=settings.PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS)
@@ -155,6 +156,15 @@ class Checker:
         return checked
 
     # --- one row --------------------------------------------------------------------------
+
+    def _client_form(self, data: dict) -> ClientForm:
+        """The client registry's form, bound to `data`: built once and bound again for each row
+        (building a form deep-copies its fields, half of a row's check)."""
+        if self.form is None:
+            self.form = ClientForm(data)
+        else:
+            self.form.data, self.form._errors = data, None  # is_valid() cleans it again
+        return self.form
 
     def _row(self, number: int, raw: dict[str, str]) -> Checked:
         row = Checked(number, {})
@@ -188,7 +198,7 @@ class Checker:
             row.error("tipo_cliente", _("Indica PF (persona fisica) o PG (persona giuridica)."))
             return
         data = {name: row.cells[column] for column, name in CLIENT_FIELDS.items()}
-        form = ClientForm({**data, "kind": kind, "privacy": "on"})
+        form = self._client_form({**data, "kind": kind, "privacy": "on"})
         if not form.is_valid():
             for name, messages in form.errors.items():
                 for message in messages:
