@@ -17,7 +17,7 @@ class StoredFile(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField(upload_to=storage_path, max_length=200)
     name = models.CharField(max_length=130)
-    content_type = models.CharField(max_length=40)
+    content_type = models.CharField(max_length=100)  # an XLSX type has 65 characters
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     created_by = models.ForeignKey(
