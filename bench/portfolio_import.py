@@ -123,7 +123,8 @@ def main() -> None:
     assert batch.error_rows == 0, batch.rows.exclude(errors=[]).first().errors
     services.confirm_import(actor=admin, batch=batch)
     batch, importing = step("import (clients, policies)", lambda: jobs.run_import(batch.pk))
-    assert batch.status == ImportBatch.Status.DONE and batch.failed_rows == 0
+    assert batch.status == ImportBatch.Status.DONE
+    assert batch.failed_rows == 0
     again, _ = step("upload of the same file", upload)
     again, _ = step("dry run again (all already there)", lambda: jobs.validate_batch(again.pk))
     assert again.warning_rows == args.rows

@@ -38,7 +38,8 @@ def test_upload_dry_run_confirm_progress_done(browser_page, screenshot):
     assert page.locator("#valid-rows").inner_text() == "2"
     assert page.locator("#error-rows").inner_text() == "1"
     report = page.locator("#report").inner_text()
-    assert "codice_fiscale" in report and "Codice fiscale non valido." in report
+    assert "codice_fiscale" in report
+    assert "Codice fiscale non valido." in report
     assert not Practice.objects.exists()
     screenshot(page, "02-dry-run")
     desktop = page.viewport_size

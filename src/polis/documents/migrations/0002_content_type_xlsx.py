@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='storedfile',
-            name='content_type',
+            model_name="storedfile",
+            name="content_type",
             field=models.CharField(max_length=100),
         ),
     ]
