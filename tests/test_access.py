@@ -86,6 +86,19 @@ FIRM_ADMIN_ONLY = {
     "complaints:detail",
     "api:list_complaints",
     "api:get_complaint",
+    "portfolio:index",
+    "portfolio:template",
+    "portfolio:export",
+    "portfolio:batch",
+    "portfolio:report",
+    "portfolio:confirm",
+    "portfolio:cancel",
+    "api:list_portfolio_imports",
+    "api:get_portfolio_import",
+    "api:list_portfolio_import_rows",
+    "api:upload_portfolio_import",
+    "api:confirm_portfolio_import",
+    "api:cancel_portfolio_import",
 }
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "polis.integrations",
     "polis.bordereaux",
     "polis.complaints",
+    "polis.portfolio",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -541,3 +542,15 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},
     },
 }
+
+# Portfolio import (polis.portfolio): limits that refuse a hostile or oversized file whole.
+PORTFOLIO_IMPORT_MAX_BYTES = int(os.environ.get("PORTFOLIO_IMPORT_MAX_BYTES", str(60 * 2**20)))
+PORTFOLIO_IMPORT_MAX_ROWS = int(os.environ.get("PORTFOLIO_IMPORT_MAX_ROWS", "200000"))
+PORTFOLIO_IMPORT_MAX_COLUMNS = int(os.environ.get("PORTFOLIO_IMPORT_MAX_COLUMNS", "40"))
+PORTFOLIO_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PORTFOLIO_IMPORT_MAX_CELL_CHARS", "300"))
+# An XLSX's parts as its ZIP directory declares them, checked before openpyxl opens it.
+PORTFOLIO_XLSX_MAX_UNCOMPRESSED = int(
+    os.environ.get("PORTFOLIO_XLSX_MAX_UNCOMPRESSED", str(400 * 2**20))
+)
+PORTFOLIO_XLSX_MAX_RATIO = int(os.environ.get("PORTFOLIO_XLSX_MAX_RATIO", "200"))
+PORTFOLIO_XLSX_MAX_PARTS = int(os.environ.get("PORTFOLIO_XLSX_MAX_PARTS", "200"))

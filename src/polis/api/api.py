@@ -16,6 +16,7 @@ from polis.api import (
     catalog,
     claims,
     complaints,
+    portfolio,
     practices,
     privacy,
     quotes,
@@ -152,3 +153,4 @@ api.add_router("", privacy.router)
 api.add_router("", bordereaux.router)
 api.add_router("", complaints.router)
 api.add_router("", accounting.router)
+api.add_router("", portfolio.router)

@@ -75,6 +75,11 @@ CAPABILITIES: dict[str, Callable] = {
     ),
     # sales outside a product's target market (POG), reported to the MGA
     "view_target_market_report": _roles(*MGA_STAFF),
+    # Portfolio import and export: the MGA's staff for any firm, a firm's administrator for
+    # his own (polis.portfolio)
+    "import_portfolio": lambda user: (
+        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
+    ),
 }
 
 

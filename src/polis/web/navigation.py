@@ -83,6 +83,7 @@ SIDEBAR = [
         "practices:target_market_report",
         "view_target_market_report",
     ),
+    Action(_("Importa portafoglio"), "", "portfolio:index", "import_portfolio"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("Chiavi API"), "", "integrations:keys", "manage_integrations"),
     Action(_("Webhook"), "", "integrations:webhooks", "manage_integrations"),
