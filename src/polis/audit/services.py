@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from polis.audit.context import current_ip
 from polis.audit.labels import audit_action
@@ -59,11 +56,3 @@ def record_audits(
 ) -> None:
     """record_audit for many targets at once (batch jobs, lists): one INSERT."""
     AuditEvent.objects.bulk_create(_event(actor, action, target, data) for target in targets)
-
-
-def purge_old_ip_addresses() -> int:
-    """Forget client addresses older than the retention period (GDPR minimisation)."""
-    cutoff = timezone.now() - timedelta(days=settings.AUDIT_IP_RETENTION_DAYS)
-    return AuditEvent.objects.filter(at__lt=cutoff, ip_address__isnull=False).update(
-        ip_address=None
-    )

@@ -10,13 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polis.audit.services import record_audit
+from polis.audit.services import record_audit, record_audits
 from polis.clients.audit import ClientAudit
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from polis.accounts.models import Firm, User
 
 PRIVACY_NOTICE_VERSION = "2026-01"
@@ -121,17 +123,31 @@ def erase_client(*, actor: User, client: Client) -> Client:
     require(actor, "handle_privacy_requests")
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)
-        client.first_name, client.last_name = "", ERASED_NAME
-        client.company_name = ERASED_NAME if client.kind == Client.Kind.COMPANY else ""
-        client.codice_fiscale, client.partita_iva = f"CANCELLATO{client.pk:06d}"[:16], ""
-        client.birth_date, client.sex = None, ""
-        client.email = f"cancellato-{client.pk}@invalid.invalid"
-        client.mobile = client.pec = client.address = client.postal_code = ""
-        client.city = client.province = ""
-        client.marketing_consent_at = None
-        client.save()
+        _erase(client)
         record_audit(actor=actor, action=ClientAudit.ERASED, target=client)
         return client
+
+
+def _erase(client: Client) -> None:
+    client.first_name, client.last_name = "", ERASED_NAME
+    client.company_name = ERASED_NAME if client.kind == Client.Kind.COMPANY else ""
+    client.codice_fiscale, client.partita_iva = f"CANCELLATO{client.pk:06d}"[:16], ""
+    client.birth_date, client.sex = None, ""
+    client.email = f"cancellato-{client.pk}@invalid.invalid"
+    client.mobile = client.pec = client.address = client.postal_code = ""
+    client.city = client.province = ""
+    client.marketing_consent_at = None
+    client.save()
+
+
+def erase_forgotten_clients(clients: QuerySet[Client]) -> int:
+    """The retention job: erase, as above, the clients of whom no other record is left
+    (`polis.clients.retention`)."""
+    erased = list(clients.select_for_update())
+    for client in erased:
+        _erase(client)
+    record_audits(actor=None, action=ClientAudit.ERASED, targets=erased)
+    return len(erased)
 
 
 def restrict_client(*, actor: User, client: Client) -> Client:

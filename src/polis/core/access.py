@@ -57,6 +57,8 @@ CAPABILITIES: dict[str, Callable] = {
     "handle_privacy_requests": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),
+    # the retention periods, the purge job's reports and the legal holds (polis.retention)
+    "manage_retention": _roles(*MGA_STAFF),
 }
 
 
