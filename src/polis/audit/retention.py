@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from polis.audit.models import AuditEvent
 
 IP_ADDRESS = {
-    "title": _("Registro delle attività: indirizzi IP"),
+    "title": _("Indirizzi IP nel registro delle attività"),
     "months": 6,
-    "start_event": _("l'evento registrato"),
+    "start_event": _("dall'evento registrato"),
     "source": _("scelta dell'MGA (minimizzazione, art. 5 GDPR)"),
     "unconfirmed": True,
 }

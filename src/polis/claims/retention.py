@@ -16,7 +16,7 @@ from polis.documents.services import delete_files
 CLAIM = {
     "title": _("Fascicoli dei sinistri (con i dati sulla salute)"),
     "months": 84,
-    "start_event": _("la denuncia di un sinistro chiuso (2 anni di prescrizione e 5 oltre)"),
+    "start_event": _("dalla denuncia, a sinistro chiuso (2 anni di prescrizione e 5 oltre)"),
     "source": _("art. 2952 c.c., scelta dell'MGA"),
     "unconfirmed": True,
 }

@@ -14,7 +14,7 @@ from polis.clients.services import ERASED_NAME
 CLIENT = {
     "title": _("Anagrafica del cliente senza pratiche, preventivi o sinistri"),
     "months": 24,
-    "start_event": _("la registrazione"),
+    "start_event": _("dalla registrazione"),
     "source": _("scelta dell'MGA (minimizzazione, art. 5 GDPR)"),
     "unconfirmed": True,
 }

@@ -6,7 +6,7 @@ how to find the expired rows and how to purge them:
 
     register_record_class(
         "quotes.quote", title=_("Preventivi non trasformati in pratica"), months=24,
-        start_event=_("fine della validità del preventivo"), source=_("scelta dell'MGA ..."),
+        start_event=_("dalla fine della validità del preventivo"), source=_("scelta dell'MGA ..."),
         unconfirmed=True, action=Action.DELETE, expired=retention.expired_quotes,
         purge=retention.delete_quotes, keeps=retention.client_has_quotes,
     )

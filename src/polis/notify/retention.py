@@ -11,9 +11,9 @@ from polis.notify.models import OutboundMessage
 # through which channel stay, as the evidence of transmission the practices point to (by the
 # message's uuid) and keep for their own term (regulatory brief §1.6 and §7).
 MESSAGE = {
-    "title": _("Messaggi inviati (e-mail e SMS): testo e allegati"),
+    "title": _("Testo e allegati dei messaggi inviati (e-mail e SMS)"),
     "months": 24,
-    "start_event": _("l'invio"),
+    "start_event": _("dall'invio"),
     "source": _("scelta dell'MGA (minimizzazione, art. 5 GDPR)"),
     "unconfirmed": True,
 }

@@ -14,23 +14,23 @@ from polis.signatures.selectors import latest_requests_by_subject
 # record: kept at least 5 years (art. 67 Reg. IVASS 40/2018); from when is unconfirmed (the old
 # Reg. 5/2006 said from the end of the contract's effects: taken here as the period's end).
 CONTRACT = {
-    "title": _("Contratti e documenti precontrattuali (pratiche)"),
+    "title": _("Contratto e documenti precontrattuali"),
     "months": 60,
-    "start_event": _("la cessazione degli effetti del contratto"),
+    "start_event": _("dalla cessazione degli effetti del contratto"),
     "source": _("art. 67 Reg. IVASS 40/2018"),
     "unconfirmed": True,
 }
 # The FEA's evidence (identity document, adhesion, art. 56 evidence): at least 20 years.
 FEA = {
-    "title": _("Firma elettronica avanzata: evidenze e documento d'identità"),
+    "title": _("Firma elettronica avanzata (evidenze e documento d'identità)"),
     "months": 240,
-    "start_event": _("la firma"),
+    "start_event": _("dalla firma"),
     "source": _("art. 57 DPCM 22/02/2013"),
 }
 ACCOUNTING = {
-    "title": _("Scritture contabili: premi incassati e quietanze di pagamento"),
+    "title": _("Scritture contabili (premi incassati e ricevute di pagamento)"),
     "months": 120,
-    "start_event": _("la registrazione"),
+    "start_event": _("dalla registrazione"),
     "source": _("art. 2220 c.c."),
 }
 _NOT_A_CONTRACT = (Practice.Status.DRAFT, Practice.Status.DECLINED)

@@ -13,7 +13,7 @@ from polis.privacy.models import DataSubjectRequest
 REQUEST = {
     "title": _("Richieste degli interessati e risposte"),
     "months": 60,
-    "start_event": _("la risposta"),
+    "start_event": _("dalla risposta"),
     "source": _("art. 5(2) GDPR (responsabilizzazione), scelta dell'MGA"),
     "unconfirmed": True,
 }

@@ -16,7 +16,7 @@ from polis.quotes.models import Quote
 
 TITLE = _("Preventivi non trasformati in pratica")
 MONTHS = 24
-START_EVENT = _("la fine della validità del preventivo")
+START_EVENT = _("dalla fine della validità del preventivo")
 SOURCE = _("scelta dell'MGA (minimizzazione, art. 5 GDPR)")
 
 
