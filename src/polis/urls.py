@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("polis.insured.urls")),
     path("", include("polis.catalog.urls")),
     path("", include("polis.privacy.urls")),
+    path("", include("polis.retention.urls")),
     # The language switch of the client's pages (polis.core.languages)
     path("lingua/", set_language, name="set_language"),
     path("api/", api.urls),

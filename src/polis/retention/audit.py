@@ -7,5 +7,5 @@ class RetentionAudit(AuditActions):
     """What the retention job and the legal holds record in the audit log."""
 
     PURGED = "retention.purged", _("Scadenze di conservazione applicate")
-    HOLD_PLACED = "retention.hold_placed", _("Blocco legale disposto")
-    HOLD_RELEASED = "retention.hold_released", _("Blocco legale revocato")
+    HOLD_PLACED = "legal_hold.placed", _("Blocco legale disposto")
+    HOLD_RELEASED = "legal_hold.released", _("Blocco legale revocato")

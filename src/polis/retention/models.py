@@ -3,10 +3,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.lifecycle import Lifecycle
+
 
 class LegalHold(models.Model):
     """A legal hold entered by an operator (an authority's request, a dispute): while it is
     active nothing of the client's records is purged, whatever its period."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In vigore")
+        RELEASED = "released", _("Revocato")
 
     class Reason(models.TextChoices):
         AUTHORITY = "authority", _("Richiesta dell'autorità (IVASS, Garante, giudiziaria)")
@@ -25,18 +31,24 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     released_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    lifecycle = Lifecycle(
+        {Status.ACTIVE: {Status.RELEASED}, Status.RELEASED: set()},
+        noun=_("Il blocco legale"),
+        audit="legal_hold",
+    )
 
     class Meta:
         verbose_name = _("blocco legale")
         verbose_name_plural = _("blocchi legali")
-        indexes = [models.Index(fields=["released_at", "client"])]
+        indexes = [models.Index(fields=["status", "client"])]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.reference}"
 
     @property
     def is_active(self) -> bool:
-        return self.released_at is None
+        return self.status == self.Status.ACTIVE
 
 
 class PurgeRun(models.Model):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def clients_on_hold() -> set[int]:
     """The clients an operator's legal hold keeps (a hold source, see polis.core.retention)."""
     return set(
-        LegalHold.objects.filter(released_at__isnull=True).values_list("client_id", flat=True)
+        LegalHold.objects.filter(status=LegalHold.Status.ACTIVE).values_list("client_id", flat=True)
     )
 
 
@@ -28,10 +28,10 @@ def runs_visible_to(user: User) -> QuerySet[PurgeRun]:
 def holds_visible_to(user: User) -> QuerySet[LegalHold]:
     require(user, "manage_retention")
     return LegalHold.objects.select_related("client", "placed_by", "released_by").order_by(
-        "released_at", "-placed_at", "-pk"
+        "status", "-placed_at", "-pk"
     )
 
 
 def client_holds(client_id: int) -> QuerySet[LegalHold]:
     """A client's active holds, as his page shows them."""
-    return LegalHold.objects.filter(client_id=client_id, released_at__isnull=True)
+    return LegalHold.objects.filter(client_id=client_id, status=LegalHold.Status.ACTIVE)

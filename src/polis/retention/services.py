@@ -15,6 +15,7 @@ from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError
 from polis.core.retention import RecordClass, held_clients, record_classes
+from polis.lifecycle import transition
 from polis.retention.audit import RetentionAudit
 from polis.retention.models import LegalHold, PurgeLine, PurgeRun
 
@@ -111,9 +112,12 @@ def release_hold(*, actor: User, hold: LegalHold) -> LegalHold:
     require(actor, "manage_retention")
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
-        if not hold.is_active:
-            raise DomainError(_("Il blocco è già stato revocato."), code="hold_released")
         hold.released_at, hold.released_by = timezone.now(), actor
-        hold.save(update_fields=["released_at", "released_by"])
-        record_audit(actor=actor, action=RetentionAudit.HOLD_RELEASED, target=hold)
+        transition(
+            hold,
+            LegalHold.Status.RELEASED,
+            actor=actor,
+            fields=("released_at", "released_by"),
+            action=RetentionAudit.HOLD_RELEASED,
+        )
         return hold

@@ -73,6 +73,7 @@ SIDEBAR = [
     Action(_("Registrazioni agenzie"), "", "accounts:firm_queue", "review_firms"),
     Action(_("Richieste di contatto"), "", "web:contact_requests", "view_contact_requests"),
     Action(_("Richieste privacy"), "", "privacy:list", "handle_privacy_requests"),
+    Action(_("Conservazione dati"), "", "retention:overview", "manage_retention"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("SMS inviati"), "", "notify:sms_outbox", "manage_outbox"),
     Action(
