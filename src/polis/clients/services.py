@@ -159,7 +159,7 @@ def _erase(client: Client) -> None:
 def erase_forgotten_clients(clients: QuerySet[Client]) -> int:
     """The retention job: erase, as above, the clients of whom no other record is left
     (`polis.clients.retention`)."""
-    erased = list(clients.select_for_update())
+    erased = list(clients.select_for_update(of=("self",)))
     for client in erased:
         _erase(client)
     record_audits(actor=None, action=ClientAudit.ERASED, targets=erased)
