@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import SessionAuth
 
-from polis.api import catalog, claims, practices, privacy, quotes
+from polis.api import catalog, claims, practices, privacy, quotes, retention
 from polis.catalog.answers import AnswersInvalid
 from polis.core.access import can
 from polis.core.errors import DomainError, PermissionDenied
@@ -98,3 +98,4 @@ api.add_router("", quotes.router)
 api.add_router("", claims.router)
 api.add_router("", practices.router)
 api.add_router("", privacy.router)
+api.add_router("", retention.router)
