@@ -86,7 +86,7 @@ class PurgeLine(models.Model):
     cutoff = models.DateField()
     count = models.PositiveIntegerField(default=0)
     batches = models.PositiveIntegerField(default=0)
-    # The longest batch's transaction: how long its rows were locked.
+    # The longest batch's transaction: at most how long its rows were locked.
     longest_batch_ms = models.PositiveIntegerField(default=0)
 
     class Meta:

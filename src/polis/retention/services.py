@@ -29,8 +29,9 @@ def purge_expired(*, today: datetime.date | None = None, batch_size: int | None 
     except the clients' under a legal hold, and write the report of what was done and why.
 
     Idempotent: a purged row no longer matches its class's `expired()`. Each batch is its own
-    short transaction (the working tables are never locked beyond one batch's rows), and the
-    holds are read again before each class, so that a hold placed meanwhile is respected.
+    short transaction (the working tables are never locked beyond one batch's rows, and only
+    while they are purged), and the holds are read again before each class, so that a hold
+    placed meanwhile is respected.
     """
     today = today or timezone.localdate()
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
@@ -69,18 +70,26 @@ def _purge_class(
     )
     if record_class.expired is not None and record_class.purge is not None:
         while True:
+            # The batch's keys are found outside the transaction (no lock while searching);
+            # the transaction purges them, filtered again by expired() so that a row that
+            # changed meanwhile (a new hold, a new record) is left alone.
+            keys = list(
+                record_class.expired(cutoff, held)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:size]
+            )
+            if not keys:
+                break
             started = time.monotonic()
             with transaction.atomic():
-                expired = record_class.expired(cutoff, held)
-                keys = list(expired.order_by("pk").values_list("pk", flat=True)[:size])
-                if not keys:
-                    break
-                # Filtered again by expired(): the batch's rows still qualify when purged.
-                line.count += record_class.purge(expired.filter(pk__in=keys))
+                count = record_class.purge(record_class.expired(cutoff, held).filter(pk__in=keys))
+            line.count += count
             line.batches += 1
             line.longest_batch_ms = max(
                 line.longest_batch_ms, int((time.monotonic() - started) * 1000)
             )
+            if not count:
+                break  # what is left no longer qualifies once locked: the next run retries
     line.save()
     return line
 
