@@ -5,6 +5,7 @@ default (SQLite, files and secrets under var/, e-mail to the console and the out
 outbox, tasks in process). `.env.example` documents them all.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "polis.bordereaux",
     "polis.complaints",
     "polis.portfolio",
+    "polis.retention",
     "polis.devdata",  # seed_demo, seed_scale, totp_code: refused unless DEBUG is on
 ]
 
@@ -407,9 +409,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polis.privacy.tasks.forget_expired_exports",
         "schedule": crontab(hour=3, minute=25),
     },
-    "purge-audit-ip": {
-        "task": "polis.audit.tasks.purge_old_ip_addresses",
-        "schedule": crontab(hour=3, minute=15),
+    "retention-purge": {
+        "task": "polis.retention.tasks.purge_expired",
+        "schedule": crontab(hour=2, minute=40),
     },
     "practice-dates": {
         "task": "polis.practices.tasks.follow_practice_dates",
@@ -508,7 +510,6 @@ PRACTICE_RENEWAL_AFTER_EXPIRY_DAYS = int(os.environ.get("PRACTICE_RENEWAL_AFTER_
 DISCLOSURE_LINK_DAYS = 30
 # How long the link to a data-subject's export (GDPR art. 15/20) opens it.
 PRIVACY_EXPORT_LINK_DAYS = int(os.environ.get("PRIVACY_EXPORT_LINK_DAYS", "7"))
-AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", "180"))
 # The money (polis.accounting): an insurer's remittance is due this many days after its period
 # (contractual, Reg. IVASS 40/2018 art. 63 c.3); the MGA's accounts that SEPA payouts leave from
 # (claims from the separate account, commissions from the MGA's own).
@@ -520,6 +521,13 @@ SEPA_SEPARATE_ACCOUNT_IBAN = os.environ.get(
 SEPA_OPERATING_ACCOUNT_IBAN = os.environ.get(
     "SEPA_OPERATING_ACCOUNT_IBAN", "IT66A0306909606100000012345"
 )
+# Retention by record class (polis.core.retention): each app registers its classes with the
+# period of the regulatory brief §7; a period is changed here, by class key, in months, e.g.
+# RETENTION_MONTHS='{"quotes.quote": 36}'. The job purges in batches of this many rows.
+RETENTION_MONTHS = json.loads(os.environ.get("RETENTION_MONTHS") or "{}")
+RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", "2000"))
+# The version of the marketing consent's text the client form shows (clients.forms).
+MARKETING_CONSENT_VERSION = os.environ.get("MARKETING_CONSENT_VERSION", "2026-12")
 
 LOGGING = {
     "version": 1,

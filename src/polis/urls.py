@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("polis.complaints.urls")),
     path("", include("polis.accounting.urls")),
     path("", include("polis.portfolio.urls")),
+    path("", include("polis.retention.urls")),
     # The language switch of the client's pages (polis.core.languages)
     path("lingua/", set_language, name="set_language"),
     path("api/", api.urls),

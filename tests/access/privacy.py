@@ -1,6 +1,8 @@
 from django.utils import timezone
 
 from polis.clients.tests.factories import ClientFactory
+from polis.notify.models import OutboundMessage
+from polis.notify.unsubscribe import unsubscribe_url
 from polis.privacy import services
 from polis.privacy.models import DataSubjectRequest
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect, only
@@ -33,6 +35,9 @@ def arrange(world: dict) -> None:
         ),
         base_url="",
     )
+    # the export's e-mail, as every e-mail, links to the unsubscribe page
+    message = OutboundMessage.objects.filter(recipient=world["client_a"].email).latest("pk")
+    world["unsubscribe"] = unsubscribe_url(message).rstrip("/").split("/")[-1]
 
 
 def _request(world) -> dict:
@@ -80,6 +85,14 @@ RULES = [
         "privacy:export_download",
         expect(200),
         kwargs=lambda w: {"token": services.export_link(w["exported"], "pdf", "").split("/")[-2]},
+    ),
+    # Every e-mail's unsubscribe link: the signed token is the key, whoever opens it.
+    Rule("privacy:unsubscribe", expect(200), kwargs=lambda w: {"token": w["unsubscribe"]}),
+    Rule(
+        "privacy:unsubscribe",
+        expect(200),
+        method="post",
+        kwargs=lambda w: {"token": w["unsubscribe"]},
     ),
 ]
 

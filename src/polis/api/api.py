@@ -20,6 +20,7 @@ from polis.api import (
     practices,
     privacy,
     quotes,
+    retention,
 )
 from polis.api.auth import ApiKeyAuth, RateLimited, UserSession
 from polis.catalog.answers import AnswersInvalid
@@ -154,3 +155,4 @@ api.add_router("", bordereaux.router)
 api.add_router("", complaints.router)
 api.add_router("", accounting.router)
 api.add_router("", portfolio.router)
+api.add_router("", retention.router)

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from polis.audit.context import current_api_key, current_ip
 from polis.audit.labels import audit_action
@@ -82,11 +79,3 @@ def record_audits(
     )
     for event, target in zip(events, targets, strict=True):
         _observe(event.action, target)
-
-
-def purge_old_ip_addresses() -> int:
-    """Forget client addresses older than the retention period (GDPR minimisation)."""
-    cutoff = timezone.now() - timedelta(days=settings.AUDIT_IP_RETENTION_DAYS)
-    return AuditEvent.objects.filter(at__lt=cutoff, ip_address__isnull=False).update(
-        ip_address=None
-    )

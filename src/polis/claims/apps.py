@@ -11,7 +11,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Sinistri")
 
     def ready(self):
-        from polis.claims import privacy, selectors, services
+        from polis.claims import privacy, retention, selectors, services
+        from polis.core.retention import Action, register_hold_source, register_record_class
         from polis.practices.registry import add_review_reason
         from polis.privacy.registry import register_exporter
         from polis.signatures.registry import SubjectKind, register_subject
@@ -48,5 +49,13 @@ class ClaimsConfig(AppConfig):
             "claims",
             title=_("Sinistri (con i dati sulla salute)"),
             export=privacy.export_client,
-            retention=privacy.retention_duties,
         )
+        register_record_class(
+            "claims.claim",
+            **retention.CLAIM,
+            action=Action.PSEUDONYMISE,
+            expired=retention.expired_claims,
+            purge=retention.pseudonymise_claims,
+            keeps=retention.client_has_claims,
+        )
+        register_hold_source("claims_in_dispute", retention.clients_in_dispute)

@@ -9,4 +9,14 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clienti"
 
     def ready(self):
+        from polis.clients import retention, services
+        from polis.core.retention import Action, register_record_class
+
         register_audit_actions(ClientAudit)
+        register_record_class(
+            "clients.client",
+            **retention.CLIENT,
+            action=Action.PSEUDONYMISE,
+            expired=retention.expired_clients,
+            purge=services.erase_forgotten_clients,
+        )

@@ -44,6 +44,15 @@ class Client(models.Model):
     privacy_consent_version = models.CharField(max_length=20)
     privacy_consent_at = models.DateTimeField()
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
+    # Where the consent was given (MarketingSource) and the version of the text the client read
+    # (settings.MARKETING_CONSENT_VERSION); both empty without a consent. Its withdrawal is in
+    # the audit log, with where it came from.
+    marketing_consent_source = models.CharField(
+        max_length=20, blank=True, default="", db_default=""
+    )
+    marketing_consent_version = models.CharField(
+        max_length=20, blank=True, default="", db_default=""
+    )
     # GDPR art. 18: kept, but processed only with consent or to defend a right (polis.privacy)
     processing_restricted_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

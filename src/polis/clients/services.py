@@ -6,20 +6,26 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polis.audit.services import record_audit
+from polis.audit.services import record_audit, record_audits
 from polis.clients.audit import ClientAudit
 from polis.clients.models import Client
 from polis.core.access import require
 from polis.core.errors import DomainError, PermissionDenied
+from polis.notify.services import queue_email
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from polis.accounts.models import Firm, User
+    from polis.notify.models import OutboundMessage
 
 PRIVACY_NOTICE_VERSION = "2026-01"
+MARKETING_FROM_AGENCY = "agency_form"  # ticked on the client's form by his agency
 
 
 class DuplicateClient(DomainError):
@@ -67,6 +73,8 @@ def _fields(data: ClientData) -> dict:
     fields = asdict(data)
     consent = fields.pop("marketing_consent")
     fields["marketing_consent_at"] = timezone.now() if consent else None
+    fields["marketing_consent_source"] = MARKETING_FROM_AGENCY if consent else ""
+    fields["marketing_consent_version"] = settings.MARKETING_CONSENT_VERSION if consent else ""
     return fields
 
 
@@ -103,7 +111,16 @@ def update_client(*, actor: User, client: Client, data: ClientData) -> Client:
             raise DuplicateClient(existing)
         fields = _fields(data)
         if client.marketing_consent_at and data.marketing_consent:
-            fields["marketing_consent_at"] = client.marketing_consent_at  # keep the first time
+            for name in ("marketing_consent_at", "marketing_consent_source"):
+                fields[name] = getattr(client, name)  # keep the first time
+            fields["marketing_consent_version"] = client.marketing_consent_version
+        elif client.marketing_consent_at and not data.marketing_consent:
+            record_audit(
+                actor=actor,
+                action=ClientAudit.MARKETING_WITHDRAWN,
+                target=client,
+                data={"source": MARKETING_FROM_AGENCY},
+            )
         for name, value in fields.items():
             setattr(client, name, value)
         client.save(update_fields=list(fields))
@@ -121,17 +138,32 @@ def erase_client(*, actor: User, client: Client) -> Client:
     require(actor, "handle_privacy_requests")
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)
-        client.first_name, client.last_name = "", ERASED_NAME
-        client.company_name = ERASED_NAME if client.kind == Client.Kind.COMPANY else ""
-        client.codice_fiscale, client.partita_iva = f"CANCELLATO{client.pk:06d}"[:16], ""
-        client.birth_date, client.sex = None, ""
-        client.email = f"cancellato-{client.pk}@invalid.invalid"
-        client.mobile = client.pec = client.address = client.postal_code = ""
-        client.city = client.province = ""
-        client.marketing_consent_at = None
-        client.save()
+        _erase(client)
         record_audit(actor=actor, action=ClientAudit.ERASED, target=client)
         return client
+
+
+def _erase(client: Client) -> None:
+    client.first_name, client.last_name = "", ERASED_NAME
+    client.company_name = ERASED_NAME if client.kind == Client.Kind.COMPANY else ""
+    client.codice_fiscale, client.partita_iva = f"CANCELLATO{client.pk:06d}"[:16], ""
+    client.birth_date, client.sex = None, ""
+    client.email = f"cancellato-{client.pk}@invalid.invalid"
+    client.mobile = client.pec = client.address = client.postal_code = ""
+    client.city = client.province = ""
+    client.marketing_consent_at = None
+    client.marketing_consent_source = client.marketing_consent_version = ""
+    client.save()
+
+
+def erase_forgotten_clients(clients: QuerySet[Client]) -> int:
+    """The retention job: erase, as above, the clients of whom no other record is left
+    (`polis.clients.retention`)."""
+    erased = list(clients.select_for_update(of=("self",)))
+    for client in erased:
+        _erase(client)
+    record_audits(actor=None, action=ClientAudit.ERASED, targets=erased)
+    return len(erased)
 
 
 def restrict_client(*, actor: User, client: Client) -> Client:
@@ -152,8 +184,67 @@ def withdraw_marketing_consent(*, actor: User, client: Client) -> Client:
     require(actor, "handle_privacy_requests")
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)
-        if client.marketing_consent_at is not None:
-            client.marketing_consent_at = None
-            client.save(update_fields=["marketing_consent_at"])
-            record_audit(actor=actor, action=ClientAudit.MARKETING_WITHDRAWN, target=client)
+        _withdraw_marketing(client, actor=actor, source="privacy_request")
         return client
+
+
+def withdraw_marketing_by_address(*, email: str) -> int:
+    """The person clicked the unsubscribe link of an e-mail sent to `email` (no login: the
+    signed link is the key): every client with that address stops receiving promotional
+    messages. Returns how many consents were withdrawn."""
+    with transaction.atomic():
+        clients = list(
+            Client.objects.select_for_update().filter(
+                email__iexact=email, marketing_consent_at__isnull=False
+            )
+        )
+        for client in clients:
+            _withdraw_marketing(client, actor=None, source="email_link")
+        return len(clients)
+
+
+def _withdraw_marketing(client: Client, *, actor: User | None, source: str) -> None:
+    if client.marketing_consent_at is None:
+        return
+    client.marketing_consent_at = None
+    client.marketing_consent_source = client.marketing_consent_version = ""
+    client.save(
+        update_fields=[
+            "marketing_consent_at",
+            "marketing_consent_source",
+            "marketing_consent_version",
+        ]
+    )
+    record_audit(
+        actor=actor, action=ClientAudit.MARKETING_WITHDRAWN, target=client, data={"source": source}
+    )
+
+
+def check_processing_allowed(client: Client) -> None:
+    """GDPR art. 18: a client whose processing is restricted is kept, not processed for anything
+    new (no quote, no practice, no marketing) until the restriction is lifted."""
+    if client.processing_restricted_at is not None:
+        raise DomainError(
+            _(
+                "Il trattamento dei dati di questo cliente è limitato su sua richiesta "
+                "(art. 18 GDPR): non si possono avviare nuove operazioni."
+            ),
+            code="processing_restricted",
+        )
+
+
+def send_promotional_email(*, client: Client, template: str, context: dict) -> OutboundMessage:
+    """The one way polis sends anything promotional (offers, newsletters): only to a client who
+    consented to it, separately from the contract, and whose processing is not restricted."""
+    if client.marketing_consent_at is None:
+        raise DomainError(
+            _("Il cliente non ha dato il consenso alle comunicazioni commerciali."),
+            code="no_marketing_consent",
+        )
+    check_processing_allowed(client)
+    return queue_email(
+        to=client.email,
+        template=template,
+        context={"client": client, **context},
+        language=client.language,
+    )

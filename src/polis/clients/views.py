@@ -13,6 +13,7 @@ from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
+from polis.core.retention import held_clients
 
 
 @capability_required("view_clients")
@@ -43,6 +44,9 @@ def client_detail(request, pk: int):
         {
             "client": client,
             "can_handle_privacy": can(request.user, "handle_privacy_requests"),
+            "can_place_holds": can(request.user, "manage_retention"),
+            # a legal hold (an operator's, a contested claim, an open complaint)
+            "on_hold": can(request.user, "manage_retention") and client.pk in held_clients(),
             "events": audit_events_for(object_type="clients.client", object_id=str(client.pk))[:20],
         },
     )

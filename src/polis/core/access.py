@@ -80,6 +80,8 @@ CAPABILITIES: dict[str, Callable] = {
     "import_portfolio": lambda user: (
         user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
     ),
+    # the retention periods, the purge job's reports and the legal holds (polis.retention)
+    "manage_retention": _roles(*MGA_STAFF),
 }
 
 

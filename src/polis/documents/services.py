@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -55,3 +57,11 @@ def open_download(*, actor: User, stored: StoredFile, inline: bool = False) -> F
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def delete_files(files: Iterable[StoredFile]) -> None:
+    """Delete stored files: their rows now, their bytes once the transaction commits (a
+    rollback keeps both). The caller has detached them from what pointed to them."""
+    for stored in files:
+        transaction.on_commit(partial(stored.file.storage.delete, stored.file.name))
+        stored.delete()

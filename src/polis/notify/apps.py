@@ -9,4 +9,14 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notifiche"
 
     def ready(self):
+        from polis.core.retention import Action, register_record_class
+        from polis.notify import retention
+
         register_audit_actions(OutboxAudit)
+        register_record_class(
+            "notify.message",
+            **retention.MESSAGE,
+            action=Action.PSEUDONYMISE,
+            expired=retention.expired_messages,
+            purge=retention.forget_message_texts,
+        )

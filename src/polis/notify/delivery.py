@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from polis.notify.models import OutboundMessage
 from polis.notify.sms import SmsDeliveryError, get_sms_backend
+from polis.notify.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,12 @@ def _send(message: OutboundMessage) -> str:
         body=message.body_text,
         to=[message.recipient],
         reply_to=[message.reply_to] if message.reply_to else None,
-        headers={"Message-ID": f"<{message.uuid}@polis>"},
+        headers={
+            "Message-ID": f"<{message.uuid}@polis>",
+            # RFC 2369 and RFC 8058: the mail client's own unsubscribe button, one click
+            "List-Unsubscribe": f"<{unsubscribe_url(message)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

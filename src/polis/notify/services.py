@@ -10,12 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.notify.audit import OutboxAudit
 from polis.notify.models import OutboundMessage
 from polis.notify.tasks import enqueue_delivery
+from polis.notify.unsubscribe import unsubscribe_url
 
 if TYPE_CHECKING:
     from polis.accounts.models import User
@@ -30,18 +32,20 @@ def _rendered_email(
     *, to: str, template: str, context: dict, language: str = settings.LANGUAGE_CODE
 ) -> OutboundMessage:
     """The e-mail `notify/email/<template>` (subject, text, html) for `to`, written in
-    `language`, not saved yet."""
-    context = {"mga_name": settings.MGA_NAME, **context}
+    `language`, not saved yet; its footer links to the unsubscribe page."""
+    message = OutboundMessage(
+        channel=OutboundMessage.Channel.EMAIL, recipient=to, language=language
+    )
+    url = unsubscribe_url(message)
+    context = {"mga_name": settings.MGA_NAME, "unsubscribe_url": url, **context}
     with translation.override(language):
         subject = render_to_string(f"notify/email/{template}.subject.txt", context)
-        return OutboundMessage(
-            channel=OutboundMessage.Channel.EMAIL,
-            recipient=to,
-            language=language,
-            subject=" ".join(subject.split())[:255],
-            body_text=render_to_string(f"notify/email/{template}.txt", context),
-            body_html=render_to_string(f"notify/email/{template}.html", context),
+        message.subject = " ".join(subject.split())[:255]
+        message.body_text = render_to_string(f"notify/email/{template}.txt", context) + (
+            "\n\n-- \n" + _("Non vuoi ricevere comunicazioni commerciali? %(url)s") % {"url": url}
         )
+        message.body_html = render_to_string(f"notify/email/{template}.html", context)
+    return message
 
 
 def queue_email(

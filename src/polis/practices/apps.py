@@ -11,8 +11,9 @@ class PracticesConfig(AppConfig):
     verbose_name = "Pratiche"
 
     def ready(self):
+        from polis.core.retention import Action, register_record_class
         from polis.messaging.registry import follow_subject
-        from polis.practices import privacy, selectors, services
+        from polis.practices import privacy, retention, selectors, services
         from polis.privacy.registry import register_exporter
         from polis.signatures.registry import SubjectKind, register_subject
 
@@ -42,5 +43,18 @@ class PracticesConfig(AppConfig):
             "practices",
             title=_("Pratiche, documenti ed evidenze di firma"),
             export=privacy.export_client,
-            retention=privacy.retention_duties,
+        )
+        register_record_class(
+            "practices.practice",
+            **retention.CONTRACT,
+            action=Action.PSEUDONYMISE,
+            expired=retention.expired_practices,
+            purge=retention.pseudonymise_practices,
+            keeps=retention.client_has_contracts,
+        )
+        register_record_class(
+            "practices.fea_evidence", **retention.FEA, keeps=retention.client_has_fea_evidence
+        )
+        register_record_class(
+            "practices.payment", **retention.ACCOUNTING, keeps=retention.client_has_payments
         )

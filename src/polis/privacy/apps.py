@@ -10,4 +10,14 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self):
+        from polis.core.retention import Action, register_record_class
+        from polis.privacy import retention
+
         register_audit_actions(PrivacyAudit)
+        register_record_class(
+            "privacy.request",
+            **retention.REQUEST,
+            action=Action.DELETE,
+            expired=retention.expired_requests,
+            purge=retention.delete_requests,
+        )

@@ -1,4 +1,3 @@
-import calendar
 import datetime
 
 from django.conf import settings
@@ -6,17 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from polis.core.retention import add_months
 from polis.lifecycle import Lifecycle
 
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or that month's last day when it is shorter (GDPR art. 12(3)
-    counts in calendar months: a request received on 31 January is due on 28 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
+__all__ = ["DataSubjectRequest", "add_months"]
 
 
 class DataSubjectRequest(models.Model):

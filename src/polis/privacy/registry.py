@@ -1,17 +1,14 @@
 """What each app holds about a client, for the data-subject requests (GDPR art. 15–20).
 
 Each domain registers, in its `apps.py` `ready()`, one exporter: the section it contributes to
-the export and, when its records must be kept by law, the duty that stops their erasure:
+the export:
 
-    register_exporter(
-        "practices", title=_("Pratiche e polizze"), export=privacy.export_client,
-        retention=privacy.retention_duties,
-    )
+    register_exporter("practices", title=_("Pratiche e polizze"), export=privacy.export_client)
 
 `export(client)` returns a list of plain JSON values (dicts of strings and numbers), in Italian
-labels where a person reads them; `retention(client)` the duties that still hold, as sentences
-("contratto: conservazione 5 anni, art. 67 Reg. IVASS 40/2018"). This module imports no domain:
-the privacy app reads each app's records only through what the app registered.
+labels where a person reads them. The duties that stop an erasure are the retention classes the
+domains register (`polis.core.retention`). This module imports no domain: the privacy app reads
+each app's records only through what the app registered.
 """
 
 from collections.abc import Callable
@@ -23,7 +20,6 @@ class Exporter:
     section: str
     title: str
     export: Callable[..., list]
-    retention: Callable[..., list[str]] | None = None
 
 
 _EXPORTERS: dict[str, Exporter] = {}
@@ -34,11 +30,10 @@ def register_exporter(
     *,
     title: str,
     export: Callable[..., list],
-    retention: Callable[..., list[str]] | None = None,
 ) -> None:
     if section in _EXPORTERS and _EXPORTERS[section].export is not export:
         raise ValueError(f"exporter {section!r} is already registered")
-    _EXPORTERS[section] = Exporter(section, title, export, retention)
+    _EXPORTERS[section] = Exporter(section, title, export)
 
 
 def exporters() -> list[Exporter]:

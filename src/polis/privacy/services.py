@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,14 +19,14 @@ from polis.clients.models import Client
 from polis.clients.services import erase_client, restrict_client, withdraw_marketing_consent
 from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.errors import DomainError, PermissionDenied
-from polis.documents.services import open_download, store_file
+from polis.core.retention import held_clients, record_classes
+from polis.documents.services import delete_files, open_download, store_file
 from polis.lifecycle import lock, save_versioned, transition
 from polis.notify.recipients import role_emails
 from polis.notify.services import queue_email
 from polis.privacy.audit import PrivacyAudit
 from polis.privacy.export import build_export, export_json, export_pdf
 from polis.privacy.models import DataSubjectRequest, add_months
-from polis.privacy.registry import exporters
 
 if TYPE_CHECKING:
     from django.http import FileResponse
@@ -39,6 +38,11 @@ LINK_SALT = "polis.privacy.export"
 REGISTER_NOTE = gettext_lazy(
     "Il registro delle richieste conserva soltanto le impronte (SHA-256) dei dati esportati, "
     "non i dati: non contiene nulla da cancellare."
+)
+
+LEGAL_HOLD = gettext_lazy(
+    "blocco legale: i dati restano conservati finché è in corso un contenzioso, un reclamo o "
+    "una richiesta dell'autorità"
 )
 
 
@@ -199,13 +203,19 @@ def send_export(
 
 
 def retention_duties(client: Client) -> list[str]:
-    """The retention duties that still keep some of the client's records, as sentences."""
-    return [
-        duty
-        for exporter in exporters()
-        if exporter.retention is not None
-        for duty in exporter.retention(client)
+    """The retention duties that still keep some of the client's records, as sentences: the
+    record classes the domains registered (polis.core.retention) that hold one of his records
+    within its period, and a legal hold (a dispute, a complaint, an authority's request)."""
+    today = timezone.localdate()
+    duties = [
+        record_class.duty()
+        for record_class in record_classes()
+        if record_class.keeps is not None
+        and record_class.keeps(client.pk, record_class.cutoff(today))
     ]
+    if client.pk in held_clients():
+        duties.append(str(LEGAL_HOLD))
+    return duties
 
 
 def answer_request(
@@ -295,9 +305,7 @@ def _forget_files(request: DataSubjectRequest) -> None:
         return
     request.export_json = request.export_pdf = None
     request.save(update_fields=["export_json", "export_pdf"])
-    for stored in files:
-        transaction.on_commit(partial(stored.file.storage.delete, stored.file.name))
-        stored.delete()
+    delete_files(files)
 
 
 def forget_expired_exports() -> int:

@@ -28,4 +28,6 @@ urlpatterns = [
     ),
     # The person's signed, expiring link to his export (no login: the link is the key)
     path("privacy/dati/<str:token>/", views.export_download, name="export_download"),
+    # Every e-mail's unsubscribe link (no login: the signed link is the key)
+    path("privacy/disiscrizione/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -2,14 +2,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from polis.audit.selectors import audit_events_for
 from polis.clients.selectors import get_client_for
+from polis.clients.services import withdraw_marketing_by_address
 from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
+from polis.core.languages import client_page, speak_language_on_file
 from polis.core.pagination import CappedPaginator
+from polis.notify.unsubscribe import message_for_token
 from polis.privacy import selectors, services
 from polis.privacy.actions import ACTIONS
 from polis.privacy.forms import RequestForm
@@ -105,3 +109,19 @@ def export_download(request, token: str):
     if found is None:
         raise Http404
     return services.open_export(request=found[0], part=found[1])
+
+
+@csrf_exempt  # the signed link is the key; mail clients post here in one click (RFC 8058)
+@client_page
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """The unsubscribe link of every e-mail: a page that asks to confirm, then withdraws the
+    marketing consent of the address the e-mail went to. No login."""
+    message = message_for_token(token)
+    if message is None:
+        raise Http404
+    speak_language_on_file(request, message.language)
+    done = request.method == "POST"
+    if done:
+        withdraw_marketing_by_address(email=message.recipient)
+    return render(request, "privacy/unsubscribe.html", {"done": done})

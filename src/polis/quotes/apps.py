@@ -11,11 +11,23 @@ class QuotesConfig(AppConfig):
 
     def ready(self):
         register_audit_actions(QuoteAudit)
+        from polis.core.retention import Action, register_record_class
         from polis.privacy.registry import register_exporter
-        from polis.quotes import privacy
+        from polis.quotes import privacy, retention
 
         register_exporter(
             "quotes",
             title=_("Preventivi"),
             export=privacy.export_client,
+        )
+        register_record_class(
+            "quotes.quote",
+            title=retention.TITLE,
+            months=retention.MONTHS,
+            start_event=retention.START_EVENT,
+            source=retention.SOURCE,
+            unconfirmed=True,
+            action=Action.DELETE,
+            expired=retention.expired_quotes,
+            purge=retention.delete_quotes,
         )

@@ -21,6 +21,7 @@ from polis.catalog.rating import CENT, load_tariff
 from polis.catalog.selectors import coverages_of
 from polis.catalog.target_market import check_target_market, target_market_record
 from polis.clients.models import Client
+from polis.clients.services import check_processing_allowed
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
@@ -63,6 +64,7 @@ def price_for_client(
     require(actor, "work_portfolio")
     if client.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo cliente."))
+    check_processing_allowed(client)
     if not product.active:
         raise DomainError(_("Questo prodotto non è più in vendita."))
     if effective_date < timezone.localdate():
@@ -191,6 +193,7 @@ def request_custom_quote(
     require(actor, "work_portfolio")
     if client.firm_id != actor.firm_id:
         raise PermissionDenied(_("Non hai i permessi per questo cliente."))
+    check_processing_allowed(client)
     if not need.strip():
         raise DomainError(_("Descrivi il prodotto o l'esigenza del cliente."), field="need")
     if claims_count and not claims_text.strip():

@@ -84,6 +84,7 @@ SIDEBAR = [
         "view_target_market_report",
     ),
     Action(_("Importa portafoglio"), "", "portfolio:index", "import_portfolio"),
+    Action(_("Conservazione dati"), "", "retention:overview", "manage_retention"),
     Action(_("Colleghi"), "", "accounts:colleagues", "invite_colleagues"),
     Action(_("Chiavi API"), "", "integrations:keys", "manage_integrations"),
     Action(_("Webhook"), "", "integrations:webhooks", "manage_integrations"),

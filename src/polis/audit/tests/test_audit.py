@@ -7,7 +7,7 @@ from django.utils import timezone
 from polis.accounts.models import Firm
 from polis.accounts.tests.factories import FirmFactory
 from polis.audit.models import AuditEvent
-from polis.audit.services import purge_old_ip_addresses
+from polis.retention.services import purge_expired
 
 pytestmark = pytest.mark.django_db
 
@@ -56,23 +56,24 @@ def test_the_audit_log_records_the_clients_address(
 
 def test_old_client_addresses_are_forgotten(settings):
     # given
-    settings.AUDIT_IP_RETENTION_DAYS = 30
+    settings.RETENTION_MONTHS = {"audit.ip_address": 1}
     firm = FirmFactory()
     old = AuditEvent.objects.create(
         action="x",
         object_type="accounts.firm",
         object_id=firm.pk,
         ip_address="203.0.113.7",
-        at=timezone.now() - timedelta(days=31),
+        at=timezone.now() - timedelta(days=40),
     )
     recent = AuditEvent.objects.create(
         action="y", object_type="accounts.firm", object_id=firm.pk, ip_address="203.0.113.8"
     )
     # when
-    purged = purge_old_ip_addresses()
+    run = purge_expired()
     # then
     old.refresh_from_db()
     recent.refresh_from_db()
+    purged = run.lines.get(record_class="audit.ip_address").count
     assert (purged, old.ip_address, recent.ip_address) == (1, None, "203.0.113.8")
 
 

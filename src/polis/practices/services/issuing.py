@@ -16,6 +16,7 @@ from polis.audit.services import record_audit
 from polis.catalog.selectors import coverages_of
 from polis.catalog.services import mark_tariff_used
 from polis.catalog.target_market import check_target_market, target_market_record
+from polis.clients.services import check_processing_allowed
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.numbering import formatted_number
@@ -108,6 +109,7 @@ def convert_quote(*, actor: User, quote: Quote) -> Practice:
     """Start a practice from a valid quote: same client, product, answers, tariff and premium."""
     require(actor, "work_portfolio")
     _own(actor, quote)
+    check_processing_allowed(quote.client)
     with transaction.atomic():
         quote = lock(quote)
         if not Quote.lifecycle.allows(quote.status, Quote.Status.CONVERTED):

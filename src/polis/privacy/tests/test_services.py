@@ -211,7 +211,7 @@ def test_erasure_is_refused_naming_the_duty_while_a_policy_is_kept(
     request = services.answer_request(actor=operator, request=request, answer="")
     # then
     assert request.outcome == DataSubjectRequest.Outcome.REFUSED
-    assert "contratto: conservazione 5 anni" in request.answer
+    assert "Contratto e documenti precontrattuali: conservazione 5 anni" in request.answer
     assert "art. 67 Reg. IVASS 40/2018" in request.answer
     assert "soltanto le impronte (SHA-256)" in request.answer
     person.refresh_from_db()
@@ -266,12 +266,13 @@ def test_a_signed_contract_also_keeps_the_fea_evidence_and_a_claim_its_file(
     # when
     duties = services.retention_duties(practice.client)
     # then
-    assert [duty.split(":")[0] for duty in duties] == [
-        "contratto",
-        "firma elettronica avanzata",
-        "sinistro",
-    ]
-    assert "20 anni" in duties[1]
+    by_title = {duty.split(":")[0]: duty for duty in duties}
+    assert set(by_title) == {
+        "Contratto e documenti precontrattuali",
+        "Firma elettronica avanzata (evidenze e documento d'identità)",
+        "Fascicoli dei sinistri (con i dati sulla salute)",
+    }
+    assert "20 anni" in by_title["Firma elettronica avanzata (evidenze e documento d'identità)"]
 
 
 def test_a_contract_ended_more_than_five_years_ago_no_longer_blocks_erasure(collaborator_a):
@@ -291,7 +292,9 @@ def test_a_contract_ended_more_than_five_years_ago_no_longer_blocks_erasure(coll
     )
     # then
     assert services.retention_duties(old.client) == []
-    assert services.retention_duties(recent.client)[0].startswith("contratto: conservazione 5")
+    assert services.retention_duties(recent.client)[0].startswith(
+        "Contratto e documenti precontrattuali: conservazione 5"
+    )
 
 
 def test_an_objection_withdraws_the_marketing_consent(operator, collaborator_a):

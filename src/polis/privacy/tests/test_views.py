@@ -81,7 +81,7 @@ def test_an_erasure_request_names_the_duty_and_offers_no_export(
     # when
     page = client_for(operator).get(reverse("privacy:detail", args=[request.pk])).content.decode()
     # then
-    assert "contratto: conservazione 5 anni" in page
+    assert "Contratto e documenti precontrattuali: conservazione 5 anni" in page
     assert reverse("privacy:export", args=[request.pk]) not in page
     assert reverse("privacy:answer", args=[request.pk]) in page
 

@@ -1,0 +1,37 @@
+"""Reads of the retention app: the legal holds, the runs and their reports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from polis.core.access import require
+from polis.retention.models import LegalHold, PurgeRun
+
+if TYPE_CHECKING:
+    from polis.accounts.models import User
+
+
+def clients_on_hold() -> set[int]:
+    """The clients an operator's legal hold keeps (a hold source, see polis.core.retention)."""
+    return set(
+        LegalHold.objects.filter(status=LegalHold.Status.ACTIVE).values_list("client_id", flat=True)
+    )
+
+
+def runs_visible_to(user: User) -> QuerySet[PurgeRun]:
+    require(user, "manage_retention")
+    return PurgeRun.objects.all()
+
+
+def holds_visible_to(user: User) -> QuerySet[LegalHold]:
+    require(user, "manage_retention")
+    return LegalHold.objects.select_related("client", "placed_by", "released_by").order_by(
+        "status", "-placed_at", "-pk"
+    )
+
+
+def client_holds(client_id: int) -> QuerySet[LegalHold]:
+    """A client's active holds, as his page shows them."""
+    return LegalHold.objects.filter(client_id=client_id, status=LegalHold.Status.ACTIVE)
