@@ -27,9 +27,13 @@ def _fast_and_isolated(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from polis.ledger.selectors import forget_tiles
+
     cache.clear()
+    forget_tiles()
     yield
     cache.clear()
+    forget_tiles()
 
 
 def login_verified(client, user: User) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
+from collections import OrderedDict
 from datetime import datetime
 
 from django.conf import settings
@@ -29,9 +31,49 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
 
 
 # The first W hashes of a tile never change (the log only grows), so the tiles of a tree of a
-# given size are read from the cache (Redis in production) by their width at that size: a full
-# tile under its key of width 256, a partial one under its own width, never as a wider one.
+# given size are read by their width at that size: a full tile under its key of width 256, a
+# partial one under its own width, never as a wider one. Each process keeps the tiles it has read
+# (an LRU), in front of the shared cache (Redis in production), in front of the database.
 TILE_CACHE_SECONDS = 24 * 3600
+
+
+class TileLRU:
+    """A bounded map from tile keys to bytes, least recently read evicted first (thread-safe)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        with self._lock:
+            self._items[key] = data
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# Every proof reads the few upper tiles; random proofs read random leaf tiles (8 kB each), which
+# must not evict them. At most ~10 MB a process.
+_upper_tiles = TileLRU(256)
+_leaf_tiles = TileLRU(1024)
+
+
+def forget_tiles() -> None:
+    """Empty this process's tiles (tests that build another log under the same origin)."""
+    _upper_tiles.clear()
+    _leaf_tiles.clear()
 
 
 def _tile_width(level: int, index: int, size: int) -> int:
@@ -41,17 +83,28 @@ def _tile_width(level: int, index: int, size: int) -> int:
 
 def _read_tile(level: int, index: int, size: int) -> bytes:
     width = _tile_width(level, index, size)
+    if not width:
+        return b""
     key = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
+    local = _upper_tiles if level else _leaf_tiles
+    data = local.get(key)
+    if data is not None:
+        return data
     try:
-        data = cache.get(key) if width else b""
+        data = cache.get(key)
     except (RedisError, OSError):  # the cache is down: the database serves the proof
         logger.error("cache unavailable for %s", key)
-        data = None
-    if data is None:
-        data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
-        if len(data) == 32 * width:
-            # Once committed: a tile written by a transaction that rolls back is never cached.
-            transaction.on_commit(lambda: cache.set(key, data, TILE_CACHE_SECONDS), robust=True)
+    if data is not None and len(data) == 32 * width:
+        local.put(key, data)
+        return data
+    data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
+    if len(data) == 32 * width:
+        # Once committed: a tile written by a transaction that rolls back is never cached.
+        def remember(data: bytes = data) -> None:
+            local.put(key, data)
+            cache.set(key, data, TILE_CACHE_SECONDS)
+
+        transaction.on_commit(remember, robust=True)
     return data
 
 
