@@ -33,7 +33,7 @@ REFERENCE_LEAVES = [
 
 
 def _happy_paths(kind: str) -> list[dict]:
-    """The valid cases over the reference tree (the numbered folders; the others use other trees)."""
+    """The valid cases over the reference tree (the numbered folders; others use other trees)."""
     paths = sorted(p for p in (VECTORS / kind).rglob("*.json") if p.parent.name.isdigit())
     cases = [json.loads(p.read_text()) for p in paths]
     return [c for c in cases if not c["wantErr"]]
