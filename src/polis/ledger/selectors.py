@@ -6,6 +6,7 @@ import base64
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -81,31 +82,69 @@ def _tile_width(level: int, index: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
 
 
-def _read_tile(level: int, index: int, size: int) -> bytes:
-    width = _tile_width(level, index, size)
-    if not width:
-        return b""
-    key = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
-    local = _upper_tiles if level else _leaf_tiles
-    data = local.get(key)
-    if data is not None:
-        return data
-    try:
-        data = cache.get(key)
-    except (RedisError, OSError):  # the cache is down: the database serves the proof
-        logger.error("cache unavailable for %s", key)
-    if data is not None and len(data) == 32 * width:
-        local.put(key, data)
-        return data
-    data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
-    if len(data) == 32 * width:
-        # Once committed: a tile written by a transaction that rolls back is never cached.
-        def remember(data: bytes = data) -> None:
-            local.put(key, data)
-            cache.set(key, data, TILE_CACHE_SECONDS)
+def _local_tiles(level: int) -> TileLRU:
+    return _upper_tiles if level else _leaf_tiles
 
-        transaction.on_commit(remember, robust=True)
-    return data
+
+def _read_tiles(keys: Iterable[tuple[int, int]], size: int) -> dict[tuple[int, int], bytes]:
+    """Tiles of the tree of `size`: this process's first, then the shared cache (one round
+    trip), then the database (one query)."""
+    found: dict[tuple[int, int], bytes] = {}
+    wanted: dict[tuple[int, int], tuple[str, int]] = {}
+    for level, index in keys:
+        width = _tile_width(level, index, size)
+        name = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
+        data = _local_tiles(level).get(name) if width else b""
+        if data is None:
+            wanted[level, index] = (name, width)
+        else:
+            found[level, index] = data
+    if wanted:
+        try:
+            shared = cache.get_many([name for name, _ in wanted.values()])
+        except (RedisError, OSError):  # the cache is down: the database serves the proof
+            logger.error("cache unavailable for ledger tiles")
+            shared = {}
+        for key, (name, width) in list(wanted.items()):
+            data = shared.get(name)
+            if data is not None and len(data) == 32 * width:
+                _local_tiles(key[0]).put(name, data)
+                found[key] = data
+                del wanted[key]
+    if wanted:
+        stored = tiles(list(wanted))
+        fresh: dict[str, tuple[int, bytes]] = {}
+        for key, (name, width) in wanted.items():
+            found[key] = data = stored.get(key, b"")[: 32 * width]
+            if len(data) == 32 * width:
+                fresh[name] = (key[0], data)
+        if fresh:
+            # Once committed: a tile written by a transaction that rolls back is never cached.
+            def remember() -> None:
+                for name, (level, data) in fresh.items():
+                    _local_tiles(level).put(name, data)
+                cache.set_many(
+                    {name: data for name, (_, data) in fresh.items()}, TILE_CACHE_SECONDS
+                )
+
+            transaction.on_commit(remember, robust=True)
+    return found
+
+
+def _read_tile(level: int, index: int, size: int) -> bytes:
+    return _read_tiles([(level, index)], size)[level, index]
+
+
+def _tiles_near(size: int, positions: Iterable[int]) -> set[tuple[int, int]]:
+    """The tiles holding each leaf position's ancestors at every level, and the tree's right
+    edge: what a proof about those positions reads (any other tile is read when asked)."""
+    keys: set[tuple[int, int]] = set()
+    for position in (*positions, size - 1):
+        level = 0
+        while position >= 0 and size >> (TILE_HEIGHT * level):
+            keys.add((level, position >> (TILE_HEIGHT * (level + 1))))
+            level += 1
+    return keys
 
 
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -120,9 +159,13 @@ def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         return {(level, index): bytes(hashes) for level, index, hashes in cursor.fetchall()}
 
 
-def tree_at(size: int) -> TileTree:
-    """A read-only node source over the stored tiles (valid for every size <= the log's)."""
-    return TileTree(size, lambda level, index: _read_tile(level, index, size))
+def tree_at(size: int, near: Iterable[int] = ()) -> TileTree:
+    """A read-only node source over the stored tiles (valid for every size <= the log's); the
+    tiles a proof about the leaf positions `near` reads are read up front, together."""
+    tree = TileTree(size, lambda level, index: _read_tile(level, index, size))
+    if near:
+        tree.preload(_read_tiles(_tiles_near(size, near), size))
+    return tree
 
 
 def hash_tile(level: int, index: int, width: int | None, tree_size: int) -> bytes | None:
@@ -189,11 +232,12 @@ def entries_for_document(sha256: str) -> list[LedgerEntry]:
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:
-    return merkle.inclusion_proof(tree_at(size), index, size)
+    return merkle.inclusion_proof(tree_at(size, near=[index]), index, size)
 
 
 def consistency_proof(size1: int, size2: int) -> list[bytes]:
-    return merkle.consistency_proof(tree_at(size2), size1, size2)
+    near = [size1 - 1, size1] if size1 < size2 else [size1 - 1]
+    return merkle.consistency_proof(tree_at(size2, near=near), size1, size2)
 
 
 def checkpoint_of_size(size: int) -> LedgerCheckpoint | None:

@@ -4,13 +4,17 @@ stored tiles give, at every size the log passes through, partial tiles included.
 import base64
 import json
 import random
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from polis.ledger import merkle, selectors
 from polis.ledger.models import LedgerTile
+from polis.ledger.selectors import forget_tiles
 from polis.ledger.tiles import TileTree
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +164,25 @@ def test_a_rolled_back_read_caches_nothing(django_capture_on_commit_callbacks):
     key = f"ledger:tile:{selectors.settings.LEDGER_ORIGIN}:0:0:10"
     assert selectors._leaf_tiles.get(key) is None
     assert cache.get(key) is None
+
+
+def test_a_proof_reads_all_its_tiles_in_one_query():
+    # given a log of 70,000 leaves (level-0, level-1 and level-2 tiles, partial at the right)
+    rng = random.Random(9162)
+    log = GrowingLog()
+    log.append([rng.randbytes(32) for _ in range(70_000)])
+    for _ in range(30):
+        size = rng.randint(1, 70_000)
+        index, first = rng.randrange(size), rng.randint(1, size)
+        for prove in (
+            partial(selectors.inclusion_proof, index, size),
+            partial(selectors.consistency_proof, first, size),
+        ):
+            # when a proof is served with empty caches
+            forget_tiles()
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                prove()
+            # then one query read every tile it needed
+            tile_reads = [q for q in queries.captured_queries if "ledger_ledgertile" in q["sql"]]
+            assert len(tile_reads) == 1, (index, first, size)
