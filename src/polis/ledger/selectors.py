@@ -71,10 +71,26 @@ _upper_tiles = TileLRU(256)
 _leaf_tiles = TileLRU(1024)
 
 
-def forget_tiles() -> None:
-    """Empty this process's tiles (tests that build another log under the same origin)."""
+# The log only grows: a size this process has seen is a lower bound of the log's size.
+_seen_size = 0
+
+
+def forget_log() -> None:
+    """Forget what this process knows of the log (tests build other logs, same origin)."""
+    global _seen_size
     _upper_tiles.clear()
     _leaf_tiles.clear()
+    _seen_size = 0
+
+
+def log_has_size(size: int) -> bool:
+    """Whether the log has reached `size` entries; asks the database only for a size beyond
+    the largest this process has seen."""
+    global _seen_size
+    if size > _seen_size:
+        checkpoint = latest_checkpoint()
+        _seen_size = max(_seen_size, checkpoint.size if checkpoint else 0)
+    return size <= _seen_size
 
 
 def _tile_width(level: int, index: int, size: int) -> int:

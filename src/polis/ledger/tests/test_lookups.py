@@ -142,3 +142,24 @@ def test_proofs_are_served_from_the_database_when_the_cache_is_down(client, monk
     monkeypatch.setattr(selectors.cache, "set", down)
     # when / then a proof is still served, and checks
     _proof(client, 7, 300)
+
+
+def test_a_proof_asks_the_log_size_only_beyond_the_size_already_seen(
+    client, django_capture_on_commit_callbacks
+):
+    # given a log of 300 entries, proved once at its size
+    _fill(300)
+    with django_capture_on_commit_callbacks(execute=True):
+        _proof(client, 7, 300)
+    # when a proof of a smaller tree is asked, then one beyond the log
+    with CaptureQueriesContext(connection) as queries:
+        _proof(client, 7, 200)
+    beyond = client.get("/registro/proof/consistency", {"from": 1, "to": 301})
+    # then the first read no checkpoint (the log only grows) and the second is refused
+    assert not [q for q in queries.captured_queries if "ledgercheckpoint" in q["sql"]]
+    assert beyond.status_code == 400
+    assert "between 1 and 300" in beyond.json()["error"]
+    # and once the log has grown, the larger tree is proved
+    _fill(10, start=300)
+    _proof(client, 305, 310)
+    assert client.get("/registro/proof/consistency", {"from": 1, "to": 310}).status_code == 200

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from polis.ledger import merkle, selectors
 from polis.ledger.models import LedgerTile
-from polis.ledger.selectors import forget_tiles
+from polis.ledger.selectors import forget_log
 from polis.ledger.tiles import TileTree
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_a_proof_reads_all_its_tiles_in_one_query():
             partial(selectors.consistency_proof, first, size),
         ):
             # when a proof is served with empty caches
-            forget_tiles()
+            forget_log()
             cache.clear()
             with CaptureQueriesContext(connection) as queries:
                 prove()
