@@ -11,8 +11,8 @@ default): it is emptied before the run (the pages keep cached fragments and coun
 production), so it must hold nothing of anyone else's.
 Without --scale: demo data (seed_demo) and the public pages and dashboard of a collaborator.
 With --scale: the database must hold seed_scale data (1M practices); the mix is the working
-lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims,
-clients, dashboard).
+lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims and
+claims searched by name, quotes, clients, renewals, dashboard).
 """
 
 import argparse
@@ -43,6 +43,8 @@ MIXED_AT_SCALE = [
     "/pratiche/?q=Rossi",
     "/pratiche/in-scadenza/",
     "/sinistri/",
+    "/sinistri/?q=Rossi",
+    "/preventivi/",
     "/clienti/",
     "/rinnovi/",
 ]
