@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--workers", default="4")
     parser.add_argument("--threads", default="1", help="more than 1: gthread workers")
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--src", help="serve another copy of src/ (e.g. an earlier commit's)")
     parser.add_argument(
         "--cache-url",
         required=True,
@@ -138,6 +139,7 @@ def main() -> None:
         WEB_CONCURRENCY=args.workers,
         WEB_THREADS=args.threads,
         CACHE_URL=args.cache_url,
+        **({"PYTHONPATH": args.src} if args.src else {}),
     )
     collectstatic(env)
     web, base = start_gunicorn(env)
