@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,22 +39,26 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
 TILE_CACHE_SECONDS = 24 * 3600
 
 
-class TileLRU:
-    """A bounded map from tile keys to bytes, least recently read evicted first (thread-safe)."""
+V = TypeVar("V")
+
+
+class LRU(Generic[V]):
+    """A bounded map (tiles by key, indexes by leaf hash), least recently read evicted first
+    (thread-safe)."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._items: OrderedDict[str, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> V | None:
         with self._lock:
             data = self._items.get(key)
             if data is not None:
                 self._items.move_to_end(key)
             return data
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: V) -> None:
         with self._lock:
             self._items[key] = data
             self._items.move_to_end(key)
@@ -67,8 +72,8 @@ class TileLRU:
 
 # Every proof reads the few upper tiles; random proofs read random leaf tiles (8 kB each), which
 # must not evict them. At most ~10 MB a process.
-_upper_tiles = TileLRU(256)
-_leaf_tiles = TileLRU(1024)
+_upper_tiles: LRU[bytes] = LRU(256)
+_leaf_tiles: LRU[bytes] = LRU(1024)
 
 
 # The log only grows: a size this process has seen is a lower bound of the log's size.
@@ -80,6 +85,7 @@ def forget_log() -> None:
     global _seen_size
     _upper_tiles.clear()
     _leaf_tiles.clear()
+    _leaf_indexes.clear()
     _seen_size = 0
 
 
@@ -98,7 +104,7 @@ def _tile_width(level: int, index: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
 
 
-def _local_tiles(level: int) -> TileLRU:
+def _local_tiles(level: int) -> LRU[bytes]:
     return _upper_tiles if level else _leaf_tiles
 
 
@@ -239,6 +245,21 @@ _BY_INDEX = F("index") + 0
 def entry_by_leaf_hash(leaf_hash: str) -> LedgerEntry | None:
     entries = LedgerEntry.objects.filter(leaf_hash=leaf_hash, index__isnull=False)
     return entries.order_by(_BY_INDEX).first()
+
+
+# An integrated entry's index never changes: the leaf hashes this process has looked up.
+_leaf_indexes: LRU[int] = LRU(65_536)
+
+
+def index_of_leaf(leaf_hash: str) -> int | None:
+    """The index of the first integrated entry with this leaf hash (None if none yet)."""
+    index = _leaf_indexes.get(leaf_hash)
+    if index is None:
+        entry = entry_by_leaf_hash(leaf_hash)
+        index = entry.index if entry is not None else None
+        if index is not None:
+            _leaf_indexes.put(leaf_hash, index)
+    return index
 
 
 def entries_for_document(sha256: str) -> list[LedgerEntry]:

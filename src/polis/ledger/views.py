@@ -122,11 +122,11 @@ def inclusion_proof(request):
         return _bad("'hash' must be the hex SHA-256 leaf hash (64 hex digits).")
     if size is None or size < 1 or not selectors.log_has_size(size):
         return _bad(f"'size' must be an integer between 1 and {_tree_size()}.")
-    entry = selectors.entry_by_leaf_hash(leaf.lower())
-    if entry is None or entry.index >= size:
+    index = selectors.index_of_leaf(leaf.lower())
+    if index is None or index >= size:
         return JsonResponse({"error": "No entry with this leaf hash in that tree."}, status=404)
-    proof = selectors.inclusion_proof(entry.index, size)
-    return JsonResponse({"index": entry.index, "size": size, "proof": _b64(proof)})
+    proof = selectors.inclusion_proof(index, size)
+    return JsonResponse({"index": index, "size": size, "proof": _b64(proof)})
 
 
 @require_GET

@@ -163,3 +163,28 @@ def test_a_proof_asks_the_log_size_only_beyond_the_size_already_seen(
     _fill(10, start=300)
     _proof(client, 305, 310)
     assert client.get("/registro/proof/consistency", {"from": 1, "to": 310}).status_code == 200
+
+
+def test_a_repeated_inclusion_proof_makes_no_query_and_a_missing_hash_is_asked_again(
+    client, django_capture_on_commit_callbacks
+):
+    # given a log of 300 entries, one proof served, and an event recorded but not integrated
+    _fill(300)
+    with django_capture_on_commit_callbacks(execute=True):
+        _proof(client, 42, 300)
+    pending = services.record_event(
+        type="policy.issued", ref="P-late", sha256=hashlib.sha256(b"late").hexdigest()
+    )
+    pending.refresh_from_db()
+    # when the same proof is asked again, and the pending entry's
+    leaf = LedgerEntry.objects.get(index=42).leaf_hash
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/registro/proof/inclusion", {"hash": leaf, "size": 300})
+    missing = client.get("/registro/proof/inclusion", {"hash": pending.leaf_hash, "size": 300})
+    # then the first is served from what the process knows, the second is not found yet
+    assert again.status_code == 200
+    assert len(queries.captured_queries) == 0
+    assert missing.status_code == 404
+    # and once integrated it is found
+    services.integrate_all()
+    _proof(client, 300, 301)
