@@ -148,7 +148,7 @@ def bench_outbox(total: int) -> float:
 def bench_pymerkle(total: int) -> float:
     from pymerkle import SqliteTree
 
-    entries = [
+    canonical = [
         entries.canonical_entry(
             type="policy.issued", ref=f"B{i}", sha256=f"{i:064x}", time="2026-01-01T00:00:00Z"
         )
@@ -158,7 +158,7 @@ def bench_pymerkle(total: int) -> float:
         tree = SqliteTree(str(Path(folder) / "merkle.db"), algorithm="sha256")
         started = time.perf_counter()
         for start in range(0, total, BATCH):
-            tree.append_entries(entries[start : start + BATCH])
+            tree.append_entries(canonical[start : start + BATCH])
         elapsed = time.perf_counter() - started
         if tree.get_size() != total:
             raise SystemExit("pymerkle: wrong final size")
