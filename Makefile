@@ -12,11 +12,14 @@ HOST ?= 127.0.0.1:8000
 # which run Python without manage.py.
 openapi bench: export DEBUG ?= 1
 
+# Byte-compiled at install (dependencies and src/), so a new worker does not compile on its first
+# requests.
 $(VENV)/.installed: pyproject.toml requirements.lock package.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q src
 	npm install --no-audit --no-fund --silent
 	touch $@
 
@@ -92,7 +95,9 @@ bench: install
 	$(PY) bench/ledger_proofs.py 1000000
 
 # The same at 1M practices: fills the (empty) DATABASE_URL with seed_scale, then measures the
-# list queries, the pages and the daily expiry job. About 10 minutes on 2 cores.
+# list queries, the pages and the daily expiry job. About 10 minutes on 2 cores. The web tier's
+# PostgreSQL options, as deploy/gunicorn.conf.py sets them in production.
+bench-scale: export PGOPTIONS ?= -c max_parallel_workers_per_gather=0
 bench-scale: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py seed_scale --firms 1000 --clients 200000 --practices 1000000 --claims 100000

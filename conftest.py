@@ -27,9 +27,13 @@ def _fast_and_isolated(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from polis.ledger.selectors import forget_log
+
     cache.clear()
+    forget_log()
     yield
     cache.clear()
+    forget_log()
 
 
 def login_verified(client, user: User) -> None:

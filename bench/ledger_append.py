@@ -3,12 +3,16 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/polis_ledger_bench \
         .venv/bin/python bench/ledger_append.py [N]
 
-Two polis paths, each batch committed (durable) before the next starts:
+The headline is the path the product takes: each event recorded by `record_event` in a
+transaction of its own (as a business transaction records it, committed), and after every 1,000
+the sequencer (integrate_pending) numbers them with one UPDATE, stores bundles and tiles, signs a
+checkpoint; the entries are then findable by hash (their rows are the outbox's). Beside it, the
+direct path, each batch committed (durable) before the next starts:
 - append_events: one transaction takes the sequencer lock, validates nothing more (done before),
   stores the batch in C2SP entry bundles with its changed hash tiles and a signed checkpoint;
-  then, timed apart, the follower (index_entries) writes the lookup rows of the same entries;
-- outbox: the business path, 1,000 entries queued in one transaction (record_events), then one
-  sequencer run (integrate_pending) numbers them with one UPDATE, stores bundles and tiles, signs.
+  then, timed apart, the follower (index_entries) writes the lookup rows of the same entries
+  (appends + follower: the two times summed, the end-to-end rate of that path);
+- outbox in batches: 1,000 entries queued in one transaction (record_events), then the sequencer.
 Each pymerkle batch: append_entries of the same 1,000 entries into a SqliteTree file (it neither
 signs nor stores tiles). Every side gets its input built before the clock starts. Every figure is
 the median of --runs runs, in this order each run.
@@ -111,6 +115,22 @@ def bench_append_concurrent(total: int, producers: int = 2) -> float:
     return elapsed
 
 
+def bench_record_event(total: int) -> float:
+    """The product's path: one committed transaction per event, the sequencer every 1,000."""
+    _reset()
+    work = batches(total)
+    started = time.perf_counter()
+    for batch in work:
+        for event in batch:
+            with transaction.atomic():
+                services.record_event(**event)
+        services.integrate_pending(batch_size=BATCH)
+    elapsed = time.perf_counter() - started
+    if services.latest_size() != total:
+        raise SystemExit("polis record_event: wrong final size")
+    return elapsed
+
+
 def bench_outbox(total: int) -> float:
     _reset()
     work = batches(total)
@@ -128,7 +148,7 @@ def bench_outbox(total: int) -> float:
 def bench_pymerkle(total: int) -> float:
     from pymerkle import SqliteTree
 
-    entries = [
+    canonical = [
         entries.canonical_entry(
             type="policy.issued", ref=f"B{i}", sha256=f"{i:064x}", time="2026-01-01T00:00:00Z"
         )
@@ -138,7 +158,7 @@ def bench_pymerkle(total: int) -> float:
         tree = SqliteTree(str(Path(folder) / "merkle.db"), algorithm="sha256")
         started = time.perf_counter()
         for start in range(0, total, BATCH):
-            tree.append_entries(entries[start : start + BATCH])
+            tree.append_entries(canonical[start : start + BATCH])
         elapsed = time.perf_counter() - started
         if tree.get_size() != total:
             raise SystemExit("pymerkle: wrong final size")
@@ -174,23 +194,38 @@ if __name__ == "__main__":
             "This database's ledger is not empty and the benchmark would empty it: give it a "
             "scratch database, or --force."
         )
-    results = {"append": [], "follower": [], "append2": [], "outbox": [], "pymerkle": []}
+    results = {
+        "record_event": [],
+        "append": [],
+        "follower": [],
+        "end_to_end": [],
+        "append2": [],
+        "outbox": [],
+        "pymerkle": [],
+    }
     for _ in range(args.runs):
+        results["record_event"].append(bench_record_event(args.total))
         appending, following = bench_append(args.total)
         results["append"].append(appending)
         results["follower"].append(following)
+        results["end_to_end"].append(appending + following)
         results["append2"].append(bench_append_concurrent(args.total))
         results["outbox"].append(bench_outbox(args.total))
         results["pymerkle"].append(bench_pymerkle(args.total))
     rate = {name: args.total / statistics.median(times) for name, times in results.items()}
+    per_year = rate["record_event"] * 3600 * 24 * 365
     sys.stdout.write(
         f"entries: {args.total:,} in batches of {BATCH:,}, median of {args.runs} runs\n"
+        f"HEADLINE polis record_event (one transaction each) + sequencer: "
+        f"{rate['record_event']:,.0f} entries/s ({per_year / 1e9:,.1f} billion a year)\n"
+        f"polis append_events + follower, end to end: {rate['end_to_end']:,.0f} entries/s\n"
         f"polis append_events (bundles, tiles, signed checkpoint per batch): "
         f"{rate['append']:,.0f} entries/s\n"
         f"polis follower (index_entries: lookup rows by COPY, one batch per transaction): "
         f"{rate['follower']:,.0f} entries/s\n"
         f"polis append_events from 2 producers at once: {rate['append2']:,.0f} entries/s\n"
-        f"polis outbox + sequencer (INSERT, UPDATE, bundles, tiles, signed checkpoint): "
+        f"polis record_events in batches + sequencer (INSERT, UPDATE, bundles, tiles, signed "
+        f"checkpoint): "
         f"{rate['outbox']:,.0f} entries/s\n"
         f"pymerkle SqliteTree.append_entries per batch: {rate['pymerkle']:,.0f} entries/s\n"
         f"ratio append_events / pymerkle: {rate['append'] / rate['pymerkle']:.2f} "

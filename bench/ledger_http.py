@@ -7,7 +7,8 @@ Appends N entries (batches of 1,000, then the follower), then, right after the b
 ANALYZE: autovacuum is off on the lookup table for the run) and again after ANALYZE, serves
 random proofs of the N-entry tree through gunicorn in the production profile (2 workers, the
 tiles cache on a private redis-server of its own) and drives it with wrk (8 connections):
-/salute/, inclusion proofs by leaf hash, consistency proofs. --before SRC serves the same from
+/salute/, inclusion proofs by leaf hash, consistency proofs, then the same proofs again (their
+tiles cached). --before SRC serves the same from
 another copy of src/ (e.g. `git archive <commit> src | tar -x -C /tmp/before`) in the same run.
 Refuses a database whose ledger is not empty unless given --force (it empties it).
 """
@@ -92,6 +93,9 @@ def main() -> None:
             for _ in range(PROOFS)
         ],
     }
+    # The same proofs again: their tiles are now in the workers' memory and the shared cache.
+    paths["inclusion proof, again"] = paths["inclusion proof"]
+    paths["consistency proof, again"] = paths["consistency proof"]
     variants = {"this tree": None, **({"before": args.before} if args.before else {})}
     with tempfile.TemporaryDirectory() as folder:
         redis = PrivateRedis(folder)

@@ -1,7 +1,8 @@
 """A soak of the production profile: gunicorn + Celery worker on Redis + PostgreSQL, driven by
 locust (headless, loopback only, bounded in time). Samples the memory of every process.
 
-Usage: DATABASE_URL=postgres://… python bench/soak.py [--minutes 15] [--users 30]
+Usage: DATABASE_URL=postgres://… python bench/soak.py --cache-url redis://127.0.0.1:6379/<scratch>
+       --broker-url redis://127.0.0.1:6379/<another scratch> [--minutes 15] [--users 30]
 Writes var/bench/soak.json.
 """
 
@@ -43,6 +44,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=15)
     parser.add_argument("--users", type=int, default=30)
+    # No default: the run fills these Redis databases, so the caller names scratch ones.
+    parser.add_argument("--cache-url", required=True, help="a scratch Redis database (cache)")
+    parser.add_argument("--broker-url", required=True, help="a scratch Redis database (Celery)")
     args = parser.parse_args()
     database_url = require_postgres()
     collaborator, operator = seeded_sessions(
@@ -53,8 +57,8 @@ def main() -> None:
         database_url=database_url,
         var=var,
         WEB_CONCURRENCY="4",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/13",
-        CACHE_URL="redis://127.0.0.1:6379/12",
+        CELERY_BROKER_URL=args.broker_url,
+        CACHE_URL=args.cache_url,
         CONTACT_RATE="100000/h",
         EMAIL_BACKEND="file",
         EMAIL_FILE_PATH=str(var / "mail"),

@@ -11,8 +11,8 @@ default): it is emptied before the run (the pages keep cached fragments and coun
 production), so it must hold nothing of anyone else's.
 Without --scale: demo data (seed_demo) and the public pages and dashboard of a collaborator.
 With --scale: the database must hold seed_scale data (1M practices); the mix is the working
-lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims,
-clients, dashboard).
+lists of a collaborator of the largest firm (practices, filtered, searched, expiring, claims and
+claims searched by name, quotes, clients, renewals, dashboard).
 """
 
 import argparse
@@ -43,6 +43,8 @@ MIXED_AT_SCALE = [
     "/pratiche/?q=Rossi",
     "/pratiche/in-scadenza/",
     "/sinistri/",
+    "/sinistri/?q=Rossi",
+    "/preventivi/",
     "/clienti/",
     "/rinnovi/",
 ]
@@ -115,6 +117,7 @@ def main() -> None:
     parser.add_argument("--workers", default="4")
     parser.add_argument("--threads", default="1", help="more than 1: gthread workers")
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--src", help="serve another copy of src/ (e.g. an earlier commit's)")
     parser.add_argument(
         "--cache-url",
         required=True,
@@ -136,6 +139,7 @@ def main() -> None:
         WEB_CONCURRENCY=args.workers,
         WEB_THREADS=args.threads,
         CACHE_URL=args.cache_url,
+        **({"PYTHONPATH": args.src} if args.src else {}),
     )
     collectstatic(env)
     web, base = start_gunicorn(env)

@@ -14,6 +14,7 @@ from polis.claims.actions import ACTIONS, MANAGING
 from polis.claims.cover import cover_period
 from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
+from polis.claims.rows import claim_rows
 from polis.core.access import Role, can, capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
@@ -92,8 +93,7 @@ def claim_list(request):
     if request.GET.get("polizza", "").isdigit():
         claims = claims.filter(practice_id=int(request.GET["polizza"]))
     page = CappedPaginator(selectors.as_rows(claims), 25).get_page(request.GET.get("pagina"))
-    today = timezone.localdate()
-    rows = [(claim, selectors.sla_of(claim, today)) for claim in page]
+    rows = claim_rows(page, timezone.localdate())
     context = {"page": page, "rows": rows, "status": status, "statuses": Claim.Status.choices}
     if can(request.user, "handle_claims") and not request.htmx:
         context["overview"] = selectors.recent_sla_overview()

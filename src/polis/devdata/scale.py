@@ -40,6 +40,7 @@ from polis.core.workdays import add_working_days
 from polis.devdata.catalog import install_demo_catalog
 from polis.devdata.demo import DEMO_PASSWORD
 from polis.practices.models import Practice
+from polis.quotes.models import Quote
 
 S = Practice.Status
 C = Claim.Status
@@ -111,6 +112,8 @@ STREETS = ("Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Via Dant
 PRODUCT_MIX = {"RCP": 50, "INF": 30, "CAU": 20}
 RENEWAL_RATE = 0.85  # share of contracts renewed at each expiry
 YEARS_OF_HISTORY = 4
+QUOTED_SHARE = 0.6  # share of new contracts (not renewals) that began as a FAI PREVENTIVO quote
+UNCONVERTED_PER_CONVERTED = 1.0  # quotes never converted, per converted one
 LEAD_DAYS = 60  # practices are arranged up to this many days before they start
 PENDING_MIX = {
     S.DRAFT: 30,
@@ -338,7 +341,7 @@ class Generator:
             self._load("practices", Practice, self.practices)
             self._load("claims", Claim, self.claims)
             self._timed("counters", self.counters)
-            for model in (Firm, User, Client, Practice, Claim):
+            for model in (Firm, User, Client, Practice, Quote, Claim):
                 _reset_sequence(model)
         self._timed("vacuum analyze", self.vacuum)
         self.plan.timings["total"] = time.perf_counter() - total
@@ -662,12 +665,17 @@ class Generator:
         self.series = series
         # (practice id, client id, firm index, code, start, end) of claimable policies
         self.policies = []
+        self.quote_rows: list[tuple] = []  # (created, firm, client, code, start, practice?)
+        self.next_quote_id = _next_id(Quote)
         rows = (
             self._practice_row(index, records[index], new_id, issued.get(index), numbers)
             for index in order
         )
         copy_rows(Practice._meta.db_table, PRACTICE_COLUMNS, rows)
         self.practice_count = len(records)
+        # In this phase: the practices' foreign key to their quotes is checked when it ends.
+        self._unconverted_quotes()
+        copy_rows(Quote._meta.db_table, QUOTE_COLUMNS, self._quote_rows())
 
     def _practice_row(self, index, record, new_id, issued_at, numbers) -> str:
         rng, clock, now, day = self.rng, self.clock, self.now, 86400
@@ -686,6 +694,12 @@ class Generator:
             in_force = min(issued_at + rng.randrange(3600, 10 * day), now)
             if start < self.today:
                 self.policies.append((new_id[index], client, firm, code, start, end))
+        quote = "\\N"
+        if previous is None and rng.random() < QUOTED_SHARE:
+            quote = str(self.next_quote_id)
+            priced_at = created - rng.randrange(3600, 20 * day)
+            self.quote_rows.append((priced_at, firm, client, code, start, user_id, True))
+            self.next_quote_id += 1
         needs = (
             self._needs(product, user_name, created + 600)
             if status != S.DRAFT or rng.random() < 0.5
@@ -694,7 +708,7 @@ class Generator:
         return "\t".join(
             (
                 str(new_id[index]), f"{rng.getrandbits(128):032x}", str(self.firm_ids[firm]),
-                str(client), str(product.pk), str(self.tariffs[code].pk), "\\N", answers,
+                str(client), str(product.pk), str(self.tariffs[code].pk), quote, answers,
                 clock.day(start), clock.day(end), net, tax, gross, commission, breakdown, status,
                 REVIEW_REASON if reviewed else "", numbers.get(index, "\\N"), "\\N", "\\N", "\\N",
                 "[]", clock.stamp(submitted) if submitted else "\\N",
@@ -704,6 +718,56 @@ class Generator:
                 str(user_id), clock.stamp(created), needs, "1", "{}",
             )
         )  # fmt: skip
+
+    # --- quotes -------------------------------------------------------------------------------
+
+    def _unconverted_quotes(self) -> None:
+        """Quotes priced in the last two years and never converted (some still valid)."""
+        rng, day = self.rng, 86400
+        codes, mix = list(PRODUCT_MIX), list(accumulate(PRODUCT_MIX.values()))
+        cumulative, total = self.firm_cumulative, self.firm_cumulative[-1]
+        converted = len(self.quote_rows)
+        for _ in range(int(converted * UNCONVERTED_PER_CONVERTED)):
+            firm = bisect(cumulative, rng.random() * total)
+            first_client, count = self.firm_clients[firm]
+            code = codes[bisect(mix, rng.random() * mix[-1])]
+            priced_at = self.now - rng.randrange(3600, 730 * day)
+            start = (priced_at // day) + EPOCH_ORDINAL + rng.randint(0, 30)
+            user_id, _name = rng.choice(self.firm_users[firm])
+            client = first_client + rng.randrange(count)
+            self.quote_rows.append((priced_at, firm, client, code, start, user_id, False))
+
+    def _quote_rows(self):
+        """The quotes as COPY rows: numbered per year in the order they were priced."""
+        rng, clock, day = self.rng, self.clock, 86400
+        self.quote_series: dict[str, int] = {}
+        numbers = {}
+        for index in sorted(range(len(self.quote_rows)), key=lambda i: self.quote_rows[i][0]):
+            year = f"PRV-{datetime.fromtimestamp(self.quote_rows[index][0], UTC).year}"
+            self.quote_series[year] = self.quote_series.get(year, 0) + 1
+            numbers[index] = f"{year}-{self.quote_series[year]:06d}"
+        first_id = self.next_quote_id - sum(1 for row in self.quote_rows if row[6])
+        unconverted_id = self.next_quote_id
+        converted_id = first_id
+        for index, row in enumerate(self.quote_rows):
+            priced_at, firm, client, code, start, user_id, converted = row
+            if converted:
+                quote_id, converted_id = converted_id, converted_id + 1
+            else:
+                quote_id, unconverted_id = unconverted_id, unconverted_id + 1
+            product = self.products[code]
+            answers, net, tax, gross, commission, breakdown, _over = rng.choice(self.pool[code])
+            valid_until = priced_at // day + EPOCH_ORDINAL + product.quote_validity_days
+            yield "\t".join(
+                (
+                    str(quote_id), numbers[index],
+                    str(self.firm_ids[firm]), str(client), str(product.pk),
+                    str(self.tariffs[code].pk), answers, clock.day(start), net, tax, gross,
+                    commission, breakdown, clock.day(valid_until),
+                    Quote.Status.CONVERTED if converted else Quote.Status.PRICED, "\\N",
+                    str(user_id), clock.stamp(priced_at),
+                )
+            )  # fmt: skip
 
     # --- claims -----------------------------------------------------------------------------
 
@@ -812,13 +876,17 @@ class Generator:
 
     def counters(self) -> None:
         """The numbering continues after the seeded policy and claim numbers."""
-        values = {**self.series, **{f"SIN-{y}": n for y, n in self.claim_series.items()}}
+        values = {
+            **self.series,
+            **self.quote_series,
+            **{f"SIN-{y}": n for y, n in self.claim_series.items()},
+        }
         for series, value in values.items():
             Counter.objects.update_or_create(series=series, defaults={"value": value})
 
     def vacuum(self) -> None:
         with connection.cursor() as cursor:
-            for model in (Firm, User, Client, Practice, Claim):
+            for model in (Firm, User, Client, Practice, Quote, Claim):
                 cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
@@ -830,6 +898,16 @@ PRACTICE_COLUMNS = _columns(
         "policy_number", "contract", "signed_contract", "signature_report", "disclosures",
         "submitted_at", "issued_at", "in_force_at", "renewal_of", "created_by", "created_at",
         "needs", "version", "delivery",
+    ],
+)  # fmt: skip
+
+
+QUOTE_COLUMNS = _columns(
+    Quote,
+    [
+        "id", "number", "firm", "client", "product", "tariff", "answers", "effective_date", "net",
+        "tax", "gross", "commission", "breakdown", "valid_until", "status", "pdf", "created_by",
+        "created_at",
     ],
 )  # fmt: skip
 
@@ -855,5 +933,6 @@ def describe() -> dict[str, int]:
         "users": User.objects.count(),
         "clients": Client.objects.count(),
         "practices": Practice.objects.count(),
+        "quotes": Quote.objects.count(),
         "claims": Claim.objects.count(),
     }

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,9 +33,70 @@ def latest_checkpoint() -> LedgerCheckpoint | None:
 
 
 # The first W hashes of a tile never change (the log only grows), so the tiles of a tree of a
-# given size are read from the cache (Redis in production) by their width at that size: a full
-# tile under its key of width 256, a partial one under its own width, never as a wider one.
+# given size are read by their width at that size: a full tile under its key of width 256, a
+# partial one under its own width, never as a wider one. Each process keeps the tiles it has read
+# (an LRU), in front of the shared cache (Redis in production), in front of the database.
 TILE_CACHE_SECONDS = 24 * 3600
+
+
+V = TypeVar("V")
+
+
+class LRU(Generic[V]):
+    """A bounded map (tiles by key, indexes by leaf hash), least recently read evicted first
+    (thread-safe)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> V | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: V) -> None:
+        with self._lock:
+            self._items[key] = data
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# Every proof reads the few upper tiles; random proofs read random leaf tiles (8 kB each), which
+# must not evict them. At most ~10 MB a process.
+_upper_tiles: LRU[bytes] = LRU(256)
+_leaf_tiles: LRU[bytes] = LRU(1024)
+
+
+# The log only grows: a size this process has seen is a lower bound of the log's size.
+_seen_size = 0
+
+
+def forget_log() -> None:
+    """Forget what this process knows of the log (tests build other logs, same origin)."""
+    global _seen_size
+    _upper_tiles.clear()
+    _leaf_tiles.clear()
+    _leaf_indexes.clear()
+    _seen_size = 0
+
+
+def log_has_size(size: int) -> bool:
+    """Whether the log has reached `size` entries; asks the database only for a size beyond
+    the largest this process has seen."""
+    global _seen_size
+    if size > _seen_size:
+        checkpoint = latest_checkpoint()
+        _seen_size = max(_seen_size, checkpoint.size if checkpoint else 0)
+    return size <= _seen_size
 
 
 def _tile_width(level: int, index: int, size: int) -> int:
@@ -39,20 +104,69 @@ def _tile_width(level: int, index: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
 
 
-def _read_tile(level: int, index: int, size: int) -> bytes:
-    width = _tile_width(level, index, size)
-    key = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
-    try:
-        data = cache.get(key) if width else b""
-    except (RedisError, OSError):  # the cache is down: the database serves the proof
-        logger.error("cache unavailable for %s", key)
-        data = None
-    if data is None:
-        data = tiles([(level, index)]).get((level, index), b"")[: 32 * width]
-        if len(data) == 32 * width:
+def _local_tiles(level: int) -> LRU[bytes]:
+    return _upper_tiles if level else _leaf_tiles
+
+
+def _read_tiles(keys: Iterable[tuple[int, int]], size: int) -> dict[tuple[int, int], bytes]:
+    """Tiles of the tree of `size`: this process's first, then the shared cache (one round
+    trip), then the database (one query)."""
+    found: dict[tuple[int, int], bytes] = {}
+    wanted: dict[tuple[int, int], tuple[str, int]] = {}
+    for level, index in keys:
+        width = _tile_width(level, index, size)
+        name = f"ledger:tile:{settings.LEDGER_ORIGIN}:{level}:{index}:{width}"
+        data = _local_tiles(level).get(name) if width else b""
+        if data is None:
+            wanted[level, index] = (name, width)
+        else:
+            found[level, index] = data
+    if wanted:
+        try:
+            shared = cache.get_many([name for name, _ in wanted.values()])
+        except (RedisError, OSError):  # the cache is down: the database serves the proof
+            logger.error("cache unavailable for ledger tiles")
+            shared = {}
+        for key, (name, width) in list(wanted.items()):
+            data = shared.get(name)
+            if data is not None and len(data) == 32 * width:
+                _local_tiles(key[0]).put(name, data)
+                found[key] = data
+                del wanted[key]
+    if wanted:
+        stored = tiles(list(wanted))
+        fresh: dict[str, tuple[int, bytes]] = {}
+        for key, (name, width) in wanted.items():
+            found[key] = data = stored.get(key, b"")[: 32 * width]
+            if len(data) == 32 * width:
+                fresh[name] = (key[0], data)
+        if fresh:
             # Once committed: a tile written by a transaction that rolls back is never cached.
-            transaction.on_commit(lambda: cache.set(key, data, TILE_CACHE_SECONDS), robust=True)
-    return data
+            def remember() -> None:
+                for name, (level, data) in fresh.items():
+                    _local_tiles(level).put(name, data)
+                cache.set_many(
+                    {name: data for name, (_, data) in fresh.items()}, TILE_CACHE_SECONDS
+                )
+
+            transaction.on_commit(remember, robust=True)
+    return found
+
+
+def _read_tile(level: int, index: int, size: int) -> bytes:
+    return _read_tiles([(level, index)], size)[level, index]
+
+
+def _tiles_near(size: int, positions: Iterable[int]) -> set[tuple[int, int]]:
+    """The tiles holding each leaf position's ancestors at every level, and the tree's right
+    edge: what a proof about those positions reads (any other tile is read when asked)."""
+    keys: set[tuple[int, int]] = set()
+    for position in (*positions, size - 1):
+        level = 0
+        while position >= 0 and size >> (TILE_HEIGHT * level):
+            keys.add((level, position >> (TILE_HEIGHT * (level + 1))))
+            level += 1
+    return keys
 
 
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -67,9 +181,13 @@ def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         return {(level, index): bytes(hashes) for level, index, hashes in cursor.fetchall()}
 
 
-def tree_at(size: int) -> TileTree:
-    """A read-only node source over the stored tiles (valid for every size <= the log's)."""
-    return TileTree(size, lambda level, index: _read_tile(level, index, size))
+def tree_at(size: int, near: Iterable[int] = ()) -> TileTree:
+    """A read-only node source over the stored tiles (valid for every size <= the log's); the
+    tiles a proof about the leaf positions `near` reads are read up front, together."""
+    tree = TileTree(size, lambda level, index: _read_tile(level, index, size))
+    if near:
+        tree.preload(_read_tiles(_tiles_near(size, near), size))
+    return tree
 
 
 def hash_tile(level: int, index: int, width: int | None, tree_size: int) -> bytes | None:
@@ -129,6 +247,21 @@ def entry_by_leaf_hash(leaf_hash: str) -> LedgerEntry | None:
     return entries.order_by(_BY_INDEX).first()
 
 
+# An integrated entry's index never changes: the leaf hashes this process has looked up.
+_leaf_indexes: LRU[int] = LRU(65_536)
+
+
+def index_of_leaf(leaf_hash: str) -> int | None:
+    """The index of the first integrated entry with this leaf hash (None if none yet)."""
+    index = _leaf_indexes.get(leaf_hash)
+    if index is None:
+        entry = entry_by_leaf_hash(leaf_hash)
+        index = entry.index if entry is not None else None
+        if index is not None:
+            _leaf_indexes.put(leaf_hash, index)
+    return index
+
+
 def entries_for_document(sha256: str) -> list[LedgerEntry]:
     return list(
         LedgerEntry.objects.filter(sha256=sha256, index__isnull=False).order_by(_BY_INDEX)[:20]
@@ -136,11 +269,12 @@ def entries_for_document(sha256: str) -> list[LedgerEntry]:
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:
-    return merkle.inclusion_proof(tree_at(size), index, size)
+    return merkle.inclusion_proof(tree_at(size, near=[index]), index, size)
 
 
 def consistency_proof(size1: int, size2: int) -> list[bytes]:
-    return merkle.consistency_proof(tree_at(size2), size1, size2)
+    near = [size1 - 1, size1] if size1 < size2 else [size1 - 1]
+    return merkle.consistency_proof(tree_at(size2, near=near), size1, size2)
 
 
 def checkpoint_of_size(size: int) -> LedgerCheckpoint | None:

@@ -118,24 +118,22 @@ def _b64(hashes: list[bytes]) -> list[str]:
 @require_GET
 def inclusion_proof(request):
     leaf, size = request.GET.get("hash", ""), _uint(request.GET.get("size"))
-    tree_size = _tree_size()
     if not _HEX64.fullmatch(leaf):
         return _bad("'hash' must be the hex SHA-256 leaf hash (64 hex digits).")
-    if size is None or not 1 <= size <= tree_size:
-        return _bad(f"'size' must be an integer between 1 and {tree_size}.")
-    entry = selectors.entry_by_leaf_hash(leaf.lower())
-    if entry is None or entry.index >= size:
+    if size is None or size < 1 or not selectors.log_has_size(size):
+        return _bad(f"'size' must be an integer between 1 and {_tree_size()}.")
+    index = selectors.index_of_leaf(leaf.lower())
+    if index is None or index >= size:
         return JsonResponse({"error": "No entry with this leaf hash in that tree."}, status=404)
-    proof = selectors.inclusion_proof(entry.index, size)
-    return JsonResponse({"index": entry.index, "size": size, "proof": _b64(proof)})
+    proof = selectors.inclusion_proof(index, size)
+    return JsonResponse({"index": index, "size": size, "proof": _b64(proof)})
 
 
 @require_GET
 def consistency_proof(request):
     first, second = _uint(request.GET.get("from")), _uint(request.GET.get("to"))
-    tree_size = _tree_size()
-    if second is None or not 1 <= second <= tree_size:
-        return _bad(f"'to' must be an integer between 1 and {tree_size}.")
+    if second is None or second < 1 or not selectors.log_has_size(second):
+        return _bad(f"'to' must be an integer between 1 and {_tree_size()}.")
     if first is None or not 1 <= first <= second:
         return _bad(f"'from' must be an integer between 1 and {second}.")
     proof = selectors.consistency_proof(first, second)

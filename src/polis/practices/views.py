@@ -39,20 +39,25 @@ from polis.practices.forms import (
     PracticeFilterForm,
 )
 from polis.practices.models import Payment, Practice
+from polis.practices.rows import practice_rows
 from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
 from polis.quotes.selectors import get_quote_for
 from polis.quotes.views import pricing_page, product_chooser
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
-def _listing(request, template: str, rows, form, *, renew: bool = False, **context):
-    """A page of `rows` (each with its renew button, if `renew`); htmx asks only for the
-    results partial."""
+def _listing(
+    request, template: str, rows, form, *, renew: bool = False, formatted: bool = False, **context
+):
+    """A page of `rows` (each with its renew button, if `renew`; formatted once in Python, if
+    `formatted`); htmx asks only for the results partial."""
     page = CappedPaginator(selectors.as_rows(rows), form.page_size).get_page(
         request.GET.get("pagina")
     )
     if renew:
         context["rows"] = _renew_rows(request, page)
+    elif formatted:
+        context["rows"] = practice_rows(page, request.user)
     template = f"{template}#results" if request.htmx else template
     return render(request, template, {"page": page, "form": form, **context})
 
@@ -66,7 +71,11 @@ def _renew_rows(request, practices) -> list:
 def practice_list(request):
     form = PracticeFilterForm(request.GET)
     return _listing(
-        request, "practices/list.html", selectors.filtered_practices(request.user, form), form
+        request,
+        "practices/list.html",
+        selectors.filtered_practices(request.user, form),
+        form,
+        formatted=True,
     )
 
 

@@ -21,6 +21,7 @@ from polis.quotes import selectors, services
 from polis.quotes.actions import ACTIONS, REQUEST_ACTIONS
 from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, PricingForms, QuoteFilterForm
 from polis.quotes.models import Quote
+from polis.quotes.rows import quote_rows
 
 
 def product_chooser(*, heading, intro, product_url: str):
@@ -103,7 +104,8 @@ def quote_list(request):
     quotes = selectors.filtered_quotes(request.user, form)
     page = CappedPaginator(quotes, form.page_size).get_page(request.GET.get("pagina"))
     template = "quotes/list.html#results" if request.htmx else "quotes/list.html"
-    return render(request, template, {"page": page, "form": form})
+    context = {"page": page, "rows": quote_rows(page, request.user), "form": form}
+    return render(request, template, context)
 
 
 @capability_required("view_quotes")

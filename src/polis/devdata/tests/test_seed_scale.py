@@ -16,6 +16,7 @@ from polis.clients.models import Client
 from polis.clients.tests.factories import ClientFactory
 from polis.core.numbering import formatted_number
 from polis.practices.models import Practice
+from polis.quotes.models import Quote
 
 S = Practice.Status
 ISSUED = {S.ISSUED, S.SIGNING, S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
@@ -80,6 +81,24 @@ def test_a_small_load_keeps_the_models_invariants(settings):
     assert following == f"RCP-{today.year}-{int((last or 'x-0-0').split('-')[2]) + 1:06d}"
     seeded = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert ClientFactory(created_by=UserFactory()).pk == seeded + 1
+    # quotes, some converted into the practice they priced, the others still quotes
+    converted = Quote.objects.filter(status=Quote.Status.CONVERTED)
+    assert converted.exists()
+    assert Quote.objects.filter(status=Quote.Status.PRICED).exists()
+    assert converted.count() == Practice.objects.exclude(quote=None).count()
+    for quote in Quote.objects.select_related("practice", "client"):
+        assert re.fullmatch(r"PRV-\d{4}-\d{6}", quote.number)
+        assert quote.client.firm_id == quote.firm_id
+        if quote.status == Quote.Status.CONVERTED:
+            practice = quote.practice
+            assert (practice.firm_id, practice.client_id) == (quote.firm_id, quote.client_id)
+            assert practice.product_id == quote.product_id
+            assert quote.created_at < practice.created_at
+    with transaction.atomic():
+        following = formatted_number("PRV", today.year)
+    last = Quote.objects.filter(number__startswith=f"PRV-{today.year}-").order_by("-number")
+    last_number = last.values_list("number", flat=True).first() or "x-0-0"
+    assert following == f"PRV-{today.year}-{int(last_number.split('-')[2]) + 1:06d}"
 
 
 @postgresql_only

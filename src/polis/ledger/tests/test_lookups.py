@@ -106,8 +106,9 @@ def test_a_second_proof_reads_no_tile_from_the_database(client, django_capture_o
     # when the same proof is asked again
     with CaptureQueriesContext(connection) as second:
         _proof(client, 3, 512)
-    # then the full tile and the partial one (by its width in that tree) come from the cache
-    assert len(_tile_queries(first)) == 2
+    # then the first read its tiles in one query, and the second reads them all from the cache
+    # (the full tiles and the partial one, by its width in that tree)
+    assert len(_tile_queries(first)) == 1
     assert _tile_queries(second) == []
 
 
@@ -141,3 +142,49 @@ def test_proofs_are_served_from_the_database_when_the_cache_is_down(client, monk
     monkeypatch.setattr(selectors.cache, "set", down)
     # when / then a proof is still served, and checks
     _proof(client, 7, 300)
+
+
+def test_a_proof_asks_the_log_size_only_beyond_the_size_already_seen(
+    client, django_capture_on_commit_callbacks
+):
+    # given a log of 300 entries, proved once at its size
+    _fill(300)
+    with django_capture_on_commit_callbacks(execute=True):
+        _proof(client, 7, 300)
+    # when a proof of a smaller tree is asked, then one beyond the log
+    with CaptureQueriesContext(connection) as queries:
+        _proof(client, 7, 200)
+    beyond = client.get("/registro/proof/consistency", {"from": 1, "to": 301})
+    # then the first read no checkpoint (the log only grows) and the second is refused
+    assert not [q for q in queries.captured_queries if "ledgercheckpoint" in q["sql"]]
+    assert beyond.status_code == 400
+    assert "between 1 and 300" in beyond.json()["error"]
+    # and once the log has grown, the larger tree is proved
+    _fill(10, start=300)
+    _proof(client, 305, 310)
+    assert client.get("/registro/proof/consistency", {"from": 1, "to": 310}).status_code == 200
+
+
+def test_a_repeated_inclusion_proof_makes_no_query_and_a_missing_hash_is_asked_again(
+    client, django_capture_on_commit_callbacks
+):
+    # given a log of 300 entries, one proof served, and an event recorded but not integrated
+    _fill(300)
+    with django_capture_on_commit_callbacks(execute=True):
+        _proof(client, 42, 300)
+    pending = services.record_event(
+        type="policy.issued", ref="P-late", sha256=hashlib.sha256(b"late").hexdigest()
+    )
+    pending.refresh_from_db()
+    # when the same proof is asked again, and the pending entry's
+    leaf = LedgerEntry.objects.get(index=42).leaf_hash
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/registro/proof/inclusion", {"hash": leaf, "size": 300})
+    missing = client.get("/registro/proof/inclusion", {"hash": pending.leaf_hash, "size": 300})
+    # then the first is served from what the process knows, the second is not found yet
+    assert again.status_code == 200
+    assert len(queries.captured_queries) == 0
+    assert missing.status_code == 404
+    # and once integrated it is found
+    services.integrate_all()
+    _proof(client, 300, 301)

@@ -124,6 +124,24 @@ def test_an_expired_quote_shows_scaduto_and_is_found_by_the_filter(
     assert len(valid.context["page"]) == 0
 
 
+def test_the_quote_list_row_links_the_quote_with_its_amount_dates_and_status(
+    client_for, collaborator_a, setup
+):
+    # given a priced quote
+    product, customer = setup
+    page = client_for(collaborator_a)
+    post_quote(page, product, customer)
+    quote = Quote.objects.get()
+    # when
+    html = page.get(reverse("quotes:list")).content.decode()
+    # then
+    amount = f"{quote.gross:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    assert f'<a href="{reverse("quotes:detail", args=[quote.pk])}">{quote.number}</a>' in html
+    assert f"€ {amount}" in html
+    assert f"{quote.effective_date:%d/%m/%Y}</td><td>{quote.valid_until:%d/%m/%Y}" in html
+    assert '<span class="badge text-bg-primary">Calcolato</span>' in html
+
+
 def test_quote_list_queries_do_not_grow_with_the_page(
     client_for, collaborator_a, setup, django_assert_max_num_queries
 ):

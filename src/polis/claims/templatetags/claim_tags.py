@@ -1,0 +1,6 @@
+from django import template
+
+from polis.claims.rows import sla_cell
+
+register = template.Library()
+register.filter("sla_cell", sla_cell)
