@@ -10,4 +10,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Reclami")
 
     def ready(self):
+        from polis.complaints.retention import clients_with_open_complaints
+        from polis.core.retention import register_hold_source
+
         register_audit_actions(ComplaintAudit)
+        register_hold_source("open_complaints", clients_with_open_complaints)
