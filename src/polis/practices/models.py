@@ -146,6 +146,12 @@ class Practice(models.Model):
             models.Index(fields=["firm", "end_date", "id"], name="practice_firm_end"),
             models.Index(fields=["firm", "-effective_date", "-id"], name="practice_firm_effective"),
             models.Index(fields=["-created_at", "-id"], name="practice_created"),
+            # A firm's premiums written by month (the dashboard), read from the index alone.
+            models.Index(
+                fields=["firm", "issued_at"],
+                include=["gross", "status"],
+                name="practice_firm_issued",
+            ),
             models.Index(
                 fields=["client"],
                 include=["firm", "created_at", "id"],

@@ -38,30 +38,36 @@ def _written(since) -> Q:
 def portfolio_figures(user) -> dict:
     """The collaborator's dashboard: premiums written this month and year, quotes made this year
     and how many became practices, practices to complete, expiring in 30/60 days, open claims,
-    and the premiums of the last twelve months for the chart. Four queries."""
+    and the premiums of the last twelve months for the chart. Four queries, each answered from
+    an index: the year's and month's premiums are read off the chart's twelve months (which
+    always reach back to January), the counts by status off (firm, status, end date)."""
     today = timezone.localdate()
-    month, year = _month_start(today), _month_start(today, today.month - 1)
+    year_start = _month_start(today, today.month - 1)  # CHART_MONTHS reach back that far
+    year = year_start.date()
     practices = practices_visible_to(user)
-    windows = {
-        f"expiring_{days}": Count(
-            "pk",
-            filter=Q(status=S.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days)),
-        )
+    months = _premiums_by_month(practices, today)
+    figures: dict = {
+        "premiums_month": months[-1]["premiums"],
+        "practices_month": months[-1]["practices"],
+        "premiums_year": sum((m["premiums"] for m in months if m["month"] >= year), ZERO),
+    }
+    expiring = {
+        days: Q(status=S.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days))
         for days in EXPIRING_WINDOWS
     }
-    figures = practices.aggregate(
-        premiums_month=Sum("gross", filter=_written(month), default=ZERO),
-        premiums_year=Sum("gross", filter=_written(year), default=ZERO),
-        practices_month=Count("pk", filter=_written(month)),
+    figures |= practices.filter(
+        Q(status__in=TO_COMPLETE) | expiring[max(EXPIRING_WINDOWS)]
+    ).aggregate(
         to_complete=Count("pk", filter=Q(status__in=TO_COMPLETE)),
-        **windows,
+        **{f"expiring_{days}": Count("pk", filter=window) for days, window in expiring.items()},
     )
     figures |= quotes_visible_to(user).aggregate(
-        quotes_year=Count("pk", filter=Q(created_at__gte=year)),
-        quotes_converted=Count("pk", filter=Q(created_at__gte=year, status=Quote.Status.CONVERTED)),
+        quotes_year=Count("pk", filter=Q(created_at__gte=year_start)),
+        quotes_converted=Count(
+            "pk", filter=Q(created_at__gte=year_start, status=Quote.Status.CONVERTED)
+        ),
     )
     figures["claims_open"] = claims_visible_to(user).filter(status__in=Claim.OPEN).count()
-    months = _premiums_by_month(practices, today)
     figures["premiums_by_month"] = months
     figures["premiums_chart"] = {
         "labels": [date_format(row["month"], "M Y") for row in months],
