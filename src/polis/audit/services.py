@@ -15,19 +15,20 @@ if TYPE_CHECKING:
     from polis.accounts.models import User
 
 
-# Called with (action, target) for every event recorded, inside its transaction: how the
-# webhooks (polis.integrations) learn of a business event without the services knowing them.
-_OBSERVERS: list[Callable[[str, models.Model], None]] = []
+# Called with (action, targets) for the events recorded, inside their transaction (a batch
+# once): how the webhooks (polis.integrations) learn of a business event without the services
+# knowing them.
+_OBSERVERS: list[Callable[[str, Sequence[models.Model]], None]] = []
 
 
-def register_audit_observer(observer: Callable[[str, models.Model], None]) -> None:
+def register_audit_observer(observer: Callable[[str, Sequence[models.Model]], None]) -> None:
     if observer not in _OBSERVERS:
         _OBSERVERS.append(observer)
 
 
-def _observe(action: str, target: models.Model) -> None:
+def _observe(action: str, targets: Sequence[models.Model]) -> None:
     for observer in _OBSERVERS:
-        observer(action, target)
+        observer(action, targets)
 
 
 def object_label(obj: models.Model) -> str:
@@ -63,7 +64,7 @@ def record_audit(
     """
     event = _event(actor, action, target, data)
     event.save()
-    _observe(event.action, target)
+    _observe(event.action, [target])
 
 
 def record_audits(
@@ -74,8 +75,7 @@ def record_audits(
     data: dict | None = None,
 ) -> None:
     """record_audit for many targets at once (batch jobs, lists): one INSERT."""
-    events = AuditEvent.objects.bulk_create(
-        _event(actor, action, target, data) for target in targets
-    )
-    for event, target in zip(events, targets, strict=True):
-        _observe(event.action, target)
+    if not targets:
+        return
+    AuditEvent.objects.bulk_create(_event(actor, action, target, data) for target in targets)
+    _observe(audit_action(action).value, targets)

@@ -15,7 +15,7 @@ SALT = "polis.notify.unsubscribe"
 
 def unsubscribe_url(message: OutboundMessage) -> str:
     token = signing.Signer(salt=SALT).sign(str(message.uuid))
-    return settings.SITE_URL + reverse("privacy:unsubscribe", args=[token])
+    return settings.SITE_URL.rstrip("/") + reverse("privacy:unsubscribe", args=[token])
 
 
 def message_for_token(token: str) -> OutboundMessage | None:

@@ -8,6 +8,7 @@ class PracticeAudit(AuditActions):
     name of its own is `practice.<to>`)."""
 
     CREATED = "practice.created", _("Pratica creata")
+    EXPIRING = "practice.expiring", _("Pratica in scadenza: promemoria inviato all'agenzia")
     NEEDS_RECORDED = "practice.needs_recorded", _("Esigenze e bisogni del cliente registrati")
     DOCUMENTS_ADDED = "practice.documents_added", _("Documenti aggiunti alla pratica")
     SUBMITTED = "practice.submitted", _("Pratica inviata in revisione all'MGA")

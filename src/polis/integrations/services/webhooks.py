@@ -14,7 +14,7 @@ import base64
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -56,6 +56,7 @@ EVENTS: dict[str, tuple[str, str | _StrPromise]] = {
     "practice.issued": ("policy.issued", gettext_lazy("Polizza emessa")),
     "practice.signed": ("policy.signed", gettext_lazy("Contratto firmato")),
     "practice.in_force": ("policy.in_force", gettext_lazy("Polizza in vigore")),
+    "practice.expiring": ("policy.expiring", gettext_lazy("Polizza in scadenza")),
     "practice.expired": ("policy.expired", gettext_lazy("Polizza scaduta")),
     "claim.opened": ("claim.opened", gettext_lazy("Sinistro aperto")),
     "claim.insurer_number": (
@@ -120,20 +121,28 @@ def _receives(subscription: WebhookSubscription, target: models.Model, label: st
     return visible(subscription.user).filter(pk=target.pk).exists()
 
 
-def emit_for_audit(action: str, target: models.Model) -> None:
-    """Audit observer: an action listed in EVENTS becomes an event for the subscriptions that
-    want it and whose owner sees `target` (in the caller's transaction)."""
+def emit_for_audit(action: str, targets: Sequence[models.Model]) -> None:
+    """Audit observer: an action listed in EVENTS becomes an event for each target, for the
+    subscriptions that want it and whose owner sees the target (in the caller's transaction).
+    One query for a batch nobody subscribed to."""
     if action not in EVENTS:
         return
     name = EVENTS[action][0]
-    label = object_label(target)
-    subscriptions = [
+    wanting = [
         s
         for s in WebhookSubscription.objects.select_related("user").filter(active=True)
-        if name in s.events and _receives(s, target, label)
+        if name in s.events
     ]
-    if not subscriptions:
-        return
+    for target in targets if wanting else ():
+        label = object_label(target)
+        subscriptions = [s for s in wanting if _receives(s, target, label)]
+        if subscriptions:
+            _emit(name, label, target, subscriptions)
+
+
+def _emit(
+    name: str, label: str, target: models.Model, subscriptions: list[WebhookSubscription]
+) -> None:
     now = timezone.now()
     payload = {
         "type": name,

@@ -1,6 +1,9 @@
 """Issue 24 §3: https only and no private addresses, automatic disabling with an e-mail to the
 owner, manual replay with the same id, events only about what the owner sees."""
 
+import json
+from datetime import timedelta
+
 import pytest
 
 from polis.audit.models import AuditEvent
@@ -10,6 +13,7 @@ from polis.integrations import delivery
 from polis.integrations.models import WebhookDelivery
 from polis.integrations.services import webhooks
 from polis.notify.models import OutboundMessage
+from polis.practices.services import renewals
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +96,19 @@ def test_the_payload_has_no_description(receiver, collaborator_a):
     body = receiver.received[0]["body"].decode()
     assert claim.number in body
     assert "strutturale" not in body
+
+
+def test_a_policy_reaching_an_expiry_threshold_is_an_event(receiver, collaborator_a):
+    # given: a policy in force ending in 30 days, and a subscription to policy.expiring
+    _subscribe(collaborator_a, receiver, events=("policy.expiring",))
+    policy = policy_in_force(collaborator_a)
+    today = policy.end_date - timedelta(days=30)
+    # when: the daily job reminds the agency (twice: the second run reminds nothing)
+    renewals.send_expiry_reminders(today=today)
+    renewals.send_expiry_reminders(today=today)
+    delivery.deliver_due_webhooks()
+    # then: one event, about that policy
+    assert len(receiver.received) == 1
+    body = json.loads(receiver.received[0]["body"])
+    assert body["type"] == "policy.expiring"
+    assert policy.policy_number in receiver.received[0]["body"].decode()

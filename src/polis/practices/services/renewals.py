@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from polis.audit.services import record_audit
+from polis.audit.services import record_audit, record_audits
 from polis.catalog.services import mark_tariff_used, price_or_refuse
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
@@ -132,9 +132,11 @@ def send_expiry_reminders(*, today: date | None = None, chunk: int = 500) -> int
             digests: dict[str, list[Practice]] = defaultdict(list)
             for first in range(0, len(batch), chunk):
                 fresh = _record_reminders(batch[first : first + chunk], thresholds)
-                for practice in practices_to_remind(fresh):
+                reminding = list(practices_to_remind(fresh))
+                for practice in reminding:
                     for email in _collaborator_emails(practice):
                         digests[email].append(practice)
+                record_audits(actor=None, action=PracticeAudit.EXPIRING, targets=reminding)
                 reminded += len(fresh)
             queue_emails(
                 [

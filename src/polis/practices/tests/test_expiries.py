@@ -108,11 +108,15 @@ def test_the_digest_shows_each_practice_and_links_without_personal_data(settings
         assert practice.client.display_name in html
         assert practice.product.name in html
         assert practice.end_date.strftime("%d/%m/%Y") in html
-    assert re.findall(r'href="([^"]+)"', html) == [
+    *links, unsubscribe = re.findall(r'href="([^"]+)"', html)
+    assert links == [
         f"https://polis.example.it/pratiche/{first.pk}/",
         f"https://polis.example.it/pratiche/{second.pk}/",
         "https://polis.example.it/pratiche/in-scadenza/?giorni=60",
     ]
+    # every e-mail's footer: the signed link names the message, not the person
+    assert unsubscribe.startswith("https://polis.example.it/privacy/disiscrizione/")
+    assert collaborator_a.email not in unsubscribe
     assert "https://polis.example.it/pratiche/in-scadenza/?giorni=60" in email.body_text
 
 
