@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_firm_two_factor_required'),
-        ('catalog', '0011_product_endorsement_limit'),
-        ('clients', '0007_marketing_consent_source'),
-        ('documents', '0002_storedfile_content_type_xlsx'),
-        ('practices', '0015_endorsements'),
-        ('quotes', '0006_quote_target_market'),
+        ("accounts", "0004_firm_two_factor_required"),
+        ("catalog", "0011_product_endorsement_limit"),
+        ("clients", "0007_marketing_consent_source"),
+        ("documents", "0002_storedfile_content_type_xlsx"),
+        ("practices", "0015_endorsements"),
+        ("quotes", "0006_quote_target_market"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['firm', 'issued_at'], include=('gross', 'status'), name='practice_firm_issued'),
+            model_name="practice",
+            index=models.Index(
+                fields=["firm", "issued_at"],
+                include=("gross", "status"),
+                name="practice_firm_issued",
+            ),
         ),
     ]

@@ -17,8 +17,8 @@ from polis.core.retention import record_classes
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.notify.delivery import deliver_message
 from polis.notify.models import OutboundMessage
-from polis.practices.services import DISCLOSURE_RECEIPT
 from polis.practices.disclosures import PRIVACY_NOTICE_START, render_disclosures, templates_in_force
+from polis.practices.services import DISCLOSURE_RECEIPT
 from polis.practices.tests.test_disclosure_delivery import _documents_email, _issued
 from polis.signatures.tests.support import send
 
@@ -94,10 +94,8 @@ def test_the_notice_is_attached_to_the_email_and_recorded_on_the_client_once_sen
     # given: a practice issued today, its documents to go by e-mail
     practice = _issued(collaborator_a, "email")
     notice = _notice(practice)
-    assert (practice.client.privacy_notice_version, practice.client.privacy_notice_delivered_at) == (
-        "",
-        None,
-    )
+    client = practice.client
+    assert (client.privacy_notice_version, client.privacy_notice_delivered_at) == ("", None)
     # when: the outbox sends the e-mail, then the contract goes in firma
     message = _documents_email(practice)
     deliver_message(message.pk)
@@ -107,7 +105,6 @@ def test_the_notice_is_attached_to_the_email_and_recorded_on_the_client_once_sen
     attached = {hashlib.sha256(content).hexdigest() for _, content, _ in email.attachments}
     assert notice["sha256"] in attached
     message.refresh_from_db()
-    client = practice.client
     client.refresh_from_db()
     assert client.privacy_notice_version == notice["version"]
     assert client.privacy_notice_delivered_at == message.sent_at
