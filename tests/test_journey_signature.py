@@ -78,6 +78,7 @@ def test_issue_send_and_sign_with_the_sms_code(
     opened = signer.request.get(live_server.url + mup.get_attribute("href"))
     practice.refresh_from_db()
     assert hashlib.sha256(opened.body()).hexdigest() == practice.disclosures[0]["sha256"]
+    assert signer.get_by_text("Informativa sul trattamento dei dati personali").count() == 1
     signer.get_by_label(re.compile("Ho letto la nota informativa")).check()
     signer.get_by_role("button", name="Accetto").click()
     # no code until the client declares to have received and read them
@@ -118,3 +119,10 @@ def test_issue_send_and_sign_with_the_sms_code(
     assert page.get_by_text("Rapporto di firma").count() == 1
     assert page.get_by_text("sulla pagina di firma, con la dichiarazione del cliente").count() == 1
     screenshot(page, "05-practice-signed")
+
+    # The privacy notice acknowledged with them is recorded on the client as delivered.
+    page.goto(f"/clienti/{client.pk}/")
+    page.get_by_text(re.compile(r"Informativa privacy: versione \S+ consegnata il")).wait_for()
+    screenshot(page, "06-client-privacy-notice")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot(page, "06b-phone-client-privacy-notice")

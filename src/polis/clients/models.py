@@ -41,8 +41,21 @@ class Client(models.Model):
     language = models.CharField(
         _("lingua"), max_length=2, choices=Language.choices, default=Language.ITALIAN
     )
+    # The collaborator's declaration, ticked when adding the client, that the notice was given.
     privacy_consent_version = models.CharField(max_length=20)
     privacy_consent_at = models.DateTimeField()
+    # The evidence: the privacy notice (art. 13 GDPR) last delivered for real with a practice's
+    # pre-contractual documents (the outbox's sent e-mail, the signed receipt, the signing page).
+    privacy_notice_version = models.CharField(
+        _("informativa privacy consegnata (versione)"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    privacy_notice_delivered_at = models.DateTimeField(
+        _("informativa privacy consegnata il"), null=True, blank=True
+    )
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
     # Where the consent was given (MarketingSource) and the version of the text the client read
     # (settings.MARKETING_CONSENT_VERSION); both empty without a consent. Its withdrawal is in

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,15 @@ def create_client(*, actor: User, data: ClientData) -> Client:
         )
         record_audit(actor=actor, action=ClientAudit.CREATED, target=client)
         return client
+
+
+def record_privacy_notice_delivered(*, client_id: int, version: str, at: datetime) -> None:
+    """The privacy notice `version` reached the client at `at` (called by whoever proved the
+    delivery, inside its transaction). An older delivery confirmed late changes nothing."""
+    Client.objects.filter(
+        Q(privacy_notice_delivered_at__isnull=True) | Q(privacy_notice_delivered_at__lte=at),
+        pk=client_id,
+    ).update(privacy_notice_version=version, privacy_notice_delivered_at=at)
 
 
 def update_client(*, actor: User, client: Client, data: ClientData) -> Client:

@@ -1,7 +1,9 @@
 """Pre-contractual disclosure of the distributor (Reg. IVASS 40/2018), as versioned templates.
 
 Since 4 July 2025 one *Modello Unico Precontrattuale* (MUP) replaces Allegati 3, 4 and 4-ter; the
-older set still renders for practices made under it. Each rendered document is hashed so the
+older set still renders for practices made under it. Since December 2026 the MGA's privacy notice
+to the client (art. 13 GDPR) is handed over with every set: its retention periods are read from the
+registered record classes, the ones the purge applies. Each rendered document is hashed so the
 practice can record exactly which version and text the client received.
 """
 
@@ -13,11 +15,14 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from polis.accounts.models import Firm, User
+from polis.core.retention import record_classes
 from polis.documents.pdf import render_pdf
 from polis.documents.validation import ValidatedFile
 
 MUP_START = date(2025, 7, 4)
 ALLEGATI_START = date(2021, 3, 31)  # Provv. IVASS 97/2020
+PRIVACY_NOTICE_START = date(2026, 12, 7)
+PRIVACY_NOTICE = "privacy_notice"  # the kind of the client's privacy notice (art. 13 GDPR)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,13 @@ TEMPLATES = [
         "Modello Unico Precontrattuale (MUP)",
         "practices/disclosures/mup_2025.html",
         MUP_START,
+    ),
+    DisclosureTemplate(
+        PRIVACY_NOTICE,
+        "2026-12",
+        "Informativa sul trattamento dei dati personali (art. 13 GDPR)",
+        "practices/disclosures/privacy_notice_2026.html",
+        PRIVACY_NOTICE_START,
     ),
     DisclosureTemplate(
         "allegato_3",
@@ -102,10 +114,12 @@ def _context(*, firm: Firm, person: User, on: date, insurers: list[str]) -> dict
         "acts_for_principal": person_section == "E" or firm.rui_section == "E",
         "insurers": insurers,
         "on": on,
+        "retention": record_classes(),
         "mga": {
             "name": settings.MGA_LEGAL_NAME,
             "address": settings.MGA_ADDRESS,
             "pec": settings.MGA_PEC,
+            "email": settings.MGA_CONTACT_EMAIL,
             "website": settings.MGA_WEBSITE,
             "rui_number": settings.MGA_RUI_NUMBER,
             "rui_date": date.fromisoformat(settings.MGA_RUI_DATE),

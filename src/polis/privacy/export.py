@@ -36,6 +36,8 @@ CLIENT_FIELDS = (
     "province",
     "privacy_consent_version",
     "privacy_consent_at",
+    "privacy_notice_version",
+    "privacy_notice_delivered_at",
     "marketing_consent_at",
 )
 

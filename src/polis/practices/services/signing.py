@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from polis.audit.services import record_audit
 from polis.catalog.selectors import documents_in_force
+from polis.clients.services import record_privacy_notice_delivered
 from polis.core.access import require
 from polis.core.errors import DomainError
 from polis.documents.models import StoredFile
@@ -22,7 +23,7 @@ from polis.documents.services import store_file, store_upload
 from polis.lifecycle import check_transition, lock, save_versioned, transition
 from polis.notify.services import queue_email
 from polis.practices.audit import PracticeAudit
-from polis.practices.disclosures import render_disclosures
+from polis.practices.disclosures import PRIVACY_NOTICE, render_disclosures
 from polis.practices.models import Practice, PracticeDocument
 from polis.practices.selectors import delivery_message, disclosures_stored
 from polis.practices.services._common import M, S, _own
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
 def _disclosure_set(*, actor: User, practice: Practice, on: date) -> list[dict]:
     """The pre-contractual documents for the client, each stored with the practice: the
     distributor's disclosure in force on `on` (the MUP, or Allegati 3/4/4-ter before July 2025;
-    its SHA-256 is the stored file's) and the insurer's documents of the product version. None
-    is delivered yet."""
+    its SHA-256 is the stored file's), the MGA's privacy notice in force (from December 2026)
+    and the insurer's documents of the product version. None is delivered yet."""
     medium = {
         "medium": practice.needs.get("medium", ""),
         "durable_consent": practice.needs.get("durable_consent", False),
@@ -167,10 +168,17 @@ def practice_for_disclosure_link(token: str) -> Practice:
 
 
 def _mark_delivered(practice: Practice, *, at: datetime, channel: str, **facts: object) -> None:
-    """Record when the documents reached the client (not saved here)."""
+    """Record when the documents reached the client (the practice is not saved here); the
+    privacy notice among them is recorded on the client as the one last delivered."""
     stamp = at.isoformat()
     for entry in practice.disclosures:
         entry["delivered_at"] = entry.get("delivered_at") or stamp
+        if entry["kind"] == PRIVACY_NOTICE:
+            record_privacy_notice_delivered(
+                client_id=practice.client_id,
+                version=entry["version"],
+                at=datetime.fromisoformat(entry["delivered_at"]),
+            )
     practice.delivery.update(delivered_at=practice.delivery.get("delivered_at") or stamp)
     practice.delivery.setdefault("channel", channel)
     practice.delivery.update(facts)

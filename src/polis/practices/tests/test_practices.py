@@ -43,7 +43,7 @@ def test_quote_to_issued_policy(collaborator_a, quote):
     assert quote.status == Quote.Status.CONVERTED
     entry = LedgerEntry.objects.get(type="policy.issued")
     assert (entry.ref, entry.sha256) == (str(issued.uuid), issued.contract.sha256)
-    assert [d["kind"] for d in issued.disclosures] == ["mup"]
+    assert [d["kind"] for d in issued.disclosures] == ["mup", "privacy_notice"]
 
 
 def test_the_audit_says_from_which_status_to_which(collaborator_a, quote):
