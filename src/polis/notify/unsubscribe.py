@@ -4,10 +4,10 @@ page behind it (`privacy:unsubscribe`) withdraws the marketing consent of that a
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from polis.core.links import current_base_url
 from polis.notify.models import OutboundMessage
 
 SALT = "polis.notify.unsubscribe"
@@ -15,7 +15,7 @@ SALT = "polis.notify.unsubscribe"
 
 def unsubscribe_url(message: OutboundMessage) -> str:
     token = signing.Signer(salt=SALT).sign(str(message.uuid))
-    return settings.SITE_URL.rstrip("/") + reverse("privacy:unsubscribe", args=[token])
+    return current_base_url() + reverse("privacy:unsubscribe", args=[token])
 
 
 def message_for_token(token: str) -> OutboundMessage | None:
