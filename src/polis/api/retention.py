@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from polis.api.schemas import ERRORS, _window
 from polis.clients.selectors import get_client_for
+from polis.core.access import require
 from polis.retention import selectors, services
 from polis.retention.actions import ACTIONS
 from polis.retention.models import LegalHold, PurgeRun
@@ -108,6 +109,7 @@ def get_retention_run(request, run_id: int):
 )
 def place_legal_hold(request, payload: HoldIn):
     user = request.auth
+    require(user, "manage_retention")  # before the client is looked up: 403, not 404
     hold = services.place_hold(
         actor=user,
         client=get_client_for(user, payload.client_id),
