@@ -34,6 +34,7 @@ def test_one_list_of_documents_each_downloaded_only_by_who_may_see_the_practice(
         "Ricevuta della rata 1 di 2",
         "Altro documento",
         "Modello Unico Precontrattuale (MUP)",
+        "Informativa sul trattamento dei dati personali (art. 13 GDPR)",
     ):
         assert label in page, label
     base = reverse("practices:detail", args=[practice.pk])
@@ -42,12 +43,13 @@ def test_one_list_of_documents_each_downloaded_only_by_who_may_see_the_practice(
         for link in re.findall(r'href="([^"]+)">Scarica<', page)
         if link.startswith((base, "/pagamenti/"))
     }
-    # contract, receipt, upload, the MUP stored at issuing (product documents are the catalog's)
-    assert len(links) == 4
+    # contract, receipt, upload, the MUP and the privacy notice stored at issuing (product
+    # documents are the catalog's)
+    assert len(links) == 5
     for link in links:
         for reader in (collaborator_a, operator):
             response = client_for(reader).get(link)
             assert response.status_code == 200, link
             assert response["Cache-Control"] == "private, no-store"
         assert client_for(collaborator_b).get(link).status_code == 404, link
-    assert AuditEvent.objects.filter(action="document.downloaded").count() == 8
+    assert AuditEvent.objects.filter(action="document.downloaded").count() == 10
