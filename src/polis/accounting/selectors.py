@@ -101,13 +101,6 @@ def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
     }
 
 
-def insurer_statement(insurer_id: int, start: date, end: date) -> QuerySet[Transaction]:
-    """An insurer's transactions of a period, remitted or not."""
-    return Transaction.objects.filter(
-        insurer_id=insurer_id, kind__in=STATEMENT_KINDS, date__gte=start, date__lte=end
-    )
-
-
 def unremitted_by_age(today: date) -> list[dict]:
     """Reconciliation: per insurer, what it is owed and not yet remitted (nor put in a
     remittance), by the age of the collection. One pass over the open legs."""
@@ -242,6 +235,11 @@ def payouts(kind: str | None = None, status: str | None = None) -> QuerySet[Payo
     if status:
         found = found.filter(status=status)
     return found
+
+
+def account_or_none(pk: int | None) -> Account | None:
+    """The account a list of entries is filtered by, if any."""
+    return Account.objects.filter(pk=pk).first() if pk else None
 
 
 def get_batch(pk: int) -> PayoutBatch:

@@ -2,8 +2,9 @@
 database transaction together with the business change that causes it.
 
 The business services call the `post_*` functions (practices: a verified payment; claims: a
-recorded indemnity; endorsements: a premium difference collected or refunded). The
-operator's own changes (remittances, SEPA batches, a firm's IBAN) are here too.
+recorded indemnity). `post_refund` waits for a flow that gives premium back (an endorsement's
+refund, a cancellation after payment): none pays the client yet. The operator's own changes
+(remittances, SEPA batches, a firm's IBAN) are here too.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ def post_claim_payout(
         reference=subject.reference[:100],
         insurer=insurer,
         payee_name=payee_name,
-        iban=_valid_iban(iban),
+        iban=valid_iban(iban),
         gross=amount,
     )
     record_audit(actor=actor, action=AccountingAudit.PAYOUT_CREATED, target=payout)
@@ -278,7 +279,8 @@ def confirm_remittance(
 # --- Commissions and SEPA payouts -----------------------------------------------------------
 
 
-def _valid_iban(iban: str) -> str:
+def valid_iban(iban: str) -> str:
+    """The IBAN in its compact form, or a DomainError on the `iban` field."""
     try:
         return stdnum_iban.validate(iban)
     except StdnumError:
@@ -288,10 +290,12 @@ def _valid_iban(iban: str) -> str:
 def set_payee_iban(*, actor: User, firm: Firm, iban: str) -> Account:
     """The IBAN the firm's commissions are paid to."""
     require(actor, "manage_accounting")
-    commissions = account(K.COMMISSIONS, firm=firm)
-    commissions.iban = _valid_iban(iban)
-    commissions.save(update_fields=["iban"])
-    record_audit(actor=actor, action=AccountingAudit.PAYEE_IBAN_SET, target=firm)
+    iban = valid_iban(iban)
+    with transaction.atomic():
+        commissions = account(K.COMMISSIONS, firm=firm)
+        commissions.iban = iban
+        commissions.save(update_fields=["iban"])
+        record_audit(actor=actor, action=AccountingAudit.PAYEE_IBAN_SET, target=firm)
     return commissions
 
 
@@ -406,6 +410,8 @@ def confirm_payout_batch(*, actor: User, batch: PayoutBatch) -> PayoutBatch:
         if not PayoutBatch.lifecycle.allows(batch.status, PayoutBatch.Status.SENT):
             raise InvalidTransition(_("La distinta è già stata inviata."))
         today = timezone.localdate()
+        claims_payable, separate = account(K.CLAIMS_PAYABLE), account(K.SEPARATE)
+        operating, withholding = account(K.OPERATING), account(K.WITHHOLDING)
         for payout in batch.payouts.select_for_update().order_by("pk"):
             subject = Subject("payout", payout.pk, f"{payout} {payout.reference}")
             if payout.kind == Payout.Kind.CLAIM:
@@ -415,8 +421,8 @@ def confirm_payout_batch(*, actor: User, batch: PayoutBatch) -> PayoutBatch:
                     subject=subject,
                     actor=actor,
                     legs=[
-                        (account(K.CLAIMS_PAYABLE), payout.gross),
-                        (account(K.SEPARATE), -payout.gross),
+                        (claims_payable, payout.gross),
+                        (separate, -payout.gross),
                     ],
                 )
             else:
@@ -428,8 +434,8 @@ def confirm_payout_batch(*, actor: User, batch: PayoutBatch) -> PayoutBatch:
                     firm=payout.firm,
                     legs=[
                         (account(K.COMMISSIONS, firm=payout.firm), payout.gross),
-                        (account(K.OPERATING), -payout.amount),
-                        (account(K.WITHHOLDING), -payout.withholding),
+                        (operating, -payout.amount),
+                        (withholding, -payout.withholding),
                     ],
                 )
             transition(payout, Payout.Status.SENT, actor=actor)

@@ -15,7 +15,7 @@ from polis.accounting.forms import (
     MonthForm,
     PrepareRemittanceForm,
 )
-from polis.accounting.models import Account, Payout, PayoutBatch, Remittance, Transaction
+from polis.accounting.models import Account, Payout, Remittance, Transaction
 from polis.accounts.models import Firm
 from polis.core.access import can, capability_required
 from polis.core.actions import Post, run_action
@@ -59,7 +59,7 @@ def entries(request):
     except ValueError:
         raise Http404 from None
     page = CappedPaginator(selectors.entries(**filters), 25).get_page(get.get("pagina"))
-    account = Account.objects.filter(pk=filters["account_id"]).first()
+    account = selectors.account_or_none(filters["account_id"])
     return render(
         request,
         "accounting/entries.html",
@@ -174,7 +174,7 @@ def remittance_action(request, pk: int, action: str):
         action,
         actions=REMITTANCE_ACTIONS,
         posts=REMITTANCE_POSTS,
-        load=lambda request: get_object_or_404(Remittance, pk=pk),
+        load=lambda request: get_object_or_404(selectors.remittances(), pk=pk),
         done=lambda request, obj, result: redirect("accounting:remittance", pk=obj.pk),
         refused=lambda request, obj: redirect("accounting:remittance", pk=obj.pk),
     )
@@ -296,7 +296,7 @@ def batch_action(request, pk: int, action: str):
         action,
         actions=BATCH_ACTIONS,
         posts=BATCH_POSTS,
-        load=lambda request: get_object_or_404(PayoutBatch, pk=pk),
+        load=lambda request: selectors.get_batch(pk),
         done=lambda request, obj, result: redirect("accounting:batch", pk=obj.pk),
         refused=lambda request, obj: redirect("accounting:batch", pk=obj.pk),
     )

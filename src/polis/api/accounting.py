@@ -279,7 +279,7 @@ def confirm_remittance(request, remittance_id: int, payload: ConfirmIn):
     user = _staff(request)
     remittance = services.confirm_remittance(
         actor=user,
-        remittance=get_object_or_404(Remittance, pk=remittance_id),
+        remittance=get_object_or_404(selectors.remittances(), pk=remittance_id),
         paid_on=payload.paid_on,
         bank_reference=payload.bank_reference,
     )

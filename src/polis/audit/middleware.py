@@ -1,6 +1,6 @@
 from polis.audit.context import current_api_key, current_ip
 from polis.core.http import client_ip
-from polis.core.links import base_url, request_base
+from polis.core.links import current_request
 
 
 class RequestContextMiddleware:
@@ -10,10 +10,10 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = current_ip.set(client_ip(request) or None)
         key_token = current_api_key.set(None)
-        base_token = request_base.set(base_url(request))
+        request_token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            request_base.reset(base_token)
+            current_request.reset(request_token)
             current_api_key.reset(key_token)
             current_ip.reset(token)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -22,11 +23,11 @@ from polis.catalog.models import Insurer
 from polis.catalog.selectors import sum_insured, tax_rates
 from polis.claims.models import Claim
 from polis.claims.selectors import claims_for_bordereau
+from polis.core.exports import XLSX
 from polis.documents.validation import ValidatedFile
 from polis.practices.models import Practice
 from polis.practices.selectors import policies_cancelled_between, policies_issued_between
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
 CHUNK = 2000
 # Cells listed on the page; the downloadable report lists them all.
@@ -58,10 +59,6 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
         datetime.datetime.combine(month, datetime.time(), tzinfo=rome),
         datetime.datetime.combine(following, datetime.time(), tzinfo=rome),
     )
-
-
-def _local_date(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) -> Iterator[RiskLine]:
@@ -102,9 +99,9 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
 
     for practice in written.iterator(chunk_size=CHUNK):
         kind = "Renewal" if practice.renewal_of_id else "New Business"
-        yield line(practice, kind, _local_date(practice.issued_at), 1)
+        yield line(practice, kind, timezone.localtime(practice.issued_at).date(), 1)
     for practice in cancelled.iterator(chunk_size=CHUNK):
-        yield line(practice, "Cancellation", _local_date(practice.cancelled_at), -1)
+        yield line(practice, "Cancellation", timezone.localtime(practice.cancelled_at).date(), -1)
 
 
 def claim_lines(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -18,7 +17,7 @@ from polis.catalog.models import Insurer
 from polis.core.access import require
 from polis.core.errors import DomainError
 from polis.documents.models import StoredFile
-from polis.documents.services import open_download, store_file
+from polis.documents.services import delete_files, open_download, store_file
 from polis.lifecycle import lock, transition
 
 if TYPE_CHECKING:
@@ -91,9 +90,7 @@ def generate_bordereau(
             action=BordereauAudit.GENERATED,
             data=audited,
         )
-        for stored in StoredFile.objects.filter(pk__in=[pk for pk in old if pk]):
-            transaction.on_commit(partial(stored.file.storage.delete, stored.file.name))
-            stored.delete()
+        delete_files(StoredFile.objects.filter(pk__in=[pk for pk in old if pk]))
         return bordereau
 
 

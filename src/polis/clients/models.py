@@ -57,9 +57,9 @@ class Client(models.Model):
         _("informativa privacy consegnata il"), null=True, blank=True
     )
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
-    # Where the consent was given (MarketingSource) and the version of the text the client read
-    # (settings.MARKETING_CONSENT_VERSION); both empty without a consent. Its withdrawal is in
-    # the audit log, with where it came from.
+    # Where the consent was given ("agency_form", "privacy_request") and the version of the text
+    # the client read (settings.MARKETING_CONSENT_VERSION); both empty without a consent. Its
+    # withdrawal is in the audit log, with where it came from.
     marketing_consent_source = models.CharField(
         max_length=20, blank=True, default="", db_default=""
     )

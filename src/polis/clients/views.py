@@ -38,15 +38,16 @@ def picker(request):
 @capability_required("view_clients")
 def client_detail(request, pk: int):
     client = selectors.get_client_for(request.user, pk)
+    can_place_holds = can(request.user, "manage_retention")
     return render(
         request,
         "clients/detail.html",
         {
             "client": client,
             "can_handle_privacy": can(request.user, "handle_privacy_requests"),
-            "can_place_holds": can(request.user, "manage_retention"),
+            "can_place_holds": can_place_holds,
             # a legal hold (an operator's, a contested claim, an open complaint)
-            "on_hold": can(request.user, "manage_retention") and client.pk in held_clients(),
+            "on_hold": can_place_holds and client.pk in held_clients(),
             "events": audit_events_for(object_type="clients.client", object_id=str(client.pk))[:20],
         },
     )

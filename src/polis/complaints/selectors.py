@@ -46,15 +46,20 @@ def complaint_list(user: User, *, open_only: bool = False, search: str = "") -> 
     return complaints
 
 
-def complaints_due(user: User, today: datetime.date | None = None) -> QuerySet[Complaint]:
-    """Open complaints past their deadline or in its last 15 days (the dashboard's alert)."""
+def due_complaints(
+    today: datetime.date | None = None, complaints: QuerySet[Complaint] | None = None
+) -> QuerySet[Complaint]:
+    """Open complaints (of `complaints`, by default all) past their deadline or in its last 15
+    days, soonest first."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=Complaint.ANSWER_DAYS - Complaint.WARN_DAYS)
-    return (
-        complaints_visible_to(user)
-        .filter(status__in=Complaint.OPEN, due_on__lte=horizon)
-        .order_by("due_on", "pk")
-    )
+    base = Complaint.objects.all() if complaints is None else complaints
+    return base.filter(status__in=Complaint.OPEN, due_on__lte=horizon).order_by("due_on", "pk")
+
+
+def complaints_due(user: User, today: datetime.date | None = None) -> QuerySet[Complaint]:
+    """The due complaints the user sees (the dashboard's alert)."""
+    return due_complaints(today, complaints_visible_to(user))
 
 
 def register_rows(user: User, start: datetime.date, end: datetime.date) -> QuerySet[Complaint]:

@@ -18,6 +18,7 @@ from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.complaints.audit import ComplaintAudit
 from polis.complaints.models import RIGHTS_NOTICE, Category, Complaint, due_date
+from polis.complaints.selectors import due_complaints
 from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.errors import DomainError
 from polis.core.numbering import formatted_number
@@ -247,12 +248,7 @@ def send_due_report(today: datetime.date | None = None) -> int:
     15 days (from the 30th day after receipt), by number and date only: no names in the
     e-mail. Returns how many."""
     today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=Complaint.ANSWER_DAYS - Complaint.WARN_DAYS)
-    due = list(
-        Complaint.objects.filter(status__in=Complaint.OPEN, due_on__lte=horizon).order_by(
-            "due_on", "pk"
-        )
-    )
+    due = list(due_complaints(today))
     if due:
         overdue = [c for c in due if c.due_on < today]
         near = [c for c in due if c.due_on >= today]

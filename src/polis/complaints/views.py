@@ -25,6 +25,7 @@ from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import FORMATS, export_response
+from polis.core.forms import MAX_FILES, show_error
 from polis.core.http import client_ip
 from polis.core.languages import client_page
 from polis.core.pagination import CappedPaginator
@@ -47,11 +48,11 @@ def complaint_public(request):
             try:
                 complaint = services.submit_complaint(
                     data=form.complaint_data(),
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["files"][:MAX_FILES],
                     language=get_language(),
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_error(form, error)
             else:
                 request.session["complaint_number"] = complaint.number
                 return redirect("complaints:public_done")
@@ -101,10 +102,10 @@ def complaint_create(request):
                 data=form.complaint_data(),
                 channel=form.cleaned_data["channel"],
                 received_on=form.cleaned_data["received_on"],
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["files"][:MAX_FILES],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             return redirect("complaints:detail", pk=created.pk)
     return render(request, "complaints/form.html", {"form": form})
@@ -187,26 +188,26 @@ def complaint_action(request, pk: int, action: str):
 
 
 REGISTER_HEADERS = [
-    _("Numero"),
-    _("Data di ricezione"),
-    _("Canale"),
-    _("Reclamante"),
-    _("Tipo di reclamante"),
-    _("Nei confronti di"),
-    _("Intermediario o compagnia"),
-    _("Polizza"),
-    _("Sinistro"),
-    _("Categoria"),
-    _("Sintesi"),
-    _("Inoltrato a"),
-    _("Inoltrato il"),
-    _("Assegnato a"),
-    _("Scadenza"),
-    _("Data della risposta"),
-    _("Esito"),
-    _("Giorni trascorsi"),
-    _("Importo riconosciuto"),
-    _("Stato"),
+    gettext_lazy("Numero"),
+    gettext_lazy("Data di ricezione"),
+    gettext_lazy("Canale"),
+    gettext_lazy("Reclamante"),
+    gettext_lazy("Tipo di reclamante"),
+    gettext_lazy("Nei confronti di"),
+    gettext_lazy("Intermediario o compagnia"),
+    gettext_lazy("Polizza"),
+    gettext_lazy("Sinistro"),
+    gettext_lazy("Categoria"),
+    gettext_lazy("Sintesi"),
+    gettext_lazy("Inoltrato a"),
+    gettext_lazy("Inoltrato il"),
+    gettext_lazy("Assegnato a"),
+    gettext_lazy("Scadenza"),
+    gettext_lazy("Data della risposta"),
+    gettext_lazy("Esito"),
+    gettext_lazy("Giorni trascorsi"),
+    gettext_lazy("Importo riconosciuto"),
+    gettext_lazy("Stato"),
 ]
 
 
@@ -252,15 +253,15 @@ def complaint_register_export(request):
 
 
 SUMMARY_HEADERS = [
-    _("Categoria"),
-    _("Ricevuti"),
-    _("Nei confronti dell'MGA"),
-    _("Nei confronti di collaboratori"),
-    _("Accolti (anche in parte o transatti)"),
-    _("Respinti"),
-    _("Inoltrati alle compagnie"),
-    _("Aperti"),
-    _("Giorni medi di risposta"),
+    gettext_lazy("Categoria"),
+    gettext_lazy("Ricevuti"),
+    gettext_lazy("Nei confronti dell'MGA"),
+    gettext_lazy("Nei confronti di collaboratori"),
+    gettext_lazy("Accolti (anche in parte o transatti)"),
+    gettext_lazy("Respinti"),
+    gettext_lazy("Inoltrati alle compagnie"),
+    gettext_lazy("Aperti"),
+    gettext_lazy("Giorni medi di risposta"),
 ]
 
 

@@ -27,6 +27,11 @@ def _roles(*roles: str) -> Callable:
     return lambda user: user.role in roles
 
 
+def _mga_or_firm_admin(user) -> bool:
+    """The MGA's staff for every firm, a firm's administrator for his own."""
+    return user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
+
+
 # capability -> predicate on an authenticated, active user
 CAPABILITIES: dict[str, Callable] = {
     "use_dashboard": _roles(COLLABORATOR, OPERATOR, ADJUSTER, ADMIN),
@@ -55,31 +60,23 @@ CAPABILITIES: dict[str, Callable] = {
     # the money (polis.accounting): the MGA's staff keep the books; a firm reads its commissions
     "manage_accounting": _roles(*MGA_STAFF),
     "view_commissions": _roles(COLLABORATOR, OPERATOR, ADMIN),
-    # GDPR requests of a client: the MGA's staff for every client, a firm's administrator for
-    # his own firm's (polis.privacy.selectors)
     # API keys and webhooks: the MGA's staff for anyone, a firm's administrator for his firm's
     # users (polis.integrations.selectors)
-    "manage_integrations": lambda user: (
-        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
-    ),
+    "manage_integrations": _mga_or_firm_admin,
     # the monthly bordereaux to the insurers (polis.bordereaux)
     "report_to_insurers": _roles(*MGA_STAFF),
-    "handle_privacy_requests": lambda user: (
-        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
-    ),
+    # GDPR requests of a client: the MGA's staff for every client, a firm's administrator for
+    # his own firm's (polis.privacy.selectors)
+    "handle_privacy_requests": _mga_or_firm_admin,
     # Complaints (reclami): the MGA registers and answers them all; a firm's administrator
     # reads those about his own firm, whose information the MGA may need (polis.complaints)
     "handle_complaints": _roles(*MGA_STAFF),
-    "view_complaints": lambda user: (
-        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
-    ),
+    "view_complaints": _mga_or_firm_admin,
     # sales outside a product's target market (POG), reported to the MGA
     "view_target_market_report": _roles(*MGA_STAFF),
     # Portfolio import and export: the MGA's staff for any firm, a firm's administrator for
     # his own (polis.portfolio)
-    "import_portfolio": lambda user: (
-        user.role in MGA_STAFF or (user.role == COLLABORATOR and user.is_firm_admin)
-    ),
+    "import_portfolio": _mga_or_firm_admin,
     # the retention periods, the purge job's reports and the legal holds (polis.retention)
     "manage_retention": _roles(*MGA_STAFF),
 }

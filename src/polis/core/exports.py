@@ -33,14 +33,16 @@ def _csv_value(value) -> str:
     return _safe(str(value))
 
 
-class _Echo:
+class Echo:
+    """A file whose `write` returns the line: a csv.writer that yields lines to stream."""
+
     def write(self, value: str) -> str:
         return value
 
 
 def _csv(headers: Sequence[str], rows: Iterable[Sequence], name: str) -> StreamingHttpResponse:
     # Italian spreadsheets expect ";" and a decimal comma; the BOM makes Excel read UTF-8.
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
 
     def lines():
         yield "\ufeff" + writer.writerow(headers)

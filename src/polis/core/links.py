@@ -1,9 +1,11 @@
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.http import HttpRequest
 
-# The scheme and host of the request being served (set by the audit's RequestContextMiddleware).
-request_base: ContextVar[str | None] = ContextVar("request_base", default=None)
+# The request being served (set by the audit's RequestContextMiddleware): its base is read only
+# when a message needs it.
+current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
 
 
 def base_url(request) -> str:
@@ -15,4 +17,5 @@ def base_url(request) -> str:
 def current_base_url() -> str:
     """The request's base while serving one, SITE_URL in a background job: for links a
     message carries whoever builds it (the unsubscribe link of every e-mail)."""
-    return request_base.get() or settings.SITE_URL.rstrip("/")
+    request = current_request.get()
+    return base_url(request) if request is not None else settings.SITE_URL.rstrip("/")

@@ -8,8 +8,10 @@ how to find the expired rows and how to purge them:
         "quotes.quote", title=_("Preventivi non trasformati in pratica"), months=24,
         start_event=_("dalla fine della validità del preventivo"), source=_("scelta dell'MGA ..."),
         unconfirmed=True, action=Action.DELETE, expired=retention.expired_quotes,
-        purge=retention.delete_quotes, keeps=retention.client_has_quotes,
+        purge=retention.delete_quotes,
     )
+
+(`keeps=` names a duty that refuses an erasure while it holds, e.g. the contract's.)
 
 `expired(cutoff, held)` returns a queryset of the rows whose start event came before `cutoff`
 (today less the period), that are not purged yet and whose client is not in `held`;

@@ -1,12 +1,7 @@
 """The demo insurer's binder references, made up for the demo (a real binder's come from the
 insurer): with them the demo data's bordereaux pass the mandatory-field check."""
 
-import datetime
-
-from django.utils import timezone
-
 from polis.bordereaux.models import Binder
-from polis.bordereaux.services import generate_month
 from polis.catalog.models import Insurer
 
 DEMO_BINDER = {
@@ -25,8 +20,3 @@ DEMO_BINDER = {
 
 def install_demo_binder(insurer: Insurer) -> None:
     Binder.objects.get_or_create(insurer=insurer, defaults=DEMO_BINDER)
-
-
-def generate_last_month() -> None:
-    """Last month's bordereaux, as the monthly job would have left them."""
-    generate_month(month=timezone.localdate().replace(day=1) - datetime.timedelta(days=1))

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.accounts.services import approve_firm
+from polis.bordereaux.tasks import generate_last_month
 from polis.catalog.models import Insurer, Product
 from polis.catalog.services import price
 from polis.claims.services import open_claim
@@ -20,7 +21,6 @@ from polis.complaints.services import ComplaintData, register_complaint, submit_
 from polis.core.cache import touch
 from polis.core.numbering import formatted_number
 from polis.devdata.accounting import install_demo_money
-from polis.devdata.bordereaux import generate_last_month
 from polis.devdata.catalog import ARCHITECT_EXAMPLE, install_demo_catalog
 from polis.devdata.ledger import record_demo_events
 from polis.devdata.signing import identity_png, link_token, sign_as_client

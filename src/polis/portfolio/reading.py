@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from polis.core.errors import DomainError
+from polis.core.exports import XLSX
 from polis.portfolio.columns import NAMES, REQUIRED
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv"
 # Parts every XLSX workbook has: a ZIP without them (a .docx, a renamed archive) is refused.
 _XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
@@ -102,7 +102,7 @@ def sniff_file(name: str, data: bytes) -> Sniffed:
         )
     if data.startswith(b"PK\x03\x04"):
         _check_zip(data)
-        return Sniffed("xlsx", "", XLSX_CONTENT_TYPE)
+        return Sniffed("xlsx", "", XLSX)
     if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
         raise FileRefused(_("Il file ha il nome di un foglio Excel ma non lo è: rifiutato."))
     if data.startswith((b"%PDF", b"\xd0\xcf\x11\xe0", b"\x7fELF", b"MZ")):

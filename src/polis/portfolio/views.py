@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
+from polis.core.exports import FORMATS, XLSX
+from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
 from polis.portfolio import selectors, services
 from polis.portfolio.actions import ACTIONS
@@ -17,9 +19,6 @@ from polis.portfolio.columns import COLUMNS, NAMES
 from polis.portfolio.forms import UploadForm
 from polis.portfolio.models import ImportBatch
 from polis.portfolio.writing import csv_lines, write_xlsx
-
-FORMATS = ("csv", "xlsx")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(name: str, fmt: str, header: list[str], rows) -> HttpResponse:
@@ -55,7 +54,7 @@ def index(request):
                 privacy_declared=form.cleaned_data["privacy"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             return redirect("portfolio:batch", pk=batch.pk)
     page = CappedPaginator(selectors.batches_visible_to(request.user), 20).get_page(

@@ -5,7 +5,6 @@ would run as a formula is escaped with a leading quote (the import reads it back
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -14,6 +13,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from polis.core.exports import Echo
 from polis.portfolio.checking import is_formula
 
 
@@ -29,14 +29,9 @@ def cell_text(value: object) -> str:
     return "'" + text if is_formula(text) else text
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[bytes]:
     """A CSV for Italian Excel (UTF-8 with BOM, «;»), one line at a time (for streaming)."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
     yield ("\ufeff" + writer.writerow(header)).encode()
     for row in rows:
         yield writer.writerow([cell_text(value) for value in row]).encode()
@@ -58,9 +53,3 @@ def write_xlsx(
     for row in rows:
         sheet.append([text_cell(value) for value in row])
     workbook.save(target)
-
-
-def xlsx_bytes(header: list[str], rows: Iterable[Iterable[object]], *, title: str) -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx(buffer, header, rows, title=title)
-    return buffer.getvalue()

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from polis.audit.models import AuditEvent
 from polis.catalog.selectors import review_flags
+from polis.catalog.target_market import TargetCheck, check_target_market
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
 from polis.documents.models import StoredFile
@@ -647,4 +648,16 @@ def endorsement_signature_requests(user: User, endorsement: Endorsement) -> list
         return []
     return list(
         requests_for_subject(user, SubjectKind.ENDORSEMENT, endorsement.pk).order_by("-created_at")
+    )
+
+
+def target_market_check(practice: Practice) -> TargetCheck:
+    """The practice's client and answers against its product's target market (POG), with the
+    demands and needs recorded so far: what issuing checks, and the page announces."""
+    return check_target_market(
+        practice.product,
+        client=practice.client,
+        answers=practice.answers,
+        needs=practice.needs.get("answers"),
+        on=practice.effective_date,
     )

@@ -18,7 +18,6 @@ from polis.catalog.target_market import (
     Fit,
     TargetCheck,
     already_justified,
-    check_target_market,
 )
 from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
@@ -151,13 +150,7 @@ def practice_detail(request, pk: int):
 
 
 def _target_market_ahead(practice: Practice) -> TargetCheck | None:
-    check = check_target_market(
-        practice.product,
-        client=practice.client,
-        answers=practice.answers,
-        needs=practice.needs.get("answers"),
-        on=practice.effective_date,
-    )
+    check = selectors.target_market_check(practice)
     if check.fit == Fit.INSIDE or already_justified(check, practice.target_market):
         return None
     return check

@@ -46,10 +46,6 @@ class LegalHold(models.Model):
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.reference}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
 
 class PurgeRun(models.Model):
     """One run of the retention job: what it purged, by record class (`PurgeLine`)."""

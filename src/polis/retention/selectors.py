@@ -30,8 +30,3 @@ def holds_visible_to(user: User) -> QuerySet[LegalHold]:
     return LegalHold.objects.select_related("client", "placed_by", "released_by").order_by(
         "status", "-placed_at", "-pk"
     )
-
-
-def client_holds(client_id: int) -> QuerySet[LegalHold]:
-    """A client's active holds, as his page shows them."""
-    return LegalHold.objects.filter(client_id=client_id, status=LegalHold.Status.ACTIVE)

@@ -15,7 +15,7 @@ from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError
 from polis.core.retention import RecordClass, held_clients, record_classes
-from polis.lifecycle import transition
+from polis.lifecycle import lock, transition
 from polis.retention.audit import RetentionAudit
 from polis.retention.models import LegalHold, PurgeLine, PurgeRun
 
@@ -120,13 +120,9 @@ def release_hold(*, actor: User, hold: LegalHold) -> LegalHold:
     """Release a hold: the client's records follow their periods again from the next run."""
     require(actor, "manage_retention")
     with transaction.atomic():
-        hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+        hold = lock(hold)
         hold.released_at, hold.released_by = timezone.now(), actor
         transition(
-            hold,
-            LegalHold.Status.RELEASED,
-            actor=actor,
-            fields=("released_at", "released_by"),
-            action=RetentionAudit.HOLD_RELEASED,
+            hold, LegalHold.Status.RELEASED, actor=actor, fields=("released_at", "released_by")
         )
         return hold

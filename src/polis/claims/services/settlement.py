@@ -10,10 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import ValidationError as StdnumError
 
-from polis.accounting.services import Subject, post_claim_payout
+from polis.accounting.services import Subject, post_claim_payout, valid_iban
 from polis.claims.audit import ClaimAudit
 from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument, Quietanza
 from polis.claims.selectors import contract_identification_of, sla_closures
@@ -265,10 +263,7 @@ def record_claim_payment(
     """The MGA records the payment of the accepted quietanza: `paid`."""
     require(actor, "handle_claims")
     amount = _amount(amount, field="amount")
-    try:
-        iban = stdnum_iban.validate(iban)
-    except StdnumError:
-        raise DomainError(_("IBAN non valido: controlla i caratteri."), field="iban") from None
+    iban = valid_iban(iban)
     if paid_on > timezone.localdate():
         raise DomainError(_("La data del pagamento non può essere futura."), field="paid_on")
     with transaction.atomic():

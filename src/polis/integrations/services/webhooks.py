@@ -14,6 +14,7 @@ import base64
 import json
 import logging
 import secrets
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -114,17 +115,22 @@ SUBJECTS: dict[str, tuple[Callable[[models.Model], dict], Callable[[User], Query
 }
 
 
-def _receives(subscription: WebhookSubscription, target: models.Model, label: str) -> bool:
-    if subscription.insurer_id and subscription.insurer_id != insurer_of(target):
-        return False
-    visible = SUBJECTS[label][1]
-    return visible(subscription.user).filter(pk=target.pk).exists()
+def _seen_by(subscription: WebhookSubscription, label: str, targets: list) -> set[int]:
+    """Which of `targets` (one kind) the subscription's owner sees, within its insurer if it has
+    one: one query for the batch."""
+    by_pk = {t.pk: t for t in targets}
+    visible = SUBJECTS[label][1](subscription.user).filter(pk__in=by_pk)
+    return {
+        pk
+        for pk in visible.values_list("pk", flat=True)
+        if not subscription.insurer_id or subscription.insurer_id == insurer_of(by_pk[pk])
+    }
 
 
 def emit_for_audit(action: str, targets: Sequence[models.Model]) -> None:
     """Audit observer: an action listed in EVENTS becomes an event for each target, for the
     subscriptions that want it and whose owner sees the target (in the caller's transaction).
-    One query for a batch nobody subscribed to."""
+    One query for a batch nobody subscribed to, then one per subscription and kind."""
     if action not in EVENTS:
         return
     name = EVENTS[action][0]
@@ -133,11 +139,17 @@ def emit_for_audit(action: str, targets: Sequence[models.Model]) -> None:
         for s in WebhookSubscription.objects.select_related("user").filter(active=True)
         if name in s.events
     ]
-    for target in targets if wanting else ():
-        label = object_label(target)
-        subscriptions = [s for s in wanting if _receives(s, target, label)]
-        if subscriptions:
-            _emit(name, label, target, subscriptions)
+    if not wanting:
+        return
+    by_label: dict[str, list[models.Model]] = defaultdict(list)
+    for target in targets:
+        by_label[object_label(target)].append(target)
+    for label, group in by_label.items():
+        seen = {s.pk: _seen_by(s, label, group) for s in wanting}
+        for target in group:
+            subscriptions = [s for s in wanting if target.pk in seen[s.pk]]
+            if subscriptions:
+                _emit(name, label, target, subscriptions)
 
 
 def _emit(

@@ -15,7 +15,7 @@ from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.catalog.selectors import coverages_of
 from polis.catalog.services import mark_tariff_used
-from polis.catalog.target_market import check_target_market, target_market_record
+from polis.catalog.target_market import target_market_record
 from polis.clients.services import check_processing_allowed
 from polis.core.access import OPERATOR, require
 from polis.core.errors import DomainError, InvalidTransition
@@ -29,7 +29,7 @@ from polis.notify.services import queue_email
 from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice
 from polis.practices.registry import tell_insured
-from polis.practices.selectors import review_reasons
+from polis.practices.selectors import review_reasons, target_market_check
 from polis.practices.services._common import S, _own
 from polis.practices.services.signing import _hand_over_disclosures
 from polis.quotes.models import Quote
@@ -194,13 +194,7 @@ def _check_target_market(actor: User, practice: Practice, justification: str) ->
     """POG at issue, with the demands and needs now known: the negative target market blocks;
     outside it the justification given at quote still holds for the same reasons, else a new
     one is required. Kept on the practice (the MGA's report lists it)."""
-    check = check_target_market(
-        practice.product,
-        client=practice.client,
-        answers=practice.answers,
-        needs=practice.needs.get("answers"),
-        on=practice.effective_date,
-    )
+    check = target_market_check(practice)
     practice.target_market = target_market_record(
         check,
         justification=justification,
