@@ -166,11 +166,13 @@ class Leg(models.Model):
 
 
 class Payout(models.Model):
-    """A sum the MGA pays by SEPA credit transfer: a claim's indemnity or a firm's commissions."""
+    """A sum the MGA pays by SEPA credit transfer: a claim's indemnity, a firm's commissions or
+    premium given back to a client (a variazione lowering it)."""
 
     class Kind(models.TextChoices):
         CLAIM = "claim", _("Indennizzo")
         COMMISSION = "commission", _("Provvigioni")
+        REFUND = "refund", _("Rimborso di premio")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Da pagare")
@@ -198,6 +200,11 @@ class Payout(models.Model):
     # What the payee is owed; the transfer is that less the withholding (commissions).
     gross = models.DecimalField(_("importo lordo"), max_digits=12, decimal_places=2)
     withholding = models.DecimalField(_("ritenuta"), max_digits=12, decimal_places=2, default=0)
+    # A refund: the firm's commission charged back on it, and the practice it belongs to.
+    clawback = models.DecimalField(
+        _("provvigione stornata"), max_digits=12, decimal_places=2, default=0
+    )
+    practice_id = models.PositiveBigIntegerField(null=True, blank=True)
     batch = models.ForeignKey(
         "PayoutBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
     )
@@ -206,7 +213,10 @@ class Payout(models.Model):
     class Meta:
         verbose_name = _("pagamento SEPA")
         verbose_name_plural = _("pagamenti SEPA")
-        indexes = [models.Index(fields=["kind", "status"], name="payout_kind_status")]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="payout_kind_status"),
+            models.Index(fields=["subject_kind", "subject_id"], name="payout_subject"),
+        ]
 
     def __str__(self) -> str:
         return f"P-{self.pk:06d}"

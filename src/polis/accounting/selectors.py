@@ -237,6 +237,16 @@ def payouts(kind: str | None = None, status: str | None = None) -> QuerySet[Payo
     return found
 
 
+def payout_for(subject_kind: str, subject_id: int) -> Payout | None:
+    """The latest payout made for a business object (e.g. a variazione's refund), if any."""
+    return (
+        Payout.objects.filter(subject_kind=subject_kind, subject_id=subject_id)
+        .select_related("batch")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def account_or_none(pk: int | None) -> Account | None:
     """The account a list of entries is filtered by, if any."""
     return Account.objects.filter(pk=pk).first() if pk else None

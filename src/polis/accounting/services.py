@@ -1,10 +1,9 @@
 """The money's postings: every movement is one balanced transaction, posted in the caller's
 database transaction together with the business change that causes it.
 
-The business services call the `post_*` functions (practices: a verified payment; claims: a
-recorded indemnity). `post_refund` waits for a flow that gives premium back (an endorsement's
-refund, a cancellation after payment): none pays the client yet. The operator's own changes
-(remittances, SEPA batches, a firm's IBAN) are here too.
+The business services call the `post_*` functions (practices: a verified payment, a
+variazione's refund; claims: a recorded indemnity). The operator's own changes (remittances,
+SEPA batches, a firm's IBAN) are here too.
 """
 
 from __future__ import annotations
@@ -338,7 +337,7 @@ def create_commission_payout(*, actor: User, firm: Firm) -> Payout:
 
 
 def _debtor_iban(kind: str) -> str:
-    if kind == Payout.Kind.CLAIM:
+    if kind in (Payout.Kind.CLAIM, Payout.Kind.REFUND):
         return settings.SEPA_SEPARATE_ACCOUNT_IBAN
     return settings.SEPA_OPERATING_ACCOUNT_IBAN
 
@@ -403,7 +402,8 @@ def export_payout_batch(*, actor: User, kind: str, execution_date: date) -> Payo
 def confirm_payout_batch(*, actor: User, batch: PayoutBatch) -> PayoutBatch:
     """The operator confirms the bank took the distinta: each payout is sent and posted (an
     indemnity leaves the separate account; commissions leave the MGA's account, the
-    withholding owed to the tax office)."""
+    withholding owed to the tax office; a refund leaves the separate account, see
+    `post_refund_sent`)."""
     require(actor, "manage_accounting")
     with transaction.atomic():
         batch = lock(batch)
@@ -425,6 +425,8 @@ def confirm_payout_batch(*, actor: User, batch: PayoutBatch) -> PayoutBatch:
                         (separate, -payout.gross),
                     ],
                 )
+            elif payout.kind == Payout.Kind.REFUND:
+                post_refund_sent(actor=actor, payout=payout, on=today)
             else:
                 post(
                     kind=T.COMMISSION_PAID,
@@ -442,3 +444,56 @@ def confirm_payout_batch(*, actor: User, batch: PayoutBatch) -> PayoutBatch:
         batch.sent_at = timezone.now()
         transition(batch, PayoutBatch.Status.SENT, actor=actor, fields=("sent_at",))
         return batch
+
+
+# --- Premium refunds to clients -------------------------------------------------------------
+
+
+def create_refund_payout(
+    *,
+    actor: User,
+    subject: Subject,
+    insurer: Insurer,
+    firm: Firm,
+    payee_name: str,
+    iban: str,
+    gross: Decimal,
+    clawback: Decimal,
+) -> Payout:
+    """Premium owed back to a client (a variazione lowering it), to pay by SEPA from the separate
+    account: nothing is posted until the batch carrying it is sent (`post_refund_sent`). The
+    caller checks who may ask for it and that it is owed."""
+    if gross <= 0 or not ZERO <= clawback <= gross:
+        raise DomainError(_("Importo del rimborso non valido."), code="refund_amount")
+    payout = Payout.objects.create(
+        kind=Payout.Kind.REFUND,
+        subject_kind=subject.kind,
+        subject_id=subject.id,
+        reference=subject.reference[:100],
+        practice_id=subject.practice_id,
+        insurer=insurer,
+        firm=firm,
+        payee_name=payee_name[:200],
+        iban=valid_iban(iban),
+        gross=gross,
+        clawback=clawback,
+    )
+    record_audit(actor=actor, action=AccountingAudit.PAYOUT_CREATED, target=payout)
+    return payout
+
+
+def post_refund_sent(*, actor: User, payout: Payout, on: date) -> Transaction:
+    """A refund's transfer went out with its batch: the premium leaves the separate account,
+    the insurer is owed that much less (premium and taxes) and the firm's commission on it is
+    charged back (`post_refund`)."""
+    return post_refund(
+        actor=actor,
+        subject=Subject(
+            payout.subject_kind, payout.subject_id, payout.reference, practice_id=payout.practice_id
+        ),
+        insurer=payout.insurer,  # type: ignore[arg-type]
+        firm=payout.firm,  # type: ignore[arg-type]
+        gross=payout.gross,
+        clawback=payout.clawback,
+        refunded_on=on,
+    )

@@ -72,3 +72,7 @@ class EndorsementAudit(AuditActions):
     EFFECTIVE = "endorsement.effective", _("Appendice firmata: variazione efficace")
     REFUSED = "endorsement.refused", _("Variazione rifiutata dall'MGA")
     WITHDRAWN = "endorsement.withdrawn", _("Variazione ritirata")
+    REFUND_REQUESTED = (
+        "endorsement.refund_requested",
+        _("Rimborso della variazione chiesto con l'IBAN del cliente"),
+    )

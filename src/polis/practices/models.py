@@ -227,7 +227,8 @@ class Practice(models.Model):
 
 
 class Payment(models.Model):
-    """Perfezionamento: one instalment of the premium paid by the client, with its receipt."""
+    """One instalment of the premium paid by the client, with its receipt (perfezionamento), or
+    the additional premium of a variazione (`endorsement`): verified by the MGA alike."""
 
     class Method(models.TextChoices):
         TRANSFER = "transfer", _("Bonifico")
@@ -244,7 +245,11 @@ class Payment(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="payments")
     # Denormalized from the practice: the monthly commission statement reads by firm and date.
     firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="+")
-    instalment = models.PositiveSmallIntegerField(_("rata"))  # 1 = the first
+    instalment = models.PositiveSmallIntegerField(_("rata"), null=True, blank=True)  # 1 = first
+    # A variazione's additional premium instead of an instalment (exactly one of the two).
+    endorsement = models.ForeignKey(
+        "Endorsement", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
     method = models.CharField(_("modalità"), max_length=12, choices=Method.choices)
     paid_on = models.DateField(_("data del pagamento"))
     amount = models.DecimalField(_("importo"), max_digits=12, decimal_places=2)
@@ -280,7 +285,17 @@ class Payment(models.Model):
                 fields=["practice", "instalment"],
                 condition=~models.Q(status="rejected"),
                 name="payment_once_per_instalment",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["endorsement"],
+                condition=~models.Q(status="rejected"),
+                name="payment_once_per_endorsement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(instalment__isnull=False, endorsement__isnull=True)
+                | models.Q(instalment__isnull=True, endorsement__isnull=False),
+                name="payment_instalment_or_endorsement",
+            ),
         ]
         indexes = [
             models.Index(fields=["firm", "paid_on"], name="payment_firm_paid_on"),
@@ -288,7 +303,16 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.endorsement_id:
+            return f"{self.practice} appendice {self.endorsement.number}"
         return f"{self.practice} rata {self.instalment}"
+
+    @property
+    def label(self) -> str:
+        """What it pays, for a table's cell: "1/2" (an instalment) or "appendice 1"."""
+        if self.endorsement_id:
+            return str(_("appendice %(n)s") % {"n": self.endorsement.number})
+        return f"{self.instalment}/{len(self.practice.instalments)}"
 
 
 class ExpiryReminder(models.Model):

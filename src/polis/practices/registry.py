@@ -45,21 +45,3 @@ def add_insured_notice(notice: InsuredNotice) -> None:
 def tell_insured(*, practice: Practice, claim=None) -> None:
     for notice in _insured_notices:
         notice(practice=practice, claim=claim)
-
-
-# Who posts a variazione's premium difference (to collect or to refund) to the accounts: a
-# money domain registers here; called when the variazione becomes effective, in its transaction.
-PremiumChange = Callable[..., None]
-
-_premium_changes: list[PremiumChange] = []
-
-
-def add_premium_change(listener: PremiumChange) -> None:
-    """Call `listener(endorsement=…)` whenever a variazione's premium difference is due."""
-    if listener not in _premium_changes:
-        _premium_changes.append(listener)
-
-
-def premium_changed(*, endorsement) -> None:
-    for listener in _premium_changes:
-        listener(endorsement=endorsement)

@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -25,6 +26,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from polis.accounting.models import Payout
+from polis.accounting.selectors import payout_for
 from polis.audit.models import AuditEvent
 from polis.catalog.selectors import review_flags
 from polis.catalog.target_market import TargetCheck, check_target_market
@@ -619,6 +622,93 @@ def get_endorsement_for(user: User, pk: int) -> Endorsement:
 
 def endorsements_of(practice: Practice) -> QuerySet[Endorsement]:
     return practice.endorsements.select_related("created_by").order_by("-number")
+
+
+# --- The money of a variazione: its additional premium to collect, or its refund -------------
+
+# A variazione's refund payout is named by this subject kind in polis.accounting.
+REFUND_SUBJECT = "endorsement"
+
+
+@dataclass(frozen=True)
+class PremiumChange:
+    """Where a variazione's premium difference stands: to collect from the client (recorded,
+    verified) or to give back (the IBAN collected, in a SEPA batch, sent)."""
+
+    amount: Decimal  # always positive
+    refund: bool
+    payment: Payment | None  # the standing payment of an additional premium
+    payout: Payout | None  # the refund's payout
+
+    @property
+    def status(self) -> str:
+        if self.refund:
+            return self.payout.status if self.payout else "to_refund"
+        return self.payment.status if self.payment else "due"
+
+    @property
+    def label(self) -> str:
+        return {
+            "due": _("Premio da incassare"),
+            Payment.Status.TO_VERIFY: _("Pagamento da verificare"),
+            Payment.Status.VERIFIED: _("Premio incassato"),
+            "to_refund": _("Rimborso da chiedere: manca l'IBAN del cliente"),
+            Payout.Status.PENDING: _("Rimborso da mettere in distinta SEPA"),
+            Payout.Status.BATCHED: _("Rimborso in distinta SEPA"),
+            Payout.Status.SENT: _("Rimborsato"),
+        }[self.status]
+
+    @property
+    def settled(self) -> bool:
+        return self.status in (Payment.Status.VERIFIED, Payout.Status.SENT)
+
+
+def premium_change(endorsement: Endorsement) -> PremiumChange | None:
+    """The money of an effective variazione with a premium difference (None otherwise)."""
+    if endorsement.status != E.EFFECTIVE or not endorsement.difference_gross:
+        return None
+    if endorsement.to_refund:
+        return PremiumChange(
+            amount=-endorsement.difference_gross,
+            refund=True,
+            payment=None,
+            payout=payout_for(REFUND_SUBJECT, endorsement.pk),
+        )
+    payment = (
+        endorsement.payments.exclude(status=Payment.Status.REJECTED).select_related("receipt")
+    ).first()
+    return PremiumChange(
+        amount=endorsement.difference_gross, refund=False, payment=payment, payout=None
+    )
+
+
+def collected_premium(practice: Practice) -> Decimal:
+    """The practice's premium collected (verified payments) less what was given back or is on
+    its way back to the client."""
+    collected = practice.payments.filter(status=Payment.Status.VERIFIED).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal(0)
+    refunds = Payout.objects.filter(kind=Payout.Kind.REFUND, practice_id=practice.pk)
+    return collected - (refunds.aggregate(s=Sum("gross"))["s"] or Decimal(0))
+
+
+def endorsements_with_money_due(user: User) -> QuerySet[Endorsement]:
+    """The user's effective variazioni whose difference is still to collect (no standing
+    payment) or to refund (no payout yet), oldest first."""
+    standing = Payment.objects.filter(endorsement=OuterRef("pk")).exclude(
+        status=Payment.Status.REJECTED
+    )
+    payout = Payout.objects.filter(subject_kind=REFUND_SUBJECT, subject_id=OuterRef("pk"))
+    return (
+        endorsements_visible_to(user)
+        .filter(status=E.EFFECTIVE)
+        .filter(
+            Q(~Exists(standing), difference_gross__gt=0)
+            | Q(~Exists(payout), difference_gross__lt=0)
+        )
+        .select_related("practice__client", "practice__product")
+        .order_by("effective_at", "pk")
+    )
 
 
 def endorsement_review_queue() -> QuerySet[Endorsement]:

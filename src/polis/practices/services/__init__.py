@@ -14,11 +14,13 @@ from polis.practices.services.endorsements import (
     record_endorsement_signed,
     refuse_endorsement,
     request_endorsement,
+    request_endorsement_refund,
     send_endorsement_for_signature,
     withdraw_endorsement,
 )
 from polis.practices.services.issuing import convert_quote, create_practice, issue_practice
 from polis.practices.services.payments import (
+    record_endorsement_payment,
     record_payment,
     reject_payment,
     start_practices,
@@ -80,6 +82,7 @@ __all__ = [
     "record_contract_signed",
     "record_demands_and_needs",
     "record_documents_acknowledged",
+    "record_endorsement_payment",
     "record_endorsement_signature_closed",
     "record_endorsement_signed",
     "record_paper_delivery",
@@ -90,6 +93,7 @@ __all__ = [
     "reject_payment",
     "renew_practice",
     "request_endorsement",
+    "request_endorsement_refund",
     "request_practice_information",
     "resend_disclosures",
     "send_endorsement_for_signature",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from polis.accounting.services import Subject, create_refund_payout
 from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.catalog.rating import load_tariff, pro_rata
@@ -29,12 +30,14 @@ from polis.lifecycle import check_transition, lock, transition
 from polis.notify.services import queue_email
 from polis.practices.audit import EndorsementAudit
 from polis.practices.models import Endorsement, Practice
-from polis.practices.registry import premium_changed
 from polis.practices.selectors import (
     ENDORSABLE,
+    REFUND_SUBJECT,
+    collected_premium,
     endorsement_changes,
     endorsement_reasons,
     practice_versions,
+    premium_change,
 )
 from polis.practices.services._common import _firm_emails, _own
 from polis.signatures.registry import SubjectKind
@@ -42,6 +45,7 @@ from polis.signatures.selectors import latest_signed_request
 from polis.signatures.services import SignerData, create_signature_request
 
 if TYPE_CHECKING:
+    from polis.accounting.models import Payout
     from polis.accounts.models import User
     from polis.signatures.models import SignatureRequest
 
@@ -300,7 +304,9 @@ def send_endorsement_for_signature(
 
 def record_endorsement_signed(signature: SignatureRequest) -> None:
     """Signature handler: the client signed the appendice; the variazione is effective from its
-    date, and its premium difference is handed to whoever posts it (registry)."""
+    date. Its premium difference is then due: an additional premium the collaborator records
+    (`record_endorsement_payment`), or a refund once the client's IBAN is given
+    (`request_endorsement_refund`)."""
     endorsement = Endorsement.objects.select_for_update().get(pk=signature.subject_id)
     endorsement.signed_appendix = signature.signed_document
     endorsement.signature_report = signature.report
@@ -312,7 +318,6 @@ def record_endorsement_signed(signature: SignatureRequest) -> None:
         fields=("signed_appendix", "signature_report", "effective_at"),
         data={"difference": str(endorsement.difference_gross)},
     )
-    premium_changed(endorsement=endorsement)
 
 
 def record_endorsement_signature_closed(signature: SignatureRequest) -> None:
@@ -326,3 +331,51 @@ def record_endorsement_signature_closed(signature: SignatureRequest) -> None:
             action=EndorsementAudit.SIGNATURE_CLOSED,
             data={"outcome": signature.get_status_display()},
         )
+
+
+def request_endorsement_refund(*, actor: User, endorsement: Endorsement, iban: str) -> Payout:
+    """The collaborator gives the client's IBAN for the refund of a variazione that lowered the
+    premium: a payout to the client in the next SEPA batch of refunds, posted (premium and taxes
+    back from the insurer, the firm's commission on it charged back) when that batch is sent.
+    Refused when the practice's collected premium does not cover it."""
+    require(actor, "work_portfolio")
+    _own(actor, endorsement.practice)
+    with transaction.atomic():
+        endorsement = lock(endorsement)
+        change = premium_change(endorsement)
+        if change is None or not change.refund:
+            raise InvalidTransition(_("Questa variazione non ha un premio da rimborsare."))
+        if change.payout is not None:
+            raise InvalidTransition(_("Il rimborso di questa variazione è già stato chiesto."))
+        practice = Practice.objects.select_for_update().get(pk=endorsement.practice_id)
+        if collected_premium(practice) < change.amount:
+            raise DomainError(
+                _(
+                    "Il premio della polizza non è ancora incassato per intero: il rimborso si "
+                    "chiede dopo la verifica del pagamento."
+                ),
+                code="not_collected",
+            )
+        payout = create_refund_payout(
+            actor=actor,
+            subject=Subject(
+                REFUND_SUBJECT,
+                endorsement.pk,
+                _("Rimborso appendice %(n)d polizza %(number)s")
+                % {"n": endorsement.number, "number": practice.policy_number},
+                practice_id=practice.pk,
+            ),
+            insurer=practice.product.insurer,
+            firm=practice.firm,
+            payee_name=practice.client.display_name,
+            iban=iban,
+            gross=change.amount,
+            clawback=-endorsement.difference_commission,
+        )
+        record_audit(
+            actor=actor,
+            action=EndorsementAudit.REFUND_REQUESTED,
+            target=practice,
+            data={"endorsement": endorsement.number, "amount": str(change.amount)},
+        )
+        return payout

@@ -22,14 +22,15 @@ from polis.ledger.services import record_event
 from polis.lifecycle import lock, transition
 from polis.notify.services import queue_email
 from polis.practices.audit import PracticeAudit
-from polis.practices.models import Payment, Practice
-from polis.practices.selectors import due_instalment
+from polis.practices.models import Endorsement, Payment, Practice
+from polis.practices.selectors import due_instalment, premium_change
 from polis.practices.services._common import S, _firm_emails, _own
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from polis.accounts.models import User
+    from polis.documents.validation import ValidatedFile
 
 # --- Perfezionamento: payments put a signed practice in force ------------------------------
 
@@ -85,6 +86,25 @@ def start_practices(*, today: date | None = None) -> int:
     return started
 
 
+def _payment_receipt(
+    actor: User, practice: Practice, method: str, paid_on: date, receipt: UploadedFile | None
+) -> ValidatedFile:
+    """The checks every recorded payment passes (who, how, when), and its receipt validated by
+    its content."""
+    require(actor, "work_portfolio")
+    _own(actor, practice)
+    if method not in Payment.Method.values:
+        raise DomainError(_("Scegli la modalità di pagamento."), field="method")
+    if paid_on > timezone.localdate():
+        raise DomainError(_("La data del pagamento non può essere nel futuro."), field="paid_on")
+    if receipt is None:
+        raise DomainError(_("Allega la ricevuta del pagamento."), field="receipt")
+    try:
+        return validate_upload(name=receipt.name, data=receipt.read())
+    except DomainError as refused:
+        raise DomainError(refused.message, field="receipt") from refused
+
+
 def record_payment(
     *,
     actor: User,
@@ -100,18 +120,7 @@ def record_payment(
     The amount must equal the instalment due; an instalment is paid once. The first payment of a
     signed practice completes it: in force from its start date (`_complete`).
     """
-    require(actor, "work_portfolio")
-    _own(actor, practice)
-    if method not in Payment.Method.values:
-        raise DomainError(_("Scegli la modalità di pagamento."), field="method")
-    if paid_on > timezone.localdate():
-        raise DomainError(_("La data del pagamento non può essere nel futuro."), field="paid_on")
-    if receipt is None:
-        raise DomainError(_("Allega la ricevuta del pagamento."), field="receipt")
-    try:
-        validated = validate_upload(name=receipt.name, data=receipt.read())
-    except DomainError as refused:
-        raise DomainError(refused.message, field="receipt") from refused
+    validated = _payment_receipt(actor, practice, method, paid_on, receipt)
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
         if practice.status not in (S.SIGNED, S.COMPLETED, S.IN_FORCE):
@@ -151,6 +160,53 @@ def record_payment(
         return payment
 
 
+def record_endorsement_payment(
+    *,
+    actor: User,
+    endorsement: Endorsement,
+    method: str,
+    paid_on: date,
+    amount: Decimal,
+    receipt: UploadedFile | None,
+) -> Payment:
+    """The collaborator records the additional premium of an effective variazione, paid by the
+    client, with its receipt: the MGA verifies it like an instalment (`verify_payment` posts it,
+    the firm's commission being the variazione's own)."""
+    validated = _payment_receipt(actor, endorsement.practice, method, paid_on, receipt)
+    with transaction.atomic():
+        endorsement = lock(endorsement)
+        change = premium_change(endorsement)
+        if change is None or change.refund:
+            raise InvalidTransition(_("Questa variazione non ha un premio da incassare."))
+        if change.payment is not None:
+            raise InvalidTransition(_("Il premio della variazione è già stato registrato."))
+        if amount != change.amount:
+            raise DomainError(
+                _("L'importo deve essere uguale al premio della variazione: %(due)s.")
+                % {"due": euro(change.amount)},
+                field="amount",
+            )
+        practice = endorsement.practice
+        payment = Payment.objects.create(
+            practice=practice,
+            firm_id=practice.firm_id,
+            endorsement=endorsement,
+            method=method,
+            paid_on=paid_on,
+            amount=amount,
+            commission=endorsement.difference_commission,
+            receipt=store_file(actor=actor, validated=validated),
+            recorded_by=actor,
+        )
+        record_audit(
+            actor=actor,
+            action=PracticeAudit.PAYMENT_RECORDED,
+            target=practice,
+            data={"endorsement": endorsement.number, "amount": str(amount), "method": method},
+        )
+        return payment
+
+
 def _checked_payment(actor: User, payment: Payment, to: str) -> Payment:
     """The payment, locked, when its table lets it go to `to` (it is still to verify)."""
     require(actor, "review_practices")
@@ -172,12 +228,7 @@ def verify_payment(*, actor: User, payment: Payment) -> Payment:
         )
         post_premium_collected(
             actor=actor,
-            subject=Subject(
-                "payment",
-                payment.pk,
-                f"{practice} rata {payment.instalment}",
-                practice_id=practice.pk,
-            ),
+            subject=Subject("payment", payment.pk, str(payment), practice_id=practice.pk),
             insurer=practice.product.insurer,
             firm=practice.firm,
             gross=payment.amount,
