@@ -179,7 +179,8 @@ def test_the_refund_is_posted_only_when_its_batch_is_sent(refund, collaborator_a
     batch = accounting.export_payout_batch(
         actor=operator, kind="refund", execution_date=timezone.localdate()
     )
-    assert CLIENT_IBAN in batch.xml and f'<InstdAmt Ccy="EUR">{amount}</InstdAmt>' in batch.xml
+    assert CLIENT_IBAN in batch.xml
+    assert f'<InstdAmt Ccy="EUR">{amount}</InstdAmt>' in batch.xml
     assert premium_change(refund).status == Payout.Status.BATCHED
     assert Transaction.objects.count() == collected  # exported is not paid
 
