@@ -281,7 +281,13 @@ RULES = [
             method="post",
             kwargs=lambda w: {"pk": w["endorsement_a"].pk},
         )
-        for name in ("practices:endorsement_confirm", "practices:endorsement_withdraw")
+        for name in (
+            "practices:endorsement_confirm",
+            "practices:endorsement_withdraw",
+            # on a draft the service refuses: back to the page
+            "practices:endorsement_record_payment",
+            "practices:endorsement_request_refund",
+        )
     ],
     Rule(
         "practices:endorsement_approve",

@@ -93,9 +93,18 @@ def policy_documents(practice: Practice) -> list[Download]:
     if contract:
         wanted.append((str(_("Contratto di polizza")), contract))
     wanted += [(d.get("label", ""), d["file"]) for d in practice.disclosures if d.get("file")]
-    payments = practice.payments.filter(status=Payment.Status.VERIFIED).order_by("instalment")
+    payments = (
+        practice.payments.filter(status=Payment.Status.VERIFIED)
+        .select_related("endorsement")
+        .order_by("instalment", "pk")
+    )
     wanted += [
-        (str(_("Quietanza di pagamento, rata %(n)s") % {"n": p.instalment}), p.receipt_id)
+        (
+            str(_("Quietanza di pagamento, appendice %(n)s") % {"n": p.endorsement.number})
+            if p.endorsement_id
+            else str(_("Quietanza di pagamento, rata %(n)s") % {"n": p.instalment}),
+            p.receipt_id,
+        )
         for p in payments
     ]
     files = StoredFile.objects.in_bulk([pk for _title, pk in wanted])

@@ -88,6 +88,17 @@ PAYMENT_ACTIONS = Actions(
 
 E = Endorsement.Status
 
+
+def _premium_to_record(endorsement: Endorsement, user) -> bool:
+    change = selectors.premium_change(endorsement)
+    return change is not None and not change.refund and change.payment is None
+
+
+def _refund_to_ask(endorsement: Endorsement, user) -> bool:
+    change = selectors.premium_change(endorsement)
+    return change is not None and change.refund and change.payout is None
+
+
 ENDORSEMENT_ACTIONS = Actions(
     {
         # Conferma: the appendice issued at once, or the variazione sent to the MGA's review
@@ -96,6 +107,9 @@ ENDORSEMENT_ACTIONS = Actions(
         "refuse": Action("review_practices", to=E.REFUSED),
         "withdraw": Action("work_portfolio", to=E.WITHDRAWN),
         "send_for_signature": Action("manage_signatures", to=E.SIGNING),
+        # The difference once effective: the additional premium paid, or the refund's IBAN
+        "record_payment": Action("work_portfolio", sources={E.EFFECTIVE}, when=_premium_to_record),
+        "request_refund": Action("work_portfolio", sources={E.EFFECTIVE}, when=_refund_to_ask),
     },
     acts_on=lambda user, endorsement: selectors.acts_on(user, endorsement.practice),
 )

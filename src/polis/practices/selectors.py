@@ -282,7 +282,9 @@ def review_queue() -> QuerySet[Practice]:
 
 
 def payments_of(practice: Practice) -> QuerySet[Payment]:
-    return practice.payments.select_related("receipt").order_by("instalment", "recorded_at")
+    return practice.payments.select_related("receipt", "endorsement").order_by(
+        "instalment", "recorded_at"
+    )
 
 
 def due_instalment(practice: Practice) -> int | None:
@@ -309,7 +311,7 @@ def payments_to_verify() -> QuerySet[Payment]:
     """Payments the MGA has not checked yet, oldest first."""
     return (
         Payment.objects.filter(status=Payment.Status.TO_VERIFY)
-        .select_related("practice__client", "practice__product", "firm")
+        .select_related("practice__client", "practice__product", "firm", "endorsement")
         .order_by("recorded_at", "pk")
     )
 

@@ -159,6 +159,18 @@ urlpatterns = [
         name="endorsement_withdraw",
     ),
     path(
+        "variazioni/<int:pk>/pagamento/",
+        views.endorsement_action,
+        {"action": "record_payment"},
+        name="endorsement_record_payment",
+    ),
+    path(
+        "variazioni/<int:pk>/rimborso/",
+        views.endorsement_action,
+        {"action": "request_refund"},
+        name="endorsement_request_refund",
+    ),
+    path(
         "variazioni/<int:pk>/firma/",
         views.endorsement_action,
         {"action": "send_for_signature"},

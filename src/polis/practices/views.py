@@ -209,8 +209,16 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         "disclosures_stored": selectors.disclosures_stored(practice),
         "signature_form": SignatureForm(),
         "versions": selectors.practice_versions(practice),
-        "endorsements": selectors.endorsements_of(practice),
+        "endorsements": _with_money(selectors.endorsements_of(practice)),
     }
+
+
+def _with_money(endorsements) -> list:
+    """The variazioni, each with `money`: where its premium difference stands (or None)."""
+    rows = list(endorsements)
+    for endorsement in rows:
+        endorsement.money = selectors.premium_change(endorsement)
+    return rows
 
 
 def _safe(request, url: str) -> bool:
@@ -601,7 +609,7 @@ def commissions_export(request, fmt: str):
             p.practice.policy_number,
             p.practice.client.display_name,
             p.practice.product.name,
-            f"{p.instalment}/{len(p.practice.instalments)}",
+            p.label,
             p.get_method_display(),
             p.amount,
             p.commission,
@@ -776,13 +784,15 @@ def endorse(request, pk: int):
 @capability_required("view_practices")
 def endorsement_detail(request, pk: int):
     endorsement = selectors.get_endorsement_for(request.user, pk)
+    actions = ENDORSEMENT_ACTIONS.allowed(endorsement, request.user)
+    change = selectors.premium_change(endorsement)
     return render(
         request,
         "practices/endorsement.html",
         {
             "endorsement": endorsement,
             "practice": endorsement.practice,
-            "actions": ENDORSEMENT_ACTIONS.allowed(endorsement, request.user),
+            "actions": actions,
             "changes": selectors.endorsement_changes(endorsement),
             "days_left": (endorsement.practice.end_date - endorsement.effective_date).days,
             "coverages": coverages_of(endorsement.practice.product, endorsement.answers),
@@ -791,6 +801,8 @@ def endorsement_detail(request, pk: int):
                 for signature in selectors.endorsement_signature_requests(request.user, endorsement)
             ],
             "signature_form": EndorsementSignatureForm(),
+            "premium_change": change,
+            "payment_form": PaymentForm(due=change.amount) if "record_payment" in actions else None,
         },
     )
 
@@ -805,6 +817,21 @@ def _send_endorsement_for_signature(request, endorsement):
         identity_data=upload.read() if upload else b"",
         identity_attested=form.is_valid() and form.cleaned_data["identity_attested"],
         base_url=base_url(request),
+    )
+
+
+def _record_endorsement_payment(request, endorsement):
+    form = PaymentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError(_("Indica modalità, data e importo del pagamento e allega la ricevuta."))
+    data = form.cleaned_data
+    return services.record_endorsement_payment(
+        actor=request.user,
+        endorsement=endorsement,
+        method=data["method"],
+        paid_on=data["paid_on"],
+        amount=data["amount"],
+        receipt=data["receipt"],
     )
 
 
@@ -840,6 +867,16 @@ ENDORSEMENT_POSTS = {
     "send_for_signature": Post(
         _send_endorsement_for_signature,
         gettext_lazy("Appendice inviata in firma: il cliente ha ricevuto il link per e-mail."),
+    ),
+    "record_payment": Post(
+        _record_endorsement_payment,
+        gettext_lazy("Pagamento registrato: l'MGA lo verificherà."),
+    ),
+    "request_refund": Post(
+        lambda r, e: services.request_endorsement_refund(
+            actor=r.user, endorsement=e, iban=r.POST.get("iban", "")
+        ),
+        gettext_lazy("Rimborso chiesto: l'MGA lo paga al cliente con la prossima distinta SEPA."),
     ),
 }
 
