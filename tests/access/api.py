@@ -266,6 +266,15 @@ RULES = [
         )
         for name in ("api:confirm_endorsement", "api:withdraw_endorsement")
     ],
+    # a draft has no refund to ask: its author is told so (422)
+    Rule(
+        "api:request_endorsement_refund",
+        api_only(COLLAB_A, ok=422) | {COLLAB_B: 404, OPERATOR: 403, ADMIN: 403},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"endorsement_id": w["api_endorsement_a"].pk},
+        data=lambda w: {"iban": "IT60X0542811101000000123456"},
+    ),
     # once the operator has decided, the administrator finds it decided (422)
     Rule(
         "api:approve_endorsement",

@@ -287,13 +287,23 @@ class EndorsementOut(Schema):
     review_reason: str
     refusal_reason: str
     version: int
+    premium_status: str | None = Field(
+        description="Efficace con una differenza: due, to_verify, verified (premio da incassare, "
+        "registrato, incassato) o to_refund, pending, batched, sent (rimborso da chiedere, da "
+        "mettere in distinta, in distinta SEPA, pagato); null altrimenti."
+    )
+    premium_status_label: str | None
 
 
 class EndorsementDetailOut(EndorsementOut):
     allowed_actions: list[str] = Field(
         description="Le azioni che l'utente può compiere ora (confirm, approve, refuse, "
-        "withdraw, send_for_signature), in ordine alfabetico."
+        "withdraw, send_for_signature, record_payment, request_refund), in ordine alfabetico."
     )
+
+
+class RefundIn(Schema):
+    iban: str = Field(max_length=42, description="IBAN del cliente per il rimborso.")
 
 
 class RefusalIn(Schema):
@@ -310,7 +320,10 @@ class VersionOut(Schema):
 
 
 def _endorsement_out(endorsement) -> EndorsementOut:
+    change = practice_selectors.premium_change(endorsement)
     return EndorsementOut(
+        premium_status=change.status if change else None,
+        premium_status_label=change.label if change else None,
         id=endorsement.pk,
         practice_id=endorsement.practice_id,
         number=endorsement.number,
@@ -456,6 +469,19 @@ def withdraw_endorsement(request, endorsement_id: int):
         endorsement_id,
         lambda e: practice_services.withdraw_endorsement(actor=request.auth, endorsement=e),
     )
+
+
+@router.post(
+    "/endorsements/{endorsement_id}/refund",
+    response={200: EndorsementOut, **ERRORS},
+    summary="Chiedi il rimborso della variazione all'IBAN del cliente (bonifico SEPA dell'MGA)",
+)
+def request_endorsement_refund(request, endorsement_id: int, payload: RefundIn):
+    endorsement = practice_selectors.get_endorsement_for(request.auth, endorsement_id)
+    practice_services.request_endorsement_refund(
+        actor=request.auth, endorsement=endorsement, iban=payload.iban
+    )
+    return _endorsement_out(endorsement)
 
 
 @router.post(
