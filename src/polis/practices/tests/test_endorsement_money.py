@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from conftest import login_verified
 from polis.accounting import selectors as ledger
 from polis.accounting import services as accounting
 from polis.accounting.models import Account, Payout, Transaction
@@ -215,3 +216,57 @@ def test_another_firm_cannot_ask_for_the_refund(refund, collaborator_b):
             actor=collaborator_b, endorsement=refund, iban=CLIENT_IBAN
         )
     assert not Payout.objects.exists()
+
+
+# --- Where it shows: the pages and the API --------------------------------------------------
+
+
+def test_the_pages_show_the_premium_to_collect_and_take_the_payment(
+    client, collaborator_a, operator
+):
+    practice = _policy(collaborator_a)
+    endorsement = _effective(collaborator_a, practice, LOWER_DEDUCTIBLE)
+    login_verified(client, collaborator_a)
+
+    page = client.get(f"/variazioni/{endorsement.pk}/").content.decode()
+    assert "Premio da incassare" in page
+    assert "Registra il pagamento del cliente" in page
+    assert "Premio da incassare" in client.get(f"/pratiche/{practice.pk}/").content.decode()
+    paid = client.post(
+        f"/variazioni/{endorsement.pk}/pagamento/",
+        {
+            "method": "transfer",
+            "paid_on": timezone.localdate().isoformat(),
+            "amount": str(endorsement.difference_gross).replace(".", ","),
+            "receipt": receipt(),
+        },
+        follow=True,
+    ).content.decode()
+    assert "Pagamento registrato: l&#x27;MGA lo verificherà." in paid
+    assert "Pagamento da verificare" in paid
+    assert Payment.objects.get(endorsement=endorsement).amount == endorsement.difference_gross
+
+
+def test_a_bad_iban_on_the_page_is_told_and_changes_nothing(client, refund, collaborator_a):
+    login_verified(client, collaborator_a)
+    answer = client.post(
+        f"/variazioni/{refund.pk}/rimborso/", {"iban": "IT00 1234"}, follow=True
+    ).content.decode()
+    assert "IBAN non valido" in answer
+    assert not Payout.objects.exists()
+
+
+def test_the_api_tells_where_the_difference_stands_and_takes_the_iban(
+    client_for, refund, collaborator_a
+):
+    api = client_for(collaborator_a)
+    read = api.get(f"/api/endorsements/{refund.pk}").json()
+    assert (read["premium_status"], read["allowed_actions"]) == ("to_refund", ["request_refund"])
+    asked = api.post(
+        f"/api/endorsements/{refund.pk}/refund",
+        {"iban": CLIENT_IBAN},
+        content_type="application/json",
+    )
+    assert asked.status_code == 200
+    assert asked.json()["premium_status"] == "pending"
+    assert Payout.objects.get().iban == CLIENT_IBAN
