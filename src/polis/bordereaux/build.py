@@ -18,15 +18,26 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from polis.bordereaux.models import Binder, Bordereau, last_day_of
-from polis.bordereaux.standards import STANDARDS, ClaimLine, Column, Format, RiskLine
+from polis.bordereaux.standards import (
+    ENDORSEMENT,
+    STANDARDS,
+    ClaimLine,
+    Column,
+    Format,
+    RiskLine,
+)
 from polis.catalog.models import Insurer
 from polis.catalog.selectors import sum_insured, tax_rates
 from polis.claims.models import Claim
 from polis.claims.selectors import claims_for_bordereau
 from polis.core.exports import XLSX
 from polis.documents.validation import ValidatedFile
-from polis.practices.models import Practice
-from polis.practices.selectors import policies_cancelled_between, policies_issued_between
+from polis.practices.models import Endorsement, Practice
+from polis.practices.selectors import (
+    endorsements_effective_between,
+    policies_cancelled_between,
+    policies_issued_between,
+)
 
 CSV = "text/csv"
 CHUNK = 2000
@@ -62,14 +73,24 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
 
 
 def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) -> Iterator[RiskLine]:
-    """The month's written policies (new business, renewals), then its cancellations."""
+    """The month's written policies (new business, renewals), then its variazioni with their
+    additional or return premium (effective in the month), then its cancellations."""
     start, end = month_bounds(month)
     written = policies_issued_between(insurer_id=binder.insurer_id, start=start, end=end)
+    endorsed = endorsements_effective_between(insurer_id=binder.insurer_id, start=start, end=end)
     cancelled = policies_cancelled_between(insurer_id=binder.insurer_id, start=start, end=end)
     coverages: dict[int, list] = {}
     rates: dict[int, Decimal] = {}
 
-    def line(practice: Practice, transaction: str, effective: datetime.date, sign: int) -> RiskLine:
+    def line(
+        practice: Practice,
+        transaction: str,
+        effective: datetime.date,
+        sign: int,
+        endorsement: Endorsement | None = None,
+    ) -> RiskLine:
+        """The practice's line; a variazione's carries its own difference (its sign) and the
+        answers it put in force, paid at once."""
         if practice.product_id not in coverages:
             coverages[practice.product_id] = list(practice.product.coverages.all())
         if practice.tariff_id not in rates:
@@ -89,17 +110,25 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
             transaction=transaction,
             effective=effective,
             sign=sign,
-            premium=practice.net,
-            taxes=practice.tax,
-            commission=practice.commission,
+            premium=abs(endorsement.difference_net) if endorsement else practice.net,
+            taxes=abs(endorsement.difference_tax) if endorsement else practice.tax,
+            commission=abs(endorsement.difference_commission)
+            if endorsement
+            else practice.commission,
             tax_rate=rates.get(practice.tariff_id),
-            instalments=len(practice.instalments),
-            sum_insured=sum_insured(coverages[practice.product_id], practice.answers),
+            instalments=1 if endorsement else len(practice.instalments),
+            sum_insured=sum_insured(
+                coverages[practice.product_id],
+                endorsement.answers if endorsement else practice.answers,
+            ),
         )
 
     for practice in written.iterator(chunk_size=CHUNK):
         kind = "Renewal" if practice.renewal_of_id else "New Business"
         yield line(practice, kind, timezone.localtime(practice.issued_at).date(), 1)
+    for endorsement in endorsed.iterator(chunk_size=CHUNK):
+        sign = -1 if endorsement.to_refund else 1
+        yield line(endorsement.practice, ENDORSEMENT, endorsement.effective_date, sign, endorsement)
     for practice in cancelled.iterator(chunk_size=CHUNK):
         yield line(practice, "Cancellation", timezone.localtime(practice.cancelled_at).date(), -1)
 

@@ -19,6 +19,8 @@ from typing import Any
 from polis.bordereaux.models import Binder
 
 HUNDRED = Decimal(100)
+# CR0022's value for a mid-term change of the policy (a variazione).
+ENDORSEMENT = "Endorsement"
 EURO = "EUR"  # every amount polis holds is in euro
 
 
@@ -58,7 +60,7 @@ class RiskLine:
     product: str
     inception: datetime.date
     expiry: datetime.date
-    transaction: str  # CR0022: "New Business", "Renewal", "Cancellation"
+    transaction: str  # CR0022: "New Business", "Renewal", "Endorsement", "Cancellation"
     effective: datetime.date  # of the transaction
     sign: int  # -1 for a return premium
     premium: Decimal  # before taxes: the premium split's net
@@ -74,7 +76,10 @@ class RiskLine:
 
     @property
     def premium_type(self) -> str:
-        return "Return Premium" if self.sign < 0 else "Original Premium"
+        """CR0056: original premium, additional premium of an endorsement, or returned."""
+        if self.sign < 0:
+            return "Return Premium"
+        return "Additional Premium" if self.transaction == ENDORSEMENT else "Original Premium"
 
     @property
     def commission_percent(self) -> Decimal | None:

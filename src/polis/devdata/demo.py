@@ -35,6 +35,7 @@ from polis.practices.services import (
     record_demands_and_needs,
     record_payment,
     request_endorsement,
+    send_endorsement_for_signature,
     send_practice_for_signature,
 )
 from polis.quotes.services import create_quote
@@ -229,9 +230,25 @@ def _portfolio(author: User) -> None:
         estimated_amount="15000",
         documents={"modulo": [("modulo-denuncia.png", identity_png())]},
     )
+    _endorsement_effective(author, in_force)
 
     _year_old_policies(author)
     _endorsement_in_review(author)
+
+
+def _endorsement_effective(author: User, policy: Practice) -> None:
+    """A variazione lowering the deductible of the policy signed by FEA, signed by the client:
+    effective, its additional premium to collect (and in this month's risk bordereau)."""
+    endorsement = request_endorsement(
+        actor=author,
+        practice=policy,
+        answers={**policy.answers, "deductible": "1000"},
+        effective_date=timezone.localdate(),
+        note="Il cliente chiede una franchigia più bassa.",
+    )
+    confirm_endorsement(actor=author, endorsement=endorsement)
+    send_endorsement_for_signature(actor=author, endorsement=endorsement)
+    sign_as_client(link_token(policy.client.email), policy.client.mobile)
 
 
 def _endorsement_in_review(author: User) -> None:

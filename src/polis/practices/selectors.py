@@ -504,6 +504,24 @@ def policies_issued_between(
     )
 
 
+def endorsements_effective_between(
+    *, insurer_id: int, start: datetime, end: datetime
+) -> QuerySet[Endorsement]:
+    """The variazioni with a premium difference of an insurer's policies that became effective
+    (their appendice signed) in [start, end), in that order."""
+    return (
+        Endorsement.objects.filter(
+            practice__product__insurer_id=insurer_id,
+            status=E.EFFECTIVE,
+            effective_at__gte=start,
+            effective_at__lt=end,
+        )
+        .exclude(difference_gross=0)
+        .select_related("practice__client", "practice__product")
+        .order_by("effective_at", "pk")
+    )
+
+
 def policies_cancelled_between(
     *, insurer_id: int, start: datetime, end: datetime
 ) -> QuerySet[Practice]:

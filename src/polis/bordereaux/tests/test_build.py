@@ -17,7 +17,7 @@ from polis.bordereaux.tests.support import full_binder
 from polis.claims.models import Claim
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.lifecycle import transition
-from polis.practices.models import Practice
+from polis.practices.models import Endorsement, Practice
 from polis.practices.tests.factories import PracticeFactory
 
 ROME = ZoneInfo("Europe/Rome")
@@ -115,6 +115,76 @@ def test_a_cancellation_is_a_return_premium_in_the_month_it_was_cancelled(collab
     assert row["CR0057 Effective Date of Transaction"] == "01/02/2026"
     assert row["CR0059 Gross Premium Paid This Time"] == f"{-practice.net:.2f}"
     assert row["CR0062 Commission Amount"] == f"{-practice.commission:.2f}"
+
+
+def _effective_endorsement(practice, number, at, *, net, tax, commission) -> Endorsement:
+    """An effective variazione with that premium difference, its appendice signed `at`."""
+    return Endorsement.objects.create(
+        practice=practice,
+        number=number,
+        effective_date=at.date(),
+        previous_answers=practice.answers,
+        answers=practice.answers,
+        previous_net=practice.net,
+        previous_gross=practice.gross,
+        net=practice.net + net,
+        tax=practice.tax + tax,
+        gross=practice.gross + net + tax,
+        breakdown=practice.breakdown,
+        difference_net=net,
+        difference_tax=tax,
+        difference_gross=net + tax,
+        difference_commission=commission,
+        status=Endorsement.Status.EFFECTIVE,
+        effective_at=at,
+        created_by=practice.created_by,
+    )
+
+
+@pytest.mark.django_db
+def test_a_variazione_is_an_endorsement_row_with_its_own_premium_in_the_month_it_took_effect(
+    collaborator_a,
+):
+    # given a policy written in January, raised on 10 February and lowered on 1 March (Rome)
+    binder = full_binder()
+    practice = _issued(collaborator_a, datetime.datetime(2026, 1, 10, 9, tzinfo=ROME))
+    _effective_endorsement(
+        practice,
+        1,
+        datetime.datetime(2026, 2, 10, 9, tzinfo=ROME),
+        net=Decimal("43.55"),
+        tax=Decimal("9.69"),
+        commission=Decimal("6.53"),
+    )
+    _effective_endorsement(
+        practice,
+        2,
+        datetime.datetime(2026, 3, 1, 0, 30, tzinfo=ROME),
+        net=Decimal("-20.00"),
+        tax=Decimal("-4.45"),
+        commission=Decimal("-3.00"),
+    )
+    # when each month's risk bordereau is built
+    january = _rows(build(binder.insurer, JANUARY, RISK))
+    (raised,) = _rows(build(binder.insurer, datetime.date(2026, 2, 1), RISK))
+    (lowered,) = _rows(build(binder.insurer, datetime.date(2026, 3, 1), RISK))
+    # then January has the new business only; each variazione carries its own difference
+    assert [r["CR0022 Risk Transaction Type"] for r in january] == ["New Business"]
+    assert (raised["CR0022 Risk Transaction Type"], raised["CR0056 Premium Transaction Type"]) == (
+        "Endorsement",
+        "Additional Premium",
+    )
+    assert raised["CR0057 Effective Date of Transaction"] == "10/02/2026"
+    assert raised["CR0059 Gross Premium Paid This Time"] == "43.55"
+    assert raised["CR0064 Total Taxes and Levies"] == "9.69"
+    assert raised["CR0062 Commission Amount"] == "6.53"
+    assert raised["CR0065 Net Premium to London (Original Currency)"] == "37.02"
+    assert raised["CR0288 Number of Instalments"] == "1"
+    assert lowered["CR0056 Premium Transaction Type"] == "Return Premium"
+    assert lowered["CR0059 Gross Premium Paid This Time"] == "-20.00"
+    assert lowered["CR0064 Total Taxes and Levies"] == "-4.45"
+    assert lowered["CR0062 Commission Amount"] == "-3.00"
+    assert lowered["CR0065 Net Premium to London (Original Currency)"] == "-17.00"
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from polis.bordereaux import services
 from polis.bordereaux.models import Bordereau
 from polis.catalog.models import Insurer
 from polis.claims.models import Claim
-from polis.practices.models import Practice
+from polis.practices.models import Endorsement, Practice
 
 
 @pytest.mark.django_db
@@ -32,6 +32,9 @@ def test_every_bordereau_of_the_demo_data_passes_the_mandatory_field_check(setti
     bordereaux = Bordereau.objects.all()
     assert {(b.status, b.missing) for b in bordereaux} == {(Bordereau.Status.COMPLETE, 0)}
     risk_rows = sum(b.rows for b in bordereaux if b.kind == Bordereau.Kind.RISK)
-    assert risk_rows == Practice.objects.filter(issued_at__isnull=False).count() > 0
+    written = Practice.objects.filter(issued_at__isnull=False).count()
+    endorsed = Endorsement.objects.filter(status=Endorsement.Status.EFFECTIVE).count()
+    assert endorsed > 0
+    assert risk_rows == written + endorsed
     assert Claim.objects.exists()
     assert sum(b.rows for b in bordereaux if b.kind == Bordereau.Kind.CLAIMS) > 0
