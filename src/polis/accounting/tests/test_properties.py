@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from polis.accounting import selectors, services
 from polis.accounting.models import Account, Leg, Payout, Remittance, Transaction
-from polis.accounting.money import cents, clawback, commission_on
+from polis.accounting.money import ZERO, cents, clawback, commission_on
 from polis.accounting.services import Subject
 from polis.accounts.tests.factories import FirmFactory
 from polis.catalog.models import Insurer
@@ -32,7 +32,35 @@ events = st.one_of(
     st.tuples(st.just("claim"), st.integers(0, 1), amounts, days_ago),
     st.tuples(st.just("remit"), st.integers(0, 1), days_ago, st.booleans()),
     st.tuples(st.just("commissions"), st.integers(0, 1), st.booleans()),
+    # a variazione: an additional premium collected, or a return premium paid back by SEPA
+    st.tuples(st.just("endorse_up"), st.integers(0, 20), st.decimals("0.01", 1, places=2)),
+    st.tuples(
+        st.just("endorse_down"), st.integers(0, 20), st.decimals("0.01", 1, places=2), st.booleans()
+    ),
+    # a cancellation after collection: what is left of the premium paid back by SEPA
+    st.tuples(st.just("cancel"), st.integers(0, 20), st.booleans()),
 )
+
+
+def _refund_by_sepa(actor, collection, refund, send):
+    """A refund payout to the client, posted only when its batch is sent."""
+    insurer, firm, gross, commission = collection["split"]
+    services.create_refund_payout(
+        actor=actor,
+        subject=Subject("endorsement", collection["n"], f"A-{collection['n']}"),
+        insurer=insurer,
+        firm=firm,
+        payee_name="Rossi Mario",
+        iban=IBAN,
+        gross=refund,
+        clawback=clawback(commission=commission, premium=gross, refund=refund),
+    )
+    collection["refunded"] += refund
+    if send:
+        batch = services.export_payout_batch(
+            actor=actor, kind=Payout.Kind.REFUND, execution_date=timezone.localdate()
+        )
+        services.confirm_payout_batch(actor=actor, batch=batch)
 
 
 def _apply(event, world, collections):
@@ -53,6 +81,9 @@ def _apply(event, world, collections):
             received_on=today - timedelta(days=ago),
         )
         collections.append((insurers[i], firms[f], gross, commission))
+        world["collected"].append(
+            {"n": n, "split": (insurers[i], firms[f], gross, commission), "refunded": ZERO}
+        )
     elif kind == "refund" and collections:
         _k, which, share = event
         insurer, firm, gross, commission = collections[which % len(collections)]
@@ -67,6 +98,27 @@ def _apply(event, world, collections):
                 clawback=clawback(commission=commission, premium=gross, refund=refund),
                 refunded_on=today,
             )
+    elif kind == "endorse_up" and collections:
+        _k, which, share = event
+        insurer, firm, gross, commission = collections[which % len(collections)]
+        extra = cents(gross * share)
+        net = cents(extra / Decimal("1.2225"))
+        services.post_premium_collected(
+            actor=actor,
+            subject=Subject("payment", 1000 + which, f"A-{which}", practice_id=which),
+            insurer=insurer,
+            firm=firm,
+            gross=extra,
+            commission=commission_on(net, commission / gross),
+            received_on=today,
+        )
+    elif kind in ("endorse_down", "cancel") and collections:
+        which, send = event[1], event[-1]
+        collection = world["collected"][which % len(collections)]
+        left = collection["split"][2] - collection["refunded"]
+        refund = cents(left * event[2]) if kind == "endorse_down" else left
+        if refund > 0:
+            _refund_by_sepa(actor, collection, refund, send)
     elif kind == "claim":
         _k, i, amount, ago = event
         services.post_claim_payout(
@@ -151,6 +203,14 @@ def _check_ties_out(world):
             )
         )
         assert -selectors.balance(services.account(K.COMMISSIONS, firm=firm)) == -(accrued + paid)
+        # each month's commission statement: its lines (accruals, clawbacks, payments) add up
+        months = {d.replace(day=1) for d in month_lines.values_list("date", flat=True)}
+        for month in months:
+            lines = selectors.commission_statement(firm.pk, month)
+            totals = selectors.commission_totals(firm.pk, month)
+            accruing = [line for line in lines if line.kind != Transaction.Kind.COMMISSION_PAID]
+            assert sum((line.commission for line in accruing), ZERO) == totals["accrued"]
+            assert sum((line.premium for line in accruing), ZERO) == totals["premiums"]
 
 
 @pytest.fixture
@@ -177,6 +237,7 @@ def world(operator):
 def test_every_sequence_of_events_keeps_the_ledger_balanced_and_tied_out(world, sequence):
     with transaction.atomic():
         collections: list = []
+        world["collected"] = []
         for event in sequence:
             _apply(event, world, collections)
         _check_ties_out(world)
