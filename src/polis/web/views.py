@@ -16,6 +16,7 @@ from polis.messaging.selectors import threads_visible_to
 from polis.practices.forms import ExpiringFilterForm
 from polis.practices.selectors import (
     as_rows,
+    endorsements_with_money_due,
     expiring_practices,
     payments_to_verify,
     starting_practices,
@@ -77,6 +78,8 @@ def dashboard(request):
         expiring = expiring_practices(request.user, ExpiringFilterForm())
         context["expiring_soon"] = as_rows(expiring)[:5]
         context["starting_soon"] = as_rows(starting_practices(request.user))[:5]
+        # the premium of a variazione to collect, or its refund to ask (the client's IBAN)
+        context["endorsements_due"] = list(endorsements_with_money_due(request.user)[:5])
         context["figures"] = figures.portfolio_figures(request.user)
     if can(request.user, "review_practices"):
         context["payments_to_verify"] = payments_to_verify().count()

@@ -232,6 +232,8 @@ def test_the_pages_show_the_premium_to_collect_and_take_the_payment(
     assert "Premio da incassare" in page
     assert "Registra il pagamento del cliente" in page
     assert "Premio da incassare" in client.get(f"/pratiche/{practice.pk}/").content.decode()
+    dashboard = client.get("/dashboard/").content.decode()
+    assert f'href="/variazioni/{endorsement.pk}/"' in dashboard
     paid = client.post(
         f"/variazioni/{endorsement.pk}/pagamento/",
         {
@@ -244,6 +246,7 @@ def test_the_pages_show_the_premium_to_collect_and_take_the_payment(
     ).content.decode()
     assert "Pagamento registrato: l&#x27;MGA lo verificherà." in paid
     assert "Pagamento da verificare" in paid
+    assert f'href="/variazioni/{endorsement.pk}/"' not in client.get("/dashboard/").content.decode()
     assert Payment.objects.get(endorsement=endorsement).amount == endorsement.difference_gross
 
 
