@@ -491,8 +491,8 @@ def post_refund_sent(*, actor: User, payout: Payout, on: date) -> Transaction:
         subject=Subject(
             payout.subject_kind, payout.subject_id, payout.reference, practice_id=payout.practice_id
         ),
-        insurer=payout.insurer,  # type: ignore[arg-type]
-        firm=payout.firm,  # type: ignore[arg-type]
+        insurer=payout.insurer,
+        firm=payout.firm,
         gross=payout.gross,
         clawback=payout.clawback,
         refunded_on=on,
