@@ -489,16 +489,8 @@ def record_payment(request, pk: int):
     practice = selectors.get_practice_for(request.user, pk)
     form = PaymentForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.record_payment(
-                actor=request.user,
-                practice=practice,
-                method=data["method"],
-                paid_on=data["paid_on"],
-                amount=data["amount"],
-                receipt=data["receipt"],
-            )
+            services.record_payment(actor=request.user, practice=practice, **form.cleaned_data)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -824,14 +816,8 @@ def _record_endorsement_payment(request, endorsement):
     form = PaymentForm(request.POST, request.FILES)
     if not form.is_valid():
         raise DomainError(_("Indica modalità, data e importo del pagamento e allega la ricevuta."))
-    data = form.cleaned_data
     return services.record_endorsement_payment(
-        actor=request.user,
-        endorsement=endorsement,
-        method=data["method"],
-        paid_on=data["paid_on"],
-        amount=data["amount"],
-        receipt=data["receipt"],
+        actor=request.user, endorsement=endorsement, **form.cleaned_data
     )
 
 

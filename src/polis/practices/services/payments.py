@@ -105,6 +105,21 @@ def _payment_receipt(
         raise DomainError(refused.message, field="receipt") from refused
 
 
+def _store_payment(actor: User, payment: Payment, receipt: ValidatedFile, what: dict) -> Payment:
+    """Save the recorded payment with its receipt, audited on its practice."""
+    payment.firm_id = payment.practice.firm_id
+    payment.receipt = store_file(actor=actor, validated=receipt)
+    payment.recorded_by = actor
+    payment.save()
+    record_audit(
+        actor=actor,
+        action=PracticeAudit.PAYMENT_RECORDED,
+        target=payment.practice,
+        data={**what, "amount": str(payment.amount), "method": payment.method},
+    )
+    return payment
+
+
 def record_payment(
     *,
     actor: User,
@@ -138,22 +153,18 @@ def record_payment(
                 % {"n": instalment, "count": len(practice.instalments), "due": euro(due)},
                 field="amount",
             )
-        payment = Payment.objects.create(
-            practice=practice,
-            firm_id=practice.firm_id,
-            instalment=instalment,
-            method=method,
-            paid_on=paid_on,
-            amount=amount,
-            commission=practice.commission_shares[instalment - 1],
-            receipt=store_file(actor=actor, validated=validated),
-            recorded_by=actor,
-        )
-        record_audit(
-            actor=actor,
-            action=PracticeAudit.PAYMENT_RECORDED,
-            target=practice,
-            data={"instalment": instalment, "amount": str(amount), "method": method},
+        payment = _store_payment(
+            actor,
+            Payment(
+                practice=practice,
+                instalment=instalment,
+                method=method,
+                paid_on=paid_on,
+                amount=amount,
+                commission=practice.commission_shares[instalment - 1],
+            ),
+            validated,
+            {"instalment": instalment},
         )
         if practice.status == S.SIGNED:
             _complete(actor=actor, practice=practice, sha256=payment.receipt.sha256)
@@ -186,25 +197,19 @@ def record_endorsement_payment(
                 % {"due": euro(change.amount)},
                 field="amount",
             )
-        practice = endorsement.practice
-        payment = Payment.objects.create(
-            practice=practice,
-            firm_id=practice.firm_id,
-            endorsement=endorsement,
-            method=method,
-            paid_on=paid_on,
-            amount=amount,
-            commission=endorsement.difference_commission,
-            receipt=store_file(actor=actor, validated=validated),
-            recorded_by=actor,
+        return _store_payment(
+            actor,
+            Payment(
+                practice=endorsement.practice,
+                endorsement=endorsement,
+                method=method,
+                paid_on=paid_on,
+                amount=amount,
+                commission=endorsement.difference_commission,
+            ),
+            validated,
+            {"endorsement": endorsement.number},
         )
-        record_audit(
-            actor=actor,
-            action=PracticeAudit.PAYMENT_RECORDED,
-            target=practice,
-            data={"endorsement": endorsement.number, "amount": str(amount), "method": method},
-        )
-        return payment
 
 
 def _checked_payment(actor: User, payment: Payment, to: str) -> Payment:
