@@ -198,6 +198,16 @@ def test_the_refund_is_posted_only_when_its_batch_is_sent(refund, collaborator_a
     assert insurer == before["insurer"] + amount - clawback
     assert _balance(K.COMMISSIONS, firm=practice.firm) == before["commissions"] + clawback
     assert premium_change(refund).label == "Rimborsato"
+    # the firm's commission statement has the clawback on the refund's own line
+    month = timezone.localdate().replace(day=1)
+    (line,) = [
+        t for t in ledger.commission_statement(practice.firm_id, month) if t.kind == "refund"
+    ]
+    assert (line.reference, line.premium, line.commission) == (
+        f"Rimborso appendice 1 polizza {practice.policy_number}",
+        -amount,
+        -clawback,
+    )
 
 
 def test_no_refund_of_a_premium_not_collected(collaborator_a):
