@@ -3,7 +3,9 @@
 the client's IBAN by SEPA and posted, with the commission on it charged back, only when its
 batch is sent."""
 
+from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -54,7 +56,7 @@ def _premium_collected(collaborator, operator, practice):
         actor=collaborator,
         practice=practice,
         method="transfer",
-        paid_on=timezone.localdate(),
+        paid_on=timezone.localdate() - timedelta(days=1),
         amount=first,
         receipt=receipt(),
     )
@@ -283,3 +285,33 @@ def test_the_api_tells_where_the_difference_stands_and_takes_the_iban(
     assert asked.status_code == 200
     assert asked.json()["premium_status"] == "pending"
     assert Payout.objects.get().iban == CLIENT_IBAN
+
+
+def test_the_insurers_estratto_conto_nets_the_refund_on_its_own_line(
+    refund, collaborator_a, operator
+):
+    practice = refund.practice
+    amount, clawback = -refund.difference_gross, -refund.difference_commission
+    services.request_endorsement_refund(actor=collaborator_a, endorsement=refund, iban=CLIENT_IBAN)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    batch = accounting.export_payout_batch(
+        actor=operator, kind="refund", execution_date=timezone.localdate()
+    )
+    with mock.patch("django.utils.timezone.localdate", return_value=yesterday):
+        accounting.confirm_payout_batch(actor=operator, batch=batch)  # sent yesterday
+
+    remittance = accounting.prepare_remittance(
+        actor=operator, insurer=practice.product.insurer, period_end=yesterday
+    )
+
+    lines = ledger.statement_lines(remittance.transactions.all())
+    (line,) = [t for t in lines if t.kind == "refund"]
+    assert (line.premium, line.commission, line.to_insurer) == (
+        -amount,
+        -clawback,
+        -(amount - clawback),
+    )
+    assert [t.kind for t in lines] == ["premium", "refund"]
+    totals = ledger.statement_totals(remittance.transactions.all())
+    assert sum(t.to_insurer for t in lines) == totals["net"]
+    assert totals["net"] == totals["premiums"] - totals["commission"]
