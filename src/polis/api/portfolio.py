@@ -63,8 +63,8 @@ def _out(batch: ImportBatch, user) -> ImportOut:
     return ImportOut(
         id=batch.pk,
         firm_id=batch.firm_id,
-        file_name=batch.file_name,
-        sha256=batch.sha256,
+        file_name=batch.file.name,
+        sha256=batch.file.sha256,
         format=batch.format,
         status=batch.status,
         message=batch.message,

@@ -1,5 +1,5 @@
-"""The portfolio import (upload and dry run, confirmation, cancellation) and the audit of its
-exports; the background work itself is in `polis.portfolio.jobs`."""
+"""A user's steps of the portfolio import (upload and dry run, confirmation, cancellation) and
+the audit of its exports; the background work they start is in `importing`."""
 
 from __future__ import annotations
 
@@ -69,8 +69,6 @@ def upload_portfolio(
         batch = ImportBatch.objects.create(
             firm=firm,
             file=stored,
-            file_name=stored.name,
-            sha256=sha256,
             format=sniffed.format,
             encoding=sniffed.encoding,
             created_by=actor,
