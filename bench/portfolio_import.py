@@ -124,7 +124,7 @@ def main() -> None:
     )
     assert batch.error_rows == 0, batch.rows.exclude(errors=[]).first().errors
     services.confirm_import(actor=admin, batch=batch)
-    batch, importing = step("import (clients, policies)", lambda: services.run_import(batch.pk))
+    batch, importing = step("import (clients, policies)", lambda: services.import_batch(batch.pk))
     assert batch.status == ImportBatch.Status.DONE
     assert batch.failed_rows == 0
     again, _ = step("upload of the same file", upload)

@@ -10,15 +10,15 @@ from polis.portfolio.services.batches import (
     record_report_download,
     upload_portfolio,
 )
-from polis.portfolio.services.importing import run_import, validate_batch
+from polis.portfolio.services.importing import import_batch, validate_batch
 
 __all__ = [
     "cancel_import",
     "check_firm",
     "confirm_import",
+    "import_batch",
     "record_export",
     "record_report_download",
-    "run_import",
     "upload_portfolio",
     "validate_batch",
 ]

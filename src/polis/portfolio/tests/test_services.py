@@ -34,7 +34,7 @@ def dry_run(actor, data, *, firm=None, name="portafoglio.csv"):
 
 def imported(actor, batch):
     services.confirm_import(actor=actor, batch=batch)
-    return services.run_import(batch.pk)
+    return services.import_batch(batch.pk)
 
 
 def issues(batch, number, kind="errors"):
@@ -225,7 +225,7 @@ def test_the_same_file_twice_creates_nothing_twice(collaborator_a):
 
 def test_rerunning_the_import_job_creates_nothing_twice(collaborator_a):
     batch = imported(collaborator_a, dry_run(collaborator_a, csv_bytes([row(1)])))
-    assert services.run_import(batch.pk).created_policies == 1
+    assert services.import_batch(batch.pk).created_policies == 1
     assert Practice.objects.count() == 1
 
 
