@@ -197,7 +197,7 @@ def register_complaint(request, payload: ComplaintIn):
     return Status(201, _detail(complaint, user))
 
 
-def _change(request, complaint_id: int, change) -> ComplaintDetailOut:
+def _changed(request, complaint_id: int, change) -> ComplaintDetailOut:
     """A change to one complaint by the MGA's staff (`change(user, complaint)` calls the
     service), answered with the complaint as it is now."""
     user = caller_with(request, "handle_complaints")
@@ -210,7 +210,7 @@ def _change(request, complaint_id: int, change) -> ComplaintDetailOut:
     summary="Assegna il reclamo a un operatore",
 )
 def assign_complaint(request, complaint_id: int, payload: ComplaintAssignIn):
-    return _change(
+    return _changed(
         request,
         complaint_id,
         lambda user, c: services.assign_complaint(
@@ -228,7 +228,7 @@ def assign_complaint(request, complaint_id: int, payload: ComplaintAssignIn):
     summary="Inoltra alla compagnia un reclamo che la riguarda e avvisa il reclamante",
 )
 def forward_complaint(request, complaint_id: int, payload: ComplaintForwardIn):
-    return _change(
+    return _changed(
         request,
         complaint_id,
         lambda user, c: services.forward_complaint(
@@ -243,7 +243,7 @@ def forward_complaint(request, complaint_id: int, payload: ComplaintForwardIn):
     summary="Rispondi al reclamante (con il diritto di rivolgersi all'IVASS e all'Arbitro)",
 )
 def answer_complaint(request, complaint_id: int, payload: ComplaintAnswerIn):
-    return _change(
+    return _changed(
         request,
         complaint_id,
         lambda user, c: services.answer_complaint(

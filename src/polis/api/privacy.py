@@ -135,7 +135,7 @@ def register_privacy_request(request, payload: PrivacyRequestIn):
     return Status(201, _detail(dsr, user))
 
 
-def _change(request, request_id: int, change) -> PrivacyRequestDetailOut:
+def _changed(request, request_id: int, change) -> PrivacyRequestDetailOut:
     """A change to one request (`change(user, dsr)` calls the service), answered with the
     request as it is now."""
     user = caller_with(request, "handle_privacy_requests")
@@ -148,7 +148,7 @@ def _change(request, request_id: int, change) -> PrivacyRequestDetailOut:
     summary="Proroga di due mesi, con il motivo inviato all'interessato",
 )
 def extend_privacy_request(request, request_id: int, payload: ExtendIn):
-    return _change(
+    return _changed(
         request,
         request_id,
         lambda user, dsr: services.extend_deadline(
@@ -164,7 +164,7 @@ def extend_privacy_request(request, request_id: int, payload: ExtendIn):
 )
 def export_privacy_request(request, request_id: int, payload: VersionIn):
     base_url = request.build_absolute_uri("/")[:-1]
-    return _change(
+    return _changed(
         request,
         request_id,
         lambda user, dsr: services.send_export(
@@ -179,7 +179,7 @@ def export_privacy_request(request, request_id: int, payload: VersionIn):
     summary="Rispondi all'interessato e chiudi la richiesta",
 )
 def answer_privacy_request(request, request_id: int, payload: AnswerIn):
-    return _change(
+    return _changed(
         request,
         request_id,
         lambda user, dsr: services.answer_request(

@@ -38,7 +38,7 @@ def _rendered_email(
     message = OutboundMessage(
         channel=OutboundMessage.Channel.EMAIL, recipient=to, language=language
     )
-    url = unsubscribe_url(message)
+    message.unsubscribe_url = url = unsubscribe_url(message)
     context = {"mga_name": settings.MGA_NAME, "unsubscribe_url": url, **context}
     with translation.override(language):
         subject = render_to_string(f"notify/email/{template}.subject.txt", context)
