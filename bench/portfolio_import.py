@@ -32,7 +32,7 @@ from stdnum.it import codicefiscale
 
 from polis.accounts.tests.factories import FirmFactory, UserFactory, partita_iva
 from polis.devdata.catalog import ARCHITECT_EXAMPLE
-from polis.portfolio import jobs, services, tasks
+from polis.portfolio import services, tasks
 from polis.portfolio.columns import NAMES
 from polis.portfolio.models import ImportBatch
 from polis.practices.models import Practice
@@ -119,14 +119,16 @@ def main() -> None:
         )
 
     batch, _ = step("upload (type, encoding, store)", upload)
-    batch, checking = step("dry run (read, check, report)", lambda: jobs.validate_batch(batch.pk))
+    batch, checking = step(
+        "dry run (read, check, report)", lambda: services.validate_batch(batch.pk)
+    )
     assert batch.error_rows == 0, batch.rows.exclude(errors=[]).first().errors
     services.confirm_import(actor=admin, batch=batch)
-    batch, importing = step("import (clients, policies)", lambda: jobs.run_import(batch.pk))
+    batch, importing = step("import (clients, policies)", lambda: services.import_batch(batch.pk))
     assert batch.status == ImportBatch.Status.DONE
     assert batch.failed_rows == 0
     again, _ = step("upload of the same file", upload)
-    again, _ = step("dry run again (all already there)", lambda: jobs.validate_batch(again.pk))
+    again, _ = step("dry run again (all already there)", lambda: services.validate_batch(again.pk))
     assert again.warning_rows == args.rows
     print(
         f"\npolicies created: {batch.created_policies:,}, clients created: "

@@ -1,6 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from polis.portfolio import jobs, services
+from polis.portfolio import services
 from polis.portfolio.tests.factories import csv_bytes, row
 from polis.quotes.tests.factories import demo_product
 from tests.access import ADMIN, COLLAB_A, COLLAB_B, OPERATOR, Rule, expect, only
@@ -21,7 +21,7 @@ def arrange(world: dict) -> None:
         data=csv_bytes([row(1)]),
         privacy_declared=True,
     )
-    world["batch_a"] = jobs.validate_batch(batch.pk)
+    world["batch_a"] = services.validate_batch(batch.pk)
 
 
 def _batch(world) -> dict:

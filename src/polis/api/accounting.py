@@ -14,9 +14,9 @@ from ninja.errors import HttpError
 from polis.accounting import selectors, services
 from polis.accounting.actions import BATCH_ACTIONS, REMITTANCE_ACTIONS
 from polis.accounting.models import Account, Payout, PayoutBatch, Remittance, Transaction
-from polis.api.schemas import ERRORS, _window
+from polis.api.auth import caller_with
+from polis.api.schemas import ERRORS, page
 from polis.catalog.models import Insurer
-from polis.core.access import can
 from polis.core.errors import PermissionDenied
 
 router = Router()
@@ -121,12 +121,6 @@ class BatchOut(Schema):
     allowed_actions: list[str]
 
 
-def _staff(request):
-    if not can(request.auth, "manage_accounting"):
-        raise HttpError(403, "Solo lo staff dell'MGA gestisce la contabilità.")
-    return request.auth
-
-
 def _entry(t: Transaction) -> EntryOut:
     return EntryOut(
         id=str(t.pk),
@@ -198,7 +192,7 @@ def _batch(b: PayoutBatch, user) -> BatchOut:
     summary="Saldi dei conti (somma delle scritture)",
 )
 def list_balances(request, kind: Literal[tuple(Account.Kind.values)]):  # type: ignore[valid-type]
-    _staff(request)
+    caller_with(request, "manage_accounting")
     return [
         BalanceOut(
             account_id=row["account_id"],
@@ -226,12 +220,11 @@ def list_entries(
     limit: int = 50,
     offset: int = 0,
 ):
-    _staff(request)
-    limit, offset = _window(limit, offset)
+    caller_with(request, "manage_accounting")
     found = selectors.entries(
         account_id=account_id, kind=kind, start=start, end=end, insurer_id=insurer_id
     )
-    return [_entry(t) for t in found[offset : offset + limit]]
+    return [_entry(t) for t in page(found, limit, offset)]
 
 
 @router.get(
@@ -240,9 +233,8 @@ def list_entries(
     summary="Rimesse alle compagnie",
 )
 def list_remittances(request, limit: int = 50, offset: int = 0):
-    _staff(request)
-    limit, offset = _window(limit, offset)
-    return [_remittance(r) for r in selectors.remittances()[offset : offset + limit]]
+    caller_with(request, "manage_accounting")
+    return [_remittance(r) for r in page(selectors.remittances(), limit, offset)]
 
 
 @router.get(
@@ -251,7 +243,7 @@ def list_remittances(request, limit: int = 50, offset: int = 0):
     summary="Una rimessa con il suo estratto conto",
 )
 def get_remittance(request, remittance_id: int):
-    user = _staff(request)
+    user = caller_with(request, "manage_accounting")
     return _remittance_detail(get_object_or_404(selectors.remittances(), pk=remittance_id), user)
 
 
@@ -261,7 +253,7 @@ def get_remittance(request, remittance_id: int):
     summary="Prepara la rimessa di quanto incassato fino a una data e non ancora rimesso",
 )
 def prepare_remittance(request, payload: PrepareIn):
-    user = _staff(request)
+    user = caller_with(request, "manage_accounting")
     remittance = services.prepare_remittance(
         actor=user,
         insurer=get_object_or_404(Insurer, pk=payload.insurer_id),
@@ -276,7 +268,7 @@ def prepare_remittance(request, payload: PrepareIn):
     summary="Conferma il pagamento della rimessa",
 )
 def confirm_remittance(request, remittance_id: int, payload: ConfirmIn):
-    user = _staff(request)
+    user = caller_with(request, "manage_accounting")
     remittance = services.confirm_remittance(
         actor=user,
         remittance=get_object_or_404(selectors.remittances(), pk=remittance_id),
@@ -292,8 +284,7 @@ def confirm_remittance(request, remittance_id: int, payload: ConfirmIn):
     summary="Estratto provvigioni del mese (l'agenzia propria; lo staff sceglie firm_id)",
 )
 def get_commissions(request, month: date | None = None, firm_id: int | None = None):
-    if not can(request.auth, "view_commissions"):
-        raise HttpError(403, "Non puoi vedere le provvigioni.")
+    caller_with(request, "view_commissions")
     try:
         firm = selectors.commission_firm_for(request.auth, firm_id)
     except PermissionDenied:
@@ -310,7 +301,7 @@ def get_commissions(request, month: date | None = None, firm_id: int | None = No
     summary="Distinta SEPA (pain.001.001.09) dei pagamenti da fare di un tipo",
 )
 def export_payout_batch(request, payload: BatchIn):
-    user = _staff(request)
+    user = caller_with(request, "manage_accounting")
     batch = services.export_payout_batch(
         actor=user, kind=payload.kind, execution_date=payload.execution_date
     )
@@ -323,6 +314,6 @@ def export_payout_batch(request, payload: BatchIn):
     summary="Conferma l'invio della distinta alla banca: i pagamenti sono eseguiti",
 )
 def confirm_payout_batch(request, batch_id: int):
-    user = _staff(request)
+    user = caller_with(request, "manage_accounting")
     batch = services.confirm_payout_batch(actor=user, batch=selectors.get_batch(batch_id))
     return _batch(batch, user)

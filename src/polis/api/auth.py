@@ -7,7 +7,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from polis.accounts.models import Firm
 from polis.audit.context import current_api_key
-from polis.core.access import can
+from polis.core.access import can, require
 from polis.core.errors import PermissionDenied
 from polis.core.ratelimit import over_limit
 from polis.integrations.selectors import insurer_of
@@ -70,6 +70,13 @@ class ApiKeyAuth(HttpBearer):
         request.api_key = key
         current_api_key.set(key.name)
         return user
+
+
+def caller_with(request, capability: str):
+    """The caller, if he holds `capability`; otherwise 403 with the code `permission_denied`,
+    the one refusal every router gives (as the services' `require`)."""
+    require(request.auth, capability)
+    return request.auth
 
 
 def _insurer_id(request) -> int | None:

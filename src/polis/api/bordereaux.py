@@ -8,11 +8,11 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from polis.api.schemas import ERRORS, _window
+from polis.api.auth import caller_with
+from polis.api.schemas import ERRORS, page
 from polis.bordereaux import selectors, services
 from polis.bordereaux.actions import ACTIONS
 from polis.bordereaux.models import Bordereau
-from polis.core.access import can
 
 router = Router()
 
@@ -62,12 +62,6 @@ class GenerateIn(Schema):
     kind: KINDS
 
 
-def _staff(request):
-    if not can(request.auth, "report_to_insurers"):
-        raise HttpError(403, "Solo l'MGA genera e scarica i bordereaux.")
-    return request.auth
-
-
 def _out(b: Bordereau) -> BordereauOut:
     return BordereauOut(
         id=b.pk,
@@ -113,11 +107,14 @@ def list_bordereaux(
     limit: int = 50,
     offset: int = 0,
 ):
-    limit, offset = _window(limit, offset)
     found = selectors.bordereau_list(
-        _staff(request), insurer_id=insurer_id, kind=kind or "", status=status or "", month=month
+        caller_with(request, "report_to_insurers"),
+        insurer_id=insurer_id,
+        kind=kind or "",
+        status=status or "",
+        month=month,
     )
-    return [_out(b) for b in found[offset : offset + limit]]
+    return [_out(b) for b in page(found, limit, offset)]
 
 
 @router.get(
@@ -126,7 +123,7 @@ def list_bordereaux(
     summary="Un bordereau, con il controllo dei campi obbligatori",
 )
 def get_bordereau(request, bordereau_id: int):
-    user = _staff(request)
+    user = caller_with(request, "report_to_insurers")
     return _detail(selectors.get_bordereau_for(user, bordereau_id), user)
 
 
@@ -147,7 +144,7 @@ def get_bordereau(request, bordereau_id: int):
     },
 )
 def download_bordereau(request, bordereau_id: int, part: PARTS):
-    user = _staff(request)
+    user = caller_with(request, "report_to_insurers")
     bordereau = selectors.get_bordereau_for(user, bordereau_id)
     try:
         return services.download_bordereau(actor=user, bordereau=bordereau, part=part)
@@ -161,7 +158,7 @@ def download_bordereau(request, bordereau_id: int, part: PARTS):
     summary="Genera (o genera di nuovo) il bordereau di una compagnia per un mese",
 )
 def generate_bordereau(request, payload: GenerateIn):
-    user = _staff(request)
+    user = caller_with(request, "report_to_insurers")
     insurer = selectors.insurers().filter(pk=payload.insurer_id).first()
     if insurer is None:
         raise HttpError(404, "Compagnia non trovata.")

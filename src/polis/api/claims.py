@@ -6,14 +6,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.errors import HttpError
 
-from polis.api.auth import ApiKeyAuth, UserSession, narrowed, within_insurer
-from polis.api.schemas import ERRORS, DocumentOut, _window
+from polis.api.auth import ApiKeyAuth, UserSession, caller_with, narrowed, within_insurer
+from polis.api.schemas import ERRORS, DocumentOut, page
 from polis.claims import selectors as claims
 from polis.claims import services as claim_services
 from polis.claims.actions import allowed_actions
-from polis.core.access import can
 from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT
 from polis.documents.services import open_download
 from polis.practices import selectors as practice_selectors
@@ -101,7 +99,6 @@ def list_claims(
 ):
     """Newest first; `q` searches claim, insurer and policy numbers, client name, tax code;
     `text` the words of the event's description (Italian full-text search on PostgreSQL)."""
-    limit, offset = _window(limit, offset)
     found = narrowed(
         request,
         claims.search_claims(
@@ -109,9 +106,9 @@ def list_claims(
         ),
         "practice__product__insurer",
     )
-    page = list(found[offset : offset + limit])
-    claim_services.record_claim_access(actor=request.auth, claims=page, what="API: elenco")
-    return [_claim_out(c) for c in page]
+    shown = list(page(found, limit, offset))
+    claim_services.record_claim_access(actor=request.auth, claims=shown, what="API: elenco")
+    return [_claim_out(c) for c in shown]
 
 
 @router.get("/claims/{claim_id}", response={200: ClaimDetailOut, **ERRORS}, summary="Un sinistro")
@@ -125,8 +122,7 @@ def get_claim(request, claim_id: int):
 
 @router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="Apri un sinistro")
 def open_claim(request, payload: ClaimIn):
-    if not can(request.auth, "open_claims"):
-        raise HttpError(403, "Solo le agenzie aprono sinistri.")
+    caller_with(request, "open_claims")
     claim = claim_services.open_claim(
         actor=request.auth,
         # any policy the user sees: the service says why one is not covered (issue 19)

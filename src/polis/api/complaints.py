@@ -7,16 +7,15 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from polis.accounts.models import Firm, User
-from polis.api.schemas import ERRORS, _window
+from polis.api.auth import caller_with
+from polis.api.schemas import ERRORS, page
 from polis.catalog.models import Insurer
 from polis.complaints import selectors, services
 from polis.complaints.actions import ACTIONS
 from polis.complaints.models import Category, Complaint
 from polis.complaints.services import ComplaintData
-from polis.core.access import can
 from polis.core.errors import DomainError
 
 router = Router()
@@ -105,18 +104,6 @@ class ComplaintAnswerIn(Schema):
     version: int | None = None
 
 
-def _viewer(request):
-    if not can(request.auth, "view_complaints"):
-        raise HttpError(403, "Solo l'MGA e l'amministratore dell'agenzia vedono i reclami.")
-    return request.auth
-
-
-def _handler(request):
-    if not can(request.auth, "handle_complaints"):
-        raise HttpError(403, "Solo l'MGA gestisce i reclami.")
-    return request.auth
-
-
 def _out(c: Complaint) -> dict:
     return {
         "id": c.pk,
@@ -163,9 +150,10 @@ def _detail(c: Complaint, user) -> ComplaintDetailOut:
     summary="Registro dei reclami",
 )
 def list_complaints(request, open_only: bool = False, limit: int = 50, offset: int = 0):
-    limit, offset = _window(limit, offset)
-    complaints = selectors.complaint_list(_viewer(request), open_only=open_only)
-    return [_out(c) for c in complaints[offset : offset + limit]]
+    complaints = selectors.complaint_list(
+        caller_with(request, "view_complaints"), open_only=open_only
+    )
+    return [_out(c) for c in page(complaints, limit, offset)]
 
 
 @router.get(
@@ -174,7 +162,7 @@ def list_complaints(request, open_only: bool = False, limit: int = 50, offset: i
     summary="Un reclamo",
 )
 def get_complaint(request, complaint_id: int):
-    user = _viewer(request)
+    user = caller_with(request, "view_complaints")
     return _detail(selectors.get_complaint_for(user, complaint_id), user)
 
 
@@ -184,7 +172,7 @@ def get_complaint(request, complaint_id: int):
     summary="Registra un reclamo ricevuto per e-mail, PEC, lettera o fax",
 )
 def register_complaint(request, payload: ComplaintIn):
-    user = _handler(request)
+    user = caller_with(request, "handle_complaints")
     category = Category.objects.filter(code=payload.category, active=True).first()
     if category is None:
         raise DomainError("Categoria sconosciuta.", field="category")
@@ -209,20 +197,29 @@ def register_complaint(request, payload: ComplaintIn):
     return Status(201, _detail(complaint, user))
 
 
+def _changed(request, complaint_id: int, change) -> ComplaintDetailOut:
+    """A change to one complaint by the MGA's staff (`change(user, complaint)` calls the
+    service), answered with the complaint as it is now."""
+    user = caller_with(request, "handle_complaints")
+    return _detail(change(user, selectors.get_complaint_for(user, complaint_id)), user)
+
+
 @router.post(
     "/complaints/{complaint_id}/assign",
     response={200: ComplaintDetailOut, **ERRORS},
     summary="Assegna il reclamo a un operatore",
 )
 def assign_complaint(request, complaint_id: int, payload: ComplaintAssignIn):
-    user = _handler(request)
-    complaint = services.assign_complaint(
-        actor=user,
-        complaint=selectors.get_complaint_for(user, complaint_id),
-        assignee=get_object_or_404(User, pk=payload.assignee_id),
-        version=payload.version,
+    return _changed(
+        request,
+        complaint_id,
+        lambda user, c: services.assign_complaint(
+            actor=user,
+            complaint=c,
+            assignee=get_object_or_404(User, pk=payload.assignee_id),
+            version=payload.version,
+        ),
     )
-    return _detail(complaint, user)
 
 
 @router.post(
@@ -231,14 +228,13 @@ def assign_complaint(request, complaint_id: int, payload: ComplaintAssignIn):
     summary="Inoltra alla compagnia un reclamo che la riguarda e avvisa il reclamante",
 )
 def forward_complaint(request, complaint_id: int, payload: ComplaintForwardIn):
-    user = _handler(request)
-    complaint = services.forward_complaint(
-        actor=user,
-        complaint=selectors.get_complaint_for(user, complaint_id),
-        to=payload.to,
-        version=payload.version,
+    return _changed(
+        request,
+        complaint_id,
+        lambda user, c: services.forward_complaint(
+            actor=user, complaint=c, to=payload.to, version=payload.version
+        ),
     )
-    return _detail(complaint, user)
 
 
 @router.post(
@@ -247,13 +243,15 @@ def forward_complaint(request, complaint_id: int, payload: ComplaintForwardIn):
     summary="Rispondi al reclamante (con il diritto di rivolgersi all'IVASS e all'Arbitro)",
 )
 def answer_complaint(request, complaint_id: int, payload: ComplaintAnswerIn):
-    user = _handler(request)
-    complaint = services.answer_complaint(
-        actor=user,
-        complaint=selectors.get_complaint_for(user, complaint_id),
-        answer=payload.answer,
-        outcome=payload.outcome,
-        amount=payload.amount,
-        version=payload.version,
+    return _changed(
+        request,
+        complaint_id,
+        lambda user, c: services.answer_complaint(
+            actor=user,
+            complaint=c,
+            answer=payload.answer,
+            outcome=payload.outcome,
+            amount=payload.amount,
+            version=payload.version,
+        ),
     )
-    return _detail(complaint, user)

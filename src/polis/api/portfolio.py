@@ -5,10 +5,9 @@ rules as the pages: the MGA's staff for any firm, a firm's administrator for his
 from datetime import datetime
 
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.errors import HttpError
 
-from polis.api.schemas import ERRORS, _window
-from polis.core.access import can
+from polis.api.auth import caller_with
+from polis.api.schemas import ERRORS, page
 from polis.portfolio import selectors, services
 from polis.portfolio.actions import ACTIONS
 from polis.portfolio.models import ImportBatch
@@ -60,18 +59,12 @@ class VersionIn(Schema):
     version: int | None = None
 
 
-def _importer(request):
-    if not can(request.auth, "import_portfolio"):
-        raise HttpError(403, "Solo l'MGA e l'amministratore dell'agenzia importano il portafoglio.")
-    return request.auth
-
-
 def _out(batch: ImportBatch, user) -> ImportOut:
     return ImportOut(
         id=batch.pk,
         firm_id=batch.firm_id,
-        file_name=batch.file_name,
-        sha256=batch.sha256,
+        file_name=batch.file.name,
+        sha256=batch.file.sha256,
         format=batch.format,
         status=batch.status,
         message=batch.message,
@@ -97,9 +90,8 @@ def _out(batch: ImportBatch, user) -> ImportOut:
     summary="Le importazioni del portafoglio, le più recenti prima",
 )
 def list_portfolio_imports(request, limit: int = 50, offset: int = 0):
-    user = _importer(request)
-    limit, offset = _window(limit, offset)
-    return [_out(b, user) for b in selectors.batches_visible_to(user)[offset : offset + limit]]
+    user = caller_with(request, "import_portfolio")
+    return [_out(b, user) for b in page(selectors.batches_visible_to(user), limit, offset)]
 
 
 @router.post(
@@ -113,7 +105,7 @@ def upload_portfolio_import(
     privacy_declared: Form[bool] = False,
     firm_id: Form[int | None] = None,
 ):
-    user = _importer(request)
+    user = caller_with(request, "import_portfolio")
     batch = services.upload_portfolio(
         actor=user,
         firm=selectors.get_firm_for(user, firm_id),
@@ -131,7 +123,7 @@ def upload_portfolio_import(
     summary="Un'importazione: stato, conteggi, avanzamento",
 )
 def get_portfolio_import(request, import_id: int):
-    user = _importer(request)
+    user = caller_with(request, "import_portfolio")
     return _out(selectors.get_batch_for(user, import_id), user)
 
 
@@ -143,10 +135,9 @@ def get_portfolio_import(request, import_id: int):
 def list_portfolio_import_rows(
     request, import_id: int, flagged_only: bool = True, limit: int = 50, offset: int = 0
 ):
-    user = _importer(request)
-    limit, offset = _window(limit, offset)
+    user = caller_with(request, "import_portfolio")
     batch = selectors.get_batch_for(user, import_id)
-    rows = selectors.report_rows(batch, only_flagged=flagged_only)[offset : offset + limit]
+    rows = page(selectors.report_rows(batch, only_flagged=flagged_only), limit, offset)
     return [
         RowOut(
             number=row.number,
@@ -166,7 +157,7 @@ def list_portfolio_import_rows(
     summary="Conferma: importa le righe senza errori, in background",
 )
 def confirm_portfolio_import(request, import_id: int, payload: VersionIn):
-    user = _importer(request)
+    user = caller_with(request, "import_portfolio")
     batch = services.confirm_import(
         actor=user, batch=selectors.get_batch_for(user, import_id), version=payload.version
     )
@@ -180,7 +171,7 @@ def confirm_portfolio_import(request, import_id: int, payload: VersionIn):
     summary="Annulla: nulla è importato",
 )
 def cancel_portfolio_import(request, import_id: int, payload: VersionIn):
-    user = _importer(request)
+    user = caller_with(request, "import_portfolio")
     batch = services.cancel_import(
         actor=user, batch=selectors.get_batch_for(user, import_id), version=payload.version
     )

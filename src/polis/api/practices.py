@@ -6,13 +6,11 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.errors import HttpError
 
-from polis.api.auth import ApiKeyAuth, UserSession, narrowed, within_insurer
-from polis.api.schemas import ERRORS, DocumentOut, PriceIn, _window
+from polis.api.auth import ApiKeyAuth, UserSession, caller_with, narrowed, within_insurer
+from polis.api.schemas import ERRORS, DocumentOut, PriceIn, page
 from polis.catalog.models import Product
 from polis.clients.selectors import get_client_for
-from polis.core.access import can
 from polis.core.text import MESSAGE_TEXT
 from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
@@ -122,13 +120,12 @@ def _document_out(document) -> DocumentOut:
 
 @router.get("/practices", response={200: list[PracticeOut], **ERRORS}, summary="Pratiche visibili")
 def list_practices(request, q: str = "", status: str = "", limit: int = 50, offset: int = 0):
-    limit, offset = _window(limit, offset)
     practices = narrowed(
         request,
         practice_selectors.search_practices(request.auth, query=q[:100], status=status),
         "product__insurer",
     )
-    return [_practice_out(p) for p in practices[offset : offset + limit]]
+    return [_practice_out(p) for p in page(practices, limit, offset)]
 
 
 @router.get(
@@ -144,8 +141,7 @@ def get_practice(request, practice_id: int):
 
 @router.post("/practices", response={201: PracticeOut, **ERRORS}, summary="Crea una pratica")
 def create_practice(request, payload: PracticeIn):
-    if not can(request.auth, "work_portfolio"):
-        raise HttpError(403, "Solo le agenzie creano pratiche.")
+    caller_with(request, "work_portfolio")
     practice = practice_services.create_practice(
         actor=request.auth,
         client=get_client_for(request.auth, payload.client_id),
@@ -382,8 +378,7 @@ def list_endorsements(request, practice_id: int):
     summary="Richiedi una variazione (calcolata pro rata, in bozza da confermare)",
 )
 def request_endorsement(request, practice_id: int, payload: EndorsementIn):
-    if not can(request.auth, "work_portfolio"):
-        raise HttpError(403, "Solo le agenzie richiedono variazioni.")
+    caller_with(request, "work_portfolio")
     practice = practice_selectors.get_practice_for(request.auth, practice_id)
     endorsement = practice_services.request_endorsement(
         actor=request.auth,

@@ -5,12 +5,10 @@ from datetime import date
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
-from polis.api.auth import UserSession
-from polis.api.schemas import ERRORS, _window
+from polis.api.auth import UserSession, caller_with
+from polis.api.schemas import ERRORS, page
 from polis.clients.selectors import get_client_for
-from polis.core.access import can
 from polis.privacy import selectors, services
 from polis.privacy.actions import ACTIONS
 from polis.privacy.models import DataSubjectRequest
@@ -69,12 +67,6 @@ class VersionIn(Schema):
     version: int | None = None
 
 
-def _handler(request):
-    if not can(request.auth, "handle_privacy_requests"):
-        raise HttpError(403, "Solo l'MGA e l'amministratore dell'agenzia gestiscono le richieste.")
-    return request.auth
-
-
 def _out(dsr: DataSubjectRequest) -> PrivacyRequestOut:
     return PrivacyRequestOut(
         id=dsr.pk,
@@ -108,9 +100,10 @@ def _detail(dsr: DataSubjectRequest, user) -> PrivacyRequestDetailOut:
     summary="Registro delle richieste degli interessati",
 )
 def list_privacy_requests(request, open_only: bool = False, limit: int = 50, offset: int = 0):
-    limit, offset = _window(limit, offset)
-    requests = selectors.request_list(_handler(request), open_only=open_only)
-    return [_out(dsr) for dsr in requests[offset : offset + limit]]
+    requests = selectors.request_list(
+        caller_with(request, "handle_privacy_requests"), open_only=open_only
+    )
+    return [_out(dsr) for dsr in page(requests, limit, offset)]
 
 
 @router.get(
@@ -119,7 +112,7 @@ def list_privacy_requests(request, open_only: bool = False, limit: int = 50, off
     summary="Una richiesta dell'interessato",
 )
 def get_privacy_request(request, request_id: int):
-    user = _handler(request)
+    user = caller_with(request, "handle_privacy_requests")
     return _detail(selectors.get_request_for(user, request_id), user)
 
 
@@ -129,7 +122,7 @@ def get_privacy_request(request, request_id: int):
     summary="Registra una richiesta dell'interessato",
 )
 def register_privacy_request(request, payload: PrivacyRequestIn):
-    user = _handler(request)
+    user = caller_with(request, "handle_privacy_requests")
     dsr = services.register_request(
         actor=user,
         client=get_client_for(user, payload.client_id),
@@ -142,20 +135,26 @@ def register_privacy_request(request, payload: PrivacyRequestIn):
     return Status(201, _detail(dsr, user))
 
 
+def _changed(request, request_id: int, change) -> PrivacyRequestDetailOut:
+    """A change to one request (`change(user, dsr)` calls the service), answered with the
+    request as it is now."""
+    user = caller_with(request, "handle_privacy_requests")
+    return _detail(change(user, selectors.get_request_for(user, request_id)), user)
+
+
 @router.post(
     "/privacy-requests/{request_id}/extend",
     response={200: PrivacyRequestDetailOut, **ERRORS},
     summary="Proroga di due mesi, con il motivo inviato all'interessato",
 )
 def extend_privacy_request(request, request_id: int, payload: ExtendIn):
-    user = _handler(request)
-    dsr = services.extend_deadline(
-        actor=user,
-        request=selectors.get_request_for(user, request_id),
-        reason=payload.reason,
-        version=payload.version,
+    return _changed(
+        request,
+        request_id,
+        lambda user, dsr: services.extend_deadline(
+            actor=user, request=dsr, reason=payload.reason, version=payload.version
+        ),
     )
-    return _detail(dsr, user)
 
 
 @router.post(
@@ -164,14 +163,14 @@ def extend_privacy_request(request, request_id: int, payload: ExtendIn):
     summary="Prepara l'esportazione e inviala all'interessato con un link a scadenza",
 )
 def export_privacy_request(request, request_id: int, payload: VersionIn):
-    user = _handler(request)
-    dsr = services.send_export(
-        actor=user,
-        request=selectors.get_request_for(user, request_id),
-        base_url=request.build_absolute_uri("/")[:-1],
-        version=payload.version,
+    base_url = request.build_absolute_uri("/")[:-1]
+    return _changed(
+        request,
+        request_id,
+        lambda user, dsr: services.send_export(
+            actor=user, request=dsr, base_url=base_url, version=payload.version
+        ),
     )
-    return _detail(dsr, user)
 
 
 @router.post(
@@ -180,11 +179,10 @@ def export_privacy_request(request, request_id: int, payload: VersionIn):
     summary="Rispondi all'interessato e chiudi la richiesta",
 )
 def answer_privacy_request(request, request_id: int, payload: AnswerIn):
-    user = _handler(request)
-    dsr = services.answer_request(
-        actor=user,
-        request=selectors.get_request_for(user, request_id),
-        answer=payload.answer,
-        version=payload.version,
+    return _changed(
+        request,
+        request_id,
+        lambda user, dsr: services.answer_request(
+            actor=user, request=dsr, answer=payload.answer, version=payload.version
+        ),
     )
-    return _detail(dsr, user)

@@ -5,12 +5,11 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
-from polis.api.schemas import ERRORS, PriceIn, _window
+from polis.api.auth import caller_with
+from polis.api.schemas import ERRORS, PriceIn, page
 from polis.catalog.models import Product
 from polis.clients.selectors import get_client_for
-from polis.core.access import can
 from polis.quotes import selectors, services
 
 router = Router()
@@ -64,9 +63,8 @@ def _quote_out(quote) -> QuoteOut:
     "/quotes", response={200: list[QuoteOut], **ERRORS}, summary="Preventivi visibili all'utente"
 )
 def list_quotes(request, limit: int = 50, offset: int = 0):
-    limit, offset = _window(limit, offset)
-    quotes = selectors.search_quotes(request.auth)[offset : offset + limit]
-    return [_quote_out(quote) for quote in quotes]
+    quotes = selectors.search_quotes(request.auth)
+    return [_quote_out(quote) for quote in page(quotes, limit, offset)]
 
 
 @router.get("/quotes/{quote_id}", response={200: QuoteOut, **ERRORS}, summary="Un preventivo")
@@ -76,8 +74,7 @@ def get_quote(request, quote_id: int):
 
 @router.post("/quotes", response={201: QuoteOut, **ERRORS}, summary="Crea un preventivo")
 def create_quote(request, payload: QuoteIn):
-    if not can(request.auth, "work_portfolio"):
-        raise HttpError(403, "Solo le agenzie creano preventivi.")
+    caller_with(request, "work_portfolio")
     product = get_object_or_404(Product, code=payload.product)
     client = get_client_for(request.auth, payload.client_id)
     quote = services.create_quote(

@@ -7,9 +7,9 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from polis.api.schemas import ERRORS, _window
+from polis.api.auth import caller_with
+from polis.api.schemas import ERRORS, page
 from polis.clients.selectors import get_client_for
-from polis.core.access import require
 from polis.retention import selectors, services
 from polis.retention.actions import ACTIONS
 from polis.retention.models import LegalHold, PurgeRun
@@ -88,9 +88,8 @@ def _hold(hold: LegalHold, user) -> HoldOut:
     summary="Esecuzioni del job di conservazione, dalla più recente",
 )
 def list_retention_runs(request, limit: int = 20, offset: int = 0):
-    limit, offset = _window(limit, offset)
     runs = selectors.runs_visible_to(request.auth).prefetch_related("lines")
-    return [_run(run) for run in runs[offset : offset + limit]]
+    return [_run(run) for run in page(runs, limit, offset)]
 
 
 @router.get(
@@ -108,8 +107,7 @@ def get_retention_run(request, run_id: int):
     summary="Disponi un blocco legale sui dati di un cliente",
 )
 def place_legal_hold(request, payload: HoldIn):
-    user = request.auth
-    require(user, "manage_retention")  # before the client is looked up: 403, not 404
+    user = caller_with(request, "manage_retention")  # before the client is looked up: 403, not 404
     hold = services.place_hold(
         actor=user,
         client=get_client_for(user, payload.client_id),

@@ -1,5 +1,5 @@
 """What the API's routers share: the error body, the pricing input, the document output and the
-paging window."""
+page of a list."""
 
 from datetime import date
 
@@ -59,5 +59,7 @@ class DocumentOut(Schema):
 MAX_PAGE, MAX_OFFSET = 200, 10_000_000
 
 
-def _window(limit: int, offset: int) -> tuple[int, int]:
-    return max(1, min(limit, MAX_PAGE)), max(0, min(offset, MAX_OFFSET))
+def page(items, limit: int, offset: int):
+    """The rows of a list or queryset that `limit` and `offset` ask for, within those bounds."""
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, min(offset, MAX_OFFSET))
+    return items[offset : offset + limit]

@@ -6,7 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Registro attività"
 
     def ready(self):
-        from polis.audit import retention
+        from polis.audit import retention, services
         from polis.core.retention import Action, register_record_class
 
         register_record_class(
@@ -14,5 +14,5 @@ class AuditConfig(AppConfig):
             **retention.IP_ADDRESS,
             action=Action.PSEUDONYMISE,
             expired=retention.expired_addresses,
-            purge=retention.forget_addresses,
+            purge=services.forget_addresses,
         )

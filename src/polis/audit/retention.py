@@ -20,7 +20,3 @@ IP_ADDRESS = {
 def expired_addresses(cutoff: datetime.date, held: frozenset[int]) -> QuerySet[AuditEvent]:
     """An address is no client's record of a hold: it is forgotten in any case."""
     return AuditEvent.objects.filter(at__date__lt=cutoff, ip_address__isnull=False)
-
-
-def forget_addresses(events: QuerySet[AuditEvent]) -> int:
-    return events.update(ip_address=None)

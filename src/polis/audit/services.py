@@ -11,6 +11,7 @@ from polis.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from polis.accounts.models import User
 
@@ -79,3 +80,8 @@ def record_audits(
         return
     AuditEvent.objects.bulk_create(_event(actor, action, target, data) for target in targets)
     _observe(audit_action(action).value, targets)
+
+
+def forget_addresses(events: QuerySet[AuditEvent]) -> int:
+    """The retention job (`polis.audit.retention`): forget the address the events came from."""
+    return events.update(ip_address=None)

@@ -55,7 +55,7 @@ class ClaimsConfig(AppConfig):
             **retention.CLAIM,
             action=Action.PSEUDONYMISE,
             expired=retention.expired_claims,
-            purge=retention.pseudonymise_claims,
+            purge=services.pseudonymise_claims,
             keeps=retention.client_has_claims,
         )
         register_hold_source("claims_in_dispute", retention.clients_in_dispute)

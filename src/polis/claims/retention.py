@@ -6,9 +6,8 @@ import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from polis.claims.models import Claim, ClaimDocument, Quietanza
-from polis.documents.models import StoredFile
-from polis.documents.services import delete_files
+from polis.claims.models import Claim, Quietanza
+from polis.clients.models import Client
 
 # Beyond the prescription (2 years, art. 2952 c.c.; RC suspended while the third party acts):
 # the policy choice of 5 years more, as one claims-data source says. No closing date is
@@ -32,17 +31,6 @@ def expired_claims(cutoff: datetime.date, held: frozenset[int]) -> QuerySet[Clai
     )
 
 
-def pseudonymise_claims(claims: QuerySet[Claim]) -> int:
-    """Forget what a claim says of the person (the description, often an injury; the place;
-    the third parties; the IBAN) and delete the documents uploaded to it. The quietanze, signed
-    with the FEA, are signature evidence and stay for their own term."""
-    documents = ClaimDocument.objects.filter(claim__in=claims)
-    files = list(StoredFile.objects.filter(pk__in=documents.values("file_id")))
-    documents.delete()
-    delete_files(files)
-    return claims.update(description=REMOVED, place="", third_parties="", payee_iban="")
-
-
 def client_has_claims(client_id: int, cutoff: datetime.date) -> bool:
     return (
         Claim.objects.filter(client_id=client_id)
@@ -51,10 +39,9 @@ def client_has_claims(client_id: int, cutoff: datetime.date) -> bool:
     )
 
 
-def clients_in_dispute() -> set[int]:
+def clients_in_dispute() -> QuerySet[Client]:
     """A legal hold: the clients of a claim still open whose quietanza was contested."""
-    return set(
-        Quietanza.objects.filter(
-            status=Quietanza.Status.REFUSED, claim__status__in=Claim.OPEN
-        ).values_list("claim__client_id", flat=True)
+    contested = Quietanza.objects.filter(
+        status=Quietanza.Status.REFUSED, claim__status__in=Claim.OPEN
     )
+    return Client.objects.filter(pk__in=contested.values("claim__client_id"))

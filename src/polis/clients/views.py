@@ -13,7 +13,7 @@ from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
-from polis.core.retention import held_clients
+from polis.core.retention import is_held
 
 
 @capability_required("view_clients")
@@ -47,7 +47,7 @@ def client_detail(request, pk: int):
             "can_handle_privacy": can(request.user, "handle_privacy_requests"),
             "can_place_holds": can_place_holds,
             # a legal hold (an operator's, a contested claim, an open complaint)
-            "on_hold": can_place_holds and client.pk in held_clients(),
+            "on_hold": can_place_holds and is_held(client.pk),
             "events": audit_events_for(object_type="clients.client", object_id=str(client.pk))[:20],
         },
     )

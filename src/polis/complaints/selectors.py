@@ -12,7 +12,6 @@ from polis.core.access import MGA_STAFF, can
 
 if TYPE_CHECKING:
     from polis.accounts.models import User
-    from polis.clients.models import Client
 
 
 def complaints_visible_to(user: User) -> QuerySet[Complaint]:
@@ -123,13 +122,3 @@ def quarterly_summary(user: User, start: datetime.date, end: datetime.date) -> l
             }
         )
     return summary
-
-
-def open_complaints_for_client(client: Client) -> QuerySet[Complaint]:
-    """The open complaints that concern a client: linked to him, or made under his codice
-    fiscale or partita IVA (for a legal hold on his records)."""
-    codes = [code for code in (client.codice_fiscale, client.partita_iva) if code]
-    match = Q(client=client)
-    if codes:
-        match |= Q(complainant_tax_code__in=codes)
-    return Complaint.objects.filter(match, status__in=Complaint.OPEN)

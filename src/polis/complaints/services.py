@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from polis.accounts.models import Firm, User
     from polis.catalog.models import Insurer
+    from polis.notify.models import OutboundMessage
 
 S = Complaint.Status
 
@@ -52,6 +53,19 @@ class ComplaintData:
     subject_detail: str = ""
     policy_ref: str = ""
     claim_ref: str = ""
+
+
+def _tell_complainant(complaint: Complaint, template: str) -> OutboundMessage | None:
+    """The e-mail `template` to the complainant, in his language and with his right to go to
+    IVASS and to the Arbitro Assicurativo; None when he gave no address (he gets it by post)."""
+    if not complaint.complainant_email:
+        return None
+    return queue_email(
+        to=complaint.complainant_email,
+        template=template,
+        context={"complaint": complaint, "rights": RIGHTS_NOTICE},
+        language=complaint.language,
+    )
 
 
 def _register(
@@ -91,13 +105,8 @@ def _register(
         )
         stored = [store_upload(actor=actor, name=f.name, data=f.read()) for f in files]
         complaint.attachments.set(stored)
-        if complaint.complainant_email:
-            complaint.acknowledgement = queue_email(
-                to=complaint.complainant_email,
-                template="complaint_received",
-                context={"complaint": complaint, "rights": RIGHTS_NOTICE},
-                language=language,
-            )
+        complaint.acknowledgement = _tell_complainant(complaint, "complaint_received")
+        if complaint.acknowledgement is not None:
             complaint.save(update_fields=["acknowledgement"])
         record_audit(
             actor=actor,
@@ -187,13 +196,7 @@ def forward_complaint(
             context={"complaint": complaint},
             attachments=complaint.attachments.all(),
         )
-        if complaint.complainant_email:
-            complaint.forward_notice = queue_email(
-                to=complaint.complainant_email,
-                template="complaint_forwarded_notice",
-                context={"complaint": complaint, "rights": RIGHTS_NOTICE},
-                language=complaint.language,
-            )
+        complaint.forward_notice = _tell_complainant(complaint, "complaint_forwarded_notice")
         transition(
             complaint,
             S.FORWARDED,
@@ -226,13 +229,7 @@ def answer_complaint(
         complaint.outcome = outcome
         complaint.amount = amount
         complaint.answered_on = timezone.localdate()
-        if complaint.complainant_email:
-            complaint.answer_message = queue_email(
-                to=complaint.complainant_email,
-                template="complaint_answer",
-                context={"complaint": complaint, "rights": RIGHTS_NOTICE},
-                language=complaint.language,
-            )
+        complaint.answer_message = _tell_complainant(complaint, "complaint_answer")
         transition(
             complaint,
             S.ANSWERED,

@@ -2,13 +2,14 @@
 
 Each app registers, in its `apps.py` `ready()`, its kinds of record with their period, start
 event and legal source, and — when polis deletes or pseudonymises them once the period is over —
-how to find the expired rows and how to purge them:
+how to find the expired rows (its `retention.py`) and how to purge them (a function of its
+services, the state change):
 
     register_record_class(
         "quotes.quote", title=_("Preventivi non trasformati in pratica"), months=24,
         start_event=_("dalla fine della validità del preventivo"), source=_("scelta dell'MGA ..."),
         unconfirmed=True, action=Action.DELETE, expired=retention.expired_quotes,
-        purge=retention.delete_quotes,
+        purge=services.delete_quotes,
     )
 
 (`keeps=` names a duty that refuses an erasure while it holds, e.g. the contract's.)
@@ -22,7 +23,8 @@ of it by itself, e.g. the FEA evidence within its 20 years).
 
 A legal hold stops the clock for every record of a client: the apps that know of one (a claim in
 dispute, an open complaint) register a hold source, `register_hold_source(name, clients)`, whose
-`clients()` returns the ids of the clients it holds. This module imports no app: the retention
+`clients()` returns a queryset of the clients it holds (the purge reads them all, a client's
+page asks for one). This module imports no app: the retention
 app (`polis.retention`) runs the purge, privacy answers the erasure requests, both through here.
 """
 
@@ -81,7 +83,7 @@ class RecordClass:
 
 
 _CLASSES: dict[str, RecordClass] = {}
-_HOLDS: dict[str, Callable[[], set[int]]] = {}
+_HOLDS: dict[str, Callable[[], Any]] = {}
 
 
 def register_record_class(
@@ -108,14 +110,22 @@ def record_classes() -> list[RecordClass]:
     return sorted(_CLASSES.values(), key=lambda record_class: record_class.key)
 
 
-def register_hold_source(name: str, clients: Callable[[], set[int]]) -> None:
-    """`clients()`: the ids of the clients whose records a legal hold keeps (e.g. the claims in
-    dispute, the open complaints)."""
+def register_hold_source(name: str, clients: Callable[[], Any]) -> None:
+    """`clients()`: a queryset of the clients whose records a legal hold keeps (e.g. the claims
+    in dispute, the open complaints)."""
     _HOLDS[name] = clients
 
 
 def held_clients() -> frozenset[int]:
-    return frozenset().union(*(clients() for clients in _HOLDS.values()))
+    """The ids of every client under a legal hold (the purge leaves their records alone)."""
+    return frozenset().union(
+        *(clients().values_list("pk", flat=True) for clients in _HOLDS.values())
+    )
+
+
+def is_held(client_id: int) -> bool:
+    """Whether a legal hold keeps this client's records: one lookup a source, until one holds."""
+    return any(clients().filter(pk=client_id).exists() for clients in _HOLDS.values())
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -165,9 +165,8 @@ def _record(delivery: WebhookDelivery, attempt: WebhookAttempt) -> bool:
 
 
 def _disable_failing(subscription: WebhookSubscription) -> None:
-    subscription.active = False
     subscription.disabled_at = timezone.now()
-    subscription.save(update_fields=["active", "disabled_at"])
+    subscription.save(update_fields=["disabled_at"])
     record_audit(
         actor=None,
         action=IntegrationAudit.WEBHOOK_DISABLED,
@@ -214,7 +213,7 @@ def deliver_due_webhooks(limit: int = 200) -> int:
         WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING,
             next_attempt_at__lte=timezone.now(),
-            subscription__active=True,
+            subscription__disabled_at=None,
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]

@@ -39,6 +39,10 @@ class _OwnedForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = owners_for(actor).select_related("firm")
 
+    def owned(self) -> dict:
+        """The fields a key and a webhook share, as their services take them."""
+        return {name: self.cleaned_data[name] for name in ("name", "user", "insurer")}
+
 
 class KeyForm(_OwnedForm):
     scopes = forms.MultipleChoiceField(

@@ -21,19 +21,16 @@ class Scope(models.TextChoices):
     CLAIMS_WRITE = "claims:write", _("Aprire e lavorare sinistri")
 
 
-class ApiKey(models.Model):
-    """A secret shown once: only its prefix (to find it) and an HMAC of it are kept. A call
-    with it acts as `user`, with that user's rights, further narrowed by `scopes` and, when
-    set, to the claims and policies of one `insurer`."""
+class Owned(models.Model):
+    """What a key and a webhook share: a name, the user whose rights they carry (no more),
+    the one insurer they are narrowed to when set, and who created them when."""
 
     name = models.CharField(_("nome"), max_length=80)
-    prefix = models.CharField(max_length=12, unique=True, editable=False)
-    secret_hash = models.CharField(max_length=64, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
-        related_name="api_keys",
-        verbose_name=_("agisce come"),
+        related_name="%(class)ss",
+        verbose_name=_("con i permessi di"),
     )
     insurer = models.ForeignKey(
         "catalog.Insurer",
@@ -43,6 +40,23 @@ class ApiKey(models.Model):
         related_name="+",
         verbose_name=_("solo la compagnia"),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class ApiKey(Owned):
+    """A secret shown once: only its prefix (to find it) and an HMAC of it are kept. A call
+    with it acts as `user`, with that user's rights, further narrowed by `scopes` and, when
+    set, to the claims and policies of one `insurer`."""
+
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("permessi"), default=list)
     expires_at = models.DateTimeField(_("scade il"))
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -51,15 +65,10 @@ class ApiKey(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(Owned.Meta):
         verbose_name = _("chiave API")
         verbose_name_plural = _("chiavi API")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
@@ -82,46 +91,30 @@ class ApiKey(models.Model):
         return str(_("Attiva"))
 
 
-class WebhookSubscription(models.Model):
+class WebhookSubscription(Owned):
     """An HTTPS endpoint and the events it wants, for what `user` may see (narrowed to one
     `insurer` when set). The secret signs the deliveries, so it is kept (not hashed)."""
 
-    name = models.CharField(_("nome"), max_length=80)
     url = models.URLField(_("indirizzo HTTPS"), max_length=500)
     events = models.JSONField(_("eventi"), default=list)
     secret = models.CharField(max_length=80, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="webhook_subscriptions",
-        verbose_name=_("riceve come"),
-    )
-    insurer = models.ForeignKey(
-        "catalog.Insurer",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("solo la compagnia"),
-    )
-    active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # Set when disabled (by its owner, or after too many failures in a row): its deliveries wait.
     disabled_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(Owned.Meta):
         verbose_name = _("webhook")
         verbose_name_plural = _("webhook")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("integrations:webhook_detail", args=[self.pk])
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
 
 
 class WebhookEvent(models.Model):

@@ -43,11 +43,9 @@ def key_create(request):
         try:
             key, token = keys.create_api_key(
                 actor=request.user,
-                user=form.cleaned_data["user"],
-                name=form.cleaned_data["name"],
+                **form.owned(),
                 scopes=form.cleaned_data["scopes"],
                 expires_at=form.expires_at(),
-                insurer=form.cleaned_data["insurer"],
             )
         except DomainError as error:
             show_error(form, error, "expires_on" if error.field == "expires_at" else None)
@@ -123,11 +121,9 @@ def webhook_create(request):
         try:
             subscription = webhooks.create_subscription(
                 actor=request.user,
-                user=form.cleaned_data["user"],
-                name=form.cleaned_data["name"],
+                **form.owned(),
                 url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"],
-                insurer=form.cleaned_data["insurer"],
             )
         except DomainError as error:
             show_error(form, error)

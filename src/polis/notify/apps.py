@@ -10,7 +10,7 @@ class NotifyConfig(AppConfig):
 
     def ready(self):
         from polis.core.retention import Action, register_record_class
-        from polis.notify import retention
+        from polis.notify import retention, services
 
         register_audit_actions(OutboxAudit)
         register_record_class(
@@ -18,5 +18,5 @@ class NotifyConfig(AppConfig):
             **retention.MESSAGE,
             action=Action.PSEUDONYMISE,
             expired=retention.expired_messages,
-            purge=retention.forget_message_texts,
+            purge=services.forget_message_texts,
         )

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from polis.notify.models import OutboundMessage
 from polis.notify.sms import SmsDeliveryError, get_sms_backend
-from polis.notify.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ def _send(message: OutboundMessage) -> str:
         headers={
             "Message-ID": f"<{message.uuid}@polis>",
             # RFC 2369 and RFC 8058: the mail client's own unsubscribe button, one click
-            "List-Unsubscribe": f"<{unsubscribe_url(message)}>",
+            "List-Unsubscribe": f"<{message.unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )

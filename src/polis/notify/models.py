@@ -32,6 +32,9 @@ class OutboundMessage(models.Model):
     language = models.CharField(max_length=7, default=settings.LANGUAGE_CODE)
     # E-mail only: where the recipient's answer goes (e.g. the collaborator who sent a quote).
     reply_to = models.EmailField(blank=True)
+    # E-mail only: the signed unsubscribe link of its footer and of its List-Unsubscribe header,
+    # made once when it is written (on the address the sender reached).
+    unsubscribe_url = models.CharField(max_length=500, blank=True)
     attachments = models.ManyToManyField("documents.StoredFile", blank=True, related_name="+")
     # Sensitive bodies (signature codes) are blanked once a real provider has them.
     sensitive = models.BooleanField(default=False)

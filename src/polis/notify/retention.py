@@ -27,8 +27,3 @@ def expired_messages(cutoff: datetime.date, held: frozenset[int]) -> QuerySet[Ou
         .exclude(status=OutboundMessage.Status.PENDING)
         .exclude(body_text="", body_html="", subject="")
     )
-
-
-def forget_message_texts(messages: QuerySet[OutboundMessage]) -> int:
-    OutboundMessage.attachments.through.objects.filter(outboundmessage__in=messages).delete()
-    return messages.update(subject="", body_text="", body_html="")

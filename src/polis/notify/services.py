@@ -20,6 +20,8 @@ from polis.notify.tasks import enqueue_delivery
 from polis.notify.unsubscribe import unsubscribe_url
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from polis.accounts.models import User
     from polis.documents.models import StoredFile
 
@@ -36,7 +38,7 @@ def _rendered_email(
     message = OutboundMessage(
         channel=OutboundMessage.Channel.EMAIL, recipient=to, language=language
     )
-    url = unsubscribe_url(message)
+    message.unsubscribe_url = url = unsubscribe_url(message)
     context = {"mga_name": settings.MGA_NAME, "unsubscribe_url": url, **context}
     with translation.override(language):
         subject = render_to_string(f"notify/email/{template}.subject.txt", context)
@@ -110,3 +112,10 @@ def retry_message(*, actor: User, message: OutboundMessage) -> None:
         message.save(update_fields=["status", "next_attempt_at"])
         record_audit(actor=actor, action=OutboxAudit.RETRY, target=message)
         _deliver_after_commit(message)
+
+
+def forget_message_texts(messages: QuerySet[OutboundMessage]) -> int:
+    """The retention job (`polis.notify.retention`): forget the words and attachments of sent
+    messages; who they went to, when and how stay."""
+    OutboundMessage.attachments.through.objects.filter(outboundmessage__in=messages).delete()
+    return messages.update(subject="", body_text="", body_html="")

@@ -23,9 +23,8 @@ class ImportBatch(models.Model):
         XLSX = "xlsx", "XLSX"
 
     firm = models.ForeignKey("accounts.Firm", on_delete=models.PROTECT, related_name="+")
+    # The uploaded file, with its name and SHA-256 (the same file is recognised by it).
     file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
-    file_name = models.CharField(_("file"), max_length=130)
-    sha256 = models.CharField(max_length=64)
     format = models.CharField(max_length=4, choices=Format.choices)
     # A CSV's text encoding, as recognised at upload ("utf-8-sig" or "cp1252").
     encoding = models.CharField(max_length=10, blank=True)
@@ -73,11 +72,10 @@ class ImportBatch(models.Model):
         indexes = [
             models.Index(fields=["firm", "-created_at"], name="import_firm_created"),
             models.Index(fields=["-created_at"], name="import_created"),
-            models.Index(fields=["firm", "sha256"], name="import_firm_sha256"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.created_at:%d/%m/%Y})"
+        return f"{self.file.name} ({self.created_at:%d/%m/%Y})"
 
     @property
     def valid_rows(self) -> int:

@@ -27,7 +27,7 @@ def batches_visible_to(user: User) -> QuerySet[ImportBatch]:
     """The MGA's staff see every firm's imports, a firm's administrator his firm's."""
     if not can(user, "import_portfolio"):
         return ImportBatch.objects.none()
-    batches = ImportBatch.objects.select_related("firm", "created_by").order_by(
+    batches = ImportBatch.objects.select_related("firm", "created_by", "file").order_by(
         "-created_at", "-pk"
     )
     return batches if user.is_mga_staff else batches.filter(firm_id=user.firm_id)
@@ -35,7 +35,7 @@ def batches_visible_to(user: User) -> QuerySet[ImportBatch]:
 
 def get_batch_for(user: User, pk: int) -> ImportBatch:
     """404 both for a missing batch and another firm's."""
-    return get_object_or_404(batches_visible_to(user).select_related("file"), pk=pk)
+    return get_object_or_404(batches_visible_to(user), pk=pk)
 
 
 def firms_for(user: User) -> QuerySet[Firm]:
@@ -67,7 +67,7 @@ def earlier_import(batch: ImportBatch) -> ImportBatch | None:
     """The same file (by its SHA-256) already imported for the firm."""
     return (
         ImportBatch.objects.filter(
-            firm_id=batch.firm_id, sha256=batch.sha256, status=ImportBatch.Status.DONE
+            firm_id=batch.firm_id, file__sha256=batch.file.sha256, status=ImportBatch.Status.DONE
         )
         .exclude(pk=batch.pk)
         .order_by("-finished_at")

@@ -1,15 +1,6 @@
-from celery import shared_task
+"""The portfolio import's Celery tasks, for the workers' discovery: they are defined beside the
+work they run, in `polis.portfolio.services.importing`."""
 
-from polis.portfolio import jobs
+from polis.portfolio.services.importing import run_import, validate_import
 
-
-@shared_task
-def validate_import(batch_id: int) -> str:
-    """The dry run of an uploaded file; a rerun starts its check over."""
-    return jobs.validate_batch(batch_id).status
-
-
-@shared_task
-def run_import(batch_id: int) -> str:
-    """The import of a confirmed file; a rerun picks up the rows not yet handled."""
-    return jobs.run_import(batch_id).status
+__all__ = ["run_import", "validate_import"]

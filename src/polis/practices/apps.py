@@ -49,7 +49,7 @@ class PracticesConfig(AppConfig):
             **retention.CONTRACT,
             action=Action.PSEUDONYMISE,
             expired=retention.expired_practices,
-            purge=retention.pseudonymise_practices,
+            purge=services.pseudonymise_practices,
             keeps=retention.client_has_contracts,
         )
         register_record_class(

@@ -43,13 +43,6 @@ def expired_practices(cutoff: datetime.date, held: frozenset[int]) -> QuerySet[P
     )
 
 
-def pseudonymise_practices(practices: QuerySet[Practice]) -> int:
-    """Forget the answers to the questionnaire and to the demands and needs (they may describe
-    the client's health or business). The policy number, dates, premium and signed documents
-    stay: the signature evidence has its own, longer term, and the register holds only hashes."""
-    return practices.update(answers={}, needs={})
-
-
 def client_has_contracts(client_id: int, cutoff: datetime.date) -> bool:
     return (
         Practice.objects.filter(client_id=client_id, end_date__gte=cutoff)

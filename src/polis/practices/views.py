@@ -655,7 +655,6 @@ choose_product = product_chooser(
 @require_http_methods(["GET", "POST"])
 def create_practice(request, code: str):
     def create(product, values):
-        values.pop("target_market_justification")  # the target market is checked at issue
         practice = services.create_practice(actor=request.user, product=product, **values)
         messages.success(request, _("Pratica creata: controlla il premio ed emetti la polizza."))
         return redirect("practices:detail", pk=practice.pk)

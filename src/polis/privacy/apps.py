@@ -11,7 +11,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from polis.core.retention import Action, register_record_class
-        from polis.privacy import retention
+        from polis.privacy import retention, services
 
         register_audit_actions(PrivacyAudit)
         register_record_class(
@@ -19,5 +19,5 @@ class PrivacyConfig(AppConfig):
             **retention.REQUEST,
             action=Action.DELETE,
             expired=retention.expired_requests,
-            purge=retention.delete_requests,
+            purge=services.delete_requests,
         )

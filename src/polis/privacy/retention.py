@@ -6,8 +6,6 @@ import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from polis.documents.models import StoredFile
-from polis.documents.services import delete_files
 from polis.privacy.models import DataSubjectRequest
 
 REQUEST = {
@@ -23,13 +21,3 @@ def expired_requests(cutoff: datetime.date, held: frozenset[int]) -> QuerySet[Da
     return DataSubjectRequest.objects.filter(
         status=DataSubjectRequest.Status.ANSWERED, answered_on__lt=cutoff
     ).exclude(client_id__in=held)
-
-
-def delete_requests(requests: QuerySet[DataSubjectRequest]) -> int:
-    files = list(
-        StoredFile.objects.filter(pk__in=requests.values("export_json_id"))
-        | StoredFile.objects.filter(pk__in=requests.values("export_pdf_id"))
-    )
-    count, _by_model = requests.delete()
-    delete_files(files)
-    return count

@@ -19,7 +19,8 @@ from polis.clients.models import Client
 from polis.clients.services import erase_client, restrict_client, withdraw_marketing_consent
 from polis.core.access import MGA_STAFF, OPERATOR, require
 from polis.core.errors import DomainError, PermissionDenied
-from polis.core.retention import held_clients, record_classes
+from polis.core.retention import is_held, record_classes
+from polis.documents.models import StoredFile
 from polis.documents.services import delete_files, open_download, store_file
 from polis.lifecycle import lock, save_versioned, transition
 from polis.notify.recipients import role_emails
@@ -29,6 +30,7 @@ from polis.privacy.export import build_export, export_json, export_pdf
 from polis.privacy.models import DataSubjectRequest, add_months
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import FileResponse
 
     from polis.accounts.models import User
@@ -213,7 +215,7 @@ def retention_duties(client: Client) -> list[str]:
         if record_class.keeps is not None
         and record_class.keeps(client.pk, record_class.cutoff(today))
     ]
-    if client.pk in held_clients():
+    if is_held(client.pk):
         duties.append(str(LEGAL_HOLD))
     return duties
 
@@ -320,4 +322,16 @@ def forget_expired_exports() -> int:
         with transaction.atomic():
             _forget_files(request)
         count += 1
+    return count
+
+
+def delete_requests(requests: QuerySet[DataSubjectRequest]) -> int:
+    """The retention job (`polis.privacy.retention`): delete answered requests and their
+    exports (the files once the transaction commits)."""
+    files = list(
+        StoredFile.objects.filter(pk__in=requests.values("export_json_id"))
+        | StoredFile.objects.filter(pk__in=requests.values("export_pdf_id"))
+    )
+    count, _by_model = requests.delete()
+    delete_files(files)
     return count

@@ -13,7 +13,7 @@ class QuotesConfig(AppConfig):
         register_audit_actions(QuoteAudit)
         from polis.core.retention import Action, register_record_class
         from polis.privacy.registry import register_exporter
-        from polis.quotes import privacy, retention
+        from polis.quotes import privacy, retention, services
 
         register_exporter(
             "quotes",
@@ -29,5 +29,5 @@ class QuotesConfig(AppConfig):
             unconfirmed=True,
             action=Action.DELETE,
             expired=retention.expired_quotes,
-            purge=retention.delete_quotes,
+            purge=services.delete_quotes,
         )

@@ -10,8 +10,6 @@ import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from polis.documents.models import StoredFile
-from polis.documents.services import delete_files
 from polis.quotes.models import Quote
 
 TITLE = _("Preventivi non trasformati in pratica")
@@ -29,11 +27,3 @@ def _unconverted() -> QuerySet[Quote]:
 
 def expired_quotes(cutoff: datetime.date, held: frozenset[int]) -> QuerySet[Quote]:
     return _unconverted().filter(valid_until__lt=cutoff).exclude(client_id__in=held)
-
-
-def delete_quotes(quotes: QuerySet[Quote]) -> int:
-    """Delete the quotes and their PDFs (the files once the transaction commits)."""
-    files = list(StoredFile.objects.filter(pk__in=quotes.values("pdf_id")))
-    count, _by_model = quotes.delete()
-    delete_files(files)
-    return count

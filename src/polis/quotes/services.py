@@ -25,8 +25,9 @@ from polis.clients.services import check_processing_allowed
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.core.numbering import formatted_number
+from polis.documents.models import StoredFile
 from polis.documents.pdf import render_pdf
-from polis.documents.services import store_file
+from polis.documents.services import delete_files, store_file
 from polis.documents.validation import ValidatedFile
 from polis.lifecycle import lock, transition
 from polis.messaging.services import open_thread, post_message
@@ -36,9 +37,9 @@ from polis.quotes.models import Quote, QuoteRequest
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
 
     from polis.accounts.models import User
-    from polis.documents.models import StoredFile
 
 
 def _render_pdf(quote: Quote) -> ValidatedFile:
@@ -431,3 +432,12 @@ def accept_custom_offer(*, actor: User, request: QuoteRequest) -> Quote:
         request.quote = quote
         transition(request, QuoteRequest.Status.ACCEPTED, actor=actor, fields=("quote",))
         return quote
+
+
+def delete_quotes(quotes: QuerySet[Quote]) -> int:
+    """The retention job (`polis.quotes.retention`): delete the quotes and their PDFs (the
+    files once the transaction commits)."""
+    files = list(StoredFile.objects.filter(pk__in=quotes.values("pdf_id")))
+    count, _by_model = quotes.delete()
+    delete_files(files)
+    return count

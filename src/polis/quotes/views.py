@@ -54,17 +54,22 @@ choose_product = product_chooser(
 )
 
 
-def pricing_page(request, code: str, create, heading, submit_label, *, back: str):
+def pricing_page(
+    request, code: str, create, heading, submit_label, *, back: str, checks_target_market=False
+):
     """A product's questionnaire, priced when posted (FAI PREVENTIVO, AGGIUNGI PRATICA):
     `create(product, values)` makes the quote or the practice and answers where to go next;
-    its refusal is shown on the form. `back` names the product chooser."""
+    its refusal is shown on the form. `back` names the product chooser. Where the creation
+    checks the target market (a quote; a practice is checked at issue), `values` carries the
+    collaborator's justification."""
     product = get_object_or_404(Product, code=code, active=True)
     forms = PricingForms(request, product)
     if request.method == "POST" and not forms.refreshing and forms.is_valid():
+        values = forms.values()
+        if checks_target_market:
+            values["target_market_justification"] = forms.justification
         try:
-            return create(
-                product, {**forms.values(), "target_market_justification": forms.justification}
-            )
+            return create(product, values)
         except DomainError as error:
             forms.show(error)
     return render(
@@ -86,16 +91,19 @@ def pricing_page(request, code: str, create, heading, submit_label, *, back: str
 @require_http_methods(["GET", "POST"])
 def create_quote(request, code: str):
     def create(product, values):
-        quote = services.create_quote(
-            actor=request.user,
-            product=product,
-            target_market_justification=values.pop("target_market_justification"),
-            **values,
-        )
+        quote = services.create_quote(actor=request.user, product=product, **values)
         return redirect("quotes:detail", pk=quote.pk)
 
     heading, submit_label = _("Preventivo"), _("Calcola il premio")
-    return pricing_page(request, code, create, heading, submit_label, back="quotes:create")
+    return pricing_page(
+        request,
+        code,
+        create,
+        heading,
+        submit_label,
+        back="quotes:create",
+        checks_target_market=True,
+    )
 
 
 @capability_required("view_quotes")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from polis.clients.models import Client
 from polis.core.access import require
 from polis.retention.models import LegalHold, PurgeRun
 
@@ -13,11 +14,10 @@ if TYPE_CHECKING:
     from polis.accounts.models import User
 
 
-def clients_on_hold() -> set[int]:
+def clients_on_hold() -> QuerySet[Client]:
     """The clients an operator's legal hold keeps (a hold source, see polis.core.retention)."""
-    return set(
-        LegalHold.objects.filter(status=LegalHold.Status.ACTIVE).values_list("client_id", flat=True)
-    )
+    active = LegalHold.objects.filter(status=LegalHold.Status.ACTIVE)
+    return Client.objects.filter(pk__in=active.values("client_id"))
 
 
 def runs_visible_to(user: User) -> QuerySet[PurgeRun]:

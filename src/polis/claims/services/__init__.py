@@ -17,6 +17,7 @@ from polis.claims.services.intake import (
     open_claim,
     request_claim_documents,
 )
+from polis.claims.services.purge import pseudonymise_claims
 from polis.claims.services.reports import record_claim_access, send_overdue_report
 from polis.claims.services.settlement import (
     claim_of,
@@ -38,6 +39,7 @@ __all__ = [
     "mark_documentation_complete",
     "open_claim",
     "post_quietanza",
+    "pseudonymise_claims",
     "quietanza_context",
     "record_claim_access",
     "record_claim_payment",

@@ -9,7 +9,7 @@ from polis.clients.tests.factories import ClientFactory
 from polis.complaints import services
 from polis.complaints.models import Complaint
 from polis.complaints.tests.factories import registered
-from polis.core.retention import add_months
+from polis.core.retention import add_months, held_clients, is_held
 from polis.quotes.models import Quote
 from polis.retention import services as retention
 from polis.retention.tests.support import make_quote
@@ -37,3 +37,21 @@ def test_an_open_complaint_under_the_clients_tax_code_holds_his_records(collabor
     )
     retention.purge_expired(today=TODAY)
     assert not Quote.objects.filter(pk=old.pk).exists()
+
+
+def test_a_client_is_held_while_a_complaint_under_his_tax_code_is_open(operator, collaborator_a):
+    client = ClientFactory(created_by=collaborator_a)
+    other = ClientFactory(created_by=collaborator_a)
+    complaint = registered(operator, complainant_tax_code=client.codice_fiscale.lower())
+    registered(operator, complainant_tax_code="")
+    assert is_held(client.pk)
+    assert not is_held(other.pk)
+    assert client.pk in held_clients()
+    assert other.pk not in held_clients()
+
+    complaint = services.assign_complaint(actor=operator, complaint=complaint, assignee=operator)
+    services.answer_complaint(
+        actor=operator, complaint=complaint, answer="x", outcome=Complaint.Outcome.REJECTED
+    )
+    assert not is_held(client.pk)
+    assert client.pk not in held_clients()

@@ -10,13 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from polis.catalog.models import Insurer
-from polis.clients.tests.factories import ClientFactory
 from polis.complaints import services
 from polis.complaints.models import Complaint
 from polis.complaints.selectors import (
     complaints_due,
     complaints_visible_to,
-    open_complaints_for_client,
     quarterly_summary,
 )
 from polis.complaints.tests.factories import complaint_data, registered
@@ -246,19 +244,6 @@ def test_a_firm_admin_sees_only_the_complaints_about_his_firm(
     registered(operator)
     assert list(complaints_visible_to(collaborator_a)) == [about_a]
     assert complaints_visible_to(operator).count() == 3
-
-
-def test_open_complaints_of_a_client_by_link_or_tax_code(operator, collaborator_a):
-    client = ClientFactory(created_by=collaborator_a)
-    by_code = registered(operator, complainant_tax_code=client.codice_fiscale.lower())
-    registered(operator, complainant_tax_code="")
-    assert list(open_complaints_for_client(client)) == [by_code]
-    services.assign_complaint(actor=operator, complaint=by_code, assignee=operator)
-    by_code.refresh_from_db()
-    services.answer_complaint(
-        actor=operator, complaint=by_code, answer="x", outcome=Complaint.Outcome.REJECTED
-    )
-    assert not open_complaints_for_client(client).exists()
 
 
 def test_the_quarterly_summary_counts_per_category(operator):

@@ -136,7 +136,7 @@ def emit_for_audit(action: str, targets: Sequence[models.Model]) -> None:
     name = EVENTS[action][0]
     wanting = [
         s
-        for s in WebhookSubscription.objects.select_related("user").filter(active=True)
+        for s in WebhookSubscription.objects.select_related("user").filter(disabled_at=None)
         if name in s.events
     ]
     if not wanting:
@@ -228,10 +228,9 @@ def set_subscription_active(
         subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
         if subscription.active == active:
             return subscription
-        subscription.active = active
         subscription.consecutive_failures = 0
         subscription.disabled_at = None if active else timezone.now()
-        subscription.save(update_fields=["active", "consecutive_failures", "disabled_at"])
+        subscription.save(update_fields=["consecutive_failures", "disabled_at"])
         record_audit(
             actor=actor,
             action=IntegrationAudit.WEBHOOK_ENABLED

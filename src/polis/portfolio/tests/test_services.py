@@ -9,8 +9,9 @@ from polis.audit.models import AuditEvent
 from polis.clients.models import Client
 from polis.clients.tests.factories import ClientFactory
 from polis.core.errors import DomainError, PermissionDenied
-from polis.portfolio import jobs, services
+from polis.portfolio import services
 from polis.portfolio.models import ImportBatch, ImportRow
+from polis.portfolio.services import importing
 from polis.portfolio.tests.factories import csv_bytes, person_cf, row, xlsx_bytes
 from polis.practices.models import Practice
 from polis.quotes.tests.factories import demo_product
@@ -28,12 +29,12 @@ def dry_run(actor, data, *, firm=None, name="portafoglio.csv"):
     batch = services.upload_portfolio(
         actor=actor, firm=firm or actor.firm, name=name, data=data, privacy_declared=True
     )
-    return jobs.validate_batch(batch.pk)
+    return services.validate_batch(batch.pk)
 
 
 def imported(actor, batch):
     services.confirm_import(actor=actor, batch=batch)
-    return jobs.run_import(batch.pk)
+    return services.import_batch(batch.pk)
 
 
 def issues(batch, number, kind="errors"):
@@ -224,7 +225,7 @@ def test_the_same_file_twice_creates_nothing_twice(collaborator_a):
 
 def test_rerunning_the_import_job_creates_nothing_twice(collaborator_a):
     batch = imported(collaborator_a, dry_run(collaborator_a, csv_bytes([row(1)])))
-    assert jobs.run_import(batch.pk).created_policies == 1
+    assert services.import_batch(batch.pk).created_policies == 1
     assert Practice.objects.count() == 1
 
 
@@ -233,7 +234,7 @@ def test_a_row_failing_at_import_leaves_nothing_of_itself_and_the_others_in(
 ):
     # given three good rows, the second of which fails when its practice is written
     batch = dry_run(collaborator_a, csv_bytes([row(1), row(2), row(3)]))
-    real = jobs._practice
+    real = importing._practice
 
     def failing(r, *args):
         if r.policy["policy_number"] == "VEC-000002":
@@ -242,7 +243,7 @@ def test_a_row_failing_at_import_leaves_nothing_of_itself_and_the_others_in(
             raise IntegrityError("simulated")
         return real(r, *args)
 
-    monkeypatch.setattr(jobs, "_practice", failing)
+    monkeypatch.setattr(importing, "_practice", failing)
     # when it is imported
     batch = imported(collaborator_a, batch)
     # then the others are in; of the failing row neither client nor policy, and it is listed

@@ -158,7 +158,7 @@ def test_firm_b_cannot_see_firm_a_batch(
     assert web_b.get(reverse("portfolio:batch", args=[batch.pk])).status_code == 404
     assert web_b.get(reverse("portfolio:report", args=[batch.pk])).status_code == 404
     assert web_b.post(reverse("portfolio:confirm", args=[batch.pk])).status_code == 404
-    assert batch.file_name not in web_b.get(reverse("portfolio:index")).content.decode()
+    assert batch.file.name not in web_b.get(reverse("portfolio:index")).content.decode()
     batch.refresh_from_db()
     assert batch.status == S.VALIDATED
 

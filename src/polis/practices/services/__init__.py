@@ -26,6 +26,7 @@ from polis.practices.services.payments import (
     start_practices,
     verify_payment,
 )
+from polis.practices.services.purge import pseudonymise_practices
 from polis.practices.services.renewals import (
     change_renewal_answers,
     expire_practices,
@@ -79,6 +80,7 @@ __all__ = [
     "issue_practice",
     "practice_for_disclosure_link",
     "prepare_disclosures",
+    "pseudonymise_practices",
     "record_contract_signed",
     "record_demands_and_needs",
     "record_documents_acknowledged",

@@ -10,16 +10,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from polis.accounting.services import Subject, create_refund_payout
-from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.catalog.rating import load_tariff, pro_rata
 from polis.catalog.selectors import coverages_of
 from polis.catalog.services import price_or_refuse
-from polis.core.access import OPERATOR, require
+from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.text import bounded_text
 from polis.documents.pdf import render_pdf
@@ -39,7 +37,7 @@ from polis.practices.selectors import (
     practice_versions,
     premium_change,
 )
-from polis.practices.services._common import _firm_emails, _own
+from polis.practices.services._common import _firm_emails, _own, _to_review
 from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import latest_signed_request
 from polis.signatures.services import SignerData, create_signature_request
@@ -175,19 +173,14 @@ def confirm_endorsement(
             reasons.append(_("Data di effetto nel passato"))
         if not reasons:
             return _issue_appendix(actor=actor, endorsement=endorsement)
-        endorsement.submitted_at = timezone.now()
-        endorsement.review_reason = Truncator("; ".join(reasons)).chars(300)
-        transition(
+        _to_review(
             endorsement,
-            E.IN_REVIEW,
+            reasons,
             actor=actor,
-            fields=("submitted_at", "review_reason"),
             action=EndorsementAudit.IN_REVIEW,
+            template="endorsement_to_review",
+            context={"endorsement": endorsement},
         )
-        for email in role_emails(OPERATOR):
-            queue_email(
-                to=email, template="endorsement_to_review", context={"endorsement": endorsement}
-            )
         return endorsement
 
 

@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from polis.accounts.selectors import role_emails
 from polis.audit.services import record_audit
 from polis.catalog.selectors import coverages_of
 from polis.catalog.services import mark_tariff_used
 from polis.catalog.target_market import target_market_record
 from polis.clients.services import check_processing_allowed
-from polis.core.access import OPERATOR, require
+from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.numbering import formatted_number
 from polis.documents.pdf import render_pdf
@@ -25,12 +23,11 @@ from polis.documents.services import store_file
 from polis.documents.validation import ValidatedFile
 from polis.ledger.services import record_event
 from polis.lifecycle import check_transition, lock, transition
-from polis.notify.services import queue_email
 from polis.practices.audit import PracticeAudit
 from polis.practices.models import Practice
 from polis.practices.registry import tell_insured
 from polis.practices.selectors import review_reasons, target_market_check
-from polis.practices.services._common import S, _own
+from polis.practices.services._common import S, _own, _to_review
 from polis.practices.services.signing import _hand_over_disclosures
 from polis.quotes.models import Quote
 from polis.quotes.services import price_for_client
@@ -230,15 +227,12 @@ def issue_practice(
         reasons = review_reasons(practice)
         if not reasons:
             return _issue(actor=actor, practice=practice)
-        practice.submitted_at = timezone.now()
-        practice.review_reason = Truncator("; ".join(reasons)).chars(300)
-        transition(
+        _to_review(
             practice,
-            S.IN_REVIEW,
+            reasons,
             actor=actor,
-            fields=("submitted_at", "review_reason"),
             action=PracticeAudit.SUBMITTED,
+            template="practice_to_review",
+            context={"practice": practice},
         )
-        for email in role_emails(OPERATOR):
-            queue_email(to=email, template="practice_to_review", context={"practice": practice})
         return practice

@@ -1,5 +1,5 @@
-"""The portfolio import (upload and dry run, confirmation, cancellation) and the audit of its
-exports; the background work itself is in `polis.portfolio.jobs`."""
+"""A user's steps of the portfolio import (upload and dry run, confirmation, cancellation) and
+the audit of its exports; the background work they start is in `importing`."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from polis.core.errors import DomainError, PermissionDenied
 from polis.documents.services import store_file
 from polis.documents.validation import ValidatedFile
 from polis.lifecycle import lock, transition
-from polis.portfolio import tasks
 from polis.portfolio.audit import PortfolioAudit
 from polis.portfolio.models import ImportBatch
 from polis.portfolio.reading import sniff_file
+from polis.portfolio.services import importing
 
 if TYPE_CHECKING:
     from polis.accounts.models import Firm, User
@@ -69,8 +69,6 @@ def upload_portfolio(
         batch = ImportBatch.objects.create(
             firm=firm,
             file=stored,
-            file_name=stored.name,
-            sha256=sha256,
             format=sniffed.format,
             encoding=sniffed.encoding,
             created_by=actor,
@@ -81,7 +79,7 @@ def upload_portfolio(
             target=batch,
             data={"sha256": sha256, "format": sniffed.format, "size": len(data)},
         )
-        transaction.on_commit(partial(tasks.validate_import.delay, batch.pk))
+        transaction.on_commit(partial(importing.validate_import.delay, batch.pk))
         return batch
 
 
@@ -95,7 +93,7 @@ def confirm_import(*, actor: User, batch: ImportBatch, version: int | None = Non
             raise DomainError(_("Nessuna riga senza errori da importare."))
         batch.confirmed_by, batch.confirmed_at = actor, timezone.now()
         transition(batch, S.IMPORTING, actor=actor, fields=("confirmed_by", "confirmed_at"))
-        transaction.on_commit(partial(tasks.run_import.delay, batch.pk))
+        transaction.on_commit(partial(importing.run_import.delay, batch.pk))
         return batch
 
 
