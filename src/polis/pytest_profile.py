@@ -16,3 +16,10 @@ if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     shared = Path(os.environ.get("POLIS_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
     os.environ["POLIS_TEST_SHARED_VAR_DIR"] = str(shared)
     os.environ["POLIS_VAR_DIR"] = str(shared / "workers" / worker)
+
+# Hypothesis' deadline and "too slow" health check time the examples: on a shared 2-core machine
+# they fail a property for the machine's load, not for the code. Speed lives in bench/.
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("polis", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("polis")
