@@ -5,13 +5,16 @@ A transaction's legs sum to zero (debit positive, credit negative). The database
 legs when inserted, no leg joins a transaction already inserted, and a leg is never changed. The
 service (`services.post`) inserts the legs first and the transaction last; the legs' foreign
 key is checked at commit, so no leg outlives a transaction that was refused. Nothing here is a
-running total: a balance is the sum of an account's legs.
+running total updated by the code: a balance is the sum of an account's legs, read from their
+`DayTotal`s, which the database keeps in the same transaction as the legs (migration 0003).
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,11 @@ class Account(models.Model):
         SEPARATE = "separate", _("Conto separato")
         OPERATING = "operating", _("Conto operativo dell'MGA")
         INSURER = "insurer", _("Dovuto alla compagnia")
+        # The premium tax in what was collected (L. 1216/1961): the insurer owes it, and is
+        # remitted it with the premium.
+        PREMIUM_TAX = "premium_tax", _("Imposte sui premi, dovute alla compagnia")
+        # The MGA's own commission from the insurer, less the collaborator's paid out of it.
+        MGA_COMMISSION = "mga_income", _("Provvigioni dell'MGA (quota trattenuta)")
         COMMISSIONS = "commissions", _("Provvigioni dovute al collaboratore")
         CLAIMS_PAYABLE = "claims", _("Sinistri da pagare")
         WITHHOLDING = "withholding", _("Ritenute d'acconto da versare")
@@ -163,6 +171,47 @@ class Leg(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount}"
+
+
+class DayTotal(models.Model):
+    """The sum and count of the legs of one account, one day, one transaction kind and insurer,
+    in a remittance or not: written only by the database's triggers (migration 0003), when a
+    transaction is posted or put in a remittance, in the same database transaction. The
+    ledger's wide reads (balances, reconciliation, the month's figures) add these up instead
+    of every leg."""
+
+    account = models.ForeignKey(Account, on_delete=models.DO_NOTHING, related_name="+")
+    # The transaction's insurer (none for a commission payout) and the rest of its key.
+    insurer = models.ForeignKey(
+        "catalog.Insurer",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=16)  # a Transaction.Kind
+    remitted = models.BooleanField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    legs = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("totale del giorno")
+        verbose_name_plural = _("totali del giorno")
+        constraints = [
+            models.UniqueConstraint(
+                "account",
+                Coalesce("insurer", Value(0)),
+                "date",
+                "kind",
+                "remitted",
+                name="daytotal_key",
+            )
+        ]
+        indexes = [models.Index(fields=["date", "kind"], name="daytotal_date_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date} {self.amount}"
 
 
 class Payout(models.Model):

@@ -1,4 +1,5 @@
-"""Reads of the money's ledger: balances, statements and figures are sums of legs."""
+"""Reads of the money's ledger: balances, statements and figures are sums of legs, the wide
+ones (balances, reconciliation, the month's figures) read from the legs' `DayTotal`s."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from django.db.models import DecimalField, ExpressionWrapper, Q, QuerySet, Sum, 
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from polis.accounting.models import Account, Leg, Payout, PayoutBatch, Remittance, Transaction
+from polis.accounting.models import (
+    Account,
+    DayTotal,
+    Leg,
+    Payout,
+    PayoutBatch,
+    Remittance,
+    Transaction,
+)
 from polis.accounting.money import ZERO, cents
 from polis.core.access import MGA_STAFF, can
 from polis.core.errors import PermissionDenied
@@ -27,32 +36,38 @@ AGE_BUCKETS = ((0, 10), (11, 30), (31, 60), (61, None))
 LEG_AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _legs(kind: str, sign: int = 1) -> ExpressionWrapper:
-    """The sum of a transaction's legs on accounts of `kind` (negated for credits read as
+# What the insurer is owed, taxes apart; and the MGA's whole commission, the firms' included.
+OWED = (K.INSURER, K.PREMIUM_TAX)
+MGA_COMMISSIONS = (K.MGA_COMMISSION, K.COMMISSIONS)
+PREMIUMS = (T.PREMIUM, T.REFUND)
+
+
+def _legs(kinds: tuple[str, ...], sign: int = 1) -> ExpressionWrapper:
+    """The sum of a transaction's legs on accounts of `kinds` (negated for credits read as
     positive figures)."""
     total = Coalesce(
-        Sum("legs__amount", filter=Q(legs__account__kind=kind)),
+        Sum("legs__amount", filter=Q(legs__account__kind__in=kinds)),
         Value(ZERO),
         output_field=LEG_AMOUNT,
     )
     return ExpressionWrapper(total * Value(Decimal(sign)), output_field=LEG_AMOUNT)
 
 
-def total(legs: QuerySet[Leg]) -> Decimal:
-    """The sum of the legs, to the cent (SQLite adds decimals as floats)."""
+def total(legs: QuerySet[Leg] | QuerySet[DayTotal]) -> Decimal:
+    """The sum of the legs (or of day totals), to the cent (SQLite adds decimals as floats)."""
     return cents(legs.aggregate(s=Sum("amount"))["s"] or ZERO)
 
 
 def balance(account: Account) -> Decimal:
     """An account's balance: the sum of its legs (debit positive)."""
-    return total(account.legs.all())
+    return total(DayTotal.objects.filter(account=account))
 
 
 def balances(kind: str) -> list[dict[str, Any]]:
     """The accounts of a kind with their balances: {account_id, insurer_id, insurer, firm_id,
     balance}."""
     rows = (
-        Leg.objects.filter(account__kind=kind)
+        DayTotal.objects.filter(account__kind=kind)
         .values("account_id", "account__insurer_id", "account__insurer__name", "account__firm_id")
         .annotate(s=Sum("amount"))
         .order_by("account_id")
@@ -69,53 +84,101 @@ def balances(kind: str) -> list[dict[str, Any]]:
     ]
 
 
+def owed_to_insurers() -> list[dict[str, Any]]:
+    """What each insurer is owed now (its premiums' taxes included): {insurer_id, insurer,
+    amount}, insurers owed nothing left out."""
+    rows = (
+        DayTotal.objects.filter(account__kind__in=OWED)
+        .values("account__insurer_id", "account__insurer__name")
+        .annotate(s=Sum("amount"))
+        .order_by("account__insurer__name")
+    )
+    owed = [
+        {
+            "insurer_id": row["account__insurer_id"],
+            "insurer": row["account__insurer__name"],
+            "amount": -cents(row["s"]),
+        }
+        for row in rows
+    ]
+    return [row for row in owed if row["amount"]]
+
+
 def statement_lines(transactions: QuerySet[Transaction]) -> QuerySet[Transaction]:
-    """Each transaction with its estratto conto columns: premium collected (refunds negative),
-    commission retained, and what it owes the insurer (a claim paid on its behalf negative)."""
+    """Each transaction with its estratto conto columns: gross premium collected (refunds
+    negative), the premium tax in it, the MGA's commission retained, and what it owes the
+    insurer (a claim paid on its behalf negative)."""
     return transactions.annotate(
-        premium=_legs(K.SEPARATE),
-        commission=_legs(K.COMMISSIONS, -1),
-        to_insurer=_legs(K.INSURER, -1),
+        premium=_legs((K.SEPARATE,)),
+        tax=_legs((K.PREMIUM_TAX,), -1),
+        commission=_legs(MGA_COMMISSIONS, -1),
+        to_insurer=_legs(OWED, -1),
     ).order_by("date", "posted_at")
 
 
-def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
-    """The estratto conto's totals, in one pass over the legs: premiums collected (net of
-    refunds), commissions retained, claims paid on the insurer's behalf, and the net due."""
-
-    def on(kind: str, *kinds: str) -> Sum:
-        return Sum("amount", filter=Q(account__kind=kind, transaction__kind__in=kinds))
-
-    sums = Leg.objects.filter(transaction__in=transactions).aggregate(
-        premiums=on(K.SEPARATE, T.PREMIUM, T.REFUND),
-        commission=on(K.COMMISSIONS, T.PREMIUM, T.REFUND),
-        claims=on(K.INSURER, T.CLAIM),
-        owed=on(K.INSURER, *STATEMENT_KINDS),
-    )
+def _totals(sums: dict[str, Decimal | None]) -> dict[str, Decimal]:
     figures = {name: cents(value or ZERO) for name, value in sums.items()}
     return {
         "premiums": figures["premiums"],
+        "taxes": -figures["taxes"],
         "commission": -figures["commission"],
         "claims": figures["claims"],
         "net": -figures["owed"],
     }
 
 
+def _statement_sums(prefix: str = "") -> dict[str, Sum]:
+    def on(kinds: tuple[str, ...], *transactions: str) -> Sum:
+        return Sum(
+            f"{prefix}amount",
+            filter=Q(
+                **{
+                    f"{prefix}account__kind__in": kinds,
+                    f"{prefix}transaction__kind__in": transactions,
+                }
+            ),
+        )
+
+    return {
+        "premiums": on((K.SEPARATE,), *PREMIUMS),
+        "taxes": on((K.PREMIUM_TAX,), *PREMIUMS),
+        "commission": on(MGA_COMMISSIONS, *PREMIUMS),
+        "claims": on((K.INSURER,), T.CLAIM),
+        "owed": on(OWED, *STATEMENT_KINDS),
+    }
+
+
+def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
+    """The estratto conto's totals, in one pass over the legs: gross premiums collected (net of
+    refunds), the premium taxes in them, the MGA's commission retained (its collaborators'
+    included), claims paid on the insurer's behalf, and the net due (taxes included)."""
+    return _totals(Leg.objects.filter(transaction__in=transactions).aggregate(**_statement_sums()))
+
+
+def remittance_totals(remittances: list[Remittance]) -> dict[int, dict[str, Decimal]]:
+    """`statement_totals` of each remittance, in one query: {remittance id: totals}."""
+    rows = (
+        Leg.objects.filter(transaction__remittance__in=remittances)
+        .values("transaction__remittance_id")
+        .annotate(**_statement_sums())
+        .order_by()
+    )
+    found = {row.pop("transaction__remittance_id"): _totals(row) for row in rows}
+    empty = _totals(dict.fromkeys(_statement_sums()))
+    return {remittance.pk: found.get(remittance.pk, empty) for remittance in remittances}
+
+
 def unremitted_by_age(today: date) -> list[dict]:
     """Reconciliation: per insurer, what it is owed and not yet remitted (nor put in a
-    remittance), by the age of the collection. One pass over the open legs."""
+    remittance), by the age of the collection. One pass over the open day totals."""
     buckets: dict[str, Sum] = {}
     for index, (low, high) in enumerate(AGE_BUCKETS):
-        window = Q(transaction__date__lte=today - timedelta(days=low))
+        window = Q(date__lte=today - timedelta(days=low))
         if high is not None:
-            window &= Q(transaction__date__gte=today - timedelta(days=high))
+            window &= Q(date__gte=today - timedelta(days=high))
         buckets[f"b{index}"] = Sum("amount", filter=window)
     rows = (
-        Leg.objects.filter(
-            account__kind=K.INSURER,
-            transaction__kind__in=STATEMENT_KINDS,
-            transaction__remittance__isnull=True,
-        )
+        DayTotal.objects.filter(account__kind__in=OWED, kind__in=STATEMENT_KINDS, remitted=False)
         .values("account__insurer_id", "account__insurer__name")
         .annotate(**buckets)
         .order_by("account__insurer__name")
@@ -258,40 +321,38 @@ def firm_commission_account(firm: Firm) -> Account | None:
 
 
 def operator_figures(today: date) -> dict:
-    """The MGA's money this month: premiums collected per insurer (net of refunds), what each
-    insurer is owed now, remittances past due, and indemnities settled. Each figure comes
-    with the filter of the ledger entries it sums."""
+    """The MGA's money this month: premiums collected per insurer (net of refunds), the MGA's
+    commission earned on them (and the collaborators' share of it), what each insurer is owed
+    now, remittances past due, and indemnities settled. Read from the day totals in a constant
+    number of queries; each figure comes with the filter of the ledger entries it sums."""
     month = today.replace(day=1)
+    this_month = DayTotal.objects.filter(date__gte=month, date__lte=today)
     collected = (
-        Leg.objects.filter(
-            account__kind=K.SEPARATE,
-            transaction__kind__in=(T.PREMIUM, T.REFUND),
-            transaction__date__gte=month,
-            transaction__date__lte=today,
-        )
-        .values("transaction__insurer_id", "transaction__insurer__name")
+        this_month.filter(account__kind=K.SEPARATE, kind__in=PREMIUMS)
+        .values("insurer_id", "insurer__name")
         .annotate(s=Sum("amount"))
-        .order_by("transaction__insurer__name")
+        .order_by("insurer__name")
     )
     per_insurer: list[dict[str, Any]] = [
         {
-            "insurer_id": row["transaction__insurer_id"],
-            "insurer": row["transaction__insurer__name"],
+            "insurer_id": row["insurer_id"],
+            "insurer": row["insurer__name"],
             "amount": cents(row["s"]),
         }
         for row in collected
     ]
-    owed = [{**row, "amount": -row["balance"]} for row in balances(K.INSURER) if row["balance"]]
-    claims = Leg.objects.filter(
-        account__kind=K.CLAIMS_PAYABLE,
-        transaction__kind=T.CLAIM,
-        transaction__date__gte=month,
-        transaction__date__lte=today,
+    sums = this_month.aggregate(
+        commission=Sum("amount", filter=Q(account__kind__in=MGA_COMMISSIONS, kind__in=PREMIUMS)),
+        collaborators=Sum("amount", filter=Q(account__kind=K.COMMISSIONS, kind__in=PREMIUMS)),
+        claims=Sum("amount", filter=Q(account__kind=K.CLAIMS_PAYABLE, kind=T.CLAIM)),
+        claims_count=Sum("legs", filter=Q(account__kind=K.CLAIMS_PAYABLE, kind=T.CLAIM)),
     )
-    overdue = [
-        {"remittance": r, "net": statement_totals(r.transactions.all())["net"]}
-        for r in overdue_remittances(today)[:20]
-    ]
+    commission = -cents(sums["commission"] or ZERO)
+    collaborators = -cents(sums["collaborators"] or ZERO)
+    overdue_list = list(overdue_remittances(today)[:20])
+    nets = remittance_totals(overdue_list)
+    overdue = [{"remittance": r, "net": nets[r.pk]["net"]} for r in overdue_list]
+    owed = owed_to_insurers()
     return {
         "month": month,
         "today": today,
@@ -301,10 +362,14 @@ def operator_figures(today: date) -> dict:
             "labels": [row["insurer"] for row in per_insurer],
             "values": [float(row["amount"]) for row in per_insurer],
         },
+        "mga_commission": commission,
+        "mga_commission_collaborators": collaborators,
+        "mga_commission_kept": commission - collaborators,
+        "mga_account": Account.objects.filter(kind=K.MGA_COMMISSION).first(),
         "owed": owed,
         "owed_total": sum((row["amount"] for row in owed), ZERO),
         "overdue": overdue,
-        "claims_paid": -total(claims),
-        "claims_count": claims.count(),
+        "claims_paid": -cents(sums["claims"] or ZERO),
+        "claims_count": sums["claims_count"] or 0,
         "ages": unremitted_by_age(today),
     }

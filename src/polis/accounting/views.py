@@ -113,8 +113,9 @@ STATEMENT_COLUMNS = (
     gettext_lazy("Data"),
     gettext_lazy("Movimento"),
     gettext_lazy("Riferimento"),
-    gettext_lazy("Premio incassato"),
-    gettext_lazy("Provvigioni trattenute"),
+    gettext_lazy("Premio lordo incassato"),
+    gettext_lazy("di cui imposte"),
+    gettext_lazy("Provvigioni dell'MGA trattenute"),
     gettext_lazy("Netto alla compagnia"),
 )
 
@@ -142,12 +143,23 @@ def remittance_export(request, pk: int, fmt: str):
             line.get_kind_display(),
             line.reference,
             line.premium,
+            line.tax,
             line.commission,
             line.to_insurer,
         ]
         for line in lines
     ]
-    rows.append(["", "", str(_("Totale")), totals["premiums"], totals["commission"], totals["net"]])
+    rows.append(
+        [
+            "",
+            "",
+            str(_("Totale")),
+            totals["premiums"],
+            totals["taxes"],
+            totals["commission"],
+            totals["net"],
+        ]
+    )
     return export_response(
         fmt=fmt, name=name, headers=[str(c) for c in STATEMENT_COLUMNS], rows=rows
     )

@@ -52,8 +52,11 @@ class BalanceOut(Schema):
 
 
 class TotalsOut(Schema):
-    premiums: Decimal
-    commission: Decimal
+    premiums: Decimal = Field(description="Premi lordi incassati, imposte comprese.")
+    taxes: Decimal = Field(description="Imposte sui premi comprese nei premi incassati.")
+    commission: Decimal = Field(
+        description="Provvigioni dell'MGA, comprese quelle dei collaboratori."
+    )
     claims: Decimal
     net: Decimal = Field(description="Premi − provvigioni − sinistri pagati per la compagnia.")
 
@@ -65,6 +68,7 @@ class StatementLineOut(Schema):
     reference: str
     practice_id: int | None
     premium: Decimal
+    tax: Decimal
     commission: Decimal
     to_insurer: Decimal
 
@@ -152,6 +156,7 @@ def _line(t) -> StatementLineOut:
         reference=t.reference,
         practice_id=t.practice_id,
         premium=t.premium,
+        tax=getattr(t, "tax", Decimal(0)),
         commission=t.commission,
         to_insurer=getattr(t, "to_insurer", Decimal(0)),
     )

@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from polis.accounting.money import commission_on
 from polis.audit.models import AuditEvent
-from polis.catalog.selectors import review_flags
+from polis.catalog.selectors import mga_commission_rates, review_flags
 from polis.catalog.target_market import TargetCheck, check_target_market
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
@@ -57,6 +58,23 @@ if TYPE_CHECKING:
 S = Practice.Status
 # A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
 ABANDONED = (S.CANCELLED, S.DECLINED)
+
+
+def mga_commission(practice: Practice) -> Decimal:
+    """The MGA's own commission on the practice's net premium, at its tariff's rate."""
+    rate = mga_commission_rates({practice.tariff_id})[practice.tariff_id]
+    return commission_on(practice.net, rate)
+
+
+def instalment_split(practice: Practice, instalment: int) -> dict[str, Decimal]:
+    """What an instalment (1 = the first) of the premium holds: its tax, the collaborator's
+    commission and the MGA's, each split like the premium (the ledger's premium posting)."""
+    index = instalment - 1
+    return {
+        "tax": practice.shares(practice.tax)[index],
+        "commission": practice.commission_shares[index],
+        "mga_commission": practice.shares(mga_commission(practice))[index],
+    }
 
 
 def acts_on(user: User, practice_or_quote: Practice | Quote) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from polis.accounting import services
-from polis.accounting.models import Payout, Transaction
+from polis.accounting.models import Payout
 from polis.practices import services as practices
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import FIRST, pay
@@ -25,8 +25,8 @@ XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
 @pytest.fixture
 def remittance(collaborator_a, operator):
     practice = PracticeFactory(created_by=collaborator_a)
-    practices.verify_payment(actor=operator, payment=pay(collaborator_a, practice))
-    Transaction.objects.update(date=timezone.localdate() - timedelta(days=3))
+    paid_on = timezone.localdate() - timedelta(days=3)
+    practices.verify_payment(actor=operator, payment=pay(collaborator_a, practice, paid_on=paid_on))
     return services.prepare_remittance(
         actor=operator,
         insurer=practice.product.insurer,
@@ -41,11 +41,19 @@ def test_the_statement_is_a_pdf_and_a_workbook_that_add_up(client_for, operator,
     assert pdf.content.startswith(b"%PDF")
     xlsx = staff.get(f"/contabilita/rimesse/{remittance.pk}/estratto-conto.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
-    assert rows[0][3:] == ("Premio incassato", "Provvigioni trattenute", "Netto alla compagnia")
+    assert rows[0][3:] == (
+        "Premio lordo incassato",
+        "di cui imposte",
+        "Provvigioni dell'MGA trattenute",
+        "Netto alla compagnia",
+    )
     line, total = rows[1], rows[-1]
     assert line[2].endswith("rata 1")
-    assert Decimal(str(total[3])) == FIRST
-    assert Decimal(str(total[3])) - Decimal(str(total[4])) == Decimal(str(total[5]))
+    gross, taxes, mga, net = (Decimal(str(cell)) for cell in total[3:])
+    assert gross == FIRST
+    assert taxes == Decimal("76.75")  # 22,25 % of the net premium, half (the cents in the first)
+    assert mga == Decimal("86.23")  # the demo tariff's 25 % of the net, collaborator's included
+    assert gross - mga == net
 
 
 def test_the_operator_confirms_the_remittance_from_its_page(client_for, operator, remittance):
