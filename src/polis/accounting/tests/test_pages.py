@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sepaxml
 import xmlschema
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -17,6 +19,7 @@ from polis.accounting.models import Payout
 from polis.practices import services as practices
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import FIRST, pay
+from polis.quotes.templatetags.premium import euro
 
 pytestmark = pytest.mark.django_db
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
@@ -99,3 +102,50 @@ def test_the_pain001_batch_validates_against_the_xsd(operator, collaborator_a, r
     assert transfer["PmtId"]["EndToEndId"] == payout.end_to_end_id
     assert Decimal(str(transfer["Amt"]["InstdAmt"]["$"])) == payout.gross - payout.withholding
     assert document["PmtInf"][0]["DbtrAcct"]["Id"]["IBAN"] == "IT66A0306909606100000012345"
+
+
+def _overdue_remittances(collaborator, operator, count, start=0):
+    """`count` remittances of one collection each, their periods ended over 30 days ago (due
+    30 days after): overdue."""
+    for n in range(start, start + count):
+        practice = PracticeFactory(created_by=collaborator)
+        paid_on = timezone.localdate() - timedelta(days=40 + 2 * n)
+        practices.verify_payment(
+            actor=operator, payment=pay(collaborator, practice, paid_on=paid_on)
+        )
+        services.prepare_remittance(
+            actor=operator, insurer=practice.product.insurer, period_end=paid_on
+        )
+
+
+def test_the_overview_reads_its_overdue_remittances_in_constant_queries(
+    client_for, operator, collaborator_a
+):
+    # given
+    staff = client_for(operator)
+    _overdue_remittances(collaborator_a, operator, 1)
+    with CaptureQueriesContext(connection) as one:
+        staff.get("/contabilita/")
+    _overdue_remittances(collaborator_a, operator, 3, start=1)
+    # when
+    with CaptureQueriesContext(connection) as four:
+        page = staff.get("/contabilita/").content.decode()
+    # then
+    assert len(four) == len(one)
+    assert page.count("scaduta il") == 4
+    assert page.count(f"· {euro(FIRST - Decimal('86.23'))} ·") == 4  # each one's net due
+
+
+def test_the_overview_shows_the_mgas_commission_of_the_month(client_for, operator, remittance):
+    # given: one instalment collected three days ago (the fixture), this month or the last
+    month = timezone.localdate().replace(day=1)
+    collected_this_month = timezone.localdate() - timedelta(days=3) >= month
+    # when
+    page = client_for(operator).get("/contabilita/")
+    # then
+    figures = page.context["figures"]
+    mga = Decimal("86.23") if collected_this_month else Decimal("0.00")
+    assert figures["mga_commission"] == mga
+    assert figures["mga_commission_collaborators"] + figures["mga_commission_kept"] == mga
+    if collected_this_month:
+        assert figures["mga_commission_collaborators"] == Decimal("51.74")
