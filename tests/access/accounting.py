@@ -70,6 +70,12 @@ RULES = [
     # a collaborator's own firm only: firm B's collaborator reads firm B's, never firm A's
     Rule("accounting:commissions", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
     Rule(
+        "accounting:commissions_export",
+        only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN),
+        kwargs=lambda w: {"fmt": "xlsx"},
+        data=lambda w: {"agenzia": w["firm_a"].pk},
+    ),
+    Rule(
         "accounting:commission_payout",
         STAFF_POST,
         method="post",

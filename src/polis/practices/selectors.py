@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -327,19 +326,6 @@ def payments_to_verify() -> QuerySet[Payment]:
         .select_related("practice__client", "practice__product", "firm")
         .order_by("recorded_at", "pk")
     )
-
-
-def commission_statement(*, firm_id: int, month: date) -> tuple[QuerySet[Payment], dict]:
-    """The firm's payments in `month` (not rejected) with the commission of each, and totals."""
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    payments = (
-        Payment.objects.filter(firm_id=firm_id, paid_on__gte=month, paid_on__lt=following)
-        .exclude(status=Payment.Status.REJECTED)
-        .select_related("practice__client", "practice__product")
-        .order_by("paid_on", "pk")
-    )
-    totals = payments.aggregate(premium=Sum("amount"), commission=Sum("commission"))
-    return payments, totals
 
 
 # --- Renewals ---------------------------------------------------------------------------------

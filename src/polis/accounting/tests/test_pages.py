@@ -1,6 +1,7 @@
 """The money's pages: the estratto conto as PDF and Excel, the pain.001 file against the XSD,
 the commissions each collaborator may read."""
 
+import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -149,3 +150,55 @@ def test_the_overview_shows_the_mgas_commission_of_the_month(client_for, operato
     assert figures["mga_commission_collaborators"] + figures["mga_commission_kept"] == mga
     if collected_this_month:
         assert figures["mga_commission_collaborators"] == Decimal("51.74")
+
+
+def test_the_commission_statement_by_month_with_its_exports(
+    client_for, collaborator_a, collaborator_b, operator
+):
+    # given: instalments verified last month and this month, one of another firm
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    a = PracticeFactory(created_by=collaborator_a, policy_number="RCP-2026-000501")
+    for paid_on in (last_month, timezone.localdate()):
+        practices.verify_payment(actor=operator, payment=pay(collaborator_a, a, paid_on=paid_on))
+    b = PracticeFactory(created_by=collaborator_b)
+    practices.verify_payment(actor=operator, payment=pay(collaborator_b, b))
+    page = client_for(collaborator_a)
+    # when
+    statement = page.get("/contabilita/provvigioni/")
+    previous = page.get("/contabilita/provvigioni/", {"mese": f"{last_month:%Y-%m}"})
+    exported = page.get("/contabilita/provvigioni/estratto.csv", {"mese": f"{last_month:%Y-%m}"})
+    # then
+    assert [line.reference for line in statement.context["page"]] == ["RCP-2026-000501 rata 2"]
+    assert statement.context["totals"]["accrued"] == Decimal("51.74")
+    assert [line.reference for line in previous.context["page"]] == ["RCP-2026-000501 rata 1"]
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows[0] == ["Data", "Movimento", "Riferimento", "Premio incassato", "Provvigione"]
+    assert rows[1][:3] == [
+        last_month.strftime("%d/%m/%Y"),
+        "Premio incassato",
+        "RCP-2026-000501 rata 1",
+    ]
+    assert rows[-1][-2:] == ["421,67", "51,74"]
+    # the operator picks the firm; the old address sends to this page with the same query
+    staff = client_for(operator)
+    sheet = load_workbook(
+        io.BytesIO(
+            staff.get(
+                "/contabilita/provvigioni/estratto.xlsx", {"agenzia": collaborator_b.firm_id}
+            ).content
+        )
+    ).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)][:-1] == [
+        f"{b.policy_number} rata 1"
+    ]
+    old = staff.get("/provvigioni/", {"agenzia": collaborator_b.firm_id, "mese": "2026-11"})
+    assert old.status_code == 302
+    assert (
+        old["Location"]
+        == f"/contabilita/provvigioni/?agenzia={collaborator_b.firm_id}&mese=2026-11"
+    )
