@@ -163,7 +163,10 @@ def remittance_totals(remittances: list[Remittance]) -> dict[int, dict[str, Deci
         .annotate(**_statement_sums())
         .order_by()
     )
-    found = {row.pop("transaction__remittance_id"): _totals(row) for row in rows}
+    found: dict[int, dict[str, Decimal]] = {}
+    for row in rows:
+        sums: dict[str, Any] = dict(row)
+        found[sums.pop("transaction__remittance_id")] = _totals(sums)
     empty = _totals(dict.fromkeys(_statement_sums()))
     return {remittance.pk: found.get(remittance.pk, empty) for remittance in remittances}
 
@@ -233,7 +236,7 @@ def commission_statement(firm_id: int, month: date) -> QuerySet[Transaction]:
             date__gte=month,
             date__lt=end,
         )
-        .annotate(premium=_legs(K.SEPARATE), commission=_legs(K.COMMISSIONS, -1))
+        .annotate(premium=_legs((K.SEPARATE,)), commission=_legs((K.COMMISSIONS,), -1))
         .order_by("date", "posted_at")
     )
 
