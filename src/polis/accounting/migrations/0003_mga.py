@@ -17,6 +17,8 @@ import django.db.models.deletion
 import django.db.models.functions.comparison
 from django.db import migrations, models
 
+from polis.core.db import vendor_sql
+
 KEY = "account_id, insurer_id, date, kind, remitted, amount, legs"
 
 POSTGRESQL = [
@@ -157,18 +159,6 @@ SQLITE_REVERSE = [
 ]
 
 
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRESQL}[schema_editor.connection.vendor]
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
-
-
-def backwards(apps, schema_editor):
-    reverse = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}
-    for sql in reverse[schema_editor.connection.vendor]:
-        schema_editor.execute(sql, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounting", "0002_balance_triggers"),
@@ -243,5 +233,8 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        vendor_sql(
+            {"sqlite": SQLITE, "postgresql": POSTGRESQL},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE},
+        ),
     ]
