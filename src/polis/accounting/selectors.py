@@ -7,7 +7,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import DecimalField, ExpressionWrapper, Q, QuerySet, Sum, Value
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -44,12 +53,14 @@ PREMIUMS = (T.PREMIUM, T.REFUND)
 
 def _legs(kinds: tuple[str, ...], sign: int = 1) -> ExpressionWrapper:
     """The sum of a transaction's legs on accounts of `kinds` (negated for credits read as
-    positive figures)."""
-    total = Coalesce(
-        Sum("legs__amount", filter=Q(legs__account__kind__in=kinds)),
-        Value(ZERO),
-        output_field=LEG_AMOUNT,
+    positive figures). A subquery per row, so that a page of lines sums only its own legs."""
+    legs = (
+        Leg.objects.filter(transaction=OuterRef("pk"), account__kind__in=kinds)
+        .values("transaction")
+        .annotate(s=Sum("amount"))
+        .values("s")
     )
+    total = Coalesce(Subquery(legs, output_field=LEG_AMOUNT), Value(ZERO), output_field=LEG_AMOUNT)
     return ExpressionWrapper(total * Value(Decimal(sign)), output_field=LEG_AMOUNT)
 
 
@@ -127,17 +138,12 @@ def _totals(sums: dict[str, Decimal | None]) -> dict[str, Decimal]:
     }
 
 
-def _statement_sums(prefix: str = "") -> dict[str, Sum]:
+def _statement_sums() -> dict[str, Sum]:
+    """The estratto conto's sums over transactions joined to their legs (from the
+    transactions: PostgreSQL then reads only their legs, by the legs' transaction index)."""
+
     def on(kinds: tuple[str, ...], *transactions: str) -> Sum:
-        return Sum(
-            f"{prefix}amount",
-            filter=Q(
-                **{
-                    f"{prefix}account__kind__in": kinds,
-                    f"{prefix}transaction__kind__in": transactions,
-                }
-            ),
-        )
+        return Sum("legs__amount", filter=Q(legs__account__kind__in=kinds, kind__in=transactions))
 
     return {
         "premiums": on((K.SEPARATE,), *PREMIUMS),
@@ -152,21 +158,21 @@ def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
     """The estratto conto's totals, in one pass over the legs: gross premiums collected (net of
     refunds), the premium taxes in them, the MGA's commission retained (its collaborators'
     included), claims paid on the insurer's behalf, and the net due (taxes included)."""
-    return _totals(Leg.objects.filter(transaction__in=transactions).aggregate(**_statement_sums()))
+    return _totals(transactions.order_by().aggregate(**_statement_sums()))
 
 
 def remittance_totals(remittances: list[Remittance]) -> dict[int, dict[str, Decimal]]:
     """`statement_totals` of each remittance, in one query: {remittance id: totals}."""
     rows = (
-        Leg.objects.filter(transaction__remittance__in=remittances)
-        .values("transaction__remittance_id")
+        Transaction.objects.filter(remittance__in=remittances)
+        .values("remittance_id")
         .annotate(**_statement_sums())
         .order_by()
     )
     found: dict[int, dict[str, Decimal]] = {}
     for row in rows:
         sums: dict[str, Any] = dict(row)
-        found[sums.pop("transaction__remittance_id")] = _totals(sums)
+        found[sums.pop("remittance_id")] = _totals(sums)
     empty = _totals(dict.fromkeys(_statement_sums()))
     return {remittance.pk: found.get(remittance.pk, empty) for remittance in remittances}
 
@@ -245,17 +251,19 @@ def commission_totals(firm_id: int, month: date) -> dict[str, Decimal]:
     """The statement's totals: premiums collected, commissions accrued (net of clawbacks) and
     paid in the month, and what the firm is owed now."""
     end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    legs = Leg.objects.filter(
-        transaction__firm_id=firm_id, transaction__date__gte=month, transaction__date__lt=end
-    )
-    accrued = legs.filter(transaction__kind__in=(T.PREMIUM, T.REFUND))
-    owed = Leg.objects.filter(account__kind=K.COMMISSIONS, account__firm_id=firm_id)
-    return {
-        "premiums": total(accrued.filter(account__kind=K.SEPARATE)),
-        "accrued": -total(accrued.filter(account__kind=K.COMMISSIONS)),
-        "paid": total(
-            legs.filter(transaction__kind=T.COMMISSION_PAID, account__kind=K.COMMISSIONS)
+    sums = Transaction.objects.filter(firm_id=firm_id, date__gte=month, date__lt=end).aggregate(
+        premiums=Sum("legs__amount", filter=Q(kind__in=PREMIUMS, legs__account__kind=K.SEPARATE)),
+        accrued=Sum("legs__amount", filter=Q(kind__in=PREMIUMS, legs__account__kind=K.COMMISSIONS)),
+        paid=Sum(
+            "legs__amount",
+            filter=Q(kind=T.COMMISSION_PAID, legs__account__kind=K.COMMISSIONS),
         ),
+    )
+    owed = DayTotal.objects.filter(account__kind=K.COMMISSIONS, account__firm_id=firm_id)
+    return {
+        "premiums": cents(sums["premiums"] or ZERO),
+        "accrued": -cents(sums["accrued"] or ZERO),
+        "paid": cents(sums["paid"] or ZERO),
         "pending": -total(owed),
     }
 
