@@ -174,8 +174,8 @@ class Leg(models.Model):
 
 
 class DayTotal(models.Model):
-    """The sum and count of the legs of one account, one day, one transaction kind and insurer,
-    in a remittance or not: written only by the database's triggers (migration 0003), when a
+    """The sum and count of the legs of one account, one day, one transaction kind, insurer and
+    remittance (or none): written only by the database's triggers (migration 0003), when a
     transaction is posted or put in a remittance, in the same database transaction. The
     ledger's wide reads (balances, reconciliation, the month's figures) add these up instead
     of every leg."""
@@ -191,7 +191,10 @@ class DayTotal(models.Model):
     )
     date = models.DateField()
     kind = models.CharField(max_length=16)  # a Transaction.Kind
-    remitted = models.BooleanField()
+    # The remittance its transactions are in (empty: not yet remitted).
+    remittance = models.ForeignKey(
+        Remittance, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
     amount = models.DecimalField(max_digits=16, decimal_places=2)
     legs = models.IntegerField()
 
@@ -204,7 +207,7 @@ class DayTotal(models.Model):
                 Coalesce("insurer", Value(0)),
                 "date",
                 "kind",
-                "remitted",
+                Coalesce("remittance", Value(0)),
                 name="daytotal_key",
             )
         ]

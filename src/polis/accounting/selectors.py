@@ -138,12 +138,12 @@ def _totals(sums: dict[str, Decimal | None]) -> dict[str, Decimal]:
     }
 
 
-def _statement_sums() -> dict[str, Sum]:
-    """The estratto conto's sums over transactions joined to their legs (from the
-    transactions: PostgreSQL then reads only their legs, by the legs' transaction index)."""
+def _statement_sums(amount: str = "legs__amount", account: str = "legs__account") -> dict[str, Sum]:
+    """The estratto conto's sums: over transactions joined to their legs (PostgreSQL then reads
+    only their legs, by the legs' transaction index), or over day totals (`amount`, `account`)."""
 
     def on(kinds: tuple[str, ...], *transactions: str) -> Sum:
-        return Sum("legs__amount", filter=Q(legs__account__kind__in=kinds, kind__in=transactions))
+        return Sum(amount, filter=Q(**{f"{account}__kind__in": kinds}, kind__in=transactions))
 
     return {
         "premiums": on((K.SEPARATE,), *PREMIUMS),
@@ -162,18 +162,20 @@ def statement_totals(transactions: QuerySet[Transaction]) -> dict[str, Decimal]:
 
 
 def remittance_totals(remittances: list[Remittance]) -> dict[int, dict[str, Decimal]]:
-    """`statement_totals` of each remittance, in one query: {remittance id: totals}."""
+    """`statement_totals` of each remittance's transactions, in one query over their day
+    totals (a remittance's are final once it is prepared): {remittance id: totals}."""
+    sums = _statement_sums(amount="amount", account="account")
     rows = (
-        Transaction.objects.filter(remittance__in=remittances)
+        DayTotal.objects.filter(remittance__in=remittances)
         .values("remittance_id")
-        .annotate(**_statement_sums())
+        .annotate(**sums)
         .order_by()
     )
     found: dict[int, dict[str, Decimal]] = {}
     for row in rows:
-        sums: dict[str, Any] = dict(row)
-        found[sums.pop("remittance_id")] = _totals(sums)
-    empty = _totals(dict.fromkeys(_statement_sums()))
+        figures: dict[str, Any] = dict(row)
+        found[figures.pop("remittance_id")] = _totals(figures)
+    empty = _totals(dict.fromkeys(sums))
     return {remittance.pk: found.get(remittance.pk, empty) for remittance in remittances}
 
 
@@ -187,7 +189,9 @@ def unremitted_by_age(today: date) -> list[dict]:
             window &= Q(date__gte=today - timedelta(days=high))
         buckets[f"b{index}"] = Sum("amount", filter=window)
     rows = (
-        DayTotal.objects.filter(account__kind__in=OWED, kind__in=STATEMENT_KINDS, remitted=False)
+        DayTotal.objects.filter(
+            account__kind__in=OWED, kind__in=STATEMENT_KINDS, remittance__isnull=True
+        )
         .values("account__insurer_id", "account__insurer__name")
         .annotate(**buckets)
         .order_by("account__insurer__name")

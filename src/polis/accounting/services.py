@@ -28,7 +28,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from polis.accounting.audit import AccountingAudit
 from polis.accounting.models import Account, Leg, Payout, PayoutBatch, Remittance, Transaction
 from polis.accounting.money import ZERO, cents, withholding
-from polis.accounting.selectors import STATEMENT_KINDS, statement_totals, total
+from polis.accounting.selectors import STATEMENT_KINDS, remittance_totals, total
 from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
@@ -289,7 +289,7 @@ def confirm_remittance(
         remittance = lock(remittance)
         if not Remittance.lifecycle.allows(remittance.status, Remittance.Status.PAID):
             raise InvalidTransition(_("La rimessa è già pagata."))
-        totals = statement_totals(remittance.transactions.all())
+        totals = remittance_totals([remittance])[remittance.pk]
         post(
             kind=T.REMITTANCE,
             on=paid_on,

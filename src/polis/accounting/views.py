@@ -90,7 +90,7 @@ def _statement(remittance: Remittance) -> tuple:
     lines = selectors.statement_lines(
         remittance.transactions.filter(kind__in=selectors.STATEMENT_KINDS)
     )
-    return lines, selectors.statement_totals(remittance.transactions.all())
+    return lines, selectors.remittance_totals([remittance])[remittance.pk]
 
 
 @capability_required("manage_accounting")

@@ -179,7 +179,7 @@ def _remittance_detail(r: Remittance, user) -> RemittanceDetailOut:
     lines = selectors.statement_lines(r.transactions.filter(kind__in=selectors.STATEMENT_KINDS))
     return RemittanceDetailOut(
         **_remittance(r).dict(),
-        totals=TotalsOut(**selectors.statement_totals(r.transactions.all())),
+        totals=TotalsOut(**selectors.remittance_totals([r])[r.pk]),
         lines=[_line(t) for t in lines],
         allowed_actions=sorted(REMITTANCE_ACTIONS.allowed(r, user)),
     )

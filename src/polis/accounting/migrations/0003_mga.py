@@ -1,13 +1,13 @@
 """The MGA's own commission and taxes get their accounts; the ledger's day totals.
 
-`DayTotal` holds, per account, day, transaction kind and insurer, in a remittance or not, the
+`DayTotal` holds, per account, day, transaction kind, insurer and remittance (or none), the
 sum and count of the legs. Only these triggers write it, on both vendors, in the database
 transaction that posts the legs or puts them in a remittance, so it always equals the legs'
 sums (the property test in tests/test_day_totals.py checks it after random postings):
 
 - a transaction inserted adds its legs (PostgreSQL: once per statement, from its transition
   table, so a COPY of 100,000 transactions makes one grouped upsert; SQLite: per row);
-- a transaction put in a remittance moves its legs from the open totals to the remitted ones;
+- a transaction put in a remittance moves its legs from the open totals to the remittance's;
 - a transaction's date, kind and insurer never change (legs never change: migration 0002).
 
 What exists is summed in at migration time.
@@ -19,18 +19,20 @@ from django.db import migrations, models
 
 from polis.core.db import vendor_sql
 
-KEY = "account_id, insurer_id, date, kind, remitted, amount, legs"
+KEY = "account_id, insurer_id, date, kind, remittance_id, amount, legs"
 
 POSTGRESQL = [
     """
     CREATE FUNCTION accounting_daytotal_posted() RETURNS trigger AS $$
     BEGIN
-        INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remitted, amount, legs)
-        SELECT l.account_id, t.insurer_id, t.date, t.kind, t.remittance_id IS NOT NULL,
+        INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remittance_id, amount, legs)
+        SELECT l.account_id, t.insurer_id, t.date, t.kind, t.remittance_id,
                SUM(l.amount), COUNT(*)
         FROM posted t JOIN accounting_leg l ON l.transaction_id = t.id
         GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (account_id, COALESCE(insurer_id, 0), date, kind, remitted) DO UPDATE
+        ON CONFLICT (
+            account_id, COALESCE(insurer_id, 0), date, kind, COALESCE(remittance_id, 0)
+        ) DO UPDATE
         SET amount = accounting_daytotal.amount + EXCLUDED.amount,
             legs = accounting_daytotal.legs + EXCLUDED.legs;
         RETURN NULL;
@@ -51,21 +53,23 @@ POSTGRESQL = [
             RAISE EXCEPTION 'accounting: a posted transaction keeps its date, kind and insurer'
                 USING ERRCODE = 'check_violation';
         END IF;
-        INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remitted, amount, legs)
-        SELECT l.account_id, m.insurer_id, m.date, m.kind, m.remitted,
+        INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remittance_id, amount, legs)
+        SELECT l.account_id, m.insurer_id, m.date, m.kind, m.remittance_id,
                SUM(m.sign * l.amount), SUM(m.sign)
         FROM (
-            SELECT o.id, o.insurer_id, o.date, o.kind, o.remittance_id IS NOT NULL AS remitted,
+            SELECT o.id, o.insurer_id, o.date, o.kind, o.remittance_id,
                    -1 AS sign
             FROM before_rows o JOIN after_rows n ON n.id = o.id
-            WHERE (o.remittance_id IS NULL) <> (n.remittance_id IS NULL)
+            WHERE o.remittance_id IS DISTINCT FROM n.remittance_id
             UNION ALL
-            SELECT n.id, n.insurer_id, n.date, n.kind, n.remittance_id IS NOT NULL, 1
+            SELECT n.id, n.insurer_id, n.date, n.kind, n.remittance_id, 1
             FROM before_rows o JOIN after_rows n ON n.id = o.id
-            WHERE (o.remittance_id IS NULL) <> (n.remittance_id IS NULL)
+            WHERE o.remittance_id IS DISTINCT FROM n.remittance_id
         ) m JOIN accounting_leg l ON l.transaction_id = m.id
         GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (account_id, COALESCE(insurer_id, 0), date, kind, remitted) DO UPDATE
+        ON CONFLICT (
+            account_id, COALESCE(insurer_id, 0), date, kind, COALESCE(remittance_id, 0)
+        ) DO UPDATE
         SET amount = accounting_daytotal.amount + EXCLUDED.amount,
             legs = accounting_daytotal.legs + EXCLUDED.legs;
         RETURN NULL;
@@ -77,8 +81,8 @@ POSTGRESQL = [
     FOR EACH STATEMENT EXECUTE FUNCTION accounting_daytotal_moved()
     """,
     """
-    INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remitted, amount, legs)
-    SELECT l.account_id, t.insurer_id, t.date, t.kind, t.remittance_id IS NOT NULL,
+    INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remittance_id, amount, legs)
+    SELECT l.account_id, t.insurer_id, t.date, t.kind, t.remittance_id,
            SUM(l.amount), COUNT(*)
     FROM accounting_transaction t JOIN accounting_leg l ON l.transaction_id = t.id
     GROUP BY 1, 2, 3, 4, 5
@@ -99,14 +103,14 @@ def _sqlite_add(row: str, sign: str) -> list[str]:
     def same_key(table: str) -> str:
         return f"""COALESCE({table}.insurer_id, 0) = COALESCE({row}.insurer_id, 0)
             AND {table}.date = {row}.date AND {table}.kind = {row}.kind
-            AND {table}.remitted = ({row}.remittance_id IS NOT NULL)"""
+            AND COALESCE({table}.remittance_id, 0) = COALESCE({row}.remittance_id, 0)"""
 
     own_legs = f"""FROM accounting_leg l WHERE l.transaction_id = {row}.id
         AND l.account_id = accounting_daytotal.account_id"""
     return [
         f"""INSERT INTO accounting_daytotal ({KEY})
         SELECT account_id, {row}.insurer_id, {row}.date, {row}.kind,
-               {row}.remittance_id IS NOT NULL, 0, 0
+               {row}.remittance_id, 0, 0
         FROM accounting_leg WHERE transaction_id = {row}.id AND NOT EXISTS (
             SELECT 1 FROM accounting_daytotal d
             WHERE d.account_id = accounting_leg.account_id AND {same_key("d")})
@@ -129,7 +133,7 @@ SQLITE = [
     f"""
     CREATE TRIGGER accounting_daytotal_moved AFTER UPDATE OF remittance_id
     ON accounting_transaction
-    WHEN (OLD.remittance_id IS NULL) <> (NEW.remittance_id IS NULL)
+    WHEN OLD.remittance_id IS NOT NEW.remittance_id
     BEGIN
         {" ".join(_sqlite_add("OLD", "-1"))}
         {" ".join(_sqlite_add("NEW", "1"))}
@@ -145,8 +149,8 @@ SQLITE = [
     END
     """,
     """
-    INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remitted, amount, legs)
-    SELECT l.account_id, t.insurer_id, t.date, t.kind, t.remittance_id IS NOT NULL,
+    INSERT INTO accounting_daytotal (account_id, insurer_id, date, kind, remittance_id, amount, legs)
+    SELECT l.account_id, t.insurer_id, t.date, t.kind, t.remittance_id,
            ROUND(SUM(l.amount), 2), COUNT(*)
     FROM accounting_transaction t JOIN accounting_leg l ON l.transaction_id = t.id
     GROUP BY 1, 2, 3, 4, 5
@@ -195,7 +199,6 @@ class Migration(migrations.Migration):
                 ),
                 ("date", models.DateField()),
                 ("kind", models.CharField(max_length=16)),
-                ("remitted", models.BooleanField()),
                 ("amount", models.DecimalField(decimal_places=2, max_digits=16)),
                 ("legs", models.IntegerField()),
                 (
@@ -216,6 +219,16 @@ class Migration(migrations.Migration):
                         to="catalog.insurer",
                     ),
                 ),
+                (
+                    "remittance",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounting.remittance",
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "totale del giorno",
@@ -227,7 +240,9 @@ class Migration(migrations.Migration):
                         django.db.models.functions.comparison.Coalesce("insurer", models.Value(0)),
                         models.F("date"),
                         models.F("kind"),
-                        models.F("remitted"),
+                        django.db.models.functions.comparison.Coalesce(
+                            "remittance", models.Value(0)
+                        ),
                         name="daytotal_key",
                     )
                 ],
