@@ -12,7 +12,9 @@
 - then the reads: an insurer's balance, its estratto conto totals for the month, the
   reconciliation by age (from the day totals, and summed from the legs as it was before them,
   for the ratio), a firm's commission statement, the operator's figures, and the Contabilità
-  page itself (figures + reconciliation, rendered for an operator).
+  page itself (figures + reconciliation, rendered for an operator);
+- with --remit: the first insurer's month put in a remittance (`prepare_remittance`, timed once),
+  then its estratto conto totals from the day totals and its page.
 Empties the accounting tables first (TRUNCATE): use a scratch database.
 """
 
@@ -170,12 +172,15 @@ def _unremitted_from_legs(today: date) -> list[dict]:
     )
 
 
-def _operator_page():
-    """GET /contabilita/ as an operator (two-factor verified session); fails loudly if not 200."""
-    operator = User.objects.filter(email="bench-contabilita@polis.local").first()
+OPERATOR = "bench-contabilita@polis.local"
+
+
+def _operator_page(path: str):
+    """GET `path` as an operator (two-factor verified session); fails loudly if not 200."""
+    operator = User.objects.filter(email=OPERATOR).first()
     if operator is None:
         operator = User.objects.create_user(
-            "bench-contabilita@polis.local",
+            OPERATOR,
             first_name="Bench",
             last_name="Operatore",
             role=User.Role.OPERATOR,
@@ -185,7 +190,7 @@ def _operator_page():
     client.cookies.load(session_cookie(operator))
 
     def get() -> None:
-        response = client.get("/contabilita/")
+        response = client.get(path)
         assert response.status_code == 200, response.status_code
 
     return get
@@ -205,6 +210,7 @@ def main() -> None:
     parser.add_argument("--practices", type=int, default=1_000_000)
     parser.add_argument("--service", type=int, default=20_000)
     parser.add_argument("--reads-only", action="store_true", help="on the postings already made")
+    parser.add_argument("--remit", action="store_true", help="remit the first insurer's month")
     args = parser.parse_args()
     month = timezone.localdate().replace(day=1) - timedelta(days=1)
     month = month.replace(day=1)  # last month: every day of it is past
@@ -235,7 +241,13 @@ def main() -> None:
     statement = Transaction.objects.filter(
         insurer=insurer, kind__in=selectors.STATEMENT_KINDS, date__gte=month, date__lte=end
     )
-    page = _operator_page()
+    page = _operator_page("/contabilita/")
+    remittance = None
+    if args.remit:
+        operator = User.objects.get(email=OPERATOR)
+        started = time.perf_counter()
+        remittance = services.prepare_remittance(actor=operator, insurer=insurer, period_end=end)
+        print(f"prepare_remittance, one insurer-month: {time.perf_counter() - started:.1f} s")
     reads = {
         "insurer balance": lambda: selectors.balance(account),
         "estratto conto totals, insurer-month": lambda: selectors.statement_totals(statement),
@@ -254,6 +266,13 @@ def main() -> None:
         "operator figures (dashboard)": lambda: selectors.operator_figures(timezone.localdate()),
         "Contabilità page, operator (GET /contabilita/)": page,
     }
+    if remittance is not None:
+        reads["remittance's estratto conto totals (day totals)"] = lambda: (
+            selectors.remittance_totals([remittance])
+        )
+        reads["remittance page, operator (GET /contabilita/rimesse/<pk>/)"] = _operator_page(
+            f"/contabilita/rimesse/{remittance.pk}/"
+        )
     for name, read in reads.items():
         print(f"{name}: {_timed(read):.0f} ms (median of 5)")
 
