@@ -14,6 +14,7 @@ from polis.accounting.models import Remittance
 from polis.accounts.models import User
 from polis.accounts.tests.factories import PASSWORD, UserFactory
 from polis.core.amounts import italian_number
+from polis.practices.selectors import mga_commission
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import pay
 
@@ -30,7 +31,9 @@ def test_a_premium_goes_from_collection_to_remittance(browser_page, screenshot):
     practice = PracticeFactory(created_by=agent)
     yesterday = timezone.localdate() - timedelta(days=1)
     pay(agent, practice, paid_on=yesterday)
-    net = f"€ {italian_number(practice.instalments[0] - practice.commission_shares[0])}"
+    # what the insurer is owed: the instalment less the MGA's commission in it
+    mga = practice.shares(mga_commission(practice))[0]
+    net = f"€ {italian_number(practice.instalments[0] - mga)}"
     operator = UserFactory(role=User.Role.OPERATOR, email="operatore@example.it", with_totp=True)
 
     page.goto("/accedi/")
@@ -59,6 +62,7 @@ def test_a_premium_goes_from_collection_to_remittance(browser_page, screenshot):
     page.get_by_role("button", name="Prepara la rimessa").click()
     page.get_by_text("Rimessa preparata").wait_for()
     assert _text(page, "net-due") == net
+    assert _text(page, "mga-commission") == f"− € {italian_number(mga)}"
     assert page.get_by_role("link", name=f"{practice.policy_number} rata 1").is_visible()
     screenshot(page, "03-statement-phone")
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from polis.accounting import services
-from polis.accounting.models import Payout, Transaction
+from polis.accounting.models import Payout
 from polis.practices import services as practices
 from polis.practices.tests.factories import PracticeFactory
 from polis.practices.tests.test_completion import pay
@@ -19,8 +19,8 @@ IBAN = "IT60X0542811101000000123456"
 def arrange(world: dict) -> None:
     operator, collaborator = world["users"][OPERATOR], world["users"][COLLAB_A]
     practice = PracticeFactory(created_by=collaborator)
-    practices.verify_payment(actor=operator, payment=pay(collaborator, practice))
-    Transaction.objects.update(date=timezone.localdate() - timedelta(days=3))
+    paid_on = timezone.localdate() - timedelta(days=3)
+    practices.verify_payment(actor=operator, payment=pay(collaborator, practice, paid_on=paid_on))
     world["remittance"] = services.prepare_remittance(
         actor=operator,
         insurer=practice.product.insurer,
@@ -69,6 +69,12 @@ RULES = [
     ),
     # a collaborator's own firm only: firm B's collaborator reads firm B's, never firm A's
     Rule("accounting:commissions", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
+    Rule(
+        "accounting:commissions_export",
+        only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN),
+        kwargs=lambda w: {"fmt": "xlsx"},
+        data=lambda w: {"agenzia": w["firm_a"].pk},
+    ),
     Rule(
         "accounting:commission_payout",
         STAFF_POST,

@@ -235,14 +235,8 @@ RULES = [
         data=lambda w: {"reason": "prova"},
     ),
     Rule("practices:payments_queue", only(OPERATOR, ADMIN)),
-    # Each firm sees its own statement; MGA staff choose the firm.
-    Rule("practices:commissions", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),
-    Rule(
-        "practices:commissions_export",
-        only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN),
-        kwargs=lambda w: {"fmt": "xlsx"},
-        data=lambda w: {"agenzia": w["firm_a"].pk},
-    ),
+    # The old address of the commission statement sends to the ledger's (accounting).
+    Rule("practices:commissions", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN, ok=302)),
     # Renewals are the collaborator's job.
     Rule("practices:renewals", only(COLLAB_A, COLLAB_B)),
     Rule(

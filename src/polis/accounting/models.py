@@ -5,13 +5,16 @@ A transaction's legs sum to zero (debit positive, credit negative). The database
 legs when inserted, no leg joins a transaction already inserted, and a leg is never changed. The
 service (`services.post`) inserts the legs first and the transaction last; the legs' foreign
 key is checked at commit, so no leg outlives a transaction that was refused. Nothing here is a
-running total: a balance is the sum of an account's legs.
+running total updated by the code: a balance is the sum of an account's legs, read from their
+`DayTotal`s, which the database keeps in the same transaction as the legs (migration 0003).
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,11 @@ class Account(models.Model):
         SEPARATE = "separate", _("Conto separato")
         OPERATING = "operating", _("Conto operativo dell'MGA")
         INSURER = "insurer", _("Dovuto alla compagnia")
+        # The premium tax in what was collected (L. 1216/1961): the insurer owes it, and is
+        # remitted it with the premium.
+        PREMIUM_TAX = "premium_tax", _("Imposte sui premi, dovute alla compagnia")
+        # The MGA's own commission from the insurer, less the collaborator's paid out of it.
+        MGA_COMMISSION = "mga_income", _("Provvigioni dell'MGA (quota trattenuta)")
         COMMISSIONS = "commissions", _("Provvigioni dovute al collaboratore")
         CLAIMS_PAYABLE = "claims", _("Sinistri da pagare")
         WITHHOLDING = "withholding", _("Ritenute d'acconto da versare")
@@ -165,6 +173,50 @@ class Leg(models.Model):
         return f"{self.account} {self.amount}"
 
 
+class DayTotal(models.Model):
+    """The sum and count of the legs of one account, one day, one transaction kind, insurer and
+    remittance (or none): written only by the database's triggers (migration 0003), when a
+    transaction is posted or put in a remittance, in the same database transaction. The
+    ledger's wide reads (balances, reconciliation, the month's figures) add these up instead
+    of every leg."""
+
+    account = models.ForeignKey(Account, on_delete=models.DO_NOTHING, related_name="+")
+    # The transaction's insurer (none for a commission payout) and the rest of its key.
+    insurer = models.ForeignKey(
+        "catalog.Insurer",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=16)  # a Transaction.Kind
+    # The remittance its transactions are in (empty: not yet remitted).
+    remittance = models.ForeignKey(
+        Remittance, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    legs = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("totale del giorno")
+        verbose_name_plural = _("totali del giorno")
+        constraints = [
+            models.UniqueConstraint(
+                "account",
+                Coalesce("insurer", Value(0)),
+                "date",
+                "kind",
+                Coalesce("remittance", Value(0)),
+                name="daytotal_key",
+            )
+        ]
+        indexes = [models.Index(fields=["date", "kind"], name="daytotal_date_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date} {self.amount}"
+
+
 class Payout(models.Model):
     """A sum the MGA pays by SEPA credit transfer: a claim's indemnity, a firm's commissions or
     premium given back to a client (a variazione lowering it)."""
@@ -200,9 +252,14 @@ class Payout(models.Model):
     # What the payee is owed; the transfer is that less the withholding (commissions).
     gross = models.DecimalField(_("importo lordo"), max_digits=12, decimal_places=2)
     withholding = models.DecimalField(_("ritenuta"), max_digits=12, decimal_places=2, default=0)
-    # A refund: the firm's commission charged back on it, and the practice it belongs to.
+    # A refund: its premium tax, the commissions charged back on it (the firm's, and the MGA's
+    # whole commission, of which the firm's is part), and the practice it belongs to.
     clawback = models.DecimalField(
         _("provvigione stornata"), max_digits=12, decimal_places=2, default=0
+    )
+    tax = models.DecimalField(_("imposte"), max_digits=12, decimal_places=2, default=0)
+    mga_clawback = models.DecimalField(
+        _("provvigione MGA stornata"), max_digits=12, decimal_places=2, default=0
     )
     practice_id = models.PositiveBigIntegerField(null=True, blank=True)
     batch = models.ForeignKey(

@@ -27,7 +27,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from polis.accounting.audit import AccountingAudit
 from polis.accounting.models import Account, Leg, Payout, PayoutBatch, Remittance, Transaction
 from polis.accounting.money import ZERO, cents, withholding
-from polis.accounting.selectors import STATEMENT_KINDS, statement_totals, total
+from polis.accounting.selectors import STATEMENT_KINDS, remittance_totals, total
 from polis.audit.services import record_audit
 from polis.core.access import require
 from polis.core.errors import DomainError, InvalidTransition
@@ -103,6 +103,29 @@ def post(
 # --- Premiums -------------------------------------------------------------------------------
 
 
+def _premium_legs(
+    *,
+    insurer: Insurer,
+    firm: Firm,
+    gross: Decimal,
+    tax: Decimal,
+    commission: Decimal,
+    mga_commission: Decimal | None,
+) -> list[tuple[Account, Decimal]]:
+    """A premium's split as legs (debits positive): the separate account takes it whole; the
+    insurer is owed it less the MGA's commission, its taxes apart; the MGA's commission goes to
+    the collaborator's firm for its share and to the MGA for the rest. Without an MGA
+    commission (None) the MGA keeps nothing beyond the collaborator's."""
+    mga = commission if mga_commission is None else mga_commission
+    return [
+        (account(K.SEPARATE), gross),
+        (account(K.PREMIUM_TAX, insurer=insurer), -tax),
+        (account(K.INSURER, insurer=insurer), -(gross - tax - mga)),
+        (account(K.MGA_COMMISSION), -(mga - commission)),
+        (account(K.COMMISSIONS, firm=firm), -commission),
+    ]
+
+
 def post_premium_collected(
     *,
     actor: User | None,
@@ -112,9 +135,13 @@ def post_premium_collected(
     gross: Decimal,
     commission: Decimal,
     received_on: date,
+    tax: Decimal = ZERO,
+    mga_commission: Decimal | None = None,
 ) -> Transaction:
     """A premium (or instalment, or an endorsement's extra premium) has reached the separate
-    account: owed to the insurer net of the firm's commission, which accrues on collection."""
+    account: owed to the insurer net of the MGA's commission (`mga_commission`, its binder
+    commission), which accrues on collection; the firm's commission is paid out of it. `tax`:
+    the premium tax in `gross`, owed to the insurer apart."""
     return post(
         kind=T.PREMIUM,
         on=received_on,
@@ -122,11 +149,14 @@ def post_premium_collected(
         actor=actor,
         insurer=insurer,
         firm=firm,
-        legs=[
-            (account(K.SEPARATE), gross),
-            (account(K.INSURER, insurer=insurer), -(gross - commission)),
-            (account(K.COMMISSIONS, firm=firm), -commission),
-        ],
+        legs=_premium_legs(
+            insurer=insurer,
+            firm=firm,
+            gross=gross,
+            tax=tax,
+            commission=commission,
+            mga_commission=mga_commission,
+        ),
     )
 
 
@@ -139,12 +169,23 @@ def post_refund(
     gross: Decimal,
     clawback: Decimal,
     refunded_on: date,
+    tax: Decimal = ZERO,
+    mga_clawback: Decimal | None = None,
 ) -> Transaction:
     """Premium given back to the client (an endorsement lowering the premium, a cancellation):
-    it leaves the separate account, the insurer is owed that much less and the firm's commission
-    on it is charged back (`money.clawback` computes it)."""
+    it leaves the separate account, the insurer is owed that much less (its `tax` too) and the
+    commissions on it are charged back, the firm's (`clawback`, `money.clawback` computes it)
+    and the MGA's (`mga_clawback`; None: only the firm's)."""
     if clawback > gross:
         raise DomainError(_("La provvigione stornata supera il rimborso."), code="clawback")
+    legs = _premium_legs(
+        insurer=insurer,
+        firm=firm,
+        gross=gross,
+        tax=tax,
+        commission=clawback,
+        mga_commission=mga_clawback,
+    )
     return post(
         kind=T.REFUND,
         on=refunded_on,
@@ -152,11 +193,7 @@ def post_refund(
         actor=actor,
         insurer=insurer,
         firm=firm,
-        legs=[
-            (account(K.SEPARATE), -gross),
-            (account(K.INSURER, insurer=insurer), gross - clawback),
-            (account(K.COMMISSIONS, firm=firm), clawback),
-        ],
+        legs=[(acc, -amount) for acc, amount in legs],
     )
 
 
@@ -236,8 +273,9 @@ def prepare_remittance(*, actor: User, insurer: Insurer, period_end: date) -> Re
 def confirm_remittance(
     *, actor: User, remittance: Remittance, paid_on: date, bank_reference: str
 ) -> Remittance:
-    """The operator confirms that the rimessa was paid: the net due leaves the separate account
-    for the insurer and the commissions it retained move to the MGA's own account."""
+    """The operator confirms that the rimessa was paid: the net due (the premium taxes in it)
+    leaves the separate account for the insurer, and the MGA's commission it retained (the
+    collaborators' share included, paid from there) moves to the MGA's own account."""
     require(actor, "manage_accounting")
     bank_reference = bank_reference.strip()[:35]
     if not bank_reference:
@@ -250,7 +288,7 @@ def confirm_remittance(
         remittance = lock(remittance)
         if not Remittance.lifecycle.allows(remittance.status, Remittance.Status.PAID):
             raise InvalidTransition(_("La rimessa è già pagata."))
-        totals = statement_totals(remittance.transactions.all())
+        totals = remittance_totals([remittance])[remittance.pk]
         post(
             kind=T.REMITTANCE,
             on=paid_on,
@@ -259,7 +297,8 @@ def confirm_remittance(
             insurer=remittance.insurer,
             remittance=remittance,
             legs=[
-                (account(K.INSURER, insurer=remittance.insurer), totals["net"]),
+                (account(K.INSURER, insurer=remittance.insurer), totals["net"] - totals["taxes"]),
+                (account(K.PREMIUM_TAX, insurer=remittance.insurer), totals["taxes"]),
                 (account(K.SEPARATE), -(totals["net"] + totals["commission"])),
                 (account(K.OPERATING), totals["commission"]),
             ],
@@ -459,11 +498,14 @@ def create_refund_payout(
     iban: str,
     gross: Decimal,
     clawback: Decimal,
+    tax: Decimal,
+    mga_clawback: Decimal,
 ) -> Payout:
     """Premium owed back to a client (a variazione lowering it), to pay by SEPA from the separate
-    account: nothing is posted until the batch carrying it is sent (`post_refund_sent`). The
-    caller checks who may ask for it and that it is owed."""
-    if gross <= 0 or not ZERO <= clawback <= gross:
+    account: nothing is posted until the batch carrying it is sent (`post_refund_sent`), then
+    with its `tax` and the commissions charged back, the firm's and the MGA's. The caller checks
+    who may ask for it and that it is owed."""
+    if gross <= 0 or tax < 0 or not ZERO <= clawback <= mga_clawback <= gross - tax:
         raise DomainError(_("Importo del rimborso non valido."), code="refund_amount")
     payout = Payout.objects.create(
         kind=Payout.Kind.REFUND,
@@ -477,6 +519,8 @@ def create_refund_payout(
         iban=valid_iban(iban),
         gross=gross,
         clawback=clawback,
+        tax=tax,
+        mga_clawback=mga_clawback,
     )
     record_audit(actor=actor, action=AccountingAudit.PAYOUT_CREATED, target=payout)
     return payout
@@ -484,8 +528,8 @@ def create_refund_payout(
 
 def post_refund_sent(*, actor: User, payout: Payout, on: date) -> Transaction:
     """A refund's transfer went out with its batch: the premium leaves the separate account,
-    the insurer is owed that much less (premium and taxes) and the firm's commission on it is
-    charged back (`post_refund`)."""
+    the insurer is owed that much less (premium and taxes) and the commissions on it are
+    charged back, the firm's and the MGA's (`post_refund`)."""
     return post_refund(
         actor=actor,
         subject=Subject(
@@ -496,4 +540,6 @@ def post_refund_sent(*, actor: User, payout: Payout, on: date) -> Transaction:
         gross=payout.gross,
         clawback=payout.clawback,
         refunded_on=on,
+        tax=payout.tax,
+        mga_clawback=payout.mga_clawback,
     )

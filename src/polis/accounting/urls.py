@@ -21,6 +21,11 @@ urlpatterns = [
         name="remittance_confirm",
     ),
     path("contabilita/provvigioni/", views.commissions, name="commissions"),
+    re_path(
+        r"^contabilita/provvigioni/estratto\.(?P<fmt>xlsx|csv)$",
+        views.commissions_export,
+        name="commissions_export",
+    ),
     path(
         "contabilita/provvigioni/<int:firm_pk>/paga/",
         views.commission_payout,

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -89,7 +90,7 @@ def _statement(remittance: Remittance) -> tuple:
     lines = selectors.statement_lines(
         remittance.transactions.filter(kind__in=selectors.STATEMENT_KINDS)
     )
-    return lines, selectors.statement_totals(remittance.transactions.all())
+    return lines, selectors.remittance_totals([remittance])[remittance.pk]
 
 
 @capability_required("manage_accounting")
@@ -113,8 +114,9 @@ STATEMENT_COLUMNS = (
     gettext_lazy("Data"),
     gettext_lazy("Movimento"),
     gettext_lazy("Riferimento"),
-    gettext_lazy("Premio incassato"),
-    gettext_lazy("Provvigioni trattenute"),
+    gettext_lazy("Premio lordo incassato"),
+    gettext_lazy("di cui imposte"),
+    gettext_lazy("Provvigioni dell'MGA trattenute"),
     gettext_lazy("Netto alla compagnia"),
 )
 
@@ -142,12 +144,23 @@ def remittance_export(request, pk: int, fmt: str):
             line.get_kind_display(),
             line.reference,
             line.premium,
+            line.tax,
             line.commission,
             line.to_insurer,
         ]
         for line in lines
     ]
-    rows.append(["", "", str(_("Totale")), totals["premiums"], totals["commission"], totals["net"]])
+    rows.append(
+        [
+            "",
+            "",
+            str(_("Totale")),
+            totals["premiums"],
+            totals["taxes"],
+            totals["commission"],
+            totals["net"],
+        ]
+    )
     return export_response(
         fmt=fmt, name=name, headers=[str(c) for c in STATEMENT_COLUMNS], rows=rows
     )
@@ -183,21 +196,29 @@ def remittance_action(request, pk: int, action: str):
 # --- Commissions ----------------------------------------------------------------------------
 
 
-@capability_required("view_commissions")
-def commissions(request):
-    """The monthly commission statement: a collaborator's own firm, any firm for the MGA."""
+def _commission_statement(request) -> tuple[Firm | None, MonthForm, QuerySet[Transaction]]:
+    """The firm whose statement is asked (none: the MGA's staff pick one), the month's form
+    and the statement's lines."""
     try:
         firm_id = selectors.commission_firm_for(request.user, _int(request.GET.get("agenzia")))
     except PermissionDenied:
+        return None, MonthForm(), Transaction.objects.none()
+    firm = get_object_or_404(Firm, pk=firm_id)
+    form = MonthForm(request.GET or None)
+    return firm, form, selectors.commission_statement(firm.pk, form.month)
+
+
+@capability_required("view_commissions")
+def commissions(request):
+    """The monthly commission statement: a collaborator's own firm, any firm for the MGA."""
+    firm, form, lines = _commission_statement(request)
+    if firm is None:
         return render(
             request,
             "accounting/commissions.html",
             {"firms": Firm.objects.filter(status=Firm.Status.APPROVED).order_by("name")},
         )
-    firm = get_object_or_404(Firm, pk=firm_id)
-    form = MonthForm(request.GET or None)
     month = form.month
-    lines = selectors.commission_statement(firm.pk, month)
     staff = can(request.user, "manage_accounting")
     return render(
         request,
@@ -211,6 +232,35 @@ def commissions(request):
             "due": services.commission_due(firm) if staff else None,
             "payee": selectors.firm_commission_account(firm) if staff else None,
         },
+    )
+
+
+COMMISSION_COLUMNS = (
+    gettext_lazy("Data"),
+    gettext_lazy("Movimento"),
+    gettext_lazy("Riferimento"),
+    gettext_lazy("Premio incassato"),
+    gettext_lazy("Provvigione"),
+)
+
+
+@capability_required("view_commissions")
+def commissions_export(request, fmt: str):
+    """The month's commission statement as XLSX or CSV, with its totals."""
+    firm, form, lines = _commission_statement(request)
+    if firm is None or fmt not in FORMATS:
+        raise Http404
+    totals = selectors.commission_totals(firm.pk, form.month)
+    rows: list[list] = [
+        [line.date, line.get_kind_display(), line.reference, line.premium, line.commission]
+        for line in lines
+    ]
+    rows.append(["", "", str(_("Totale maturato")), totals["premiums"], totals["accrued"]])
+    return export_response(
+        fmt=fmt,
+        name=f"provvigioni-{form.month:%Y-%m}",
+        headers=[str(c) for c in COMMISSION_COLUMNS],
+        rows=rows,
     )
 
 

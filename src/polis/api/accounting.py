@@ -52,8 +52,11 @@ class BalanceOut(Schema):
 
 
 class TotalsOut(Schema):
-    premiums: Decimal
-    commission: Decimal
+    premiums: Decimal = Field(description="Premi lordi incassati, imposte comprese.")
+    taxes: Decimal = Field(description="Imposte sui premi comprese nei premi incassati.")
+    commission: Decimal = Field(
+        description="Provvigioni dell'MGA, comprese quelle dei collaboratori."
+    )
     claims: Decimal
     net: Decimal = Field(description="Premi − provvigioni − sinistri pagati per la compagnia.")
 
@@ -65,6 +68,7 @@ class StatementLineOut(Schema):
     reference: str
     practice_id: int | None
     premium: Decimal
+    tax: Decimal
     commission: Decimal
     to_insurer: Decimal
 
@@ -146,6 +150,7 @@ def _line(t) -> StatementLineOut:
         reference=t.reference,
         practice_id=t.practice_id,
         premium=t.premium,
+        tax=getattr(t, "tax", Decimal(0)),
         commission=t.commission,
         to_insurer=getattr(t, "to_insurer", Decimal(0)),
     )
@@ -168,7 +173,7 @@ def _remittance_detail(r: Remittance, user) -> RemittanceDetailOut:
     lines = selectors.statement_lines(r.transactions.filter(kind__in=selectors.STATEMENT_KINDS))
     return RemittanceDetailOut(
         **_remittance(r).dict(),
-        totals=TotalsOut(**selectors.statement_totals(r.transactions.all())),
+        totals=TotalsOut(**selectors.remittance_totals([r])[r.pk]),
         lines=[_line(t) for t in lines],
         allowed_actions=sorted(REMITTANCE_ACTIONS.allowed(r, user)),
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from polis.accounting.money import commission_on
 from polis.bordereaux.models import Binder, Bordereau, last_day_of
 from polis.bordereaux.standards import (
     ENDORSEMENT,
@@ -27,7 +28,7 @@ from polis.bordereaux.standards import (
     RiskLine,
 )
 from polis.catalog.models import Insurer
-from polis.catalog.selectors import sum_insured, tax_rates
+from polis.catalog.selectors import mga_commission_rates, sum_insured, tax_rates
 from polis.claims.models import Claim
 from polis.claims.selectors import claims_for_bordereau
 from polis.core.exports import XLSX
@@ -81,6 +82,7 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
     cancelled = policies_cancelled_between(insurer_id=binder.insurer_id, start=start, end=end)
     coverages: dict[int, list] = {}
     rates: dict[int, Decimal] = {}
+    mga_rates: dict[int, Decimal] = {}
 
     def line(
         practice: Practice,
@@ -95,6 +97,7 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
             coverages[practice.product_id] = list(practice.product.coverages.all())
         if practice.tariff_id not in rates:
             rates.update(tax_rates({practice.tariff_id}))
+            mga_rates.update(mga_commission_rates({practice.tariff_id}))
         client = practice.client
         return RiskLine(
             binder=binder,
@@ -112,9 +115,10 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
             sign=sign,
             premium=abs(endorsement.difference_net) if endorsement else practice.net,
             taxes=abs(endorsement.difference_tax) if endorsement else practice.tax,
-            commission=abs(endorsement.difference_commission)
-            if endorsement
-            else practice.commission,
+            commission=commission_on(
+                abs(endorsement.difference_net) if endorsement else practice.net,
+                mga_rates[practice.tariff_id],
+            ),
             tax_rate=rates.get(practice.tariff_id),
             instalments=1 if endorsement else len(practice.instalments),
             sum_insured=sum_insured(

@@ -65,6 +65,7 @@ class RiskLine:
     sign: int  # -1 for a return premium
     premium: Decimal  # before taxes: the premium split's net
     taxes: Decimal
+    # The coverholder's commission (CR0061/CR0062): the MGA's own, its collaborators' included.
     commission: Decimal
     tax_rate: Decimal | None
     instalments: int

@@ -110,7 +110,10 @@ class Tariff(_Strict):
     product: str
     version: str
     tax_rate: Decimal = Field(ge=0, lt=1)
+    # The collaborator's commission, and the MGA's own (its binder commission from the insurer,
+    # out of which it pays the collaborator's); without one the MGA_COMMISSION_RATE setting.
     commission_rate: Decimal = Field(ge=0, lt=1)
+    mga_commission_rate: Decimal | None = Field(default=None, ge=0, lt=1)
     components: list[Annotated[Lookup | Rate | SumTime, Field(discriminator="kind")]] = Field(
         min_length=1
     )
@@ -118,6 +121,12 @@ class Tariff(_Strict):
     minimum: Minimum = Minimum()
     instalments: dict[str, Decimal] = {"1": Decimal(0)}  # payments a year -> surcharge on net
     rules: list[Rule] = []
+
+    @model_validator(mode="after")
+    def _mga_commission_covers_the_collaborators(self):
+        if self.mga_commission_rate is not None and self.mga_commission_rate < self.commission_rate:
+            raise ValueError("mga_commission_rate is below commission_rate: the MGA pays it")
+        return self
 
     @model_validator(mode="after")
     def _instalments_are_counts(self):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,17 @@ def sum_insured(coverages: list[Coverage], answers: dict) -> Decimal | None:
         except InvalidOperation:
             continue
     return max((limit for limit in limits if limit > 0), default=None)
+
+
+def mga_commission_rates(tariff_ids: set[int]) -> dict[int, Decimal]:
+    """The MGA's own commission rate (its binder commission, 0.25 for 25 %) of each tariff
+    version: the document's, or the MGA_COMMISSION_RATE setting for a document without one."""
+    return {
+        pk: Decimal(str(document.get("mga_commission_rate") or settings.MGA_COMMISSION_RATE))
+        for pk, document in TariffVersion.objects.filter(pk__in=tariff_ids).values_list(
+            "pk", "document"
+        )
+    }
 
 
 def tax_rates(tariff_ids: set[int]) -> dict[int, Decimal]:

@@ -7,3 +7,18 @@ def read_only_alias() -> str:
     Only lists and exports use it, never a read that must see the user's own latest write.
     """
     return "replica" if "replica" in settings.DATABASES else "default"
+
+
+def vendor_sql(forward: dict[str, list[str]], reverse: dict[str, list[str]]):
+    """A migration operation running the statements written for the database's vendor
+    (`{"sqlite": [...], "postgresql": [...]}`), and their reverse when unapplied."""
+    from django.db import migrations
+
+    def run(statements: dict[str, list[str]]):
+        def apply(apps, schema_editor) -> None:
+            for sql in statements[schema_editor.connection.vendor]:
+                schema_editor.execute(sql, params=None)
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(reverse))

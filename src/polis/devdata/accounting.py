@@ -12,6 +12,7 @@ from polis.accounts.models import Firm, User
 from polis.catalog.models import Insurer
 from polis.core.errors import DomainError
 from polis.practices.models import Payment, Practice
+from polis.practices.selectors import mga_commission
 from polis.practices.services import verify_payment
 
 DEMO_IBAN = "IT60X0542811101000000123456"
@@ -38,6 +39,8 @@ def install_demo_money() -> None:
             firm=practice.firm,
             gross=practice.gross,
             commission=practice.commission,
+            tax=practice.tax,
+            mga_commission=mga_commission(practice),
             received_on=min(practice.effective_date, today - timedelta(days=1)),
         )
     periods = ((today - timedelta(days=35), True), (today - timedelta(days=2), False))

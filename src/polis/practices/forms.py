@@ -3,7 +3,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polis.accounts.models import Firm
 from polis.catalog.forms import PortfolioFilterForm, date_input
 from polis.core.forms import AmountField, StyledForm
 from polis.practices.models import Payment, Practice
@@ -68,37 +67,6 @@ class PaymentForm(StyledForm):
         self.fields["paid_on"].initial = timezone.localdate()
         self.fields["amount"].initial = due
         self.fields["amount"].widget.attrs["inputmode"] = "decimal"
-
-
-class CommissionFilterForm(StyledForm):
-    """The month of the commission statement and, for MGA staff, the firm."""
-
-    mese = forms.DateField(
-        label=_("Mese"),
-        input_formats=["%Y-%m"],
-        required=False,
-        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),
-    )
-    agenzia = forms.ModelChoiceField(
-        label=_("Agenzia"),
-        queryset=Firm.objects.filter(status=Firm.Status.APPROVED).order_by("name"),
-        required=False,
-        empty_label=_("— scegli l'agenzia —"),
-    )
-
-    def __init__(self, data=None, *, staff: bool):
-        super().__init__(data or {})
-        if not staff:
-            del self.fields["agenzia"]
-        forms.Form.full_clean(self)  # a bad value is ignored: the current month, no firm
-
-    @property
-    def month(self):
-        return (self.cleaned_data.get("mese") or timezone.localdate()).replace(day=1)
-
-    @property
-    def firm(self):
-        return self.cleaned_data.get("agenzia")
 
 
 class EndorsementForm(StyledForm):

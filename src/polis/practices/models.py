@@ -213,12 +213,17 @@ class Practice(models.Model):
         """The premium's instalments as the rating engine split it (the first takes the cents)."""
         return [Decimal(amount) for amount in self.breakdown.get("instalments") or [self.gross]]
 
+    def shares(self, amount: Decimal) -> list[Decimal]:
+        """`amount` (a part of the premium: its tax, a commission) split like the premium, one
+        share per instalment, the first taking the cents."""
+        count = len(self.instalments)
+        share = (amount / count).quantize(Decimal("0.01"), ROUND_DOWN)
+        return [amount - share * (count - 1)] + [share] * (count - 1)
+
     @property
     def commission_shares(self) -> list[Decimal]:
         """The collaborator's commission split like the premium, one share per instalment."""
-        count = len(self.instalments)
-        share = (self.commission / count).quantize(Decimal("0.01"), ROUND_DOWN)
-        return [self.commission - share * (count - 1)] + [share] * (count - 1)
+        return self.shares(self.commission)
 
     @property
     def commission_rate(self) -> Decimal | None:

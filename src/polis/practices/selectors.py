@@ -27,9 +27,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from polis.accounting.models import Payout
+from polis.accounting.money import commission_on
 from polis.accounting.selectors import payout_for
 from polis.audit.models import AuditEvent
-from polis.catalog.selectors import review_flags
+from polis.catalog.selectors import mga_commission_rates, review_flags
 from polis.catalog.target_market import TargetCheck, check_target_market
 from polis.clients.selectors import portfolio_search
 from polis.core.access import MGA_STAFF, can
@@ -60,6 +61,35 @@ if TYPE_CHECKING:
 S = Practice.Status
 # A renewal that is cancelled or declined no longer counts: the practice can be renewed again.
 ABANDONED = (S.CANCELLED, S.DECLINED)
+
+
+def mga_commission(practice: Practice) -> Decimal:
+    """The MGA's own commission on the practice's net premium, at its tariff's rate."""
+    rate = mga_commission_rates({practice.tariff_id})[practice.tariff_id]
+    return commission_on(practice.net, rate)
+
+
+def endorsement_mga_commission(endorsement: Endorsement) -> Decimal:
+    """The MGA's own commission on a variazione's difference of net premium (negative for a
+    return premium), at the rate of the practice's tariff."""
+    tariff_id = endorsement.practice.tariff_id
+    return commission_on(endorsement.difference_net, mga_commission_rates({tariff_id})[tariff_id])
+
+
+def payment_split(practice: Practice, payment: Payment) -> dict[str, Decimal]:
+    """What a payment holds for the ledger's premium posting: its tax and the MGA's whole
+    commission, an instalment's share of the premium's (1 = the first) or a variazione's own."""
+    if payment.endorsement_id is not None:
+        endorsement = Endorsement.objects.select_related("practice").get(pk=payment.endorsement_id)
+        return {
+            "tax": endorsement.difference_tax,
+            "mga_commission": endorsement_mga_commission(endorsement),
+        }
+    index = payment.instalment - 1
+    return {
+        "tax": practice.shares(practice.tax)[index],
+        "mga_commission": practice.shares(mga_commission(practice))[index],
+    }
 
 
 def acts_on(user: User, practice_or_quote: Practice | Quote) -> bool:
@@ -314,19 +344,6 @@ def payments_to_verify() -> QuerySet[Payment]:
         .select_related("practice__client", "practice__product", "firm", "endorsement")
         .order_by("recorded_at", "pk")
     )
-
-
-def commission_statement(*, firm_id: int, month: date) -> tuple[QuerySet[Payment], dict]:
-    """The firm's payments in `month` (not rejected) with the commission of each, and totals."""
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    payments = (
-        Payment.objects.filter(firm_id=firm_id, paid_on__gte=month, paid_on__lt=following)
-        .exclude(status=Payment.Status.REJECTED)
-        .select_related("practice__client", "practice__product")
-        .order_by("paid_on", "pk")
-    )
-    totals = payments.aggregate(premium=Sum("amount"), commission=Sum("commission"))
-    return payments, totals
 
 
 # --- Renewals ---------------------------------------------------------------------------------

@@ -121,7 +121,6 @@ urlpatterns = [
         name="target_market_report",
     ),
     path("provvigioni/", views.commissions, name="commissions"),
-    re_path(rf"^provvigioni/{EXPORT}", views.commissions_export, name="commissions_export"),
     # Renewals
     path("rinnovi/", views.renewals, name="renewals"),
     path("pratiche/<int:pk>/rinnova/", views.practice_action, {"action": "renew"}, name="renew"),

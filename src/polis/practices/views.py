@@ -30,7 +30,6 @@ from polis.documents.services import open_download
 from polis.practices import selectors, services
 from polis.practices.actions import ACTIONS, ENDORSEMENT_ACTIONS, PAYMENT_ACTIONS
 from polis.practices.forms import (
-    CommissionFilterForm,
     EndorsementForm,
     EndorsementSignatureForm,
     ExpiringFilterForm,
@@ -557,65 +556,11 @@ def payment_action(request, pk: int, action: str):
     )
 
 
-COMMISSION_COLUMNS = [
-    _("Data pagamento"),
-    _("Polizza"),
-    _("Cliente"),
-    _("Prodotto"),
-    _("Rata"),
-    _("Modalità"),
-    _("Premio incassato"),
-    _("Provvigione"),
-    _("Verifica MGA"),
-]
-
-
-def _statement(request):
-    staff = request.user.is_mga_staff
-    form = CommissionFilterForm(request.GET, staff=staff)
-    firm = form.firm if staff else request.user.firm
-    payments, totals = (
-        selectors.commission_statement(firm_id=firm.pk, month=form.month) if firm else ([], {})
-    )
-    return form, firm, payments, totals
-
-
-@capability_required("view_practices")
+@capability_required("view_commissions")
 def commissions(request):
-    form, firm, payments, totals = _statement(request)
-    return render(
-        request,
-        "practices/commissions.html",
-        {"form": form, "firm": firm, "payments": payments, "totals": totals},
-    )
-
-
-@capability_required("view_practices")
-def commissions_export(request, fmt: str):
-    form, firm, payments, totals = _statement(request)
-    if firm is None:
-        raise Http404
-    rows = [
-        [
-            p.paid_on,
-            p.practice.policy_number,
-            p.practice.client.display_name,
-            p.practice.product.name,
-            p.label,
-            p.get_method_display(),
-            p.amount,
-            p.commission,
-            p.get_status_display(),
-        ]
-        for p in payments
-    ]
-    rows.append(["", "", "", "", "", str(_("Totale")), totals["premium"], totals["commission"], ""])
-    return export_response(
-        fmt=fmt,
-        name=f"provvigioni-{form.month:%Y-%m}",
-        headers=[str(column) for column in COMMISSION_COLUMNS],
-        rows=rows,
-    )
+    """The commission statement is the ledger's (Contabilità): same month and firm asked."""
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('accounting:commissions')}{'?' + query if query else ''}")
 
 
 # --- Renewals -----------------------------------------------------------------------------

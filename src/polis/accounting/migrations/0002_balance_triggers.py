@@ -11,6 +11,8 @@ SQLite's test flush deletes rows, so there the delete is left to the PROTECT for
 
 from django.db import migrations
 
+from polis.core.db import vendor_sql
+
 SQLITE = [
     """
     CREATE TRIGGER accounting_transaction_balanced AFTER INSERT ON accounting_transaction
@@ -91,19 +93,12 @@ POSTGRESQL_REVERSE = [
 ]
 
 
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRESQL}[schema_editor.connection.vendor]
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
-
-
-def backwards(apps, schema_editor):
-    reverse = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}
-    for sql in reverse[schema_editor.connection.vendor]:
-        schema_editor.execute(sql, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("accounting", "0001_ledger")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        vendor_sql(
+            {"sqlite": SQLITE, "postgresql": POSTGRESQL},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE},
+        )
+    ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from polis.accounting import selectors, services
 from polis.accounting.models import Account, Leg, Payout, Remittance, Transaction
-from polis.accounting.money import clawback
+from polis.accounting.money import clawback, commission_on
 from polis.accounting.services import Subject
 from polis.claims import services as claims_services
 from polis.claims.tests.support import open_claim_on, policy_in_force
@@ -29,20 +29,38 @@ def _balance(kind, **holder):
     return selectors.balance(services.account(kind, **holder))
 
 
-@pytest.fixture
-def collected(collaborator_a, operator):
-    """A signed practice's first instalment, paid and verified: 421,67 € collected."""
-    practice = PracticeFactory(created_by=collaborator_a)
-    practices.verify_payment(actor=operator, payment=pay(collaborator_a, practice))
+def _collect(collaborator, operator, days_ago=0):
+    """A signed practice's first instalment, paid `days_ago` and verified: 421,67 € collected."""
+    practice = PracticeFactory(created_by=collaborator)
+    paid_on = timezone.localdate() - timedelta(days=days_ago)
+    practices.verify_payment(actor=operator, payment=pay(collaborator, practice, paid_on=paid_on))
     return practice
 
 
-def test_a_verified_payment_posts_the_premium_to_the_separate_account(collected, collaborator_a):
+def _mga_share(practice):
+    """The MGA's commission in the first instalment: the demo tariff's 25 % of the net premium,
+    split like the premium."""
+    return practice.shares(commission_on(practice.net, Decimal("0.25")))[0]
+
+
+@pytest.fixture
+def collected(collaborator_a, operator):
+    return _collect(collaborator_a, operator)
+
+
+def test_a_verified_payment_posts_the_premium_split_between_insurer_taxes_mga_and_firm(
+    collected, collaborator_a
+):
     # then
     insurer, firm = collected.product.insurer, collaborator_a.firm
-    commission = collected.commission_shares[0]
+    commission, mga = collected.commission_shares[0], _mga_share(collected)
+    tax = collected.shares(collected.tax)[0]
+    assert tax > 0
+    assert mga > commission
     assert _balance(K.SEPARATE) == FIRST
-    assert _balance(K.INSURER, insurer=insurer) == -(FIRST - commission)
+    assert _balance(K.PREMIUM_TAX, insurer=insurer) == -tax
+    assert _balance(K.INSURER, insurer=insurer) == -(FIRST - tax - mga)
+    assert _balance(K.MGA_COMMISSION) == -(mga - commission)
     assert _balance(K.COMMISSIONS, firm=firm) == -commission
     posted = Transaction.objects.get()
     assert (posted.kind, posted.practice_id, posted.reference) == (
@@ -50,6 +68,23 @@ def test_a_verified_payment_posts_the_premium_to_the_separate_account(collected,
         collected.pk,
         f"{collected.policy_number} rata 1",
     )
+
+
+def test_the_mga_commission_rate_comes_from_the_tariff_or_the_setting(
+    collaborator_a, operator, settings
+):
+    # given: a tariff version without its own MGA rate
+    practice = PracticeFactory(created_by=collaborator_a)
+    tariff = practice.tariff
+    tariff.document = {k: v for k, v in tariff.document.items() if k != "mga_commission_rate"}
+    tariff.save(update_fields=["document"])
+    settings.MGA_COMMISSION_RATE = Decimal("0.30")
+    # when
+    practices.verify_payment(actor=operator, payment=pay(collaborator_a, practice))
+    # then
+    mga = practice.shares(commission_on(practice.net, Decimal("0.30")))[0]
+    commission = practice.commission_shares[0]
+    assert _balance(K.MGA_COMMISSION) == -(mga - commission)
 
 
 def test_a_recorded_payment_not_yet_verified_posts_nothing(collaborator_a):
@@ -149,14 +184,14 @@ def test_a_refund_claws_back_the_commission_in_proportion(collected, collaborato
     assert totals["pending"] == commission - back
 
 
-def test_a_remittance_pays_the_insurer_its_net_and_moves_the_commissions_out(
-    collected, collaborator_a, operator
+def test_a_remittance_pays_the_insurer_its_net_and_moves_the_mga_commission_out(
+    collaborator_a, operator
 ):
     # given
-    insurer = collected.product.insurer
+    practice = _collect(collaborator_a, operator, days_ago=1)
+    insurer = practice.product.insurer
     yesterday = timezone.localdate() - timedelta(days=1)
-    Transaction.objects.update(date=yesterday)
-    commission = collected.commission_shares[0]
+    mga, tax = _mga_share(practice), practice.shares(practice.tax)[0]
     # when
     with pytest.raises(PermissionDenied):
         services.prepare_remittance(actor=collaborator_a, insurer=insurer, period_end=yesterday)
@@ -168,15 +203,17 @@ def test_a_remittance_pays_the_insurer_its_net_and_moves_the_commissions_out(
     # then
     assert totals == {
         "premiums": FIRST,
-        "commission": commission,
+        "taxes": tax,
+        "commission": mga,
         "claims": Decimal("0.00"),
-        "net": FIRST - commission,
+        "net": FIRST - mga,
     }
     remittance.refresh_from_db()
     assert remittance.status == Remittance.Status.PAID
     assert _balance(K.INSURER, insurer=insurer) == 0
+    assert _balance(K.PREMIUM_TAX, insurer=insurer) == 0
     assert _balance(K.SEPARATE) == 0
-    assert _balance(K.OPERATING) == commission
+    assert _balance(K.OPERATING) == mga
     assert selectors.unremitted_by_age(timezone.localdate()) == []
     with pytest.raises(DomainError):
         services.confirm_remittance(
@@ -184,12 +221,17 @@ def test_a_remittance_pays_the_insurer_its_net_and_moves_the_commissions_out(
         )
 
 
-def test_collected_not_yet_remitted_is_shown_by_age(collected):
-    Transaction.objects.update(date=timezone.localdate() - timedelta(days=15))
+def test_collected_not_yet_remitted_is_shown_by_age(collaborator_a, operator):
+    practice = _collect(collaborator_a, operator, days_ago=15)
     (row,) = selectors.unremitted_by_age(timezone.localdate())
-    net = FIRST - collected.commission_shares[0]
+    net = FIRST - _mga_share(practice)
     assert row["buckets"] == [0, net, 0, 0]
     assert row["total"] == net
+
+
+def test_a_posted_transaction_keeps_its_date(collected):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transaction.objects.update(date=timezone.localdate() - timedelta(days=3))
 
 
 def test_a_claim_paid_is_charged_to_the_insurer_and_paid_by_sepa(

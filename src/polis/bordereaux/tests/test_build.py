@@ -73,16 +73,16 @@ def test_a_row_carries_the_premium_split_of_the_practice(collaborator_a):
     practice = _issued(collaborator_a, datetime.datetime(2026, 1, 10, 9, tzinfo=ROME))
     # when
     (row,) = _rows(build(binder.insurer, JANUARY, RISK))
-    # then premium before taxes, taxes, commission and net to the insurer tie out
+    # then premium before taxes, taxes, the coverholder's (MGA's) commission and net to the
+    # insurer tie out: the demo tariff's 25 %, the collaborator's 15 % paid out of it
     assert row["CR0059 Gross Premium Paid This Time"] == f"{practice.net:.2f}"
     assert row["CR0064 Total Taxes and Levies"] == f"{practice.tax:.2f}"
     assert practice.net + practice.tax == practice.gross == Decimal("843.34")
-    assert row["CR0062 Commission Amount"] == f"{practice.commission:.2f}"
-    percent = Decimal(row["CR0061 Commission Percentage"])
-    assert (practice.net * percent / 100).quantize(Decimal("0.01")) == practice.commission
-    assert row["CR0065 Net Premium to London (Original Currency)"] == (
-        f"{practice.net - practice.commission:.2f}"
-    )
+    mga = (practice.net * Decimal("0.25")).quantize(Decimal("0.01"))
+    assert mga > practice.commission
+    assert row["CR0062 Commission Amount"] == f"{mga:.2f}"
+    assert row["CR0061 Commission Percentage"] == "25.00"
+    assert row["CR0065 Net Premium to London (Original Currency)"] == f"{practice.net - mga:.2f}"
     assert (
         row["CR0068 Net Premium to London (Settlement Currency)"]
         == (row["CR0065 Net Premium to London (Original Currency)"])
@@ -114,7 +114,8 @@ def test_a_cancellation_is_a_return_premium_in_the_month_it_was_cancelled(collab
     assert row["CR0056 Premium Transaction Type"] == "Return Premium"
     assert row["CR0057 Effective Date of Transaction"] == "01/02/2026"
     assert row["CR0059 Gross Premium Paid This Time"] == f"{-practice.net:.2f}"
-    assert row["CR0062 Commission Amount"] == f"{-practice.commission:.2f}"
+    mga = (practice.net * Decimal("0.25")).quantize(Decimal("0.01"))
+    assert row["CR0062 Commission Amount"] == f"{-mga:.2f}"
 
 
 def _effective_endorsement(practice, number, at, *, net, tax, commission) -> Endorsement:

@@ -218,6 +218,16 @@ def test_an_invalid_tariff_document_is_explained():
         load_tariff({**DEMO_TARIFFS["RCP"], "components": []})
 
 
+def test_the_mgas_commission_must_cover_the_collaborators():
+    # the MGA pays the collaborator's commission out of its own
+    with pytest.raises(TariffError, match="mga_commission_rate"):
+        load_tariff(
+            {**DEMO_TARIFFS["RCP"], "commission_rate": "0.15", "mga_commission_rate": "0.10"}
+        )
+    tariff = load_tariff({**DEMO_TARIFFS["RCP"], "mga_commission_rate": "0.15"})
+    assert tariff.mga_commission_rate == Decimal("0.15")
+
+
 RC_ANSWERS = st.fixed_dictionaries(
     {
         "professional_class": st.sampled_from(["TEC-A", "TEC-B", "ECO", "LEG"]),

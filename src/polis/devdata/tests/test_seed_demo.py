@@ -9,6 +9,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from polis.accounting import selectors
+from polis.accounting.models import Account, Transaction
 from polis.accounts.models import Firm, User
 from polis.audit.models import AuditEvent
 from polis.devdata.demo import DEMO_TOTP_HEX
@@ -43,6 +45,15 @@ def test_seed_demo_is_idempotent_and_gives_every_role(settings):
     assert staff.check_password("polis-demo-2026")
     device = TOTPDevice.objects.get(user=staff)
     assert device.verify_token(f"{totp(device.bin_key):06d}")
+    # the demo premiums earn the MGA its commission, beyond its collaborators' and taxes apart
+    figures = selectors.operator_figures(timezone.localdate())
+    premiums = Transaction.objects.filter(kind=Transaction.Kind.PREMIUM)
+    totals = selectors.statement_totals(premiums)
+    assert totals["commission"] > 0
+    assert totals["taxes"] > 0
+    kept = selectors.balance(Account.objects.get(kind=Account.Kind.MGA_COMMISSION))
+    assert kept < 0  # credited: the MGA's share
+    assert figures["mga_commission"] >= 0
 
 
 def test_seed_demo_leaves_practices_to_renew_at_once(settings, client_for):

@@ -33,6 +33,7 @@ from polis.practices.selectors import (
     REFUND_SUBJECT,
     collected_premium,
     endorsement_changes,
+    endorsement_mga_commission,
     endorsement_reasons,
     practice_versions,
     premium_change,
@@ -364,6 +365,8 @@ def request_endorsement_refund(*, actor: User, endorsement: Endorsement, iban: s
             iban=iban,
             gross=change.amount,
             clawback=-endorsement.difference_commission,
+            tax=-endorsement.difference_tax,
+            mga_clawback=-endorsement_mga_commission(endorsement),
         )
         record_audit(
             actor=actor,

@@ -23,7 +23,7 @@ from polis.lifecycle import lock, transition
 from polis.notify.services import queue_email
 from polis.practices.audit import PracticeAudit
 from polis.practices.models import Endorsement, Payment, Practice
-from polis.practices.selectors import due_instalment, premium_change
+from polis.practices.selectors import due_instalment, payment_split, premium_change
 from polis.practices.services._common import S, _firm_emails, _own
 
 if TYPE_CHECKING:
@@ -224,13 +224,15 @@ def _checked_payment(actor: User, payment: Payment, to: str) -> Payment:
 
 
 def verify_payment(*, actor: User, payment: Payment) -> Payment:
-    """An operator confirms that the money arrived: the premium is posted to the separate
-    account, owed to the insurer net of the firm's commission (polis.accounting)."""
+    """An operator confirms that the money arrived: the instalment is posted to the separate
+    account, owed to the insurer net of the MGA's commission, out of which the firm's is paid
+    (polis.accounting); its premium tax owed to the insurer apart."""
     with transaction.atomic():
         payment = _checked_payment(actor, payment, P.VERIFIED)
         practice = Practice.objects.select_related("product__insurer", "firm").get(
             pk=payment.practice_id
         )
+        split = payment_split(practice, payment)
         post_premium_collected(
             actor=actor,
             subject=Subject("payment", payment.pk, str(payment), practice_id=practice.pk),
@@ -239,6 +241,8 @@ def verify_payment(*, actor: User, payment: Payment) -> Payment:
             gross=payment.amount,
             commission=payment.commission,
             received_on=payment.paid_on,
+            tax=split["tax"],
+            mga_commission=split["mga_commission"],
         )
         payment.checked_by, payment.checked_at = actor, timezone.now()
         transition(

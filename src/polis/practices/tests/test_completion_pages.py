@@ -1,7 +1,5 @@
 """The pages of perfezionamento, commissions and renewals."""
 
-import csv
-import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from polis.documents.tests.test_validation import pdf_bytes
 from polis.practices.models import Payment, Practice
@@ -78,59 +75,6 @@ def test_operators_check_payments_from_their_queue(client_for, collaborator_a, o
     detail = client_for(collaborator_a).get(reverse("practices:detail", args=[second.practice_id]))
     assert "Ricevuta illeggibile" in detail.content.decode()
     assert "Registra il pagamento della rata 1 di 2" in detail.content.decode()
-
-
-def test_the_commission_statement_by_month(client_for, collaborator_a, collaborator_b, operator):
-    # given: payments in two months, one rejected, one of another firm
-    this_month = timezone.localdate().replace(day=1)
-    last_month = (this_month - timedelta(days=1)).replace(day=1)
-    a = PracticeFactory(created_by=collaborator_a, policy_number="RCP-2026-000501")
-    pay(collaborator_a, a, paid_on=last_month)
-    pay(collaborator_a, a)
-    rejected = pay(collaborator_a, PracticeFactory(created_by=collaborator_a))
-    Payment.objects.filter(pk=rejected.pk).update(status=Payment.Status.REJECTED)
-    pay(collaborator_b, PracticeFactory(created_by=collaborator_b))
-    page = client_for(collaborator_a)
-    # when
-    statement = page.get(reverse("practices:commissions"))
-    previous = page.get(reverse("practices:commissions"), {"mese": f"{last_month:%Y-%m}"})
-    # then
-    assert [(p.practice.policy_number, p.instalment) for p in statement.context["payments"]] == [
-        ("RCP-2026-000501", 2)
-    ]
-    assert statement.context["totals"]["commission"] == Decimal("51.74")
-    assert [p.instalment for p in previous.context["payments"]] == [1]
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                b"".join(
-                    page.get(
-                        reverse("practices:commissions_export", args=["csv"]),
-                        {"mese": f"{last_month:%Y-%m}"},
-                    ).streaming_content
-                ).decode("utf-8-sig")
-            ),
-            delimiter=";",
-        )
-    )
-    assert rows[1][:2] == [last_month.strftime("%d/%m/%Y"), "RCP-2026-000501"]
-    assert rows[-1][-3:-1] == ["421,67", "51,74"]
-    # the operator picks the firm; a firm cannot pick another
-    staff = client_for(operator)
-    assert staff.get(reverse("practices:commissions")).context["firm"] is None
-    chosen = staff.get(reverse("practices:commissions"), {"agenzia": collaborator_b.firm_id})
-    assert [p.firm_id for p in chosen.context["payments"]] == [collaborator_b.firm_id]
-    sheet = load_workbook(
-        io.BytesIO(
-            page.get(
-                reverse("practices:commissions_export", args=["xlsx"]),
-                {"agenzia": collaborator_b.firm_id},
-            ).content
-        )
-    ).active
-    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)][:-1] == [
-        "RCP-2026-000501"
-    ]
 
 
 def test_rinnova_from_the_renewals_search(client_for, collaborator_a, collaborator_b):

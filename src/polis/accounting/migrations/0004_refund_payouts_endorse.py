@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounting", "0002_balance_triggers"),
+        ("accounting", "0003_mga"),
         ("accounts", "0004_firm_two_factor_required"),
         ("catalog", "0011_product_endorsement_limit"),
     ]
