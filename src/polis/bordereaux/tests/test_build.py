@@ -178,14 +178,15 @@ def test_a_variazione_is_an_endorsement_row_with_its_own_premium_in_the_month_it
     assert raised["CR0057 Effective Date of Transaction"] == "10/02/2026"
     assert raised["CR0059 Gross Premium Paid This Time"] == "43.55"
     assert raised["CR0064 Total Taxes and Levies"] == "9.69"
-    assert raised["CR0062 Commission Amount"] == "6.53"
-    assert raised["CR0065 Net Premium to London (Original Currency)"] == "37.02"
+    # the coverholder's commission is the MGA's own (25 % of the difference), not the firm's
+    assert raised["CR0062 Commission Amount"] == "10.89"
+    assert raised["CR0065 Net Premium to London (Original Currency)"] == "32.66"
     assert raised["CR0288 Number of Instalments"] == "1"
     assert lowered["CR0056 Premium Transaction Type"] == "Return Premium"
     assert lowered["CR0059 Gross Premium Paid This Time"] == "-20.00"
     assert lowered["CR0064 Total Taxes and Levies"] == "-4.45"
-    assert lowered["CR0062 Commission Amount"] == "-3.00"
-    assert lowered["CR0065 Net Premium to London (Original Currency)"] == "-17.00"
+    assert lowered["CR0062 Commission Amount"] == "-5.00"  # the MGA's 25 % of -20.00
+    assert lowered["CR0065 Net Premium to London (Original Currency)"] == "-15.00"
 
 
 @pytest.mark.django_db

@@ -14,6 +14,8 @@ from conftest import login_verified
 from polis.accounting import selectors as ledger
 from polis.accounting import services as accounting
 from polis.accounting.models import Account, Payout, Transaction
+from polis.accounting.money import commission_on
+from polis.catalog.selectors import mga_commission_rates
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices import services
 from polis.practices.models import Payment
@@ -30,6 +32,12 @@ from polis.practices.tests.test_endorsements import (
 pytestmark = pytest.mark.django_db
 K = Account.Kind
 CLIENT_IBAN = "IT42L1234512345123456789012"
+
+
+def _mga(endorsement):
+    """The MGA's whole commission on the variazione's net difference, at its tariff's rate."""
+    tariff = endorsement.practice.tariff_id
+    return commission_on(endorsement.difference_net, mga_commission_rates({tariff})[tariff])
 
 
 def _balance(kind, **holder):
@@ -112,8 +120,14 @@ def test_the_additional_premium_is_recorded_then_verified_and_posted(collaborato
         f"{practice.policy_number} appendice 1",
     )
     insurer, firm = practice.product.insurer, practice.firm
+    tax, mga = endorsement.difference_tax, _mga(endorsement)
+    assert mga > commission > 0
+    # the separate account takes it whole; the insurer is owed its tax apart and the rest less
+    # the MGA's commission, out of which the firm's is owed
     assert _balance(K.SEPARATE) == gross
-    assert _balance(K.INSURER, insurer=insurer) == -(gross - commission)
+    assert _balance(K.PREMIUM_TAX, insurer=insurer) == -tax
+    assert _balance(K.INSURER, insurer=insurer) == -(gross - tax - mga)
+    assert _balance(K.MGA_COMMISSION) == -(mga - commission)
     assert _balance(K.COMMISSIONS, firm=firm) == -commission
     assert premium_change(endorsement).label == "Premio incassato"
 
@@ -157,9 +171,12 @@ def test_the_refund_is_posted_only_when_its_batch_is_sent(refund, collaborator_a
     practice = refund.practice
     amount, clawback = -refund.difference_gross, -refund.difference_commission
     collected = Transaction.objects.count()
+    tax, mga_clawback = -refund.difference_tax, -_mga(refund)
     before = {
         "separate": _balance(K.SEPARATE),
+        "tax": _balance(K.PREMIUM_TAX, insurer=practice.product.insurer),
         "insurer": _balance(K.INSURER, insurer=practice.product.insurer),
+        "mga": _balance(K.MGA_COMMISSION),
         "commissions": _balance(K.COMMISSIONS, firm=practice.firm),
     }
 
@@ -195,9 +212,13 @@ def test_the_refund_is_posted_only_when_its_batch_is_sent(refund, collaborator_a
         "endorsement",
         refund.pk,
     )
+    # the premium leaves the separate account: its tax and the rest less the MGA's commission
+    # no longer owed to the insurer; the MGA's commission charged back, the firm's share of it too
     assert _balance(K.SEPARATE) == before["separate"] - amount
+    assert _balance(K.PREMIUM_TAX, insurer=practice.product.insurer) == before["tax"] + tax
     insurer = _balance(K.INSURER, insurer=practice.product.insurer)
-    assert insurer == before["insurer"] + amount - clawback
+    assert insurer == before["insurer"] + amount - tax - mga_clawback
+    assert _balance(K.MGA_COMMISSION) == before["mga"] + mga_clawback - clawback
     assert _balance(K.COMMISSIONS, firm=practice.firm) == before["commissions"] + clawback
     assert premium_change(refund).label == "Rimborsato"
     # the firm's commission statement has the clawback on the refund's own line
@@ -291,7 +312,7 @@ def test_the_insurers_estratto_conto_nets_the_refund_on_its_own_line(
     refund, collaborator_a, operator
 ):
     practice = refund.practice
-    amount, clawback = -refund.difference_gross, -refund.difference_commission
+    amount, mga_clawback = -refund.difference_gross, -_mga(refund)
     services.request_endorsement_refund(actor=collaborator_a, endorsement=refund, iban=CLIENT_IBAN)
     yesterday = timezone.localdate() - timedelta(days=1)
     batch = accounting.export_payout_batch(
@@ -306,10 +327,11 @@ def test_the_insurers_estratto_conto_nets_the_refund_on_its_own_line(
 
     lines = ledger.statement_lines(remittance.transactions.all())
     (line,) = [t for t in lines if t.kind == "refund"]
+    # the estratto conto's commission is the MGA's: its whole commission charged back
     assert (line.premium, line.commission, line.to_insurer) == (
         -amount,
-        -clawback,
-        -(amount - clawback),
+        -mga_clawback,
+        -(amount - mga_clawback),
     )
     assert [t.kind for t in lines] == ["premium", "refund"]
     totals = ledger.statement_totals(remittance.transactions.all())
