@@ -855,11 +855,17 @@ class Generator:
         self.file_rows.clear()
 
     def signatures(self) -> None:
-        """COPY the contracts' documents, the signers and the signature requests."""
-        self._copy_files()
-        columns = ["id", "codice_fiscale", "adhered_at", "adhesion_version", "failures"]
-        copy_rows(Signer._meta.db_table, _columns(Signer, columns), self.signer_rows)
-        copy_rows(SignatureRequest._meta.db_table, SIGNATURE_COLUMNS, self.signature_rows)
+        """COPY the contracts' documents, the signers and the signature requests (each table
+        without its indexes, rebuilt after)."""
+        with (
+            _WithoutIndexes(StoredFile._meta.db_table),
+            _WithoutIndexes(Signer._meta.db_table),
+            _WithoutIndexes(SignatureRequest._meta.db_table),
+        ):
+            self._copy_files()
+            columns = ["id", "codice_fiscale", "adhered_at", "adhesion_version", "failures"]
+            copy_rows(Signer._meta.db_table, _columns(Signer, columns), self.signer_rows)
+            copy_rows(SignatureRequest._meta.db_table, SIGNATURE_COLUMNS, self.signature_rows)
         self.signature_count = len(self.signature_rows)
         self.signer_rows.clear()
         self.signature_rows.clear()
