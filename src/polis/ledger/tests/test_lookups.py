@@ -21,11 +21,10 @@ def _plan_of_lookup(lookup, containing: str = "") -> str:
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         lookup()
         transaction.set_rollback(True)
-    (query,) = [
-        q for q in queries.captured_queries if q["sql"].startswith("SELECT") and containing in q["sql"]
-    ]
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    (query,) = [sql for sql in selects if containing in sql]
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + query["sql"])
+        cursor.execute("EXPLAIN " + query)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
