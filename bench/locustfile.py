@@ -11,6 +11,7 @@ import os
 import random
 import re
 import sys
+import time
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -79,10 +80,20 @@ MIXED = (
     if os.environ.get("MIXED_LOAD_DATA")
     else {}
 )
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4c10000000049454e44ae426082"
-)
+
+
+def _png() -> bytes:
+    """An identity document's scan: a small valid PNG."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = BytesIO()
+    Image.new("RGB", (60, 40), "white").save(data, "PNG")
+    return data.getvalue()
+
+
+PNG = _png()
 
 
 def plain_cookies(user: HttpUser) -> None:
@@ -174,7 +185,14 @@ class Writer(HttpUser):
         needs = {"csrfmiddlewaretoken": token, **MIXED["needs"]}
         practice = self._post(url + "esigenze/", needs, "demands and needs", "Emetti polizza")
         issue = form_fields(practice.text, "version")
-        self._post(url + "emetti/", issue, "practice issued", "Invia il contratto in firma")
+        self._post(url + "emetti/", issue, "practice issued", "Polizza emessa")
+        # The contract goes in firma once the pre-contractual documents reached the client (the
+        # e-mail a Celery task delivers): the collaborator reloads the practice until then.
+        for _ in range(60):
+            page = self.client.get(url, name="practice page, until the documents are delivered")
+            if "Invia il contratto in firma" in page.text:
+                break
+            time.sleep(1)
         last = self._last_outbox_id()
         self._post(
             url + "firma/",

@@ -13,13 +13,16 @@ needs, issues the policy, sends the contract in firma, signs it as the client wi
 SMS outbox holds, and opens claims on the firm's policies. Prints p50 / p95 per kind of request
 and the failures (a write fails unless its page says it was done). The run adds its quotes,
 practices, signatures and claims to the database: give it a copy. The two Redis databases
-named are emptied first: they must be scratch ones.
+named are emptied first: they must be scratch ones. The products' documents (attached to the
+pre-contractual e-mails) are files of the run that seeded the database: name its media folder
+with --media-from (e.g. <its POLIS_VAR_DIR>/media).
 """
 
 import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from datetime import timedelta
@@ -90,12 +93,19 @@ def main() -> None:
     parser.add_argument("--workers", default="4")
     parser.add_argument("--cache-url", required=True, help="a scratch Redis database (cache)")
     parser.add_argument("--broker-url", required=True, help="a scratch Redis database (Celery)")
+    parser.add_argument(
+        "--media-from",
+        help="the media folder of the run that seeded the database (its products' documents, "
+        "which the pre-contractual e-mails attach), copied into this run's",
+    )
     args = parser.parse_args()
     for url in (args.cache_url, args.broker_url):
         redis.Redis.from_url(url).flushdb()
     database_url = require_postgres()
     django_for_sessions()
     var = Path(tempfile.mkdtemp(prefix="polis-mixed-"))
+    if args.media_from:
+        shutil.copytree(args.media_from, var / "media")
     (var / "mixed.json").write_text(json.dumps(workload_data()))
     env = production_environment(
         database_url=database_url,
