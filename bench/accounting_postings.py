@@ -15,7 +15,8 @@
   page itself (figures + reconciliation, rendered for an operator);
 - with --remit: the first insurer's month put in a remittance (`prepare_remittance`, timed once),
   then its estratto conto totals from the day totals and its page.
-Empties the accounting tables first (TRUNCATE): use a scratch database.
+Empties the accounting tables first (TRUNCATE): it refuses a database whose ledger of money holds
+transactions unless given --force.
 """
 
 import argparse
@@ -61,8 +62,13 @@ GROSS, TAX, MGA, COMMISSION = (
 )
 
 
-def _setup():
+def _setup(force: bool):
     call_command("migrate", verbosity=0)
+    if not force and Transaction.objects.exists():
+        raise SystemExit(
+            "This database's accounting tables hold transactions: give a scratch database, "
+            "or --force to empty them."
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE accounting_leg, accounting_transaction, accounting_daytotal, "
@@ -211,6 +217,7 @@ def main() -> None:
     parser.add_argument("--service", type=int, default=20_000)
     parser.add_argument("--reads-only", action="store_true", help="on the postings already made")
     parser.add_argument("--remit", action="store_true", help="remit the first insurer's month")
+    parser.add_argument("--force", action="store_true", help="empty non-empty accounting tables")
     args = parser.parse_args()
     month = timezone.localdate().replace(day=1) - timedelta(days=1)
     month = month.replace(day=1)  # last month: every day of it is past
@@ -218,7 +225,7 @@ def main() -> None:
         insurers = list(Insurer.objects.filter(ivass_code__startswith="BX").order_by("pk"))
         firms = list(Firm.objects.filter(partita_iva__startswith="9").order_by("pk")[:1])
     else:
-        insurers, firms = _setup()
+        insurers, firms = _setup(args.force)
         service = _service(args.service, insurers, firms, month)
         print(
             f"service: {args.service} postings in {service:.1f} s = {args.service / service:.0f}/s"

@@ -1,9 +1,10 @@
 """The daily expiry job over seed_scale's portfolio: reminder digests at 60/30/7 days, expiries.
 
 Usage: DEBUG=1 DATABASE_URL=postgres://…/scratch [CELERY_BROKER_URL=redis://127.0.0.1:6379/N] \
-    python bench/expiries.py [--days 3] [--start 0]
+    python bench/expiries.py [--days 3] [--start 0] [--force]
 The database must hold `manage.py seed_scale` data (it is changed: reminders and e-mails are
-recorded, practices expire; the reminders and e-mails of earlier runs are deleted first). With a
+recorded, practices expire; it refuses a database that already holds reminders or queued e-mails,
+an earlier run's, unless given --force, which deletes them first). With a
 broker (a scratch Redis database the caller names: there is no default) the e-mails are queued
 for a worker, as in production (flush that database after); without one they are delivered in
 process into memory (the benchmark prints its figures, not the e-mails). Runs the daily job's
@@ -47,10 +48,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--start", type=int, default=0)
+    parser.add_argument(
+        "--force", action="store_true", help="empty the reminders and the outbox if not empty"
+    )
     args = parser.parse_args()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     if not User.objects.filter(email="operatore.scala@polis.local").exists():
         raise SystemExit("This database holds no seed_scale data: give it a seed_scale copy.")
+    # Each run starts from no reminders and an empty outbox: emptied, on a copy made for it.
+    if not args.force and (ExpiryReminder.objects.exists() or OutboundMessage.objects.exists()):
+        raise SystemExit(
+            "This database holds expiry reminders or queued messages: give a fresh seed_scale "
+            "copy, or --force to delete them."
+        )
     ExpiryReminder.objects.all().delete()
     OutboundMessage.objects.all().delete()
     in_force = Practice.objects.filter(status=Practice.Status.IN_FORCE).count()

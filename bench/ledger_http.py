@@ -10,10 +10,15 @@ tiles cache on a private redis-server of its own) and drives it with wrk (8 conn
 /salute/, inclusion proofs by leaf hash, consistency proofs, then the same proofs again (their
 tiles cached). --before SRC serves the same from
 another copy of src/ (e.g. `git archive <commit> src | tar -x -C /tmp/before`) in the same run.
-Refuses a database whose ledger is not empty unless given --force (it empties it).
+Before each round it prints the plan PostgreSQL picks for every register lookup (by leaf hash,
+by document hash, the latest checkpoint, tiles, a bundle, a checkpoint by size, the sequencer's
+pending entries, the follower's next batch), with EXPLAIN ANALYZE of the lookup by leaf hash.
+Refuses a database whose ledger is not empty unless given --force (it empties it); --reuse
+serves the ledger already there (loaded by an earlier run, N entries) without loading it again.
 """
 
 import argparse
+import os
 import random
 import tempfile
 from pathlib import Path
@@ -24,23 +29,25 @@ require_postgres()
 django_for_sessions()
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, reset_queries, transaction
+from django.test.utils import CaptureQueriesContext
 from throughput import wrk
 
-from polis.ledger import services
+from polis.ledger import selectors, services
 from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry, LedgerTile
 from tests.servers import PrivateRedis, production_environment, start_gunicorn, stop
 
 PROOFS = 500
 
 
+TABLES = [m._meta.db_table for m in (LedgerEntry, LedgerBundle, LedgerTile, LedgerCheckpoint)]
+
+
 def load(total: int) -> None:
-    tables = ", ".join(
-        m._meta.db_table for m in (LedgerEntry, LedgerBundle, LedgerTile, LedgerCheckpoint)
-    )
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
-        cursor.execute(f"ALTER TABLE {LedgerEntry._meta.db_table} SET (autovacuum_enabled = false)")
+        cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
+        for table in TABLES:  # no ANALYZE sees the rows until the bench runs it
+            cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
     for start in range(0, total, 1000):
         batch = [
             {"type": "policy.issued", "ref": f"H{i}", "sha256": f"{i:064x}"}
@@ -49,6 +56,45 @@ def load(total: int) -> None:
         services.append_events(events=batch)
     while services.index_entries():
         pass
+
+
+def lookup_plans(entry: LedgerEntry) -> None:
+    """The plan of each register lookup as the code runs it (captured, then EXPLAINed): the
+    index it goes through, or a sequential scan."""
+    size = LedgerCheckpoint.objects.first().size
+    lookups = {
+        "entry by leaf hash": lambda: selectors.entry_by_leaf_hash(entry.leaf_hash),
+        "entries by document hash": lambda: selectors.entries_for_document(entry.sha256),
+        "latest checkpoint": selectors.latest_checkpoint,
+        "checkpoint by size": lambda: selectors.checkpoint_of_size(size),
+        "tiles of a proof": lambda: selectors.tiles(
+            [(0, entry.index >> 8), (1, entry.index >> 16)]
+        ),
+        "entry bundle": lambda: selectors.partial_bundle(size | 1),
+        "sequencer: pending entries": services.integrate_pending,
+        "follower: next batch": services.index_entries,
+    }
+    print("| lookup | plan |\n|---|---|")
+    for name, lookup in lookups.items():
+        reset_queries()  # the log of queries is bounded: a full one captures nothing
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            lookup()
+            transaction.set_rollback(True)
+        query = next(
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT")
+            and "pg_advisory" not in q["sql"]
+            and ("ledgercheckpoint" not in q["sql"] or "checkpoint" in name or "follower" in name)
+        )
+        with connection.cursor() as cursor:
+            analyze = "ANALYZE, " if name == "entry by leaf hash" else ""
+            cursor.execute(f"EXPLAIN ({analyze}COSTS OFF) {query}")
+            plan = [row[0].strip() for row in cursor.fetchall()]
+        if analyze:
+            print(f"| {name} | " + " / ".join(plan) + " |")
+        else:
+            print(f"| {name} | " + " / ".join(p for p in plan if "Scan" in p) + " |")
 
 
 def measure(src: str | None, redis: PrivateRedis, paths: dict, seconds: int) -> dict:
@@ -74,15 +120,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--before", help="another src/ to serve the same, for comparison")
     parser.add_argument("--force", action="store_true", help="empty a non-empty ledger")
+    parser.add_argument("--reuse", action="store_true", help="serve the ledger already loaded")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    if not args.force and LedgerCheckpoint.objects.exists():
+    latest = LedgerCheckpoint.objects.first()
+    if args.reuse:
+        if latest is None or latest.size != args.total:
+            raise SystemExit(f"--reuse: this database's ledger does not hold {args.total} entries.")
+    elif latest is not None and not args.force:
         raise SystemExit(
             "This database's ledger is not empty: give a scratch database, or --force."
         )
-    load(args.total)
+    else:
+        load(args.total)
     size, rng = args.total, random.Random(21)  # noqa: S311 (sampling)
-    leaves = LedgerEntry.objects.filter(index__in=rng.sample(range(size), PROOFS))
+    leaves = list(LedgerEntry.objects.filter(index__in=rng.sample(range(size), PROOFS)))
     paths = {
         "bare view (/salute/)": ["/salute/"],
         "inclusion proof": [
@@ -100,13 +152,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         redis = PrivateRedis(folder)
         print(f"entries: {size:,}; wrk 8 connections, {args.seconds} s each; p50 / p95 ms")
-        print("| statistics | code | path | req/s | p50 | p95 | errors |")
-        print("|---|---|---|---|---|---|---|")
         for moment in ("right after the bulk load", "after ANALYZE"):
             if moment == "after ANALYZE":
                 with connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {LedgerEntry._meta.db_table}")
+                    cursor.execute(f"ANALYZE {', '.join(TABLES)}")
+            print(f"\nplans {moment} (load average {os.getloadavg()[0]:.1f}):")
+            lookup_plans(leaves[0])
+            print("| statistics | code | path | req/s | p50 | p95 | errors |")
+            print("|---|---|---|---|---|---|---|")
             for code, src in variants.items():
+                print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
                 for name, r in measure(src, redis, paths, args.seconds).items():
                     print(
                         f"| {moment} | {code} | {name} | {r['req_per_s']:,.0f} | {r['p50_ms']:.1f}"
@@ -114,7 +169,8 @@ def main() -> None:
                         flush=True,
                     )
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {LedgerEntry._meta.db_table} RESET (autovacuum_enabled)")
+        for table in TABLES:
+            cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,16 @@ What the data keeps true (the models' invariants and the services' rules):
   issue in issuing order, and the numbering counters continue after the last one;
 - premiums come from the demo tariffs' own rating of random answers;
 - claims are opened on policies in force (or that were), after the period started, with their
-  number per year, SLA dates on the insurer's calendar and a status that follows their age.
+  number per year, SLA dates on the insurer's calendar and a status that follows their age;
+- an issued practice has its contract document; one sent in firma an open signature request; a
+  signed one (and every policy in force, renewed or expired) a completed signature request with
+  the signed contract, the evidence report and the signer's identity document (one a client);
+  claims carry the documents of their type (all of them once the documents are complete).
+  The document rows point to a small set of shared placeholder files (one a kind of document):
+  the rows are what the pages and queries read; the bytes are not what is measured.
 """
 
+import hashlib
 import json
 import random
 import time
@@ -27,20 +34,26 @@ from decimal import Decimal
 from itertools import accumulate, pairwise
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
 from polis.accounts.models import Firm, User
 from polis.catalog.models import Product, TariffVersion
 from polis.catalog.rating import ReferralRequired, load_tariff, rate
-from polis.claims.models import SLA_WORKING_DAYS, Claim
+from polis.claims.models import SLA_WORKING_DAYS, Claim, ClaimDocument
 from polis.clients.models import Client
 from polis.core.models import Counter
 from polis.core.workdays import add_working_days
 from polis.devdata.catalog import install_demo_catalog
 from polis.devdata.demo import DEMO_PASSWORD
+from polis.documents.models import StoredFile
 from polis.practices.models import Practice
 from polis.quotes.models import Quote
+from polis.signatures.models import SignatureRequest, Signer
+from polis.signatures.registry import SubjectKind
+from polis.signatures.services import DECLARATIONS_VERSION
 
 S = Practice.Status
 C = Claim.Status
@@ -126,6 +139,29 @@ PENDING_MIX = {
     S.CANCELLED: 4,
 }
 ISSUED_STATUSES = {S.ISSUED, S.SIGNING, S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
+SIGNED_STATUSES = {S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
+SIGNATURE_LINK_DAYS = 14
+# The placeholder files the document rows share: (kind, name, content type, bytes).
+_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/MediaBox[0 0 595 842]/Parent 2 0 R>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4c10000000049454e44ae426082"
+)
+BLOBS = {
+    kind: (content_type, data)
+    for kind, content_type, data in (
+        ("contract", "application/pdf", _PDF),
+        ("signed", "application/pdf", _PDF + b"% signed\n"),
+        ("report", "application/pdf", _PDF + b"% report\n"),
+        ("identity", "image/png", _PNG),
+        ("claim", "application/pdf", _PDF + b"% claim\n"),
+    )
+}
 REVIEW_REASON = "Premio oltre il limite di emissione automatica"
 
 
@@ -341,7 +377,10 @@ class Generator:
             self._load("practices", Practice, self.practices)
             self._load("claims", Claim, self.claims)
             self._timed("counters", self.counters)
-            for model in (Firm, User, Client, Practice, Quote, Claim):
+            for model in (
+                Firm, User, Client, Practice, Quote, Claim, StoredFile, Signer, SignatureRequest,
+                ClaimDocument,
+            ):  # fmt: skip
                 _reset_sequence(model)
         self._timed("vacuum analyze", self.vacuum)
         self.plan.timings["total"] = time.perf_counter() - total
@@ -523,6 +562,9 @@ class Generator:
         counts[0] += plan.clients - sum(counts)  # the largest firm takes the rounding
         self.firm_clients: list[tuple[int, int]] = []  # (first client id, count) per firm
         self.client_names: list[str] = []
+        # Who signs for each client: (codice fiscale, name, e-mail, mobile); for a company its
+        # legal representative.
+        self.client_signers: list[tuple[str, str, str, str]] = []
         seen: set[str] = set()
         next_client = _next_id(Client)
         city_weights = list(accumulate(c[4] for c in CITIES))
@@ -540,31 +582,35 @@ class Generator:
                 last = SURNAME_SPELLING.get(surname, surname)
                 created = self.now - rng.randrange(5 * 365 * 86400)
                 user_id, _user_name = rng.choice(users)
+                female = rng.random() < 0.5
+                first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+                while True:
+                    birthday = date.fromordinal(self.today - rng.randint(20 * 365, 80 * 365))
+                    signer_cf = codice_fiscale(last, first, birthday, female, town)
+                    if signer_cf not in seen:
+                        seen.add(signer_cf)
+                        break
+                mobile = f"+3934{rng.randint(10_000_000, 99_999_999)}"
                 if rng.random() < 0.2:
-                    kind, first, last_name, sex, born = Client.Kind.COMPANY, "", "", "", "\\N"
+                    kind, last_name, sex, born = Client.Kind.COMPANY, "", "", "\\N"
                     company = rng.choice(COMPANY_FORMS).format(s=last)
                     cf, piva = "", partita_iva(next_client)
                     email = f"info{next_client}@{surname.lower()}.example.it"
+                    signer_name = f"{first} {last}"
+                    first = ""
                 else:
-                    kind, company, piva = Client.Kind.PERSON, "", ""
-                    female = rng.random() < 0.5
-                    first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+                    kind, company, piva, cf = Client.Kind.PERSON, "", "", signer_cf
                     last_name, sex = last, "F" if female else "M"
-                    while True:
-                        birthday = date.fromordinal(self.today - rng.randint(20 * 365, 80 * 365))
-                        cf = codice_fiscale(last, first, birthday, female, town)
-                        if cf not in seen:
-                            seen.add(cf)
-                            break
                     born = birthday.isoformat()
                     email = f"{first}.{surname}{next_client}@example.it".lower()
+                    signer_name = f"{first} {last}"
                 self.client_names.append(company or f"{last_name} {first}")
+                self.client_signers.append((signer_cf, _copy_text(signer_name), email, mobile))
                 rows.append(
                     "\t".join(
                         (
                             str(next_client), str(firm_id), kind, first, _copy_text(last_name),
-                            _copy_text(company), cf, piva, born, sex, email,
-                            f"+3934{rng.randint(10_000_000, 99_999_999)}", "",
+                            _copy_text(company), cf, piva, born, sex, email, mobile, "",
                             f"{rng.choice(STREETS)} {rng.randint(1, 200)}", cap, city, province,
                             "2026-01", self.clock.stamp(created),
                             self.clock.stamp(created) if rng.random() < 0.4 else "\\N",
@@ -663,6 +709,7 @@ class Generator:
             series[key] = series.get(key, 0) + 1
             numbers[index] = f"{key}-{series[key]:06d}"
         self.series = series
+        self._store_blobs()
         # (practice id, client id, firm index, code, start, end) of claimable policies
         self.policies = []
         self.quote_rows: list[tuple] = []  # (created, firm, client, code, start, practice?)
@@ -673,6 +720,8 @@ class Generator:
         )
         copy_rows(Practice._meta.db_table, PRACTICE_COLUMNS, rows)
         self.practice_count = len(records)
+        # Before the practices' foreign keys to them are added back.
+        self._timed("signatures and documents", self.signatures)
         # In this phase: the practices' foreign key to their quotes is checked when it ends.
         self._unconverted_quotes()
         copy_rows(Quote._meta.db_table, QUOTE_COLUMNS, self._quote_rows())
@@ -705,12 +754,22 @@ class Generator:
             if status != S.DRAFT or rng.random() < 0.5
             else "{}"
         )
+        contract = signed = report = "\\N"
+        if issued_at is not None:
+            number = numbers[index]
+            contract = self._file("contract", f"contratto-{number}.pdf", issued_at, user_id)
+            if status == S.SIGNING or status in SIGNED_STATUSES:
+                signed, report = self._signature(
+                    new_id[index], firm, client, product, number, contract, issued_at, user_id,
+                    status,
+                )  # fmt: skip
         return "\t".join(
             (
                 str(new_id[index]), f"{rng.getrandbits(128):032x}", str(self.firm_ids[firm]),
                 str(client), str(product.pk), str(self.tariffs[code].pk), quote, answers,
                 clock.day(start), clock.day(end), net, tax, gross, commission, breakdown, status,
-                REVIEW_REASON if reviewed else "", numbers.get(index, "\\N"), "\\N", "\\N", "\\N",
+                REVIEW_REASON if reviewed else "", numbers.get(index, "\\N"), contract, signed,
+                report,
                 "[]", clock.stamp(submitted) if submitted else "\\N",
                 clock.stamp(issued_at) if issued_at else "\\N",
                 clock.stamp(in_force) if in_force else "\\N",
@@ -718,6 +777,98 @@ class Generator:
                 str(user_id), clock.stamp(created), needs, "1", "{}",
             )
         )  # fmt: skip
+
+    # --- documents and signatures -----------------------------------------------------------
+
+    def _file(self, kind: str, name: str, at: int, user_id: int | None) -> str:
+        """A stored document row on the shared placeholder file of its kind; its id."""
+        path, size, sha256 = self.blobs[kind]
+        file_id = str(self.next_file)
+        self.next_file += 1
+        by = str(user_id) if user_id else "\\N"
+        self.file_rows.append(
+            f"{file_id}\t{self.rng.getrandbits(128):032x}\t{path}\t{name}"
+            f"\t{BLOBS[kind][0]}\t{size}\t{sha256}\t{by}\t{self.clock.stamp(at)}"
+        )
+        return file_id
+
+    def _signature(self, practice, firm, client, product, number, contract, sent, user_id, status):
+        """The contract's signature request: open (in firma) or completed (signed), with the
+        signer's identity document (one a client); the signed contract's and report's ids."""
+        rng, day = self.rng, 86400
+        sent = min(sent + rng.randrange(600, day), self.now)
+        cf, name, email, mobile = self.client_signers[client - self.first_client]
+        signed = report = "\\N"
+        signed_at = accepted = None
+        request_status = SignatureRequest.Status.SENT
+        if status in SIGNED_STATUSES:
+            request_status = SignatureRequest.Status.SIGNED
+            signed_at = min(sent + rng.randrange(300, 5 * day), self.now)
+            accepted = signed_at - rng.randrange(30, 300)
+        clock = self.clock
+        if client not in self.signers:
+            identity = self._file("identity", "documento-identita.png", sent, user_id)
+            self.signers[client] = (str(len(self.signers) + self.first_signer), identity)
+            adhered = (clock.stamp(accepted), DECLARATIONS_VERSION) if accepted else ("\\N", "")
+            self.signer_rows.append("\t".join((self.signers[client][0], cf, *adhered, "0")))
+        signer, identity = self.signers[client]
+        if signed_at is not None:
+            signed = self._file("signed", f"contratto-{number}-firmato.pdf", signed_at, None)
+            report = self._file("report", f"rapporto-firma-{number}.pdf", signed_at, None)
+        self.signature_rows.append(
+            "\t".join(
+                (
+                    str(len(self.signature_rows) + self.first_signature),
+                    f"{rng.getrandbits(128):032x}", str(self.firm_ids[firm]), SubjectKind.PRACTICE,
+                    str(practice), _copy_text(f"Contratto di polizza {number} — {product.name}"),
+                    contract, signer, name, email, mobile, Client.Language.ITALIAN, identity,
+                    str(user_id), f"{rng.getrandbits(128):032x}", f"{rng.getrandbits(256):064x}",
+                    request_status, clock.stamp(sent),
+                    clock.stamp(sent + SIGNATURE_LINK_DAYS * day), "0", "0",
+                    clock.stamp(accepted) if accepted else "\\N", "",
+                    clock.stamp(signed_at) if signed_at else "\\N", signed, report,
+                    clock.stamp(sent),
+                )
+            )
+        )  # fmt: skip
+        return signed, report
+
+    def _store_blobs(self) -> None:
+        """The shared placeholder files, written once to the storage: (path, size, SHA-256)."""
+        self.blobs = {}
+        for kind, (content_type, data) in BLOBS.items():
+            extension = "png" if content_type == "image/png" else "pdf"
+            path = f"documents/scale/{kind}.{extension}"
+            if not default_storage.exists(path):
+                path = default_storage.save(path, ContentFile(data))
+            self.blobs[kind] = (path, len(data), hashlib.sha256(data).hexdigest())
+        self.next_file = _next_id(StoredFile)
+        self.file_rows: list[str] = []
+        self.signers: dict[int, tuple[str, str]] = {}  # client id → (signer id, identity file)
+        self.first_signer = _next_id(Signer)
+        self.signer_rows: list[str] = []
+        self.first_signature = _next_id(SignatureRequest)
+        self.signature_rows: list[str] = []
+
+    def _copy_files(self) -> None:
+        copy_rows(StoredFile._meta.db_table, FILE_COLUMNS, self.file_rows)
+        self.file_rows.clear()
+
+    def signatures(self) -> None:
+        """COPY the contracts' documents, the signers and the signature requests (each table
+        without its indexes, rebuilt after)."""
+        with (
+            _WithoutIndexes(StoredFile._meta.db_table),
+            _WithoutIndexes(Signer._meta.db_table),
+            _WithoutIndexes(SignatureRequest._meta.db_table),
+        ):
+            self._copy_files()
+            columns = ["id", "codice_fiscale", "adhered_at", "adhesion_version", "failures"]
+            copy_rows(Signer._meta.db_table, _columns(Signer, columns), self.signer_rows)
+            copy_rows(SignatureRequest._meta.db_table, SIGNATURE_COLUMNS, self.signature_rows)
+        self.signature_count = len(self.signature_rows)
+        self.signer_rows.clear()
+        self.signature_rows.clear()
 
     # --- quotes -------------------------------------------------------------------------------
 
@@ -790,6 +941,8 @@ class Generator:
         series: dict[str, int] = {}
         rows = []
         next_claim = _next_id(Claim)
+        self.next_claim_document = _next_id(ClaimDocument)
+        self.claim_document_rows: list[str] = []
         for created, practice_id, client, firm, code, event, reported in drafts:
             year = date.fromordinal(reported).year
             series[str(year)] = number = series.get(str(year), 0) + 1
@@ -809,6 +962,7 @@ class Generator:
             if complete is not None and complete not in sla_cache:
                 due = add_working_days(date.fromordinal(complete), SLA_WORKING_DAYS, closures)
                 sla_cache[complete] = due.isoformat()
+            self._claim_documents(next_claim, kind, status, complete, created, user_id)
             city = CITIES[rng.randrange(len(CITIES))][0]
             outcome = (
                 "Evento non coperto dalla polizza"
@@ -853,6 +1007,29 @@ class Generator:
             ],
         )  # fmt: skip
         copy_rows(Claim._meta.db_table, columns, rows)
+        self._copy_files()
+        copy_rows(ClaimDocument._meta.db_table, CLAIM_DOCUMENT_COLUMNS, self.claim_document_rows)
+        self.claim_document_count = len(self.claim_document_rows)
+
+    def _claim_documents(self, claim, kind, status, complete, created, user_id) -> None:
+        """The documents uploaded with a claim: every required one (and some optional ones) once
+        complete, the first one while documents are missing, none or the first one when just
+        opened."""
+        rng = self.rng
+        documents = kind["documents"]
+        if complete is not None:
+            documents = [d for d in documents if d["required"] or rng.random() < 0.5]
+        elif status == C.DOCS_MISSING or rng.random() < 0.5:
+            documents = documents[:1]
+        else:
+            documents = []
+        for document in documents:
+            file_id = self._file("claim", f"{document['code']}.pdf", created, user_id)
+            self.claim_document_rows.append(
+                f"{self.next_claim_document}\t{document['code']}\t{_copy_text(document['label'])}"
+                f"\t{file_id}\t{user_id}\t{self.clock.stamp(created)}\t{claim}"
+            )
+            self.next_claim_document += 1
 
     def _claim_status(self, age: int) -> str:
         choices = self.rng.choices
@@ -886,7 +1063,10 @@ class Generator:
 
     def vacuum(self) -> None:
         with connection.cursor() as cursor:
-            for model in (Firm, User, Client, Practice, Quote, Claim):
+            for model in (
+                Firm, User, Client, Practice, Quote, Claim, StoredFile, Signer, SignatureRequest,
+                ClaimDocument,
+            ):  # fmt: skip
                 cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
@@ -900,6 +1080,25 @@ PRACTICE_COLUMNS = _columns(
         "needs", "version", "delivery",
     ],
 )  # fmt: skip
+
+
+FILE_COLUMNS = _columns(
+    StoredFile,
+    ["id", "uuid", "file", "name", "content_type", "size", "sha256", "created_by", "created_at"],
+)
+SIGNATURE_COLUMNS = _columns(
+    SignatureRequest,
+    [
+        "id", "uuid", "firm", "subject_kind", "subject_id", "title", "document", "signer",
+        "signer_name", "signer_email", "signer_mobile", "signer_language", "identity_document",
+        "identified_by", "link_nonce", "token_hash", "status", "sent_at", "expires_at",
+        "reminders_sent", "failures", "declarations_accepted_at", "decline_reason", "signed_at",
+        "signed_document", "report", "created_at",
+    ],
+)  # fmt: skip
+CLAIM_DOCUMENT_COLUMNS = _columns(
+    ClaimDocument, ["id", "kind", "label", "file", "uploaded_by", "uploaded_at", "claim"]
+)
 
 
 QUOTE_COLUMNS = _columns(
@@ -935,4 +1134,6 @@ def describe() -> dict[str, int]:
         "practices": Practice.objects.count(),
         "quotes": Quote.objects.count(),
         "claims": Claim.objects.count(),
+        "signature requests": SignatureRequest.objects.count(),
+        "stored documents": StoredFile.objects.count(),
     }

@@ -27,6 +27,13 @@ class LedgerEntry(models.Model):
     class Meta:
         verbose_name = _("voce del registro")
         verbose_name_plural = _("voci del registro")
+        indexes = [
+            # The sequencer's queue (entries not numbered yet, in pk order): without it, a plan
+            # made before ANALYZE has seen a bulk load walks the primary key of every entry.
+            models.Index(
+                fields=["id"], condition=models.Q(index__isnull=True), name="ledger_entry_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.index}: {self.type} {self.ref}"
@@ -89,6 +96,13 @@ class LedgerCheckpoint(models.Model):
         verbose_name = _("checkpoint")
         verbose_name_plural = _("checkpoint")
         ordering = ["-size"]
+        indexes = [
+            # The follower's next batch: the few checkpoints not indexed yet, by size (not a walk
+            # through every checkpoint of the log's history).
+            models.Index(
+                fields=["size"], condition=models.Q(indexed=False), name="ledger_cp_unindexed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"

@@ -1,5 +1,6 @@
 """seed_scale: a small load on PostgreSQL keeps the models' invariants; refusals elsewhere."""
 
+import hashlib
 import re
 
 import pytest
@@ -15,11 +16,14 @@ from polis.claims.models import Claim
 from polis.clients.models import Client
 from polis.clients.tests.factories import ClientFactory
 from polis.core.numbering import formatted_number
+from polis.documents.models import StoredFile
 from polis.practices.models import Practice
 from polis.quotes.models import Quote
+from polis.signatures.models import SignatureRequest
 
 S = Practice.Status
 ISSUED = {S.ISSUED, S.SIGNING, S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
+SIGNED = {S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="seed_scale loads with PostgreSQL COPY"
 )
@@ -99,6 +103,71 @@ def test_a_small_load_keeps_the_models_invariants(settings):
     last = Quote.objects.filter(number__startswith=f"PRV-{today.year}-").order_by("-number")
     last_number = last.values_list("number", flat=True).first() or "x-0-0"
     assert following == f"PRV-{today.year}-{int(last_number.split('-')[2]) + 1:06d}"
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_contracts_and_claims_carry_their_signatures_and_documents(settings, tmp_path):
+    # given
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    # when
+    call_command("seed_scale", firms=4, clients=80, practices=600, claims=60, verbosity=0)
+    # then every issued practice has its contract document
+    for practice in Practice.objects.select_related("contract", "client"):
+        assert (practice.contract is not None) == (practice.status in ISSUED), practice.status
+        requests = list(
+            SignatureRequest.objects.filter(subject_kind="practice", subject_id=practice.pk)
+        )
+        if practice.status in SIGNED:
+            # a signed contract: a completed request, the signed contract and the report
+            (request,) = requests
+            assert request.status == SignatureRequest.Status.SIGNED
+            assert request.document_id == practice.contract_id
+            assert request.signed_at >= request.sent_at
+            assert request.signed_document_id == practice.signed_contract_id is not None
+            assert request.report_id == practice.signature_report_id is not None
+            assert request.signer.adhered_at is not None
+            assert request.identity_document is not None
+            assert request.firm_id == practice.firm_id
+            assert (request.signer_email, request.signer_mobile) == (
+                practice.client.email,
+                practice.client.mobile,
+            )
+            if practice.client.kind == Client.Kind.PERSON:
+                assert request.signer.codice_fiscale == practice.client.codice_fiscale
+            assert codicefiscale.is_valid(request.signer.codice_fiscale)
+        elif practice.status == S.SIGNING:
+            (request,) = requests
+            assert request.status == SignatureRequest.Status.SENT
+            assert request.expires_at > request.sent_at
+            assert practice.signed_contract is None
+        else:
+            assert requests == []
+            assert practice.signed_contract is None
+    assert SignatureRequest.objects.filter(status=SignatureRequest.Status.SIGNED).exists()
+    # claims carry the documents of their type: every required one once complete
+    claims = list(Claim.objects.prefetch_related("documents").select_related("practice__product"))
+    for claim in claims:
+        kind = next(k for k in claim.practice.product.claim_types if k["code"] == claim.claim_type)
+        codes = {d.kind for d in claim.documents.all()}
+        assert codes <= {d["code"] for d in kind["documents"]}
+        required = {d["code"] for d in kind["documents"] if d["required"]}
+        if claim.docs_complete_on is not None:
+            assert required <= codes, claim.status
+    assert sum(len(c.documents.all()) for c in claims) >= len(claims) / 2
+    # the document rows share a few placeholder files, which exist and match their hashes
+    contracts = Practice.objects.exclude(contract=None).values_list("contract__file", flat=True)
+    assert set(contracts) == {"documents/scale/contract.pdf"}
+    files = StoredFile.objects.filter(file__startswith="documents/scale/")
+    files = files.values_list("file", "sha256").distinct()
+    assert len(files) == 5
+    for name, sha256 in files:
+        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == sha256
+    # and new rows continue after the seeded ones
+    assert StoredFile.objects.create(name="x.pdf", size=1, sha256="0" * 64).pk == (
+        StoredFile.objects.order_by("-pk")[1].pk + 1
+    )
 
 
 @postgresql_only

@@ -4,7 +4,7 @@ import base64
 import hashlib
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -15,13 +15,16 @@ from polis.ledger.models import LedgerEntry
 pytestmark = pytest.mark.django_db
 
 
-def _plan_of_lookup(lookup) -> str:
-    """The PostgreSQL plan of the query a selector runs (captured, then EXPLAINed)."""
-    with CaptureQueriesContext(connection) as queries:
+def _plan_of_lookup(lookup, containing: str = "") -> str:
+    """The PostgreSQL plan of the query a selector or service runs (the one whose SQL holds
+    `containing`; captured, rolled back, then EXPLAINed)."""
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
         lookup()
-    (query,) = queries.captured_queries
+        transaction.set_rollback(True)
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    (query,) = [sql for sql in selects if containing in sql]
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + query["sql"])
+        cursor.execute("EXPLAIN " + query)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
@@ -47,11 +50,17 @@ def test_lookups_by_hash_use_the_hash_index_on_a_table_without_statistics():
     # when
     by_leaf = _plan_of_lookup(lambda: selectors.entry_by_leaf_hash(leaf))
     by_document = _plan_of_lookup(lambda: selectors.entries_for_document(document))
+    pending = _plan_of_lookup(services.integrate_pending, containing="IS NULL")
+    follower = _plan_of_lookup(services.index_entries, containing="FOR UPDATE")
     # then each goes through its hash index, never walking the B-tree of `index`
     assert "ledger_entry_leaf_hash" in by_leaf, by_leaf
     assert "ledger_entry_sha256" in by_document, by_document
     for plan in (by_leaf, by_document):
         assert "ledgerentry_index" not in plan, plan
+    # the sequencer's queue and the follower's next batch read their partial indexes, never
+    # walking every entry's primary key or every checkpoint
+    assert "ledger_entry_pending" in pending, pending
+    assert "ledger_cp_unindexed" in follower, follower
     # and still find the right entries
     assert selectors.entry_by_leaf_hash(leaf).index == 17_000
     assert [e.index for e in selectors.entries_for_document(document)] == [17_000]
