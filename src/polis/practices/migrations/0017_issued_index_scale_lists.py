@@ -5,20 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_firm_two_factor_required'),
-        ('catalog', '0011_product_endorsement_limit'),
-        ('clients', '0008_privacy_notice_delivered'),
-        ('documents', '0002_storedfile_content_type_xlsx'),
-        ('practices', '0016_firm_issued_index'),
-        ('quotes', '0007_firm_created_scale_lists'),
+        ("accounts", "0004_firm_two_factor_required"),
+        ("catalog", "0011_product_endorsement_limit"),
+        ("clients", "0008_privacy_notice_delivered"),
+        ("documents", "0002_storedfile_content_type_xlsx"),
+        ("practices", "0016_firm_issued_index"),
+        ("quotes", "0007_firm_created_scale_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['issued_at'], include=('product', 'gross', 'status'), name='practice_issued'),
+            model_name="practice",
+            index=models.Index(
+                fields=["issued_at"], include=("product", "gross", "status"), name="practice_issued"
+            ),
         ),
     ]

@@ -5,23 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_firm_two_factor_required'),
-        ('catalog', '0011_product_endorsement_limit'),
-        ('clients', '0008_privacy_notice_delivered'),
-        ('documents', '0002_storedfile_content_type_xlsx'),
-        ('quotes', '0006_quote_target_market'),
+        ("accounts", "0004_firm_two_factor_required"),
+        ("catalog", "0011_product_endorsement_limit"),
+        ("clients", "0008_privacy_notice_delivered"),
+        ("documents", "0002_storedfile_content_type_xlsx"),
+        ("quotes", "0006_quote_target_market"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='quote',
-            name='quotes_quot_firm_id_cc1600_idx',
+            model_name="quote",
+            name="quotes_quot_firm_id_cc1600_idx",
         ),
         migrations.AddIndex(
-            model_name='quote',
-            index=models.Index(fields=['firm', '-created_at', '-id'], include=('status',), name='quote_firm_created'),
+            model_name="quote",
+            index=models.Index(
+                fields=["firm", "-created_at", "-id"],
+                include=("status",),
+                name="quote_firm_created",
+            ),
         ),
     ]
