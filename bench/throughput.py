@@ -203,12 +203,15 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
 def medians(runs: list[dict]) -> dict:
     """The median of each figure over the rounds, the pages' too."""
     result = {
-        key: statistics.median(run[key] for run in runs)
+        key: round(statistics.median(run[key] for run in runs), 1)
         for key in ("req_per_s", "errors", "p50_ms", "p95_ms")
     }
     result["pages"] = {
         path: {
-            key: statistics.median(run["pages"][path][key] for run in runs if path in run["pages"])
+            key: round(
+                statistics.median(run["pages"][path][key] for run in runs if path in run["pages"]),
+                1,
+            )
             for key in ("n", "p50_ms", "p95_ms")
         }
         for path in runs[0]["pages"]
