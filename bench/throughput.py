@@ -43,27 +43,20 @@ BARE = "bare view (/salute/)"
 MIXED = ["/", "/faq/", "/faq/?q=sinistro", "/dashboard/", "/contattaci/"]
 # The working lists of a collaborator of the largest firm: the goal's mix.
 WORKING_LISTS = "collaborator, largest firm"
+# The lists a collaborator and the MGA's operator both work with (the operator's MGA-wide).
+PORTFOLIO_LISTS = [
+    "/pratiche/",
+    "/pratiche/?stato=in_force&ordina=scadenza",
+    "/pratiche/?q=Rossi",
+    "/pratiche/in-scadenza/",
+    "/sinistri/",
+    "/sinistri/?q=Rossi",
+]
 MIXES_AT_SCALE = {
-    WORKING_LISTS: [
-        "/dashboard/",
-        "/pratiche/",
-        "/pratiche/?stato=in_force&ordina=scadenza",
-        "/pratiche/?q=Rossi",
-        "/pratiche/in-scadenza/",
-        "/sinistri/",
-        "/sinistri/?q=Rossi",
-        "/preventivi/",
-        "/clienti/",
-        "/rinnovi/",
-    ],
+    WORKING_LISTS: ["/dashboard/", *PORTFOLIO_LISTS, "/preventivi/", "/clienti/", "/rinnovi/"],
     "MGA operator": [
         "/dashboard/",
-        "/pratiche/",
-        "/pratiche/?stato=in_force&ordina=scadenza",
-        "/pratiche/?q=Rossi",
-        "/pratiche/in-scadenza/",
-        "/sinistri/",
-        "/sinistri/?q=Rossi",
+        *PORTFOLIO_LISTS,
         "/sinistri/?scaduti=1",
         "/preventivi/",
         "/clienti/",
