@@ -12,6 +12,14 @@ from polis.claims.models import Claim
 from polis.claims.selectors import Sla, sla_of
 from polis.core.rows import day, link_maker
 
+CLAIM_ROW = """<tr>
+    <td><a href="{url}">{number}</a><div class="small text-muted">{type}</div></td>
+    <td>{policy}</td><td>{client}</td>
+    <td>{event}</td>
+    <td><span class="badge claim-{status}">{status_label}</span></td>
+    <td>{sla}</td>
+  </tr>"""
+
 
 def sla_cell(sla: Sla) -> SafeString:
     """Where the claim stands against its SLA: documents missing, on time, days left or late."""

@@ -14,13 +14,14 @@ from polis.claims.actions import ACTIONS, MANAGING
 from polis.claims.cover import cover_period
 from polis.claims.forms import ClaimForm
 from polis.claims.models import Claim, Quietanza
-from polis.claims.rows import claim_rows
+from polis.claims.rows import CLAIM_ROW, claim_rows
 from polis.core.access import Role, can, capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.forms import show_error, uploaded_files, uploads
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
+from polis.core.rows import table_body
 from polis.documents.services import open_download
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
@@ -94,7 +95,8 @@ def claim_list(request):
         claims = claims.filter(practice_id=int(request.GET["polizza"]))
     page = CappedPaginator(selectors.as_rows(claims), 25).get_page(request.GET.get("pagina"))
     rows = claim_rows(page, timezone.localdate())
-    context = {"page": page, "rows": rows, "status": status, "statuses": Claim.Status.choices}
+    context = {"page": page, "rows": rows, "body": table_body(rows, CLAIM_ROW)}
+    context |= {"status": status, "statuses": Claim.Status.choices}
     if can(request.user, "handle_claims") and not request.htmx:
         context["overview"] = selectors.recent_sla_overview()
     template = "claims/list.html#results" if request.htmx else "claims/list.html"

@@ -9,11 +9,13 @@ from django.views.decorators.http import require_http_methods
 from polis.audit.selectors import audit_events_for
 from polis.clients import selectors, services
 from polis.clients.forms import PICKER_SIZE, ClientForm
+from polis.clients.rows import CLIENT_ROW, client_rows
 from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import show_error
 from polis.core.pagination import CappedPaginator
 from polis.core.retention import is_held
+from polis.core.rows import table_body
 
 
 @capability_required("view_clients")
@@ -22,8 +24,10 @@ def client_list(request):
     page = CappedPaginator(selectors.search_clients(request.user, query), 25).get_page(
         request.GET.get("pagina")
     )
+    rows = client_rows(page, request.user)
     template = "clients/list.html#results" if request.htmx else "clients/list.html"
-    return render(request, template, {"page": page, "query": query})
+    context = {"page": page, "rows": rows, "body": table_body(rows, CLIENT_ROW)}
+    return render(request, template, {**context, "query": query})
 
 
 @capability_required("view_clients")

@@ -152,6 +152,12 @@ class Practice(models.Model):
                 include=["gross", "status"],
                 name="practice_firm_issued",
             ),
+            # The MGA's premiums written this year by product (the operator's dashboard).
+            models.Index(
+                fields=["issued_at"],
+                include=["product", "gross", "status"],
+                name="practice_issued",
+            ),
             models.Index(
                 fields=["client"],
                 include=["firm", "created_at", "id"],

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +27,7 @@ from polis.core.exports import FORMATS, export_response
 from polis.core.forms import StyledForm, show_error, uploaded_files, uploads
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
+from polis.core.rows import table_body
 from polis.documents.services import open_download
 from polis.practices import selectors, services
 from polis.practices.actions import ACTIONS, ENDORSEMENT_ACTIONS, PAYMENT_ACTIONS
@@ -37,32 +39,44 @@ from polis.practices.forms import (
     PracticeFilterForm,
 )
 from polis.practices.models import Payment, Practice
-from polis.practices.rows import practice_rows
+from polis.practices.rows import (
+    EXPIRING_ROW,
+    PRACTICE_ROW,
+    RENEWAL_ROW,
+    practice_rows,
+    renewal_rows,
+)
 from polis.quotes.actions import ACTIONS as QUOTE_ACTIONS
 from polis.quotes.selectors import get_quote_for
 from polis.quotes.views import pricing_page, product_chooser
 from polis.signatures.actions import ACTIONS as SIGNATURE_ACTIONS
 
 
-def _listing(
-    request, template: str, rows, form, *, renew: bool = False, formatted: bool = False, **context
-):
-    """A page of `rows` (each with its renew button, if `renew`; formatted once in Python, if
-    `formatted`); htmx asks only for the results partial."""
+def _listing(request, template: str, rows, form, *, expiring: bool):
+    """A page of `rows`, formatted once in Python (Pratiche, or Pratiche in scadenza with their
+    Rinnova buttons); htmx asks only for the results partial."""
     page = CappedPaginator(selectors.as_rows(rows), form.page_size).get_page(
         request.GET.get("pagina")
     )
-    if renew:
-        context["rows"] = _renew_rows(request, page)
-    elif formatted:
-        context["rows"] = practice_rows(page, request.user)
+    if expiring:
+        formatted = _renewal_rows(request, page, expiring=True)
+        body = table_body(formatted, EXPIRING_ROW)
+    else:
+        formatted = practice_rows(page, request.user)
+        body = table_body(formatted, PRACTICE_ROW)
     template = f"{template}#results" if request.htmx else template
-    return render(request, template, {"page": page, "form": form, **context})
+    return render(request, template, {"page": page, "form": form, "rows": formatted, "body": body})
 
 
-def _renew_rows(request, practices) -> list:
+def _renewal_rows(request, practices, *, expiring: bool) -> list[dict]:
     """Each practice of a list with the one action its row may offer: renewing it."""
-    return [(p, ACTIONS.allowed(p, request.user, only={"renew"})) for p in practices]
+    return renewal_rows(
+        practices,
+        request.user,
+        renewable=lambda p: bool(ACTIONS.allowed(p, request.user, only={"renew"})),
+        csrf=csrf_input(request),
+        expiring=expiring,
+    )
 
 
 @capability_required("view_practices")
@@ -73,7 +87,7 @@ def practice_list(request):
         "practices/list.html",
         selectors.filtered_practices(request.user, form),
         form,
-        formatted=True,
+        expiring=False,
     )
 
 
@@ -86,7 +100,7 @@ def expiring_list(request):
         "practices/expiring.html",
         selectors.with_renewable(practices, request.user),
         form,
-        renew=True,
+        expiring=True,
     )
 
 
@@ -572,10 +586,10 @@ def renewals(request):
     practices = selectors.renewable_practices(request.user, query)
     rows = selectors.as_rows(selectors.with_renewable(practices, request.user))
     page = CappedPaginator(rows, 25).get_page(request.GET.get("pagina"))
+    formatted = _renewal_rows(request, page, expiring=False)
     template = "practices/renewals.html#results" if request.htmx else "practices/renewals.html"
-    return render(
-        request, template, {"page": page, "rows": _renew_rows(request, page), "query": query}
-    )
+    context = {"page": page, "rows": formatted, "body": table_body(formatted, RENEWAL_ROW)}
+    return render(request, template, {**context, "query": query})
 
 
 def _renewal_form(practice: Practice, data=None):

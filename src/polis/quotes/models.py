@@ -48,7 +48,12 @@ class Quote(models.Model):
         verbose_name = _("preventivo")
         verbose_name_plural = _("preventivi")
         indexes = [
-            models.Index(fields=["firm", "-created_at"]),
+            # The list's order, and the dashboard's quotes of the year by status (index only).
+            models.Index(
+                fields=["firm", "-created_at", "-id"],
+                include=["status"],
+                name="quote_firm_created",
+            ),
             models.Index(fields=["firm", "status", "valid_until"]),
             models.Index(fields=["firm", "product", "-created_at"], name="quote_firm_product"),
             models.Index(fields=["firm", "effective_date"], name="quote_firm_effective"),

@@ -2,10 +2,18 @@
 
 from collections.abc import Iterable
 
+from django.utils.html import format_html
+
 from polis.accounts.models import User
 from polis.core.amounts import italian_number
 from polis.core.rows import day, link_maker
 from polis.quotes.models import Quote
+
+QUOTE_ROW = (
+    '<tr><td><a href="{url}">{number}</a></td><td>{client}{firm}</td><td>{product}</td>'
+    '<td class="text-end text-nowrap">€ {gross}</td><td>{start}</td><td>{valid_until}</td>'
+    '<td><span class="badge {badge}">{status}</span></td></tr>'
+)
 
 
 def _badge(quote: Quote) -> str:
@@ -23,7 +31,9 @@ def quote_rows(quotes: Iterable[Quote], user: User) -> list[dict]:
             "url": detail(q.pk),
             "number": q.number,
             "client": q.client.display_name,
-            "firm": q.firm.name if firm_shown else "",
+            "firm": format_html('<div class="small text-muted">{}</div>', q.firm.name)
+            if firm_shown
+            else "",
             "product": q.product.name,
             "gross": italian_number(q.gross),
             "start": day(q.effective_date),

@@ -16,12 +16,13 @@ from polis.core.exports import export_response
 from polis.core.forms import show_error, uploaded_files
 from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
+from polis.core.rows import table_body
 from polis.documents.services import open_download
 from polis.quotes import selectors, services
 from polis.quotes.actions import ACTIONS, REQUEST_ACTIONS
 from polis.quotes.forms import CustomQuoteRequestForm, OfferForm, PricingForms, QuoteFilterForm
 from polis.quotes.models import Quote
-from polis.quotes.rows import quote_rows
+from polis.quotes.rows import QUOTE_ROW, quote_rows
 
 
 def product_chooser(*, heading, intro, product_url: str):
@@ -112,7 +113,8 @@ def quote_list(request):
     quotes = selectors.filtered_quotes(request.user, form)
     page = CappedPaginator(quotes, form.page_size).get_page(request.GET.get("pagina"))
     template = "quotes/list.html#results" if request.htmx else "quotes/list.html"
-    context = {"page": page, "rows": quote_rows(page, request.user), "form": form}
+    rows = quote_rows(page, request.user)
+    context = {"page": page, "rows": rows, "body": table_body(rows, QUOTE_ROW), "form": form}
     return render(request, template, context)
 
 

@@ -62,7 +62,7 @@ def test_a_collaborator_sees_the_figures_of_his_firm_only(
     known_portfolio, collaborator_a, django_assert_num_queries
 ):
     # when
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         figures = portfolio_figures(collaborator_a)
     # then
     assert figures["premiums_month"] == Decimal("1500.00")
