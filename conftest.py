@@ -217,6 +217,27 @@ def screenshot(request):
     return take
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django has put the tests in Django's order: in a transaction, transactional, then
+    without a database. Inside each kind the slow ones go first: under pytest-xdist a worker
+    takes the next test when it is nearly done, and a slow one handed out last would keep one
+    worker busy while the other waits at the end."""
+    items.sort(key=lambda item: (_database_kind(item), item.get_closest_marker("slow") is None))
+
+
+def _database_kind(item) -> int:
+    """0 in a transaction, 1 transactional, 2 without a database: pytest-django's order."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    if transactional or reset_sequences or {"transactional_db", "live_server"} & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
 def pytest_terminal_summary(terminalreporter):
     skipped = terminalreporter.stats.get("skipped", [])
     if any("browser tests SKIPPED" in str(report.longrepr) for report in skipped):
@@ -225,17 +246,31 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
-    """STATIC_ROOT with collectstatic run once, for tests that start the production profile."""
+    """STATIC_ROOT with collectstatic run once in the whole run, for tests that start the
+    production profile: under pytest-xdist the first worker to need it collects (tens of seconds
+    of hashing and compressing) while the others wait for it, in the folder they share."""
+    import fcntl
     import subprocess
     import sys
 
-    root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "collectstatic-only", "STATIC_ROOT": str(root)}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=Path(__file__).parent,
-        env=env,
-        check=True,
-    )
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # pytest-xdist's workers have their base folders side by side
+    root = shared / "collected-static"
+    with open(shared / "collected-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():  # no other worker has collected it
+            env = {
+                **os.environ,
+                "DEBUG": "0",
+                "SECRET_KEY": "collectstatic-only",
+                "STATIC_ROOT": str(root),
+            }
+            env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=Path(__file__).parent,
+                env=env,
+                check=True,
+            )
     return str(root)

@@ -144,6 +144,7 @@ def page_of(_chromium, live_server, settings):
         context.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_a_role_has_no_serious_accessibility_violation(
     role, demo_world, page_of, live_server
