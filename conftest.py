@@ -23,6 +23,38 @@ def _fast_and_isolated(settings, tmp_path):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush_on_postgresql():
+    """A transactional test (the browser's, the live server's) ends with a flush of every table.
+    PostgreSQL's TRUNCATE costs seconds for ~70 nearly empty tables (new files for each table
+    and index); DELETE with the triggers off, foreign keys and append-only guards that TRUNCATE
+    ignores too, takes a tenth of a second. Only a superuser may turn them off: others truncate."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables or not _superuser(self.connection):
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # execute_sql_flush runs these in one transaction, where SET LOCAL holds
+        return ["SET LOCAL session_replication_role = replica"] + [
+            f"DELETE FROM {self.quote_name(table)}"  # noqa: S608 (table names, quoted)
+            for table in tables
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
+def _superuser(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        return cursor.fetchone()[0]
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
@@ -185,6 +217,27 @@ def screenshot(request):
     return take
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django has put the tests in Django's order: in a transaction, transactional, then
+    without a database. Inside each kind the slow ones go first: under pytest-xdist a worker
+    takes the next test when it is nearly done, and a slow one handed out last would keep one
+    worker busy while the other waits at the end."""
+    items.sort(key=lambda item: (_database_kind(item), item.get_closest_marker("slow") is None))
+
+
+def _database_kind(item) -> int:
+    """0 in a transaction, 1 transactional, 2 without a database: pytest-django's order."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    if transactional or reset_sequences or {"transactional_db", "live_server"} & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
 def pytest_terminal_summary(terminalreporter):
     skipped = terminalreporter.stats.get("skipped", [])
     if any("browser tests SKIPPED" in str(report.longrepr) for report in skipped):
@@ -193,17 +246,31 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
-    """STATIC_ROOT with collectstatic run once, for tests that start the production profile."""
+    """STATIC_ROOT with collectstatic run once in the whole run, for tests that start the
+    production profile: under pytest-xdist the first worker to need it collects (tens of seconds
+    of hashing and compressing) while the others wait for it, in the folder they share."""
+    import fcntl
     import subprocess
     import sys
 
-    root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "collectstatic-only", "STATIC_ROOT": str(root)}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=Path(__file__).parent,
-        env=env,
-        check=True,
-    )
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # pytest-xdist's workers have their base folders side by side
+    root = shared / "collected-static"
+    with open(shared / "collected-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():  # no other worker has collected it
+            env = {
+                **os.environ,
+                "DEBUG": "0",
+                "SECRET_KEY": "collectstatic-only",
+                "STATIC_ROOT": str(root),
+            }
+            env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=Path(__file__).parent,
+                env=env,
+                check=True,
+            )
     return str(root)

@@ -72,11 +72,23 @@ def _session_cookie(live_server, email: str) -> dict:
     return {"name": django_settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
 
 
-def _crawl_and_check(page, host: str, paths: list[str] | None) -> tuple[list[str], list[str]]:
-    """Visit the given paths (or crawl from the home page, one page per URL pattern) and run
-    axe on each HTML page; return the paths visited and the serious/critical findings."""
+def _axe_findings(page, label: str) -> list[str]:
+    """axe's serious and critical findings on the page as it is now, once its transitions have
+    ended (a resize starts some: mid-way axe would read half-faded colours)."""
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+    return [
+        f"{label} [{violation['impact']}] {violation['id']}: {violation['help']}\n    "
+        + "\n    ".join(violation["nodes"])
+        for violation in page.evaluate(RUN_AXE, WCAG_21_AA)
+    ]
+
+
+def _crawl_and_check(page, host: str) -> tuple[list[str], list[str]]:
+    """Crawl from the home page, one page per URL pattern, and run axe on each HTML page laid
+    out on a desktop and on a phone; return the paths visited and the serious/critical
+    findings. The page is loaded once: the phone's layout is the same document resized."""
     seen_patterns: set[str] = set()
-    queue = deque(paths or ["/"])
+    queue = deque(["/"])
     visited, findings = [], []
     while queue:
         path = queue.popleft()
@@ -92,14 +104,9 @@ def _crawl_and_check(page, host: str, paths: list[str] | None) -> tuple[list[str
             findings.append(f"{path} answers {response.status}")
             continue
         visited.append(path)
-        page.add_script_tag(path=str(AXE))
-        for violation in page.evaluate(RUN_AXE, WCAG_21_AA):
-            findings.append(
-                f"{path} [{violation['impact']}] {violation['id']}: {violation['help']}\n    "
-                + "\n    ".join(violation["nodes"])
-            )
-        if paths is not None:
-            continue
+        for size, viewport in VIEWPORTS.items():
+            page.set_viewport_size(viewport)
+            findings += _axe_findings(page, f"{size} {path}")
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             url = urlsplit(href)
             if url.netloc != host or url.scheme not in ("http", "https"):
@@ -114,14 +121,18 @@ def _crawl_and_check(page, host: str, paths: list[str] | None) -> tuple[list[str
 
 @pytest.fixture
 def page_of(_chromium, live_server, settings):
-    """page_of(user): a Chromium page on the live server, logged in as `user` (None: anonymous);
-    the page's CSP is bypassed so that axe can be injected."""
+    """page_of(user, axe=False): a Chromium page on the live server, logged in as `user` (None:
+    anonymous); with `axe`, every document it loads has axe-core (sent to the browser once, run
+    with RUN_AXE), the page's CSP bypassed for it."""
     settings.ALLOWED_HOSTS = ["*"]
     contexts = []
 
-    def open_page(user):
-        context = _chromium.new_context(base_url=live_server.url, locale="it-IT", bypass_csp=True)
+    def open_page(user, *, axe: bool = False):
+        context = _chromium.new_context(base_url=live_server.url, locale="it-IT", bypass_csp=axe)
         contexts.append(context)
+        if axe:
+            assert AXE.exists(), "axe-core is missing: run `npm install`"
+            context.add_init_script(path=AXE)
         if user is not None:
             context.add_cookies([_session_cookie(live_server, user.email)])
         page = context.new_page()
@@ -133,20 +144,13 @@ def page_of(_chromium, live_server, settings):
         context.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_a_role_has_no_serious_accessibility_violation(
     role, demo_world, page_of, live_server
 ):
-    assert AXE.exists(), "axe-core is missing: run `npm install`"
-    page = page_of(User.objects.get(email=ROLES[role]) if ROLES[role] else None)
-    findings = []
-    host = urlsplit(live_server.url).netloc
-    page.set_viewport_size(VIEWPORTS["desktop"])
-    paths, desktop = _crawl_and_check(page, host, None)
-    findings += [f"desktop {f}" for f in desktop]
-    page.set_viewport_size(VIEWPORTS["phone"])
-    _, phone = _crawl_and_check(page, host, paths)
-    findings += [f"phone {f}" for f in phone]
+    page = page_of(User.objects.get(email=ROLES[role]) if ROLES[role] else None, axe=True)
+    paths, findings = _crawl_and_check(page, urlsplit(live_server.url).netloc)
     assert len(paths) >= 10, f"the crawl reached only {paths}"
     assert findings == [], f"{len(findings)} serious/critical violations:\n" + "\n".join(findings)
 
@@ -212,7 +216,7 @@ def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, pag
     # given the demo's issued contract sent in firma, as its collaborator does
     practice = Practice.objects.filter(status=Practice.Status.ISSUED).first()
     send(User.objects.get(email=ROLES["collaborator"]), practice)
-    signer = page_of(None)
+    signer = page_of(None, axe=True)
     # when the client opens the signing link, on a phone and on a desktop, in Italian and,
     # after pressing the page's language switch, in English
     path = f"/firma/{link_token(practice.client.email)}/"
@@ -227,7 +231,6 @@ def test_the_signing_page_has_no_serious_accessibility_violation(demo_world, pag
             assert signer.evaluate("document.documentElement.lang") == language
             screenshot(signer, f"{language}-{size}")
             assert signer.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-            signer.add_script_tag(path=str(AXE))
             findings += [
                 f"{language} {size} {v['id']}: {v['nodes']}"
                 for v in signer.evaluate(RUN_AXE, WCAG_21_AA)
@@ -242,7 +245,7 @@ def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
 ):
     # given a collaborator or an operator on a 390×844 phone
     user = request.getfixturevalue(role)
-    page = page_of(user)
+    page = page_of(user, axe=True)
     page.set_viewport_size(VIEWPORTS["phone"])
     page.goto("/dashboard/")
     menu = page.locator("#sidebar")  # a navigation landmark, a dialog while open on a phone
@@ -258,7 +261,6 @@ def test_on_a_phone_the_menu_shows_every_item_readable_and_reachable(
     # the backdrop fades in: axe reads the colours once every transition has ended
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     screenshot(page, "open", full_page=False)
-    page.add_script_tag(path=str(AXE))
     assert page.evaluate(RUN_AXE, WCAG_21_AA) == []
     # then every item of the role's menu, FAQ and Contattaci too, is whole and clickable
     expected = [str(item.label) for item in actions_for(user, SIDEBAR) if item.url]
@@ -406,7 +408,7 @@ def test_the_insured_pages_have_no_serious_accessibility_violation(demo_world, p
         send_insured_link(actor=collaborator, practice=policy),
         send_insured_link(actor=collaborator, practice=claim.practice, claim=claim),
     ]
-    insured = page_of(None)
+    insured = page_of(None, axe=True)
     paths = [f"/assicurato/{link.link_token}/" for link in links]
     paths.append(f"/assicurato/{links[0].link_token}/nuovo-link/")
     findings = []
@@ -418,13 +420,11 @@ def test_the_insured_pages_have_no_serious_accessibility_violation(demo_world, p
             screenshot(insured, f"{size}-{number}")
             # then nothing scrolls sideways and axe finds nothing serious
             assert insured.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-            insured.add_script_tag(path=str(AXE))
             findings += [
                 f"{size} {path} {v['id']}: {v['nodes']}"
                 for v in insured.evaluate(RUN_AXE, WCAG_21_AA)
             ]
     # and the refused page (an unknown link) too
     assert insured.goto(f"/assicurato/{'x' * 43}/").status == 410
-    insured.add_script_tag(path=str(AXE))
     findings += [f"refused {v['id']}" for v in insured.evaluate(RUN_AXE, WCAG_21_AA)]
     assert findings == []

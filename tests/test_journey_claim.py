@@ -51,6 +51,7 @@ def _post_quietanza(page, amount: str):
     page.get_by_text("Quietanza inviata all'assicurato").wait_for()
 
 
+@pytest.mark.slow
 def test_claim_from_opening_to_closing(browser_page, screenshot, live_server, settings, tmp_path):
     settings.SITE_URL = live_server.url
     page = browser_page

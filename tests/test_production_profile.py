@@ -48,6 +48,7 @@ def production(tmp_path, collected_static):
     stop(web, worker)
 
 
+@pytest.mark.slow
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_production_profile_serves_pages_and_delivers_through_the_worker(production):

@@ -17,6 +17,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("POLIS_VAR_DIR", BASE_DIR / "var"))
@@ -306,6 +307,9 @@ STORAGES = {
         )
     },
 }
+# Source maps (5 MB of the 7 MB collected, the API docs' and the vendors') are fetched only by
+# a browser's developer tools: compressing them in two formats took a third of collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_BACKENDS = {

@@ -23,6 +23,7 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+@pytest.mark.slow
 @pytest.mark.services
 def test_postgres_restart_under_load(tmp_path, collected_static):
     try:
