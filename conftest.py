@@ -10,17 +10,27 @@ from polis.accounts.models import User
 from polis.accounts.tests.factories import FirmFactory, UserFactory
 
 
+def isolated_settings(media_root: Path) -> dict:
+    """What every test runs with: a fast password hasher, a media folder of its own, no
+    development witness of the public ledger (a test that wants one starts its own)."""
+    from django.conf import settings
+
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "MEDIA_ROOT": media_root,
+        "LEDGER_DEV_WITNESS_URL": "",
+        "LEDGER_WITNESS_QUORUM": 0,
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # no development witness of the public ledger: a test that wants one starts its own
-    settings.LEDGER_DEV_WITNESS_URL = ""
-    settings.LEDGER_WITNESS_QUORUM = 0
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in isolated_settings(tmp_path / "media").items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,12 +6,13 @@ import pkgutil
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import tests.access
-from conftest import login_verified
+from conftest import isolated_settings, login_verified
 from polis.accounts import services as account_services
 from polis.accounts.models import Firm, User
 from polis.accounts.tests.factories import PASSWORD, FirmFactory, UserFactory
@@ -141,14 +142,35 @@ def outcome_of(client, rule, world, url) -> object:
     return response.status_code
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("module", "rule"),
-    [(module, rule) for module in MODULES for rule in module.RULES],
-    ids=lambda value: getattr(value, "url_name", ""),
-)
-def test_access(module, rule, client_for):
-    world = build_world(module)
+@pytest.fixture(scope="class")
+def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world of one module of the table (the parameter), built once for all its rules, as
+    Django's `setUpTestData` does: in a transaction rolled back after the module's last rule,
+    each rule's test in a savepoint of it (the `db` fixture) rolled back after the test."""
+    media = tmp_path_factory.mktemp("access-media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(**isolated_settings(media)):
+            built = build_world(request.param)
+        yield built | {"media": media}
+        transaction.set_rollback(True)
+
+
+class TestTable:
+    @pytest.mark.django_db
+    @pytest.mark.parametrize(
+        ("world", "rule"),
+        [(module, rule) for module in MODULES for rule in module.RULES],
+        ids=lambda value: getattr(value, "url_name", ""),
+        indirect=["world"],
+        scope="class",  # one world for consecutive rules of a module
+    )
+    def test_access(self, world, rule, client_for, settings):
+        # the world's files stay where it stored them
+        settings.MEDIA_ROOT = world["media"]
+        check_rule(rule, world, client_for)
+
+
+def check_rule(rule, world, client_for) -> None:
     url = reverse(rule.url_name, kwargs=rule.kwargs(world))
     as_built = transaction.savepoint()
     outcomes = {

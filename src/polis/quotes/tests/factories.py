@@ -13,7 +13,7 @@ from polis.devdata.catalog import (
 def demo_product(code: str = "RCP") -> Product:
     """The demo product `code` with its 2026 tariff (created once per test database)."""
     insurer, _ = Insurer.objects.get_or_create(ivass_code="D999", defaults={"name": "Compagnia"})
-    product, _ = Product.objects.get_or_create(
+    product, created = Product.objects.get_or_create(
         code=code,
         defaults={
             "insurer": insurer,
@@ -24,7 +24,8 @@ def demo_product(code: str = "RCP") -> Product:
             **COVER_BASIS[code],
         },
     )
-    install_coverages(product)
+    if created:  # a factory calls this for every practice: the coverages go in once
+        install_coverages(product)
     TariffVersion.objects.get_or_create(
         product=product,
         version="2026-01",
