@@ -106,6 +106,8 @@ def test_seed_demo_leaves_a_non_empty_signed_log(settings):
     types = sorted(LedgerEntry.objects.values_list("type", flat=True))
     expected = ["policy.issued", "policy.issued", "contract.signed", "contract.evidence"]
     expected += ["practice.in_force", "claim.opened", "demo.document", "demo.document"]
+    # the demo's variazione, issued and signed by FEA like a contract
+    expected += ["endorsement.issued", "endorsement.signed", "endorsement.evidence"]
     assert types == sorted(expected)
     assert not LedgerEntry.objects.filter(index__isnull=True).exists()
     assert LedgerCheckpoint.objects.first().size == len(types)
