@@ -729,6 +729,11 @@ def collected_premium(practice: Practice) -> Decimal:
     return collected - (refunds.aggregate(s=Sum("gross"))["s"] or Decimal(0))
 
 
+def payment_to_verify(practice: Practice) -> bool:
+    """Whether a payment of the practice (or of a variazione) waits for the MGA's check."""
+    return practice.payments.filter(status=Payment.Status.TO_VERIFY).exists()
+
+
 def endorsements_with_money_due(user: User) -> QuerySet[Endorsement]:
     """The user's effective variazioni whose difference is still to collect (no standing
     payment) or to refund (no payout yet), oldest first."""
