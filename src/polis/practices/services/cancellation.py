@@ -46,9 +46,7 @@ def cancel_practice(
             void_signature_request(actor=actor, request=request)
         practice = lock(practice)
         if not Practice.lifecycle.allows(practice.status, S.CANCELLED):
-            raise InvalidTransition(
-                _("La pratica è già in vigore o chiusa: non si può annullare.")
-            )
+            raise InvalidTransition(_("La pratica è già in vigore o chiusa: non si può annullare."))
         if payment_to_verify(practice):
             raise DomainError(
                 _("Un pagamento attende la verifica dell'MGA: verifica prima il pagamento."),

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from polis.accounting import selectors as ledger
@@ -17,7 +18,11 @@ from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices import services
 from polis.practices.actions import allowed_actions
 from polis.practices.models import Practice
-from polis.practices.selectors import collected_premium, mga_commission
+from polis.practices.selectors import (
+    collected_premium,
+    mga_commission,
+    policies_cancelled_between,
+)
 from polis.practices.tests.factories import PracticeFactory, signed_practice
 from polis.practices.tests.test_completion import receipt
 from polis.signatures.models import SignatureRequest
@@ -37,7 +42,10 @@ def _completed(collaborator, operator, *, verify=True):
     """A signed practice starting in ten days, its first instalment paid (perfezionata)."""
     start = TODAY + timedelta(days=10)
     practice = signed_practice(
-        collaborator, effective_date=start, end_date=start + timedelta(days=365)
+        collaborator,
+        effective_date=start,
+        end_date=start + timedelta(days=365),
+        issued_at=timezone.now() - timedelta(days=1),
     )
     payment = services.record_payment(
         actor=collaborator,
@@ -110,7 +118,9 @@ def test_a_payment_waiting_for_verification_is_checked_first(collaborator_a, ope
 def test_a_collected_premium_needs_the_clients_iban(collaborator_a, operator, iban):
     practice = _completed(collaborator_a, operator)
     with pytest.raises(DomainError) as refused:
-        services.cancel_practice(actor=collaborator_a, practice=practice, reason="Errore", iban=iban)
+        services.cancel_practice(
+            actor=collaborator_a, practice=practice, reason="Errore", iban=iban
+        )
     assert refused.value.field == "iban"
     practice.refresh_from_db()
     assert practice.status == S.COMPLETED
@@ -191,3 +201,64 @@ def test_an_open_signature_request_is_voided(collaborator_a):
     request.refresh_from_db()
     practice.refresh_from_db()
     assert (request.status, practice.status) == (SignatureRequest.Status.VOIDED, S.CANCELLED)
+
+
+def test_the_risk_bordereau_lists_the_cancelled_policy(collaborator_a, operator):
+    practice = _completed(collaborator_a, operator)
+    services.cancel_practice(actor=operator, practice=practice, reason="Recesso", iban=CLIENT_IBAN)
+    now = timezone.now()
+    listed = policies_cancelled_between(
+        insurer_id=practice.product.insurer_id,
+        start=now - timedelta(hours=1),
+        end=now + timedelta(hours=1),
+    )
+    assert [p.pk for p in listed] == [practice.pk]
+
+
+# --- Where it shows: the page and the API ---------------------------------------------------
+
+
+def test_the_page_asks_for_the_iban_and_a_bad_one_changes_nothing(
+    client_for, collaborator_a, operator
+):
+    practice = _completed(collaborator_a, operator)
+    page = client_for(collaborator_a)
+    shown = page.get(reverse("practices:detail", args=[practice.pk])).content.decode()
+    assert "Annulla pratica" in shown
+    assert 'name="iban"' in shown
+
+    url = reverse("practices:cancel", args=[practice.pk])
+    refused = page.post(url, {"reason": "Recesso", "iban": "IT00 1234"}, follow=True)
+    assert "IBAN non valido" in refused.content.decode()
+    practice.refresh_from_db()
+    assert practice.status == S.COMPLETED
+    assert not Payout.objects.exists()
+
+    done = page.post(url, {"reason": "Recesso", "iban": CLIENT_IBAN}, follow=True)
+    assert "Pratica annullata." in done.content.decode()
+    practice.refresh_from_db()
+    assert practice.status == S.CANCELLED
+    assert Payout.objects.get().gross == practice.instalments[0]
+
+
+def test_a_draft_page_asks_no_iban(client_for, collaborator_a):
+    practice = PracticeFactory(created_by=collaborator_a, status=S.DRAFT)
+    shown = client_for(collaborator_a).get(reverse("practices:detail", args=[practice.pk]))
+    assert "Annulla pratica" in shown.content.decode()
+    assert 'name="iban"' not in shown.content.decode()
+
+
+def test_the_api_cancels_and_offers_it_in_allowed_actions(client_for, collaborator_a, operator):
+    practice = _completed(collaborator_a, operator)
+    api = client_for(collaborator_a)
+    assert "cancel" in api.get(f"/api/practices/{practice.pk}").json()["allowed_actions"]
+    url = f"/api/practices/{practice.pk}/cancel"
+    missing = api.post(url, {"reason": "Recesso"}, content_type="application/json")
+    assert missing.status_code == 422
+    assert not Payout.objects.exists()
+
+    done = api.post(
+        url, {"reason": "Recesso", "iban": CLIENT_IBAN}, content_type="application/json"
+    )
+    assert (done.status_code, done.json()["status"]) == (200, "cancelled")
+    assert Payout.objects.get().iban == CLIENT_IBAN
