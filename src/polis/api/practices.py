@@ -54,7 +54,8 @@ class PracticeDetailOut(PracticeOut):
     allowed_actions: list[str] = Field(
         description="Le azioni che l'utente può compiere ora sulla pratica, come i pulsanti "
         "della sua pagina (issue, approve, decline, request_information, answer_information, "
-        "needs, add_documents, send_for_signature, record_payment, renew, cancel…), in ordine alfabetico."
+        "needs, add_documents, send_for_signature, record_payment, renew, cancel…), in ordine "
+        "alfabetico."
     )
 
 
