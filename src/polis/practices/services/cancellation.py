@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from polis.accounting.money import clawback
 from polis.accounting.services import Subject, create_refund_payout, valid_iban
 from polis.core.errors import DomainError, InvalidTransition
 from polis.core.text import bounded_text
 from polis.lifecycle import lock, transition
 from polis.practices.models import Practice
-from polis.practices.selectors import collected_premium, mga_commission, payment_to_verify
+from polis.practices.selectors import collected_premium, collected_shares, payment_to_verify
 from polis.practices.services._common import S, _own
 from polis.signatures.registry import SubjectKind
 from polis.signatures.selectors import open_requests_for_subject
@@ -68,12 +67,9 @@ def cancel_practice(
 
 
 def _refund(actor: User, practice: Practice, iban: str, collected: Decimal) -> None:
-    """The payout of the whole collected premium, with its share of the taxes and of the
-    commissions (in proportion to the practice's gross premium)."""
-
-    def share(amount: Decimal) -> Decimal:
-        return clawback(commission=amount, premium=practice.gross, refund=collected)
-
+    """The payout of the whole collected premium, taking back the tax and both commissions
+    its payments posted (`collected_shares`)."""
+    shares = collected_shares(practice)
     create_refund_payout(
         actor=actor,
         subject=Subject(
@@ -87,7 +83,7 @@ def _refund(actor: User, practice: Practice, iban: str, collected: Decimal) -> N
         payee_name=practice.client.display_name,
         iban=iban,
         gross=collected,
-        clawback=share(practice.commission),
-        tax=share(practice.tax),
-        mga_clawback=share(mga_commission(practice)),
+        clawback=shares["commission"],
+        tax=shares["tax"],
+        mga_clawback=shares["mga_commission"],
     )

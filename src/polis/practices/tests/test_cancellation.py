@@ -12,12 +12,11 @@ from django.utils import timezone
 from polis.accounting import selectors as ledger
 from polis.accounting import services as accounting
 from polis.accounting.models import Account, Payout, Transaction
-from polis.accounting.money import clawback
 from polis.audit.models import AuditEvent
 from polis.core.errors import DomainError, InvalidTransition, PermissionDenied
 from polis.practices import services
 from polis.practices.actions import allowed_actions
-from polis.practices.models import Practice
+from polis.practices.models import Payment, Practice
 from polis.practices.selectors import (
     collected_premium,
     mga_commission,
@@ -134,13 +133,12 @@ def test_a_completed_practice_is_cancelled_and_its_premium_refunded_when_the_bat
     insurer, firm = practice.product.insurer, practice.firm
     paid = practice.instalments[0]
     assert collected_premium(practice) == paid
+    # what the verified payment posted: its share of the tax and of the MGA's commission, and
+    # the firm's commission on it
     share = {
-        name: clawback(commission=amount, premium=practice.gross, refund=paid)
-        for name, amount in (
-            ("tax", practice.tax),
-            ("firm", practice.commission),
-            ("mga", mga_commission(practice)),
-        )
+        "tax": practice.shares(practice.tax)[0],
+        "firm": Payment.objects.get().commission,
+        "mga": practice.shares(mga_commission(practice))[0],
     }
     assert 0 < share["firm"] < share["mga"]
     before = {
@@ -189,6 +187,15 @@ def test_a_completed_practice_is_cancelled_and_its_premium_refunded_when_the_bat
     )
     assert _balance(K.MGA_COMMISSION) == before["mga"] + share["mga"] - share["firm"]
     assert _balance(K.COMMISSIONS, firm=firm) == before["commissions"] + share["firm"]
+    # all the payment posted is undone, to the cent
+    for kind, holder in (
+        (K.SEPARATE, {}),
+        (K.PREMIUM_TAX, {"insurer": insurer}),
+        (K.INSURER, {"insurer": insurer}),
+        (K.MGA_COMMISSION, {}),
+        (K.COMMISSIONS, {"firm": firm}),
+    ):
+        assert _balance(kind, **holder) == 0, kind
 
 
 def test_an_open_signature_request_is_voided(collaborator_a):
