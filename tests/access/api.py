@@ -207,6 +207,15 @@ RULES = [
         method="post",
         kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
     ),
+    # without a reason the service refuses (422): nothing cancelled
+    Rule(
+        "api:cancel_practice",
+        api_only(COLLAB_A, OPERATOR, ADMIN, ok=422) | {COLLAB_B: 404},
+        method="post",
+        json=True,
+        kwargs=lambda w: {"practice_id": w["api_draft_a"].pk},
+        data=lambda w: {"reason": ""},
+    ),
     Rule(
         "api:list_practice_documents",
         api_only(COLLAB_A, OPERATOR, ADMIN) | {COLLAB_B: 404},

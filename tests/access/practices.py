@@ -199,6 +199,14 @@ RULES = [
         kwargs=lambda w: {"pk": w["draft_a"].pk},
         data=lambda w: {"reason": "prova"},
     ),
+    # without a reason the service refuses: back to the page, nothing cancelled
+    Rule(
+        "practices:cancel",
+        only(COLLAB_A, OPERATOR, ADMIN, ok=302) | {COLLAB_B: 404},
+        method="post",
+        kwargs=lambda w: {"pk": w["draft_a"].pk},
+        data=lambda w: {"reason": ""},
+    ),
     Rule("practices:review_queue", only(OPERATOR, ADMIN)),
     # PRATICHE E PREVENTIVI: lists and exports are scoped to the firm (tested in test_lists).
     Rule("practices:expiring", only(COLLAB_A, COLLAB_B, OPERATOR, ADMIN)),

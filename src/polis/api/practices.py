@@ -54,7 +54,8 @@ class PracticeDetailOut(PracticeOut):
     allowed_actions: list[str] = Field(
         description="Le azioni che l'utente può compiere ora sulla pratica, come i pulsanti "
         "della sua pagina (issue, approve, decline, request_information, answer_information, "
-        "needs, add_documents, send_for_signature, record_payment, renew…), in ordine alfabetico."
+        "needs, add_documents, send_for_signature, record_payment, renew, cancel…), in ordine "
+        "alfabetico."
     )
 
 
@@ -189,6 +190,32 @@ def issue_practice(
             practice=practice,
             version=version,
             target_market_justification=target_market_justification,
+        )
+    )
+
+
+class CancellationIn(Schema):
+    reason: str = Field(max_length=300, description="Motivo dell'annullamento.")
+    iban: str | None = Field(
+        None,
+        max_length=42,
+        description="IBAN del cliente per il rimborso: richiesto se il premio è già incassato.",
+    )
+
+
+@router.post(
+    "/practices/{practice_id}/cancel",
+    response={200: PracticeOut, **ERRORS},
+    summary="Annulla la pratica non ancora in vigore (rimborso del premio incassato)",
+)
+def cancel_practice(request, practice_id: int, payload: CancellationIn):
+    """Refused (422) once the practice is in force, while a payment waits for the MGA's
+    verification, or without a valid `iban` when a premium was collected: that premium is
+    refunded whole by the MGA's next SEPA batch of refunds."""
+    practice = _practice(request, practice_id)
+    return _practice_out(
+        practice_services.cancel_practice(
+            actor=request.auth, practice=practice, reason=payload.reason, iban=payload.iban
         )
     )
 

@@ -71,6 +71,10 @@ ACTIONS = Actions(
         "renew": Action("work_portfolio", sources={S.IN_FORCE, S.EXPIRED}, when=_renewable),
         # Richiedi variazione: a signed policy in its period, no other variazione on its way
         "endorse": Action("work_portfolio", sources=selectors.ENDORSABLE, when=_endorsable),
+        # Annulla pratica: before it is in force, once any payment is checked
+        "cancel": Action(
+            "view_practices", to=S.CANCELLED, when=lambda p, u: not selectors.payment_to_verify(p)
+        ),
         "change_renewal": Action(
             "work_portfolio", sources={S.DRAFT}, when=lambda p, u: p.renewal_of_id is not None
         ),

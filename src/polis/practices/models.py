@@ -72,9 +72,9 @@ class Practice(models.Model):
             Status.ISSUED: {Status.SIGNING, Status.CANCELLED},
             Status.SIGNING: {Status.SIGNED, Status.ISSUED, Status.CANCELLED},
             Status.SIGNED: {Status.COMPLETED, Status.IN_FORCE, Status.CANCELLED},
-            # Perfezionata before its start date: in force from that day, or back to "signed"
-            # when the MGA rejects the payment that completed it.
-            Status.COMPLETED: {Status.IN_FORCE, Status.SIGNED},
+            # Perfezionata before its start date: in force from that day, back to "signed"
+            # when the MGA rejects the payment that completed it, or cancelled (premium refunded).
+            Status.COMPLETED: {Status.IN_FORCE, Status.SIGNED, Status.CANCELLED},
             # Back to "signed" when the MGA rejects the payment that completed it.
             Status.IN_FORCE: {Status.RENEWED, Status.EXPIRED, Status.SIGNED},
             # Not renewed after all when the renewal's completing payment is rejected.

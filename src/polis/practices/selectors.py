@@ -729,6 +729,30 @@ def collected_premium(practice: Practice) -> Decimal:
     return collected - (refunds.aggregate(s=Sum("gross"))["s"] or Decimal(0))
 
 
+def collected_shares(practice: Practice) -> dict[str, Decimal]:
+    """What the ledger holds of the premium collected on the practice (`collected_premium`):
+    its premium tax, the MGA's whole commission and the firm's share of it, as each verified
+    payment posted them, less what refunds to the client took back."""
+    shares = {"tax": Decimal(0), "mga_commission": Decimal(0), "commission": Decimal(0)}
+    for payment in practice.payments.filter(status=Payment.Status.VERIFIED):
+        split = payment_split(practice, payment)
+        shares["tax"] += split["tax"]
+        shares["mga_commission"] += split["mga_commission"]
+        shares["commission"] += payment.commission
+    refunds = Payout.objects.filter(kind=Payout.Kind.REFUND, practice_id=practice.pk).aggregate(
+        tax=Sum("tax"), mga=Sum("mga_clawback"), firm=Sum("clawback")
+    )
+    shares["tax"] -= refunds["tax"] or 0
+    shares["mga_commission"] -= refunds["mga"] or 0
+    shares["commission"] -= refunds["firm"] or 0
+    return shares
+
+
+def payment_to_verify(practice: Practice) -> bool:
+    """Whether a payment of the practice (or of a variazione) waits for the MGA's check."""
+    return practice.payments.filter(status=Payment.Status.TO_VERIFY).exists()
+
+
 def endorsements_with_money_due(user: User) -> QuerySet[Endorsement]:
     """The user's effective variazioni whose difference is still to collect (no standing
     payment) or to refund (no payout yet), oldest first."""

@@ -23,6 +23,7 @@ urlpatterns = [
     path(
         "pratiche/<int:pk>/rifiuta/", views.practice_action, {"action": "decline"}, name="decline"
     ),
+    path("pratiche/<int:pk>/annulla/", views.practice_action, {"action": "cancel"}, name="cancel"),
     path(
         "pratiche/<int:pk>/richiedi-informazioni/",
         views.practice_action,

@@ -197,6 +197,8 @@ def _detail_context(request, practice: Practice, payment_form=None) -> dict:
         if practice.status == Practice.Status.DRAFT
         else None,
         "payments": payments,
+        # "Annulla pratica" asks for the client's IBAN when there is a premium to refund
+        "refund_on_cancel": selectors.collected_premium(practice) if "cancel" in actions else None,
         # the payments the user may verify or reject, by id
         "payments_to_check": {
             payment.pk
@@ -404,6 +406,15 @@ POSTS = {
         gettext_lazy(
             "Rinnovo preparato per il nuovo periodo: controlla il premio ed emetti la polizza."
         ),
+    ),
+    "cancel": Post(
+        lambda r, p: services.cancel_practice(
+            actor=r.user,
+            practice=p,
+            reason=r.POST.get("reason", ""),
+            iban=r.POST.get("iban") or None,
+        ),
+        gettext_lazy("Pratica annullata."),
     ),
     "change_renewal": Post(
         _change_renewal, gettext_lazy("Premio di rinnovo ricalcolato con le nuove risposte.")

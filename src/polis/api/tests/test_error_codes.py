@@ -93,10 +93,11 @@ def test_allowed_actions_in_the_details(client_for, collaborator_a, operator):
     by_firm = client_for(collaborator_a).get(f"/api/practices/{practice.pk}").json()
     by_mga = client_for(operator).get(f"/api/practices/{practice.pk}").json()
     # then
-    assert by_firm["allowed_actions"] == ["add_documents"]
+    assert by_firm["allowed_actions"] == ["add_documents", "cancel"]
     assert by_mga["allowed_actions"] == [
         "add_documents",
         "approve",
+        "cancel",
         "decline",
         "request_information",
     ]

@@ -45,7 +45,7 @@ def test_create_read_list_and_issue_a_practice(client_for, collaborator_a, colla
     # the detail adds what the user may do now: issue it, record the needs, add documents
     assert api_client.get(f"/api/practices/{practice['id']}").json() == {
         **practice,
-        "allowed_actions": ["add_documents", "issue", "needs"],
+        "allowed_actions": ["add_documents", "cancel", "issue", "needs"],
     }
     assert [p["id"] for p in api_client.get("/api/practices?q=ferri").json()] == [practice["id"]]
     assert api_client.get("/api/practices?status=issued").json() == []

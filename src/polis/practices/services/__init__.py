@@ -2,6 +2,7 @@
 perfezionamento (payments, in force), expiries and renewals. One module per topic; this package
 re-exports their service functions."""
 
+from polis.practices.services.cancellation import cancel_practice
 from polis.practices.services.documents import (
     OTHER_DOCUMENT,
     add_practice_documents,
@@ -68,6 +69,7 @@ __all__ = [
     "answer_practice_information",
     "approve_endorsement",
     "approve_practice",
+    "cancel_practice",
     "change_renewal_answers",
     "confirm_disclosure_delivery",
     "confirm_endorsement",

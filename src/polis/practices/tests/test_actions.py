@@ -81,6 +81,9 @@ CALLS = {
     "record_payment": _payment,
     "renew": lambda u, p: services.renew_practice(actor=u, practice=p),
     "send_for_signature": send,
+    "cancel": lambda u, p: services.cancel_practice(
+        actor=u, practice=p, reason="Il cliente rinuncia", iban="IT42L1234512345123456789012"
+    ),
     "endorse": lambda u, p: services.request_endorsement(
         actor=u,
         practice=p,
@@ -149,6 +152,7 @@ def _buttons(page) -> set[str]:
         "answer_information": reverse(
             "practices:answer_information", args=[page.context["practice"].pk]
         ),
+        "cancel": reverse("practices:cancel", args=[page.context["practice"].pk]),
     }
     return {name for name, url in names.items() if f'action="{url}"' in html}
 
@@ -156,14 +160,17 @@ def _buttons(page) -> set[str]:
 @pytest.mark.parametrize(
     ("status", "who", "expected"),
     [
-        (S.DRAFT, "collaborator of the firm", {"issue"}),
-        (S.DRAFT, "operator", set()),
-        (S.IN_REVIEW, "collaborator of the firm", set()),
-        (S.IN_REVIEW, "operator", {"approve", "decline", "request_information"}),
-        (S.INFO_REQUESTED, "collaborator of the firm", {"answer_information"}),
-        (S.INFO_REQUESTED, "admin", {"decline"}),
-        (S.ISSUED, "collaborator of the firm", set()),
-        (S.ISSUED, "operator", set()),
+        (S.DRAFT, "collaborator of the firm", {"issue", "cancel"}),
+        (S.DRAFT, "operator", {"cancel"}),
+        (S.IN_REVIEW, "collaborator of the firm", {"cancel"}),
+        (S.IN_REVIEW, "operator", {"approve", "decline", "request_information", "cancel"}),
+        (S.INFO_REQUESTED, "collaborator of the firm", {"answer_information", "cancel"}),
+        (S.INFO_REQUESTED, "admin", {"decline", "cancel"}),
+        (S.ISSUED, "collaborator of the firm", {"cancel"}),
+        (S.ISSUED, "operator", {"cancel"}),
+        (S.COMPLETED, "collaborator of the firm", {"cancel"}),
+        (S.IN_FORCE, "collaborator of the firm", set()),
+        (S.CANCELLED, "operator", set()),
     ],
 )
 def test_the_page_shows_a_button_only_for_an_allowed_action(
