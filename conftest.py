@@ -1,3 +1,4 @@
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -44,7 +45,7 @@ def _quick_flush_on_postgresql():
     truncate = DatabaseOperations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or not tables or not _superuser(self.connection):
+        if reset_sequences or not tables or not _superuser_role(self.connection.alias):
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
@@ -59,8 +60,12 @@ def _quick_flush_on_postgresql():
     DatabaseOperations.sql_flush = truncate
 
 
-def _superuser(connection) -> bool:
-    with connection.cursor() as cursor:
+@functools.cache
+def _superuser_role(alias: str) -> bool:
+    """Whether the test database's user is a superuser (asked once a run)."""
+    from django.db import connections
+
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT current_setting('is_superuser') = 'on'")
         return cursor.fetchone()[0]
 

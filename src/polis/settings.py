@@ -518,10 +518,6 @@ PRIVACY_EXPORT_LINK_DAYS = int(os.environ.get("PRIVACY_EXPORT_LINK_DAYS", "7"))
 # The money (polis.accounting): an insurer's remittance is due this many days after its period
 # (contractual, Reg. IVASS 40/2018 art. 63 c.3); the MGA's accounts that SEPA payouts leave from
 # (claims from the separate account, commissions from the MGA's own).
-# The MGA's own commission on the net premium (its binder commission from the insurer, out of
-# which it pays its collaborators') for a tariff whose document sets none. (unconfirmed): the
-# money brief gives no figure; it is contractual, per binder: set it per tariff version.
-MGA_COMMISSION_RATE = Decimal(os.environ.get("MGA_COMMISSION_RATE", "0.25"))
 REMITTANCE_DUE_DAYS = int(os.environ.get("REMITTANCE_DUE_DAYS", "30"))
 SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "Polis MGA S.r.l.")
 SEPA_SEPARATE_ACCOUNT_IBAN = os.environ.get(
@@ -530,6 +526,10 @@ SEPA_SEPARATE_ACCOUNT_IBAN = os.environ.get(
 SEPA_OPERATING_ACCOUNT_IBAN = os.environ.get(
     "SEPA_OPERATING_ACCOUNT_IBAN", "IT66A0306909606100000012345"
 )
+# The MGA's own commission on the net premium (its binder commission from the insurer, out of
+# which it pays its collaborators') for a tariff whose document sets none. (unconfirmed): the
+# money brief gives no figure; it is contractual, per binder: set it per tariff version.
+MGA_COMMISSION_RATE = Decimal(os.environ.get("MGA_COMMISSION_RATE", "0.25"))
 # Retention by record class (polis.core.retention): each app registers its classes with the
 # period of the regulatory brief §7; a period is changed here, by class key, in months, e.g.
 # RETENTION_MONTHS='{"quotes.quote": 36}'. The job purges in batches of this many rows.

@@ -12,6 +12,7 @@ from polis.api.schemas import ERRORS, DocumentOut, page
 from polis.claims import selectors as claims
 from polis.claims import services as claim_services
 from polis.claims.actions import allowed_actions
+from polis.core.links import base_url
 from polis.core.text import NOTE_TEXT, REASON_TEXT, SHORT_TEXT
 from polis.documents.services import open_download
 from polis.practices import selectors as practice_selectors
@@ -228,7 +229,7 @@ def post_quietanza(
             kind=kind[:10],
             conditions=conditions,
             version=version,
-            base_url=request.build_absolute_uri("/")[:-1],
+            base_url=base_url(request),
         )
         if pdf is not None:
             claim_services.add_claim_documents(

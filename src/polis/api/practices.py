@@ -11,6 +11,7 @@ from polis.api.auth import ApiKeyAuth, UserSession, caller_with, narrowed, withi
 from polis.api.schemas import ERRORS, DocumentOut, PriceIn, page
 from polis.catalog.models import Product
 from polis.clients.selectors import get_client_for
+from polis.core.links import base_url
 from polis.core.text import MESSAGE_TEXT
 from polis.messaging.selectors import messages_of
 from polis.practices import selectors as practice_selectors
@@ -516,6 +517,6 @@ def send_endorsement_for_signature(request, endorsement_id: int):
         request,
         endorsement_id,
         lambda e: practice_services.send_endorsement_for_signature(
-            actor=request.auth, endorsement=e, base_url=request.build_absolute_uri("/")[:-1]
+            actor=request.auth, endorsement=e, base_url=base_url(request)
         ),
     )

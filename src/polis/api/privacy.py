@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 from polis.api.auth import UserSession, caller_with
 from polis.api.schemas import ERRORS, page
 from polis.clients.selectors import get_client_for
+from polis.core.links import base_url
 from polis.privacy import selectors, services
 from polis.privacy.actions import ACTIONS
 from polis.privacy.models import DataSubjectRequest
@@ -163,12 +164,12 @@ def extend_privacy_request(request, request_id: int, payload: ExtendIn):
     summary="Prepara l'esportazione e inviala all'interessato con un link a scadenza",
 )
 def export_privacy_request(request, request_id: int, payload: VersionIn):
-    base_url = request.build_absolute_uri("/")[:-1]
+    link_base = base_url(request)
     return _changed(
         request,
         request_id,
         lambda user, dsr: services.send_export(
-            actor=user, request=dsr, base_url=base_url, version=payload.version
+            actor=user, request=dsr, base_url=link_base, version=payload.version
         ),
     )
 

@@ -99,6 +99,7 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
             rates.update(tax_rates({practice.tariff_id}))
             mga_rates.update(mga_commission_rates({practice.tariff_id}))
         client = practice.client
+        net = abs(endorsement.difference_net) if endorsement else practice.net
         return RiskLine(
             binder=binder,
             first_day=month,
@@ -113,12 +114,9 @@ def risk_lines(binder: Binder, month: datetime.date, last_day: datetime.date) ->
             transaction=transaction,
             effective=effective,
             sign=sign,
-            premium=abs(endorsement.difference_net) if endorsement else practice.net,
+            premium=net,
             taxes=abs(endorsement.difference_tax) if endorsement else practice.tax,
-            commission=commission_on(
-                abs(endorsement.difference_net) if endorsement else practice.net,
-                mga_rates[practice.tariff_id],
-            ),
+            commission=commission_on(net, mga_rates[practice.tariff_id]),
             tax_rate=rates.get(practice.tariff_id),
             instalments=1 if endorsement else len(practice.instalments),
             sum_insured=sum_insured(

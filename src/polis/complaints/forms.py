@@ -10,7 +10,7 @@ from polis.catalog.models import Insurer
 from polis.complaints.models import Category, Complaint
 from polis.complaints.services import ComplaintData
 from polis.core.access import MGA_STAFF
-from polis.core.forms import StyledForm
+from polis.core.forms import MAX_FILES, StyledForm
 from polis.messaging.forms import MultipleFileField
 
 
@@ -60,6 +60,9 @@ class ComplaintForm(StyledForm):
     files = MultipleFileField(
         label=_("Allegati (PDF, JPEG, PNG, TIFF, P7M; max 20 MB)"), required=False
     )
+
+    def clean_files(self):
+        return self.cleaned_data["files"][:MAX_FILES]
 
     def clean(self):
         data = super().clean()

@@ -25,7 +25,7 @@ from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.exports import FORMATS, export_response
-from polis.core.forms import MAX_FILES, show_error
+from polis.core.forms import show_error
 from polis.core.http import client_ip
 from polis.core.languages import client_page
 from polis.core.pagination import CappedPaginator
@@ -48,7 +48,7 @@ def complaint_public(request):
             try:
                 complaint = services.submit_complaint(
                     data=form.complaint_data(),
-                    files=form.cleaned_data["files"][:MAX_FILES],
+                    files=form.cleaned_data["files"],
                     language=get_language(),
                 )
             except DomainError as error:
@@ -102,7 +102,7 @@ def complaint_create(request):
                 data=form.complaint_data(),
                 channel=form.cleaned_data["channel"],
                 received_on=form.cleaned_data["received_on"],
-                files=form.cleaned_data["files"][:MAX_FILES],
+                files=form.cleaned_data["files"],
             )
         except DomainError as error:
             show_error(form, error)

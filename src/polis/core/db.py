@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import migrations
 
 
 def read_only_alias() -> str:
@@ -12,7 +13,6 @@ def read_only_alias() -> str:
 def vendor_sql(forward: dict[str, list[str]], reverse: dict[str, list[str]]):
     """A migration operation running the statements written for the database's vendor
     (`{"sqlite": [...], "postgresql": [...]}`), and their reverse when unapplied."""
-    from django.db import migrations
 
     def run(statements: dict[str, list[str]]):
         def apply(apps, schema_editor) -> None:

@@ -38,6 +38,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 
@@ -83,7 +84,7 @@ class RecordClass:
 
 
 _CLASSES: dict[str, RecordClass] = {}
-_HOLDS: dict[str, Callable[[], Any]] = {}
+_HOLDS: dict[str, Callable[[], QuerySet]] = {}
 
 
 def register_record_class(
@@ -110,7 +111,7 @@ def record_classes() -> list[RecordClass]:
     return sorted(_CLASSES.values(), key=lambda record_class: record_class.key)
 
 
-def register_hold_source(name: str, clients: Callable[[], Any]) -> None:
+def register_hold_source(name: str, clients: Callable[[], QuerySet]) -> None:
     """`clients()`: a queryset of the clients whose records a legal hold keeps (e.g. the claims
     in dispute, the open complaints)."""
     _HOLDS[name] = clients

@@ -8,9 +8,10 @@ with `str.format`, every value escaped unless it is already safe HTML.
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # A number no primary key reaches: reverse() puts it where the key goes, then it is replaced.
@@ -26,6 +27,12 @@ def link_maker(name: str) -> Callable[[int], str]:
 def day(value: date | None) -> str:
     """A date as the lists show it (what `|date:"d/m/Y"` gives), "" for none."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def firm_line(row: Any, shown: bool) -> SafeString | str:
+    """A row's firm (`row.firm`, read only when `shown`) under its client, for the MGA's staff
+    (who see every firm's)."""
+    return format_html('<div class="small text-muted">{}</div>', row.firm.name) if shown else ""
 
 
 def table_body(rows: Iterable[dict], row: str) -> SafeString:

@@ -377,10 +377,7 @@ class Generator:
             self._load("practices", Practice, self.practices)
             self._load("claims", Claim, self.claims)
             self._timed("counters", self.counters)
-            for model in (
-                Firm, User, Client, Practice, Quote, Claim, StoredFile, Signer, SignatureRequest,
-                ClaimDocument,
-            ):  # fmt: skip
+            for model in LOADED_MODELS:
                 _reset_sequence(model)
         self._timed("vacuum analyze", self.vacuum)
         self.plan.timings["total"] = time.perf_counter() - total
@@ -866,7 +863,6 @@ class Generator:
             columns = ["id", "codice_fiscale", "adhered_at", "adhesion_version", "failures"]
             copy_rows(Signer._meta.db_table, _columns(Signer, columns), self.signer_rows)
             copy_rows(SignatureRequest._meta.db_table, SIGNATURE_COLUMNS, self.signature_rows)
-        self.signature_count = len(self.signature_rows)
         self.signer_rows.clear()
         self.signature_rows.clear()
 
@@ -1009,7 +1005,6 @@ class Generator:
         copy_rows(Claim._meta.db_table, columns, rows)
         self._copy_files()
         copy_rows(ClaimDocument._meta.db_table, CLAIM_DOCUMENT_COLUMNS, self.claim_document_rows)
-        self.claim_document_count = len(self.claim_document_rows)
 
     def _claim_documents(self, claim, kind, status, complete, created, user_id) -> None:
         """The documents uploaded with a claim: every required one (and some optional ones) once
@@ -1063,12 +1058,14 @@ class Generator:
 
     def vacuum(self) -> None:
         with connection.cursor() as cursor:
-            for model in (
-                Firm, User, Client, Practice, Quote, Claim, StoredFile, Signer, SignatureRequest,
-                ClaimDocument,
-            ):  # fmt: skip
+            for model in LOADED_MODELS:
                 cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
+
+# The tables seed_scale loads: their sequences reset and their statistics taken after the load.
+LOADED_MODELS = (
+    Firm, User, Client, Practice, Quote, Claim, StoredFile, Signer, SignatureRequest, ClaimDocument,
+)  # fmt: skip
 
 PRACTICE_COLUMNS = _columns(
     Practice,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from polis.accounts.models import User
 from polis.core.amounts import italian_number
-from polis.core.rows import day, link_maker
+from polis.core.rows import day, firm_line, link_maker
 from polis.practices.models import Practice
 
 # The markup of a row of Pratiche, of Pratiche in scadenza and of RINNOVA PRATICA.
@@ -41,13 +41,6 @@ def status_badge(practice: Practice) -> SafeString:
     return format_html('{} <span class="small text-nowrap">{}</span>', badge, starts)
 
 
-def _firm_line(practice: Practice, user: User) -> SafeString | str:
-    """The practice's firm under its client, for the MGA's staff (who see every firm's)."""
-    if user.is_collaborator:
-        return ""
-    return format_html('<div class="small text-muted">{}</div>', practice.firm.name)
-
-
 def practice_rows(practices: Iterable[Practice], user: User) -> list[dict]:
     """A page of practices as the list shows them: each cell's text, its link, its badge."""
     detail = link_maker("practices:detail")
@@ -56,7 +49,7 @@ def practice_rows(practices: Iterable[Practice], user: User) -> list[dict]:
             "url": detail(p.pk),
             "policy": p.policy_number or _("da emettere"),
             "client": p.client.display_name,
-            "firm": _firm_line(p, user),
+            "firm": firm_line(p, not user.is_collaborator),
             "product": p.product.name,
             "gross": italian_number(p.gross),
             "start": day(p.effective_date),
@@ -103,7 +96,7 @@ def renewal_rows(
                 "url": detail(p.pk),
                 "policy": p.policy_number,
                 "client": p.client.display_name,
-                "firm": _firm_line(p, user) if expiring else "",
+                "firm": firm_line(p, not user.is_collaborator) if expiring else "",
                 "product": p.product.name,
                 "gross": italian_number(p.gross),
                 "end": day(p.end_date),

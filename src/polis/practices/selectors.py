@@ -63,27 +63,21 @@ S = Practice.Status
 ABANDONED = (S.CANCELLED, S.DECLINED)
 
 
-def mga_commission(practice: Practice) -> Decimal:
-    """The MGA's own commission on the practice's net premium, at its tariff's rate."""
+def mga_commission(practice: Practice, net: Decimal | None = None) -> Decimal:
+    """The MGA's own commission at the rate of the practice's tariff, on `net`: the practice's
+    net premium, or a variazione's difference of it (negative for a return premium)."""
     rate = mga_commission_rates({practice.tariff_id})[practice.tariff_id]
-    return commission_on(practice.net, rate)
-
-
-def endorsement_mga_commission(endorsement: Endorsement) -> Decimal:
-    """The MGA's own commission on a variazione's difference of net premium (negative for a
-    return premium), at the rate of the practice's tariff."""
-    tariff_id = endorsement.practice.tariff_id
-    return commission_on(endorsement.difference_net, mga_commission_rates({tariff_id})[tariff_id])
+    return commission_on(practice.net if net is None else net, rate)
 
 
 def payment_split(practice: Practice, payment: Payment) -> dict[str, Decimal]:
     """What a payment holds for the ledger's premium posting: its tax and the MGA's whole
     commission, an instalment's share of the premium's (1 = the first) or a variazione's own."""
     if payment.endorsement_id is not None:
-        endorsement = Endorsement.objects.select_related("practice").get(pk=payment.endorsement_id)
+        endorsement = payment.endorsement
         return {
             "tax": endorsement.difference_tax,
-            "mga_commission": endorsement_mga_commission(endorsement),
+            "mga_commission": mga_commission(practice, endorsement.difference_net),
         }
     index = payment.instalment - 1
     return {
@@ -734,7 +728,8 @@ def collected_shares(practice: Practice) -> dict[str, Decimal]:
     its premium tax, the MGA's whole commission and the firm's share of it, as each verified
     payment posted them, less what refunds to the client took back."""
     shares = {"tax": Decimal(0), "mga_commission": Decimal(0), "commission": Decimal(0)}
-    for payment in practice.payments.filter(status=Payment.Status.VERIFIED):
+    verified = practice.payments.filter(status=Payment.Status.VERIFIED)
+    for payment in verified.select_related("endorsement"):
         split = payment_split(practice, payment)
         shares["tax"] += split["tax"]
         shares["mga_commission"] += split["mga_commission"]

@@ -12,6 +12,7 @@ from polis.core.access import capability_required
 from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.languages import client_page, speak_language_on_file
+from polis.core.links import base_url
 from polis.core.pagination import CappedPaginator
 from polis.notify.unsubscribe import message_for_token
 from polis.privacy import selectors, services
@@ -75,7 +76,7 @@ POSTS = {
         lambda r, dsr: services.send_export(
             actor=r.user,
             request=dsr,
-            base_url=r.build_absolute_uri("/")[:-1],
+            base_url=base_url(r),
             version=posted_version(r),
         ),
         gettext_lazy("Esportazione inviata all'interessato con un link personale a scadenza."),

@@ -2,11 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.utils.html import format_html
-
 from polis.accounts.models import User
 from polis.core.amounts import italian_number
-from polis.core.rows import day, link_maker
+from polis.core.rows import day, firm_line, link_maker
 from polis.quotes.models import Quote
 
 QUOTE_ROW = (
@@ -31,9 +29,7 @@ def quote_rows(quotes: Iterable[Quote], user: User) -> list[dict]:
             "url": detail(q.pk),
             "number": q.number,
             "client": q.client.display_name,
-            "firm": format_html('<div class="small text-muted">{}</div>', q.firm.name)
-            if firm_shown
-            else "",
+            "firm": firm_line(q, firm_shown),
             "product": q.product.name,
             "gross": italian_number(q.gross),
             "start": day(q.effective_date),

@@ -6,9 +6,10 @@ from polis.notify.unsubscribe import unsubscribe_url
 
 
 def link_pending_emails(apps, schema_editor):
-    """The e-mails still to send get the link their delivery would have made (on SITE_URL)."""
+    """The e-mails still to send, or to send again (a failed one may be retried), get the link
+    their delivery would have made (on SITE_URL)."""
     message = apps.get_model("notify", "OutboundMessage")
-    pending = message.objects.filter(channel="email", status="pending")
+    pending = message.objects.filter(channel="email").exclude(status="sent")
     for row in pending.only("pk", "uuid"):
         message.objects.filter(pk=row.pk).update(unsubscribe_url=unsubscribe_url(row))
 

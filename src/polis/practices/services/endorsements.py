@@ -33,8 +33,8 @@ from polis.practices.selectors import (
     REFUND_SUBJECT,
     collected_premium,
     endorsement_changes,
-    endorsement_mga_commission,
     endorsement_reasons,
+    mga_commission,
     practice_versions,
     premium_change,
 )
@@ -366,7 +366,7 @@ def request_endorsement_refund(*, actor: User, endorsement: Endorsement, iban: s
             gross=change.amount,
             clawback=-endorsement.difference_commission,
             tax=-endorsement.difference_tax,
-            mga_clawback=-endorsement_mga_commission(endorsement),
+            mga_clawback=-mga_commission(practice, endorsement.difference_net),
         )
         record_audit(
             actor=actor,

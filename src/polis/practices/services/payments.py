@@ -232,6 +232,7 @@ def verify_payment(*, actor: User, payment: Payment) -> Payment:
         practice = Practice.objects.select_related("product__insurer", "firm").get(
             pk=payment.practice_id
         )
+        payment.practice = practice  # its subject's name below reads it
         split = payment_split(practice, payment)
         post_premium_collected(
             actor=actor,
