@@ -192,6 +192,7 @@ class _Clock:
 
     def __init__(self):
         self._days: dict[int, str] = {}
+        self._times = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
 
     def day(self, ordinal: int) -> str:
         text = self._days.get(ordinal)
@@ -201,8 +202,12 @@ class _Clock:
 
     def stamp(self, seconds: int) -> str:
         day, rest = divmod(seconds, 86400)
-        hours, rest = divmod(rest, 3600)
-        return f"{self.day(day + EPOCH_ORDINAL)} {hours:02d}:{rest // 60:02d}:{rest % 60:02d}+00"
+        return f"{self.day(day + EPOCH_ORDINAL)} {self._times[rest]}+00"
+
+    def iso(self, seconds: int) -> str:
+        """The timestamp as `datetime.isoformat()` writes it in UTC."""
+        day, rest = divmod(seconds, 86400)
+        return f"{self.day(day + EPOCH_ORDINAL)}T{self._times[rest]}+00:00"
 
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -266,14 +271,15 @@ def _columns(model, names: list[str]) -> str:
     return ", ".join(model._meta.get_field(name).column for name in names)
 
 
-def copy_rows(table: str, columns: str, rows) -> int:
-    """COPY `rows` (already formatted lines, without the newline) into `table`. A worker
-    thread sends the chunks, so that PostgreSQL reads one while Python formats the next."""
+def copy_rows(table: str, columns: str, rows, *, freeze: bool = False) -> int:
+    """COPY `rows` (already formatted lines, without the newline) into `table` (`freeze`: the
+    rows written frozen, for a table truncated in this transaction). A worker thread sends the
+    chunks, so that PostgreSQL reads one while Python formats the next."""
     count = 0
     buffer: list[str] = []
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        statement = f"COPY {table} ({columns}) FROM STDIN"
+        statement = f"COPY {table} ({columns}) FROM STDIN" + (" WITH (FREEZE)" if freeze else "")
         with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
             for row in rows:
                 buffer.append(row)
@@ -331,6 +337,25 @@ class _WithoutIndexes:
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
+def _truncate_if_empty(tables) -> bool:
+    """Truncate `tables` and the tables that refer to them, if none holds a row: COPY can then
+    write their rows frozen and visible to all, as VACUUM would leave them, so that VACUUM has
+    nothing left to do on them. Whether they were truncated (not if any holds a row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE refs(rel) AS (SELECT unnest(%s::regclass[]) UNION "
+            "SELECT c.conrelid::regclass FROM pg_constraint c JOIN refs ON c.confrelid = refs.rel "
+            "WHERE c.contype = 'f') SELECT rel::text FROM refs",
+            [list(tables)],
+        )
+        closure = [row[0] for row in cursor.fetchall()]
+        cursor.execute(" UNION ALL ".join(f"(SELECT 1 FROM {t} LIMIT 1)" for t in closure))  # noqa: S608
+        if cursor.fetchone() is not None:
+            return False
+        cursor.execute(f"TRUNCATE {', '.join(closure)}")
+    return True
+
+
 def _next_id(model) -> int:
     last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
     return (last or 0) + 1
@@ -354,6 +379,11 @@ class Generator:
         self.now = int(timezone.now().timestamp())
         self.today = timezone.localdate().toordinal()
         self.password = make_password(DEMO_PASSWORD)
+        self.needs_heads: dict[str, str] = {}
+        self.frozen: set = set()  # the models whose rows COPY writes frozen
+
+    def _copy(self, model, columns: str, rows) -> None:
+        copy_rows(model._meta.db_table, columns, rows, freeze=model in self.frozen)
 
     def _timed(self, name: str, function, *args):
         start = time.perf_counter()
@@ -373,6 +403,10 @@ class Generator:
             # The big tables are loaded without their indexes and foreign keys, rebuilt once
             # at the end: one sorted build per index instead of millions of random inserts.
             with _WithoutIndexes(*(model._meta.db_table for model in BULK_MODELS)):
+                # The stored files hold the catalog's documents: not truncated, not frozen.
+                fresh = [model for model in BULK_MODELS if model is not StoredFile]
+                if _truncate_if_empty(model._meta.db_table for model in fresh):
+                    self.frozen.update(fresh)
                 self._timed("clients", self.clients)
                 self._timed("practices", self.practices)
                 self._timed("signatures and documents", self.signatures)
@@ -450,19 +484,22 @@ class Generator:
         return priced
 
     def _needs(self, product: Product, by: str, at: int) -> str:
-        template = product.needs_questionnaire
-        needs = {
-            "version": template.get("version", ""),
-            "answers": {q["name"]: q["consistent"][0] for q in template.get("questions", [])},
-            "refused": False,
-            "consistent": True,
-            "reason": "",
-            "medium": "email",
-            "durable_consent": True,
-            "by": by,
-            "at": datetime.fromtimestamp(at, UTC).isoformat(),
-        }
-        return _json(needs)
+        """The demands-and-needs record as COPY text: the product's consistent answers, by
+        `by` at `at`."""
+        head = self.needs_heads.get(product.code)
+        if head is None:
+            template = product.needs_questionnaire
+            needs = {
+                "version": template.get("version", ""),
+                "answers": {q["name"]: q["consistent"][0] for q in template.get("questions", [])},
+                "refused": False,
+                "consistent": True,
+                "reason": "",
+                "medium": "email",
+                "durable_consent": True,
+            }
+            head = self.needs_heads[product.code] = _json(needs)[:-1]
+        return f'{head},"by":{_json(by)},"at":"{self.clock.iso(at)}"}}'
 
     def firms_and_users(self) -> None:
         rng, plan = self.rng, self.plan
@@ -633,7 +670,7 @@ class Generator:
                 "language",
             ],
         )  # fmt: skip
-        copy_rows(Client._meta.db_table, columns, rows)
+        self._copy(Client, columns, rows)
         self.first_client = first_client
 
     # --- practices --------------------------------------------------------------------------
@@ -722,13 +759,13 @@ class Generator:
             self._practice_row(index, records[index], new_id, issued.get(index), numbers)
             for index in order
         )
-        copy_rows(Practice._meta.db_table, PRACTICE_COLUMNS, rows)
+        self._copy(Practice, PRACTICE_COLUMNS, rows)
         self.practice_count = len(records)
 
     def quotes(self) -> None:
         """The quotes the practices were converted from, and as many never converted."""
         self._unconverted_quotes()
-        copy_rows(Quote._meta.db_table, QUOTE_COLUMNS, self._quote_rows())
+        self._copy(Quote, QUOTE_COLUMNS, self._quote_rows())
 
     def _practice_row(self, index, record, new_id, issued_at, numbers) -> str:
         rng, clock, now, day = self.rng, self.clock, self.now, 86400
@@ -855,15 +892,15 @@ class Generator:
         self.signature_rows: list[str] = []
 
     def _copy_files(self) -> None:
-        copy_rows(StoredFile._meta.db_table, FILE_COLUMNS, self.file_rows)
+        self._copy(StoredFile, FILE_COLUMNS, self.file_rows)
         self.file_rows.clear()
 
     def signatures(self) -> None:
         """COPY the contracts' documents, the signers and the signature requests."""
         self._copy_files()
         columns = ["id", "codice_fiscale", "adhered_at", "adhesion_version", "failures"]
-        copy_rows(Signer._meta.db_table, _columns(Signer, columns), self.signer_rows)
-        copy_rows(SignatureRequest._meta.db_table, SIGNATURE_COLUMNS, self.signature_rows)
+        self._copy(Signer, _columns(Signer, columns), self.signer_rows)
+        self._copy(SignatureRequest, SIGNATURE_COLUMNS, self.signature_rows)
         self.signer_rows.clear()
         self.signature_rows.clear()
 
@@ -1003,9 +1040,9 @@ class Generator:
                 "payee_iban", "version", "created_by", "created_at",
             ],
         )  # fmt: skip
-        copy_rows(Claim._meta.db_table, columns, rows)
+        self._copy(Claim, columns, rows)
         self._copy_files()
-        copy_rows(ClaimDocument._meta.db_table, CLAIM_DOCUMENT_COLUMNS, self.claim_document_rows)
+        self._copy(ClaimDocument, CLAIM_DOCUMENT_COLUMNS, self.claim_document_rows)
 
     def _claim_documents(self, claim, kind, status, complete, created, user_id) -> None:
         """The documents uploaded with a claim: every required one (and some optional ones) once

@@ -19,7 +19,7 @@ from polis.core.numbering import formatted_number
 from polis.documents.models import StoredFile
 from polis.practices.models import Practice
 from polis.quotes.models import Quote
-from polis.signatures.models import SignatureRequest
+from polis.signatures.models import SignatureRequest, Signer
 
 S = Practice.Status
 ISSUED = {S.ISSUED, S.SIGNING, S.SIGNED, S.IN_FORCE, S.RENEWED, S.EXPIRED}
@@ -167,6 +167,46 @@ def test_contracts_and_claims_carry_their_signatures_and_documents(settings, tmp
     # and new rows continue after the seeded ones
     assert StoredFile.objects.create(name="x.pdf", size=1, sha256="0" * 64).pk == (
         StoredFile.objects.order_by("-pk")[1].pk + 1
+    )
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_loaded_tables_are_all_visible_for_index_only_scans(settings, tmp_path):
+    # given
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    # when
+    call_command("seed_scale", firms=2, clients=30, practices=200, claims=10, verbosity=0)
+    # then every page of the loaded tables is marked all-visible: list pages read their rows
+    # from the covering indexes without visiting the table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            [[model._meta.db_table for model in (Client, Practice, Quote, Claim, StoredFile)]],
+        )
+        pages = cursor.fetchall()
+    assert len(pages) == 5
+    for table, total, visible in pages:
+        assert total > 0, table
+        assert visible == total, table
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_rows_already_in_a_loaded_table_are_kept(settings, tmp_path):
+    # given a signer recorded before the load (signers are not part of the emptiness check)
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    before = Signer.objects.create(codice_fiscale="XXXXXX00A01Z999X")
+    # when
+    call_command("seed_scale", firms=2, clients=30, practices=200, claims=10, verbosity=0)
+    # then it is still there, and the seeded signers come after it
+    assert Signer.objects.get(pk=before.pk).codice_fiscale == "XXXXXX00A01Z999X"
+    assert Signer.objects.exclude(pk=before.pk).filter(pk__lt=before.pk).count() == 0
+    assert Signer.objects.count() > 1
+    assert SignatureRequest.objects.exclude(signer=before).count() == (
+        SignatureRequest.objects.count()
     )
 
 
