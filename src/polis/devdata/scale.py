@@ -398,15 +398,17 @@ class Generator:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                 cursor.execute("SET LOCAL synchronous_commit = off")
+            # Before the catalog writes its documents among the stored files; without them if
+            # the catalog is already there.
+            for models in (BULK_MODELS, [m for m in BULK_MODELS if m is not StoredFile]):
+                if _truncate_if_empty(model._meta.db_table for model in models):
+                    self.frozen.update(models)
+                    break
             self._timed("catalog and staff", self.staff_and_catalog)
             self._timed("firms and users", self.firms_and_users)
             # The big tables are loaded without their indexes and foreign keys, rebuilt once
             # at the end: one sorted build per index instead of millions of random inserts.
             with _WithoutIndexes(*(model._meta.db_table for model in BULK_MODELS)):
-                # The stored files hold the catalog's documents: not truncated, not frozen.
-                fresh = [model for model in BULK_MODELS if model is not StoredFile]
-                if _truncate_if_empty(model._meta.db_table for model in fresh):
-                    self.frozen.update(fresh)
                 self._timed("clients", self.clients)
                 self._timed("practices", self.practices)
                 self._timed("signatures and documents", self.signatures)
