@@ -1,9 +1,12 @@
 """A synthetic MGA portfolio at production scale for benchmarks (`manage.py seed_scale`).
 
 Rows are generated in memory with plausible Italian data and distributions, then loaded with
-PostgreSQL COPY in large text chunks. The big tables (clients, practices, claims) are loaded
-without their secondary indexes and foreign keys, which are rebuilt afterwards from their own
-definitions: one sorted build per index instead of a million random inserts into each.
+PostgreSQL COPY in text chunks, sent by a worker thread while Python formats the next. The big
+tables (clients, practices, quotes, claims, documents, signatures) are loaded without their
+secondary indexes and foreign keys, which are rebuilt once afterwards from their own
+definitions: one sorted build per index instead of a million random inserts into each. In a
+fresh database they are truncated first (they and every table referring to them are empty), so
+that COPY writes their rows frozen and all-visible, as VACUUM would leave them.
 
 What the data keeps true (the models' invariants and the services' rules):
 - a practice is a period of a contract; renewals chain through `renewal_of`, a renewed period's
