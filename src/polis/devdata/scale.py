@@ -31,6 +31,7 @@ import json
 import random
 import time
 from bisect import bisect
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -431,8 +432,12 @@ class Generator:
             with _WithoutIndexes(*(model._meta.db_table for model in BULK_MODELS)):
                 self._timed("clients", self.clients)
                 self._timed("practices", self.practices)
-                self._timed("signatures and documents", self.signatures)
-                self._timed("quotes", self.quotes)
+                # The quotes are formatted while PostgreSQL reads the documents and signatures
+                # (the random draws stay in the same order: the COPY draws none).
+                with ThreadPoolExecutor(max_workers=1) as executor:
+                    quotes = executor.submit(self._quote_lines)
+                    self._timed("signatures and documents", self.signatures)
+                    self._timed("quotes", self.quotes, quotes.result())
                 self._timed("claims", self.claims)
                 start = time.perf_counter()
             self.plan.timings["indexes and foreign keys"] = time.perf_counter() - start
@@ -784,10 +789,13 @@ class Generator:
         self._copy(Practice, PRACTICE_COLUMNS, rows)
         self.practice_count = len(records)
 
-    def quotes(self) -> None:
+    def _quote_lines(self) -> list[str]:
         """The quotes the practices were converted from, and as many never converted."""
         self._unconverted_quotes()
-        self._copy(Quote, QUOTE_COLUMNS, self._quote_rows())
+        return list(self._quote_rows())
+
+    def quotes(self, lines: list[str]) -> None:
+        self._copy(Quote, QUOTE_COLUMNS, lines)
 
     def _practice_row(self, index, record, new_id, issued_at, numbers) -> str:
         rng, clock, now, day = self.rng, self.clock, self.now, 86400
