@@ -11,6 +11,8 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -161,6 +163,41 @@ def _tiles_near(size: int, positions: Iterable[int]) -> set[tuple[int, int]]:
     return keys
 
 
+class _PreparedCursor(ServerBindingCursor):
+    """Statements PostgreSQL parses and plans once a connection (Django prepares none)."""
+
+    def execute(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
+        return super().execute(query, params, prepare=True, **kwargs)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Logged as Django logs its own statements, the parameters in place (psycopg keeps no text
+    of a prepared statement's execution for Django to log)."""
+
+    def execute(self, sql, params=None):  # type: ignore[no-untyped-def]
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _prepared_cursor() -> CursorWrapper:
+    """A cursor for the proofs' queries, prepared: planning was most of a first-time proof's
+    query (0.29 ms against 0.16 ms prepared, measured at 10M entries). A generic plan cannot
+    degrade: each query here has a single usable index."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django's None prepares nothing, even asked; a threshold never reached prepares only
+        # what is asked (prepare=True), as before for every other query.
+        raw.prepare_threshold = 2**31 - 1
+    cursor = _PreparedCursor(raw)  # type: ignore[call-arg]  # psycopg.Cursor(connection)
+    if connection.queries_logged:
+        return _PreparedDebugCursor(cursor, connection)
+    return CursorWrapper(cursor, connection)
+
+
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """The stored tiles among `keys`, in one query (the sequencer reads its right edge so)."""
     if not keys:
@@ -168,7 +205,7 @@ def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     table = connection.ops.quote_name(LedgerTile._meta.db_table)
     wanted = ", ".join(["(%s, %s)"] * len(keys))
     sql = f'SELECT level, "index", hashes FROM {table} WHERE (level, "index") IN ({wanted})'  # noqa: S608
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, [value for key in keys for value in key])
         return {(level, index): bytes(hashes) for level, index, hashes in cursor.fetchall()}
 
@@ -254,7 +291,7 @@ def _index_and_tiles(
         f'WHERE leaf_hash = %s AND "index" IS NOT NULL ORDER BY "index" + 0 LIMIT 1) AS e '
         f'LEFT JOIN {tile} AS t ON (t.level = 0 AND t."index" = e.i >> {TILE_HEIGHT}){others}'
     )
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, [leaf_hash, *(value for key in also for value in key)])
         rows = cursor.fetchall()
     if not rows:
