@@ -50,13 +50,19 @@ def _subtree_hash(tile: bytes, sub: int, position: int) -> bytes:
 
 
 # A tile's content determines its levels, so caching by content is safe, partial tiles
-# included. Two caches: the few upper tiles every proof touches (~33 kB each), and the partial
+# included. Two caches: the few upper tiles every proof touches (~16 kB each), and the partial
 # leaf tile at the tree's right edge, which every proof of a tree of that size reads. A full leaf
-# tile is one of millions and rarely read twice: its nodes are hashed from its leaves, only those
-# asked (a proof's are disjoint subtrees: at most 255 hashes). Appends use _tile_levels directly
-# so as not to evict either.
+# tile is one of millions: only the nodes a proof asks are hashed from its leaves (a proof's are
+# disjoint subtrees: at most 255 hashes, where all its levels take 511), and kept by content
+# for the next proof in the same tile. Appends use _tile_levels directly so as not to evict any.
 _leaf_tile_levels = functools.lru_cache(maxsize=64)(_tile_levels)
 _upper_tile_levels = functools.lru_cache(maxsize=512)(_tile_levels)
+
+
+@functools.lru_cache(maxsize=1024)
+def _leaf_tile_nodes(tile: bytes) -> dict[tuple[int, int], bytes]:
+    """The nodes of a full leaf tile hashed so far, by (sub-level, position)."""
+    return {}
 
 
 class TileTree:
@@ -82,7 +88,11 @@ class TileTree:
         if ((position + 1) << sub) * 32 > len(tile):
             raise merkle.ProofError(f"node {level}/{index} is not in the stored tiles")
         if tile_level == 0 and len(tile) == 32 * TILE_WIDTH:
-            return _subtree_hash(tile, sub, position)
+            nodes = _leaf_tile_nodes(tile)
+            node = nodes.get((sub, position))
+            if node is None:
+                node = nodes[sub, position] = _subtree_hash(tile, sub, position)
+            return node
         levels = (_upper_tile_levels if tile_level else _leaf_tile_levels)(tile)
         return levels[sub][32 * position : 32 * position + 32]
 
