@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F
@@ -185,7 +185,6 @@ def _prepared_cursor() -> CursorWrapper:
     degrade: each query here has a single usable index."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
@@ -198,6 +197,25 @@ def _prepared_cursor() -> CursorWrapper:
     return CursorWrapper(cursor, connection)
 
 
+def _proof_rows(sql: str, params: list) -> list[tuple]:
+    """The rows of a proof's query, on a prepared cursor, without Django's health check (a
+    SELECT 1 round trip before a request's first query): outside a transaction, a query that
+    finds its connection dead (PostgreSQL restarted) is run once more on a new one."""
+
+    def rows() -> list[tuple]:
+        with _prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    try:
+        return rows()
+    except OperationalError:
+        if connection.in_atomic_block or connection.is_usable():
+            raise
+        connection.close()
+    return rows()
+
+
 def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """The stored tiles among `keys`, in one query (the sequencer reads its right edge so)."""
     if not keys:
@@ -205,9 +223,8 @@ def tiles(keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     table = connection.ops.quote_name(LedgerTile._meta.db_table)
     wanted = ", ".join(["(%s, %s)"] * len(keys))
     sql = f'SELECT level, "index", hashes FROM {table} WHERE (level, "index") IN ({wanted})'  # noqa: S608
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, [value for key in keys for value in key])
-        return {(level, index): bytes(hashes) for level, index, hashes in cursor.fetchall()}
+    rows = _proof_rows(sql, [value for key in keys for value in key])
+    return {(level, index): bytes(hashes) for level, index, hashes in rows}
 
 
 def tree_at(
@@ -291,9 +308,7 @@ def _index_and_tiles(
         f'WHERE leaf_hash = %s AND "index" IS NOT NULL ORDER BY "index" + 0 LIMIT 1) AS e '
         f'LEFT JOIN {tile} AS t ON (t.level = 0 AND t."index" = e.i >> {TILE_HEIGHT}){others}'
     )
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, [leaf_hash, *(value for key in also for value in key)])
-        rows = cursor.fetchall()
+    rows = _proof_rows(sql, [leaf_hash, *(value for key in also for value in key)])
     if not rows:
         return None, {}
     index = rows[0][0]

@@ -201,3 +201,19 @@ def test_a_repeated_inclusion_proof_makes_no_query_and_a_missing_hash_is_asked_a
     # and once integrated it is found
     services.integrate_all()
     _proof(client, 300, 301)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_proof_query_that_finds_its_connection_dead_is_run_again_on_a_new_one():
+    # given a log of 300 entries, and the connection closed under Django (as when PostgreSQL
+    # restarts while a worker holds a persistent connection)
+    _fill(300)
+    leaf = LedgerEntry.objects.get(index=42).leaf_hash
+    connection.connection.close()
+    # when the proof of an entry is asked
+    index, proof = selectors.leaf_inclusion_proof(leaf, 300)
+    # then it is served, on a new connection, and checks
+    leaves = LedgerEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
+    root = merkle.MemoryTree([bytes.fromhex(h) for h in leaves]).root()
+    assert index == 42
+    assert merkle.verify_inclusion(42, 300, bytes.fromhex(leaf), proof, root)
