@@ -42,7 +42,7 @@ def _tile_levels(tile: bytes) -> tuple[bytes, ...]:
 
 def _subtree_hash(tile: bytes, sub: int, position: int) -> bytes:
     """The hash of the `position`-th complete subtree of 2**sub hashes of the tile: 2**sub - 1
-    node hashes, where all the tile's levels take 255 to 511."""
+    node hashes, where all the levels of a full tile take 255."""
     row = tile[32 * (position << sub) : 32 * ((position + 1) << sub)]
     while len(row) > 32:
         row = _hash_up(row)
@@ -52,9 +52,10 @@ def _subtree_hash(tile: bytes, sub: int, position: int) -> bytes:
 # A tile's content determines its levels, so caching by content is safe, partial tiles
 # included. Two caches: the few upper tiles every proof touches (~16 kB each), and the partial
 # leaf tile at the tree's right edge, which every proof of a tree of that size reads. A full leaf
-# tile is one of millions: only the nodes a proof asks are hashed from its leaves (a proof's are
-# disjoint subtrees: at most 255 hashes, where all its levels take 511), and kept by content
-# for the next proof in the same tile. Appends use _tile_levels directly so as not to evict any.
+# tile is one of millions: the nodes a proof asks are hashed from its leaves (a proof's are
+# disjoint subtrees: an inclusion proof's 8 siblings take 247 of the tile's 255 node hashes, a
+# consistency proof's often fewer) and kept by content for the next proof in the same tile.
+# Appends use _tile_levels directly so as not to evict any.
 _leaf_tile_levels = functools.lru_cache(maxsize=64)(_tile_levels)
 _upper_tile_levels = functools.lru_cache(maxsize=512)(_tile_levels)
 
