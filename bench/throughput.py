@@ -113,6 +113,7 @@ local function now_ms()
   return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
 end
 paths = {%s}
+stride = %d
 counter = 0
 current = 0
 started = 0
@@ -120,7 +121,8 @@ samples = {}
 local threads = {}
 setup = function(thread)
   table.insert(threads, thread)
-  thread:set("counter", #threads - 1)  -- each connection starts the mix at another page
+  -- each connection starts the mix at another page (spread: at another 1/connections of it)
+  thread:set("counter", (#threads - 1) * stride)
 end
 request = function()
   counter = counter %% #paths + 1
@@ -146,11 +148,17 @@ def percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))], 1)
 
 
-def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str) -> dict:
-    """req/s, errors, p50/p95 of the whole run and of each path (ms, as the client waits)."""
+def wrk(
+    base: str, paths: list[str], seconds: int, connections: int, cookie: str, spread: bool = False
+) -> dict:
+    """req/s, errors, p50/p95 of the whole run and of each path (ms, as the client waits).
+    Each connection walks `paths` in order from its own start: the next path (the connections
+    ask the same paths one after the other) or, `spread`, its own 1/connections of them (no path
+    asked twice before a connection has walked its share)."""
+    stride = max(1, len(paths) // connections) if spread else 1
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "mix.lua"
-        script.write_text(LUA % ", ".join(f'"{path}"' for path in paths))
+        script.write_text(LUA % (", ".join(f'"{path}"' for path in paths), stride))
         output = subprocess.run(
             [
                 "wrk",

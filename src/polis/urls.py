@@ -13,6 +13,9 @@ admin.site.site_header = "polis – amministrazione"
 admin.site.site_title = "polis"
 
 urlpatterns = [
+    # First, under its prefix: a URL is resolved by trying every pattern before it, and the
+    # public log's proofs are requested by the million.
+    path("registro/", include("polis.ledger.urls")),
     path("", include("polis.web.urls")),
     path("", include("polis.accounts.urls")),
     path("", include("polis.notify.urls")),
@@ -21,7 +24,6 @@ urlpatterns = [
     path("", include("polis.clients.urls")),
     path("", include("polis.quotes.urls")),
     path("", include("polis.practices.urls")),
-    path("", include("polis.ledger.urls")),
     path("", include("polis.signatures.urls")),
     path("", include("polis.claims.urls")),
     path("", include("polis.insured.urls")),

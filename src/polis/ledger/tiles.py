@@ -19,33 +19,51 @@ TILE_WIDTH = 1 << TILE_HEIGHT
 TileReader = Callable[[int, int], bytes]  # (level, index) -> concatenated hashes (b"" if none)
 
 
-def _tile_levels(tile: bytes) -> tuple[list[bytes], ...]:
-    """The full-subtree hashes of a tile, level by level: level h holds the hashes of the
-    W // 2**h complete subtrees of 2**h entries (W the tile's width), so a full tile gives 511
-    hashes and its root; a partial tile only its complete subtrees.
-
-    The RFC 9162 node hash is inlined (no call per node): this loop is most of a proof's time.
-    """
+def _hash_up(row: bytes) -> bytes:
+    """The next level up of a row of concatenated hashes: each pair hashed together (the RFC
+    9162 node hash inlined: this loop is most of a proof's time). An odd last hash has no
+    sibling yet: it is no complete subtree at the next level."""
     sha256 = hashlib.sha256
-    row = [tile[i : i + 32] for i in range(0, len(tile), 32)]
+    pairs = range(0, len(row) - 63, 64)
+    return b"".join([sha256(b"\x01" + row[i : i + 64]).digest() for i in pairs])
+
+
+def _tile_levels(tile: bytes) -> tuple[bytes, ...]:
+    """The full-subtree hashes of a tile, level by level, each level's concatenated: level h
+    holds the hashes of the W // 2**h complete subtrees of 2**h entries (W the tile's width), so
+    a full tile gives 511 hashes and its root; a partial tile only its complete subtrees."""
+    row = tile
     levels = [row]
-    while len(row) > 1:
-        pairs = iter(row)
-        # An odd last hash has no sibling yet: it is no complete subtree at the next level.
-        row = [
-            sha256(b"\x01" + left + right).digest()
-            for left, right in zip(pairs, pairs, strict=False)
-        ]
+    while len(row) > 32:
+        row = _hash_up(row)
         levels.append(row)
     return tuple(levels)
 
 
+def _subtree_hash(tile: bytes, sub: int, position: int) -> bytes:
+    """The hash of the `position`-th complete subtree of 2**sub hashes of the tile: 2**sub - 1
+    node hashes, where all the levels of a full tile take 255."""
+    row = tile[32 * (position << sub) : 32 * ((position + 1) << sub)]
+    while len(row) > 32:
+        row = _hash_up(row)
+    return row
+
+
 # A tile's content determines its levels, so caching by content is safe, partial tiles
-# included. Two caches: the few upper tiles every proof touches (~33 kB each) must not be
-# evicted by the leaf tiles of random proofs, which are rarely read twice. Appends use
-# _tile_levels directly so as not to evict either.
+# included. Two caches: the few upper tiles every proof touches (~16 kB each), and the partial
+# leaf tile at the tree's right edge, which every proof of a tree of that size reads. A full leaf
+# tile is one of millions: the nodes a proof asks are hashed from its leaves (a proof's are
+# disjoint subtrees: an inclusion proof's 8 siblings take 247 of the tile's 255 node hashes, a
+# consistency proof's often fewer) and kept by content for the next proof in the same tile.
+# Appends use _tile_levels directly so as not to evict any.
 _leaf_tile_levels = functools.lru_cache(maxsize=64)(_tile_levels)
 _upper_tile_levels = functools.lru_cache(maxsize=512)(_tile_levels)
+
+
+@functools.lru_cache(maxsize=1024)
+def _leaf_tile_nodes(tile: bytes) -> dict[tuple[int, int], bytes]:
+    """The nodes of a full leaf tile hashed so far, by (sub-level, position)."""
+    return {}
 
 
 class TileTree:
@@ -67,11 +85,17 @@ class TileTree:
         tile_level, sub = divmod(level, TILE_HEIGHT)
         first = index << sub
         tile = self.tile(tile_level, first >> TILE_HEIGHT)
-        levels = (_upper_tile_levels if tile_level else _leaf_tile_levels)(tile)
         position = (first & (TILE_WIDTH - 1)) >> sub
-        if sub >= len(levels) or position >= len(levels[sub]):
+        if ((position + 1) << sub) * 32 > len(tile):
             raise merkle.ProofError(f"node {level}/{index} is not in the stored tiles")
-        return levels[sub][position]
+        if tile_level == 0 and len(tile) == 32 * TILE_WIDTH:
+            nodes = _leaf_tile_nodes(tile)
+            node = nodes.get((sub, position))
+            if node is None:
+                node = nodes[sub, position] = _subtree_hash(tile, sub, position)
+            return node
+        levels = (_upper_tile_levels if tile_level else _leaf_tile_levels)(tile)
+        return levels[sub][32 * position : 32 * position + 32]
 
     def right_edge(self) -> list[tuple[int, int]]:
         """The partial tiles an append extends and a root reads: at most one per level."""
@@ -105,7 +129,7 @@ class TileTree:
                 self._tiles[(level, index)] = tile
                 self.dirty.add((level, index))
                 if len(tile) == 32 * TILE_WIDTH:
-                    carried += _tile_levels(tile)[-1][0]
+                    carried += _tile_levels(tile)[-1]
                 first += len(chunk) // 32
                 offset += len(chunk)
             pending, level = bytes(carried), level + 1

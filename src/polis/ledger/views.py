@@ -122,10 +122,10 @@ def inclusion_proof(request):
         return _bad("'hash' must be the hex SHA-256 leaf hash (64 hex digits).")
     if size is None or size < 1 or not selectors.log_has_size(size):
         return _bad(f"'size' must be an integer between 1 and {_tree_size()}.")
-    index = selectors.index_of_leaf(leaf.lower())
-    if index is None or index >= size:
+    found = selectors.leaf_inclusion_proof(leaf.lower(), size)
+    if found is None:
         return JsonResponse({"error": "No entry with this leaf hash in that tree."}, status=404)
-    proof = selectors.inclusion_proof(index, size)
+    index, proof = found
     return JsonResponse({"index": index, "size": size, "proof": _b64(proof)})
 
 

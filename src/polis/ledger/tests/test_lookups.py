@@ -4,6 +4,7 @@ import base64
 import hashlib
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -48,7 +49,7 @@ def test_lookups_by_hash_use_the_hash_index_on_a_table_without_statistics():
     LedgerEntry.objects.bulk_create(rows, batch_size=5_000)
     leaf, document = rows[17_000].leaf_hash, rows[17_000].sha256
     # when
-    by_leaf = _plan_of_lookup(lambda: selectors.entry_by_leaf_hash(leaf))
+    by_leaf = _plan_of_lookup(lambda: selectors.leaf_inclusion_proof(leaf, 17_000))
     by_document = _plan_of_lookup(lambda: selectors.entries_for_document(document))
     pending = _plan_of_lookup(services.integrate_pending, containing="IS NULL")
     follower = _plan_of_lookup(services.index_entries, containing="FOR UPDATE")
@@ -57,12 +58,14 @@ def test_lookups_by_hash_use_the_hash_index_on_a_table_without_statistics():
     assert "ledger_entry_sha256" in by_document, by_document
     for plan in (by_leaf, by_document):
         assert "ledgerentry_index" not in plan, plan
+    # the lookup by leaf hash reads the leaf's tile (and the tree's right edge) by their key
+    assert "ledger_tile_unique" in by_leaf, by_leaf
     # the sequencer's queue and the follower's next batch read their partial indexes, never
     # walking every entry's primary key or every checkpoint
     assert "ledger_entry_pending" in pending, pending
     assert "ledger_cp_unindexed" in follower, follower
     # and still find the right entries
-    assert selectors.entry_by_leaf_hash(leaf).index == 17_000
+    assert selectors._index_and_tiles(leaf, [])[0] == 17_000
     assert [e.index for e in selectors.entries_for_document(document)] == [17_000]
 
 
@@ -77,7 +80,8 @@ def test_the_earliest_entry_of_a_repeated_hash_is_the_one_found():
     # then
     assert [e.ref for e in found] == ["P-1", "P-2", "P-3"]
     first = LedgerEntry.objects.get(ref="P-1")
-    assert selectors.entry_by_leaf_hash(first.leaf_hash).index == first.index
+    (index, _proof) = selectors.leaf_inclusion_proof(first.leaf_hash, 3)
+    assert index == first.index
 
 
 def _fill(n: int, start: int = 0) -> None:
@@ -147,8 +151,8 @@ def test_proofs_are_served_from_the_database_when_the_cache_is_down(client, monk
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(selectors.cache, "get", down)
-    monkeypatch.setattr(selectors.cache, "set", down)
+    for method in ("get", "get_many", "set", "set_many"):
+        monkeypatch.setattr(cache, method, down)
     # when / then a proof is still served, and checks
     _proof(client, 7, 300)
 
@@ -197,3 +201,19 @@ def test_a_repeated_inclusion_proof_makes_no_query_and_a_missing_hash_is_asked_a
     # and once integrated it is found
     services.integrate_all()
     _proof(client, 300, 301)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_proof_query_that_finds_its_connection_dead_is_run_again_on_a_new_one():
+    # given a log of 300 entries, and the connection closed under Django (as when PostgreSQL
+    # restarts while a worker holds a persistent connection)
+    _fill(300)
+    leaf = LedgerEntry.objects.get(index=42).leaf_hash
+    connection.connection.close()
+    # when the proof of an entry is asked
+    index, proof = selectors.leaf_inclusion_proof(leaf, 300)
+    # then it is served, on a new connection, and checks
+    leaves = LedgerEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
+    root = merkle.MemoryTree([bytes.fromhex(h) for h in leaves]).root()
+    assert index == 42
+    assert merkle.verify_inclusion(42, 300, bytes.fromhex(leaf), proof, root)

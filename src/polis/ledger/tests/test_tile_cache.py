@@ -11,9 +11,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from polis.ledger import merkle, selectors
-from polis.ledger.models import LedgerTile
+from polis.ledger.models import LedgerEntry, LedgerTile
 from polis.ledger.selectors import forget_log
 from polis.ledger.tiles import TileTree
 
@@ -137,33 +138,50 @@ def test_cached_tiles_never_serve_a_stale_or_wrong_proof_across_tile_boundaries(
     assert len(seen) > 5
 
 
-def test_a_tile_read_once_is_served_from_the_process_without_the_shared_cache(
-    django_capture_on_commit_callbacks, monkeypatch
-):
-    # given a log of 300 entries, a proof read once
+def test_proofs_never_ask_the_shared_cache(django_capture_on_commit_callbacks, monkeypatch):
+    # given a log of 300 entries and a shared cache that records what it is asked
     log = GrowingLog()
     log.append([bytes([i % 256]) * 32 for i in range(300)])
-    _served(django_capture_on_commit_callbacks, lambda: selectors.inclusion_proof(290, 300))
-    # when the shared cache is emptied and then refuses reads
-    cache.clear()
     asked = []
-    monkeypatch.setattr(selectors.cache, "get", lambda key, *a, **k: asked.append(key))
-    proof = selectors.inclusion_proof(290, 300)
-    # then the proof comes from this process's tiles, and is right
+    for method in ("get", "get_many", "set", "set_many"):
+        monkeypatch.setattr(cache, method, lambda *a, m=method, **k: asked.append(m))
+    # when a proof is served, then served again from what the process read
+    for _round in range(2):
+        proof = _served(
+            django_capture_on_commit_callbacks, lambda: selectors.inclusion_proof(290, 300)
+        )
+        # then it is right, and the shared cache was never asked (a round trip for nothing)
+        assert proof == merkle.inclusion_proof(log.memory(300), 290, 300)
     assert asked == []
-    assert proof == merkle.inclusion_proof(log.memory(300), 290, 300)
 
 
-def test_a_rolled_back_read_caches_nothing(django_capture_on_commit_callbacks):
-    # given a log of 10 entries proved inside a transaction that does not commit
+def test_a_rolled_back_read_keeps_nothing(django_capture_on_commit_callbacks):
+    # given a log of 10 entries whose entry 3 is proved by its leaf hash inside a transaction
+    # that does not commit
     log = GrowingLog()
     log.append([bytes([i]) * 32 for i in range(10)])
+    leaf = _entry_row(log, 3)
     with django_capture_on_commit_callbacks(execute=False):
-        selectors.inclusion_proof(3, 10)
-    # then neither cache holds the tile
-    key = f"ledger:tile:{selectors.settings.LEDGER_ORIGIN}:0:0:10"
-    assert selectors._leaf_tiles.get(key) is None
-    assert cache.get(key) is None
+        found = selectors.leaf_inclusion_proof(leaf, 10)
+    # then the proof was right, but the process keeps neither the tile it read nor the index
+    assert found == (3, merkle.inclusion_proof(log.memory(10), 3, 10))
+    assert selectors._leaf_tiles.get((0, 0, 10)) is None
+    assert selectors._leaf_indexes.get(leaf) is None
+
+
+def _entry_row(log: GrowingLog, index: int) -> str:
+    """The lookup row of leaf `index` of the log (as the follower writes it); its leaf hash."""
+    leaf = log.leaves[index].hex()
+    LedgerEntry.objects.create(
+        index=index,
+        type="policy.issued",
+        ref=f"P-{index}",
+        sha256="0" * 64,
+        time=timezone.now(),
+        data=f"entry {index}",
+        leaf_hash=leaf,
+    )
+    return leaf
 
 
 def test_a_proof_reads_all_its_tiles_in_one_query():
@@ -186,3 +204,31 @@ def test_a_proof_reads_all_its_tiles_in_one_query():
             # then one query read every tile it needed
             tile_reads = [q for q in queries.captured_queries if "ledger_ledgertile" in q["sql"]]
             assert len(tile_reads) == 1, (index, first, size)
+
+
+def test_a_first_proof_by_leaf_hash_is_one_query_once_the_upper_tiles_are_read(
+    django_capture_on_commit_callbacks,
+):
+    # given a log of 70,000 leaves, their lookup rows, and a worker that has proved entries of
+    # every level-1 tile (so it holds the upper tiles, as a warm worker does)
+    rng = random.Random(6962)
+    log = GrowingLog()
+    log.append([rng.randbytes(32) for _ in range(70_000)])
+    for index in range(0, 70_000, 256 * 64):
+        _served(
+            django_capture_on_commit_callbacks, partial(selectors.inclusion_proof, index, 70_000)
+        )
+    for _ in range(20):
+        size = rng.randint(65_536, 70_000)
+        index = rng.randrange(size)
+        leaf = _entry_row(log, index)
+        # when the proof of a leaf it has never looked up is asked, the leaf's tile not read yet
+        selectors._leaf_tiles.clear()
+        with CaptureQueriesContext(connection) as queries:
+            found = _served(
+                django_capture_on_commit_callbacks,
+                partial(selectors.leaf_inclusion_proof, leaf, size),
+            )
+        # then one query gave its index and its tiles, and the proof is the tree's
+        assert len(queries.captured_queries) == 1, queries.captured_queries
+        assert found == (index, merkle.inclusion_proof(log.memory(size), index, size))
