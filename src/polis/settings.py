@@ -165,6 +165,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The longest a list page or dashboard is served from the shared cache (core/pagecache.py): what
+# changes with the clock alone, not with a write. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # --- Accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -20,6 +20,7 @@ from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.forms import show_error, uploaded_files, uploads
 from polis.core.links import base_url
+from polis.core.pagecache import cached_page
 from polis.core.pagination import CappedPaginator
 from polis.core.rows import table_body
 from polis.documents.services import open_download
@@ -81,6 +82,7 @@ def open_claim(request, practice_pk: int):
 
 
 @capability_required("view_claims")
+@cached_page
 def claim_list(request):
     """VISUALIZZA SINISTRI: status, SLA, filters and search."""
     status = request.GET.get("stato", "")
