@@ -107,8 +107,15 @@ def claim_list(request):
 
 @capability_required("view_claims")
 def claim_detail(request, pk: int):
+    # every opening is logged (health data), also when the page comes from the cache
     claim = selectors.get_claim_for(request.user, pk)
     services.record_claim_access(actor=request.user, claims=[claim], what=_("pagina del sinistro"))
+    return _claim_page(request, pk)
+
+
+@cached_page
+def _claim_page(request, pk: int):
+    claim = selectors.get_claim_for(request.user, pk)
     kind = selectors.claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
     requests = selectors.quietanza_requests(claim)
     actions = ACTIONS.allowed(claim, request.user)

@@ -26,6 +26,11 @@ TIMEOUT = 10 * 60
 reading: ContextVar[set[str] | None] = ContextVar("reading", default=None)
 
 
+def table_stamp(table: str) -> str:
+    """The stamp every statement writing `table` touches (core/pagecache.py)."""
+    return f"table:{table}"
+
+
 def _stamp_key(stamp: str) -> str:
     return f"stamp:{stamp}"
 

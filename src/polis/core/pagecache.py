@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
-from polis.core.cache import reading, renew, start, tokens
+from polis.core.cache import reading, renew, start, table_stamp, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _WRITTEN = re.compile(
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.I)
 # Loaded before the page is computed (the request's user and his firm), so never recorded.
 # The user's own row is part of the key instead (a role or a name changed shows at once).
-_ALWAYS = ("table:accounts_firm",)
+_ALWAYS = (table_stamp("accounts_firm"),)
 _HTMX_HEADERS = (
     "HX-Request",
     "HX-Target",
@@ -50,10 +50,6 @@ _HTMX_HEADERS = (
 )
 # What the key leaves out of the user's row: written at every login, shown nowhere.
 _USER_FIELDS_IGNORED = {"last_login"}
-
-
-def table_stamp(table: str) -> str:
-    return f"table:{table}"
 
 
 def watch(execute, sql, params, many, context):
