@@ -8,6 +8,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import Firm, User
 from polis.accounts.tests.factories import UserFactory
@@ -250,3 +251,19 @@ def test_a_claim_page_from_the_cache_still_logs_each_opening(client_for, collabo
     # then (the last served without reading the claim's documents)
     assert not [q for q in captured.captured_queries if "claims_claimdocument" in q["sql"]]
     assert logged.count() == 5
+
+
+def test_a_removed_second_factor_is_noticed_at_once(
+    settings, client_for, operator, django_capture_on_commit_callbacks
+):
+    # given an operator's verified device read from the shared cache
+    settings.CACHE_USERS = True
+    browser = client_for(operator)
+    opened(browser, reverse("practices:list"))
+    # when his device is removed
+    with django_capture_on_commit_callbacks(execute=True):
+        TOTPDevice.objects.filter(user=operator).delete()
+    # then the next page asks to log in again
+    response = browser.get(reverse("practices:list"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
