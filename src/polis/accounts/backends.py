@@ -10,6 +10,9 @@ from polis.core.cache import cached, table_stamp
 
 BACKEND = "polis.accounts.backends.FirmModelBackend"
 STAMPS = [table_stamp(User._meta.db_table), table_stamp(Firm._meta.db_table)]
+# Bounds how long a write the stamps do not see (made outside Django, or by a process without
+# the shared cache) leaves a user, his firm or his device as they were.
+WRITTEN_ELSEWHERE = 60
 
 
 class FirmModelBackend(ModelBackend):
@@ -22,7 +25,7 @@ class FirmModelBackend(ModelBackend):
             return User.objects.select_related("firm").filter(pk=user_id).first()
 
         if settings.CACHE_USERS:
-            user = cached(f"user:{user_id}", load, stamps=STAMPS)
+            user = cached(f"user:{user_id}", load, stamps=STAMPS, timeout=WRITTEN_ELSEWHERE)
         else:
             user = load()
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django_otp import middleware as otp
 
+from polis.accounts.backends import WRITTEN_ELSEWHERE
 from polis.accounts.models import Firm
 from polis.core.cache import cached, table_stamp
 
@@ -28,6 +29,7 @@ class OTPMiddleware(otp.OTPMiddleware):
             f"otp-device:{persistent_id}",
             lambda: super(OTPMiddleware, self)._device_from_persistent_id(persistent_id),
             stamps=[table_stamp(table)],
+            timeout=WRITTEN_ELSEWHERE,
         )
 
 

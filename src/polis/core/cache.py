@@ -35,8 +35,9 @@ def _stamp_key(stamp: str) -> str:
     return f"stamp:{stamp}"
 
 
-def cached(key: str, compute: Callable, *, stamps: list[str]):
-    """`compute()`, or the value stored under `key` if none of `stamps` was touched since."""
+def cached(key: str, compute: Callable, *, stamps: list[str], timeout: int = TIMEOUT):
+    """`compute()`, or the value stored under `key` if none of `stamps` was touched since
+    (and `timeout` seconds have not passed)."""
     if (page := reading.get()) is not None:
         page.update(stamps)
     stamp_keys = [_stamp_key(stamp) for stamp in stamps]
@@ -57,7 +58,7 @@ def cached(key: str, compute: Callable, *, stamps: list[str]):
                 if token is None:
                     cache.add(stamp_key, secrets.token_hex(8), timeout=None)
         else:
-            cache.set(key, (tokens, value), TIMEOUT)
+            cache.set(key, (tokens, value), timeout)
     except (RedisError, OSError):
         logger.error("cache unavailable for %s", key)
     return value
