@@ -21,6 +21,10 @@ def isolated_settings(media_root: Path) -> dict:
         "MEDIA_ROOT": media_root,
         "LEDGER_DEV_WITNESS_URL": "",
         "LEDGER_WITNESS_QUORUM": 0,
+        # a test's writes never commit, so its pages would be served stale: the page cache's own
+        # tests turn it on (core/tests/test_pagecache.py)
+        "PAGE_CACHE_SECONDS": 0,
+        "CACHE_USERS": False,
         "STORAGES": {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import string
 import sys
 from pathlib import Path
 
@@ -31,9 +32,11 @@ def django_for_sessions() -> None:
 
 
 def session_cookie(user) -> str:
-    """A logged-in session (two-factor verified for staff) for `user`, as a Cookie value."""
+    """A logged-in session (two-factor verified for staff) for `user`, as a Cookie value, with
+    the CSRF cookie a browser holds after its first page."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -53,7 +56,8 @@ def session_cookie(user) -> str:
     if device:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
-    return f"sessionid={session.session_key}"
+    csrf = get_random_string(32, string.ascii_letters + string.digits)
+    return f"sessionid={session.session_key}; csrftoken={csrf}"
 
 
 def seeded_sessions(*emails: str) -> list[str]:

@@ -4,7 +4,8 @@ Usage: DEBUG=1 DATABASE_URL=postgres://…/scratch python bench/scale_pages.py [
 The database must hold `manage.py seed_scale` data. Each page is requested by the people who use
 it — a collaborator of the largest firm, one of the median firm, the MGA's operator, an adjuster —
 through Django's test client (the whole middleware stack, no network): p50/p95/p99 in ms over
---iterations requests after one warm-up, and the queries of one request. Quote pricing is the
+--iterations requests after one warm-up, and the queries of one request, each page computed
+(the page cache off: core/pagecache.py). Quote pricing is the
 FAI PREVENTIVO form's POST (rating, quote and its PDF stored). Prints a Markdown table and writes
 var/bench/scale_pages.json. It adds a TOTP device to the staff users it logs in (scratch data).
 """
@@ -130,6 +131,9 @@ def main() -> None:
     args = parser.parse_args()
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["testserver"]
+    # what computing each page costs: none served from the page cache (throughput.py measures
+    # the pages as users get them, computed once and then from the cache)
+    settings.PAGE_CACHE_SECONDS = 0
     results = {}
     print("| page | who | p50 ms | p95 ms | p99 ms | queries |\n|---|---|---|---|---|---|")
     for who, user in viewers().items():

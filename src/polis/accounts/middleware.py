@@ -1,18 +1,43 @@
 """A session is a login only while its user could log in now."""
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp import middleware as otp
 
+from polis.accounts.backends import WRITTEN_ELSEWHERE
 from polis.accounts.models import Firm
+from polis.core.cache import cached, table_stamp
+
+
+class OTPMiddleware(otp.OTPMiddleware):
+    """django_otp's, with the session's verified device read from the shared cache while its
+    table was not written (a device removed or replaced renews the stamp: core/pagecache.py)."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        label = self._normalize_persistent_id(persistent_id).split("/")[0]
+        try:
+            table = apps.get_model(label)._meta.db_table
+        except (LookupError, ValueError):
+            table = None
+        if table is None or not settings.CACHE_USERS:
+            return super()._device_from_persistent_id(persistent_id)
+        return cached(
+            f"otp-device:{persistent_id}",
+            lambda: super(OTPMiddleware, self)._device_from_persistent_id(persistent_id),
+            stamps=[table_stamp(table)],
+            timeout=WRITTEN_ELSEWHERE,
+        )
 
 
 class LoginRulesMiddleware:
     """Ends the session of a user who may no longer use it: a firm not approved, or a second
     factor now required (an adjuster, a firm that made it mandatory, a replaced device) that
     this session has not verified. The request then goes on as anonymous: pages ask to log in,
-    the API answers 401. Installed after django_otp's OTPMiddleware and the messages'.
+    the API answers 401. Installed after OTPMiddleware and the messages'.
 
     Checked when the request first reads its user, as Django loads it: a database that is down
     then fails inside the view, which answers 503 (web.middleware), not in this middleware.

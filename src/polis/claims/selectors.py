@@ -77,6 +77,15 @@ def get_claim_for(user: User, pk: int) -> Claim:
     return claim
 
 
+def claim_key_for(user: User, pk: int) -> Claim:
+    """The claim with its key alone (404 if `user` may not see it): what logging its opening
+    needs, before its page is read from the cache or computed."""
+    claim = claims_visible_to(user).select_related(None).only("pk").filter(pk=pk).first()
+    if claim is None:
+        raise Http404
+    return claim
+
+
 def search_claims(
     user: User, *, query: str = "", text: str = "", status: str = "", overdue: bool = False
 ) -> QuerySet[Claim]:

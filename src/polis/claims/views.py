@@ -20,6 +20,7 @@ from polis.core.actions import Post, posted_version, run_action
 from polis.core.errors import DomainError
 from polis.core.forms import show_error, uploaded_files, uploads
 from polis.core.links import base_url
+from polis.core.pagecache import cached_page
 from polis.core.pagination import CappedPaginator
 from polis.core.rows import table_body
 from polis.documents.services import open_download
@@ -81,6 +82,7 @@ def open_claim(request, practice_pk: int):
 
 
 @capability_required("view_claims")
+@cached_page
 def claim_list(request):
     """VISUALIZZA SINISTRI: status, SLA, filters and search."""
     status = request.GET.get("stato", "")
@@ -105,8 +107,15 @@ def claim_list(request):
 
 @capability_required("view_claims")
 def claim_detail(request, pk: int):
-    claim = selectors.get_claim_for(request.user, pk)
+    # every opening is logged (health data), also when the page comes from the cache
+    claim = selectors.claim_key_for(request.user, pk)
     services.record_claim_access(actor=request.user, claims=[claim], what=_("pagina del sinistro"))
+    return _claim_page(request, pk)
+
+
+@cached_page
+def _claim_page(request, pk: int):
+    claim = selectors.get_claim_for(request.user, pk)
     kind = selectors.claim_type_of(claim.practice.product, claim.claim_type) or {"documents": []}
     requests = selectors.quietanza_requests(claim)
     actions = ACTIONS.allowed(claim, request.user)

@@ -13,12 +13,14 @@ from polis.clients.rows import CLIENT_ROW, client_rows
 from polis.core.access import can, capability_required
 from polis.core.errors import DomainError
 from polis.core.forms import show_error
+from polis.core.pagecache import cached_page
 from polis.core.pagination import CappedPaginator
 from polis.core.retention import is_held
 from polis.core.rows import table_body
 
 
 @capability_required("view_clients")
+@cached_page
 def client_list(request):
     query = request.GET.get("q", "").strip()[:100]
     page = CappedPaginator(selectors.search_clients(request.user, query), 25).get_page(

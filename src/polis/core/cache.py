@@ -9,6 +9,7 @@ again. If the cache is unreachable, values are computed every time and pages kee
 import logging
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -20,12 +21,25 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 10 * 60
 
 
+# The stamps a whole page being computed depends on (polis.core.pagecache): a value served
+# from here carries its stamps into the page that shows it.
+reading: ContextVar[set[str] | None] = ContextVar("reading", default=None)
+
+
+def table_stamp(table: str) -> str:
+    """The stamp every statement writing `table` touches (core/pagecache.py)."""
+    return f"table:{table}"
+
+
 def _stamp_key(stamp: str) -> str:
     return f"stamp:{stamp}"
 
 
-def cached(key: str, compute: Callable, *, stamps: list[str]):
-    """`compute()`, or the value stored under `key` if none of `stamps` was touched since."""
+def cached(key: str, compute: Callable, *, stamps: list[str], timeout: int = TIMEOUT):
+    """`compute()`, or the value stored under `key` if none of `stamps` was touched since
+    (and `timeout` seconds have not passed)."""
+    if (page := reading.get()) is not None:
+        page.update(stamps)
     stamp_keys = [_stamp_key(stamp) for stamp in stamps]
     try:
         found = cache.get_many([key, *stamp_keys])
@@ -44,19 +58,39 @@ def cached(key: str, compute: Callable, *, stamps: list[str]):
                 if token is None:
                     cache.add(stamp_key, secrets.token_hex(8), timeout=None)
         else:
-            cache.set(key, (tokens, value), TIMEOUT)
+            cache.set(key, (tokens, value), timeout)
     except (RedisError, OSError):
         logger.error("cache unavailable for %s", key)
     return value
 
 
+def tokens(stamps: list[str]) -> list[str | None] | None:
+    """The current token of each stamp (None: not started), or None if the cache is down."""
+    try:
+        found = cache.get_many([_stamp_key(stamp) for stamp in stamps])
+    except (RedisError, OSError):
+        logger.error("cache unavailable: stamps not read")
+        return None
+    return [found.get(_stamp_key(stamp)) for stamp in stamps]
+
+
+def start(stamps: list[str]) -> None:
+    """Give a token to each of `stamps` that has none (a value is stored on the next read)."""
+    try:
+        for stamp in stamps:
+            cache.add(_stamp_key(stamp), secrets.token_hex(8), timeout=None)
+    except (RedisError, OSError):
+        logger.error("cache unavailable: stamps not started")
+
+
+def renew(stamps) -> None:
+    """Give `stamps` new tokens now (`touch` does it after commit)."""
+    try:
+        cache.set_many({_stamp_key(stamp): secrets.token_hex(8) for stamp in stamps}, None)
+    except (RedisError, OSError):
+        logger.error("cache unavailable: stamps %s not touched", ", ".join(stamps))
+
+
 def touch(*stamps: str) -> None:
     """Invalidate the values computed under `stamps`, once the current transaction commits."""
-
-    def renew():
-        try:
-            cache.set_many({_stamp_key(stamp): secrets.token_hex(8) for stamp in stamps}, None)
-        except (RedisError, OSError):
-            logger.error("cache unavailable: stamps %s not touched", ", ".join(stamps))
-
-    transaction.on_commit(renew)
+    transaction.on_commit(lambda: renew(stamps))

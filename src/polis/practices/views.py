@@ -26,6 +26,7 @@ from polis.core.errors import DomainError
 from polis.core.exports import FORMATS, export_response
 from polis.core.forms import StyledForm, show_error, uploaded_files, uploads
 from polis.core.links import base_url
+from polis.core.pagecache import cached_page
 from polis.core.pagination import CappedPaginator
 from polis.core.rows import table_body
 from polis.documents.services import open_download
@@ -80,6 +81,7 @@ def _renewal_rows(request, practices, *, expiring: bool) -> list[dict]:
 
 
 @capability_required("view_practices")
+@cached_page
 def practice_list(request):
     form = PracticeFilterForm(request.GET)
     return _listing(
@@ -92,6 +94,7 @@ def practice_list(request):
 
 
 @capability_required("view_practices")
+@cached_page
 def expiring_list(request):
     form = ExpiringFilterForm(request.GET)
     practices = selectors.expiring_practices(request.user, form)
@@ -592,6 +595,7 @@ def commissions(request):
 
 
 @capability_required("work_portfolio")
+@cached_page
 def renewals(request):
     query = request.GET.get("q", "").strip()[:100]
     practices = selectors.renewable_practices(request.user, query)

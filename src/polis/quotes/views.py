@@ -15,6 +15,7 @@ from polis.core.errors import DomainError
 from polis.core.exports import export_response
 from polis.core.forms import show_error, uploaded_files
 from polis.core.links import base_url
+from polis.core.pagecache import cached_page
 from polis.core.pagination import CappedPaginator
 from polis.core.rows import table_body
 from polis.documents.services import open_download
@@ -108,6 +109,7 @@ def create_quote(request, code: str):
 
 
 @capability_required("view_quotes")
+@cached_page
 def quote_list(request):
     form = QuoteFilterForm(request.GET)
     quotes = selectors.filtered_quotes(request.user, form)

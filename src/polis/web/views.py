@@ -11,6 +11,7 @@ from polis.complaints.selectors import complaints_due
 from polis.core.access import ADJUSTER, can, capability_required
 from polis.core.errors import DomainError
 from polis.core.http import client_ip
+from polis.core.pagecache import cached_page
 from polis.core.ratelimit import over_limit
 from polis.messaging.selectors import threads_visible_to
 from polis.practices.forms import ExpiringFilterForm
@@ -67,6 +68,7 @@ def privacy(request):
 
 
 @capability_required("use_dashboard")
+@cached_page
 def dashboard(request):
     context = {
         "tiles": actions_for(request.user, DASHBOARD_TILES),
