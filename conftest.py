@@ -22,7 +22,7 @@ def isolated_settings(media_root: Path) -> dict:
         "LEDGER_DEV_WITNESS_URL": "",
         "LEDGER_WITNESS_QUORUM": 0,
         # a test's writes never commit, so its pages would be served stale: the page cache's own
-        # tests turn it on (core/tests/test_pagecache.py)
+        # tests and the browser's (whose writes commit) turn it on
         "PAGE_CACHE_SECONDS": 0,
         "CACHE_USERS": False,
         "STORAGES": {
@@ -215,8 +215,11 @@ def _chromium():
 
 @pytest.fixture
 def browser_page(_chromium, live_server, settings):
-    """A fresh Chromium page (phone-sized when asked) on the live server; see `screenshot`."""
+    """A fresh Chromium page (phone-sized when asked) on the live server; see `screenshot`.
+    Pages are served as production serves them: the page and user caches on."""
     settings.ALLOWED_HOSTS = ["*"]
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHE_USERS = True
     context = _chromium.new_context(base_url=live_server.url, locale="it-IT")
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -13,9 +13,13 @@ admin.site.site_header = "polis – amministrazione"
 admin.site.site_title = "polis"
 
 urlpatterns = [
-    # First, under its prefix: a URL is resolved by trying every pattern before it, and the
-    # public log's proofs are requested by the million.
+    # First, the ones under a prefix of their own: a URL is resolved by trying every pattern
+    # before it, and the public log's proofs and the API are requested by the million.
     path("registro/", include("polis.ledger.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    # The language switch of the client's pages (polis.core.languages)
+    path("lingua/", set_language, name="set_language"),
     path("", include("polis.web.urls")),
     path("", include("polis.accounts.urls")),
     path("", include("polis.notify.urls")),
@@ -35,8 +39,4 @@ urlpatterns = [
     path("", include("polis.accounting.urls")),
     path("", include("polis.portfolio.urls")),
     path("", include("polis.retention.urls")),
-    # The language switch of the client's pages (polis.core.languages)
-    path("lingua/", set_language, name="set_language"),
-    path("api/", api.urls),
-    path("admin/", admin.site.urls),
 ]
