@@ -4,6 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management.commands import flush
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -56,8 +59,32 @@ def _quick_flush_on_postgresql():
         ]
 
     DatabaseOperations.sql_flush = sql_flush
+    flush.emit_post_migrate_signal = _post_migrate_once
     yield
+    flush.emit_post_migrate_signal = emit_post_migrate_signal
     DatabaseOperations.sql_flush = truncate
+
+
+# The rows post_migrate makes in an emptied database (the content types and permissions): the
+# same after every flush, so made once per database and copied back after the later flushes.
+_AFTER_POST_MIGRATE = {}
+
+
+def _post_migrate_once(verbosity, interactive, db, **kwargs):
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests import snapshot
+
+    if not _superuser_role(db):  # the flush truncated: a COPY would not be faster
+        return emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
+    if db in _AFTER_POST_MIGRATE:
+        with transaction.atomic(using=db):
+            snapshot.copy_in(_AFTER_POST_MIGRATE[db], using=db)
+        ContentType.objects.clear_cache()
+        return None
+    emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
+    _AFTER_POST_MIGRATE[db] = snapshot.copy_out(["django_content_type", "auth_permission"], db)
+    return None
 
 
 @functools.cache

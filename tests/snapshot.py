@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from polis.ledger.selectors import forget_log
 
@@ -37,13 +37,8 @@ def supported() -> bool:
 
 def take(folder: Path) -> Snapshot:
     """Every row of the test database (but the migrations' record) and a copy of MEDIA_ROOT."""
-    rows = {}
     with connection.cursor() as cursor:
-        for table in map(connection.ops.quote_name, _tables(cursor)):
-            cursor.execute(f"SELECT EXISTS (SELECT FROM {table})")  # noqa: S608
-            if cursor.fetchone()[0]:
-                with cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
-                    rows[table] = b"".join(copy)
+        rows = copy_out(_tables(cursor))
         cursor.execute(
             "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()"
         )
@@ -62,9 +57,7 @@ def restore(snapshot: Snapshot) -> None:
         cursor.execute("SET LOCAL session_replication_role = replica")
         for table in map(connection.ops.quote_name, _tables(cursor)):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        for table, data in snapshot.rows.items():
-            with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
-                copy.write(data)
+        copy_in(snapshot.rows, using=connection.alias)
         for sequence, value in snapshot.sequences.items():
             cursor.execute(
                 "SELECT setval(%s, %s, %s)",
@@ -75,6 +68,27 @@ def restore(snapshot: Snapshot) -> None:
     ContentType.objects.clear_cache()
     cache.clear()
     forget_log()
+
+
+def copy_out(tables: list[str], using: str = "default") -> dict[str, bytes]:
+    """The rows of the non-empty `tables`, as COPY binary data by quoted table name."""
+    db = connections[using]
+    rows = {}
+    with db.cursor() as cursor:
+        for table in map(db.ops.quote_name, tables):
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {table})")  # noqa: S608
+            if cursor.fetchone()[0]:
+                with cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
+                    rows[table] = b"".join(copy)
+    return rows
+
+
+def copy_in(rows: dict[str, bytes], using: str = "default") -> None:
+    """Insert rows of copy_out into their (empty) tables."""
+    with connections[using].cursor() as cursor:
+        for table, data in rows.items():
+            with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(data)
 
 
 def _tables(cursor) -> list[str]:
