@@ -4,14 +4,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.commands import flush
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import transaction
+from django.db import connections, transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import User
 from polis.accounts.tests.factories import FirmFactory, UserFactory
+from tests import snapshot
 
 
 def isolated_settings(media_root: Path) -> dict:
@@ -71,11 +73,7 @@ _AFTER_POST_MIGRATE = {}
 
 
 def _post_migrate_once(verbosity, interactive, db, **kwargs):
-    from django.contrib.contenttypes.models import ContentType
-
-    from tests import snapshot
-
-    if not _superuser_role(db):  # the flush truncated: a COPY would not be faster
+    if connections[db].vendor != "postgresql" or not _superuser_role(db):
         return emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
     if db in _AFTER_POST_MIGRATE:
         with transaction.atomic(using=db):
@@ -90,8 +88,6 @@ def _post_migrate_once(verbosity, interactive, db, **kwargs):
 @functools.cache
 def _superuser_role(alias: str) -> bool:
     """Whether the test database's user is a superuser (asked once a run)."""
-    from django.db import connections
-
     with connections[alias].cursor() as cursor:
         cursor.execute("SELECT current_setting('is_superuser') = 'on'")
         return cursor.fetchone()[0]
