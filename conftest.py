@@ -4,11 +4,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.commands import flush
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connections, transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from polis.accounts.models import User
 from polis.accounts.tests.factories import FirmFactory, UserFactory
+from tests import snapshot
 
 
 def isolated_settings(media_root: Path) -> dict:
@@ -60,15 +65,33 @@ def _quick_flush_on_postgresql():
         ]
 
     DatabaseOperations.sql_flush = sql_flush
+    flush.emit_post_migrate_signal = _post_migrate_once
     yield
+    flush.emit_post_migrate_signal = emit_post_migrate_signal
     DatabaseOperations.sql_flush = truncate
+
+
+# The rows post_migrate makes in an emptied database (the content types and permissions): the
+# same after every flush, so made once per database and copied back after the later flushes.
+_AFTER_POST_MIGRATE = {}
+
+
+def _post_migrate_once(verbosity, interactive, db, **kwargs):
+    if connections[db].vendor != "postgresql" or not _superuser_role(db):
+        return emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
+    if db in _AFTER_POST_MIGRATE:
+        with transaction.atomic(using=db):
+            snapshot.copy_in(_AFTER_POST_MIGRATE[db], using=db)
+        ContentType.objects.clear_cache()
+        return None
+    emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
+    _AFTER_POST_MIGRATE[db] = snapshot.copy_out(["django_content_type", "auth_permission"], db)
+    return None
 
 
 @functools.cache
 def _superuser_role(alias: str) -> bool:
     """Whether the test database's user is a superuser (asked once a run)."""
-    from django.db import connections
-
     with connections[alias].cursor() as cursor:
         cursor.execute("SELECT current_setting('is_superuser') = 'on'")
         return cursor.fetchone()[0]

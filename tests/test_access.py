@@ -5,8 +5,9 @@ import json
 import pkgutil
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -151,8 +152,27 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(**isolated_settings(media)):
             built = build_world(request.param)
-        yield built | {"media": media}
+            sessions = {
+                who: _logged_in_session(user) for who, user in built["users"].items() if user
+            }
+        yield built | {"media": media, "sessions": sessions}
         transaction.set_rollback(True)
+
+
+def _logged_in_session(user: User) -> str:
+    """The key of a session of `user` after a complete login: logged in once per world, each
+    rule's requests carry it (what a rule's request changes in the session is rolled back)."""
+    client = Client()
+    login_verified(client, user)
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+
+def client_as(world, who: str) -> Client:
+    """A client with the world's session of `who` (ANON: none)."""
+    client = Client()
+    if who in world["sessions"]:
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = world["sessions"][who]
+    return client
 
 
 class TestTable:
@@ -164,23 +184,21 @@ class TestTable:
         indirect=["world"],
         scope="class",  # one world for consecutive rules of a module
     )
-    def test_access(self, world, rule, client_for, settings):
+    def test_access(self, world, rule, settings):
         # the world's files stay where it stored them
         settings.MEDIA_ROOT = world["media"]
-        check_rule(rule, world, client_for)
+        check_rule(rule, world)
 
 
-def check_rule(rule, world, client_for) -> None:
+def check_rule(rule, world) -> None:
     url = reverse(rule.url_name, kwargs=rule.kwargs(world))
     as_built = transaction.savepoint()
-    outcomes = {
-        role: outcome_of(client_for(world["users"][role]), rule, world, url) for role in ROLES
-    }
+    outcomes = {role: outcome_of(client_as(world, role), rule, world, url) for role in ROLES}
     assert outcomes == rule.expected
-    assert outcome_of(client_for(world["users"][PENDING]), rule, world, url) == rule.expected[ANON]
+    assert outcome_of(client_as(world, PENDING), rule, world, url) == rule.expected[ANON]
     # the plain collaborator tries a write on the world as built, not after the others' writes
     transaction.savepoint_rollback(as_built)
-    plain = outcome_of(client_for(world["users"][PLAIN]), rule, world, url)
+    plain = outcome_of(client_as(world, PLAIN), rule, world, url)
     assert plain == (403 if rule.url_name in FIRM_ADMIN_ONLY else rule.expected[COLLAB_A])
 
 

@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import login_verified
@@ -21,6 +22,7 @@ from polis.insured.services import send_insured_link
 from polis.practices.models import Practice
 from polis.signatures.tests.support import link_token, send
 from polis.web.navigation import SIDEBAR, actions_for
+from tests import snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,10 +48,25 @@ RUN_AXE = (
 )
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots() -> dict:
+    """The worker's snapshot of the demo data, by the day it was made (seed_demo dates it)."""
+    return {}
+
+
 @pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+def demo_world(settings, _demo_snapshots, tmp_path_factory):
+    """The demo data (seed_demo), as the worker's first test made it: later tests get its
+    snapshot back (tests/snapshot.py) instead of making it again through the services."""
+    today = timezone.localdate()
+    if today in _demo_snapshots:
+        snapshot.restore(_demo_snapshots[today])
+    else:
+        settings.DEBUG = True
+        call_command("seed_demo", stdout=StringIO())
+        if snapshot.supported():
+            _demo_snapshots.clear()
+            _demo_snapshots[today] = snapshot.take(tmp_path_factory.mktemp("demo-world"))
     settings.DEBUG = False
 
 
