@@ -30,7 +30,6 @@ pytestmark = pytest.mark.django_db
 S = Practice.Status
 K = Account.Kind
 CLIENT_IBAN = "IT42L1234512345123456789012"
-TODAY = timezone.localdate()
 
 
 def _balance(kind, **holder):
@@ -39,7 +38,7 @@ def _balance(kind, **holder):
 
 def _completed(collaborator, operator, *, verify=True):
     """A signed practice starting in ten days, its first instalment paid (perfezionata)."""
-    start = TODAY + timedelta(days=10)
+    start = timezone.localdate() + timedelta(days=10)
     practice = signed_practice(
         collaborator,
         effective_date=start,
@@ -50,7 +49,7 @@ def _completed(collaborator, operator, *, verify=True):
         actor=collaborator,
         practice=practice,
         method="transfer",
-        paid_on=TODAY,
+        paid_on=timezone.localdate(),
         amount=practice.instalments[0],
         receipt=receipt(),
     )

@@ -27,7 +27,6 @@ from polis.signatures.tests.support import VISIT
 
 pytestmark = pytest.mark.django_db
 E = Endorsement.Status
-TODAY = timezone.localdate()
 # The architect of the products brief: franchigia 2.500 € (× 0,92), 689,85 € net a year.
 LOWER_DEDUCTIBLE = {**ARCHITECT_EXAMPLE, "deductible": "1000"}  # × 1,00: 749,84 € net
 HIGHER_LIMIT = {**ARCHITECT_EXAMPLE, "limit": "1000000"}  # × 1,85: +32 % on the premium
@@ -35,7 +34,7 @@ LOWER_LIMIT = {**ARCHITECT_EXAMPLE, "limit": "250000"}  # × 1,00: a refund
 
 
 def _policy(collaborator, *, started_days_ago=100, **fields) -> Practice:
-    start = TODAY - timedelta(days=started_days_ago)
+    start = timezone.localdate() - timedelta(days=started_days_ago)
     return signed_practice(
         collaborator,
         effective_date=start,
@@ -45,9 +44,13 @@ def _policy(collaborator, *, started_days_ago=100, **fields) -> Practice:
     )
 
 
-def _request(collaborator, practice, answers, on=TODAY, **extra) -> Endorsement:
+def _request(collaborator, practice, answers, on=None, **extra) -> Endorsement:
     return services.request_endorsement(
-        actor=collaborator, practice=practice, answers=answers, effective_date=on, **extra
+        actor=collaborator,
+        practice=practice,
+        answers=answers,
+        effective_date=on or timezone.localdate(),
+        **extra,
     )
 
 
@@ -122,7 +125,11 @@ def test_priced_with_the_tariff_of_the_issue(collaborator_a):
     practice = _policy(collaborator_a)
     product = practice.product
     newer = product.tariffs.get()
-    newer.pk, newer.version, newer.valid_from = None, "2026-NEW", TODAY - timedelta(days=1)
+    newer.pk, newer.version, newer.valid_from = (
+        None,
+        "2026-NEW",
+        timezone.localdate() - timedelta(days=1),
+    )
     newer.document = {**newer.document, "version": "2026-NEW", "tax_rate": "0.5"}
     newer.save()
     endorsement = _request(collaborator_a, practice, LOWER_DEDUCTIBLE)
@@ -220,7 +227,7 @@ def test_the_operator_refuses_with_a_reason(collaborator_a, operator):
 def test_a_past_effective_date_needs_the_operator(collaborator_a, operator):
     practice = _policy(collaborator_a)
     endorsement = _request(
-        collaborator_a, practice, LOWER_DEDUCTIBLE, on=TODAY - timedelta(days=10)
+        collaborator_a, practice, LOWER_DEDUCTIBLE, on=timezone.localdate() - timedelta(days=10)
     )
     endorsement = services.confirm_endorsement(actor=collaborator_a, endorsement=endorsement)
     assert endorsement.status == E.IN_REVIEW
@@ -230,7 +237,7 @@ def test_a_past_effective_date_needs_the_operator(collaborator_a, operator):
 # --- Signature: the appendice makes the change effective ------------------------------------
 
 
-def _effective(collaborator, practice, answers, on=TODAY) -> Endorsement:
+def _effective(collaborator, practice, answers, on=None) -> Endorsement:
     endorsement = _request(collaborator, practice, answers, on=on)
     practice.product.endorsement_max_increase = Decimal(100)
     practice.product.save()
@@ -254,7 +261,7 @@ def test_signing_the_appendice_makes_it_effective(collaborator_a):
 
 def test_the_versions_in_force_by_date(collaborator_a):
     practice = _policy(collaborator_a)
-    change_day = TODAY + timedelta(days=5)
+    change_day = timezone.localdate() + timedelta(days=5)
     endorsement = _effective(collaborator_a, practice, HIGHER_LIMIT, on=change_day)
 
     versions = practice_versions(practice)
@@ -291,7 +298,7 @@ def test_the_agency_requests_sees_the_difference_and_confirms(client, collaborat
     assert form.status_code == 200
     posted = client.post(
         reverse("practices:endorse", args=[practice.pk]),
-        {**LOWER_DEDUCTIBLE, "effective_date": TODAY.isoformat(), "note": ""},
+        {**LOWER_DEDUCTIBLE, "effective_date": timezone.localdate().isoformat(), "note": ""},
         follow=True,
     )
     page = posted.content.decode()
