@@ -160,16 +160,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "polis.core.cache_backend.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "polis.core.cache_backend.RedisCache",
+            "LOCATION": CACHE_URL,
+            # a Redis that stops answering fails fast: pages are then computed (core/cache.py)
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# The longest a list page or dashboard is served from the shared cache (core/pagecache.py): what
-# changes with the clock alone, not with a write. 0 turns the page cache off.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
-# The request's user and firm read from the shared cache (accounts/backends.py).
-CACHE_USERS = env_bool("CACHE_USERS", True)
+# The longest a list page, dashboard or claim page is served from the shared cache
+# (core/pagecache.py): what changes with the clock alone, not with a write. 0 turns the page
+# cache off. The request's user, firm and second-factor device read from the shared cache
+# (accounts/backends.py). Both need a cache every process shares: on by default with Redis only
+# (with a per-process cache a write seen by one process would not reach the others).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60" if CACHE_URL else "0"))
+CACHE_USERS = env_bool("CACHE_USERS", bool(CACHE_URL))
 
 # --- Accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -21,11 +21,24 @@ class FirmModelBackend(ModelBackend):
     firm: each a write of one of the two tables, which renews their stamps)."""
 
     def get_user(self, user_id):
-        def load():
-            return User.objects.select_related("firm").filter(pk=user_id).first()
-
         if settings.CACHE_USERS:
-            user = cached(f"user:{user_id}", load, stamps=STAMPS, timeout=WRITTEN_ELSEWHERE)
+            user = cached(
+                f"user:{user_id}",
+                lambda: _shareable(user_id),
+                stamps=STAMPS,
+                timeout=WRITTEN_ELSEWHERE,
+            )
         else:
-            user = load()
+            user = User.objects.select_related("firm").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _shareable(user_id) -> User | None:
+    """The user and his firm as the shared cache keeps them: his password hash left in the
+    database (deferred: loaded again only if something reads it), the session's check value
+    in its place (User.get_session_auth_hash)."""
+    user = User.objects.select_related("firm").filter(pk=user_id).first()
+    if user is not None:
+        user.__dict__["_session_auth_hash"] = user.get_session_auth_hash()
+        del user.__dict__["password"]
+    return user

@@ -25,9 +25,17 @@ class OTPMiddleware(otp.OTPMiddleware):
             table = None
         if table is None or not settings.CACHE_USERS:
             return super()._device_from_persistent_id(persistent_id)
+
+        def load():
+            device = super(OTPMiddleware, self)._device_from_persistent_id(persistent_id)
+            if device is not None:
+                # the secret stays in the database (deferred: loaded if a code is checked)
+                device.__dict__.pop("key", None)
+            return device
+
         return cached(
             f"otp-device:{persistent_id}",
-            lambda: super(OTPMiddleware, self)._device_from_persistent_id(persistent_id),
+            load,
             stamps=[table_stamp(table)],
             timeout=WRITTEN_ELSEWHERE,
         )

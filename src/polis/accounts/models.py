@@ -134,6 +134,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def get_session_auth_hash(self) -> str:
+        # A user read from the shared cache (accounts/backends.py) carries the hash the session
+        # is checked against, not his password hash; a password set since is hashed again.
+        if "password" not in self.__dict__ and "_session_auth_hash" in self.__dict__:
+            return self.__dict__["_session_auth_hash"]
+        return super().get_session_auth_hash()
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 

@@ -21,6 +21,7 @@ import logging
 import re
 from functools import wraps
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -34,8 +35,12 @@ from polis.core.cache import reading, renew, start, table_stamp, tokens
 
 logger = logging.getLogger(__name__)
 
-_WRITTEN = re.compile(
-    r'\b(?:INSERT\s+INTO|(?<!DO )UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.I
+_WRITTEN = re.compile(r'\b(?:INSERT\s+INTO|(?<!DO )UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.I)
+_TRUNCATED = re.compile(r"\bTRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?([^;]+)", re.I)
+# Django's update_last_login, at every login: the cached users and pages leave last_login out
+# (below), so it renews no stamp — or every login would drop every cached user and page.
+_LAST_LOGIN = re.compile(
+    r'UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"\."id" = %s$'
 )
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.I)
 # Loaded before the page is computed (the request's user and his firm), so never recorded.
@@ -48,8 +53,10 @@ _HTMX_HEADERS = (
     "HX-Boosted",
     "HX-History-Restore-Request",
 )
-# What the key leaves out of the user's row: written at every login, shown nowhere.
-_USER_FIELDS_IGNORED = {"last_login"}
+# What the key leaves out of the user's row: last_login, written at every login and shown on
+# no cached page; the password hash, which the cached user does not carry (the session's check
+# value, derived from it, is in the key instead).
+_USER_FIELDS_IGNORED = {"last_login", "password"}
 
 
 def watch(execute, sql, params, many, context):
@@ -58,9 +65,22 @@ def watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if (page := reading.get()) is not None:
         page.update(table_stamp(table) for table in _READ.findall(sql))
-    if sql.lstrip()[:6].upper() != "SELECT" and (written := _WRITTEN.findall(sql)):
+    if sql.lstrip()[:6].upper() != "SELECT" and (written := _written(sql)):
         _touch_on_commit(context["connection"], written)
     return result
+
+
+def _written(sql: str) -> list[str]:
+    """The tables a statement writes (every model's table when a TRUNCATE cascades)."""
+    if _LAST_LOGIN.match(sql):
+        return []
+    written = _WRITTEN.findall(sql)
+    for truncated in _TRUNCATED.findall(sql):
+        if re.search(r"\bCASCADE\b", truncated, re.I):
+            return [model._meta.db_table for model in apps.get_models()]
+        tables = re.split(r"\s+(?:RESTART|CONTINUE|RESTRICT)\b", truncated, flags=re.I)[0]
+        written += [name.strip().strip('"') for name in tables.split(",")]
+    return written
 
 
 class _Written:
@@ -118,11 +138,8 @@ def _key(request) -> str | None:
         get_language(),
         timezone.localdate().isoformat(),
         str(user.is_verified()) if hasattr(user, "is_verified") else "",
-        *(
-            headers.get(name, "")
-            for name in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted")
-        ),
-        headers.get("HX-History-Restore-Request", ""),
+        *(headers.get(name, "") for name in _HTMX_HEADERS),
+        user.get_session_auth_hash(),
         *(
             repr(getattr(user, field.attname))
             for field in user._meta.concrete_fields

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from polis.claims import services
 from polis.claims.models import Claim, Quietanza
@@ -64,7 +65,7 @@ def test_the_insured_gets_the_quietanzas_own_email_and_sms(client_for, adjuster,
     _post(client_for, adjuster, investigated)
     client = investigated.practice.client
     request = SignatureRequest.objects.get(subject_kind="quietanza")
-    by = request.expires_at.strftime("%d/%m/%Y")
+    by = timezone.localtime(request.expires_at).strftime("%d/%m/%Y")
     email = OutboundMessage.objects.filter(recipient=client.email).latest("pk")
     assert email.subject == (
         f"Sinistro {investigated.number}: liquidazione di € 7.345,60 da accettare o contestare"
@@ -91,7 +92,9 @@ def test_an_english_insured_gets_the_quietanza_email_and_sms_in_english(
     # when the adjuster (in Italian) offers the settlement
     _post(client_for, adjuster, investigated)
     # then
-    by = SignatureRequest.objects.get(subject_kind="quietanza").expires_at.strftime("%d/%m/%Y")
+    by = timezone.localtime(
+        SignatureRequest.objects.get(subject_kind="quietanza").expires_at
+    ).strftime("%d/%m/%Y")
     email = OutboundMessage.objects.filter(recipient=insured.email).latest("pk")
     assert email.subject == (
         f"Claim {investigated.number}: settlement of € 7.345,60 to accept or contest"
@@ -110,7 +113,9 @@ def test_an_english_insured_gets_the_quietanza_email_and_sms_in_english(
 
 def test_the_claim_page_tells_the_state_of_the_insureds_request(client_for, adjuster, investigated):
     _post(client_for, adjuster, investigated)
-    by = SignatureRequest.objects.get(subject_kind="quietanza").expires_at.strftime("%d/%m/%Y")
+    by = timezone.localtime(
+        SignatureRequest.objects.get(subject_kind="quietanza").expires_at
+    ).strftime("%d/%m/%Y")
     page = client_for(adjuster).get(f"/sinistri/{investigated.pk}/").content.decode()
     # the request (feminine in Italian) is "inviata ... valida", not "Link: Inviata ... valido"
     assert f"Richiesta all'assicurato: inviata · valida fino al {by}" in page

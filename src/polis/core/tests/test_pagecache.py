@@ -19,6 +19,7 @@ from polis.claims.models import Claim
 from polis.claims.tests.support import open_claim_on, policy_in_force
 from polis.clients.models import Client
 from polis.core.cache import table_stamp, tokens
+from polis.core.pagecache import _written
 from polis.practices.tests.factories import PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,44 @@ def test_a_removed_second_factor_is_noticed_at_once(
     response = browser.get(reverse("practices:list"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_shared_cache_holds_no_password_hash_nor_second_factor_secret(
+    settings, client_for, operator
+):
+    # given an operator's pages served with his user and device from the shared cache
+    settings.CACHE_USERS = True
+    browser = client_for(operator)
+    opened(browser, reverse("practices:list"))
+    device = TOTPDevice.objects.get(user=operator)
+    # then what the cache keeps of them (as stored: pickled) holds neither secret
+    user = cache.get(f"user:{operator.pk}")[1]
+    kept_device = cache.get(f"otp-device:{device.persistent_id}")[1]
+    assert user.pk == operator.pk
+    assert "password" not in user.__dict__
+    assert kept_device.pk == device.pk
+    assert "key" not in kept_device.__dict__
+    # and the next page, served with them, is still his
+    assert browser.get(reverse("practices:list")).status_code == 200
+
+
+def test_a_login_renews_no_stamp(client, collaborator_a, django_capture_on_commit_callbacks):
+    stamp = table_stamp(User._meta.db_table)
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=0).update(first_name="x")
+    before = tokens([stamp])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(collaborator_a)
+    assert tokens([stamp]) == before
+    # while any other write of the table does
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=collaborator_a.pk).update(first_name="Altro")
+    assert tokens([stamp]) != before
+
+
+def test_a_truncate_stamps_every_table_it_names():
+    client_table, claim_table = Client._meta.db_table, Claim._meta.db_table
+    truncated = f'TRUNCATE "{client_table}", "{claim_table}" RESTART IDENTITY'
+    assert sorted(_written(truncated)) == sorted([client_table, claim_table])
+    # a cascade reaches tables it does not name: every model's table is stamped
+    assert len(_written(f'TRUNCATE "{client_table}" CASCADE')) > 50
