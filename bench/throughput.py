@@ -26,6 +26,7 @@ import re
 import statistics
 import subprocess
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -270,10 +271,17 @@ def main() -> None:
         for cookie, paths in mixes.values():
             # each page three times (a computed page is stored on its third request), then a
             # second of the mix: the workers' first renders (all on loopback: our server)
+            failed = 0
             for path in paths * 3:
                 request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
-                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                    response.read()
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                        response.read()
+                except urllib.error.HTTPError as error:  # a 4xx/5xx page: counted, not fatal
+                    error.read()
+                    failed += 1
+            if failed:
+                print(f"warm-up: {failed} of {len(paths) * 3} requests answered an error")
             wrk(base, paths, 1, 1, cookie)
         rounds: dict[str, list[dict]] = {BARE: [], **{role: [] for role in mixes}}
         for _ in range(args.rounds):

@@ -84,11 +84,20 @@ def copy_out(tables: list[str], using: str = "default") -> dict[str, bytes]:
 
 
 def copy_in(rows: dict[str, bytes], using: str = "default") -> None:
-    """Insert rows of copy_out into their (empty) tables."""
+    """Insert rows of copy_out into their (empty) tables, and move each table's id sequence to
+    its largest id, so that the next insert does not take an id COPY has restored."""
     with connections[using].cursor() as cursor:
         for table, data in rows.items():
             with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
                 copy.write(data)
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, 'id') FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attname = 'id' AND NOT attisdropped",
+                [table, table],
+            )
+            sequence = cursor.fetchone()
+            if sequence and sequence[0]:
+                cursor.execute(f"SELECT setval(%s, MAX(id)) FROM {table}", [sequence[0]])  # noqa: S608
 
 
 def _tables(cursor) -> list[str]:

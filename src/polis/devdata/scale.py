@@ -361,7 +361,9 @@ class _WithoutIndexes:
 def _truncate_if_empty(tables) -> bool:
     """Truncate `tables` and the tables that refer to them, if none holds a row: COPY can then
     write their rows frozen and visible to all, as VACUUM would leave them, so that VACUUM has
-    nothing left to do on them. Whether they were truncated (not if any holds a row)."""
+    nothing left to do on them. Whether they were truncated (not if any holds a row). Run in
+    the loading transaction (COPY FREEZE needs it), which holds the tables locked from before
+    the check, so that no row committed after it is truncated."""
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH RECURSIVE refs(rel) AS (SELECT unnest(%s::regclass[]) UNION "
@@ -370,6 +372,7 @@ def _truncate_if_empty(tables) -> bool:
             [list(tables)],
         )
         closure = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"LOCK TABLE {', '.join(closure)} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(" UNION ALL ".join(f"(SELECT 1 FROM {t} LIMIT 1)" for t in closure))  # noqa: S608
         if cursor.fetchone() is not None:
             return False

@@ -16,6 +16,7 @@ from polis.claims.models import Claim
 from polis.clients.models import Client
 from polis.clients.tests.factories import ClientFactory
 from polis.core.numbering import formatted_number
+from polis.devdata import scale
 from polis.documents.models import StoredFile
 from polis.practices.models import Practice
 from polis.quotes.models import Quote
@@ -170,16 +171,35 @@ def test_contracts_and_claims_carry_their_signatures_and_documents(settings, tmp
     )
 
 
+def _frozen_tables(monkeypatch) -> set[str]:
+    """The tables seed_scale's COPY will have written frozen (WITH FREEZE), filled as it runs."""
+    frozen: set[str] = set()
+    copy_rows = scale.copy_rows
+
+    def spy(table, columns, rows, *, freeze=False):
+        if freeze:
+            frozen.add(table)
+        return copy_rows(table, columns, rows, freeze=freeze)
+
+    monkeypatch.setattr(scale, "copy_rows", spy)
+    return frozen
+
+
+BULK_TABLES = {model._meta.db_table for model in scale.BULK_MODELS}
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_the_loaded_tables_are_all_visible_for_index_only_scans(settings, tmp_path):
+def test_an_empty_database_is_loaded_frozen_and_all_visible(settings, tmp_path, monkeypatch):
     # given
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
+    frozen = _frozen_tables(monkeypatch)
     # when
     call_command("seed_scale", firms=2, clients=30, practices=200, claims=10, verbosity=0)
-    # then every page of the loaded tables is marked all-visible: list pages read their rows
-    # from the covering indexes without visiting the table
+    # then every bulk table is written frozen, and every page of the loaded tables is marked
+    # all-visible: list pages read their rows from the covering indexes without the table
+    assert frozen == BULK_TABLES
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY(%s)",
@@ -194,20 +214,41 @@ def test_the_loaded_tables_are_all_visible_for_index_only_scans(settings, tmp_pa
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_rows_already_in_a_loaded_table_are_kept(settings, tmp_path):
-    # given a signer recorded before the load (signers are not part of the emptiness check)
+def test_stored_files_already_there_are_kept_and_the_other_tables_frozen(
+    settings, tmp_path, monkeypatch
+):
+    # given a stored file recorded before the load
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    before = StoredFile.objects.create(name="before.pdf", size=1, sha256="0" * 64)
+    frozen = _frozen_tables(monkeypatch)
+    # when
+    call_command("seed_scale", firms=2, clients=30, practices=200, claims=10, verbosity=0)
+    # then it is still there, and every other bulk table is written frozen
+    assert StoredFile.objects.get(pk=before.pk).name == "before.pdf"
+    assert StoredFile.objects.count() > 1
+    assert frozen == BULK_TABLES - {StoredFile._meta.db_table}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_rows_already_in_a_loaded_table_are_kept(settings, tmp_path, monkeypatch):
+    # given a signer recorded before the load (a row in one of the bulk tables: none of them
+    # may be truncated)
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
     before = Signer.objects.create(codice_fiscale="XXXXXX00A01Z999X")
+    frozen = _frozen_tables(monkeypatch)
     # when
     call_command("seed_scale", firms=2, clients=30, practices=200, claims=10, verbosity=0)
-    # then it is still there, and the seeded signers come after it
+    # then it is still there, the seeded signers come after it, and nothing is written frozen
     assert Signer.objects.get(pk=before.pk).codice_fiscale == "XXXXXX00A01Z999X"
     assert Signer.objects.exclude(pk=before.pk).filter(pk__lt=before.pk).count() == 0
     assert Signer.objects.count() > 1
     assert SignatureRequest.objects.exclude(signer=before).count() == (
         SignatureRequest.objects.count()
     )
+    assert frozen == set()
 
 
 @postgresql_only

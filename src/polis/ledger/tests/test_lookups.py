@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -217,3 +217,40 @@ def test_a_proof_query_that_finds_its_connection_dead_is_run_again_on_a_new_one(
     root = merkle.MemoryTree([bytes.fromhex(h) for h in leaves]).root()
     assert index == 42
     assert merkle.verify_inclusion(42, 300, bytes.fromhex(leaf), proof, root)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_connect_is_not_tried_twice(monkeypatch):
+    # given no connection, and a database that refuses new ones
+    connection.close()
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(1)
+        raise connection.Database.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "get_new_connection", refuse)
+    # when a proof's tiles are read, then the error comes after a single attempt
+    with pytest.raises(OperationalError):
+        selectors.tiles([(0, 0)])
+    assert len(attempts) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("max_age", "prepared"), [(0, 0), (60, 1)])
+def test_proof_queries_are_prepared_only_on_a_persistent_connection(monkeypatch, max_age, prepared):
+    # given a connection kept across requests or not (a new one: none prepared yet)
+    _fill(10)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", max_age)
+    connection.close()
+    # when a proof's tiles are read, and a query of Django's runs as many times
+    for _ in range(3):
+        selectors.tiles([(0, 0)])
+        list(LedgerEntry.objects.filter(index=1))
+    # then only the proof's query is prepared, and only on a persistent connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0].lower() for row in cursor.fetchall()]
+    assert len([s for s in statements if "ledgertile" in s]) == prepared
+    assert not [s for s in statements if "ledgerentry" in s]

@@ -1,5 +1,5 @@
-"""Proofs served from cached tiles (this process's LRU, the shared cache) are the proofs the
-stored tiles give, at every size the log passes through, partial tiles included."""
+"""Proofs served from cached tiles (this process's LRU only) are the proofs the stored tiles
+give, at every size the log passes through, partial tiles included."""
 
 import base64
 import json
