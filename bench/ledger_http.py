@@ -1,11 +1,11 @@
 """Inclusion and consistency proofs over HTTP, as a client gets them, beside the bare view.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> \
-        .venv/bin/python bench/ledger_http.py [N] [--seconds 10] [--before SRC] [--reuse]
+        .venv/bin/python bench/ledger_http.py [N] [--seconds 10] [--workers 2] [--before SRC] [--reuse]
 
 Appends N entries (batches of 1,000, then the follower), then, right after the bulk load (no
 ANALYZE: autovacuum is off on the ledger's tables) and again after ANALYZE, serves random proofs
-of the N-entry tree through gunicorn in the production profile (2 workers, a private
+of the N-entry tree through gunicorn in the production profile (--workers, 2 by default; a private
 redis-server of its own as the cache) and drives it with wrk (8 connections): /salute/, then
 first-time proofs (inclusion by leaf hash, consistency), each connection walking its own share of
 20,000 distinct ones, so that no proof is asked twice in a row's seconds (every row prints how
@@ -123,11 +123,11 @@ def lookup_plans(entry: LedgerEntry) -> None:
             print(f"| {name} | " + " / ".join(p for p in plan if "Scan" in p) + " |")
 
 
-def measure(src: str | None, redis: PrivateRedis, paths: dict, seconds: int) -> dict:
+def measure(src: str | None, redis: PrivateRedis, paths: dict, seconds: int, workers: int) -> dict:
     """Each row of `paths` (name: (urls, spread, warm)) through a fresh gunicorn; a `warm` row
     after 3 unmeasured seconds of the same requests (every worker has served each then)."""
     redis.start()
-    extra = {"PYTHONPATH": src} if src else {}
+    extra = {"WEB_CONCURRENCY": str(workers), **({"PYTHONPATH": src} if src else {})}
     env = production_environment(
         database_url=require_postgres(),
         var=Path(tempfile.mkdtemp(prefix="polis-bench-")),
@@ -151,6 +151,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("total", nargs="?", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn's (production: 2 × cores + 1)"
+    )
     parser.add_argument("--before", help="another src/ to serve the same, for comparison")
     parser.add_argument("--force", action="store_true", help="empty a non-empty ledger")
     parser.add_argument("--reuse", action="store_true", help="serve the ledger already loaded")
@@ -183,7 +186,7 @@ def main() -> None:
             print("|---|---|---|---|---|---|---|---|")
             for code, src in variants.items():
                 print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
-                for name, r in measure(src, redis, paths, args.seconds).items():
+                for name, r in measure(src, redis, paths, args.seconds, args.workers).items():
                     asked = round(r["req_per_s"] * args.seconds)
                     print(
                         f"| {moment} | {code} | {name} | {asked:,} of {len(paths[name][0]):,} |"
