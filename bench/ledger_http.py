@@ -1,7 +1,8 @@
 """Inclusion and consistency proofs over HTTP, as a client gets them, beside the bare view.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> \
-        .venv/bin/python bench/ledger_http.py [N] [--seconds 10] [--workers 2] [--before SRC] [--reuse]
+        .venv/bin/python bench/ledger_http.py [N] [--seconds 10] [--workers 2] [--before SRC] \\
+        [--reuse]
 
 Appends N entries (batches of 1,000, then the follower), then, right after the bulk load (no
 ANALYZE: autovacuum is off on the ledger's tables) and again after ANALYZE, serves random proofs
