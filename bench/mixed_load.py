@@ -30,7 +30,7 @@ from pathlib import Path
 
 import redis
 from common import ROOT, collectstatic, django_for_sessions, require_postgres, session_cookie
-from throughput import MIXED_AT_SCALE
+from throughput import MIXES_AT_SCALE, WORKING_LISTS
 
 from tests.servers import (
     BIN,
@@ -69,7 +69,7 @@ def workload_data() -> dict:
     policies = eligible_policies(user).filter(product__code=PRODUCT).values_list("pk", flat=True)
     return {
         "cookie": session_cookie(user),
-        "reads": MIXED_AT_SCALE,
+        "reads": MIXES_AT_SCALE[WORKING_LISTS],
         "quote_form": f"/preventivi/nuovo/{PRODUCT}/",
         "answers": ARCHITECT_EXAMPLE,
         # consistent with RC professionale, documents by e-mail with the client's consent
