@@ -1,4 +1,3 @@
-import functools
 import os
 import shutil
 from pathlib import Path
@@ -54,7 +53,7 @@ def _quick_flush_on_postgresql():
     truncate = DatabaseOperations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or not tables or not _superuser_role(self.connection.alias):
+        if reset_sequences or not tables or not snapshot.superuser(self.connection.alias):
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
@@ -77,7 +76,7 @@ _AFTER_POST_MIGRATE = {}
 
 
 def _post_migrate_once(verbosity, interactive, db, **kwargs):
-    if connections[db].vendor != "postgresql" or not _superuser_role(db):
+    if connections[db].vendor != "postgresql" or not snapshot.superuser(db):
         return emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
     if db in _AFTER_POST_MIGRATE:
         with transaction.atomic(using=db):
@@ -87,14 +86,6 @@ def _post_migrate_once(verbosity, interactive, db, **kwargs):
     emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
     _AFTER_POST_MIGRATE[db] = snapshot.copy_out(["django_content_type", "auth_permission"], db)
     return None
-
-
-@functools.cache
-def _superuser_role(alias: str) -> bool:
-    """Whether the test database's user is a superuser (asked once a run)."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-        return cursor.fetchone()[0]
 
 
 @pytest.fixture(autouse=True)

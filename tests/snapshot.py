@@ -7,16 +7,14 @@ append-only guards, the foreign keys, checked when the snapshot was made), as th
 the root conftest deletes them. The worker's VAR_DIR (development keys, CA, TSA) is the same
 for both tests, so what was signed in the snapshot still verifies."""
 
+import functools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection, connections, transaction
-
-from polis.ledger.selectors import forget_log
 
 
 @dataclass(frozen=True)
@@ -28,9 +26,13 @@ class Snapshot:
 
 def supported() -> bool:
     """Whether this database can be snapshotted (PostgreSQL, connected as a superuser)."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
+    return connection.vendor == "postgresql" and superuser(connection.alias)
+
+
+@functools.cache
+def superuser(alias: str) -> bool:
+    """Whether the test database's user is a superuser (asked once a run)."""
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT current_setting('is_superuser') = 'on'")
         return cursor.fetchone()[0]
 
@@ -52,12 +54,13 @@ def take(folder: Path) -> Snapshot:
 
 def restore(snapshot: Snapshot) -> None:
     """Replace every row with the snapshot's, set the sequences where they were, copy its media
-    into MEDIA_ROOT, and forget what the process cached of the rows it had."""
+        into MEDIA_ROOT, and forget the content types the process cached (the shared cache and the
+    ledger's log are emptied before each test: conftest's _clear_cache)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         for table in map(connection.ops.quote_name, _tables(cursor)):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        copy_in(snapshot.rows, using=connection.alias)
+        copy_in(snapshot.rows, using=connection.alias, reset_sequences=False)
         for sequence, value in snapshot.sequences.items():
             cursor.execute(
                 "SELECT setval(%s, %s, %s)",
@@ -66,8 +69,6 @@ def restore(snapshot: Snapshot) -> None:
     if snapshot.media.exists():
         shutil.copytree(snapshot.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
     ContentType.objects.clear_cache()
-    cache.clear()
-    forget_log()
 
 
 def copy_out(tables: list[str], using: str = "default") -> dict[str, bytes]:
@@ -83,13 +84,16 @@ def copy_out(tables: list[str], using: str = "default") -> dict[str, bytes]:
     return rows
 
 
-def copy_in(rows: dict[str, bytes], using: str = "default") -> None:
-    """Insert rows of copy_out into their (empty) tables, and move each table's id sequence to
-    its largest id, so that the next insert does not take an id COPY has restored."""
+def copy_in(rows: dict[str, bytes], using: str = "default", *, reset_sequences=True) -> None:
+    """Insert rows of copy_out into their (empty) tables, and (unless the caller sets them
+    itself) move each table's id sequence to its largest id, so that the next insert does not
+    take an id COPY has restored."""
     with connections[using].cursor() as cursor:
         for table, data in rows.items():
             with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
                 copy.write(data)
+            if not reset_sequences:
+                continue
             cursor.execute(
                 "SELECT pg_get_serial_sequence(%s, 'id') FROM pg_attribute "
                 "WHERE attrelid = %s::regclass AND attname = 'id' AND NOT attisdropped",

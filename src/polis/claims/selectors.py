@@ -70,17 +70,13 @@ def claims_visible_to(user: User) -> QuerySet[Claim]:
     return claims.filter(firm_id=user.firm_id)
 
 
-def get_claim_for(user: User, pk: int) -> Claim:
-    claim = claims_visible_to(user).filter(pk=pk).first()
-    if claim is None:
-        raise Http404
-    return claim
-
-
-def claim_key_for(user: User, pk: int) -> Claim:
-    """The claim with its key alone (404 if `user` may not see it): what logging its opening
-    needs, before its page is read from the cache or computed."""
-    claim = claims_visible_to(user).select_related(None).only("pk").filter(pk=pk).first()
+def get_claim_for(user: User, pk: int, *, key_only: bool = False) -> Claim:
+    """The claim (404 if `user` may not see it); with `key_only`, its key alone: what logging
+    its opening needs, before its page is read from the cache or computed."""
+    claims = claims_visible_to(user)
+    if key_only:
+        claims = claims.select_related(None).only("pk")
+    claim = claims.filter(pk=pk).first()
     if claim is None:
         raise Http404
     return claim

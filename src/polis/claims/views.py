@@ -108,7 +108,7 @@ def claim_list(request):
 @capability_required("view_claims")
 def claim_detail(request, pk: int):
     # every opening is logged (health data), also when the page comes from the cache
-    claim = selectors.claim_key_for(request.user, pk)
+    claim = selectors.get_claim_for(request.user, pk, key_only=True)
     services.record_claim_access(actor=request.user, claims=[claim], what=_("pagina del sinistro"))
     return _claim_page(request, pk)
 

@@ -54,9 +54,7 @@ def cached(key: str, compute: Callable, *, stamps: list[str], timeout: int = TIM
     try:
         if None in tokens:
             # A stamp not started yet (or evicted): start it, store the value on the next read.
-            for stamp_key, token in zip(stamp_keys, tokens, strict=True):
-                if token is None:
-                    cache.add(stamp_key, secrets.token_hex(8), timeout=None)
+            start([stamp for stamp, token in zip(stamps, tokens, strict=True) if token is None])
         else:
             cache.set(key, (tokens, value), timeout)
     except (RedisError, OSError):

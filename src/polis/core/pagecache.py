@@ -54,8 +54,8 @@ _HTMX_HEADERS = (
     "HX-History-Restore-Request",
 )
 # What the key leaves out of the user's row: last_login, written at every login and shown on
-# no cached page; the password hash, which the cached user does not carry (the session's check
-# value, derived from it, is in the key instead).
+# no cached page; the password hash, which the cached user does not carry (a changed password
+# ends the session before its pages are looked up).
 _USER_FIELDS_IGNORED = {"last_login", "password"}
 
 
@@ -106,10 +106,13 @@ def _touch_on_commit(connection, tables: list[str]) -> None:
         renew(stamps)
         return
     written = getattr(connection, "_written_tables", None)
-    if written is None or written.renewed:
+    if written is None or written.renewed or not connection.run_on_commit:
+        # nothing of this transaction queued yet (or its last one ended): start afresh
         written = connection._written_tables = _Written()
     written.stamps.update(stamps)
-    # one callback a statement, so that a savepoint rolled back takes its own away only
+    # A callback each statement, so that the stamps are renewed if any write of the
+    # transaction survives its savepoints; those of a write rolled back with its savepoint may be
+    # renewed too (too much, never too little).
     connection.on_commit(written)
 
 
@@ -139,7 +142,6 @@ def _key(request) -> str | None:
         timezone.localdate().isoformat(),
         str(user.is_verified()) if hasattr(user, "is_verified") else "",
         *(headers.get(name, "") for name in _HTMX_HEADERS),
-        user.get_session_auth_hash(),
         *(
             repr(getattr(user, field.attname))
             for field in user._meta.concrete_fields
