@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import migrations
+from django.db.migrations.operations.base import Operation
 
 
 def read_only_alias() -> str:
@@ -10,15 +10,37 @@ def read_only_alias() -> str:
     return "replica" if "replica" in settings.DATABASES else "default"
 
 
-def vendor_sql(forward: dict[str, list[str]], reverse: dict[str, list[str]]):
+class VendorSQL(Operation):
     """A migration operation running the statements written for the database's vendor
-    (`{"sqlite": [...], "postgresql": [...]}`), and their reverse when unapplied."""
+    (`{"postgresql": [...], "sqlite": [...]}`; a vendor left out runs nothing), and their reverse
+    when unapplied. An operation rather than RunPython over a closure, so that squashed
+    migrations can carry it."""
 
-    def run(statements: dict[str, list[str]]):
-        def apply(apps, schema_editor) -> None:
-            for sql in statements[schema_editor.connection.vendor]:
-                schema_editor.execute(sql, params=None)
+    reversible = True
+    reduces_to_sql = True
 
-        return apply
+    def __init__(self, forward: dict[str, list[str]], reverse: dict[str, list[str]]):
+        self.forward = forward
+        self.reverse = reverse
 
-    return migrations.RunPython(run(forward), run(reverse))
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        self._run(schema_editor, self.forward)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        self._run(schema_editor, self.reverse)
+
+    @staticmethod
+    def _run(schema_editor, statements: dict[str, list[str]]) -> None:
+        for sql in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(sql, params=None)
+
+    def describe(self) -> str:
+        return "SQL for the database's vendor"
+
+
+def vendor_sql(forward: dict[str, list[str]], reverse: dict[str, list[str]]) -> VendorSQL:
+    """The statements for the database's vendor, and their reverse (see VendorSQL)."""
+    return VendorSQL(forward, reverse)

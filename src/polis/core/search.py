@@ -7,31 +7,26 @@ same expression, `UPPER(col)`, answers it (and `istartswith`, `iexact`) without 
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection, migrations
+from django.db import connection
 from django.db.models import AutoField, BigAutoField, ForeignObject, Lookup, Q
 
+from polis.core.db import VendorSQL
 
-def trigram_indexes(table: str, columns: dict[str, str]) -> migrations.RunPython:
+
+def trigram_indexes(table: str, columns: dict[str, str]) -> VendorSQL:
     """A migration operation: {index name: column} GIN trigram indexes on UPPER(column), built
     CONCURRENTLY (the migration must be `atomic = False`), on PostgreSQL only."""
-
-    def create(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for name, column in columns.items():
-            schema_editor.execute(
+    return VendorSQL(
+        forward={
+            "postgresql": ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+            + [
                 f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
                 f"USING gin (UPPER({column}) gin_trgm_ops)"
-            )
-
-    def drop(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for name in columns:
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-    return migrations.RunPython(create, drop, atomic=False)
+                for name, column in columns.items()
+            ]
+        },
+        reverse={"postgresql": [f"DROP INDEX CONCURRENTLY IF EXISTS {name}" for name in columns]},
+    )
 
 
 # The text search configuration of the descriptions people write: Italian stemming and stop
@@ -52,23 +47,19 @@ def text_search(queryset, field: str, text: str):
     return queryset
 
 
-def fulltext_index(table: str, name: str, column: str) -> migrations.RunPython:
+def fulltext_index(table: str, name: str, column: str) -> VendorSQL:
     """A migration operation: the GIN index `text_search` reads, on PostgreSQL only (the
     expression is the one Django's SearchVector writes). `atomic = False` (CONCURRENTLY)."""
     expression = f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, COALESCE({column}, ''))"
-
-    def create(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
+    return VendorSQL(
+        forward={
+            "postgresql": [
                 f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
                 f"USING gin ({expression})"
-            )
-
-    def drop(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-    return migrations.RunPython(create, drop, atomic=False)
+            ]
+        },
+        reverse={"postgresql": [f"DROP INDEX CONCURRENTLY IF EXISTS {name}"]},
+    )
 
 
 # Up to this many matching keys are passed as literals: the planner then reads the outer table's

@@ -30,4 +30,4 @@ class Migration(migrations.Migration):
         ("sessions", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(move_sessions, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(move_sessions, migrations.RunPython.noop, elidable=True)]

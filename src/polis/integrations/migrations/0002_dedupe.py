@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(date_the_disabled, restore_active),
+        migrations.RunPython(date_the_disabled, restore_active, elidable=True),
         migrations.RemoveField(
             model_name="webhooksubscription",
             name="active",

@@ -48,5 +48,5 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=True, verbose_name="voci indicizzate"),
         ),
         migrations.RunPython(lz4_bundles, migrations.RunPython.noop),
-        migrations.RunPython(bundle_existing_entries, migrations.RunPython.noop),
+        migrations.RunPython(bundle_existing_entries, migrations.RunPython.noop, elidable=True),
     ]

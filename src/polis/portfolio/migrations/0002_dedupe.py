@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, copy_from_file),
+        migrations.RunPython(migrations.RunPython.noop, copy_from_file, elidable=True),
         migrations.RemoveIndex(
             model_name="importbatch",
             name="import_firm_sha256",

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             name="submitted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
-        migrations.RunPython(waiting_since_creation, migrations.RunPython.noop),
+        migrations.RunPython(waiting_since_creation, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="practice",
             index=models.Index(
