@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from polis.practices.tests.factories import PracticeFactory
 
-BEFORE = [("practices", "0012_renewal_indexes")]
+BEFORE = [("practices", "0001_squashed_0012_renewal_indexes")]
 AFTER = [("practices", "0013_completed_status_and_delivery")]
 
 
