@@ -18,7 +18,6 @@ from polis.clients.models import Client
 from polis.complaints.categories import install_categories
 from polis.complaints.models import Category, Complaint
 from polis.complaints.services import ComplaintData, register_complaint, submit_complaint
-from polis.core.cache import touch
 from polis.core.numbering import formatted_number
 from polis.devdata.accounting import install_demo_money
 from polis.devdata.catalog import ARCHITECT_EXAMPLE, install_demo_catalog
@@ -41,7 +40,6 @@ from polis.practices.services import (
 from polis.quotes.services import create_quote
 from polis.web.faq_seed import load_seed_faq
 from polis.web.models import FaqEntry
-from polis.web.selectors import FAQ_STAMP
 
 DEMO_PASSWORD = "polis-demo-2026"  # noqa: S105 - development only, refused without DEBUG
 # Fixed TOTP key (base32 JBSWY3DPEHPK3PXP) so the demo staff can be added to any app.
@@ -126,7 +124,6 @@ DEMO_CLIENTS = [
 def install_demo() -> None:
     """Load the demo data; what is already there is left as it is."""
     load_seed_faq(FaqEntry)
-    touch(FAQ_STAMP)  # the FAQ page's cached entries, once this commits
     admin = _user(*USERS[0][:4])  # the administrator, who approves the firms
     # Approved before their people have accounts: no approval e-mails in Posta inviata.
     firms = [_approved_firm(data, admin) for data in FIRMS]

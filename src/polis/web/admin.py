@@ -1,13 +1,10 @@
 from django.contrib import admin
 
-from polis.core.admin import StampedAdmin
 from polis.web.models import ContactRequest, FaqEntry
-from polis.web.selectors import FAQ_STAMP
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(StampedAdmin):
-    cache_stamp = FAQ_STAMP  # the FAQ page's entries are cached (selectors.faq_entries_html)
+class FaqEntryAdmin(admin.ModelAdmin):
     list_display = ["question", "section", "position", "published"]
     list_editable = ["position", "published"]
     list_filter = ["section", "published"]

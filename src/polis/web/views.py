@@ -33,10 +33,12 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@cached_page
 def home(request):
     return render(request, "web/home.html")
 
 
+@cached_page
 def faq(request):
     query = request.GET.get("q", "").strip()[:100]
     html = selectors.faq_entries_html(query=query)
@@ -46,6 +48,7 @@ def faq(request):
 
 
 @require_http_methods(["GET", "POST"])
+@cached_page
 def contact(request):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,10 +61,12 @@ def contact(request):
     return render(request, "web/contact.html", {"form": form})
 
 
+@cached_page
 def contact_done(request):
     return render(request, "web/contact_done.html")
 
 
+@cached_page
 def privacy(request):
     """The privacy notice of the website's contact form."""
     return render(request, "web/privacy.html", {"mga_address": settings.MGA_ADDRESS})

@@ -1,6 +1,8 @@
 """Whole pages in the shared cache (core/pagecache.py): served again only to the session that
 computed them, and only while nothing they read was written — a committed change shows at once."""
 
+import re
+
 import pytest
 from django.apps import apps
 from django.core.cache import cache
@@ -21,6 +23,7 @@ from polis.clients.models import Client
 from polis.core.cache import table_stamp, tokens
 from polis.core.pagecache import _written
 from polis.practices.tests.factories import PracticeFactory
+from polis.web.models import ContactRequest, FaqEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +312,50 @@ def test_a_truncate_stamps_every_table_it_names():
     assert sorted(_written(truncated)) == sorted([client_table, claim_table])
     # a cascade reaches tables it does not name: every model's table is stamped
     assert len(_written(f'TRUNCATE "{client_table}" CASCADE')) > 50
+
+
+_REQUEST = re.compile(r'FROM "(django_session|accounts_user|accounts_firm|otp_totp_totpdevice)"')
+
+
+def test_the_public_pages_come_from_the_cache_and_an_edited_faq_shows_at_once(
+    client_for, collaborator_a, django_capture_on_commit_callbacks
+):
+    # given the home page, the FAQ (searched too) and Contattaci, opened by a logged-in user
+    entry = FaqEntry.objects.create(section="Prova", question="Domanda?", answer="Prima risposta")
+    browser = client_for(collaborator_a)
+    faq = reverse("web:faq")
+    for url in (reverse("web:home"), faq, f"{faq}?q=risposta", reverse("web:contact")):
+        opened(browser, url)
+        # when opened again, then it is served without a query of its own (the session and the
+        # user are read by the test's settings, which keep them out of the shared cache)
+        with CaptureQueriesContext(connection) as captured:
+            assert browser.get(url).status_code == 200
+        own = [q["sql"] for q in captured.captured_queries if not _REQUEST.search(q["sql"])]
+        assert own == [], url
+    assert "Prima risposta" in browser.get(faq).content.decode()
+    # when the answer changes, by whatever writes it (here a bare UPDATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        FaqEntry.objects.filter(pk=entry.pk).update(answer="Seconda risposta")
+    # then the FAQ shows it at once, searched or not
+    assert "Seconda risposta" in browser.get(faq).content.decode()
+    assert "Seconda risposta" in browser.get(f"{faq}?q=risposta").content.decode()
+
+
+def test_the_contact_form_from_the_cache_still_sends(client_for, collaborator_a):
+    browser = client_for(collaborator_a)
+    page = opened(browser, reverse("web:contact"))
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    browser.handler.enforce_csrf_checks = True
+    response = browser.post(
+        reverse("web:contact"),
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Mario Rossi",
+            "email": "mario@example.it",
+            "subject": "Informazioni",
+            "message": "Vorrei sapere di più sulle polizze.",
+            "privacy": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert ContactRequest.objects.filter(email="mario@example.it").exists()
