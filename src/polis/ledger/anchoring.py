@@ -14,7 +14,6 @@ import hashlib
 import logging
 
 from asn1crypto import cms, tsp
-from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -23,8 +22,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from polis.core.dev_tsa import DevTimeStamper
 from polis.core.loops import call_outside_loop
 from polis.ledger.models import LedgerCheckpoint
 
@@ -61,17 +60,22 @@ def _create_dev_tsa(key_path, cert_path) -> None:
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
 
 
-@functools.cache
-def _dev_tsa() -> DummyTimeStamper:
+def _dev_tsa() -> DevTimeStamper:
     folder = settings.VAR_DIR / "ledger_tsa"
     folder.mkdir(exist_ok=True)
     key_path, cert_path = folder / "key.der", folder / "cert.der"
     if not cert_path.exists():
         _create_dev_tsa(key_path, cert_path)
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert_path.read_bytes()),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(key_path.read_bytes()),
-    )
+    return _loaded_dev_tsa(key_path.read_bytes(), cert_path.read_bytes())
+
+
+@functools.cache
+def _loaded_dev_tsa(key_der: bytes, cert_der: bytes) -> DevTimeStamper:
+    """The development TSA, built once per key and certificate (a test may make its own)."""
+    key = serialization.load_der_private_key(key_der, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("the development TSA's key is RSA")
+    return DevTimeStamper(tsa_cert=asn1_x509.Certificate.load(cert_der), tsa_key=key)
 
 
 def timestamper() -> TimeStamper | None:

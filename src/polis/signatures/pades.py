@@ -21,19 +21,21 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
-from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from polis.core.dev_tsa import DevTimeStamper
 from polis.core.loops import call_outside_loop
 
 logger = logging.getLogger(__name__)
@@ -83,9 +85,19 @@ _DEV_CRL_POINT = x509.CRLDistributionPoints(
 )
 
 
+@cache
+def _dev_key(pem_data: bytes) -> rsa.RSAPrivateKey:
+    """A development private key, loaded once per process: loading an RSA key checks it, ~40 ms,
+    a hundred times what a signature with it costs."""
+    key = serialization.load_pem_private_key(pem_data, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("the development keys are RSA")
+    return key
+
+
 def _dev_crl(folder: Path) -> bytes:
     """A fresh CRL of the development CA (nothing revoked), DER."""
-    ca_key = serialization.load_pem_private_key((folder / "ca.key").read_bytes(), password=None)
+    ca_key = _dev_key((folder / "ca.key").read_bytes())
     ca_cert = x509.load_pem_x509_certificate((folder / "ca.crt").read_bytes())
     now = datetime.datetime.now(datetime.UTC)
     crl = (
@@ -192,18 +204,14 @@ def dev_identity_folder() -> Path:
     return Path(settings.VAR_DIR) / "signing"
 
 
+def _certificate(pem_data: bytes) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(pem.unarmor(pem_data)[2])
+
+
 @cache
-def _dev_tsa(folder: Path) -> DummyTimeStamper:
-    key = serialization.load_pem_private_key((folder / "tsa.key").read_bytes(), password=None)
-    der = key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return DummyTimeStamper(
-        tsa_cert=load_cert_from_pemder(str(folder / "tsa.crt")),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(der),
-    )
+def _dev_tsa(key_pem: bytes, cert_pem: bytes) -> DevTimeStamper:
+    """The development TSA, built once per key and certificate (a test may make its own)."""
+    return DevTimeStamper(tsa_cert=_certificate(cert_pem), tsa_key=_dev_key(key_pem))
 
 
 def timestamper():
@@ -213,7 +221,8 @@ def timestamper():
     if settings.SIGNATURE_TSA_URL:
         return HTTPTimeStamper(settings.SIGNATURE_TSA_URL, timeout=10)
     if is_development_certificate():
-        return _dev_tsa(_dev_folder())
+        folder = _dev_folder()
+        return _dev_tsa((folder / "tsa.key").read_bytes(), (folder / "tsa.crt").read_bytes())
     return None
 
 
@@ -228,24 +237,53 @@ def is_development_certificate() -> bool:
     return not settings.SIGNATURE_P12_FILE
 
 
-@cache
 def signing_identity() -> signers.SimpleSigner:
     """The platform's signer: the configured PKCS#12, or the development one under VAR_DIR."""
     if settings.SIGNATURE_P12_FILE:
-        signer = signers.SimpleSigner.load_pkcs12(
-            settings.SIGNATURE_P12_FILE,
-            passphrase=settings.SIGNATURE_P12_PASSWORD.encode() or None,
-        )
-    else:
-        folder = _dev_folder()
-        signer = signers.SimpleSigner.load(
-            str(folder / "signer.key"),
-            str(folder / "signer.crt"),
-            ca_chain_files=(str(folder / "ca.crt"),),
-        )
+        return _pkcs12_signer(settings.SIGNATURE_P12_FILE, settings.SIGNATURE_P12_PASSWORD)
+    folder = _dev_folder()
+    return _dev_signer(
+        (folder / "signer.key").read_bytes(),
+        (folder / "signer.crt").read_bytes(),
+        (folder / "ca.crt").read_bytes(),
+    )
+
+
+@cache
+def _pkcs12_signer(path: str, password: str) -> signers.SimpleSigner:
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
     if signer is None:
         raise RuntimeError("the signing certificate could not be loaded")
     return signer
+
+
+class _DevSigner(signers.SimpleSigner):
+    """The development signer (RSA, PKCS#1 v1.5), keeping its loaded key: SimpleSigner loads,
+    and so checks, its key again for every signature."""
+
+    def __init__(
+        self, *, key: rsa.RSAPrivateKey, cert: asn1_x509.Certificate, ca: asn1_x509.Certificate
+    ):
+        der = key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        super().__init__(
+            signing_cert=cert,
+            signing_key=asn1_keys.PrivateKeyInfo.load(der),
+            cert_registry=SimpleCertificateStore.from_certs([ca]),
+        )
+        self._loaded_key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        return self._loaded_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+@cache
+def _dev_signer(key_pem: bytes, cert_pem: bytes, ca_pem: bytes) -> signers.SimpleSigner:
+    """The development signer, built once per key and certificates (a test may make its own)."""
+    return _DevSigner(key=_dev_key(key_pem), cert=_certificate(cert_pem), ca=_certificate(ca_pem))
 
 
 def _tsa_roots() -> list[asn1_x509.Certificate]:

@@ -45,6 +45,7 @@ def test_the_quietanza_names_who_identified_the_insured_and_for_which_signature(
     assert not request.evidence.filter(kind="identification_attested").exists()
 
 
+@pytest.mark.real_pdf
 def test_the_signature_report_says_the_identification_was_not_repeated(
     claim, operator, adjuster, collaborator_a
 ):

@@ -81,7 +81,6 @@ def test_the_embedded_default_time_stamps_with_a_development_tsa_labelled_as_suc
     # given the embedded default: no TSA configured, a development one
     settings.LEDGER_DEV_TSA = True
     settings.VAR_DIR = tmp_path
-    anchoring._dev_tsa.cache_clear()
     services.record_event(type="policy.issued", ref="TS-3", sha256="c" * 64)
     # when the log is published
     services.publish_log()
@@ -90,4 +89,3 @@ def test_the_embedded_default_time_stamps_with_a_development_tsa_labelled_as_suc
     digest = hashlib.sha256(checkpoint.note.encode()).digest()
     stamp = rfc3161.verify_token(bytes(checkpoint.timestamp_token), digest)
     assert stamp.tsa == "polis TSA di sviluppo (senza valore legale)"
-    anchoring._dev_tsa.cache_clear()

@@ -43,6 +43,7 @@ def issued(collaborator_a):
     return services.issue_practice(actor=collaborator_a, practice=draft)
 
 
+@pytest.mark.real_pdf
 def test_the_contract_and_the_quote_speak_to_the_client(collaborator_a, issued):
     quote_pdf = quotes.quote_pdf(actor=collaborator_a, quote=issued.quote)
     for stored in (issued.contract, quote_pdf):

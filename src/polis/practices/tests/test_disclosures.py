@@ -58,6 +58,7 @@ def test_a_section_a_firm_is_a_horizontal_collaboration():
     assert "Intermediario principale" not in mup.html
 
 
+@pytest.mark.real_pdf
 def test_practices_made_under_the_old_regime_render_the_three_allegati():
     # given
     firm = FirmFactory()

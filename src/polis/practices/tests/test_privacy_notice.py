@@ -46,6 +46,7 @@ def test_the_notice_joins_the_set_from_its_valid_from_and_older_sets_stay_as_the
     ]
 
 
+@pytest.mark.real_pdf
 def test_the_notice_names_the_mga_as_controller_the_bases_the_rights_and_the_garante(settings):
     # given
     firm = FirmFactory(name="Agenzia Serena S.r.l.")
@@ -72,6 +73,7 @@ def test_the_notice_names_the_mga_as_controller_the_bases_the_rights_and_the_gar
     assert len(notice.sha256) == 64
 
 
+@pytest.mark.real_pdf
 def test_the_notice_lists_every_registered_retention_class_with_its_period(settings):
     # given: a period configured differently from the registered one
     settings.RETENTION_MONTHS = {"quotes.quote": 18}

@@ -104,6 +104,7 @@ def test_an_offer_needs_a_valid_cover_for_each_coverage(operator, custom, cover,
     assert custom.status == QuoteRequest.Status.REQUESTED
 
 
+@pytest.mark.real_pdf
 def test_an_accepted_offer_becomes_a_practice_with_its_cover_printed_and_no_second_review(
     operator, custom, collaborator_a
 ):

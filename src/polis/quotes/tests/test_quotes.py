@@ -30,6 +30,7 @@ def post_quote(client, product, customer, **answers):
     return client.post(reverse("quotes:create_for_product", args=[product.code]), data)
 
 
+@pytest.mark.real_pdf
 def test_fai_preventivo_prices_and_keeps_the_quote_with_its_pdf(client_for, collaborator_a, setup):
     # given
     product, customer = setup

@@ -21,6 +21,7 @@ def _read(stored) -> bytes:
         return handle.read()
 
 
+@pytest.mark.real_pdf
 def test_the_visible_block_fills_the_contracts_own_signature_box(collaborator_a, issued_practice):
     # given the contract reserves one box for its signer
     page, box = pades.reserved_box(_read(issued_practice.contract))
@@ -55,6 +56,7 @@ def _text(data: bytes) -> str:
     return " ".join(output.decode().split())
 
 
+@pytest.mark.real_pdf
 def test_the_report_tells_the_signature_in_italian_sentences(collaborator_a, issued_practice):
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")

@@ -121,6 +121,7 @@ def test_the_right_code_signs_the_contract_pades_with_evidence_and_ledger(sent):
     }
 
 
+@pytest.mark.real_pdf
 def test_the_signed_pdf_validates_with_pdfsig_and_one_changed_byte_breaks_it(sent, tmp_path):
     if shutil.which("pdfsig") is None:
         pytest.skip("poppler-utils (pdfsig) is not installed")
@@ -147,6 +148,7 @@ def test_the_signed_pdf_validates_with_pdfsig_and_one_changed_byte_breaks_it(sen
     assert not _validate(tampered).intact
 
 
+@pytest.mark.real_pdf
 def test_the_visible_block_names_signer_masked_number_hash_and_request(sent):
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")
