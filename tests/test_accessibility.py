@@ -9,12 +9,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
-from conftest import login_verified
+from conftest import session_key_of
 from polis.accounts.models import User
 from polis.claims.models import Claim
 from polis.devdata.signing import last_code
@@ -82,10 +81,8 @@ def _pattern(path: str) -> str | None:
     return name
 
 
-def _session_cookie(live_server, email: str) -> dict:
-    client = Client()
-    login_verified(client, User.objects.get(email=email))
-    value = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+def _session_cookie(live_server, user: User) -> dict:
+    value = session_key_of(user)
     return {"name": django_settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
 
 
@@ -153,7 +150,7 @@ def page_of(_chromium, live_server, settings):
             assert AXE.exists(), "axe-core is missing: run `npm install`"
             context.add_init_script(path=AXE)
         if user is not None:
-            context.add_cookies([_session_cookie(live_server, user.email)])
+            context.add_cookies([_session_cookie(live_server, user)])
         page = context.new_page()
         page.set_default_timeout(15_000)
         return page
