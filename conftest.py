@@ -166,6 +166,16 @@ def login_verified(client, user: User) -> None:
         session.save()
 
 
+def session_key_of(user: User) -> str:
+    """The key of a new session of `user` after a complete login (login_verified)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    login_verified(client, user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 @pytest.fixture
 def firm_a(db):
     return FirmFactory(name="Agenzia Alfa S.r.l.")

@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import tests.access
-from conftest import isolated_settings, login_verified
+from conftest import isolated_settings, login_verified, session_key_of
 from polis.accounts import services as account_services
 from polis.accounts.models import Firm, User
 from polis.accounts.tests.factories import PASSWORD, FirmFactory, UserFactory
@@ -147,24 +147,16 @@ def outcome_of(client, rule, world, url) -> object:
 def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The world of one module of the table (the parameter), built once for all its rules, as
     Django's `setUpTestData` does: in a transaction rolled back after the module's last rule,
-    each rule's test in a savepoint of it (the `db` fixture) rolled back after the test."""
+    each rule's test in a savepoint of it (the `db` fixture) rolled back after the test. Its
+    users are logged in once: each rule's requests carry their sessions (what a rule's request
+    changes in a session is rolled back)."""
     media = tmp_path_factory.mktemp("access-media")
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(**isolated_settings(media)):
             built = build_world(request.param)
-            sessions = {
-                who: _logged_in_session(user) for who, user in built["users"].items() if user
-            }
+            sessions = {who: session_key_of(user) for who, user in built["users"].items() if user}
         yield built | {"media": media, "sessions": sessions}
         transaction.set_rollback(True)
-
-
-def _logged_in_session(user: User) -> str:
-    """The key of a session of `user` after a complete login: logged in once per world, each
-    rule's requests carry it (what a rule's request changes in the session is rolled back)."""
-    client = Client()
-    login_verified(client, user)
-    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
 
 
 def client_as(world, who: str) -> Client:

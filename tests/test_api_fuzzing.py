@@ -6,8 +6,9 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.middleware.csrf import _get_new_csrf_string
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -16,7 +17,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conftest import login_verified
+from conftest import isolated_settings, session_key_of
+from polis.accounts.models import User
+from polis.accounts.tests.factories import FirmFactory, UserFactory
 from polis.clients.tests.factories import ClientFactory
 from polis.quotes.tests.factories import demo_product
 
@@ -40,15 +43,34 @@ def _keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def _sessions(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Session cookies of a logged-in collaborator (with a client and a product) and of an
+    operator of the MGA, built and logged in once for the module, as Django's `setUpTestData`
+    does: in a transaction rolled back after the module's last test, each test in a savepoint
+    of it (the `db` fixture) rolled back after the test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(**isolated_settings(tmp_path_factory.mktemp("fuzz-media"))):
+            firm = FirmFactory(name="Agenzia Alfa S.r.l.")
+            collaborator = UserFactory(firm=firm, is_firm_admin=True, email="alfa@example.it")
+            operator = UserFactory(
+                role=User.Role.OPERATOR, email="operatore@example.it", with_totp=True
+            )
+            ClientFactory(created_by=collaborator)
+            demo_product("RCP")
+            sessions = {
+                "collaborator": session_key_of(collaborator),
+                "mga_staff": session_key_of(operator),
+            }
+        yield sessions
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(params=["collaborator", "mga_staff"])
-def api_session(request, collaborator_a, operator, client, _keep_test_connection):
-    """Session and CSRF cookies of a logged-in collaborator (with a client and a product) or
-    of an operator of the MGA."""
-    ClientFactory(created_by=collaborator_a)
-    demo_product("RCP")
-    login_verified(client, collaborator_a if request.param == "collaborator" else operator)
-    token = _get_new_csrf_string()
-    return {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}
+def api_session(request, _sessions, _keep_test_connection):
+    """Session and CSRF cookies of the collaborator or of the operator; what a test's requests
+    change in the session rolls back with the test."""
+    return {"sessionid": _sessions[request.param], "csrftoken": _get_new_csrf_string()}
 
 
 @pytest.mark.django_db
