@@ -12,6 +12,7 @@ import polis.core.db
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("accounting", "0001_ledger"),
         ("accounting", "0002_balance_triggers"),
@@ -23,9 +24,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("catalog", "0009_policyrules_cover_basis"),
-        ("catalog", "0011_product_endorsement_limit"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,6 +9,7 @@ import polis.accounts.models
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("accounts", "0001_initial"),
         ("accounts", "0002_disclosure_data"),

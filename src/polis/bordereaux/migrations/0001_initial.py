@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("catalog", "0009_policyrules_cover_basis"),
-        ("documents", "0001_initial"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

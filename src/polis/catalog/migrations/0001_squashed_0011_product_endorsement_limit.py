@@ -7,6 +7,7 @@ import polis.catalog.validators
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("catalog", "0001_initial"),
         ("catalog", "0002_questionnaire"),
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("documents", "0001_initial"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
     ]
 
     operations = [

@@ -13,6 +13,7 @@ import polis.core.db
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY
 
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("claims", "0001_initial"),
         ("claims", "0002_list_indexes"),
@@ -26,12 +27,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0002_disclosure_data"),
-        ("clients", "0001_initial"),
-        ("clients", "0003_trigram_search"),
-        ("documents", "0001_initial"),
-        ("practices", "0003_practice_signed_contract"),
-        ("practices", "0009_policy_number_trigram"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
+        ("practices", "0001_squashed_0012_renewal_indexes"),
+        ("practices", "0001_squashed_0012_renewal_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,6 +11,7 @@ import polis.core.db
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY
 
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("clients", "0001_initial"),
         ("clients", "0002_tax_id_indexes"),
@@ -25,7 +26,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0002_disclosure_data"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,16 +14,17 @@ def add_categories(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [("complaints", "0001_initial"), ("complaints", "0002_categories")]
 
     initial = True
 
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("catalog", "0009_policyrules_cover_basis"),
-        ("clients", "0006_client_processing_restricted_at"),
-        ("documents", "0001_initial"),
-        ("notify", "0004_language"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
+        ("notify", "0001_squashed_0005_dedupe"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,6 +11,7 @@ import polis.documents.models
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [("documents", "0001_initial"), ("documents", "0002_storedfile_content_type_xlsx")]
 
     initial = True

@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("claims", "0007_alter_claimdocument_uploaded_by"),
-        ("clients", "0004_list_indexes"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("claims", "0001_squashed_0007_alter_claimdocument_uploaded_by"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
         ("practices", "0013_completed_status_and_delivery"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

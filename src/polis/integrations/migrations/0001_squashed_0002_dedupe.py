@@ -9,12 +9,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [("integrations", "0001_initial"), ("integrations", "0002_dedupe")]
 
     initial = True
 
     dependencies = [
-        ("catalog", "0009_policyrules_cover_basis"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -46,6 +46,7 @@ def bundle_existing_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("ledger", "0001_initial"),
         ("ledger", "0002_witness"),

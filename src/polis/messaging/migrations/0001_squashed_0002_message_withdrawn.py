@@ -7,13 +7,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [("messaging", "0001_initial"), ("messaging", "0002_message_withdrawn")]
 
     initial = True
 
     dependencies = [
-        ("accounts", "0002_disclosure_data"),
-        ("documents", "0001_initial"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

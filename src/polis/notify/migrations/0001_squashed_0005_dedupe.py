@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("notify", "0001_initial"),
         ("notify", "0002_outboundmessage_attachments"),
@@ -18,7 +19,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("documents", "0001_initial"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
     ]
 
     operations = [

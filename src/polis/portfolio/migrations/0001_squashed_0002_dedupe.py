@@ -7,13 +7,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [("portfolio", "0001_initial"), ("portfolio", "0002_dedupe")]
 
     initial = True
 
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("documents", "0001_initial"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         ("practices", "0013_completed_status_and_delivery"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

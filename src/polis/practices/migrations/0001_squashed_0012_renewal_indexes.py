@@ -13,6 +13,7 @@ import polis.core.db
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY
 
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("practices", "0001_initial"),
         ("practices", "0002_practice_lifecycle_statuses"),
@@ -31,20 +32,20 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0002_disclosure_data"),
-        ("accounts", "0003_sessions_to_firm_backend"),
-        ("catalog", "0002_questionnaire"),
-        ("catalog", "0007_claims_configuration_checks"),
-        ("catalog", "0008_product_checks"),
-        ("clients", "0001_initial"),
-        ("clients", "0002_tax_id_indexes"),
-        ("clients", "0003_trigram_search"),
-        ("clients", "0004_list_indexes"),
-        ("documents", "0001_initial"),
-        ("quotes", "0001_initial"),
-        ("quotes", "0002_portfolio_indexes"),
-        ("quotes", "0003_custom_quote_requests"),
-        ("quotes", "0004_number_trigram"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
+        ("quotes", "0001_squashed_0007_firm_created_scale_lists"),
+        ("quotes", "0001_squashed_0007_firm_created_scale_lists"),
+        ("quotes", "0001_squashed_0007_firm_created_scale_lists"),
+        ("quotes", "0001_squashed_0007_firm_created_scale_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,7 +27,7 @@ def no_delivery_was_made(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practices", "0012_renewal_indexes"),
+        ("practices", "0001_squashed_0012_renewal_indexes"),
     ]
 
     operations = [

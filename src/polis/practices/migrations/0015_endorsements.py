@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0001_initial"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         ("practices", "0014_practice_target_market"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("documents", "0002_storedfile_content_type_xlsx"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         ("practices", "0016_firm_issued_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

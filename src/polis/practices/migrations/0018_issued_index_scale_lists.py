@@ -6,12 +6,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("catalog", "0011_product_endorsement_limit"),
-        ("clients", "0008_privacy_notice_delivered"),
-        ("documents", "0002_storedfile_content_type_xlsx"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         ("practices", "0017_endorsement_payments_endorse"),
-        ("quotes", "0007_firm_created_scale_lists"),
+        ("quotes", "0001_squashed_0007_firm_created_scale_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

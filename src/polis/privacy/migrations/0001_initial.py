@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0004_firm_two_factor_required"),
-        ("clients", "0006_client_processing_restricted_at"),
-        ("documents", "0001_initial"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

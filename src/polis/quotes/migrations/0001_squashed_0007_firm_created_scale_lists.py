@@ -11,6 +11,7 @@ import polis.core.db
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY
 
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("quotes", "0001_initial"),
         ("quotes", "0002_portfolio_indexes"),
@@ -24,18 +25,18 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0002_disclosure_data"),
-        ("accounts", "0004_firm_two_factor_required"),
-        ("catalog", "0002_questionnaire"),
-        ("catalog", "0003_claims_configuration"),
-        ("catalog", "0011_product_endorsement_limit"),
-        ("clients", "0001_initial"),
-        ("clients", "0002_tax_id_indexes"),
-        ("clients", "0003_trigram_search"),
-        ("clients", "0008_privacy_notice_delivered"),
-        ("documents", "0001_initial"),
-        ("documents", "0002_storedfile_content_type_xlsx"),
-        ("messaging", "0001_initial"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("catalog", "0001_squashed_0011_product_endorsement_limit"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
+        ("messaging", "0001_squashed_0002_message_withdrawn"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("clients", "0006_client_processing_restricted_at"),
+        ("clients", "0001_squashed_0008_privacy_notice_delivered"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

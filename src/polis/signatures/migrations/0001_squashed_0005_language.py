@@ -32,6 +32,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("signatures", "0001_initial"),
         ("signatures", "0002_evidence_append_only"),
@@ -43,8 +44,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0002_disclosure_data"),
-        ("documents", "0001_initial"),
+        ("accounts", "0001_squashed_0004_firm_two_factor_required"),
+        ("documents", "0001_squashed_0002_storedfile_content_type_xlsx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

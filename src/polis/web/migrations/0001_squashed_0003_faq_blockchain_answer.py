@@ -38,6 +38,7 @@ def restore(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The migrations this one replaced, for the databases that applied them (their files are gone).
     replaces = [
         ("web", "0001_initial"),
         ("web", "0002_faq_from_seed"),
