@@ -1,6 +1,5 @@
 import base64
 import hashlib
-import importlib
 import json
 
 import pytest
@@ -10,7 +9,7 @@ from hypothesis import strategies as st
 
 from polis.core.errors import DomainError
 from polis.ledger import audit, entries, merkle, note, selectors, services
-from polis.ledger.models import LedgerBundle, LedgerCheckpoint, LedgerEntry
+from polis.ledger.models import LedgerCheckpoint, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -189,21 +188,3 @@ def test_entries_are_exactly_the_canonical_json(type, ref, digest):
     assert data.encode() == entries.canonical_entry(
         type=type, ref=ref, sha256=digest.hex(), time=stamp
     )
-
-
-def test_the_bundles_migration_rebuilds_the_log_of_an_entry_by_entry_database():
-    from django.apps import apps
-
-    migration = importlib.import_module("polis.ledger.migrations.0004_entry_bundles")
-    # given a log of 300 entries whose bundles a database from before 0004 would not have
-    for i in range(300):
-        services.record_event(type="policy.issued", ref=f"P-{i}", sha256=DOC)
-    services.integrate_all(batch_size=120)
-    written = {n: bytes(data) for n, data in LedgerBundle.objects.values_list("index", "data")}
-    LedgerBundle.objects.all().delete()
-    # when the migration bundles the numbered entries
-    migration.bundle_existing_entries(apps, None)
-    # then the log is what the sequencer wrote, and verifies
-    assert {n: bytes(d) for n, d in LedgerBundle.objects.values_list("index", "data")} == written
-    assert sorted(written) == [0, 1]
-    assert audit.verify_ledger().ok
