@@ -39,8 +39,3 @@ class VendorSQL(Operation):
 
     def describe(self) -> str:
         return "SQL for the database's vendor"
-
-
-def vendor_sql(forward: dict[str, list[str]], reverse: dict[str, list[str]]) -> VendorSQL:
-    """The statements for the database's vendor, and their reverse (see VendorSQL)."""
-    return VendorSQL(forward, reverse)

@@ -1,33 +1,15 @@
 """Search at scale: substrings from trigram indexes, Italian full-text search, literal keys.
 
 Each is served by an index on PostgreSQL and stays correct on SQLite (the embedded default),
-where the migrations below do nothing and the same lookups scan. Django's `icontains` is
-`UPPER(col::text) LIKE UPPER('%word%')` on PostgreSQL: a GIN index with `gin_trgm_ops` on the
-same expression, `UPPER(col)`, answers it (and `istartswith`, `iexact`) without reading the table.
+where their migrations (`core.db.VendorSQL`, PostgreSQL only) do nothing and the same lookups
+scan. Django's `icontains` is `UPPER(col::text) LIKE UPPER('%word%')` on PostgreSQL: a GIN index
+with `gin_trgm_ops` on the same expression, `UPPER(col)`, answers it (and `istartswith`,
+`iexact`) without reading the table.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import AutoField, BigAutoField, ForeignObject, Lookup, Q
-
-from polis.core.db import VendorSQL
-
-
-def trigram_indexes(table: str, columns: dict[str, str]) -> VendorSQL:
-    """A migration operation: {index name: column} GIN trigram indexes on UPPER(column), built
-    CONCURRENTLY (the migration must be `atomic = False`), on PostgreSQL only."""
-    return VendorSQL(
-        forward={
-            "postgresql": ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
-            + [
-                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
-                f"USING gin (UPPER({column}) gin_trgm_ops)"
-                for name, column in columns.items()
-            ]
-        },
-        reverse={"postgresql": [f"DROP INDEX CONCURRENTLY IF EXISTS {name}" for name in columns]},
-    )
-
 
 # The text search configuration of the descriptions people write: Italian stemming and stop
 # words, so «infiltrazioni» finds «infiltrazione d'acqua».
@@ -36,8 +18,9 @@ TEXT_SEARCH_CONFIG = "italian"
 
 def text_search(queryset, field: str, text: str):
     """Rows whose `field` matches the words of `text`: PostgreSQL full-text search with the
-    Italian configuration (served by the GIN index of `fulltext_index` on the same expression),
-    on SQLite every word as a substring."""
+    Italian configuration (served by a GIN index on the expression SearchVector writes,
+    `to_tsvector('italian'::regconfig, COALESCE(col, ''))`), on SQLite every word as a
+    substring."""
     if connection.vendor == "postgresql":
         vector = SearchVector(field, config=TEXT_SEARCH_CONFIG)
         query = SearchQuery(text, config=TEXT_SEARCH_CONFIG, search_type="websearch")
@@ -45,21 +28,6 @@ def text_search(queryset, field: str, text: str):
     for word in text.split()[:8]:
         queryset = queryset.filter(Q(**{f"{field}__icontains": word}))
     return queryset
-
-
-def fulltext_index(table: str, name: str, column: str) -> VendorSQL:
-    """A migration operation: the GIN index `text_search` reads, on PostgreSQL only (the
-    expression is the one Django's SearchVector writes). `atomic = False` (CONCURRENTLY)."""
-    expression = f"to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, COALESCE({column}, ''))"
-    return VendorSQL(
-        forward={
-            "postgresql": [
-                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
-                f"USING gin ({expression})"
-            ]
-        },
-        reverse={"postgresql": [f"DROP INDEX CONCURRENTLY IF EXISTS {name}"]},
-    )
 
 
 # Up to this many matching keys are passed as literals: the planner then reads the outer table's

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import functools
 import hashlib
 import logging
 
 from asn1crypto import cms, tsp
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -23,7 +21,7 @@ from django.conf import settings
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
-from polis.core.dev_tsa import DevTimeStamper
+from polis.core.dev_tsa import DevTimeStamper, dev_timestamper
 from polis.core.loops import call_outside_loop
 from polis.ledger.models import LedgerCheckpoint
 
@@ -66,16 +64,7 @@ def _dev_tsa() -> DevTimeStamper:
     key_path, cert_path = folder / "key.der", folder / "cert.der"
     if not cert_path.exists():
         _create_dev_tsa(key_path, cert_path)
-    return _loaded_dev_tsa(key_path.read_bytes(), cert_path.read_bytes())
-
-
-@functools.cache
-def _loaded_dev_tsa(key_der: bytes, cert_der: bytes) -> DevTimeStamper:
-    """The development TSA, built once per key and certificate (a test may make its own)."""
-    key = serialization.load_der_private_key(key_der, password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError("the development TSA's key is RSA")
-    return DevTimeStamper(tsa_cert=asn1_x509.Certificate.load(cert_der), tsa_key=key)
+    return dev_timestamper(key_path.read_bytes(), cert_path.read_bytes())
 
 
 def timestamper() -> TimeStamper | None:

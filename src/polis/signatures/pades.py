@@ -15,7 +15,6 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from asn1crypto import keys as asn1_keys
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -35,7 +34,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from polis.core.dev_tsa import DevTimeStamper
+from polis.core.dev_tsa import certificate, dev_timestamper, private_key_info, rsa_key
 from polis.core.loops import call_outside_loop
 
 logger = logging.getLogger(__name__)
@@ -85,19 +84,9 @@ _DEV_CRL_POINT = x509.CRLDistributionPoints(
 )
 
 
-@cache
-def _dev_key(pem_data: bytes) -> rsa.RSAPrivateKey:
-    """A development private key, loaded once per process: loading an RSA key checks it, ~40 ms,
-    a hundred times what a signature with it costs."""
-    key = serialization.load_pem_private_key(pem_data, password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError("the development keys are RSA")
-    return key
-
-
 def _dev_crl(folder: Path) -> bytes:
     """A fresh CRL of the development CA (nothing revoked), DER."""
-    ca_key = _dev_key((folder / "ca.key").read_bytes())
+    ca_key = rsa_key((folder / "ca.key").read_bytes())
     ca_cert = x509.load_pem_x509_certificate((folder / "ca.crt").read_bytes())
     now = datetime.datetime.now(datetime.UTC)
     crl = (
@@ -204,16 +193,6 @@ def dev_identity_folder() -> Path:
     return Path(settings.VAR_DIR) / "signing"
 
 
-def _certificate(pem_data: bytes) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(pem.unarmor(pem_data)[2])
-
-
-@cache
-def _dev_tsa(key_pem: bytes, cert_pem: bytes) -> DevTimeStamper:
-    """The development TSA, built once per key and certificate (a test may make its own)."""
-    return DevTimeStamper(tsa_cert=_certificate(cert_pem), tsa_key=_dev_key(key_pem))
-
-
 def timestamper():
     """The configured RFC 3161 TSA; without one, the development TSA when the certificate is
     the development one too; None (PAdES without time-stamp) only for a real certificate with
@@ -222,7 +201,7 @@ def timestamper():
         return HTTPTimeStamper(settings.SIGNATURE_TSA_URL, timeout=10)
     if is_development_certificate():
         folder = _dev_folder()
-        return _dev_tsa((folder / "tsa.key").read_bytes(), (folder / "tsa.crt").read_bytes())
+        return dev_timestamper((folder / "tsa.key").read_bytes(), (folder / "tsa.crt").read_bytes())
     return None
 
 
@@ -264,14 +243,9 @@ class _DevSigner(signers.SimpleSigner):
     def __init__(
         self, *, key: rsa.RSAPrivateKey, cert: asn1_x509.Certificate, ca: asn1_x509.Certificate
     ):
-        der = key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
         super().__init__(
             signing_cert=cert,
-            signing_key=asn1_keys.PrivateKeyInfo.load(der),
+            signing_key=private_key_info(key),
             cert_registry=SimpleCertificateStore.from_certs([ca]),
         )
         self._loaded_key = key
@@ -283,7 +257,7 @@ class _DevSigner(signers.SimpleSigner):
 @cache
 def _dev_signer(key_pem: bytes, cert_pem: bytes, ca_pem: bytes) -> signers.SimpleSigner:
     """The development signer, built once per key and certificates (a test may make its own)."""
-    return _DevSigner(key=_dev_key(key_pem), cert=_certificate(cert_pem), ca=_certificate(ca_pem))
+    return _DevSigner(key=rsa_key(key_pem), cert=certificate(cert_pem), ca=certificate(ca_pem))
 
 
 def _tsa_roots() -> list[asn1_x509.Certificate]:
